@@ -1,0 +1,59 @@
+// The few libc calls lxcri needs that Bun does not offer. libc is already
+// loaded into every process, so this dlopen is cheap.
+import { dlopen, FFIType, read } from "bun:ffi";
+
+const { i32, u32, ptr, cstring, u64, i64 } = FFIType;
+
+export const libc = dlopen("libc.so.6", {
+  __errno_location: { args: [], returns: ptr },
+  strerror: { args: [i32], returns: cstring },
+  free: { args: [ptr], returns: FFIType.void },
+  flock: { args: [i32, i32], returns: i32 },
+  mkfifo: { args: [cstring, u32], returns: i32 },
+  poll: { args: [ptr, u64, i32], returns: i32 },
+  waitpid: { args: [i32, ptr, i32], returns: i32 },
+  fcntl: { args: [i32, i32, i64], returns: i32 },
+  signal: { args: [i32, ptr], returns: ptr },
+  umask: { args: [u32], returns: u32 },
+  execve: { args: [cstring, ptr, ptr], returns: i32 },
+  setrlimit: { args: [i32, ptr], returns: i32 },
+  getrlimit: { args: [i32, ptr], returns: i32 },
+  pidfd_open: { args: [i32, u32], returns: i32 },
+  syscall: { args: [i64, i64, i64, i64, i64], returns: i64 },
+}).symbols;
+
+export function errno(): number {
+  return read.i32(libc.__errno_location()!, 0);
+}
+
+export function errnoMessage(): string {
+  const e = errno();
+  return `${libc.strerror(e)} (errno ${e})`;
+}
+
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const WNOHANG = 1;
+export const F_GETFL = 3;
+export const F_SETFL = 4;
+export const O_NONBLOCK = 0o4000;
+export const SIGPIPE = 13;
+export const SIGXFSZ = 25;
+export const POLLIN = 1;
+export const POLLHUP = 0x10;
+
+/** Wait status to a shell-style exit code (128+signal for a signal). */
+export function exitCodeOf(status: number): number {
+  const sig = status & 0x7f;
+  return sig ? 128 + sig : (status >> 8) & 0xff;
+}
+
+/** Reap our child `pid` without blocking; returns its exit code or null while it runs. */
+export function reapChild(pid: number): number | null {
+  const st = new Int32Array(1);
+  const r = libc.waitpid(pid, st, WNOHANG);
+  if (r === pid) return exitCodeOf(st[0]!);
+  if (r === 0) return null;
+  throw new Error(`waitpid(${pid}): ${errnoMessage()}`);
+}
+export const O_CLOEXEC = 0o2000000;

@@ -1,0 +1,59 @@
+// `lxcri-launcher init`: the container's init until `start`. It waits for
+// start on init/sync, runs the startContainer hooks inside the container,
+// prepares the process, reports "ready", waits on init/go while start unmounts
+// /.lxcri, and execs the user process. Its fds are O_CLOEXEC: the exec itself
+// closes sync, which is how start learns the exec happened.
+import { constants, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { readHooksIn } from "../src/hooks/layout.ts";
+import { describeFailure, runHooks } from "../src/hooks/run.ts";
+import type { InitMessage, InitProcess } from "../src/protocol.ts";
+import type { State } from "../src/spec/types.ts";
+import { O_CLOEXEC } from "../ffi/libc.ts";
+import { execProcess, setRlimit, setUmask } from "./exec.ts";
+import { envValue, findExecutable, homeOf } from "./lookup.ts";
+
+const INIT = "/.lxcri/init";
+const HOOKS = "/.lxcri/hooks";
+
+export async function init(): Promise<number> {
+  const go = openSync(`${INIT}/go`, constants.O_RDWR | O_CLOEXEC);
+  const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
+  const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
+  // Blocks until `lxcri start` opens the other end.
+  const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);
+  const send = (m: InitMessage) => writeSync(sync, JSON.stringify(m) + "\n");
+  try {
+    state.pid = process.pid;
+    const hooks = readHooksIn(HOOKS, "startContainer");
+    if (hooks.length) {
+      const { failure } = await runHooks(hooks, state, {
+        defaultTimeout: proc.hookTimeout,
+        cwd: "/",
+        env: Object.fromEntries(proc.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])),
+        onRecord: (r) => send({ hook: r }),
+      });
+      if (failure) {
+        send({ error: describeFailure(failure) });
+        return 1;
+      }
+    }
+    const env = [...proc.env];
+    if (envValue(env, "HOME") === undefined) env.push(`HOME=${homeOf(process.getuid!())}`);
+    const path = findExecutable(proc.args[0]!, env);
+    try {
+      process.chdir(proc.cwd);
+    } catch (e) {
+      throw new Error(`chdir to process.cwd ${proc.cwd}: ${(e as NodeJS.ErrnoException).code}`);
+    }
+    for (const r of proc.rlimits) setRlimit(r.resource, r.soft, r.hard);
+    setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
+    send({ ready: true });
+    readSync(go, Buffer.alloc(1)); // start has unmounted /.lxcri
+    const reason = execProcess(path, proc.args, env);
+    send({ error: `exec ${path}: ${reason}` });
+    return 127;
+  } catch (e) {
+    send({ error: (e as Error).message });
+    return 1;
+  }
+}

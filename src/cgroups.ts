@@ -1,0 +1,93 @@
+// Finding and removing the cgroup directories liblxc made for a container.
+// liblxc's monitor removes the payload cgroup when it exits, but a monitor
+// that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
+import { readdirSync, readFileSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
+import { procCgroups } from "./proc.ts";
+
+interface CgroupMount {
+  key: string; // "0:" for cgroup2, else the sorted controller list ("cpu,cpuacct", "name=systemd")
+  mountpoint: string;
+  root: string;
+}
+
+const CONTROLLER_OPTS = /^(name=.*|cpu|cpuacct|cpuset|memory|devices|freezer|net_cls|net_prio|blkio|perf_event|hugetlb|pids|rdma|misc)$/;
+
+export function cgroupMounts(): CgroupMount[] {
+  const out: CgroupMount[] = [];
+  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+    const [left, right] = line.split(" - ");
+    if (!left || !right) continue;
+    const f = left.split(" ");
+    const [fstype, , superOpts] = right.split(" ");
+    if (fstype === "cgroup2") out.push({ key: "0:", mountpoint: f[4]!, root: f[3]! });
+    else if (fstype === "cgroup") {
+      const controllers = superOpts!.split(",").filter((o) => CONTROLLER_OPTS.test(o)).sort().join(",");
+      out.push({ key: controllers, mountpoint: f[4]!, root: f[3]! });
+    }
+  }
+  return out;
+}
+
+/** Absolute cgroup directories of `pid`, one per mounted hierarchy. */
+export function cgroupDirsOf(pid: number, mounts = cgroupMounts()): string[] {
+  const dirs: string[] = [];
+  for (const [key, path] of procCgroups(pid)) {
+    const k = key.startsWith("0:") ? "0:" : key.split(",").sort().join(",");
+    for (const m of mounts.filter((m) => m.key === k)) {
+      if (!path.startsWith(m.root)) continue;
+      const rel = path.slice(m.root === "/" ? 0 : m.root.length);
+      if (rel === "/" || rel === "") continue; // never the hierarchy root
+      dirs.push(join(m.mountpoint, rel));
+    }
+  }
+  return [...new Set(dirs)];
+}
+
+/** Directories named `<name>` anywhere in the first levels below each hierarchy's root (liblxc's naming). */
+export function findCgroupDirs(names: string[], mounts = cgroupMounts(), depth = 3): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, level: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const p = join(dir, e.name);
+      if (names.includes(e.name)) found.push(p);
+      else if (level < depth) walk(p, level + 1);
+    }
+  };
+  for (const m of new Set(mounts.map((m) => m.mountpoint))) walk(m, 1);
+  return found;
+}
+
+/** Removes cgroup directories, children first; retries while the last processes leave. */
+export async function removeCgroups(dirs: string[], attempts = 50): Promise<string[]> {
+  const left: string[] = [];
+  for (const dir of dirs) {
+    for (let i = 0; ; i++) {
+      try {
+        removeTree(dir);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") break;
+        if (i >= attempts) {
+          left.push(`${dir}: ${code}`);
+          break;
+        }
+        await Bun.sleep(20);
+      }
+    }
+  }
+  return left;
+}
+
+function removeTree(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeTree(join(dir, e.name));
+  rmdirSync(dir);
+}

@@ -1,0 +1,17 @@
+import { defineCommand } from "citty";
+import { requireId } from "../args.ts";
+import { runtime } from "../globals.ts";
+
+export default defineCommand({
+  meta: { name: "kill", description: "send a signal (default SIGTERM) to a container's process" },
+  args: {
+    id: { type: "positional", description: "container id", required: false },
+    signal: { type: "positional", description: "signal: number, TERM or SIGTERM", required: false },
+    all: { type: "boolean", alias: "a", description: "not supported yet" },
+  },
+  async run({ args }) {
+    const id = requireId("kill", args, 2);
+    if (args.all) throw new Error("kill --all is not supported yet");
+    await runtime().kill(id, args._[1]);
+  },
+});

@@ -1,0 +1,42 @@
+// The lxcri command line: runc-compatible, a thin shell over the Runtime API.
+// Exit 0 on success, 1 on error with the message on stderr (and in --log).
+import { LxcriError } from "../errors.ts";
+import { VERSION, versionText } from "./version.ts";
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
+    process.stdout.write(versionText());
+    return 0;
+  }
+  const { runCommand, showUsage } = await import("citty");
+  const { rootCommand } = await import("./root.ts");
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    await showUsage(rootCommand);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const sub = argv.find((a) => !a.startsWith("-"));
+  if (argv.includes("--help") || argv.includes("-h")) {
+    const { commands } = await import("./root.ts");
+    const cmd = sub && commands[sub as keyof typeof commands];
+    if (cmd) {
+      await showUsage((await cmd()) as never, rootCommand as never);
+      return 0;
+    }
+  }
+  await runCommand(rootCommand, { rawArgs: argv });
+  return process.exitCode === undefined ? 0 : Number(process.exitCode);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  async (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    const { log } = await import("./globals.ts");
+    log().error(message);
+    process.stderr.write(`lxcri: ${message}\n`);
+    if (!(e instanceof LxcriError) && !(e instanceof Error && e.name === "CLIError") && process.env.LXCRI_DEBUG) console.error(e);
+    process.exit(1);
+  },
+);
+
+export { VERSION };

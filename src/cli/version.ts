@@ -1,0 +1,8 @@
+import { OCI_VERSION_MAX } from "../spec/versions.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+export const VERSION: string = pkg.version;
+
+export function versionText(): string {
+  return `lxcri version ${VERSION}\nspec: ${OCI_VERSION_MAX}\n`;
+}

@@ -1,0 +1,206 @@
+// create: validate → runtime directory → LXC config → monitor → wait until the
+// launcher is init (OCI "created"). Any failure after the runtime directory
+// exists destroys everything made so far (destroy.ts) before the error returns.
+import { chownSync, copyFileSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
+import { LxcContainer } from "../ffi/lxc-container.ts";
+import { startMonitor } from "../ffi/monitor.ts";
+import { cgroupDirsOf } from "./cgroups.ts";
+import { type Context, containerDir } from "./context.ts";
+import { destroy } from "./destroy.ts";
+import { configError, LxcriError } from "./errors.ts";
+import { writeAtomic, lockFile } from "./fsutil.ts";
+import { startHookServer, type HookServer } from "./hook-server.ts";
+import { hasHooks, readHooks, writeHooks } from "./hooks/layout.ts";
+import { describeFailure, runHooks } from "./hooks/run.ts";
+import { appendTrace } from "./hooks/trace.ts";
+import { cgroupLayout, launcherFiles, statKind } from "./host.ts";
+import { checkId } from "./ids.ts";
+import { withLxcErrors } from "./lxc-log.ts";
+import { INIT_ARGV, LAUNCHER_MOUNT, launcherRlimits, rootfsPath, translate } from "./lxc/translate.ts";
+import { procChildren, procStat } from "./proc.ts";
+import type { InitProcess, MountHookReply } from "./protocol.ts";
+import { type ContainerRecord, files, writeRecord } from "./record.ts";
+import type { Spec, State } from "./spec/types.ts";
+import { loadSpec } from "./spec/validate.ts";
+import { isLauncher, stateOf } from "./status.ts";
+
+export interface CreateOptions {
+  /** Bundle directory (default: the current directory). */
+  bundle?: string;
+  /** Where to write the pid the caller should wait for (the monitor; see README "The pid contract"). */
+  pidFile?: string;
+  /** Seconds to wait for the container to reach "created". */
+  timeout?: number;
+}
+
+export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
+  checkId(id);
+  const bundle = resolve(opts.bundle ?? ".");
+  const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
+  if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
+  const spec = loadSpec(join(bundle, "config.json"));
+  if (!spec.process) throw configError("process", "is required");
+  const rootfs = rootfsPath(spec, bundle);
+  if (statKind(rootfs) !== "dir") throw configError("root.path", `${rootfs} is not a directory`);
+
+  const dir = containerDir(ctx, id);
+  const f = files(dir);
+  const warnings: string[] = [];
+  const tr = translate(spec, {
+    id, bundle, rootfs, runtimeDir: dir, stat: statKind, launcher: launcherFiles(), cgroup: cgroupLayout(),
+    logLevel: ctx.lxcLogLevel,
+    hasCreateHooks: hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"),
+    hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
+    warn: (m) => warnings.push(m),
+  });
+  for (const w of warnings) ctx.log.warn(w);
+
+  mkdirSync(ctx.root, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new LxcriError("exists", `container ${id} already exists`);
+    throw new LxcriError("runtime", `cannot create ${dir}: ${(e as Error).message}`);
+  }
+  const lock = lockFile(f.lock);
+  const record: ContainerRecord = {
+    id, bundle, rootfs, ociVersion: spec.ociVersion, annotations: spec.annotations ?? {}, created: new Date().toISOString(),
+  };
+  let lxc: LxcContainer | undefined;
+  let hookServer: HookServer | undefined;
+  let monitor: number | undefined;
+  try {
+    writeRecord(dir, record);
+    copyFileSync(join(bundle, "config.json"), f.config);
+    writeHooks(f.hooks, spec.hooks);
+    prepareInit(dir, spec, ctx, record);
+    record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
+    writeRecord(dir, record);
+
+    lxc = new LxcContainer(id, ctx.root);
+    for (const [key, value] of tr.items)
+      if (!lxc.setConfigItem(key, value))
+        throw new LxcriError("invalid-config", withLxcErrors(`liblxc rejected ${key} = ${JSON.stringify(value)}`, f.lxcLog));
+    lxc.saveConfig(f.lxcConf);
+
+    if (hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"))
+      hookServer = startHookServer(f.hookSocket, (hello) => runtimeHooks(ctx, dir, record, hello.pid));
+
+    monitor = startMonitor(lxc, INIT_ARGV);
+    record.monitorPid = monitor;
+    record.monitorStart = procStat(monitor)?.startTime;
+    writeRecord(dir, record);
+
+    const init = await waitCreated(monitor, f.lxcLog, hookServer, (opts.timeout ?? 60) * 1000);
+    record.initPid = init;
+    record.initStart = procStat(init)?.startTime;
+    record.cgroups = [...new Set([...cgroupDirsOf(init), ...cgroupDirsOf(monitor)])];
+    writeRecord(dir, record);
+    if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
+    ctx.log.debug(`created ${id}: monitor ${monitor}, init ${init}`);
+    return stateOf(record, "created");
+  } catch (e) {
+    await destroy(ctx, dir, record, { ownMonitor: monitor });
+    throw e;
+  } finally {
+    hookServer?.close();
+    lxc?.release();
+    lock.release();
+  }
+}
+
+/** init/: what the launcher reads at start, bound read-only at /.lxcri/init. */
+function prepareInit(dir: string, spec: Spec, ctx: Context, record: ContainerRecord): void {
+  const f = files(dir);
+  const proc = spec.process!;
+  mkdirSync(f.init, { mode: 0o755 });
+  const init: InitProcess = {
+    args: proc.args,
+    env: proc.env ?? [],
+    cwd: proc.cwd,
+    umask: proc.user.umask,
+    rlimits: launcherRlimits(spec),
+    hookTimeout: ctx.hookTimeout,
+  };
+  // pid 0: the launcher puts in its own pid (as the container sees it).
+  const state: State = { ...stateOf(record, "created"), pid: 0 };
+  writeFileSync(f.processJson, JSON.stringify(init), { mode: 0o600 });
+  writeFileSync(f.initState, JSON.stringify(state), { mode: 0o600 });
+  for (const fifo of [f.syncFifo, f.goFifo])
+    if (libc.mkfifo(Buffer.from(fifo + "\0"), 0o600) !== 0) throw new LxcriError("runtime", `mkfifo ${fifo}: ${errnoMessage()}`);
+  // The launcher runs as process.user: it must read and open these.
+  for (const p of [f.processJson, f.initState, f.syncFifo, f.goFifo]) chownSync(p, proc.user.uid, proc.user.gid);
+}
+
+/**
+ * Mount points lxcri must make in the rootfs on the host: /.lxcri always, and
+ * for a read-only root every mount destination (liblxc cannot create them
+ * there). Only plain directories under the rootfs are walked: a symlink on the
+ * way is left for liblxc, which refuses symlinked mount targets.
+ */
+function precreateMountpoints(rootfs: string, spec: Spec, mountpoints: { path: string; kind: "dir" | "file" }[]): string[] {
+  const wanted: { path: string; kind: "dir" | "file" }[] = [{ path: LAUNCHER_MOUNT, kind: "dir" }];
+  if (spec.root?.readonly)
+    for (const m of mountpoints) if (!/^\/(dev|proc|sys)(\/|$)/.test(m.path)) wanted.push(m);
+  const made: string[] = [];
+  for (const { path, kind } of wanted) {
+    const parts = path.split("/").filter(Boolean);
+    let cur = rootfs;
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i++) {
+      cur = join(cur, parts[i]!);
+      const last = i === parts.length - 1;
+      let st;
+      try {
+        st = lstatSync(cur);
+      } catch {
+        try {
+          if (last && kind === "file") writeFileSync(cur, "", { flag: "wx", mode: 0o644 });
+          else mkdirSync(cur, { mode: 0o755 });
+          made.push(cur);
+        } catch {
+          ok = false; // a read-only rootfs on the host: liblxc reports what is missing
+        }
+        continue;
+      }
+      if (st.isSymbolicLink() || (!last && !st.isDirectory())) ok = false;
+    }
+  }
+  return made;
+}
+
+/** The mount hook's request: run prestart and createRuntime here, in the runtime's namespaces. */
+async function runtimeHooks(ctx: Context, dir: string, record: ContainerRecord, pid: number): Promise<MountHookReply> {
+  const f = files(dir);
+  const state: State = { ...stateOf(record, "creating"), pid };
+  for (const type of ["prestart", "createRuntime"] as const) {
+    const { failure } = await runHooks(readHooks(f.hooks, type), state, {
+      defaultTimeout: ctx.hookTimeout,
+      cwd: record.bundle,
+      onRecord: (r) => appendTrace(f.hooksLog, r),
+    });
+    if (failure) return { ok: false, error: describeFailure(failure) };
+  }
+  return { ok: true };
+}
+
+/** Waits until the monitor's child is the launcher: the container is "created". */
+async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | undefined, timeoutMs: number): Promise<number> {
+  let hookError: string | undefined;
+  hooks?.result.then((e) => (hookError = e));
+  const deadline = Date.now() + timeoutMs;
+  for (let spin = 0; ; spin++) {
+    const code = reapChild(monitor);
+    if (code !== null) {
+      await Bun.sleep(0); // let a pending hook report land
+      if (hookError) throw new LxcriError("hook-failed", hookError);
+      throw new LxcriError("runtime", withLxcErrors(`container failed to start (monitor exit status ${code})`, lxcLog));
+    }
+    for (const child of procChildren(monitor)) if (isLauncher(child)) return child;
+    if (Date.now() > deadline) throw new LxcriError("runtime", withLxcErrors(`timed out after ${timeoutMs / 1000} s waiting for the container`, lxcLog));
+    await Bun.sleep(spin < 200 ? 1 : 10);
+  }
+}
+

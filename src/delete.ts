@@ -1,0 +1,56 @@
+// delete: a stopped (or, as runc and containerd expect, a created) container is
+// destroyed; a running one only with force. Then the poststop hooks run: a
+// failing poststop is a warning, the rest still run, delete succeeds.
+import { existsSync } from "node:fs";
+import { type Context, containerDir } from "./context.ts";
+import { destroy } from "./destroy.ts";
+import { LxcriError } from "./errors.ts";
+import { lockFile } from "./fsutil.ts";
+import { readHooks } from "./hooks/layout.ts";
+import { describeFailure, failed, type HookRecord, runHooks } from "./hooks/run.ts";
+import { checkId } from "./ids.ts";
+import { files, readRecord } from "./record.ts";
+import { stateOf, statusOf } from "./status.ts";
+
+/** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */
+export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+  checkId(id);
+  const dir = containerDir(ctx, id);
+  if (!existsSync(dir)) {
+    if (opts.force) return [];
+    throw new LxcriError("not-found", `container ${id} does not exist`);
+  }
+  const f = files(dir);
+  const lock = lockFile(f.lock);
+  try {
+    // The directory may have gone while we waited for the lock.
+    if (!existsSync(dir)) {
+      if (opts.force) return [];
+      throw new LxcriError("not-found", `container ${id} does not exist`);
+    }
+    let record;
+    try {
+      record = readRecord(dir, id);
+    } catch (e) {
+      if (!opts.force) throw e;
+      // A record that cannot be read: with force, remove what can be found.
+      await destroy(ctx, dir, { id, bundle: "", rootfs: "", ociVersion: "", annotations: {}, created: "" });
+      return [];
+    }
+    const status = statusOf(record);
+    if ((status === "running" || status === "paused") && !opts.force)
+      throw new LxcriError("bad-state", `cannot delete container ${id}: it is ${status} (use --force)`);
+    const poststop = readHooks(f.hooks, "poststop");
+    await destroy(ctx, dir, record, {});
+    const { records } = await runHooks(poststop, stateOf(record, "stopped"), {
+      defaultTimeout: ctx.hookTimeout,
+      cwd: record.bundle,
+      keepGoing: true,
+    });
+    for (const r of records) if (failed(r)) ctx.log.warn(describeFailure(r));
+    return records;
+  } finally {
+    lock.release();
+  }
+}
+

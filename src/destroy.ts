@@ -1,0 +1,67 @@
+// Bringing a container to nothing: its processes, its monitor, the cgroups
+// liblxc made, the mount points lxcri made in the rootfs, the runtime
+// directory. Used by delete and by every failed create.
+import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { reapChild } from "../ffi/libc.ts";
+import { findCgroupDirs, removeCgroups } from "./cgroups.ts";
+import type { Context } from "./context.ts";
+import { isAlive, procChildren } from "./proc.ts";
+import type { ContainerRecord } from "./record.ts";
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+/** Kills the container (init and anything else the monitor started) and waits for the monitor to exit. */
+export async function stopContainer(record: ContainerRecord, ownMonitor?: number, timeoutMs = 10_000): Promise<void> {
+  const monitor = ownMonitor ?? record.monitorPid;
+  const monitorAlive = () =>
+    ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart);
+  if (isAlive(record.initPid, record.initStart)) kill(record.initPid!, "SIGKILL");
+  if (monitor === undefined) return;
+  const deadline = Date.now() + timeoutMs;
+  let killedMonitor = false;
+  while (monitorAlive()) {
+    // Before init exists the monitor's children are the container being set up.
+    if (record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
+    if (Date.now() > deadline && !killedMonitor) {
+      kill(monitor, "SIGKILL");
+      killedMonitor = true;
+    }
+    if (Date.now() > deadline + timeoutMs) throw new Error(`container monitor ${monitor} does not exit`);
+    await Bun.sleep(5);
+  }
+}
+
+export async function destroy(
+  ctx: Context,
+  dir: string,
+  record: ContainerRecord,
+  opts: { ownMonitor?: number } = {},
+): Promise<void> {
+  await stopContainer(record, opts.ownMonitor);
+  const names = [`lxc.payload.${record.id}`, `lxc.monitor.${record.id}`];
+  const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs(names)])];
+  const left = await removeCgroups(cgroups);
+  for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
+  removeMountpoints(record.rootfsMountpoints ?? []);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Removes what lxcri made in the rootfs, newest first, only while it is still empty. */
+function removeMountpoints(paths: string[]): void {
+  for (const p of [...paths].reverse()) {
+    try {
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        if (readdirSync(p).length === 0) rmdirSync(p);
+      } else if (st.size === 0) unlinkSync(p);
+    } catch {
+      /* already gone, or not ours to force */
+    }
+  }
+}

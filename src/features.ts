@@ -1,0 +1,31 @@
+// features.md: what lxcri implements, independent of the host. Only what
+// works is listed; null (absent) where lxcri does not say.
+import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
+import { HOOK_TYPES } from "./spec/types.ts";
+import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
+import pkg from "../package.json" with { type: "json" };
+
+export function features() {
+  return {
+    ociVersionMin: OCI_VERSION_MIN,
+    ociVersionMax: OCI_VERSION_MAX,
+    hooks: [...HOOK_TYPES],
+    mountOptions: [
+      "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime", "loud",
+      "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
+      "nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
+      "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
+    ],
+    linux: {
+      namespaces: ["cgroup", "ipc", "mount", "network", "pid", "uts"],
+      capabilities: KNOWN_CAPABILITIES,
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
+      seccomp: { enabled: false },
+      apparmor: { enabled: false },
+      selinux: { enabled: false },
+      intelRdt: { enabled: false },
+      mountExtensions: { idmap: { enabled: false } },
+    },
+    annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
+  };
+}

@@ -1,0 +1,176 @@
+// Runs OCI hooks: exact argv and env, the container state on stdin, a timeout
+// that is enforced (SIGTERM to the hook's process group, SIGKILL after a grace),
+// and one record per run. Shared by the CLI and the launcher.
+import type { State } from "../spec/types.ts";
+import type { StoredHook } from "./layout.ts";
+
+/** Built-in default for hooks without a timeout; OCI_HOOK_TIMEOUT / --hook-timeout override it. */
+export const DEFAULT_HOOK_TIMEOUT = 60;
+/** Time between SIGTERM and SIGKILL for a hook past its timeout. */
+export const KILL_GRACE_MS = 1000;
+const TAIL = 4096;
+
+export interface HookRecord {
+  type: string;
+  index: number;
+  path: string;
+  start: string;
+  durationMs: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  error?: string;
+  stdoutTail: string;
+  stderrTail: string;
+}
+
+export interface RunOptions {
+  /** Seconds, for hooks without their own timeout. */
+  defaultTimeout: number;
+  cwd?: string;
+  /** The environment for hooks without `env`. */
+  env?: Record<string, string | undefined>;
+}
+
+export function hookTimeoutFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`OCI_HOOK_TIMEOUT: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function envObject(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of list) {
+    const i = e.indexOf("=");
+    out[e.slice(0, i)] = e.slice(i + 1);
+  }
+  return out;
+}
+
+/** Collects the last TAIL bytes of a stream without waiting for EOF once told to stop. */
+function tail(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  const reader = stream.getReader();
+  const done = (async () => {
+    const dec = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text = (text + dec.decode(value, { stream: true })).slice(-TAIL);
+      }
+    } catch {
+      /* cancelled */
+    }
+  })();
+  return {
+    async finish(waitMs: number): Promise<string> {
+      const timer = new Promise((r) => setTimeout(r, waitMs));
+      await Promise.race([done, timer]);
+      reader.cancel().catch(() => {});
+      return text;
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+export async function runHook(hook: StoredHook, state: State, opts: RunOptions): Promise<HookRecord> {
+  const started = Date.now();
+  const timeout = hook.timeout ?? opts.defaultTimeout;
+  const record: HookRecord = {
+    type: hook.type, index: hook.index, path: hook.path, start: new Date(started).toISOString(), durationMs: 0,
+    exitCode: null, signal: null, timedOut: false, stdoutTail: "", stderrTail: "",
+  };
+  const argv = hook.argv.length ? hook.argv : [hook.path];
+  let proc;
+  try {
+    proc = Bun.spawn({
+      cmd: [hook.path, ...argv.slice(1)],
+      argv0: argv[0],
+      env: hook.env ? envObject(hook.env) : opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      // Its own process group, so a timeout reaches the hook's children too.
+      detached: true,
+    });
+  } catch (e) {
+    record.error = `cannot execute: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    record.exitCode = 127;
+    record.durationMs = Date.now() - started;
+    return record;
+  }
+  const out = tail(proc.stdout);
+  const err = tail(proc.stderr);
+  // A hook may exit without reading its stdin (EPIPE): that is not an error by itself.
+  (async () => {
+    try {
+      proc.stdin.write(JSON.stringify(state));
+      await proc.stdin.end();
+    } catch {
+      /* EPIPE */
+    }
+  })();
+
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const termTimer = setTimeout(() => {
+    record.timedOut = true;
+    killGroup(proc.pid, "SIGTERM");
+    killTimer = setTimeout(() => killGroup(proc.pid, "SIGKILL"), KILL_GRACE_MS);
+  }, timeout * 1000);
+  await proc.exited;
+  clearTimeout(termTimer);
+  clearTimeout(killTimer);
+  // Children left behind in the hook's group are the hook's business, but not past a timeout.
+  if (record.timedOut) killGroup(proc.pid, "SIGKILL");
+  // Output still held open by a child must not hold us up.
+  [record.stdoutTail, record.stderrTail] = await Promise.all([out.finish(100), err.finish(100)]);
+  record.exitCode = proc.exitCode;
+  record.signal = proc.signalCode === null ? null : String(proc.signalCode);
+  if (record.timedOut) record.error = `timed out after ${timeout} s`;
+  record.durationMs = Date.now() - started;
+  return record;
+}
+
+export function failed(r: HookRecord): boolean {
+  return r.timedOut || r.error !== undefined || r.signal !== null || r.exitCode !== 0;
+}
+
+/** "createRuntime hook 1 (/usr/bin/x) exited with status 3: <stderr tail>" */
+export function describeFailure(r: HookRecord): string {
+  const what = r.error ?? (r.signal ? `was killed by ${r.signal}` : `exited with status ${r.exitCode}`);
+  const stderr = r.stderrTail.trim().split("\n").slice(-5).join("\n").trim();
+  return `${r.type} hook ${r.index} (${r.path}) ${what}${stderr ? `: ${stderr}` : ""}`;
+}
+
+/**
+ * Runs hooks in order. Stops at the first failure unless `keepGoing` (poststop).
+ * Returns every record; the first failed one, if any, as `failure`.
+ */
+export async function runHooks(
+  hooks: StoredHook[],
+  state: State,
+  opts: RunOptions & { keepGoing?: boolean; onRecord?: (r: HookRecord) => void },
+): Promise<{ records: HookRecord[]; failure?: HookRecord }> {
+  const records: HookRecord[] = [];
+  let failure: HookRecord | undefined;
+  for (const h of hooks) {
+    const r = await runHook(h, state, opts);
+    records.push(r);
+    opts.onRecord?.(r);
+    if (failed(r)) {
+      failure ??= r;
+      if (!opts.keepGoing) break;
+    }
+  }
+  return { records, failure };
+}

@@ -1,0 +1,51 @@
+// Facts about the host that translation needs, read once per process.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { LxcriError } from "./errors.ts";
+import type { CgroupLayout } from "./lxc/devices.ts";
+import type { PathKind } from "./lxc/mounts.ts";
+import type { LauncherFiles } from "./lxc/translate.ts";
+
+/** "v2" when /sys/fs/cgroup is a pure cgroup2 mount; "v1" for legacy and hybrid hosts. */
+export function cgroupLayout(): CgroupLayout {
+  const mounts = readFileSync("/proc/self/mounts", "utf8");
+  return /^\S+ \/sys\/fs\/cgroup cgroup2 /m.test(mounts) ? "v2" : "v1";
+}
+
+export function statKind(path: string): PathKind {
+  try {
+    return statSync(path).isDirectory() ? "dir" : "file";
+  } catch {
+    return "missing";
+  }
+}
+
+// The launcher is a Bun executable: it needs the dynamic loader and these libraries.
+const LAUNCHER_LIBS = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2"];
+
+/** The launcher binary: $LXCRI_LAUNCHER, else next to the lxcri executable, else build/ of this checkout. */
+export function launcherBinary(): string {
+  const candidates = [
+    process.env.LXCRI_LAUNCHER,
+    Bun.isStandaloneExecutable ? join(dirname(process.execPath), "lxcri-launcher") : undefined,
+    join(import.meta.dir, "..", "build", "lxcri-launcher"),
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new LxcriError("runtime", `launcher not found (looked at ${candidates.join(", ")}): run "bun run build"`);
+  return found;
+}
+
+let cachedLauncher: LauncherFiles | undefined;
+
+/** The launcher and the loader and libraries of this very process (the same glibc Bun runs on). */
+export function launcherFiles(): LauncherFiles {
+  if (cachedLauncher) return cachedLauncher;
+  const maps = readFileSync("/proc/self/maps", "utf8");
+  const mapped = (name: string) => maps.match(new RegExp(`(/\\S*/${name.replace(/\./g, "\\.")})$`, "m"))?.[1];
+  const loader = mapped("ld-linux-x86-64.so.2");
+  const libc = mapped("libc.so.6");
+  if (!loader || !libc) throw new LxcriError("runtime", "cannot find the host's glibc loader and libc.so.6 in /proc/self/maps");
+  const libs = LAUNCHER_LIBS.map((l) => join(dirname(libc), l)).filter((p) => existsSync(p));
+  cachedLauncher = { binary: launcherBinary(), loader, libs };
+  return cachedLauncher;
+}

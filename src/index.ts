@@ -1,0 +1,10 @@
+// lxcri as a library: `import { Runtime } from "lxcri"`.
+export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
+export type { CreateOptions } from "./create.ts";
+export { LxcriError, type ErrorCode } from "./errors.ts";
+export type { HookRecord } from "./hooks/run.ts";
+export type { StoredHook } from "./hooks/layout.ts";
+export type { Spec, State, Status, Hook, Hooks, HookType } from "./spec/types.ts";
+export { loadSpec, validateSpec } from "./spec/validate.ts";
+export { defaultSpec } from "./spec/default.ts";
+export { createLogger, type Logger } from "./log.ts";

@@ -1,0 +1,21 @@
+// The last ERROR lines of a container's liblxc log, for error messages.
+import { readFileSync } from "node:fs";
+
+export function lxcErrors(logFile: string, max = 4): string[] {
+  let text: string;
+  try {
+    text = readFileSync(logFile, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter((l) => /\s(ERROR|CRIT|ALERT|FATAL)\s/.test(l))
+    .map((l) => l.replace(/^lxc \S+ \S+\s+\S+ \S+ - \S+ - /, ""))
+    .slice(-max);
+}
+
+export function withLxcErrors(message: string, logFile: string): string {
+  const errors = lxcErrors(logFile);
+  return errors.length ? `${message}: ${errors.join("; ")}` : message;
+}

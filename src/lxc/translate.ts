@@ -1,0 +1,168 @@
+// The OCI spec → the complete list of LXC config items for one container.
+// Pure: every input from the host (paths, cgroup layout, stat) comes in
+// through TranslateContext, so each mapping is unit-tested without root.
+import { basename, isAbsolute, join } from "node:path";
+import { configError } from "../errors.ts";
+import { RLIMITS } from "../spec/rlimits.ts";
+import type { Spec } from "../spec/types.ts";
+import { capabilityItems } from "./capabilities.ts";
+import { type CgroupLayout, deviceItems } from "./devices.ts";
+import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
+import { type MountContext, mountItems } from "./mounts.ts";
+import { namespaceItems } from "./namespaces.ts";
+
+/** The files that make up the launcher, as host paths. */
+export interface LauncherFiles {
+  binary: string;
+  loader: string;
+  libs: string[];
+}
+
+export interface TranslateContext extends MountContext {
+  id: string;
+  runtimeDir: string;
+  launcher: LauncherFiles;
+  cgroup: CgroupLayout;
+  logLevel: string;
+  /** The mount hook command runs prestart, createRuntime and createContainer hooks. */
+  hasCreateHooks: boolean;
+  hasStartContainerHooks: boolean;
+  warn: (message: string) => void;
+}
+
+/** Where the launcher's files appear inside the container until `start`. */
+export const LAUNCHER_MOUNT = "/.lxcri";
+export const INIT_ARGV = [
+  `${LAUNCHER_MOUNT}/ld.so`, "--library-path", `${LAUNCHER_MOUNT}/lib`, `${LAUNCHER_MOUNT}/lxcri-launcher`, "init",
+];
+
+export interface Translation {
+  items: ConfigItem[];
+  mountpoints: { path: string; kind: "dir" | "file" }[];
+}
+
+/** The rootfs as an absolute host path (root.path may be relative to the bundle). */
+export function rootfsPath(spec: Spec, bundle: string): string {
+  const root = spec.root?.path;
+  if (!root) throw configError("root.path", "is required");
+  return isAbsolute(root) ? root : join(bundle, root);
+}
+
+const RESOURCE_CONTROLLERS_LATER = ["memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "rdma", "unified"];
+
+function refuseUnsupported(spec: Spec): void {
+  const linux = spec.linux ?? {};
+  const later: [string, unknown][] = [
+    ["linux.uidMappings", linux.uidMappings?.length],
+    ["linux.gidMappings", linux.gidMappings?.length],
+    ["linux.seccomp", linux.seccomp],
+    ["linux.mountLabel", linux.mountLabel],
+    ["linux.intelRdt", linux.intelRdt],
+    ["linux.personality", linux.personality],
+    ["linux.timeOffsets", linux.timeOffsets],
+    ["linux.memoryPolicy", linux.memoryPolicy],
+    ["linux.netDevices", linux.netDevices],
+    ["domainname", spec.domainname],
+    ["process.apparmorProfile", spec.process?.apparmorProfile],
+    ["process.selinuxLabel", spec.process?.selinuxLabel],
+    ["process.ioPriority", spec.process?.ioPriority],
+    ["process.scheduler", spec.process?.scheduler],
+    ["process.execCPUAffinity", spec.process?.execCPUAffinity],
+    ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c]] as [string, unknown]),
+  ];
+  for (const [path, value] of later) if (value) throw configError(path, "is not supported yet");
+  if (spec.process?.terminal)
+    throw configError("process.terminal", "a terminal needs --console-socket, which is not supported yet");
+}
+
+export function translate(spec: Spec, ctx: TranslateContext): Translation {
+  const proc = spec.process;
+  if (!proc) throw configError("process", "is required");
+  if (proc.args.length === 0) throw configError("process.args", "must not be empty");
+  refuseUnsupported(spec);
+
+  const dir = ctx.runtimeDir;
+  const items: ConfigItem[] = [
+    ["lxc.log.file", join(dir, "lxc.log")],
+    ["lxc.log.level", ctx.logLevel],
+    ["lxc.rootfs.path", `dir:${ctx.rootfs}`],
+    // Mount the rootfs at its own path, so host paths under it are container paths too.
+    ["lxc.rootfs.mount", ctx.rootfs],
+    ["lxc.rootfs.managed", "0"],
+    ["lxc.ephemeral", "0"],
+    // No terminal: init keeps the caller's stdio (lxc.console.path=none).
+    ["lxc.console.path", "none"],
+    ["lxc.tty.max", "0"],
+    ["lxc.apparmor.profile", "unconfined"],
+    ["lxc.init.uid", String(proc.user.uid)],
+    ["lxc.init.gid", String(proc.user.gid)],
+  ];
+  const rootOptions = [spec.linux?.rootfsPropagation, spec.root?.readonly ? "ro" : undefined].filter(Boolean);
+  if (rootOptions.length) items.push(["lxc.rootfs.options", rootOptions.join(",")]);
+  if (proc.user.additionalGids?.length) items.push(["lxc.init.groups", proc.user.additionalGids.join(",")]);
+  if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
+  if (proc.noNewPrivileges) items.push(["lxc.no_new_privs", "1"]);
+  if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
+
+  items.push(...namespaceItems(spec));
+  items.push(...capabilityItems(proc, ctx.warn));
+  for (const r of proc.rlimits ?? []) {
+    const value = (n: number) => (n >= 2 ** 53 - 1 ? "unlimited" : String(n));
+    items.push([`lxc.prlimit.${r.type.slice(7).toLowerCase()}`, `${value(r.soft)}:${value(r.hard)}`]);
+  }
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    if (!/^[a-z0-9_.\-/]+$/i.test(key)) throw configError(`linux.sysctl[${JSON.stringify(key)}]`, "invalid sysctl name");
+    items.push([`lxc.sysctl.${key}`, value]);
+  }
+  if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
+  items.push(...deviceItems(spec, ctx.cgroup));
+
+  const mounts = mountItems(spec, ctx);
+  items.push(...mounts.items);
+  items.push(...launcherMounts(ctx));
+
+  if (ctx.hasCreateHooks) {
+    // liblxc runs hook commands through `sh -c "exec <cmd>"`: quote every word.
+    items.push(["lxc.hook.version", "1"]);
+    items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
+  }
+  return { items, mountpoints: mounts.mountpoints };
+}
+
+/**
+ * cgroupsPath: an absolute path is relative to the cgroup root; a relative one
+ * is placed under lxcri/. The monitor gets a sibling, so callers can find the
+ * container's own cgroup.
+ */
+export function cgroupPathItems(path: string, id: string): ConfigItem[] {
+  if (path.includes("..") || path.includes("\0") || path.includes(":"))
+    throw configError("linux.cgroupsPath", `invalid cgroup path ${JSON.stringify(path)} (systemd "slice:prefix:name" paths are not supported yet)`);
+  const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
+  if (!rel) throw configError("linux.cgroupsPath", "must not be the cgroup root");
+  return [
+    ["lxc.cgroup.relative", "0"],
+    ["lxc.cgroup.dir.container", rel],
+    ["lxc.cgroup.dir.monitor", `lxcri.monitor/${id}`],
+  ];
+}
+
+/** The launcher, the host's dynamic loader and the libraries it needs, bound read-only at /.lxcri. */
+function launcherMounts(ctx: TranslateContext): ConfigItem[] {
+  const m = LAUNCHER_MOUNT.slice(1);
+  const bind = (src: string, dest: string, kind = "file") =>
+    ["lxc.mount.entry", `${fstabEscape(src)} ${fstabEscape(dest)} none bind,ro,nosuid,nodev,create=${kind} 0 0`] as const;
+  const items: ConfigItem[] = [
+    ["lxc.mount.entry", `tmpfs ${m} tmpfs mode=0755,size=64k,nosuid,nodev 0 0`],
+    bind(ctx.launcher.loader, `${m}/ld.so`),
+    ...ctx.launcher.libs.map((lib) => bind(lib, `${m}/lib/${basename(lib)}`)),
+    bind(ctx.launcher.binary, `${m}/lxcri-launcher`),
+    bind(join(ctx.runtimeDir, "init"), `${m}/init`, "dir"),
+  ];
+  if (ctx.hasStartContainerHooks) items.push(bind(join(ctx.runtimeDir, "hooks", "startContainer"), `${m}/hooks`, "dir"));
+  return items;
+}
+
+/** rlimits for the launcher to re-apply right before exec (Bun raises RLIMIT_NOFILE for itself). */
+export function launcherRlimits(spec: Spec): { resource: number; soft: number; hard: number }[] {
+  return (spec.process?.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard }));
+}

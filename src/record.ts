@@ -1,0 +1,71 @@
+// The runtime directory of one container and the record lxcri keeps in it.
+//   <root>/<id>/                 0700; also liblxc's container dir (lxcpath=<root>, name=<id>)
+//     record.json                this record, written atomically
+//     config.json                the bundle's config.json as it was at create
+//     lxc.conf, lxc.log          the LXC config lxcri set, and liblxc's log
+//     hooks/<type>/<n>/…         the hooks layout (src/hooks/layout.ts)
+//     hooks.log                  one JSON line per hook run
+//     init/                      bound read-only at /.lxcri/init until start:
+//       process.json, state.json, sync (FIFO), go (FIFO)
+//     hook.sock                  during create only: the mount hook talks to create
+//     .lock                      flock for mutating operations
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LxcriError } from "./errors.ts";
+import { writeAtomic } from "./fsutil.ts";
+
+export interface ContainerRecord {
+  id: string;
+  bundle: string;
+  rootfs: string;
+  ociVersion: string;
+  annotations: Record<string, string>;
+  created: string;
+  monitorPid?: number;
+  monitorStart?: number;
+  initPid?: number;
+  initStart?: number;
+  /** cgroup directories (absolute) that belong to this container, removed at delete. */
+  cgroups?: string[];
+  /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
+  rootfsMountpoints?: string[];
+  /** Set once `start` has run (successfully or not). */
+  started?: boolean;
+}
+
+export const files = (dir: string) => ({
+  record: join(dir, "record.json"),
+  config: join(dir, "config.json"),
+  lxcConf: join(dir, "lxc.conf"),
+  lxcLog: join(dir, "lxc.log"),
+  hooks: join(dir, "hooks"),
+  hooksLog: join(dir, "hooks.log"),
+  init: join(dir, "init"),
+  processJson: join(dir, "init", "process.json"),
+  initState: join(dir, "init", "state.json"),
+  syncFifo: join(dir, "init", "sync"),
+  goFifo: join(dir, "init", "go"),
+  hookSocket: join(dir, "hook.sock"),
+  lock: join(dir, ".lock"),
+});
+
+export function writeRecord(dir: string, r: ContainerRecord): void {
+  writeAtomic(files(dir).record, JSON.stringify(r));
+}
+
+export function readRecord(dir: string, id: string): ContainerRecord {
+  let text: string;
+  try {
+    text = readFileSync(files(dir).record, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new LxcriError("not-found", `container ${id} does not exist`);
+    throw e;
+  }
+  try {
+    const r = JSON.parse(text) as ContainerRecord;
+    if (r.id !== id || typeof r.bundle !== "string") throw new Error("fields missing");
+    return r;
+  } catch (e) {
+    throw new LxcriError("runtime", `${files(dir).record}: corrupt container record: ${(e as Error).message}`);
+  }
+}

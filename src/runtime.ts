@@ -1,0 +1,126 @@
+// The library's entry point: one Runtime per state root. The CLI is a thin
+// shell over these methods.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { reapChild } from "../ffi/libc.ts";
+import { type Context, containerDir } from "./context.ts";
+import { create, type CreateOptions } from "./create.ts";
+import { deleteContainer } from "./delete.ts";
+import { LxcriError } from "./errors.ts";
+import { readHooks, type StoredHook } from "./hooks/layout.ts";
+import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
+import { readTrace } from "./hooks/trace.ts";
+import { checkId } from "./ids.ts";
+import { kill } from "./kill.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { files, readRecord } from "./record.ts";
+import { HOOK_TYPES, type State } from "./spec/types.ts";
+import { start } from "./start.ts";
+import { stateOf } from "./status.ts";
+
+export interface RuntimeOptions {
+  /** State root (default /run/lxcri). */
+  root?: string;
+  log?: Logger;
+  /** Seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT, else 60). */
+  hookTimeout?: number;
+  /** liblxc's log level in <root>/<id>/lxc.log (default "warn"; "debug" with --debug). */
+  lxcLogLevel?: string;
+}
+
+export const DEFAULT_ROOT = "/run/lxcri";
+
+export class Runtime {
+  readonly ctx: Context;
+
+  constructor(opts: RuntimeOptions = {}) {
+    const root = opts.root ?? DEFAULT_ROOT;
+    if (!root.startsWith("/") || root === "/") throw new LxcriError("invalid-argument", `--root must be an absolute path other than /, got ${JSON.stringify(root)}`);
+    let hookTimeout = opts.hookTimeout;
+    if (hookTimeout === undefined) {
+      try {
+        hookTimeout = hookTimeoutFromEnv(process.env.OCI_HOOK_TIMEOUT) ?? DEFAULT_HOOK_TIMEOUT;
+      } catch (e) {
+        throw new LxcriError("invalid-argument", (e as Error).message);
+      }
+    }
+    this.ctx = { root, log: opts.log ?? silentLogger, hookTimeout, lxcLogLevel: opts.lxcLogLevel ?? "warn" };
+  }
+
+  /** Creates the container from its bundle; its init is the launcher, waiting for start. */
+  create(id: string, opts: CreateOptions = {}): Promise<State> {
+    return create(this.ctx, id, opts);
+  }
+
+  /** Runs startContainer hooks, the user process, then poststart hooks. */
+  start(id: string): Promise<State> {
+    return start(this.ctx, id);
+  }
+
+  async state(id: string): Promise<State> {
+    checkId(id);
+    return stateOf(readRecord(containerDir(this.ctx, id), id));
+  }
+
+  kill(id: string, signal?: string | number): Promise<void> {
+    return kill(this.ctx, id, signal);
+  }
+
+  /** Destroys the container and runs its poststop hooks; returns their records. */
+  delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+    return deleteContainer(this.ctx, id, opts);
+  }
+
+  /** create + start + wait + delete. Resolves with the container's exit status (128+n for signal n). */
+  async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
+    await this.create(id, opts);
+    const record = readRecord(containerDir(this.ctx, id), id);
+    const monitor = record.monitorPid!;
+    const forwarded = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
+    const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
+    if (opts.forwardSignals) for (const s of forwarded) process.on(s, forward);
+    try {
+      await this.start(id);
+      let code: number | null;
+      while ((code = reapChild(monitor)) === null) await Bun.sleep(5);
+      return code;
+    } finally {
+      if (opts.forwardSignals) for (const s of forwarded) process.off(s, forward);
+      await this.delete(id, { force: true });
+    }
+  }
+
+  /** Every container under the root, with its state. */
+  async list(): Promise<State[]> {
+    let names: string[];
+    try {
+      names = readdirSync(this.ctx.root);
+    } catch {
+      return [];
+    }
+    const out: State[] = [];
+    for (const name of names.sort()) {
+      try {
+        checkId(name);
+        out.push(await this.state(name));
+      } catch {
+        /* not a container directory, or one being removed */
+      }
+    }
+    return out;
+  }
+
+  /** The hooks layout of a container and the trace of every hook run so far. */
+  hooks(id: string): { layout: StoredHook[]; trace: HookRecord[] } {
+    checkId(id);
+    const dir = containerDir(this.ctx, id);
+    readRecord(dir, id);
+    const f = files(dir);
+    return { layout: HOOK_TYPES.flatMap((t) => readHooks(f.hooks, t)), trace: readTrace(f.hooksLog) };
+  }
+
+  /** Where a container's files are (for tools and tests). */
+  dir(id: string): string {
+    return join(this.ctx.root, checkId(id));
+  }
+}

@@ -1,0 +1,116 @@
+// start: release the launcher (open init/sync), relay what it reports,
+// unmount /.lxcri inside the container once the launcher is ready to exec,
+// let it exec (write init/go), confirm the exec (EOF on sync: the launcher's
+// write end is O_CLOEXEC), then run poststart hooks.
+import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
+import { libc, O_CLOEXEC, POLLHUP, POLLIN } from "../ffi/libc.ts";
+import { LxcContainer, MNT_DETACH } from "../ffi/lxc-container.ts";
+import { type Context, containerDir } from "./context.ts";
+import { LxcriError } from "./errors.ts";
+import { lockFile } from "./fsutil.ts";
+import { readHooks } from "./hooks/layout.ts";
+import { describeFailure, runHooks } from "./hooks/run.ts";
+import { appendTrace } from "./hooks/trace.ts";
+import { checkId } from "./ids.ts";
+import { withLxcErrors } from "./lxc-log.ts";
+import { LAUNCHER_MOUNT } from "./lxc/translate.ts";
+import { isAlive } from "./proc.ts";
+import type { InitMessage } from "./protocol.ts";
+import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
+import type { State } from "./spec/types.ts";
+import { stateOf, statusOf } from "./status.ts";
+
+export async function start(ctx: Context, id: string): Promise<State> {
+  checkId(id);
+  const dir = containerDir(ctx, id);
+  const f = files(dir);
+  const record = readRecord(dir, id);
+  const lock = lockFile(f.lock);
+  try {
+    const status = statusOf(record);
+    if (status !== "created" || record.started)
+      throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
+    record.started = true;
+    writeRecord(dir, record);
+    await releaseLauncher(ctx, dir, record);
+    const state = stateOf(record);
+    const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
+      defaultTimeout: ctx.hookTimeout,
+      cwd: record.bundle,
+      onRecord: (r) => appendTrace(f.hooksLog, r),
+    });
+    if (failure) {
+      // runtime-spec 1.3: a failing poststart stops the container and fails start.
+      if (isAlive(record.initPid, record.initStart)) process.kill(record.initPid!, "SIGKILL");
+      throw new LxcriError("hook-failed", describeFailure(failure));
+    }
+    return state;
+  } finally {
+    lock.release();
+  }
+}
+
+async function releaseLauncher(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
+  const f = files(dir);
+  const sync = openSync(f.syncFifo, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
+  try {
+    let ready = false;
+    for await (const msg of messages(sync, record)) {
+      if ("hook" in msg) appendTrace(f.hooksLog, msg.hook);
+      else if ("error" in msg) throw new LxcriError(msg.error.includes(" hook ") ? "hook-failed" : "runtime", msg.error);
+      else if ("ready" in msg) {
+        ready = true;
+        unmountLauncher(ctx, dir, record);
+        const go = openSync(f.goFifo, constants.O_WRONLY | constants.O_NONBLOCK | O_CLOEXEC);
+        writeSync(go, "1");
+        closeSync(go);
+      }
+    }
+    if (!ready) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
+  } finally {
+    closeSync(sync);
+  }
+}
+
+/** The runtime's files must not stay visible in the container: detach /.lxcri in its mount namespace. */
+function unmountLauncher(ctx: Context, dir: string, record: ContainerRecord): void {
+  const f = files(dir);
+  const lxc = new LxcContainer(record.id, ctx.root);
+  try {
+    if (!lxc.loadConfig(f.lxcConf)) throw new LxcriError("runtime", `cannot load ${f.lxcConf}`);
+    if (lxc.umount(LAUNCHER_MOUNT, MNT_DETACH) !== 0)
+      throw new LxcriError("runtime", withLxcErrors(`cannot unmount ${LAUNCHER_MOUNT} in container ${record.id}`, f.lxcLog));
+  } finally {
+    lxc.release();
+  }
+}
+
+/** Newline-delimited JSON from the launcher until EOF, polling so a dead init cannot hang us. */
+async function* messages(fd: number, record: ContainerRecord): AsyncGenerator<InitMessage> {
+  const pfd = new Int32Array(2);
+  const buf = Buffer.alloc(65536);
+  let pending = "";
+  for (;;) {
+    pfd[0] = fd;
+    pfd[1] = POLLIN; // events (low 16 bits); revents (high 16 bits) start at 0
+    const n = libc.poll(pfd, 1n, 20);
+    const revents = pfd[1]! >>> 16;
+    if (n > 0 && revents & (POLLIN | POLLHUP)) {
+      let got = 0;
+      try {
+        got = readSync(fd, buf);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      }
+      if (got === 0 && revents & POLLHUP) return;
+      pending += buf.subarray(0, got).toString();
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line) yield JSON.parse(line) as InitMessage;
+      }
+    } else if (!isAlive(record.initPid, record.initStart)) return;
+    await Bun.sleep(0);
+  }
+}
