@@ -48,12 +48,18 @@ export function exitCodeOf(status: number): number {
   return sig ? 128 + sig : (status >> 8) & 0xff;
 }
 
-/** Reap our child `pid` without blocking; returns its exit code or null while it runs. */
+export const ECHILD = 10;
+
+/**
+ * Reaps our child `pid` without blocking: its exit code, null while it runs,
+ * or -1 when it is no longer ours to reap (already reaped).
+ */
 export function reapChild(pid: number): number | null {
   const st = new Int32Array(1);
   const r = libc.waitpid(pid, st, WNOHANG);
   if (r === pid) return exitCodeOf(st[0]!);
   if (r === 0) return null;
+  if (errno() === ECHILD) return -1;
   throw new Error(`waitpid(${pid}): ${errnoMessage()}`);
 }
 export const O_CLOEXEC = 0o2000000;

@@ -39,8 +39,13 @@ int lxcri_start_monitor(void *c, char **argv)
 	(*(flag_fn *)((char *)c + OFF_WANT_CLOSE_ALL_FDS))(c, 1);
 	_Bool ok = (*(start_fn *)((char *)c + OFF_START))(c, 0, argv);
 	int status = *(int *)((char *)c + OFF_ERROR_NUM);
-	if (!ok)
-		_exit(255);
-	_exit((status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff);
+	if (!ok && status == 1)
+		_exit(255); /* start() failed before init ran (liblxc's initial error_num) */
+	/* liblxc 5.0 stores a signal death as (sig << 8) | 0x7f (start.c, CLD_KILLED). */
+	if ((status & 0xff) == 0x7f)
+		_exit(128 + ((status >> 8) & 0x7f));
+	if (status & 0x7f)
+		_exit(128 + (status & 0x7f));
+	_exit((status >> 8) & 0xff);
 	return -1; /* not reached; TinyCC wants a return */
 }

@@ -3,7 +3,7 @@
 // shared stdio. execve(2) itself keeps the pid, so the user process is init.
 import type { Pointer } from "bun:ffi";
 import { cstringArray } from "../ffi/cstr.ts";
-import { errnoMessage, F_GETFL, F_SETFL, libc, O_NONBLOCK, SIGPIPE, SIGXFSZ } from "../ffi/libc.ts";
+import { errnoMessage, F_GETFL, F_SETFL, libc, O_NONBLOCK } from "../ffi/libc.ts";
 
 export function setRlimit(resource: number, soft: number, hard: number): void {
   const lim = new BigUint64Array([toRlim(soft), toRlim(hard)]);
@@ -24,8 +24,8 @@ export function execProcess(path: string, argv: string[], env: string[]): string
     const fl = libc.fcntl(fd, F_GETFL, 0);
     if (fl >= 0 && fl & O_NONBLOCK) libc.fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   }
-  libc.signal(SIGPIPE, null);
-  libc.signal(SIGXFSZ, null);
+  // Bun ignores SIGPIPE and SIGXFSZ (and more, as pid 1): ignored signals survive execve.
+  for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) libc.signal(sig, null);
   const a = cstringArray(argv);
   const e = cstringArray(env);
   libc.execve(Buffer.from(path + "\0"), a.pointer as Pointer, e.pointer as Pointer);

@@ -142,8 +142,11 @@ function prepareInit(dir: string, spec: Spec, ctx: Context, record: ContainerRec
  */
 function precreateMountpoints(rootfs: string, spec: Spec, mountpoints: { path: string; kind: "dir" | "file" }[]): string[] {
   const wanted: { path: string; kind: "dir" | "file" }[] = [{ path: LAUNCHER_MOUNT, kind: "dir" }];
-  if (spec.root?.readonly)
-    for (const m of mountpoints) if (!/^\/(dev|proc|sys)(\/|$)/.test(m.path)) wanted.push(m);
+  // Paths below /dev, /proc and /sys live on filesystems mounted at start; those three themselves do not.
+  if (spec.root?.readonly) {
+    for (const m of mountpoints) if (!/^\/(dev|proc|sys)\/./.test(m.path)) wanted.push(m);
+    if (spec.mounts?.some((m) => m.destination.startsWith("/dev"))) wanted.push({ path: "/dev", kind: "dir" });
+  }
   const made: string[] = [];
   for (const { path, kind } of wanted) {
     const parts = path.split("/").filter(Boolean);

@@ -11,7 +11,7 @@ export function lxcErrors(logFile: string, max = 4): string[] {
   return text
     .split("\n")
     .filter((l) => /\s(ERROR|CRIT|ALERT|FATAL)\s/.test(l))
-    .map((l) => l.replace(/^lxc \S+ \S+\s+\S+ \S+ - \S+ - /, ""))
+    .map((l) => l.replace(/^lxc \S+ \S+\s+\S+ - \S+ - /, ""))
     .slice(-max);
 }
 

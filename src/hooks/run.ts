@@ -97,7 +97,8 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
       argv0: argv[0],
       env: hook.env ? envObject(hook.env) : opts.env ?? process.env,
       cwd: opts.cwd,
-      stdin: "pipe",
+      // Bun writes the state itself and tolerates a hook that exits without reading it (EPIPE).
+      stdin: Buffer.from(JSON.stringify(state)),
       stdout: "pipe",
       stderr: "pipe",
       // Its own process group, so a timeout reaches the hook's children too.
@@ -111,15 +112,6 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
   }
   const out = tail(proc.stdout);
   const err = tail(proc.stderr);
-  // A hook may exit without reading its stdin (EPIPE): that is not an error by itself.
-  (async () => {
-    try {
-      proc.stdin.write(JSON.stringify(state));
-      await proc.stdin.end();
-    } catch {
-      /* EPIPE */
-    }
-  })();
 
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const termTimer = setTimeout(() => {

@@ -1,0 +1,124 @@
+// Shared by the integration tests: the real CLI as a process, real bundles
+// made from busybox-static, and a census of what a container can leave behind.
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeBundle } from "../scripts/make-bundle.ts";
+import type { Spec } from "../src/spec/types.ts";
+
+export const REPO = join(import.meta.dir, "..");
+export const LXCRI = join(REPO, "build", "lxcri");
+
+/** Container tests need root, liblxc and the built binaries. In CI they must not skip. */
+export const canRunContainers =
+  process.getuid?.() === 0 && existsSync("/usr/lib/x86_64-linux-gnu/liblxc.so.1") && existsSync(LXCRI);
+if (!canRunContainers && process.env.LXCRI_REQUIRE_CONTAINER_TESTS === "1")
+  throw new Error("container tests required (LXCRI_REQUIRE_CONTAINER_TESTS=1) but not runnable: need root, liblxc and `bun run build`");
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `lxcri-test-${prefix}-`));
+}
+
+/** A fresh state root per test file, so tests never see each other's containers. */
+export function testRoot(name: string): string {
+  const root = join("/run", `lxcri-test-${name}-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  return root;
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI and waits for it to exit. Output goes through files, not pipes:
+ * the container inherits create's stdio, so a pipe would stay open as long as
+ * the container runs (the same holds for runc).
+ */
+export function lxcri(root: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; stdout?: number } = {}): Result {
+  const dir = tempDir("io");
+  const outFile = join(dir, "stdout");
+  const errFile = join(dir, "stderr");
+  const out = opts.stdout ?? openSync(outFile, "w");
+  const err = openSync(errFile, "w");
+  try {
+    const p = Bun.spawnSync({
+      cmd: [LXCRI, "--root", root, ...args],
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdin: "ignore",
+      stdout: out,
+      stderr: err,
+    });
+    return {
+      code: p.exitCode ?? 128 + 9,
+      stdout: opts.stdout === undefined ? readFileSync(outFile, "utf8") : "",
+      stderr: readFileSync(errFile, "utf8"),
+    };
+  } finally {
+    if (opts.stdout === undefined) closeSync(out);
+    closeSync(err);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function state(root: string, id: string): { status: string; pid: number; bundle: string } & Record<string, unknown> {
+  const r = lxcri(root, ["state", id]);
+  if (r.code !== 0) throw new Error(`state ${id}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** A busybox bundle running `args`, with `edit` applied to its config.json. */
+export function bundle(args: string[], edit?: (s: Spec) => void): string {
+  const dir = tempDir("bundle");
+  makeBundle(dir, args);
+  if (edit) {
+    const file = join(dir, "config.json");
+    const spec = JSON.parse(readFileSync(file, "utf8")) as Spec;
+    edit(spec);
+    writeFileSync(file, JSON.stringify(spec, null, 2));
+  }
+  return dir;
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+/** Everything a container with this id could leave on the host. Empty means clean. */
+export function leftovers(root: string, id: string): string[] {
+  const found: string[] = [];
+  if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
+  const names = new Set([`lxc.payload.${id}`, `lxc.monitor.${id}`]);
+  const walk = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries)
+      if (e.isDirectory()) {
+        if (names.has(e.name)) found.push(`cgroup ${join(dir, e.name)}`);
+        else if (depth < 3) walk(join(dir, e.name), depth + 1);
+      }
+  };
+  walk("/sys/fs/cgroup", 0);
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8");
+  if (mounts.includes(`/${id}/`)) found.push("a mount naming the container");
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (cmd.includes(`\0${id}\0`) && cmd.includes(root)) found.push(`process ${pid}: ${cmd.replace(/\0/g, " ")}`);
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}

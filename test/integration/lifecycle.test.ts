@@ -1,0 +1,212 @@
+// The OCI lifecycle through the real CLI, on real containers (root, liblxc).
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, canRunContainers, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+
+const root = testRoot("lifecycle");
+afterAll(() => {
+  for (const s of JSON.parse(lxcri(root, ["list", "--format", "json"]).stdout || "[]")) lxcri(root, ["delete", "--force", s.id]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
+  test("create → created → start → running → kill → stopped → delete, state checked at each step", async () => {
+    const b = bundle(["sleep", "30"]);
+    const pidFile = join(b, "pid");
+    const c = lxcri(root, ["create", "--bundle", b, "--pid-file", pidFile, "life"]);
+    expect(c.stderr).toBe("");
+    expect(c.code).toBe(0);
+    const created = state(root, "life");
+    expect(created.status).toBe("created");
+    expect(created.id).toBe("life");
+    expect(created.bundle).toBe(b);
+    expect(created.pid).toBeGreaterThan(0);
+    expect(Date.parse(created.created as string)).toBeGreaterThan(0);
+    // The pid-file holds the monitor (the caller's child to reap), without a newline.
+    const monitor = readFileSync(pidFile, "utf8");
+    expect(monitor).toMatch(/^\d+$/);
+    expect(readFileSync(`/proc/${created.pid}/status`, "utf8")).toContain(`PPid:\t${monitor}`);
+    // created: the user process has not run yet.
+    expect(readFileSync(`/proc/${created.pid}/cmdline`, "utf8")).toContain("/.lxcri/lxcri-launcher");
+
+    expect(lxcri(root, ["start", "life"]).code).toBe(0);
+    const running = state(root, "life");
+    expect(running.status).toBe("running");
+    expect(running.pid).toBe(created.pid);
+    expect(readFileSync(`/proc/${running.pid}/cmdline`, "utf8")).toBe("sleep\x0030\x00");
+    // start twice is an error with no effect
+    const again = lxcri(root, ["start", "life"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("not created");
+    // /.lxcri is gone from the container's mount namespace
+    expect(readFileSync(`/proc/${running.pid}/mountinfo`, "utf8")).not.toContain("/.lxcri");
+    // delete of a running container without --force is refused
+    expect(lxcri(root, ["delete", "life"]).code).toBe(1);
+    expect(state(root, "life").status).toBe("running");
+
+    expect(lxcri(root, ["kill", "life", "KILL"]).code).toBe(0);
+    await waitFor(() => state(root, "life").status === "stopped", 5000, "stopped");
+    expect(state(root, "life").pid).toBe(0);
+    // kill of a stopped container: error, no effect
+    const k = lxcri(root, ["kill", "life", "TERM"]);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toContain("container not running");
+    expect(lxcri(root, ["delete", "life"]).code).toBe(0);
+    expect(lxcri(root, ["state", "life"]).stderr).toContain("container life does not exist");
+    expect(leftovers(root, "life")).toEqual([]);
+  });
+
+  test("run prints the container's output and exits with its status", () => {
+    const b = bundle(["sh", "-c", "echo hello from $(hostname) as pid $$; exit 3"]);
+    const r = lxcri(root, ["run", "--bundle", b, "run3"]);
+    expect(r.stdout).toBe("hello from lxcri as pid 1\n");
+    expect(r.code).toBe(3);
+    expect(leftovers(root, "run3")).toEqual([]);
+  });
+
+  test("run: a container killed by SIGKILL exits 137", async () => {
+    const b = bundle(["sleep", "30"]);
+    const run = Bun.spawn({ cmd: [LXCRI, "--root", root, "run", "--bundle", b, "run137"], stdio: ["ignore", "ignore", "ignore"] });
+    await waitFor(() => lxcri(root, ["state", "run137"]).stdout.includes('"running"'), 5000, "run137 running");
+    expect(lxcri(root, ["kill", "run137", "KILL"]).code).toBe(0);
+    expect(await run.exited).toBe(137);
+    expect(leftovers(root, "run137")).toEqual([]);
+  });
+
+  test("the monitor's own exit status mirrors the container's (what conmon and containerd reap)", async () => {
+    const { libc } = await import("../../ffi/libc.ts");
+    // Become a subreaper so the monitor is re-parented to this process when create exits.
+    expect(libc.syscall(157, 36, 1, 0, 0)).toBe(0n); // prctl(PR_SET_CHILD_SUBREAPER, 1)
+    const b = bundle(["sh", "-c", "exit 7"]);
+    const pidFile = join(b, "pid");
+    expect(lxcri(root, ["create", "--bundle", b, "--pid-file", pidFile, "mon7"]).code).toBe(0);
+    const monitor = Number(readFileSync(pidFile, "utf8"));
+    expect(lxcri(root, ["start", "mon7"]).code).toBe(0);
+    const st = new Int32Array(1);
+    expect(libc.waitpid(monitor, st, 0)).toBe(monitor);
+    expect((st[0]! >> 8) & 0xff).toBe(7);
+    expect(lxcri(root, ["delete", "mon7"]).code).toBe(0);
+    expect(leftovers(root, "mon7")).toEqual([]);
+  });
+
+  test("kill of a created container, by number and by name in any case", async () => {
+    const b = bundle(["sleep", "30"]);
+    expect(lxcri(root, ["create", "--bundle", b, "k1"]).code).toBe(0);
+    expect(lxcri(root, ["kill", "k1", "9"]).code).toBe(0);
+    await waitFor(() => state(root, "k1").status === "stopped", 5000, "k1 stopped");
+    expect(lxcri(root, ["delete", "k1"]).code).toBe(0);
+
+    expect(lxcri(root, ["create", "--bundle", b, "k2"]).code).toBe(0);
+    expect(lxcri(root, ["start", "k2"]).code).toBe(0);
+    expect(lxcri(root, ["kill", "k2", "sigkill"]).code).toBe(0);
+    await waitFor(() => state(root, "k2").status === "stopped", 5000, "k2 stopped");
+    expect(lxcri(root, ["kill", "k2", "NOTASIGNAL"]).stderr).toContain('invalid signal "NOTASIGNAL"');
+    expect(lxcri(root, ["delete", "k2"]).code).toBe(0);
+  });
+
+  test("delete of a created container works (runc and containerd rely on it); --force on a missing id exits 0", () => {
+    const b = bundle(["sleep", "30"]);
+    expect(lxcri(root, ["create", "--bundle", b, "d1"]).code).toBe(0);
+    expect(lxcri(root, ["delete", "d1"]).code).toBe(0);
+    expect(leftovers(root, "d1")).toEqual([]);
+    expect(lxcri(root, ["delete", "--force", "d1"]).code).toBe(0);
+    const missing = lxcri(root, ["delete", "d1"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("does not exist");
+  });
+
+  test("delete --force of a running container", () => {
+    const b = bundle(["sleep", "30"]);
+    expect(lxcri(root, ["create", "--bundle", b, "f1"]).code).toBe(0);
+    expect(lxcri(root, ["start", "f1"]).code).toBe(0);
+    expect(lxcri(root, ["delete", "--force", "f1"]).code).toBe(0);
+    expect(leftovers(root, "f1")).toEqual([]);
+  });
+
+  test("stdio: the container writes to the caller's fds, and gets a clean blocking stdout", () => {
+    const out = join(tempDir("stdio"), "out");
+    const b = bundle(["sh", "-c", "echo to-stdout; echo to-stderr >&2; head -c 300000 /dev/zero | wc -c"]);
+    const fd = openSync(out, "w");
+    const r = lxcri(root, ["run", "--bundle", b, "io1"], { stdout: fd });
+    closeSync(fd);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("to-stdout\n300000\n");
+    expect(r.stderr).toBe("to-stderr\n");
+  });
+
+  test("the process starts with default signal dispositions and an empty signal mask", () => {
+    // Exec'd directly: busybox sh as pid 1 would itself ignore SIGQUIT for its children (as under runc).
+    const r = lxcri(root, ["run", "--bundle", bundle(["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"]), "sig1"]);
+    expect(r.stdout).toBe("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+  });
+
+  test("process: cwd, env exactly as given plus HOME, PATH lookup in the container", () => {
+    const b = bundle(["env"], (s) => {
+      s.process!.env = ["PATH=/bin", "FOO=bar baz"];
+      s.process!.cwd = "/tmp";
+      s.process!.args = ["sh", "-c", "pwd; env | sort"];
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "env1"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe("/tmp");
+    expect(lines.slice(1).filter((l) => !/^(PWD|SHLVL)=/.test(l))).toEqual(["FOO=bar baz", "HOME=/root", "PATH=/bin"]);
+  });
+
+  test("a missing executable is a clear start error", () => {
+    const b = bundle(["no-such-binary"]);
+    expect(lxcri(root, ["create", "--bundle", b, "nx"]).code).toBe(0);
+    const r = lxcri(root, ["start", "nx"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"no-such-binary": executable file not found in $PATH');
+    expect(lxcri(root, ["delete", "--force", "nx"]).code).toBe(0);
+    expect(leftovers(root, "nx")).toEqual([]);
+  });
+
+  test("an id can be reused after delete, and two containers run at once", () => {
+    const b = bundle(["sleep", "30"]);
+    for (const id of ["twin-a", "twin-b"]) {
+      expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+      expect(lxcri(root, ["start", id]).code).toBe(0);
+    }
+    const dup = lxcri(root, ["create", "--bundle", b, "twin-a"]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("container twin-a already exists");
+    expect(state(root, "twin-a").status).toBe("running");
+    expect(state(root, "twin-b").status).toBe("running");
+    const list = lxcri(root, ["list"]).stdout;
+    expect(list).toMatch(/twin-a\s+\d+\s+running/);
+    for (const id of ["twin-a", "twin-b"]) expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    expect(lxcri(root, ["create", "--bundle", b, "twin-a"]).code).toBe(0);
+    expect(lxcri(root, ["delete", "twin-a"]).code).toBe(0);
+    expect(leftovers(root, "twin-a")).toEqual([]);
+  });
+
+  test("the runtime directory is private and config.json edits after create change nothing", () => {
+    const b = bundle(["sh", "-c", "echo original"]);
+    expect(lxcri(root, ["create", "--bundle", b, "priv"]).code).toBe(0);
+    expect(statSync(join(root, "priv")).mode & 0o777).toBe(0o700);
+    writeFileSync(join(b, "config.json"), "{broken");
+    const out = join(tempDir("priv"), "out");
+    const fd = openSync(out, "w");
+    expect(lxcri(root, ["start", "priv"], { stdout: fd }).code).toBe(0);
+    closeSync(fd);
+    expect(lxcri(root, ["delete", "--force", "priv"]).code).toBe(0);
+  });
+
+  test("a rootfs holding only one static binary runs (no shell, no libc in the image)", () => {
+    const b = bundle(["/busybox", "echo", "static only"]);
+    const rootfs = join(b, "rootfs");
+    rmSync(rootfs, { recursive: true });
+    Bun.spawnSync(["mkdir", "-p", rootfs]);
+    Bun.spawnSync(["cp", "/bin/busybox", join(rootfs, "busybox")]);
+    const r = lxcri(root, ["run", "--bundle", b, "static1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("static only\n");
+    expect(r.code).toBe(0);
+    expect(leftovers(root, "static1")).toEqual([]);
+    // The mount points lxcri had to make in the read-only rootfs are gone again.
+    expect(readdirSync(rootfs)).toEqual(["busybox"]);
+  });
+});

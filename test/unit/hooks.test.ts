@@ -1,0 +1,132 @@
+// The hooks layout and the hook runner, with real executables (no root needed).
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readHooks, writeHooks } from "../../src/hooks/layout.ts";
+import { describeFailure, failed, runHook, runHooks } from "../../src/hooks/run.ts";
+import type { State } from "../../src/spec/types.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lxcri-hooks-unit-"));
+const state: State = { ociVersion: "1.0.2", id: "h1", status: "creating", pid: 42, bundle: "/b", annotations: { a: "b" } };
+
+function script(name: string, body: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, `#!/bin/sh\n${body}\n`);
+  chmodSync(p, 0o755);
+  return p;
+}
+
+describe("hooks layout", () => {
+  test("round trip: path, argv (args[0] kept), env, timeout, order", () => {
+    const hooksDir = join(dir, "layout");
+    writeHooks(hooksDir, {
+      prestart: [
+        { path: "/bin/a", args: ["first", "-x", "with space"], env: ["A=1", "B=two words"], timeout: 3 },
+        { path: "/bin/b" },
+      ],
+      poststop: [{ path: "/bin/c", args: [] }],
+    });
+    expect(readFileSync(join(hooksDir, "prestart/0/cmdline"), "utf8")).toBe("first\0-x\0with space\0");
+    expect(readFileSync(join(hooksDir, "prestart/0/environ"), "utf8")).toBe("A=1\0B=two words\0");
+    const pre = readHooks(hooksDir, "prestart");
+    expect(pre).toEqual([
+      { type: "prestart", index: 0, path: "/bin/a", argv: ["first", "-x", "with space"], env: ["A=1", "B=two words"], timeout: 3 },
+      { type: "prestart", index: 1, path: "/bin/b", argv: ["/bin/b"], env: undefined, timeout: undefined },
+    ]);
+    expect(readHooks(hooksDir, "poststop")[0]!.argv).toEqual([]);
+    expect(readHooks(hooksDir, "createRuntime")).toEqual([]);
+  });
+
+  test("ten hooks keep numeric order", () => {
+    const hooksDir = join(dir, "many");
+    writeHooks(hooksDir, { poststart: Array.from({ length: 12 }, (_, i) => ({ path: `/bin/h${i}` })) });
+    expect(readHooks(hooksDir, "poststart").map((h) => h.path)).toEqual(Array.from({ length: 12 }, (_, i) => `/bin/h${i}`));
+  });
+});
+
+describe("hook runner", () => {
+  const opts = { defaultTimeout: 5, cwd: dir };
+
+  test("state on stdin, exact argv (argv[0] too) and exact env", async () => {
+    const out = join(dir, "seen");
+    const p = script("record", `cat > ${out}.stdin; echo "$0|$1|$2" > ${out}.argv; env > ${out}.env`);
+    const r = await runHook({ type: "prestart", index: 0, path: p, argv: ["custom-argv0", "a b", "c"], env: ["ONLY=this"] }, state, opts);
+    expect(failed(r)).toBe(false);
+    expect(JSON.parse(readFileSync(`${out}.stdin`, "utf8"))).toEqual(state);
+    // sh reports its own script name as $0; the argv[0] the hook got is checked below with /proc.
+    expect(readFileSync(`${out}.argv`, "utf8").trim()).toBe(`${p}|a b|c`);
+    const env = readFileSync(`${out}.env`, "utf8").trim().split("\n").filter((l) => !/^(PWD|SHLVL|_)=/.test(l));
+    expect(env).toEqual(["ONLY=this"]);
+  });
+
+  test("argv[0] reaches the process as given", async () => {
+    const out = join(dir, "argv0");
+    const r = await runHook(
+      { type: "poststart", index: 0, path: "/bin/sh", argv: ["my-name", "-c", `tr '\\0' ' ' < /proc/$$/cmdline > ${out}`] },
+      state,
+      opts,
+    );
+    expect(failed(r)).toBe(false);
+    expect(readFileSync(out, "utf8")).toStartWith("my-name -c ");
+  });
+
+  test("a hook without env gets the runner's environment; cwd is as given", async () => {
+    const out = join(dir, "envcwd");
+    const p = script("envcwd", `echo "$LXCRI_TEST_MARK $(pwd)" > ${out}`);
+    process.env.LXCRI_TEST_MARK = "inherited";
+    await runHook({ type: "poststop", index: 0, path: p, argv: [p] }, state, opts);
+    expect(readFileSync(out, "utf8").trim()).toBe(`inherited ${dir}`);
+  });
+
+  test("a hook that never reads stdin is fine (EPIPE tolerated)", async () => {
+    const big = { ...state, annotations: { pad: "x".repeat(1 << 20) } };
+    const r = await runHook({ type: "prestart", index: 0, path: "/bin/true", argv: ["true"] }, big, opts);
+    expect(failed(r)).toBe(false);
+  });
+
+  test("failure: exit status, stderr tail, and a message naming type, index and path", async () => {
+    const p = script("fail", `echo "something broke" >&2; exit 3`);
+    const r = await runHook({ type: "createRuntime", index: 1, path: p, argv: [p] }, state, opts);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderrTail).toContain("something broke");
+    expect(describeFailure(r)).toBe(`createRuntime hook 1 (${p}) exited with status 3: something broke`);
+  });
+
+  test("a path that does not exist fails cleanly", async () => {
+    const r = await runHook({ type: "prestart", index: 0, path: "/nonexistent/hook", argv: ["x"] }, state, opts);
+    expect(failed(r)).toBe(true);
+    expect(describeFailure(r)).toContain("prestart hook 0 (/nonexistent/hook) cannot execute: ENOENT");
+  });
+
+  test("timeout: a hook that ignores SIGTERM and whose child holds stdout ends within timeout + grace", async () => {
+    const p = script("stubborn", `trap '' TERM; (sleep 30; echo late) & sleep 30`);
+    const t0 = Date.now();
+    const r = await runHook({ type: "prestart", index: 0, path: p, argv: [p], timeout: 1 }, state, opts);
+    const took = Date.now() - t0;
+    expect(r.timedOut).toBe(true);
+    expect(describeFailure(r)).toContain("timed out after 1 s");
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(4000);
+  });
+
+  test("the default timeout applies to hooks without one", async () => {
+    const r = await runHook({ type: "poststop", index: 0, path: "/bin/sleep", argv: ["sleep", "10"] }, state, { ...opts, defaultTimeout: 1 });
+    expect(r.timedOut).toBe(true);
+  });
+
+  test("runHooks stops at the first failure, keepGoing runs the rest", async () => {
+    const out = join(dir, "order");
+    writeFileSync(out, "");
+    const hooks = [
+      { type: "poststop" as const, index: 0, path: "/bin/sh", argv: ["sh", "-c", `echo 0 >> ${out}; exit 1`] },
+      { type: "poststop" as const, index: 1, path: "/bin/sh", argv: ["sh", "-c", `echo 1 >> ${out}`] },
+    ];
+    const stop = await runHooks(hooks, state, opts);
+    expect(stop.records.length).toBe(1);
+    expect(stop.failure?.index).toBe(0);
+    const go = await runHooks(hooks, state, { ...opts, keepGoing: true });
+    expect(go.records.length).toBe(2);
+    expect(readFileSync(out, "utf8")).toBe("0\n0\n1\n");
+  });
+});

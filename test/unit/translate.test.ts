@@ -1,0 +1,189 @@
+import { describe, expect, test } from "bun:test";
+import { capabilityItems } from "../../src/lxc/capabilities.ts";
+import { deviceItems } from "../../src/lxc/devices.ts";
+import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
+import type { PathKind } from "../../src/lxc/mounts.ts";
+import { INIT_ARGV, cgroupPathItems, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { defaultSpec } from "../../src/spec/default.ts";
+import type { Spec } from "../../src/spec/types.ts";
+
+const hostKinds: Record<string, PathKind> = {
+  "/proc/acpi": "dir", "/proc/kcore": "file", "/proc/keys": "file", "/proc/timer_list": "file", "/sys/firmware": "dir",
+  "/proc/scsi": "dir", "/data": "dir", "/etc/hosts": "file",
+};
+
+function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
+  return {
+    id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
+    launcher: { binary: "/opt/lxcri/lxcri-launcher", loader: "/lib64/ld-linux-x86-64.so.2", libs: ["/lib/x86_64-linux-gnu/libc.so.6"] },
+    cgroup: "v1", logLevel: "warn", hasCreateHooks: false, hasStartContainerHooks: false,
+    stat: (p) => hostKinds[p] ?? "missing", warn: () => {}, ...over,
+  };
+}
+
+const spec = (edit?: (s: Spec) => void): Spec => {
+  const s = defaultSpec(["sh", "-c", "true"]);
+  edit?.(s);
+  return s;
+};
+const items = (s: Spec, c = ctx()) => translate(s, c).items;
+const values = (list: readonly (readonly [string, string])[], key: string) => list.filter(([k]) => k === key).map(([, v]) => v);
+const error = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+describe("OCI → LXC translation", () => {
+  test("the default spec: rootfs, uid/gid, hostname, no_new_privs, rlimits, console", () => {
+    const it = items(spec());
+    expect(values(it, "lxc.rootfs.path")).toEqual(["dir:/b/rootfs"]);
+    expect(values(it, "lxc.rootfs.mount")).toEqual(["/b/rootfs"]);
+    expect(values(it, "lxc.rootfs.options")).toEqual(["ro"]);
+    expect(values(it, "lxc.init.uid")).toEqual(["0"]);
+    expect(values(it, "lxc.init.gid")).toEqual(["0"]);
+    expect(values(it, "lxc.uts.name")).toEqual(["lxcri"]);
+    expect(values(it, "lxc.no_new_privs")).toEqual(["1"]);
+    expect(values(it, "lxc.prlimit.nofile")).toEqual(["1024:1024"]);
+    expect(values(it, "lxc.console.path")).toEqual(["none"]);
+    expect(values(it, "lxc.log.file")).toEqual(["/run/lxcri/c1/lxc.log"]);
+  });
+
+  test("root.path relative to the bundle", () => {
+    expect(rootfsPath(spec(), "/bundle")).toBe("/bundle/rootfs");
+    expect(rootfsPath(spec((s) => (s.root!.path = "/abs/root")), "/bundle")).toBe("/abs/root");
+  });
+
+  test("process.user: additional gids become lxc.init.groups", () => {
+    const it = items(spec((s) => {
+      s.process!.user = { uid: 1000, gid: 100, additionalGids: [5, 6] };
+      s.process!.capabilities = { bounding: ["CAP_KILL"] };
+    }));
+    expect(values(it, "lxc.init.uid")).toEqual(["1000"]);
+    expect(values(it, "lxc.init.groups")).toEqual(["5,6"]);
+  });
+
+  test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
+    const it = items(spec((s) => {
+      s.linux!.namespaces = [{ type: "mount" }, { type: "pid" }, { type: "network", path: "/var/run/netns/x" }, { type: "uts" }];
+    }));
+    expect(values(it, "lxc.namespace.clone")).toEqual(["pid mnt uts"]);
+    expect(values(it, "lxc.namespace.keep")).toEqual(["ipc cgroup"]);
+    expect(values(it, "lxc.namespace.share.net")).toEqual(["/var/run/netns/x"]);
+    expect(values(it, "lxc.net.0.type")).toEqual(["none"]);
+    expect(values(items(spec()), "lxc.net.0.type")).toEqual(["empty"]);
+  });
+
+  test("namespaces lxcri cannot do are errors naming the field", () => {
+    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "pid" }]))))).toContain("linux.namespaces: a mount namespace is required");
+    expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "user" }))))).toContain("linux.namespaces[6].type: user namespaces are not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
+  });
+
+  test("capabilities: the bounding set becomes lxc.cap.keep", () => {
+    expect(capabilityItems(spec().process!, () => {})).toEqual([["lxc.cap.keep", "audit_write kill net_bind_service"]]);
+    const warnings: string[] = [];
+    const p = spec((s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST"] })).process!;
+    expect(capabilityItems(p, (w) => warnings.push(w))).toEqual([["lxc.cap.keep", "kill"]]);
+    expect(warnings[0]).toContain("process.capabilities.bounding[1]: unknown capability CAP_TEST ignored");
+    expect(capabilityItems(spec((s) => (s.process!.capabilities = { bounding: [] })).process!, () => {})).toEqual([["lxc.cap.keep", "none"]]);
+  });
+
+  test("capabilities lxcri cannot deliver are refused, not changed", () => {
+    const p = spec((s) => (s.process!.capabilities!.effective = ["CAP_KILL"])).process!;
+    expect(error(() => capabilityItems(p, () => {}))).toContain("process.capabilities.effective");
+  });
+
+  test("mounts: /dev, /dev/pts and /sys/fs/cgroup use liblxc's own mechanisms", () => {
+    const it = items(spec());
+    expect(values(it, "lxc.autodev")).toEqual(["1"]);
+    expect(values(it, "lxc.autodev.tmpfs.size")).toEqual(["64"]);
+    expect(values(it, "lxc.pty.max")).toEqual(["1024"]);
+    expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]);
+    const entries = values(it, "lxc.mount.entry");
+    expect(entries).toContain("proc proc proc create=dir 0 0");
+    expect(entries).toContain("shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0");
+    expect(entries).toContain("sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0");
+  });
+
+  test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {
+    const s = spec((s) => {
+      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "ro"] });
+      s.mounts!.push({ destination: "/data", source: "/data", type: "bind" });
+    });
+    const entries = values(items(s), "lxc.mount.entry");
+    expect(entries).toContain("/etc/hosts etc/hosts none bind,ro,create=file 0 0");
+    expect(entries).toContain("/data data none bind,create=dir 0 0");
+    const missing = spec((s) => s.mounts!.push({ destination: "/x", source: "nope", options: ["bind"] }));
+    expect(error(() => items(missing))).toContain('mounts[7].source: "/b/nope" does not exist');
+  });
+
+  test("mount destinations must be absolute and stay in the rootfs", () => {
+    expect(error(() => items(spec((s) => s.mounts!.push({ destination: "relative", type: "tmpfs", source: "tmpfs" }))))).toContain(
+      'mounts[7].destination: must be an absolute path, got "relative"',
+    );
+    expect(error(() => items(spec((s) => s.mounts!.push({ destination: "/a/../../x", type: "tmpfs" }))))).toBeUndefined();
+    expect(fstabEscape("/a b\\c")).toBe("/a\\040b\\134c");
+  });
+
+  test("masked paths: directories get a read-only tmpfs, files /dev/null, missing ones nothing", () => {
+    const entries = values(items(spec()), "lxc.mount.entry");
+    expect(entries).toContain("tmpfs proc/acpi tmpfs ro,nosuid,nodev,noexec,size=0,optional 0 0");
+    expect(entries).toContain("/dev/null proc/kcore none bind,optional 0 0");
+    expect(entries.some((e) => e.includes("proc/asound"))).toBe(false);
+  });
+
+  test("readonly paths are bound onto themselves read-only", () => {
+    expect(values(items(spec()), "lxc.mount.entry")).toContain("/b/rootfs/proc/sys proc/sys none rbind,ro,optional 0 0");
+  });
+
+  test("the launcher and its loader are bound read-only at /.lxcri, after the spec's mounts", () => {
+    const entries = values(items(spec()), "lxc.mount.entry");
+    const i = entries.indexOf("tmpfs .lxcri tmpfs mode=0755,size=64k,nosuid,nodev 0 0");
+    expect(i).toBeGreaterThan(entries.findIndex((e) => e.startsWith("sysfs")));
+    expect(entries).toContain("/lib64/ld-linux-x86-64.so.2 .lxcri/ld.so none bind,ro,nosuid,nodev,create=file 0 0");
+    expect(entries).toContain("/opt/lxcri/lxcri-launcher .lxcri/lxcri-launcher none bind,ro,nosuid,nodev,create=file 0 0");
+    expect(entries).toContain("/run/lxcri/c1/init .lxcri/init none bind,ro,nosuid,nodev,create=dir 0 0");
+    expect(INIT_ARGV.slice(0, 3)).toEqual(["/.lxcri/ld.so", "--library-path", "/.lxcri/lib"]);
+  });
+
+  test("create-time hooks install the mount hook, shell-quoted", () => {
+    const it = items(spec(), ctx({ hasCreateHooks: true, runtimeDir: "/run/it's" }));
+    expect(values(it, "lxc.hook.mount")).toEqual([`'/opt/lxcri/lxcri-launcher' hook '/run/it'\\''s'`]);
+    expect(values(it, "lxc.hook.version")).toEqual(["1"]);
+    expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
+    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+
+  test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
+    const v1 = deviceItems(spec(), "v1");
+    expect(v1[0]).toEqual(["lxc.cgroup.devices.deny", "a"]);
+    expect(v1[1]).toEqual(["lxc.cgroup.devices.allow", "c *:* m"]);
+    const v2 = deviceItems(spec((s) => s.linux!.resources!.devices!.push({ allow: true, type: "c", major: 10, minor: 200, access: "rwm" })), "v2");
+    expect(v2.slice(0, 2)).toEqual([["lxc.cgroup2.devices.deny", "a"], ["lxc.cgroup2.devices.allow", "c 10:200 rwm"]]);
+    expect(error(() => deviceItems(spec((s) => (s.linux!.devices = [{ type: "c", path: "/dev/fuse", major: 10, minor: 229 }])), "v1"))).toContain(
+      "linux.devices[0]: device /dev/fuse (c 10:229) is not supported yet",
+    );
+  });
+
+  test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
+    expect(cgroupPathItems("/a/b", "c1")).toContainEqual(["lxc.cgroup.dir.container", "a/b"]);
+    expect(cgroupPathItems("x", "c1")).toContainEqual(["lxc.cgroup.dir.container", "lxcri/x"]);
+    expect(error(() => cgroupPathItems("system.slice:lxcri:c1", "c1"))).toContain("linux.cgroupsPath");
+    expect(error(() => cgroupPathItems("/a/../..", "c1"))).toContain("linux.cgroupsPath");
+  });
+
+  test("fields lxcri cannot apply yet are errors, never dropped", () => {
+    expect(error(() => items(spec((s) => (s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW" }))))).toBe("config.json: linux.seccomp: is not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.resources!.memory = { limit: 1 }))))).toBe("config.json: linux.resources.memory: is not supported yet");
+    expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
+    expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
+  });
+
+  test("sysctl names are checked", () => {
+    expect(values(items(spec((s) => (s.linux!.sysctl = { "net.ipv4.ip_forward": "1" }))), "lxc.sysctl.net.ipv4.ip_forward")).toEqual(["1"]);
+    expect(error(() => items(spec((s) => (s.linux!.sysctl = { "a b": "1" }))))).toContain('linux.sysctl["a b"]');
+  });
+});
