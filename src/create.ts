@@ -19,6 +19,7 @@ import { cgroupLayout, launcherFiles, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { withLxcErrors } from "./lxc-log.ts";
 import { INIT_ARGV, LAUNCHER_MOUNT, launcherRlimits, rootfsPath, translate } from "./lxc/translate.ts";
+import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
 import type { InitProcess, MountHookReply } from "./protocol.ts";
 import { type ContainerRecord, files, writeRecord } from "./record.ts";
@@ -102,7 +103,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     ctx.log.debug(`created ${id}: monitor ${monitor}, init ${init}`);
     return stateOf(record, "created");
   } catch (e) {
+    // A failed prestart, createRuntime or createContainer hook: destroy, then poststop (runtime.md steps 3–5 → 12 → 13).
+    const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record, { ownMonitor: monitor });
+    await runPoststop(ctx, record, poststop);
     throw e;
   } finally {
     hookServer?.close();

@@ -7,10 +7,11 @@ import { destroy } from "./destroy.ts";
 import { LxcriError } from "./errors.ts";
 import { lockFile } from "./fsutil.ts";
 import { readHooks } from "./hooks/layout.ts";
-import { describeFailure, failed, type HookRecord, runHooks } from "./hooks/run.ts";
+import type { HookRecord } from "./hooks/run.ts";
+import { runPoststop } from "./poststop.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./record.ts";
-import { stateOf, statusOf } from "./status.ts";
+import { statusOf } from "./status.ts";
 
 /** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */
 export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
@@ -40,15 +41,10 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     const status = statusOf(record);
     if ((status === "running" || status === "paused") && !opts.force)
       throw new LxcriError("bad-state", `cannot delete container ${id}: it is ${status} (use --force)`);
-    const poststop = readHooks(f.hooks, "poststop");
+    // A start that failed in a hook has already run them.
+    const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     await destroy(ctx, dir, record, {});
-    const { records } = await runHooks(poststop, stateOf(record, "stopped"), {
-      defaultTimeout: ctx.hookTimeout,
-      cwd: record.bundle,
-      keepGoing: true,
-    });
-    for (const r of records) if (failed(r)) ctx.log.warn(describeFailure(r));
-    return records;
+    return runPoststop(ctx, record, poststop);
   } finally {
     lock.release();
   }

@@ -31,6 +31,8 @@ export interface ContainerRecord {
   rootfsMountpoints?: string[];
   /** Set once `start` has run (successfully or not). */
   started?: boolean;
+  /** Set when poststop hooks already ran (after a start that failed in a hook). */
+  poststopDone?: boolean;
 }
 
 export const files = (dir: string) => ({

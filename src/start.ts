@@ -15,6 +15,8 @@ import { checkId } from "./ids.ts";
 import { withLxcErrors } from "./lxc-log.ts";
 import { LAUNCHER_MOUNT } from "./lxc/translate.ts";
 import { isAlive } from "./proc.ts";
+import { stopContainer } from "./destroy.ts";
+import { runPoststop } from "./poststop.ts";
 import type { InitMessage } from "./protocol.ts";
 import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
 import type { State } from "./spec/types.ts";
@@ -32,19 +34,27 @@ export async function start(ctx: Context, id: string): Promise<State> {
       throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
     record.started = true;
     writeRecord(dir, record);
-    await releaseLauncher(ctx, dir, record);
-    const state = stateOf(record);
-    const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
-      defaultTimeout: ctx.hookTimeout,
-      cwd: record.bundle,
-      onRecord: (r) => appendTrace(f.hooksLog, r),
-    });
-    if (failure) {
-      // runtime-spec 1.3: a failing poststart stops the container and fails start.
-      if (isAlive(record.initPid, record.initStart)) process.kill(record.initPid!, "SIGKILL");
-      throw new LxcriError("hook-failed", describeFailure(failure));
+    try {
+      await releaseLauncher(ctx, dir, record);
+      const state = stateOf(record);
+      const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
+        defaultTimeout: ctx.hookTimeout,
+        cwd: record.bundle,
+        onRecord: (r) => appendTrace(f.hooksLog, r),
+      });
+      if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
+      return state;
+    } catch (e) {
+      // A failing startContainer or (runtime-spec 1.3) poststart hook stops the container, then poststop runs.
+      // The runtime directory stays until `delete`, so state and delete keep working.
+      if (e instanceof LxcriError && e.code === "hook-failed") {
+        await stopContainer(record);
+        record.poststopDone = true;
+        writeRecord(dir, record);
+        await runPoststop(ctx, record, readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
+      }
+      throw e;
     }
-    return state;
   } finally {
     lock.release();
   }
