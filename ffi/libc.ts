@@ -19,7 +19,7 @@ export const libc = dlopen("libc.so.6", {
   setrlimit: { args: [i32, ptr], returns: i32 },
   getrlimit: { args: [i32, ptr], returns: i32 },
   pidfd_open: { args: [i32, u32], returns: i32 },
-  syscall: { args: [i64, i64, i64, i64, i64], returns: i64 },
+  syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
 }).symbols;
 
 export function errno(): number {

@@ -3,12 +3,13 @@
 // prepares the process, reports "ready", waits on init/go while start unmounts
 // /.lxcri, and execs the user process. Its fds are O_CLOEXEC: the exec itself
 // closes sync, which is how start learns the exec happened.
-import { constants, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { constants, existsSync, lstatSync, openSync, readFileSync, readSync, symlinkSync, writeSync } from "node:fs";
 import { readHooksIn } from "../src/hooks/layout.ts";
 import { describeFailure, runHooks } from "../src/hooks/run.ts";
 import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { O_CLOEXEC } from "../ffi/libc.ts";
+import { raiseCapabilities } from "./caps.ts";
 import { execProcess, setRlimit, setUmask } from "./exec.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
 
@@ -17,6 +18,7 @@ const HOOKS = "/.lxcri/hooks";
 
 export async function init(): Promise<number> {
   const go = openSync(`${INIT}/go`, constants.O_RDWR | O_CLOEXEC);
+  ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
   // Blocks until `lxcri start` opens the other end.
@@ -46,6 +48,7 @@ export async function init(): Promise<number> {
       throw new Error(`chdir to process.cwd ${proc.cwd}: ${(e as NodeJS.ErrnoException).code}`);
     }
     for (const r of proc.rlimits) setRlimit(r.resource, r.soft, r.hard);
+    if (process.getuid!() === 0) raiseCapabilities(proc.capabilities.inheritable, proc.capabilities.ambient);
     setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
     send({ ready: true });
     readSync(go, Buffer.alloc(1)); // start has unmounted /.lxcri
@@ -55,5 +58,18 @@ export async function init(): Promise<number> {
   } catch (e) {
     send({ error: (e as Error).message });
     return 1;
+  }
+}
+
+/** /dev/ptmx → pts/ptmx (config-linux.md default symlinks), when /dev has the container's devpts and no ptmx yet. */
+function ptmxLink(): void {
+  try {
+    lstatSync("/dev/ptmx");
+  } catch {
+    try {
+      if (existsSync("/dev/pts/ptmx")) symlinkSync("pts/ptmx", "/dev/ptmx");
+    } catch {
+      /* a read-only /dev, or not root: leave it */
+    }
   }
 }

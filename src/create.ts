@@ -15,9 +15,10 @@ import { startHookServer, type HookServer } from "./hook-server.ts";
 import { hasHooks, readHooks, writeHooks } from "./hooks/layout.ts";
 import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
-import { cgroupLayout, launcherFiles, statKind } from "./host.ts";
+import { cgroupHierarchies, cgroupLayout, hardRlimits, launcherFiles, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { withLxcErrors } from "./lxc-log.ts";
+import { launcherCapabilities } from "./lxc/capabilities.ts";
 import { INIT_ARGV, LAUNCHER_MOUNT, launcherRlimits, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
@@ -51,6 +52,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const warnings: string[] = [];
   const tr = translate(spec, {
     id, bundle, rootfs, runtimeDir: dir, stat: statKind, launcher: launcherFiles(), cgroup: cgroupLayout(),
+    cgroupHierarchies: cgroupHierarchies(), hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     hasCreateHooks: hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"),
     hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
@@ -76,6 +78,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
+    for (const [name, content] of Object.entries(tr.files)) writeFileSync(join(dir, name), content, { mode: 0o600 });
     prepareInit(dir, spec, ctx, record);
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
     writeRecord(dir, record);
@@ -126,6 +129,7 @@ function prepareInit(dir: string, spec: Spec, ctx: Context, record: ContainerRec
     cwd: proc.cwd,
     umask: proc.user.umask,
     rlimits: launcherRlimits(spec),
+    capabilities: launcherCapabilities(proc),
     hookTimeout: ctx.hookTimeout,
   };
   // pid 0: the launcher puts in its own pid (as the container sees it).

@@ -3,13 +3,29 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LxcriError } from "./errors.ts";
 import type { CgroupLayout } from "./lxc/devices.ts";
-import type { PathKind } from "./lxc/mounts.ts";
+import { libc } from "../ffi/libc.ts";
+import { cgroupMounts } from "./cgroups.ts";
+import { RLIMITS } from "./spec/rlimits.ts";
+import type { CgroupHierarchy, PathKind } from "./lxc/mounts.ts";
 import type { LauncherFiles } from "./lxc/translate.ts";
 
 /** "v2" when /sys/fs/cgroup is a pure cgroup2 mount; "v1" for legacy and hybrid hosts. */
 export function cgroupLayout(): CgroupLayout {
   const mounts = readFileSync("/proc/self/mounts", "utf8");
   return /^\S+ \/sys\/fs\/cgroup cgroup2 /m.test(mounts) ? "v2" : "v1";
+}
+
+/** The host's v1 hierarchies (and a hybrid host's cgroup2) under /sys/fs/cgroup; empty on a pure v2 host. */
+export function cgroupHierarchies(): CgroupHierarchy[] {
+  const mounts = cgroupMounts();
+  if (mounts.some((m) => m.mountpoint === "/sys/fs/cgroup")) return [];
+  return mounts
+    .filter((m) => /^\/sys\/fs\/cgroup\/[^/]+$/.test(m.mountpoint))
+    .map((m) => ({
+      name: m.mountpoint.slice("/sys/fs/cgroup/".length),
+      fstype: m.key === "0:" ? "cgroup2" : "cgroup",
+      options: m.key.startsWith("name=") ? `none,${m.key}` : m.key,
+    }));
 }
 
 export function statKind(path: string): PathKind {
@@ -48,4 +64,15 @@ export function launcherFiles(): LauncherFiles {
   const libs = LAUNCHER_LIBS.map((l) => join(dirname(libc), l)).filter((p) => existsSync(p));
   cachedLauncher = { binary: launcherBinary(), loader, libs };
   return cachedLauncher;
+}
+
+/** This process's hard rlimits by RLIMIT_* name (Infinity for unlimited). */
+export function hardRlimits(): Record<string, number> {
+  const out: Record<string, number> = {};
+  const buf = new BigUint64Array(2);
+  for (const [name, resource] of Object.entries(RLIMITS)) {
+    if (libc.getrlimit(resource, buf) !== 0) continue;
+    out[name] = buf[1] === 0xffffffffffffffffn ? Infinity : Number(buf[1]);
+  }
+  return out;
 }

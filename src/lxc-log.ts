@@ -1,6 +1,7 @@
 // The last ERROR lines of a container's liblxc log, for error messages.
 import { readFileSync } from "node:fs";
 
+/** The first error lines: liblxc logs the cause first, then each caller that gave up. */
 export function lxcErrors(logFile: string, max = 4): string[] {
   let text: string;
   try {
@@ -12,7 +13,7 @@ export function lxcErrors(logFile: string, max = 4): string[] {
     .split("\n")
     .filter((l) => /\s(ERROR|CRIT|ALERT|FATAL)\s/.test(l))
     .map((l) => l.replace(/^lxc \S+ \S+\s+\S+ - \S+ - /, ""))
-    .slice(-max);
+    .slice(0, max);
 }
 
 export function withLxcErrors(message: string, logFile: string): string {

@@ -9,6 +9,8 @@ export interface InitProcess {
   cwd: string;
   umask?: number;
   rlimits: { resource: number; soft: number; hard: number }[];
+  /** Capability numbers the launcher adds to the inheritable and ambient sets (bounding, effective, permitted: liblxc and execve). */
+  capabilities: { inheritable: number[]; ambient: number[] };
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

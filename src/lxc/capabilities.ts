@@ -43,6 +43,17 @@ export function capabilityItems(proc: Process, warn: (msg: string) => void): Con
       if (known(set).length)
         throw configError(`process.capabilities.${set}`, "capabilities for a non-root process.user are not supported yet");
   }
+  for (const set of ["inheritable", "ambient"] as const)
+    known(set).forEach((c) => {
+      if (!bounding.includes(c)) throw configError(`process.capabilities.${set}`, `${c} is not in the bounding set, so it cannot be granted`);
+    });
   const keep = bounding.map((c) => c.slice(4).toLowerCase()).join(" ");
   return [["lxc.cap.keep", keep || "none"]];
+}
+
+/** The inheritable and ambient sets as capability numbers, for the launcher to raise before exec. */
+export function launcherCapabilities(proc: Process): { inheritable: number[]; ambient: number[] } {
+  const nums = (set: "inheritable" | "ambient") =>
+    [...new Set(proc.capabilities?.[set] ?? [])].map((c) => KNOWN_CAPABILITIES.indexOf(c)).filter((n) => n >= 0);
+  return { inheritable: nums("inheritable"), ambient: nums("ambient") };
 }

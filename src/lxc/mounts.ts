@@ -1,8 +1,12 @@
-// mounts, maskedPaths and readonlyPaths → lxc.mount.entry and the few LXC
-// keys that do a standard mount better than an entry can:
-//   /dev tmpfs        → lxc.autodev (tmpfs plus the default device nodes and /dev symlinks)
-//   /dev/pts devpts   → lxc.pty.max (new devpts instance, /dev/ptmx)
-//   /sys/fs/cgroup    → lxc.mount.auto cgroup (works on v1, hybrid and v2 hosts)
+// mounts, maskedPaths and readonlyPaths → lxc.mount.entry, in config order
+// (runtime-tools checks the order in mountinfo). Two mounts need more than
+// one entry:
+//   /dev (tmpfs)      → the tmpfs, then the default device nodes bound from the host
+//                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
+//   /sys/fs/cgroup    → cgroup2 on a pure v2 host; on v1 and hybrid hosts liblxc's
+//                       lxc.mount.auto cgroup (a tmpfs and every hierarchy; fresh v1 mounts
+//                       fail with EPERM inside liblxc's setup). liblxc mounts it after all
+//                       entries, so there its place in mountinfo is last.
 import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
@@ -10,9 +14,20 @@ import { type ConfigItem, fstabEscape } from "./items.ts";
 
 export type PathKind = "dir" | "file" | "missing";
 
+/** A cgroup hierarchy of the host, as mounted under /sys/fs/cgroup. */
+export interface CgroupHierarchy {
+  /** Directory name under /sys/fs/cgroup ("memory", "cpu,cpuacct", "systemd", "unified"). */
+  name: string;
+  fstype: "cgroup" | "cgroup2";
+  /** Controller options for mount(2): "memory", "cpu,cpuacct", "none,name=systemd". */
+  options: string;
+}
+
 export interface MountContext {
   bundle: string;
   rootfs: string;
+  /** Empty on a pure cgroup v2 host. */
+  cgroupHierarchies: CgroupHierarchy[];
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
 }
@@ -26,23 +41,11 @@ export interface MountPlan {
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
 
-function parseSize(v: string): number | undefined {
-  const m = /^(\d+)([kmg]?)$/i.exec(v);
-  if (!m) return undefined;
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase()]!;
-  return Number(m[1]) * unit;
-}
-
-function isDefaultDevTmpfs(m: Mount): boolean {
-  return m.destination === "/dev" && m.type === "tmpfs";
-}
-
-function isDefaultDevpts(m: Mount): boolean {
-  return m.destination === "/dev/pts" && m.type === "devpts";
-}
+/** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
+export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
 function isCgroupMount(m: Mount): boolean {
-  return m.destination === "/sys/fs/cgroup" && (m.type === "cgroup" || m.type === "cgroup2");
+  return m.type === "cgroup" || m.type === "cgroup2";
 }
 
 /** A destination inside the container, normalized, with no way out of the rootfs by "..". */
@@ -58,7 +61,6 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
   const autoMounts: string[] = [];
-  let autodev = false;
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
@@ -66,20 +68,11 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const options = (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o));
     if (m.uidMappings?.length || m.gidMappings?.length)
       throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
-    if (isDefaultDevTmpfs(m)) {
-      autodev = true;
-      const size = options.map((o) => /^size=(.*)$/.exec(o)?.[1]).find(Boolean);
-      const bytes = size ? parseSize(size) : undefined;
-      if (size && bytes === undefined) throw configError(`${at}.options`, `invalid tmpfs size ${JSON.stringify(size)}`);
-      if (bytes) items.push(["lxc.autodev.tmpfs.size", String(Math.max(1, Math.ceil(bytes / 1024 ** 2)))]);
-      return;
-    }
-    if (isDefaultDevpts(m)) {
-      items.push(["lxc.pty.max", "1024"]);
-      return;
-    }
     if (isCgroupMount(m)) {
-      autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
+      if (ctx.cgroupHierarchies.length) {
+        if (dest !== "/sys/fs/cgroup") throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
+        autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
+      } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       return;
     }
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
@@ -98,6 +91,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     options.push(`create=${kind}`);
     items.push(["lxc.mount.entry", `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",")} 0 0`]);
     mountpoints.push({ path: dest, kind });
+    if (dest === "/dev" && fstype === "tmpfs")
+      for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 
   // maskedPaths: files get /dev/null bound over them, directories an empty read-only tmpfs.
@@ -120,6 +115,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     items.push(["lxc.mount.entry", `${fstabEscape(join(ctx.rootfs, path))} ${fstabEscape(path.slice(1))} none rbind,ro,optional 0 0`]);
   });
 
-  items.unshift(["lxc.autodev", autodev ? "1" : "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
+  items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
   return { items, mountpoints };
 }
+

@@ -22,17 +22,16 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   if (spec.hostname !== undefined && index("uts") < 0)
     throw configError("hostname", "setting a hostname needs a new uts namespace in linux.namespaces");
 
+  // lxc.namespace.clone lists exactly the new ones; what it leaves out is kept
+  // (liblxc refuses lxc.namespace.keep next to lxc.namespace.clone).
   const items: ConfigItem[] = [];
   const clone: string[] = [];
-  const keep: string[] = [];
   for (const t of ["pid", "network", "mount", "ipc", "uts", "cgroup"] as const) {
     const ns = listed.find((n) => n.type === t);
-    if (!ns) keep.push(LXC_NAME[t]);
-    else if (ns.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
-    else clone.push(LXC_NAME[t]);
+    if (ns?.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
+    else if (ns) clone.push(LXC_NAME[t]);
   }
   items.push(["lxc.namespace.clone", clone.join(" ")]);
-  if (keep.length) items.push(["lxc.namespace.keep", keep.join(" ")]);
   // A new network namespace gets only a loopback device, as in runc.
   const net = listed.find((n) => n.type === "network");
   items.push(["lxc.net.0.type", net && !net.path ? "empty" : "none"]);

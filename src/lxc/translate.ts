@@ -10,6 +10,8 @@ import { type CgroupLayout, deviceItems } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
 import { type MountContext, mountItems } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
+import { seccompProfile } from "./seccomp.ts";
+import { integer } from "../spec/check.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -24,6 +26,8 @@ export interface TranslateContext extends MountContext {
   launcher: LauncherFiles;
   cgroup: CgroupLayout;
   logLevel: string;
+  /** The runtime's hard rlimits: only a limit above them needs liblxc (privileged) to raise it. */
+  hardRlimits: Record<string, number>;
   /** The mount hook command runs prestart, createRuntime and createContainer hooks. */
   hasCreateHooks: boolean;
   hasStartContainerHooks: boolean;
@@ -39,6 +43,8 @@ export const INIT_ARGV = [
 export interface Translation {
   items: ConfigItem[];
   mountpoints: { path: string; kind: "dir" | "file" }[];
+  /** Files to write into the runtime directory before start (name → content). */
+  files: Record<string, string>;
 }
 
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
@@ -48,14 +54,13 @@ export function rootfsPath(spec: Spec, bundle: string): string {
   return isAbsolute(root) ? root : join(bundle, root);
 }
 
-const RESOURCE_CONTROLLERS_LATER = ["memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "rdma", "unified"];
+const RESOURCE_CONTROLLERS_LATER = ["memory", "cpu", "blockIO", "hugepageLimits", "network", "rdma", "unified"];
 
 function refuseUnsupported(spec: Spec): void {
   const linux = spec.linux ?? {};
   const later: [string, unknown][] = [
     ["linux.uidMappings", linux.uidMappings?.length],
     ["linux.gidMappings", linux.gidMappings?.length],
-    ["linux.seccomp", linux.seccomp],
     ["linux.mountLabel", linux.mountLabel],
     ["linux.intelRdt", linux.intelRdt],
     ["linux.personality", linux.personality],
@@ -106,7 +111,10 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
 
   items.push(...namespaceItems(spec));
   items.push(...capabilityItems(proc, ctx.warn));
+  // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
+  // bind the user process, not the launcher); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {
+    if (r.hard <= (ctx.hardRlimits[r.type] ?? Infinity)) continue;
     const value = (n: number) => (n >= 2 ** 53 - 1 ? "unlimited" : String(n));
     items.push([`lxc.prlimit.${r.type.slice(7).toLowerCase()}`, `${value(r.soft)}:${value(r.hard)}`]);
   }
@@ -116,6 +124,12 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
   items.push(...deviceItems(spec, ctx.cgroup));
+  items.push(...pidsItems(spec, ctx.cgroup));
+  const files: Record<string, string> = {};
+  if (spec.linux?.seccomp) {
+    files["seccomp.conf"] = seccompProfile(spec.linux.seccomp);
+    items.push(["lxc.seccomp.profile", join(dir, "seccomp.conf")]);
+  }
 
   const mounts = mountItems(spec, ctx);
   items.push(...mounts.items);
@@ -126,7 +140,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  return { items, mountpoints: mounts.mountpoints };
+  return { items, mountpoints: mounts.mountpoints, files };
+}
+
+function pidsItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
+  const pids = spec.linux?.resources?.pids as { limit?: unknown } | undefined;
+  if (pids === undefined || pids === null) return [];
+  const limit = integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)(pids.limit, "linux.resources.pids.limit");
+  return [[cgroup === "v2" ? "lxc.cgroup2.pids.max" : "lxc.cgroup.pids.max", limit > 0 ? String(limit) : "max"]];
 }
 
 /**

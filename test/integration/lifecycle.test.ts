@@ -77,7 +77,7 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
   test("the monitor's own exit status mirrors the container's (what conmon and containerd reap)", async () => {
     const { libc } = await import("../../ffi/libc.ts");
     // Become a subreaper so the monitor is re-parented to this process when create exits.
-    expect(libc.syscall(157, 36, 1, 0, 0)).toBe(0n); // prctl(PR_SET_CHILD_SUBREAPER, 1)
+    expect(libc.syscall(157, 36, 1, 0, 0, 0)).toBe(0n); // prctl(PR_SET_CHILD_SUBREAPER, 1)
     const b = bundle(["sh", "-c", "exit 7"]);
     const pidFile = join(b, "pid");
     expect(lxcri(root, ["create", "--bundle", b, "--pid-file", pidFile, "mon7"]).code).toBe(0);

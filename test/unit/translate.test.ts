@@ -3,7 +3,7 @@ import { capabilityItems } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { INIT_ARGV, cgroupPathItems, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { INIT_ARGV, cgroupPathItems, launcherRlimits, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
 
@@ -17,6 +17,12 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
     launcher: { binary: "/opt/lxcri/lxcri-launcher", loader: "/lib64/ld-linux-x86-64.so.2", libs: ["/lib/x86_64-linux-gnu/libc.so.6"] },
     cgroup: "v1", logLevel: "warn", hasCreateHooks: false, hasStartContainerHooks: false,
+    cgroupHierarchies: [
+      { name: "memory", fstype: "cgroup", options: "memory" },
+      { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
+      { name: "unified", fstype: "cgroup2", options: "" },
+    ],
+    hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
     stat: (p) => hostKinds[p] ?? "missing", warn: () => {}, ...over,
   };
 }
@@ -46,7 +52,8 @@ describe("OCI → LXC translation", () => {
     expect(values(it, "lxc.init.gid")).toEqual(["0"]);
     expect(values(it, "lxc.uts.name")).toEqual(["lxcri"]);
     expect(values(it, "lxc.no_new_privs")).toEqual(["1"]);
-    expect(values(it, "lxc.prlimit.nofile")).toEqual(["1024:1024"]);
+    // rlimits are the launcher's job unless one must be raised above the runtime's hard limit
+    expect(values(it, "lxc.prlimit.nofile")).toEqual([]);
     expect(values(it, "lxc.console.path")).toEqual(["none"]);
     expect(values(it, "lxc.log.file")).toEqual(["/run/lxcri/c1/lxc.log"]);
   });
@@ -70,7 +77,7 @@ describe("OCI → LXC translation", () => {
       s.linux!.namespaces = [{ type: "mount" }, { type: "pid" }, { type: "network", path: "/var/run/netns/x" }, { type: "uts" }];
     }));
     expect(values(it, "lxc.namespace.clone")).toEqual(["pid mnt uts"]);
-    expect(values(it, "lxc.namespace.keep")).toEqual(["ipc cgroup"]);
+    expect(values(it, "lxc.namespace.keep")).toEqual([]); // liblxc refuses keep next to clone
     expect(values(it, "lxc.namespace.share.net")).toEqual(["/var/run/netns/x"]);
     expect(values(it, "lxc.net.0.type")).toEqual(["none"]);
     expect(values(items(spec()), "lxc.net.0.type")).toEqual(["empty"]);
@@ -96,16 +103,36 @@ describe("OCI → LXC translation", () => {
     expect(error(() => capabilityItems(p, () => {}))).toContain("process.capabilities.effective");
   });
 
-  test("mounts: /dev, /dev/pts and /sys/fs/cgroup use liblxc's own mechanisms", () => {
+  test("rlimits: liblxc raises only those above the runtime's hard limit; the launcher applies all", () => {
+    const s = spec((s) => (s.process!.rlimits = [{ type: "RLIMIT_NOFILE", soft: 2048, hard: 4096 }, { type: "RLIMIT_AS", soft: 1 << 30, hard: 1 << 30 }]));
+    const it = items(s);
+    expect(values(it, "lxc.prlimit.nofile")).toEqual(["2048:4096"]);
+    expect(values(it, "lxc.prlimit.as")).toEqual([]);
+    expect(launcherRlimits(s)).toEqual([{ resource: 7, soft: 2048, hard: 4096 }, { resource: 9, soft: 1 << 30, hard: 1 << 30 }]);
+  });
+
+  test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
     const it = items(spec());
-    expect(values(it, "lxc.autodev")).toEqual(["1"]);
-    expect(values(it, "lxc.autodev.tmpfs.size")).toEqual(["64"]);
-    expect(values(it, "lxc.pty.max")).toEqual(["1024"]);
-    expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]);
+    expect(values(it, "lxc.autodev")).toEqual(["0"]);
+    expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]); // a v1 host: liblxc mounts every hierarchy
     const entries = values(it, "lxc.mount.entry");
-    expect(entries).toContain("proc proc proc create=dir 0 0");
-    expect(entries).toContain("shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0");
-    expect(entries).toContain("sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0");
+    const order = [
+      "proc proc proc create=dir 0 0",
+      "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k,create=dir 0 0",
+      "/dev/null dev/null none bind,create=file 0 0",
+      "/dev/tty dev/tty none bind,create=file 0 0",
+      "devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0",
+      "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
+      "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
+      "sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0",
+    ];
+    const at = order.map((e) => entries.indexOf(e));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // a pure cgroup v2 host: one cgroup2 mount
+    const v2 = items(spec(), ctx({ cgroupHierarchies: [] }));
+    expect(values(v2, "lxc.mount.entry")).toContain("cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0");
+    expect(values(v2, "lxc.mount.auto")).toEqual([""]);
   });
 
   test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {
@@ -176,7 +203,7 @@ describe("OCI → LXC translation", () => {
   });
 
   test("fields lxcri cannot apply yet are errors, never dropped", () => {
-    expect(error(() => items(spec((s) => (s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW" }))))).toBe("config.json: linux.seccomp: is not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toBe("config.json: linux.uidMappings: is not supported yet");
     expect(error(() => items(spec((s) => (s.linux!.resources!.memory = { limit: 1 }))))).toBe("config.json: linux.resources.memory: is not supported yet");
     expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
