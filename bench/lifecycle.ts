@@ -1,7 +1,7 @@
 // lxcri and runc side by side on the same busybox bundle, alternating runs
 // (A B A B …) so both see the same machine state. Reports medians, min–max
 // and the ratio lxcri/runc. Run as root: bun bench/lifecycle.ts [iterations]
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
 import { makeBundle } from "../scripts/make-bundle.ts";
@@ -19,10 +19,15 @@ type Name = keyof typeof RUNTIMES;
 // Containers' pid-file processes (runc: the init; lxcri: the monitor) are re-parented to us.
 if (libc.syscall(157, 36, 1, 0, 0, 0) !== 0n) throw new Error("prctl(PR_SET_CHILD_SUBREAPER) failed: run as root on Linux");
 
+// The container inherits the runtime's stdio: a pipe would stay open until the container exits.
+const errFile = join(work, "stderr");
+
 function rt(name: Name, args: string[]): void {
   const r = RUNTIMES[name];
-  const p = Bun.spawnSync({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", "pipe"] });
-  if (p.exitCode !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${p.exitCode}: ${p.stderr}`);
+  const err = openSync(errFile, "w");
+  const p = Bun.spawnSync({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", err] });
+  closeSync(err);
+  if (p.exitCode !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${p.exitCode}: ${readFileSync(errFile, "utf8")}`);
 }
 
 function bundle(name: string, hooks?: Hooks): string {
