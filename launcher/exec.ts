@@ -1,8 +1,7 @@
-// The last step of the launcher: become the user process. Bun leaves traces a
-// new process must not inherit: ignored SIGPIPE/SIGXFSZ and O_NONBLOCK on
-// shared stdio. execve(2) itself keeps the pid, so the user process is init.
-import type { Pointer } from "bun:ffi";
-import { cstringArray } from "../ffi/cstr.ts";
+// Process attributes the launcher sets before it becomes the user process
+// (ffi/exec.c does the rest, then execve(2): the pid stays, so the user
+// process is the container's init).
+import { readFileSync } from "node:fs";
 import { errnoMessage, F_GETFL, F_SETFL, libc, O_NONBLOCK } from "../ffi/libc.ts";
 
 export function setRlimit(resource: number, soft: number, hard: number): void {
@@ -18,18 +17,20 @@ export function setUmask(mask: number): void {
   libc.umask(mask);
 }
 
-/** Resets what Bun changed, then execve(). Returns only on failure, with the reason. */
-export function execProcess(path: string, argv: string[], env: string[]): string {
+/** Undoes what Bun changed that a new process would inherit: O_NONBLOCK on shared stdio, ignored signals. */
+export function resetInherited(): void {
   for (let fd = 0; fd <= 2; fd++) {
     const fl = libc.fcntl(fd, F_GETFL, 0);
     if (fl >= 0 && fl & O_NONBLOCK) libc.fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   }
   // Bun ignores SIGPIPE and SIGXFSZ (and more, as pid 1): ignored signals survive execve.
   for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) libc.signal(sig, null);
-  const a = cstringArray(argv);
-  const e = cstringArray(env);
-  libc.execve(Buffer.from(path + "\0"), a.pointer as Pointer, e.pointer as Pointer);
-  const reason = errnoMessage();
-  void a.keepAlive, e.keepAlive;
-  return reason;
+}
+
+export function lastCap(): number {
+  try {
+    return Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8"));
+  } catch {
+    return 40;
+  }
 }

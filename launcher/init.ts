@@ -9,8 +9,9 @@ import { describeFailure, runHooks } from "../src/hooks/run.ts";
 import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { O_CLOEXEC } from "../ffi/libc.ts";
-import { raiseCapabilities } from "./caps.ts";
-import { execProcess, setRlimit, setUmask } from "./exec.ts";
+import { compileExec } from "../ffi/exec.ts";
+import { lastCap, resetInherited, setRlimit, setUmask } from "./exec.ts";
+import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
 
 const INIT = "/.lxcri/init";
@@ -40,20 +41,28 @@ export async function init(): Promise<number> {
       }
     }
     const env = [...proc.env];
-    if (envValue(env, "HOME") === undefined) env.push(`HOME=${homeOf(process.getuid!())}`);
+    if (envValue(env, "HOME") === undefined) env.push(`HOME=${homeOf(proc.user.uid)}`);
     const path = findExecutable(proc.args[0]!, env);
     try {
       process.chdir(proc.cwd);
     } catch (e) {
       throw new Error(`chdir to process.cwd ${proc.cwd}: ${(e as NodeJS.ErrnoException).code}`);
     }
-    for (const r of proc.rlimits) setRlimit(r.resource, r.soft, r.hard);
-    if (process.getuid!() === 0) raiseCapabilities(proc.capabilities.inheritable, proc.capabilities.ambient);
-    setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
+    // Everything that reads /.lxcri happens before "ready": start unmounts it then.
+    const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
+    const exec = compileExec("/.lxcri");
+    const caps = lastCap();
     send({ ready: true });
-    readSync(go, Buffer.alloc(1)); // start has unmounted /.lxcri
-    const reason = execProcess(path, proc.args, env);
-    send({ error: `exec ${path}: ${reason}` });
+    readSync(go, Buffer.alloc(1));
+    for (const r of proc.rlimits) setRlimit(r.resource, r.soft, r.hard);
+    setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
+    resetInherited();
+    const reason = exec({
+      path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps,
+      // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
+      seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,
+    });
+    send({ error: `${path}: ${reason}` });
     return 127;
   } catch (e) {
     send({ error: (e as Error).message });

@@ -1,7 +1,7 @@
 // create: validate → runtime directory → LXC config → monitor → wait until the
 // launcher is init (OCI "created"). Any failure after the runtime directory
 // exists destroys everything made so far (destroy.ts) before the error returns.
-import { chownSync, copyFileSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
@@ -18,8 +18,7 @@ import { appendTrace } from "./hooks/trace.ts";
 import { cgroupHierarchies, cgroupLayout, hardRlimits, launcherFiles, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { withLxcErrors } from "./lxc-log.ts";
-import { launcherCapabilities } from "./lxc/capabilities.ts";
-import { INIT_ARGV, LAUNCHER_MOUNT, launcherRlimits, rootfsPath, translate } from "./lxc/translate.ts";
+import { INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
 import type { InitProcess, MountHookReply } from "./protocol.ts";
@@ -53,7 +52,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const tr = translate(spec, {
     id, bundle, rootfs, runtimeDir: dir, stat: statKind, launcher: launcherFiles(), cgroup: cgroupLayout(),
     cgroupHierarchies: cgroupHierarchies(), hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel,
+    logLevel: ctx.lxcLogLevel, hookTimeout: ctx.hookTimeout,
     hasCreateHooks: hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"),
     hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
     warn: (m) => warnings.push(m),
@@ -78,8 +77,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
-    for (const [name, content] of Object.entries(tr.files)) writeFileSync(join(dir, name), content, { mode: 0o600 });
-    prepareInit(dir, spec, ctx, record);
+    prepareInit(dir, tr.init, record);
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
     writeRecord(dir, record);
 
@@ -119,27 +117,15 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
 }
 
 /** init/: what the launcher reads at start, bound read-only at /.lxcri/init. */
-function prepareInit(dir: string, spec: Spec, ctx: Context, record: ContainerRecord): void {
+function prepareInit(dir: string, init: InitProcess, record: ContainerRecord): void {
   const f = files(dir);
-  const proc = spec.process!;
   mkdirSync(f.init, { mode: 0o755 });
-  const init: InitProcess = {
-    args: proc.args,
-    env: proc.env ?? [],
-    cwd: proc.cwd,
-    umask: proc.user.umask,
-    rlimits: launcherRlimits(spec),
-    capabilities: launcherCapabilities(proc),
-    hookTimeout: ctx.hookTimeout,
-  };
   // pid 0: the launcher puts in its own pid (as the container sees it).
   const state: State = { ...stateOf(record, "created"), pid: 0 };
   writeFileSync(f.processJson, JSON.stringify(init), { mode: 0o600 });
   writeFileSync(f.initState, JSON.stringify(state), { mode: 0o600 });
   for (const fifo of [f.syncFifo, f.goFifo])
     if (libc.mkfifo(Buffer.from(fifo + "\0"), 0o600) !== 0) throw new LxcriError("runtime", `mkfifo ${fifo}: ${errnoMessage()}`);
-  // The launcher runs as process.user: it must read and open these.
-  for (const p of [f.processJson, f.initState, f.syncFifo, f.goFifo]) chownSync(p, proc.user.uid, proc.user.gid);
 }
 
 /**

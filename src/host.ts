@@ -36,8 +36,9 @@ export function statKind(path: string): PathKind {
   }
 }
 
-// The launcher is a Bun executable: it needs the dynamic loader and these libraries.
-const LAUNCHER_LIBS = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2"];
+// The launcher is a Bun executable: it needs the dynamic loader and these
+// libraries; libseccomp (a liblxc dependency) to load seccomp filters.
+const LAUNCHER_LIBS = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "libseccomp.so.2"];
 
 /** The launcher binary: $LXCRI_LAUNCHER, else next to the lxcri executable, else build/ of this checkout. */
 export function launcherBinary(): string {

@@ -1,16 +1,26 @@
 // What `create`/`start` and the launcher tell each other. The launcher reads
 // only its init/ directory and the hooks layout, never config.json.
 import type { HookRecord } from "./hooks/run.ts";
+import type { CapabilityNumbers } from "./lxc/capabilities.ts";
+import type { SeccompPlan } from "./lxc/seccomp.ts";
 
-/** init/process.json: what the launcher execs at `start`. */
+/**
+ * init/process.json: what the launcher execs at `start`, and the security
+ * context it applies right before, in runc's order: rlimits, umask, seccomp
+ * (early when no_new_privs is off: loading needs CAP_SYS_ADMIN), capability
+ * bounding set, groups/gid/uid keeping capabilities, capset, ambient, seccomp
+ * (late when no_new_privs is on), execve.
+ */
 export interface InitProcess {
   args: string[];
   env: string[];
   cwd: string;
   umask?: number;
+  user: { uid: number; gid: number; additionalGids: number[] };
   rlimits: { resource: number; soft: number; hard: number }[];
-  /** Capability numbers the launcher adds to the inheritable and ambient sets (bounding, effective, permitted: liblxc and execve). */
-  capabilities: { inheritable: number[]; ambient: number[] };
+  capabilities: CapabilityNumbers;
+  noNewPrivileges: boolean;
+  seccomp?: SeccompPlan;
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

@@ -1,10 +1,9 @@
-// process.capabilities → lxc.cap.keep. liblxc sets only the bounding set; for
-// root, execve() then makes permitted = effective = bounding, which is the
-// shape runc and podman write. Other shapes need the launcher (issue 4) and
-// are refused rather than silently changed.
-import { configError } from "../errors.ts";
+// process.capabilities → the five sets as capability numbers. The launcher
+// applies them right before exec (bounding drop, user switch with kept caps,
+// capset, ambient raise), so every set is exactly as configured. Unknown
+// capabilities are a warning, not an error (runtime-spec 1.1+).
 import type { Process } from "../spec/types.ts";
-import type { ConfigItem } from "./items.ts";
+import { CAPABILITY_SETS, type CapabilitySet } from "../spec/types.ts";
 
 /** Capability names Linux knows, in bit order (CAP_CHOWN = 0 … CAP_CHECKPOINT_RESTORE = 40). */
 export const KNOWN_CAPABILITIES = [
@@ -17,43 +16,23 @@ export const KNOWN_CAPABILITIES = [
   "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 ];
 
-export function capabilityItems(proc: Process, warn: (msg: string) => void): ConfigItem[] {
-  const caps = proc.capabilities;
-  if (!caps) return [["lxc.cap.keep", "none"]];
-  const known = (set: keyof typeof caps) =>
-    (caps[set] ?? []).filter((c, i) => {
-      if (KNOWN_CAPABILITIES.includes(c)) return true;
-      warn(`process.capabilities.${set}[${i}]: unknown capability ${c} ignored`);
-      return false;
-    });
-  const bounding = [...new Set(known("bounding"))];
-  const same = (set: "effective" | "permitted") => {
-    const s = new Set(known(set));
-    return s.size === bounding.length && bounding.every((c) => s.has(c));
-  };
-  if (proc.user.uid === 0) {
-    for (const set of ["effective", "permitted"] as const)
-      if (caps[set] && !same(set))
-        throw configError(
-          `process.capabilities.${set}`,
-          "for uid 0 lxcri supports only effective = permitted = bounding (other sets: not supported yet)",
-        );
-  } else {
-    for (const set of ["effective", "permitted", "ambient", "inheritable"] as const)
-      if (known(set).length)
-        throw configError(`process.capabilities.${set}`, "capabilities for a non-root process.user are not supported yet");
-  }
-  for (const set of ["inheritable", "ambient"] as const)
-    known(set).forEach((c) => {
-      if (!bounding.includes(c)) throw configError(`process.capabilities.${set}`, `${c} is not in the bounding set, so it cannot be granted`);
-    });
-  const keep = bounding.map((c) => c.slice(4).toLowerCase()).join(" ");
-  return [["lxc.cap.keep", keep || "none"]];
-}
+export type CapabilityNumbers = Record<CapabilitySet, number[]>;
 
-/** The inheritable and ambient sets as capability numbers, for the launcher to raise before exec. */
-export function launcherCapabilities(proc: Process): { inheritable: number[]; ambient: number[] } {
-  const nums = (set: "inheritable" | "ambient") =>
-    [...new Set(proc.capabilities?.[set] ?? [])].map((c) => KNOWN_CAPABILITIES.indexOf(c)).filter((n) => n >= 0);
-  return { inheritable: nums("inheritable"), ambient: nums("ambient") };
+export function processCapabilities(proc: Process, warn: (msg: string) => void): CapabilityNumbers {
+  const out = {} as CapabilityNumbers;
+  for (const set of CAPABILITY_SETS) {
+    const nums = new Set<number>();
+    (proc.capabilities?.[set] ?? []).forEach((c, i) => {
+      const n = KNOWN_CAPABILITIES.indexOf(c);
+      if (n < 0) warn(`process.capabilities.${set}[${i}]: unknown capability ${c} ignored`);
+      else nums.add(n);
+    });
+    out[set] = [...nums].sort((a, b) => a - b);
+  }
+  // The kernel raises an ambient capability only if it is permitted and inheritable.
+  const grantable = (c: number) => out.permitted.includes(c) && out.inheritable.includes(c);
+  for (const c of out.ambient.filter((c) => !grantable(c)))
+    warn(`process.capabilities.ambient: ${KNOWN_CAPABILITIES[c]} is not both permitted and inheritable, so it cannot be ambient; ignored`);
+  out.ambient = out.ambient.filter(grantable);
+  return out;
 }

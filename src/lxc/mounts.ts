@@ -3,6 +3,8 @@
 // one entry:
 //   /dev (tmpfs)      → the tmpfs, then the default device nodes bound from the host
 //                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
+//   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
+//                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
 //   /sys/fs/cgroup    → cgroup2 on a pure v2 host; on v1 and hybrid hosts liblxc's
 //                       lxc.mount.auto cgroup (a tmpfs and every hierarchy; fresh v1 mounts
 //                       fail with EPERM inside liblxc's setup). liblxc mounts it after all
@@ -89,7 +91,9 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     options.push(`create=${kind}`);
-    items.push(["lxc.mount.entry", `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",")} 0 0`]);
+    const entry = `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",")} 0 0`;
+    items.push(["lxc.mount.entry", entry]);
+    if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
     mountpoints.push({ path: dest, kind });
     if (dest === "/dev" && fstype === "tmpfs")
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);

@@ -5,12 +5,13 @@ import { basename, isAbsolute, join } from "node:path";
 import { configError } from "../errors.ts";
 import { RLIMITS } from "../spec/rlimits.ts";
 import type { Spec } from "../spec/types.ts";
-import { capabilityItems } from "./capabilities.ts";
+import type { InitProcess } from "../protocol.ts";
+import { processCapabilities } from "./capabilities.ts";
 import { type CgroupLayout, deviceItems } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
 import { type MountContext, mountItems } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
-import { seccompProfile } from "./seccomp.ts";
+import { seccompPlan } from "./seccomp.ts";
 import { integer } from "../spec/check.ts";
 
 /** The files that make up the launcher, as host paths. */
@@ -26,6 +27,8 @@ export interface TranslateContext extends MountContext {
   launcher: LauncherFiles;
   cgroup: CgroupLayout;
   logLevel: string;
+  /** Seconds, for startContainer hooks without a timeout (the launcher runs them). */
+  hookTimeout: number;
   /** The runtime's hard rlimits: only a limit above them needs liblxc (privileged) to raise it. */
   hardRlimits: Record<string, number>;
   /** The mount hook command runs prestart, createRuntime and createContainer hooks. */
@@ -43,8 +46,8 @@ export const INIT_ARGV = [
 export interface Translation {
   items: ConfigItem[];
   mountpoints: { path: string; kind: "dir" | "file" }[];
-  /** Files to write into the runtime directory before start (name → content). */
-  files: Record<string, string>;
+  /** init/process.json for the launcher. */
+  init: InitProcess;
 }
 
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
@@ -99,18 +102,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     ["lxc.console.path", "none"],
     ["lxc.tty.max", "0"],
     ["lxc.apparmor.profile", "unconfined"],
-    ["lxc.init.uid", String(proc.user.uid)],
-    ["lxc.init.gid", String(proc.user.gid)],
   ];
   const rootOptions = [spec.linux?.rootfsPropagation, spec.root?.readonly ? "ro" : undefined].filter(Boolean);
   if (rootOptions.length) items.push(["lxc.rootfs.options", rootOptions.join(",")]);
-  if (proc.user.additionalGids?.length) items.push(["lxc.init.groups", proc.user.additionalGids.join(",")]);
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.noNewPrivileges) items.push(["lxc.no_new_privs", "1"]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
-  items.push(...capabilityItems(proc, ctx.warn));
   // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
   // bind the user process, not the launcher); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {
@@ -125,11 +124,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...pidsItems(spec, ctx.cgroup));
-  const files: Record<string, string> = {};
-  if (spec.linux?.seccomp) {
-    files["seccomp.conf"] = seccompProfile(spec.linux.seccomp);
-    items.push(["lxc.seccomp.profile", join(dir, "seccomp.conf")]);
-  }
+
 
   const mounts = mountItems(spec, ctx);
   items.push(...mounts.items);
@@ -140,7 +135,28 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  return { items, mountpoints: mounts.mountpoints, files };
+  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx) };
+}
+
+/**
+ * What the launcher applies itself, right before exec: the user, every
+ * capability set, rlimits and seccomp bind the user process exactly, and
+ * never the launcher (Bun does not survive common seccomp profiles).
+ */
+function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
+  const proc = spec.process!;
+  return {
+    args: proc.args,
+    env: proc.env ?? [],
+    cwd: proc.cwd,
+    umask: proc.user.umask,
+    user: { uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids ?? [] },
+    rlimits: launcherRlimits(spec),
+    capabilities: processCapabilities(proc, ctx.warn),
+    noNewPrivileges: !!proc.noNewPrivileges,
+    seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
+    hookTimeout: ctx.hookTimeout,
+  };
 }
 
 function pidsItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
@@ -163,7 +179,7 @@ export function cgroupPathItems(path: string, id: string): ConfigItem[] {
   return [
     ["lxc.cgroup.relative", "0"],
     ["lxc.cgroup.dir.container", rel],
-    ["lxc.cgroup.dir.monitor", `lxcri.monitor/${id}`],
+    ["lxc.cgroup.dir.monitor", `lxc.monitor.${id}`],
   ];
 }
 

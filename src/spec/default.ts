@@ -1,5 +1,7 @@
 // The config.json `lxcri spec` writes: runc's default, with terminal off
-// (lxcri has no --console-socket yet) and the cgroup namespace on.
+// (lxcri has no --console-socket yet), the cgroup namespace on, and no
+// ambient set (runc's lists capabilities that are not inheritable, which the
+// kernel cannot make ambient).
 import type { Spec } from "./types.ts";
 
 const CAPS = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
@@ -13,7 +15,7 @@ export function defaultSpec(args: string[] = ["sh"]): Spec {
       args,
       env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
       cwd: "/",
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS, ambient: CAPS },
+      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS },
       rlimits: [{ type: "RLIMIT_NOFILE", hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },

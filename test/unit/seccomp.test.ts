@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { seccompProfile } from "../../src/lxc/seccomp.ts";
+import { seccompPlan } from "../../src/lxc/seccomp.ts";
 
 const error = (fn: () => unknown) => {
   try {
@@ -9,52 +9,50 @@ const error = (fn: () => unknown) => {
   }
 };
 
-describe("seccomp → LXC profile (v2)", () => {
-  test("default action with its errno, rules with theirs, argument conditions ANDed on one line", () => {
-    const profile = seccompProfile({
+describe("seccomp → the launcher's libseccomp plan", () => {
+  test("actions with their errno, architectures, flags, and argument conditions kept together (AND)", () => {
+    const plan = seccompPlan({
       defaultAction: "SCMP_ACT_ERRNO",
       defaultErrnoRet: 38,
-      architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+      architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+      flags: ["SECCOMP_FILTER_FLAG_LOG"],
       syscalls: [
         { names: ["read", "write"], action: "SCMP_ACT_ALLOW" },
         { names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 13 },
         { names: ["personality"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 0, op: "SCMP_CMP_EQ" }, { index: 1, value: 8, op: "SCMP_CMP_NE" }] },
         { names: ["clone"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 2114060288, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ" }] },
-        { names: ["kexec_load"], action: "SCMP_ACT_KILL" },
+        { names: ["kexec_load"], action: "SCMP_ACT_KILL_PROCESS" },
         { names: ["ptrace"], action: "SCMP_ACT_ERRNO", errnoRet: 38 },
+        { names: ["big"], action: "SCMP_ACT_LOG", args: [{ index: 2, value: "18446744073709551615", op: "SCMP_CMP_EQ" }] },
       ],
     });
-    expect(profile).toBe(
-      [
-        "2",
-        "allowlist errno 38",
-        "read allow",
-        "write allow",
-        "getcwd errno 13",
-        "personality allow [0,0,SCMP_CMP_EQ][1,8,SCMP_CMP_NE]",
-        "clone allow [0,0,SCMP_CMP_MASKED_EQ,2114060288]",
-        "kexec_load kill",
-        // ptrace: same as the default action, so no rule (libseccomp refuses one)
-        "",
-      ].join("\n"),
-    );
+    expect(plan.defaultAction).toBe(0x00050000 + 38);
+    expect(plan.architectures).toEqual(["x86_64", "x86", "x32"]);
+    expect(plan.attributes).toEqual([6]);
+    expect(plan.rules).toEqual([
+      { names: ["read", "write"], action: 0x7fff0000, args: [] },
+      { names: ["getcwd"], action: 0x00050000 + 13, args: [] },
+      { names: ["personality"], action: 0x7fff0000, args: [{ index: 0, op: 4, a: "0", b: "0" }, { index: 1, op: 1, a: "8", b: "0" }] },
+      { names: ["clone"], action: 0x7fff0000, args: [{ index: 0, op: 7, a: "2114060288", b: "0" }] },
+      { names: ["kexec_load"], action: 0x80000000, args: [] },
+      // ptrace is dropped: its action is the default
+      { names: ["big"], action: 0x7ffc0000, args: [{ index: 2, op: 4, a: "18446744073709551615", b: "0" }] },
+    ]);
   });
 
   test("ERRNO without errnoRet means EPERM", () => {
-    expect(seccompProfile({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] })).toBe("2\nallowlist allow\nmount errno 1\n");
+    expect(seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] }).rules[0]!.action).toBe(0x00050001);
   });
 
-  test("what LXC cannot express is an error naming the field", () => {
-    expect(error(() => seccompProfile({ defaultAction: "SCMP_ACT_LOG" }))).toContain("linux.seccomp.defaultAction: SCMP_ACT_LOG cannot be expressed");
-    expect(error(() => seccompProfile({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["x"], action: "SCMP_ACT_TRACE" }] }))).toContain(
-      "linux.seccomp.syscalls[0].action: SCMP_ACT_TRACE",
-    );
-    expect(error(() => seccompProfile({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_LOG"] }))).toContain("linux.seccomp.flags");
-    expect(error(() => seccompProfile({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] }))).toContain(
+  test("what cannot be done is an error naming the field", () => {
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener");
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain('linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"');
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] }))).toContain(
       'linux.seccomp.syscalls[0].names[0]: invalid syscall name "a b"',
     );
-    expect(error(() => seccompProfile({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["x"], action: "SCMP_ACT_KILL", args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }] }] }))).toContain(
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["x"], action: "SCMP_ACT_KILL", args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }] }] }))).toContain(
       "linux.seccomp.syscalls[0].args[0].index: 7 is out of range",
     );
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_BOGUS" }))).toContain('linux.seccomp.defaultAction: unknown value "SCMP_ACT_BOGUS"');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { capabilityItems } from "../../src/lxc/capabilities.ts";
+import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
@@ -16,7 +16,7 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
   return {
     id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
     launcher: { binary: "/opt/lxcri/lxcri-launcher", loader: "/lib64/ld-linux-x86-64.so.2", libs: ["/lib/x86_64-linux-gnu/libc.so.6"] },
-    cgroup: "v1", logLevel: "warn", hasCreateHooks: false, hasStartContainerHooks: false,
+    cgroup: "v1", logLevel: "warn", hookTimeout: 60, hasCreateHooks: false, hasStartContainerHooks: false,
     cgroupHierarchies: [
       { name: "memory", fstype: "cgroup", options: "memory" },
       { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
@@ -43,13 +43,11 @@ const error = (fn: () => unknown) => {
 };
 
 describe("OCI → LXC translation", () => {
-  test("the default spec: rootfs, uid/gid, hostname, no_new_privs, rlimits, console", () => {
+  test("the default spec: rootfs, hostname, no_new_privs, rlimits, console", () => {
     const it = items(spec());
     expect(values(it, "lxc.rootfs.path")).toEqual(["dir:/b/rootfs"]);
     expect(values(it, "lxc.rootfs.mount")).toEqual(["/b/rootfs"]);
     expect(values(it, "lxc.rootfs.options")).toEqual(["ro"]);
-    expect(values(it, "lxc.init.uid")).toEqual(["0"]);
-    expect(values(it, "lxc.init.gid")).toEqual(["0"]);
     expect(values(it, "lxc.uts.name")).toEqual(["lxcri"]);
     expect(values(it, "lxc.no_new_privs")).toEqual(["1"]);
     // rlimits are the launcher's job unless one must be raised above the runtime's hard limit
@@ -63,13 +61,20 @@ describe("OCI → LXC translation", () => {
     expect(rootfsPath(spec((s) => (s.root!.path = "/abs/root")), "/bundle")).toBe("/abs/root");
   });
 
-  test("process.user: additional gids become lxc.init.groups", () => {
-    const it = items(spec((s) => {
-      s.process!.user = { uid: 1000, gid: 100, additionalGids: [5, 6] };
-      s.process!.capabilities = { bounding: ["CAP_KILL"] };
-    }));
-    expect(values(it, "lxc.init.uid")).toEqual(["1000"]);
-    expect(values(it, "lxc.init.groups")).toEqual(["5,6"]);
+  test("process: user, rlimits, umask, no_new_privs and seccomp go to the launcher, not to liblxc", () => {
+    const s = spec((s) => {
+      s.process!.user = { uid: 1000, gid: 100, additionalGids: [5, 6], umask: 0o027 };
+      s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["getcwd"], action: "SCMP_ACT_ERRNO" }] };
+    });
+    const t = translate(s, ctx());
+    expect(values(t.items, "lxc.init.uid")).toEqual([]);
+    expect(values(t.items, "lxc.cap.keep")).toEqual([]);
+    expect(values(t.items, "lxc.seccomp.profile")).toEqual([]);
+    expect(t.init.user).toEqual({ uid: 1000, gid: 100, additionalGids: [5, 6] });
+    expect(t.init.umask).toBe(0o027);
+    expect(t.init.noNewPrivileges).toBe(true);
+    expect(t.init.args).toEqual(["sh", "-c", "true"]);
+    expect(t.init.seccomp?.rules).toEqual([{ names: ["getcwd"], action: 0x00050001, args: [] }]);
   });
 
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
@@ -89,18 +94,18 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
   });
 
-  test("capabilities: the bounding set becomes lxc.cap.keep", () => {
-    expect(capabilityItems(spec().process!, () => {})).toEqual([["lxc.cap.keep", "audit_write kill net_bind_service"]]);
+  test("capabilities: all five sets as numbers; unknown ones are a warning", () => {
     const warnings: string[] = [];
-    const p = spec((s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST"] })).process!;
-    expect(capabilityItems(p, (w) => warnings.push(w))).toEqual([["lxc.cap.keep", "kill"]]);
-    expect(warnings[0]).toContain("process.capabilities.bounding[1]: unknown capability CAP_TEST ignored");
-    expect(capabilityItems(spec((s) => (s.process!.capabilities = { bounding: [] })).process!, () => {})).toEqual([["lxc.cap.keep", "none"]]);
-  });
-
-  test("capabilities lxcri cannot deliver are refused, not changed", () => {
-    const p = spec((s) => (s.process!.capabilities!.effective = ["CAP_KILL"])).process!;
-    expect(error(() => capabilityItems(p, () => {}))).toContain("process.capabilities.effective");
+    const p = spec((s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST", "CAP_CHOWN"], effective: ["CAP_KILL"], ambient: [] })).process!;
+    expect(processCapabilities(p, (w) => warnings.push(w))).toEqual({ bounding: [0, 5], effective: [5], inheritable: [], permitted: [], ambient: [] });
+    expect(warnings).toEqual(["process.capabilities.bounding[1]: unknown capability CAP_TEST ignored"]);
+    // runc's default spec lists ambient capabilities that are not inheritable: the kernel cannot grant them
+    const w2: string[] = [];
+    const runcShape = spec((s) => (s.process!.capabilities!.ambient = s.process!.capabilities!.bounding)).process!;
+    expect(processCapabilities(runcShape, (w) => w2.push(w)).ambient).toEqual([]);
+    expect(w2.join("\n")).toContain("CAP_AUDIT_WRITE is not both permitted and inheritable");
+    const full = spec((s) => (s.process!.capabilities!.inheritable = s.process!.capabilities!.ambient = s.process!.capabilities!.bounding)).process!;
+    expect(processCapabilities(full, () => {}).ambient).toEqual([5, 10, 29]);
   });
 
   test("rlimits: liblxc raises only those above the runtime's hard limit; the launcher applies all", () => {
@@ -129,6 +134,8 @@ describe("OCI → LXC translation", () => {
     const at = order.map((e) => entries.indexOf(e));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // devpts twice: liblxc unmounts the top one (lxc.pty.max = 0)
+    expect(entries.filter((e) => e.startsWith("devpts dev/pts ")).length).toBe(2);
     // a pure cgroup v2 host: one cgroup2 mount
     const v2 = items(spec(), ctx({ cgroupHierarchies: [] }));
     expect(values(v2, "lxc.mount.entry")).toContain("cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0");

@@ -1,0 +1,68 @@
+/*
+ * The launcher's last step, in C: once a seccomp filter is on the thread, no
+ * JavaScript may run (Bun creates threads on demand, and a profile that
+ * answers clone3 with EPERM makes that abort). So the filter, the bounding
+ * set, the user switch, capset, the ambient set and execve happen here, in
+ * runc's order, with nothing in between. Compiled by the launcher with
+ * bun:ffi cc(); no headers (TinyCC, -nostdinc).
+ *
+ * ids:  uid, gid, ngroups, cap_last_cap
+ * caps: bounding, effective, permitted, inheritable, ambient as {low, high} u32 pairs
+ * libc's syscall and execve come in as pointers: a container has no libc.so
+ * for TinyCC to link against.
+ * Returns only on failure: the negative step number (errno is still set).
+ */
+typedef unsigned int u32;
+typedef long (*syscall_fn)(long, ...);
+typedef int (*execve_fn)(const char *, char *const[], char *const[]);
+typedef int (*load_fn)(void *);
+
+#define SYS_setgroups 116
+#define SYS_setresuid 117
+#define SYS_setresgid 119
+#define SYS_capset 126
+#define SYS_prctl 157
+#define PR_SET_KEEPCAPS 8
+#define PR_CAPBSET_DROP 24
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+
+static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
+
+int lxcri_exec(void *filter, load_fn load, int filter_first, const u32 *ids, const u32 *groups, const u32 *caps,
+	       const char *path, char **argv, char **envp, syscall_fn syscall, execve_fn execve)
+{
+	u32 uid = ids[0], gid = ids[1], ngroups = ids[2];
+	int last = (int)ids[3];
+	u32 header[2] = {0x20080522, 0}; /* _LINUX_CAPABILITY_VERSION_3, this thread */
+	u32 data[6];
+
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go. */
+	if (filter && filter_first && load(filter) != 0)
+		return -1;
+	for (int c = 0; c <= last; c++)
+		if (!has(caps, c) && syscall(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+			return -2;
+	if (syscall(SYS_setgroups, ngroups, groups) != 0)
+		return -3;
+	if (syscall(SYS_setresgid, gid, gid, gid) != 0)
+		return -4;
+	if (uid != 0 && syscall(SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
+		return -5;
+	if (syscall(SYS_setresuid, uid, uid, uid) != 0)
+		return -6;
+	for (int i = 0; i < 2; i++) {
+		data[i * 3 + 0] = caps[2 + i]; /* effective */
+		data[i * 3 + 1] = caps[4 + i]; /* permitted */
+		data[i * 3 + 2] = caps[6 + i]; /* inheritable */
+	}
+	if (syscall(SYS_capset, header, data) != 0)
+		return -7;
+	for (int c = 0; c <= last; c++)
+		if (has(caps + 8, c) && syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0)
+			return -8;
+	if (filter && !filter_first && load(filter) != 0)
+		return -9;
+	execve(path, argv, envp);
+	return -10;
+}
