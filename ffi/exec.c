@@ -6,8 +6,11 @@
  * runc's order, with nothing in between. Compiled by the launcher with
  * bun:ffi cc(); no headers (TinyCC, -nostdinc).
  *
- * ids:  uid, gid, ngroups, cap_last_cap
+ * filter: a BPF program (sock_fprog), loaded with seccomp(2): no allocation,
+ *         since the process's RLIMIT_AS may be lower than Bun's address space
+ * ids:  uid, gid, ngroups, cap_last_cap, nrlimits, seccomp flags
  * caps: bounding, effective, permitted, inheritable, ambient as {low, high} u32 pairs
+ * rlimits: nrlimits × {resource, soft, hard} as u64, set last: they are the process's, not ours
  * libc's syscall and execve come in as pointers: a container has no libc.so
  * for TinyCC to link against.
  * Returns only on failure: the negative step number (errno is still set).
@@ -15,8 +18,15 @@
 typedef unsigned int u32;
 typedef long (*syscall_fn)(long, ...);
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
-typedef int (*load_fn)(void *);
+typedef unsigned long u64;
+struct sock_fprog {
+	unsigned short len; /* instructions, 8 bytes each */
+	void *filter;
+};
 
+#define SYS_seccomp 317
+#define SECCOMP_SET_MODE_FILTER 1
+#define SYS_prlimit64 302
 #define SYS_setgroups 116
 #define SYS_setresuid 117
 #define SYS_setresgid 119
@@ -29,16 +39,16 @@ typedef int (*load_fn)(void *);
 
 static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
 
-int lxcri_exec(void *filter, load_fn load, int filter_first, const u32 *ids, const u32 *groups, const u32 *caps,
-	       const char *path, char **argv, char **envp, syscall_fn syscall, execve_fn execve)
+int lxcri_exec(struct sock_fprog *filter, int filter_first, const u32 *ids, const u32 *groups, const u32 *caps,
+	       const u64 *rlimits, const char *path, char **argv, char **envp, syscall_fn syscall, execve_fn execve)
 {
-	u32 uid = ids[0], gid = ids[1], ngroups = ids[2];
+	u32 uid = ids[0], gid = ids[1], ngroups = ids[2], nrlimits = ids[4], flags = ids[5];
 	int last = (int)ids[3];
 	u32 header[2] = {0x20080522, 0}; /* _LINUX_CAPABILITY_VERSION_3, this thread */
 	u32 data[6];
 
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go. */
-	if (filter && filter_first && load(filter) != 0)
+	if (filter && filter_first && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, filter) != 0)
 		return -1;
 	for (int c = 0; c <= last; c++)
 		if (!has(caps, c) && syscall(SYS_prctl, PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
@@ -61,8 +71,11 @@ int lxcri_exec(void *filter, load_fn load, int filter_first, const u32 *ids, con
 	for (int c = 0; c <= last; c++)
 		if (has(caps + 8, c) && syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0)
 			return -8;
-	if (filter && !filter_first && load(filter) != 0)
-		return -9;
+	for (u32 i = 0; i < nrlimits; i++)
+		if (syscall(SYS_prlimit64, 0, rlimits[i * 3], rlimits + i * 3 + 1, 0) != 0)
+			return -9;
+	if (filter && !filter_first && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, filter) != 0)
+		return -10;
 	execve(path, argv, envp);
-	return -10;
+	return -11;
 }

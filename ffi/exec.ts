@@ -2,7 +2,7 @@
 // capability sets and the user, then execs, with no JavaScript in between.
 // Compiled with cc() from a copy of the source on a writable path (cc()
 // cannot read sources embedded in a compiled binary, oven-sh/bun#24752).
-import { cc, FFIType, type Pointer } from "bun:ffi";
+import { cc, FFIType, ptr } from "bun:ffi";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import source from "./exec.c" with { type: "text" };
@@ -14,7 +14,7 @@ const fnPtr = (f: unknown) => (f as { ptr: number }).ptr;
 const STEPS = [
   "", "loading the seccomp filter", "dropping the capability bounding set", "setgroups", "setresgid",
   "keeping capabilities across setuid", "setresuid", "capset", "raising ambient capabilities",
-  "loading the seccomp filter", "exec",
+  "setting rlimits", "loading the seccomp filter", "exec",
 ];
 
 export interface ExecRequest {
@@ -24,8 +24,9 @@ export interface ExecRequest {
   user: { uid: number; gid: number; additionalGids: number[] };
   caps: { bounding: number[]; effective: number[]; permitted: number[]; inheritable: number[]; ambient: number[] };
   lastCap: number;
-  /** A prepared libseccomp filter and its seccomp_load, or none. */
-  seccomp?: { ctx: Pointer; load: number; first: boolean };
+  rlimits: { resource: number; soft: number; hard: number }[];
+  /** A BPF program with its seccomp(2) flags; `first` when it must be loaded before the capabilities go. */
+  seccomp?: { program: Buffer; flags: number; first: boolean };
 }
 
 type ExecFn = (...args: unknown[]) => number;
@@ -41,7 +42,7 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
     symbols: {
       lxcri_exec: {
         args: [
-          FFIType.ptr, FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
+          FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
           FFIType.ptr, FFIType.ptr,
         ],
         returns: FFIType.i32,
@@ -57,18 +58,26 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
     };
     const c = req.caps;
     const caps = new Uint32Array([...bits(c.bounding), ...bits(c.effective), ...bits(c.permitted), ...bits(c.inheritable), ...bits(c.ambient)]);
-    const ids = new Uint32Array([req.user.uid, req.user.gid, req.user.additionalGids.length, req.lastCap]);
+    const s = req.seccomp;
+    const ids = new Uint32Array([req.user.uid, req.user.gid, req.user.additionalGids.length, req.lastCap, req.rlimits.length, s?.flags ?? 0]);
+    const rlim = (n: number) => (n >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(n));
+    const rlimits = new BigUint64Array(req.rlimits.flatMap((r) => [BigInt(r.resource), rlim(r.soft), rlim(r.hard)]).concat([0n]));
+    // struct sock_fprog: u16 len (instructions), then the filter pointer at offset 8
+    const fprog = new BigUint64Array(2);
+    if (s) {
+      fprog[0] = BigInt(s.program.length / 8);
+      fprog[1] = BigInt(ptr(s.program));
+    }
     const groups = new Uint32Array(req.user.additionalGids.length || 1);
     groups.set(req.user.additionalGids);
     const argv = cstringArray(req.argv);
     const envp = cstringArray(req.env);
-    const s = req.seccomp;
     const step = -fn(
-      s?.ctx ?? null, s?.load ?? null, s?.first ? 1 : 0, ids, groups, caps, Buffer.from(req.path + "\0"), argv.pointer, envp.pointer,
+      s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, Buffer.from(req.path + "\0"), argv.pointer, envp.pointer,
       fnPtr(libc.syscall), fnPtr(libc.execve),
     );
     const reason = errnoMessage();
-    void argv.keepAlive, envp.keepAlive;
+    void argv.keepAlive, envp.keepAlive, s?.program;
     return `${STEPS[step] ?? "exec"}: ${reason}`;
   };
 }

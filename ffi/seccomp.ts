@@ -1,8 +1,10 @@
 // Builds a seccomp filter with libseccomp (the host's libseccomp.so.2, bound
-// into /.lxcri/lib). ffi/exec.c loads it on the thread that execs (no TSYNC):
-// Bun's other threads end with the exec.
-import { dlopen, FFIType, type Pointer } from "bun:ffi";
+// into /.lxcri/lib) and exports it as BPF. ffi/exec.c loads it on the thread
+// that execs (no TSYNC): Bun's other threads end with the exec.
+import { dlopen, FFIType, ptr as ptrOf, type Pointer } from "bun:ffi";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import type { SeccompPlan } from "../src/lxc/seccomp.ts";
+import { errnoMessage, libc } from "./libc.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
 
@@ -15,15 +17,19 @@ function open() {
     seccomp_arch_add: { args: [ptr, u32], returns: i32 },
     seccomp_syscall_resolve_name: { args: [cstring], returns: i32 },
     seccomp_rule_add_array: { args: [ptr, u32, i32, u32, ptr], returns: i32 },
-    seccomp_load: { args: [ptr], returns: i32 },
+    seccomp_export_bpf: { args: [ptr, i32], returns: i32 },
   }).symbols;
 }
 
 const SCMP_FLTATR_CTL_NNP = 3;
 const EEXIST = 17;
 
-/** Builds the filter now: libseccomp is opened from /.lxcri, which start unmounts before the exec. */
-export function prepareSeccomp(plan: SeccompPlan): { ctx: Pointer; load: number } {
+/**
+ * Builds the filter now, as a BPF program: libseccomp is opened from /.lxcri,
+ * which start unmounts before the exec, and ffi/exec.c must load it without
+ * allocating (an RLIMIT_AS for the process may already be in force).
+ */
+export function prepareSeccomp(plan: SeccompPlan): { program: Buffer; flags: number } {
   const lib = open();
   const ctx = lib.seccomp_init(plan.defaultAction) as Pointer | null;
   if (!ctx) throw new Error("seccomp_init failed");
@@ -56,10 +62,29 @@ export function prepareSeccomp(plan: SeccompPlan): { ctx: Pointer; load: number 
         if (r !== 0) throw new Error(`seccomp: cannot add the rule for ${name} (errno ${-r})`);
       }
     }
-  } catch (e) {
+    return { program: exportBpf(lib, ctx), flags: plan.attributes.reduce((f, a) => f | (FILTER_FLAGS[a] ?? 0), 0) };
+  } finally {
     lib.seccomp_release(ctx);
-    throw e;
   }
-  // Loaded by ffi/exec.c right before execve: the context and libseccomp's seccomp_load.
-  return { ctx, load: (lib.seccomp_load as unknown as { ptr: number }).ptr };
+}
+
+// seccomp(2) flags for the libseccomp attributes a plan may set (CTL_LOG, CTL_SSB).
+const FILTER_FLAGS: Record<number, number> = { 6: 2 /* SECCOMP_FILTER_FLAG_LOG */, 7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */ };
+const SYS_memfd_create = 319;
+const MFD_CLOEXEC = 1;
+
+function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
+  const name = Buffer.from("lxcri-seccomp\0");
+  const fd = Number(libc.syscall(SYS_memfd_create, ptrOf(name), MFD_CLOEXEC, 0, 0, 0));
+  if (fd < 0) throw new Error(`memfd_create: ${errnoMessage()}`);
+  try {
+    const r = lib.seccomp_export_bpf(ctx, fd);
+    if (r !== 0) throw new Error(`seccomp: cannot generate the filter (errno ${-r})`);
+    const size = fstatSync(fd).size;
+    const program = Buffer.alloc(size);
+    readSync(fd, program, 0, size, 0);
+    return program;
+  } finally {
+    closeSync(fd);
+  }
 }

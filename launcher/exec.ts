@@ -2,16 +2,7 @@
 // (ffi/exec.c does the rest, then execve(2): the pid stays, so the user
 // process is the container's init).
 import { readFileSync } from "node:fs";
-import { errnoMessage, F_GETFL, F_SETFL, libc, O_NONBLOCK } from "../ffi/libc.ts";
-
-export function setRlimit(resource: number, soft: number, hard: number): void {
-  const lim = new BigUint64Array([toRlim(soft), toRlim(hard)]);
-  if (libc.setrlimit(resource, lim) !== 0) throw new Error(`setrlimit(${resource}, ${soft}, ${hard}): ${errnoMessage()}`);
-}
-
-function toRlim(n: number): bigint {
-  return n >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(n);
-}
+import { F_GETFL, F_SETFL, libc, O_NONBLOCK } from "../ffi/libc.ts";
 
 export function setUmask(mask: number): void {
   libc.umask(mask);

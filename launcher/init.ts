@@ -10,7 +10,7 @@ import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
-import { lastCap, resetInherited, setRlimit, setUmask } from "./exec.ts";
+import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
 
@@ -54,11 +54,10 @@ export async function init(): Promise<number> {
     const caps = lastCap();
     send({ ready: true });
     readSync(go, Buffer.alloc(1));
-    for (const r of proc.rlimits) setRlimit(r.resource, r.soft, r.hard);
     setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
     resetInherited();
     const reason = exec({
-      path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps,
+      path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
       seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,
     });

@@ -30,7 +30,8 @@ export function cgroupHierarchies(): CgroupHierarchy[] {
 
 export function statKind(path: string): PathKind {
   try {
-    return statSync(path).isDirectory() ? "dir" : "file";
+    const st = statSync(path);
+    return st.isDirectory() ? "dir" : st.isFIFO() || st.isSocket() ? "fifo" : "file";
   } catch {
     return "missing";
   }

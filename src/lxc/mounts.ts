@@ -14,7 +14,8 @@ import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 
-export type PathKind = "dir" | "file" | "missing";
+/** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
+export type PathKind = "dir" | "file" | "fifo" | "missing";
 
 /** A cgroup hierarchy of the host, as mounted under /sys/fs/cgroup. */
 export interface CgroupHierarchy {
@@ -86,7 +87,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       const k = ctx.stat(source);
       if (k === "missing") {
         if (!options.includes("optional")) throw configError(`${at}.source`, `${JSON.stringify(source)} does not exist`);
-      } else kind = k;
+      } else if (k === "fifo") throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
+      else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
     }
     const fstype = bind ? "none" : (m.type ?? "none");
@@ -105,6 +107,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const path = containerPath(p, `linux.maskedPaths[${i}]`);
     const kind = ctx.stat(/^\/(proc|sys)(\/|$)/.test(path) ? path : join(ctx.rootfs, path));
     if (kind === "missing") return; // nothing to mask
+    if (kind === "fifo") throw configError(`linux.maskedPaths[${i}]`, `${path} is a FIFO or socket: masking those is not supported yet`);
     const target = fstabEscape(path.slice(1));
     items.push([
       "lxc.mount.entry",
@@ -116,6 +119,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   // container will see it, i.e. under the rootfs mount (lxc.rootfs.mount = the rootfs path).
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
     const path = containerPath(p, `linux.readonlyPaths[${i}]`);
+    if (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo")
+      throw configError(`linux.readonlyPaths[${i}]`, `${path} is a FIFO or socket: making those read-only is not supported yet`);
     items.push(["lxc.mount.entry", `${fstabEscape(join(ctx.rootfs, path))} ${fstabEscape(path.slice(1))} none rbind,ro,optional 0 0`]);
   });
 

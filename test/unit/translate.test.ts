@@ -9,7 +9,7 @@ import type { Spec } from "../../src/spec/types.ts";
 
 const hostKinds: Record<string, PathKind> = {
   "/proc/acpi": "dir", "/proc/kcore": "file", "/proc/keys": "file", "/proc/timer_list": "file", "/sys/firmware": "dir",
-  "/proc/scsi": "dir", "/data": "dir", "/etc/hosts": "file",
+  "/proc/scsi": "dir", "/data": "dir", "/etc/hosts": "file", "/b/rootfs/fifo": "fifo",
 };
 
 function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
@@ -167,6 +167,11 @@ describe("OCI → LXC translation", () => {
     expect(entries).toContain("tmpfs proc/acpi tmpfs ro,nosuid,nodev,noexec,size=0,optional 0 0");
     expect(entries).toContain("/dev/null proc/kcore none bind,optional 0 0");
     expect(entries.some((e) => e.includes("proc/asound"))).toBe(false);
+  });
+
+  test("FIFOs cannot be masked, made read-only or bound (liblxc would block opening them): an error, not a hang", () => {
+    expect(error(() => items(spec((s) => (s.linux!.maskedPaths = ["/fifo"]))))).toContain("linux.maskedPaths[0]: /fifo is a FIFO or socket");
+    expect(error(() => items(spec((s) => (s.linux!.readonlyPaths = ["/fifo"]))))).toContain("linux.readonlyPaths[0]: /fifo is a FIFO or socket");
   });
 
   test("readonly paths are bound onto themselves read-only", () => {

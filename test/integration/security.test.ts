@@ -1,0 +1,102 @@
+// The security context the launcher applies right before exec, read back by
+// the user process from /proc/self/status: seccomp (with its errno), all five
+// capability sets, the user and groups, no_new_privs, rlimits, umask; and the
+// runtime's files gone from the container.
+import { afterAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { bundle, canRunContainers, leftovers, lxcri, testRoot } from "../helpers.ts";
+
+const root = testRoot("security");
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const statusLine = (out: string, key: string) => out.split("\n").find((l) => l.startsWith(key + ":"))?.split(/\s+/)[1];
+const capMask = (caps: number[]) => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n).toString(16).padStart(16, "0");
+
+describe.skipIf(!canRunContainers)("security context (real containers)", () => {
+  test("seccomp: a blocked syscall returns the configured errno, an allowed one works, the filter is in force", () => {
+    // `env pwd` runs busybox's pwd as its own process, which calls getcwd (the shell builtin would not)
+    const b = bundle(["sh", "-c", "env pwd; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status"], (s) => {
+      s.linux!.seccomp = {
+        defaultAction: "SCMP_ACT_ALLOW",
+        // busybox pwd uses getcwd; EACCES = 13
+        syscalls: [{ names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 13 }, { names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }],
+      };
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "sc1"]);
+    expect(r.stderr).toContain("Permission denied");
+    expect(statusLine(r.stdout, "Seccomp")).toBe("2");
+    expect(statusLine(r.stdout, "NoNewPrivs")).toBe("1");
+    expect(leftovers(root, "sc1")).toEqual([]);
+  });
+
+  test("seccomp: argument conditions are ANDed within a rule", () => {
+    // Blocks write(fd == 1 AND count > 1000) with EIO: a short write to stdout passes, a long one does not.
+    const b = bundle(["sh", "-c", "echo ok; head -c 2000 /dev/zero"], (s) => {
+      s.linux!.seccomp = {
+        defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{ names: ["write"], action: "SCMP_ACT_ERRNO", errnoRet: 5, args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }, { index: 2, value: 1000, op: "SCMP_CMP_GT" }] }],
+      };
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "sc2"]);
+    expect(r.stdout).toBe("ok\n");
+    expect(r.stderr).toContain("Input/output error");
+  });
+
+  test("capabilities: all five sets exactly as configured, for root", () => {
+    const set = ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
+    const b = bundle(["grep", "^Cap", "/proc/self/status"], (s) => {
+      s.process!.capabilities = { bounding: set, effective: set, permitted: set, inheritable: set, ambient: set };
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "cap1"]);
+    const mask = capMask([0, 5, 10]);
+    for (const k of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) expect({ k, v: statusLine(r.stdout, k) }).toEqual({ k, v: mask });
+  });
+
+  test("a non-root user with ambient capabilities, groups and umask", () => {
+    const set = ["CAP_NET_BIND_SERVICE"];
+    const b = bundle(["sh", "-c", "id; umask; grep -E '^Cap(Eff|Amb|Bnd)' /proc/self/status"], (s) => {
+      s.process!.user = { uid: 1000, gid: 1000, additionalGids: [5, 6], umask: 0o027 };
+      s.process!.capabilities = { bounding: set, effective: set, permitted: set, inheritable: set, ambient: set };
+      s.process!.noNewPrivileges = false;
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "user1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("uid=1000 gid=1000 groups=5,6");
+    expect(r.stdout).toContain("0027");
+    const mask = capMask([10]);
+    for (const k of ["CapEff", "CapAmb", "CapBnd"]) expect({ k, v: statusLine(r.stdout, k) }).toEqual({ k, v: mask });
+  });
+
+  test("seccomp without no_new_privs, as a non-root user (the filter is loaded before the capabilities go)", () => {
+    const b = bundle(["sh", "-c", "id -u; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status"], (s) => {
+      s.process!.user = { uid: 65534, gid: 65534 };
+      s.process!.capabilities = {};
+      s.process!.noNewPrivileges = false;
+      s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["kexec_load"], action: "SCMP_ACT_KILL_PROCESS" }] };
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "sc3"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("65534\nNoNewPrivs:\t0\nSeccomp:\t2\n");
+  });
+
+  test("rlimits bind the process exactly, including limits the launcher itself could not run under", () => {
+    const b = bundle(["sh", "-c", "ulimit -n; ulimit -Hn; ulimit -v"], (s) => {
+      s.process!.rlimits = [
+        { type: "RLIMIT_NOFILE", soft: 3000, hard: 4000 },
+        { type: "RLIMIT_AS", soft: 1 << 30, hard: 1 << 30 },
+      ];
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "rl1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`3000\n4000\n${(1 << 30) / 1024}\n`);
+  });
+
+  test("the runtime's environment does not leak into the process, and /.lxcri is gone", () => {
+    const b = bundle(["sh", "-c", "env; grep -c ' /.lxcri' /proc/self/mountinfo; ls -A /.lxcri 2>/dev/null | wc -l"], (s) => (s.process!.env = ["PATH=/bin", "ONLY=this"]));
+    const r = lxcri(root, ["run", "--bundle", b, "env2"], { env: { LXCRI_SECRET: "must-not-leak" } });
+    expect(r.stdout).not.toContain("LXCRI_SECRET");
+    expect(r.stdout).not.toContain("container=lxc");
+    expect(r.stdout).toContain("ONLY=this");
+    expect(r.stdout.trim().split("\n").slice(-2)).toEqual(["0", "0"]);
+  });
+});
