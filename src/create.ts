@@ -15,7 +15,7 @@ import { startHookServer, type HookServer } from "./hook-server.ts";
 import { hasHooks, readHooks, writeHooks } from "./hooks/layout.ts";
 import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
-import { cgroupHierarchies, cgroupLayout, hardRlimits, launcherFiles, statKind } from "./host.ts";
+import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, launcherFiles, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { withLxcErrors } from "./lxc-log.ts";
 import { INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
@@ -43,6 +43,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
   const spec = loadSpec(join(bundle, "config.json"));
   if (!spec.process) throw configError("process", "is required");
+  checkNamespacePaths(spec.linux?.namespaces ?? []);
   const rootfs = rootfsPath(spec, bundle);
   if (statKind(rootfs) !== "dir") throw configError("root.path", `${rootfs} is not a directory`);
 

@@ -1,7 +1,7 @@
 // Facts about the host that translation needs, read once per process.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { LxcriError } from "./errors.ts";
+import { configError, LxcriError } from "./errors.ts";
 import type { CgroupLayout } from "./lxc/devices.ts";
 import { libc } from "../ffi/libc.ts";
 import { cgroupMounts } from "./cgroups.ts";
@@ -77,4 +77,31 @@ export function hardRlimits(): Record<string, number> {
     out[name] = buf[1] === 0xffffffffffffffffn ? Infinity : Number(buf[1]);
   }
   return out;
+}
+
+const CLONE_FLAGS: Record<string, number> = {
+  mount: 0x00020000, cgroup: 0x02000000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000, pid: 0x20000000,
+  network: 0x40000000, time: 0x00000080,
+};
+const SYS_ioctl = 16;
+const NS_GET_NSTYPE = 0xb703;
+
+/** Checks that each namespace path is a namespace of its type (config-linux.md: MUST error otherwise). */
+export function checkNamespacePaths(namespaces: { type: string; path?: string }[]): void {
+  namespaces.forEach((ns, i) => {
+    if (!ns.path) return;
+    const at = `linux.namespaces[${i}].path`;
+    let fd: number;
+    try {
+      fd = openSync(ns.path, "r");
+    } catch (e) {
+      throw configError(at, `cannot open ${ns.path}: ${(e as NodeJS.ErrnoException).code}`);
+    }
+    try {
+      const type = Number(libc.syscall(SYS_ioctl, fd, NS_GET_NSTYPE, 0, 0, 0));
+      if (type !== CLONE_FLAGS[ns.type]) throw configError(at, `${ns.path} is not a ${ns.type} namespace`);
+    } finally {
+      closeSync(fd);
+    }
+  });
 }

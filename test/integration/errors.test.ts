@@ -49,6 +49,11 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
     expectCleanFailure(["create", "--bundle", b, "e6"], "e6", 'linux.namespaces[6].type: unknown value "foo"');
   });
 
+  test("a namespace path of the wrong type", () => {
+    const b = bundle(["true"], (s) => (s.linux!.namespaces!.find((n) => n.type === "network")!.path = "/proc/self/ns/ipc"));
+    expectCleanFailure(["create", "--bundle", b, "e9"], "e9", "linux.namespaces[1].path: /proc/self/ns/ipc is not a network namespace");
+  });
+
   test("a field lxcri cannot apply yet is refused, never dropped", () => {
     const b = bundle(["true"], (s) => (s.linux!.resources!.memory = { limit: 1 << 20 }));
     expectCleanFailure(["create", "--bundle", b, "e7"], "e7", "config.json: linux.resources.memory: is not supported yet");
