@@ -1,7 +1,8 @@
 // A typed, safe view of liblxc's `struct lxc_container` (liblxc 5.0.x).
 // Methods are function pointers inside the struct; offsets come from
 // lxccontainer.h (x86_64, checked with offsetof against lxc-dev 5.0.2).
-import { CFunction, CString, FFIType, read, type Pointer } from "bun:ffi";
+import { CFunction, CString, FFIType, ptr as pointerOf, read, type Pointer } from "bun:ffi";
+import { cstringArray } from "./cstr.ts";
 import { liblxc } from "./liblxc.ts";
 import { libc } from "./libc.ts";
 
@@ -36,6 +37,20 @@ const METHODS = {
 type MethodName = keyof typeof METHODS;
 
 export const MNT_DETACH = 2;
+
+/** lxc_attach_options_t is 96 bytes on x86_64 (attach_options.h, liblxc 5.0.x). */
+const ATTACH_OPTIONS_SIZE = 96;
+
+export interface AttachOptions {
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  /** The whole environment; absent: keep liblxc's default (the container's). */
+  env?: string[];
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+}
 
 export class LxcContainer {
   #c: Pointer | null;
@@ -142,6 +157,37 @@ export class LxcContainer {
   /** Unmount `target` inside the running container's mount namespace (liblxc forks and setns()es in C). */
   umount(target: string, flags: number): number {
     return this.#call("umount", cs(target), BigInt(flags), null) as number;
+  }
+
+  /**
+   * Runs `argv` inside the running container (all its namespaces, its cgroup,
+   * liblxc's default attach flags) and waits for it: returns the raw wait status.
+   * liblxc forks in C; no JavaScript runs in the child.
+   */
+  attachRunWait(argv: string[], opts: AttachOptions = {}): number {
+    const o = new DataView(new ArrayBuffer(ATTACH_OPTIONS_SIZE));
+    const keep: unknown[] = [];
+    const p = (v: Buffer | { pointer: number; keepAlive: unknown[] } | undefined) => {
+      if (!v) return 0n;
+      keep.push(v);
+      return BigInt(Buffer.isBuffer(v) ? pointerOf(v) : v.pointer);
+    };
+    o.setInt32(0, 0x0000ffff, true); // LXC_ATTACH_DEFAULT
+    o.setInt32(4, -1, true); // every namespace of the container
+    o.setBigInt64(8, -1n, true); // personality: the container's
+    o.setBigUint64(16, p(opts.cwd ? cs(opts.cwd) : undefined), true);
+    o.setUint32(24, opts.uid ?? 0xffffffff, true);
+    o.setUint32(28, opts.gid ?? 0xffffffff, true);
+    o.setInt32(32, opts.env ? 1 : 0, true); // LXC_ATTACH_CLEAR_ENV with extra_env_vars, else keep
+    o.setBigUint64(40, p(opts.env ? cstringArray(opts.env) : undefined), true);
+    o.setInt32(56, opts.stdin ?? 0, true);
+    o.setInt32(60, opts.stdout ?? 1, true);
+    o.setInt32(64, opts.stderr ?? 2, true);
+    o.setInt32(68, -9, true); // log_fd: -EBADF
+    const args = cstringArray(argv);
+    const status = this.#call("attach_run_wait", new Uint8Array(o.buffer), cs(argv[0]!), args.pointer) as number;
+    void keep, args.keepAlive;
+    return status;
   }
 
   /** The wait status liblxc stored last (for a finished start: init's wait status). */

@@ -1,0 +1,86 @@
+// lxcri as a library in a Bun script: the Runtime API on real containers,
+// with typed results and typed errors.
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { LxcriError, Runtime } from "../../src/index.ts";
+import { bundle, canRunContainers, leftovers, tempDir, testRoot } from "../helpers.ts";
+
+const root = testRoot("library");
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(LxcriError);
+    return (e as LxcriError).code;
+  }
+  return undefined;
+}
+
+describe.skipIf(!canRunContainers)("Runtime (library, real containers)", () => {
+  const rt = new Runtime({ root });
+
+  test("create, state, start, kill, delete with typed states", async () => {
+    const b = bundle(["sleep", "30"]);
+    const created = await rt.create("lib1", { bundle: b });
+    expect(created.status).toBe("created");
+    expect(created.pid).toBeGreaterThan(0);
+    const started = await rt.start("lib1");
+    expect(started.status).toBe("running");
+    expect((await rt.list()).map((s) => s.id)).toEqual(["lib1"]);
+    await rt.kill("lib1", "SIGKILL");
+    for (let i = 0; i < 200 && (await rt.state("lib1")).status !== "stopped"; i++) await Bun.sleep(10);
+    expect((await rt.state("lib1")).status).toBe("stopped");
+    expect(await rt.delete("lib1")).toEqual([]);
+    expect(leftovers(root, "lib1")).toEqual([]);
+  });
+
+  test("typed errors: not-found, exists, bad-state, invalid-config, invalid-argument", async () => {
+    expect(await codeOf(rt.state("nope"))).toBe("not-found");
+    expect(await codeOf(rt.state("../x"))).toBe("invalid-argument");
+    expect(await codeOf(rt.create("bad", { bundle: tempDir("empty") }))).toBe("invalid-config");
+    const b = bundle(["sleep", "30"]);
+    await rt.create("lib2", { bundle: b });
+    expect(await codeOf(rt.create("lib2", { bundle: b }))).toBe("exists");
+    await rt.start("lib2");
+    expect(await codeOf(rt.start("lib2"))).toBe("bad-state");
+    expect(await codeOf(rt.delete("lib2"))).toBe("bad-state");
+    await rt.delete("lib2", { force: true });
+    expect(leftovers(root, "lib2")).toEqual([]);
+  });
+
+  test("run resolves with the exit status; the hooks trace is returned as records", async () => {
+    const log = tempDir("libhooks");
+    const b = bundle(["sh", "-c", "exit 4"], (s) => {
+      s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `cat > ${log}/state`] }] };
+    });
+    expect(await rt.run("lib3", { bundle: b })).toBe(4);
+    expect(JSON.parse(readFileSync(join(log, "state"), "utf8")).id).toBe("lib3");
+    expect(leftovers(root, "lib3")).toEqual([]);
+
+    await rt.create("lib4", { bundle: b });
+    const { layout, trace } = rt.hooks("lib4");
+    expect(layout.map((h) => `${h.type}[${h.index}]`)).toEqual(["createRuntime[0]"]);
+    expect(trace[0]).toMatchObject({ type: "createRuntime", index: 0, path: "/bin/sh", exitCode: 0, timedOut: false });
+    await rt.delete("lib4");
+  });
+
+  test("`lxcri run` forwards SIGTERM to the container", async () => {
+    const b = bundle(["sh", "-c", "trap 'exit 42' TERM; sleep 30 & wait"]);
+    const out = join(tempDir("fwd"), "out");
+    const fd = openSync(out, "w");
+    const run = Bun.spawn({ cmd: [join(import.meta.dir, "../../build/lxcri"), "--root", root, "run", "--bundle", b, "fwd1"], stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    for (let i = 0; i < 500; i++) {
+      const s = await rt.state("fwd1").catch(() => undefined);
+      if (s?.status === "running") break;
+      await Bun.sleep(10);
+    }
+    await Bun.sleep(100); // let the shell install its trap
+    run.kill("SIGTERM");
+    expect(await run.exited).toBe(42);
+    expect(leftovers(root, "fwd1")).toEqual([]);
+  });
+});
