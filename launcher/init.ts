@@ -36,7 +36,7 @@ export async function init(): Promise<number> {
         onRecord: (r) => send({ hook: r }),
       });
       if (failure) {
-        send({ error: describeFailure(failure) });
+        send({ error: describeFailure(failure), hookFailed: true });
         return 1;
       }
     }

@@ -12,7 +12,7 @@ if ! command -v npm >/dev/null && ! command -v bun >/dev/null; then missing+=(np
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [[ "$(bun --version 2>/dev/null)" != "1.4.5" ]]; then
   echo "setup: installing bun 1.4.5" >&2

@@ -99,7 +99,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     const init = await waitCreated(monitor, f.lxcLog, hookServer, (opts.timeout ?? 60) * 1000);
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
-    record.cgroups = [...new Set([...cgroupDirsOf(init), ...cgroupDirsOf(monitor)])];
+    record.cgroups = ownCgroups(id, tr.items, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
     if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
     ctx.log.debug(`created ${id}: monitor ${monitor}, init ${init}`);
@@ -115,6 +115,18 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     lxc?.release();
     lock.release();
   }
+}
+
+/**
+ * The cgroups of init and monitor that this container owns and delete removes:
+ * liblxc's lxc.payload.<id> and lxc.monitor.<id>, or the configured cgroupsPath.
+ * Never the cgroup a caller ran us in.
+ */
+function ownCgroups(id: string, items: readonly (readonly [string, string])[], dirs: string[]): string[] {
+  const configured = items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+  const own = (d: string) =>
+    d.endsWith(`/lxc.payload.${id}`) || d.endsWith(`/lxc.monitor.${id}`) || (configured !== undefined && d.endsWith(`/${configured}`));
+  return [...new Set(dirs.filter(own))];
 }
 
 /** init/: what the launcher reads at start, bound read-only at /.lxcri/init. */
@@ -186,13 +198,12 @@ async function runtimeHooks(ctx: Context, dir: string, record: ContainerRecord, 
 
 /** Waits until the monitor's child is the launcher: the container is "created". */
 async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | undefined, timeoutMs: number): Promise<number> {
-  let hookError: string | undefined;
-  hooks?.result.then((e) => (hookError = e));
   const deadline = Date.now() + timeoutMs;
   for (let spin = 0; ; spin++) {
     const code = reapChild(monitor);
     if (code !== null) {
-      await Bun.sleep(0); // let a pending hook report land
+      // A failing hook reported over the socket just before the launcher exited.
+      const hookError = hooks && (await Promise.race([hooks.result, Bun.sleep(500).then(() => undefined)]));
       if (hookError) throw new LxcriError("hook-failed", hookError);
       throw new LxcriError("runtime", withLxcErrors(`container failed to start (monitor exit status ${code})`, lxcLog));
     }

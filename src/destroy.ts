@@ -1,7 +1,8 @@
 // Bringing a container to nothing: its processes, its monitor, the cgroups
 // liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
-import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
 import { findCgroupDirs, removeCgroups } from "./cgroups.ts";
 import type { Context } from "./context.ts";
@@ -22,6 +23,8 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   const monitorAlive = () =>
     ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart);
   if (isAlive(record.initPid, record.initStart)) kill(record.initPid!, "SIGKILL");
+  // Without a pid namespace, init's death does not take the other processes with it.
+  for (const pid of cgroupProcs(record.cgroups ?? [])) if (pid !== monitor) kill(pid, "SIGKILL");
   if (monitor === undefined) return;
   const deadline = Date.now() + timeoutMs;
   let killedMonitor = false;
@@ -35,6 +38,18 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
     if (Date.now() > deadline + timeoutMs) throw new Error(`container monitor ${monitor} does not exit`);
     await Bun.sleep(5);
   }
+}
+
+function cgroupProcs(dirs: string[]): number[] {
+  const pids: number[] = [];
+  for (const d of dirs) {
+    try {
+      for (const p of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n")) if (p) pids.push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }
 
 export async function destroy(

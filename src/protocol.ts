@@ -26,7 +26,7 @@ export interface InitProcess {
 }
 
 /** Launcher (init) → start, one JSON object per line over init/sync. EOF after "ready" means exec'd. */
-export type InitMessage = { hook: HookRecord } | { error: string } | { ready: true };
+export type InitMessage = { hook: HookRecord } | { error: string; hookFailed?: boolean } | { ready: true };
 
 /** Mount hook ↔ create over hook.sock, one JSON object per line. */
 export type MountHookHello = { pid: number };

@@ -26,9 +26,10 @@ export async function start(ctx: Context, id: string): Promise<State> {
   checkId(id);
   const dir = containerDir(ctx, id);
   const f = files(dir);
-  const record = readRecord(dir, id);
+  readRecord(dir, id); // "does not exist" before taking the lock in its directory
   const lock = lockFile(f.lock);
   try {
+    const record = readRecord(dir, id);
     const status = statusOf(record);
     if (status !== "created" || record.started)
       throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
@@ -67,7 +68,7 @@ async function releaseLauncher(ctx: Context, dir: string, record: ContainerRecor
     let ready = false;
     for await (const msg of messages(sync, record)) {
       if ("hook" in msg) appendTrace(f.hooksLog, msg.hook);
-      else if ("error" in msg) throw new LxcriError(msg.error.includes(" hook ") ? "hook-failed" : "runtime", msg.error);
+      else if ("error" in msg) throw new LxcriError(msg.hookFailed ? "hook-failed" : "runtime", msg.error);
       else if ("ready" in msg) {
         ready = true;
         unmountLauncher(ctx, dir, record);
