@@ -25,7 +25,7 @@ export function createLogger(opts: { file?: string; format?: "text" | "json"; de
       }
     } else if (level !== "debug" || opts.debug) {
       // Without --log, warnings go to stderr; errors are printed by the CLI itself.
-      if (level === "warn" || level === "debug") process.stderr.write(`lxcri: ${level}: ${msg}\n`);
+      if (level === "warn" || level === "debug") console.error(`lxcri: ${level}: ${msg}`);
     }
   };
   return {

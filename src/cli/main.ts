@@ -1,13 +1,16 @@
 // The lxcri command line: runc-compatible, a thin shell over the Runtime API.
 // Exit 0 on success, 1 on error with the message on stderr (and in --log).
+// Output goes through console.log/error, never process.stdout/stderr: touching
+// those sets O_NONBLOCK on the open file, which a container shares with us.
 import { LxcriError } from "../errors.ts";
 import { VERSION, versionText } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
-    process.stdout.write(versionText());
+    console.log(versionText());
     return 0;
   }
+  process.env.NO_COLOR = "1"; // plain messages: callers parse stderr and log files
   const { runCommand, showUsage } = await import("citty");
   const { rootCommand } = await import("./root.ts");
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
@@ -33,7 +36,7 @@ main(process.argv.slice(2)).then(
     const message = e instanceof Error ? e.message : String(e);
     const { log } = await import("./globals.ts");
     log().error(message);
-    process.stderr.write(`lxcri: ${message}\n`);
+    console.error(`lxcri: ${message}`);
     if (!(e instanceof LxcriError) && !(e instanceof Error && e.name === "CLIError") && process.env.LXCRI_DEBUG) console.error(e);
     process.exit(1);
   },

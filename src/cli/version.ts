@@ -4,5 +4,5 @@ import pkg from "../../package.json" with { type: "json" };
 export const VERSION: string = pkg.version;
 
 export function versionText(): string {
-  return `lxcri version ${VERSION}\nspec: ${OCI_VERSION_MAX}\n`;
+  return `lxcri version ${VERSION}\nspec: ${OCI_VERSION_MAX}`;
 }

@@ -4,6 +4,6 @@ import { features } from "../../features.ts";
 export default defineCommand({
   meta: { name: "features", description: "print what this runtime implements (runtime-spec features.md)" },
   run() {
-    process.stdout.write(JSON.stringify(features(), null, 4) + "\n");
+    console.log(JSON.stringify(features(), null, 4));
   },
 });

@@ -8,7 +8,7 @@ export default defineCommand({
   run({ args }) {
     const { layout, trace } = runtime().hooks(requireId("hooks", args));
     if (args.format === "json") {
-      process.stdout.write(JSON.stringify({ layout, trace }, null, 2) + "\n");
+      console.log(JSON.stringify({ layout, trace }, null, 2));
       return;
     }
     const out: string[] = ["HOOKS"];
@@ -29,6 +29,6 @@ export default defineCommand({
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
       for (const row of rows) out.push("  " + row.map((c, i) => c.padEnd(widths[i]! + 2)).join("").trimEnd());
     }
-    process.stdout.write(out.join("\n") + "\n");
+    console.log(out.join("\n"));
   },
 });

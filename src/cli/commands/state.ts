@@ -12,6 +12,6 @@ export default defineCommand({
     const state = await rt.state(id);
     // runc's extra fields: rootfs and created (RFC 3339). Keys CRI-O decodes differently are never added.
     const record = readRecord(rt.dir(id), id);
-    process.stdout.write(JSON.stringify({ ...state, rootfs: record.rootfs, created: record.created }, null, 2) + "\n");
+    console.log(JSON.stringify({ ...state, rootfs: record.rootfs, created: record.created }, null, 2));
   },
 });
