@@ -1,7 +1,7 @@
 // Finding and removing the cgroup directories liblxc made for a container.
 // liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { readdirSync, readFileSync, rmdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { procCgroups } from "./proc.ts";
 
@@ -90,4 +90,26 @@ export async function removeCgroups(dirs: string[], attempts = 50): Promise<stri
 function removeTree(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeTree(join(dir, e.name));
   rmdirSync(dir);
+}
+
+/** The ancestors of `rel` (a path below each hierarchy's root) that do not exist yet: liblxc will create them. */
+export function missingAncestors(rel: string, mounts = cgroupMounts()): string[] {
+  const parts = rel.split("/").filter(Boolean);
+  const out: string[] = [];
+  for (const m of new Set(mounts.map((m) => m.mountpoint)))
+    for (let i = 1; i < parts.length; i++) {
+      const dir = join(m, ...parts.slice(0, i));
+      if (!existsSync(dir)) out.push(dir);
+    }
+  return out;
+}
+
+/** Removes directories that are empty, deepest first; anything in use or not empty stays. */
+export function removeIfEmpty(dirs: string[]): void {
+  for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length))
+    try {
+      rmdirSync(d);
+    } catch {
+      /* in use by another container, or gone */
+    }
 }

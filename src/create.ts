@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
-import { cgroupDirsOf } from "./cgroups.ts";
+import { cgroupDirsOf, missingAncestors } from "./cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -75,6 +75,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let hookServer: HookServer | undefined;
   let monitor: number | undefined;
   try {
+    const configured = tr.items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+    if (configured) record.cgroupParents = missingAncestors(configured);
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);

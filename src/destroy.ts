@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
-import { findCgroupDirs, removeCgroups } from "./cgroups.ts";
+import { findCgroupDirs, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
 import { isAlive, procChildren } from "./proc.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -63,6 +63,7 @@ export async function destroy(
   const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs(names)])];
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
+  removeIfEmpty(record.cgroupParents ?? []);
   removeMountpoints(record.rootfsMountpoints ?? []);
   rmSync(dir, { recursive: true, force: true });
 }

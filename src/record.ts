@@ -27,6 +27,8 @@ export interface ContainerRecord {
   initStart?: number;
   /** cgroup directories (absolute) that belong to this container, removed at delete. */
   cgroups?: string[];
+  /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */
+  cgroupParents?: string[];
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
   /** Set once `start` has run (successfully or not). */

@@ -11,6 +11,7 @@ import { type CgroupLayout, deviceItems } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
 import { type MountContext, mountItems } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
+import { resourceItems } from "./resources.ts";
 import { seccompPlan } from "./seccomp.ts";
 import { integer } from "../spec/check.ts";
 
@@ -57,7 +58,7 @@ export function rootfsPath(spec: Spec, bundle: string): string {
   return isAbsolute(root) ? root : join(bundle, root);
 }
 
-const RESOURCE_CONTROLLERS_LATER = ["memory", "cpu", "blockIO", "hugepageLimits", "network", "rdma", "unified"];
+const RESOURCE_CONTROLLERS_LATER = ["blockIO", "hugepageLimits", "network", "rdma", "unified"];
 
 function refuseUnsupported(spec: Spec): void {
   const linux = spec.linux ?? {};
@@ -124,6 +125,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...pidsItems(spec, ctx.cgroup));
+  items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
 
 
   const mounts = mountItems(spec, ctx);

@@ -1,6 +1,6 @@
 // The OCI lifecycle through the real CLI, on real containers (root, liblxc).
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
@@ -140,6 +140,24 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
       }
     }, 5000, "the background child to die");
     expect(leftovers(root, "nopid")).toEqual([]);
+  });
+
+  test("cgroupsPath and resources: the limits are in force, and delete removes the cgroup and the parents it made", () => {
+    const b = bundle(["sh", "-c", "cat /proc/self/cgroup | grep -E ':(memory|pids):'"], (s) => {
+      s.linux!.cgroupsPath = "/lxcri-test-parent/child-x";
+      s.linux!.resources = { ...s.linux!.resources, memory: { limit: 64 << 20 }, pids: { limit: 77 }, cpu: { shares: 512 } };
+    });
+    expect(lxcri(root, ["create", "--bundle", b, "cg1"]).code).toBe(0);
+    const mem = "/sys/fs/cgroup/memory/lxcri-test-parent/child-x";
+    const v2 = !existsSync("/sys/fs/cgroup/memory");
+    if (!v2) {
+      expect(readFileSync(`${mem}/memory.limit_in_bytes`, "utf8").trim()).toBe(String(64 << 20));
+      expect(readFileSync("/sys/fs/cgroup/pids/lxcri-test-parent/child-x/pids.max", "utf8").trim()).toBe("77");
+      expect(readFileSync("/sys/fs/cgroup/cpu/lxcri-test-parent/child-x/cpu.shares", "utf8").trim()).toBe("512");
+    }
+    expect(lxcri(root, ["delete", "cg1"]).code).toBe(0);
+    expect(existsSync(v2 ? "/sys/fs/cgroup/lxcri-test-parent" : "/sys/fs/cgroup/memory/lxcri-test-parent")).toBe(false);
+    expect(leftovers(root, "cg1")).toEqual([]);
   });
 
   test("stdio: the container writes to the caller's fds, and gets a clean blocking stdout", () => {

@@ -216,7 +216,7 @@ describe("OCI → LXC translation", () => {
 
   test("fields lxcri cannot apply yet are errors, never dropped", () => {
     expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toBe("config.json: linux.uidMappings: is not supported yet");
-    expect(error(() => items(spec((s) => (s.linux!.resources!.memory = { limit: 1 }))))).toBe("config.json: linux.resources.memory: is not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.resources!.blockIO = { weight: 10 }))))).toBe("config.json: linux.resources.blockIO: is not supported yet");
     expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
   });
