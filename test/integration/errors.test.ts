@@ -55,8 +55,8 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
   });
 
   test("a field lxcri cannot apply yet is refused, never dropped", () => {
-    const b = bundle(["true"], (s) => (s.linux!.resources!.memory = { limit: 1 << 20 }));
-    expectCleanFailure(["create", "--bundle", b, "e7"], "e7", "config.json: linux.resources.memory: is not supported yet");
+    const b = bundle(["true"], (s) => (s.linux!.resources!.blockIO = { weight: 100 }));
+    expectCleanFailure(["create", "--bundle", b, "e7"], "e7", "config.json: linux.resources.blockIO: is not supported yet");
   });
 
   test("a failure inside liblxc, after the runtime directory and cgroups exist, is rolled back", () => {
@@ -69,10 +69,12 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
 
   test.each([["../x"], ["a/b"], [".."], ["-rf"], ["x".repeat(1000)], ["ünïcode"], ["a..b"]])("invalid id %p", (id) => {
     const b = bundle(["true"]);
+    mkdirSync(root, { recursive: true });
+    const before = [readdirSync(root).sort(), readdirSync("/run").sort()];
     const r = lxcri(root, ["create", "--bundle", b, "--", id]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("invalid container id");
-    expect(readdirSync(root, { withFileTypes: true }).length).toBe(0);
+    expect([readdirSync(root).sort(), readdirSync("/run").sort()]).toEqual(before);
   });
 
   test("missing id and extra arguments are usage errors", () => {
