@@ -17,6 +17,7 @@ import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
 import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, launcherFiles, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
+import { mark } from "./log.ts";
 import { withLxcErrors } from "./lxc-log.ts";
 import { INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
@@ -59,6 +60,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     warn: (m) => warnings.push(m),
   });
   for (const w of warnings) ctx.log.warn(w);
+  mark(ctx.log, "create: config validated and translated");
 
   mkdirSync(ctx.root, { recursive: true, mode: 0o700 });
   try {
@@ -89,6 +91,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       if (!lxc.setConfigItem(key, value))
         throw new LxcriError("invalid-config", withLxcErrors(`liblxc rejected ${key} = ${JSON.stringify(value)}`, f.lxcLog));
     lxc.saveConfig(f.lxcConf);
+    mark(ctx.log, "create: liblxc configured");
 
     if (hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"))
       hookServer = startHookServer(f.hookSocket, (hello) => runtimeHooks(ctx, dir, record, hello.pid));
@@ -97,6 +100,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);
+    mark(ctx.log, `create: monitor ${monitor} started`);
 
     const init = await waitCreated(monitor, f.lxcLog, hookServer, (opts.timeout ?? 60) * 1000);
     record.initPid = init;
@@ -104,7 +108,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.cgroups = ownCgroups(id, tr.items, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
     if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
-    ctx.log.debug(`created ${id}: monitor ${monitor}, init ${init}`);
+    mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
   } catch (e) {
     // A failed prestart, createRuntime or createContainer hook: destroy, then poststop (runtime.md steps 3–5 → 12 → 13).

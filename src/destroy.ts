@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
 import { findCgroupDirs, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
+import { mark } from "./log.ts";
 import { isAlive, procChildren } from "./proc.ts";
 import type { ContainerRecord } from "./record.ts";
 
@@ -59,6 +60,7 @@ export async function destroy(
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
   await stopContainer(record, opts.ownMonitor);
+  mark(ctx.log, "destroy: container and monitor gone");
   const names = [`lxc.payload.${record.id}`, `lxc.monitor.${record.id}`];
   const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs(names)])];
   const left = await removeCgroups(cgroups);
@@ -66,6 +68,7 @@ export async function destroy(
   removeIfEmpty(record.cgroupParents ?? []);
   removeMountpoints(record.rootfsMountpoints ?? []);
   rmSync(dir, { recursive: true, force: true });
+  mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }
 
 /** Removes what lxcri made in the rootfs, newest first, only while it is still empty. */

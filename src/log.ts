@@ -37,3 +37,8 @@ export function createLogger(opts: { file?: string; format?: "text" | "json"; de
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A debug line with the time since this process started: where an operation spends it. */
+export function mark(log: Logger, what: string): void {
+  log.debug(`${what} at ${performance.now().toFixed(1)} ms`);
+}

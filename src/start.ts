@@ -12,6 +12,7 @@ import { readHooks } from "./hooks/layout.ts";
 import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
 import { checkId } from "./ids.ts";
+import { mark } from "./log.ts";
 import { withLxcErrors } from "./lxc-log.ts";
 import { LAUNCHER_MOUNT } from "./lxc/translate.ts";
 import { isAlive } from "./proc.ts";
@@ -37,6 +38,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
     writeRecord(dir, record);
     try {
       await releaseLauncher(ctx, dir, record);
+      mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
       const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
         defaultTimeout: ctx.hookTimeout,
@@ -71,7 +73,9 @@ async function releaseLauncher(ctx: Context, dir: string, record: ContainerRecor
       else if ("error" in msg) throw new LxcriError(msg.hookFailed ? "hook-failed" : "runtime", msg.error);
       else if ("ready" in msg) {
         ready = true;
+        mark(ctx.log, "start: launcher ready");
         unmountLauncher(ctx, dir, record);
+        mark(ctx.log, "start: /.lxcri unmounted");
         const go = openSync(f.goFifo, constants.O_WRONLY | constants.O_NONBLOCK | O_CLOEXEC);
         writeSync(go, "1");
         closeSync(go);
