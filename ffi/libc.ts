@@ -19,6 +19,7 @@ export const libc = dlopen("libc.so.6", {
   setrlimit: { args: [i32, ptr], returns: i32 },
   getrlimit: { args: [i32, ptr], returns: i32 },
   pidfd_open: { args: [i32, u32], returns: i32 },
+  umount2: { args: [cstring, i32], returns: i32 },
   syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
 }).symbols;
 
@@ -63,3 +64,4 @@ export function reapChild(pid: number): number | null {
   throw new Error(`waitpid(${pid}): ${errnoMessage()}`);
 }
 export const O_CLOEXEC = 0o2000000;
+export const MNT_DETACH = 2;

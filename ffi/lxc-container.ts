@@ -6,7 +6,7 @@ import { cstringArray } from "./cstr.ts";
 import { liblxc } from "./liblxc.ts";
 import { libc } from "./libc.ts";
 
-const { ptr, cstring, i32, bool, u64 } = FFIType;
+const { ptr, cstring, i32, bool } = FFIType;
 
 // struct fields
 const OFF_ERROR_NUM = 64;
@@ -30,13 +30,10 @@ const METHODS = {
   get_running_config_item: [280, [cstring], ptr],
   attach: [368, [ptr, ptr, ptr, ptr], i32],
   attach_run_wait: [376, [ptr, cstring, ptr], i32],
-  umount: [528, [cstring, u64, ptr], i32],
   init_pidfd: [552, [], i32],
 } as const satisfies Record<string, readonly [number, readonly FFIType[], FFIType]>;
 
 type MethodName = keyof typeof METHODS;
-
-export const MNT_DETACH = 2;
 
 /** lxc_attach_options_t is 96 bytes on x86_64 (attach_options.h, liblxc 5.0.x). */
 const ATTACH_OPTIONS_SIZE = 96;
@@ -152,11 +149,6 @@ export class LxcContainer {
   /** Blocks the calling thread for up to `timeoutSeconds` (-1: forever). */
   wait(state: string, timeoutSeconds: number): boolean {
     return this.#call("wait", cs(state), timeoutSeconds) as boolean;
-  }
-
-  /** Unmount `target` inside the running container's mount namespace (liblxc forks and setns()es in C). */
-  umount(target: string, flags: number): number {
-    return this.#call("umount", cs(target), BigInt(flags), null) as number;
   }
 
   /**

@@ -1,27 +1,32 @@
-// `lxcri-launcher init`: the container's init until `start`. It waits for
-// start on init/sync, runs the startContainer hooks inside the container,
-// prepares the process, reports "ready", waits on init/go while start unmounts
-// /.lxcri, and execs the user process. Its fds are O_CLOEXEC: the exec itself
-// closes sync, which is how start learns the exec happened.
-import { constants, existsSync, lstatSync, openSync, readFileSync, readSync, symlinkSync, writeSync } from "node:fs";
+// `lxcri-launcher init`: the container's init until `start`. While it waits
+// for start on init/sync it compiles its exec step and the seccomp filter;
+// then it runs the startContainer hooks inside the container, prepares the
+// process, unmounts /.lxcri (it still has every capability: the process's
+// are applied in the exec step) and execs the user process. Its fds are
+// O_CLOEXEC: the exec itself closes sync, which is how start learns it happened.
+import { constants, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeSync } from "node:fs";
 import { readHooksIn } from "../src/hooks/layout.ts";
 import { describeFailure, runHooks } from "../src/hooks/run.ts";
 import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
-import { O_CLOEXEC } from "../ffi/libc.ts";
+import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
 
-const INIT = "/.lxcri/init";
-const HOOKS = "/.lxcri/hooks";
+const LAUNCHER = "/.lxcri";
+const INIT = `${LAUNCHER}/init`;
+const HOOKS = `${LAUNCHER}/hooks`;
 
 export async function init(): Promise<number> {
-  const go = openSync(`${INIT}/go`, constants.O_RDWR | O_CLOEXEC);
   ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
+  // Work that needs /.lxcri (libseccomp, a writable place for exec.c) is done before start comes.
+  const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
+  const exec = compileExec(LAUNCHER);
+  const caps = lastCap();
   // Blocks until `lxcri start` opens the other end.
   const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);
   const send = (m: InitMessage) => writeSync(sync, JSON.stringify(m) + "\n");
@@ -48,14 +53,11 @@ export async function init(): Promise<number> {
     } catch (e) {
       throw new Error(`chdir to process.cwd ${proc.cwd}: ${(e as NodeJS.ErrnoException).code}`);
     }
-    // Everything that reads /.lxcri happens before "ready": start unmounts it then.
-    const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
-    const exec = compileExec("/.lxcri");
-    const caps = lastCap();
-    send({ ready: true });
-    readSync(go, Buffer.alloc(1));
+    // The runtime's files must not stay visible to the process.
+    if (libc.umount2(LAUNCHER, MNT_DETACH) !== 0) throw new Error(`unmounting ${LAUNCHER}: ${errnoMessage()}`);
     setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
     resetInherited();
+    send({ exec: true });
     const reason = exec({
       path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.

@@ -143,8 +143,7 @@ function prepareInit(dir: string, init: InitProcess, record: ContainerRecord): v
   const state: State = { ...stateOf(record, "created"), pid: 0 };
   writeFileSync(f.processJson, JSON.stringify(init), { mode: 0o600 });
   writeFileSync(f.initState, JSON.stringify(state), { mode: 0o600 });
-  for (const fifo of [f.syncFifo, f.goFifo])
-    if (libc.mkfifo(Buffer.from(fifo + "\0"), 0o600) !== 0) throw new LxcriError("runtime", `mkfifo ${fifo}: ${errnoMessage()}`);
+  if (libc.mkfifo(Buffer.from(f.syncFifo + "\0"), 0o600) !== 0) throw new LxcriError("runtime", `mkfifo ${f.syncFifo}: ${errnoMessage()}`);
 }
 
 /**

@@ -25,8 +25,8 @@ export interface InitProcess {
   hookTimeout: number;
 }
 
-/** Launcher (init) → start, one JSON object per line over init/sync. EOF after "ready" means exec'd. */
-export type InitMessage = { hook: HookRecord } | { error: string; hookFailed?: boolean } | { ready: true };
+/** Launcher (init) → start, one JSON object per line over init/sync. EOF after "exec" (and no error) means exec'd. */
+export type InitMessage = { hook: HookRecord } | { error: string; hookFailed?: boolean } | { exec: true };
 
 /** Mount hook ↔ create over hook.sock, one JSON object per line. */
 export type MountHookHello = { pid: number };

@@ -6,7 +6,7 @@
 //     hooks/<type>/<n>/…         the hooks layout (src/hooks/layout.ts)
 //     hooks.log                  one JSON line per hook run
 //     init/                      bound read-only at /.lxcri/init until start:
-//       process.json, state.json, sync (FIFO), go (FIFO)
+//       process.json, state.json, sync (FIFO)
 //     hook.sock                  during create only: the mount hook talks to create
 //     .lock                      flock for mutating operations
 import { readFileSync } from "node:fs";
@@ -48,7 +48,6 @@ export const files = (dir: string) => ({
   processJson: join(dir, "init", "process.json"),
   initState: join(dir, "init", "state.json"),
   syncFifo: join(dir, "init", "sync"),
-  goFifo: join(dir, "init", "go"),
   hookSocket: join(dir, "hook.sock"),
   lock: join(dir, ".lock"),
 });

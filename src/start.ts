@@ -1,10 +1,8 @@
-// start: release the launcher (open init/sync), relay what it reports,
-// unmount /.lxcri inside the container once the launcher is ready to exec,
-// let it exec (write init/go), confirm the exec (EOF on sync: the launcher's
-// write end is O_CLOEXEC), then run poststart hooks.
-import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
+// start: release the launcher (open init/sync), relay what it reports (hook
+// runs, errors), confirm the exec (EOF on sync: the launcher's write end is
+// O_CLOEXEC), then run poststart hooks.
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { libc, O_CLOEXEC, POLLHUP, POLLIN } from "../ffi/libc.ts";
-import { LxcContainer, MNT_DETACH } from "../ffi/lxc-container.ts";
 import { type Context, containerDir } from "./context.ts";
 import { LxcriError } from "./errors.ts";
 import { lockFile } from "./fsutil.ts";
@@ -13,8 +11,6 @@ import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
 import { checkId } from "./ids.ts";
 import { mark } from "./log.ts";
-import { withLxcErrors } from "./lxc-log.ts";
-import { LAUNCHER_MOUNT } from "./lxc/translate.ts";
 import { isAlive } from "./proc.ts";
 import { stopContainer } from "./destroy.ts";
 import { runPoststop } from "./poststop.ts";
@@ -37,7 +33,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
     record.started = true;
     writeRecord(dir, record);
     try {
-      await releaseLauncher(ctx, dir, record);
+      await releaseLauncher(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
       const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
@@ -63,40 +59,20 @@ export async function start(ctx: Context, id: string): Promise<State> {
   }
 }
 
-async function releaseLauncher(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
+async function releaseLauncher(dir: string, record: ContainerRecord): Promise<void> {
   const f = files(dir);
   const sync = openSync(f.syncFifo, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
   try {
-    let ready = false;
+    let execing = false;
     for await (const msg of messages(sync, record)) {
       if ("hook" in msg) appendTrace(f.hooksLog, msg.hook);
       else if ("error" in msg) throw new LxcriError(msg.hookFailed ? "hook-failed" : "runtime", msg.error);
-      else if ("ready" in msg) {
-        ready = true;
-        mark(ctx.log, "start: launcher ready");
-        unmountLauncher(ctx, dir, record);
-        mark(ctx.log, "start: /.lxcri unmounted");
-        const go = openSync(f.goFifo, constants.O_WRONLY | constants.O_NONBLOCK | O_CLOEXEC);
-        writeSync(go, "1");
-        closeSync(go);
-      }
+      else execing = true;
     }
-    if (!ready) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
+    // EOF after "exec" and no error: execve() closed the launcher's end.
+    if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {
     closeSync(sync);
-  }
-}
-
-/** The runtime's files must not stay visible in the container: detach /.lxcri in its mount namespace. */
-function unmountLauncher(ctx: Context, dir: string, record: ContainerRecord): void {
-  const f = files(dir);
-  const lxc = new LxcContainer(record.id, ctx.root);
-  try {
-    if (!lxc.loadConfig(f.lxcConf)) throw new LxcriError("runtime", `cannot load ${f.lxcConf}`);
-    if (lxc.umount(LAUNCHER_MOUNT, MNT_DETACH) !== 0)
-      throw new LxcriError("runtime", withLxcErrors(`cannot unmount ${LAUNCHER_MOUNT} in container ${record.id}`, f.lxcLog));
-  } finally {
-    lxc.release();
   }
 }
 
