@@ -44,7 +44,8 @@ export function arrayOf<T>(item: Check<T>, maxLength = 65536): Check<T[]> {
   return (v, p) => {
     if (!Array.isArray(v)) fail(p, "an array", v);
     if (v.length > maxLength) throw configError(p, `has ${v.length} entries, more than ${maxLength}`);
-    return v.map((x, i) => item(x, `${p}[${i}]`));
+    // Array.from, not map: a sparse array's holes are checked too (as undefined).
+    return Array.from(v, (x, i) => item(x, `${p}[${i}]`));
   };
 }
 
