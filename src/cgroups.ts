@@ -65,26 +65,24 @@ export function findCgroupDirs(names: string[], mounts = cgroupMounts(), depth =
   return found;
 }
 
-/** Removes cgroup directories, children first; retries while the last processes leave. */
-export async function removeCgroups(dirs: string[], attempts = 50): Promise<string[]> {
-  const left: string[] = [];
-  for (const dir of dirs) {
-    for (let i = 0; ; i++) {
+/** Removes cgroup directories, children first; retries while the last processes leave, up to `timeoutMs` in all. */
+export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = dirs;
+  for (;;) {
+    const failed: string[] = [];
+    for (const dir of pending) {
       try {
         removeTree(dir);
-        break;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") break;
-        if (i >= attempts) {
-          left.push(`${dir}: ${code}`);
-          break;
-        }
-        await Bun.sleep(20);
+        if (code !== "ENOENT") failed.push(`${dir}: ${code}`);
       }
     }
+    if (!failed.length || Date.now() > deadline) return failed;
+    pending = failed.map((f) => f.slice(0, f.lastIndexOf(": ")));
+    await Bun.sleep(20);
   }
-  return left;
 }
 
 function removeTree(dir: string): void {

@@ -59,10 +59,11 @@ export async function destroy(
   record: ContainerRecord,
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
-  await stopContainer(record, opts.ownMonitor);
-  mark(ctx.log, "destroy: container and monitor gone");
+  // liblxc's cgroups by name too: a create that died early, or a lost record, did not list them.
   const names = [`lxc.payload.${record.id}`, `lxc.monitor.${record.id}`];
   const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs(names)])];
+  await stopContainer({ ...record, cgroups }, opts.ownMonitor);
+  mark(ctx.log, "destroy: container and monitor gone");
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);
