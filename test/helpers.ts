@@ -26,6 +26,13 @@ export function testRoot(name: string): string {
   return root;
 }
 
+/** After a test file: force-delete whatever a failed test left in `root`, then remove it. */
+export function cleanupRoot(root: string): void {
+  const list = lxcri(root, ["list", "-q"]);
+  for (const id of list.stdout.split("\n").filter(Boolean)) lxcri(root, ["delete", "--force", id]);
+  rmSync(root, { recursive: true, force: true });
+}
+
 export interface Result {
   code: number;
   stdout: string;

@@ -1,12 +1,12 @@
 // Bad input: a clear error naming the field or file, exit 1, and nothing left
 // behind — no runtime directory, cgroup, process or mount.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("errors");
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => cleanupRoot(root));
 
 function expectCleanFailure(args: string[], id: string, message: string | RegExp) {
   const r = lxcri(root, args);

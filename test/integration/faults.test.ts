@@ -1,12 +1,12 @@
 // Faults in the middle of a lifecycle: afterwards state tells the truth,
 // delete --force succeeds, and nothing is left behind.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, leftovers, LXCRI, lxcri, state, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("faults");
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => cleanupRoot(root));
 
 describe.skipIf(!canRunContainers)("faults (real containers)", () => {
   test("SIGKILL of the monitor takes the container down; state says stopped; delete cleans up", async () => {

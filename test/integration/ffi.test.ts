@@ -1,17 +1,14 @@
 // The liblxc binding itself, on a real container: config items, state,
 // init_pid, attach, umount.
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { liblxc } from "../../ffi/liblxc.ts";
 import { LxcContainer } from "../../ffi/lxc-container.ts";
-import { bundle, canRunContainers, lxcri, state, tempDir, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, lxcri, state, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("ffi");
-afterAll(() => {
-  lxcri(root, ["delete", "--force", "ffi1"]);
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cleanupRoot(root));
 
 describe.skipIf(!canRunContainers)("liblxc through bun:ffi", () => {
   test("the version is one whose struct layout lxcri knows", () => {

@@ -2,14 +2,14 @@
 // create either succeeds (then the container is deleted) or fails with a
 // clear message; no stack trace, and nothing left behind either way.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mutate, rng } from "../fuzz-gen.ts";
-import { bundle, canRunContainers, leftovers, lxcri, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, testRoot } from "../helpers.ts";
 
 const root = testRoot("fuzz");
 const CASES = Number(process.env.LXCRI_CONTAINER_FUZZ_CASES ?? 60);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => cleanupRoot(root));
 
 describe.skipIf(!canRunContainers)("config.json fuzzing (real containers)", () => {
   test(`${CASES} mutated bundles: success or a clear error, and nothing left behind`, () => {

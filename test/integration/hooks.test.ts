@@ -4,13 +4,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Hook, Spec } from "../../src/spec/types.ts";
-import { bundle, canRunContainers, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("hooks");
-afterAll(() => {
-  for (const s of JSON.parse(lxcri(root, ["list", "--format", "json"]).stdout || "[]")) lxcri(root, ["delete", "--force", s.id]);
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cleanupRoot(root));
 
 const RUNTIME_NS_TYPES = ["prestart", "createRuntime", "poststart", "poststop"] as const;
 

@@ -1,13 +1,13 @@
 // lxcri as a library in a Bun script: the Runtime API on real containers,
 // with typed results and typed errors.
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LxcriError, Runtime } from "../../src/index.ts";
-import { bundle, canRunContainers, leftovers, tempDir, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("library");
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => cleanupRoot(root));
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {

@@ -2,13 +2,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("lifecycle");
-afterAll(() => {
-  for (const s of JSON.parse(lxcri(root, ["list", "--format", "json"]).stdout || "[]")) lxcri(root, ["delete", "--force", s.id]);
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cleanupRoot(root));
 
 describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
   test("create → created → start → running → kill → stopped → delete, state checked at each step", async () => {

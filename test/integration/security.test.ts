@@ -3,11 +3,10 @@
 // capability sets, the user and groups, no_new_privs, rlimits, umask; and the
 // runtime's files gone from the container.
 import { afterAll, describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
-import { bundle, canRunContainers, leftovers, lxcri, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, testRoot } from "../helpers.ts";
 
 const root = testRoot("security");
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => cleanupRoot(root));
 
 const statusLine = (out: string, key: string) => out.split("\n").find((l) => l.startsWith(key + ":"))?.split(/\s+/)[1];
 const capMask = (caps: number[]) => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n).toString(16).padStart(16, "0");
