@@ -76,6 +76,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let lxc: LxcContainer | undefined;
   let hookServer: HookServer | undefined;
   let monitor: number | undefined;
+  let phase = `writing the runtime directory ${dir}`;
   try {
     const configured = tr.items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
     if (configured) record.cgroupParents = missingAncestors(configured);
@@ -86,6 +87,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
     writeRecord(dir, record);
 
+    phase = "configuring liblxc";
     lxc = new LxcContainer(id, ctx.root);
     for (const [key, value] of tr.items)
       if (!lxc.setConfigItem(key, value))
@@ -96,6 +98,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"))
       hookServer = startHookServer(f.hookSocket, (hello) => runtimeHooks(ctx, dir, record, hello.pid));
 
+    phase = "starting the container";
     monitor = startMonitor(lxc, INIT_ARGV);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
@@ -115,7 +118,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record, { ownMonitor: monitor });
     await runPoststop(ctx, record, poststop);
-    throw e;
+    if (e instanceof LxcriError) throw e;
+    throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
     hookServer?.close();
     lxc?.release();

@@ -67,7 +67,8 @@ export async function destroy(
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);
-  removeMountpoints(record.rootfsMountpoints ?? []);
+  // /.lxcri is made first; a create killed before it recorded that still made it.
+  removeMountpoints([...(record.rootfs ? [join(record.rootfs, ".lxcri")] : []), ...(record.rootfsMountpoints ?? [])]);
   rmSync(dir, { recursive: true, force: true });
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }

@@ -1,9 +1,9 @@
 // Faults in the middle of a lifecycle: afterwards state tells the truth,
 // delete --force succeeds, and nothing is left behind.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("faults");
 afterAll(() => cleanupRoot(root));
@@ -67,5 +67,57 @@ describe.skipIf(!canRunContainers)("faults (real containers)", () => {
     };
     await waitFor(gone, 2000, "the container's init to die");
     expect(leftovers(root, "fm4")).toEqual([]);
+  });
+});
+
+describe.skipIf(!canRunContainers)("create killed at each phase (real containers)", () => {
+  test("SIGKILL of create after 0–80 ms: state and list tell the truth, delete --force leaves nothing", async () => {
+    const b = bundle(["sleep", "30"]);
+    for (const ms of [0, 5, 10, 15, 20, 30, 40, 60, 80]) {
+      const id = `ck${ms}`;
+      const create = Bun.spawn({ cmd: [LXCRI, "--root", root, "create", "--bundle", b, id], stdio: ["ignore", "ignore", "ignore"] });
+      await Bun.sleep(ms);
+      create.kill("SIGKILL");
+      await create.exited;
+      const st = lxcri(root, ["state", id]);
+      if (st.code === 0) expect(["creating", "created", "stopped"]).toContain(JSON.parse(st.stdout).status);
+      else expect(st.stderr).toMatch(/does not exist|corrupt container record/);
+      expect({ ms, code: lxcri(root, ["delete", "--force", id]).code }).toEqual({ ms, code: 0 });
+      expect({ ms, left: leftovers(root, id) }).toEqual({ ms, left: [] });
+      expect({ ms, rootfs: readdirSync(join(b, "rootfs")).includes(".lxcri") }).toEqual({ ms, rootfs: false });
+    }
+  }, 120_000);
+
+  test("SIGKILL of delete midway: a second delete --force finishes the job", async () => {
+    const b = bundle(["sleep", "30"]);
+    for (const ms of [0, 3, 6, 10]) {
+      const id = `dk${ms}`;
+      expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+      expect(lxcri(root, ["start", id]).code).toBe(0);
+      const del = Bun.spawn({ cmd: [LXCRI, "--root", root, "delete", "--force", id], stdio: ["ignore", "ignore", "ignore"] });
+      await Bun.sleep(ms);
+      del.kill("SIGKILL");
+      await del.exited;
+      expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+      expect({ ms, left: leftovers(root, id) }).toEqual({ ms, left: [] });
+    }
+  }, 60_000);
+
+  test("--root on a full filesystem: create fails clearly and leaves nothing", () => {
+    const small = tempDir("fullroot");
+    expect(Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", small]).exitCode).toBe(0);
+    try {
+      const fill = Bun.spawnSync(["sh", "-c", `head -c 20000 /dev/zero > ${small}/filler`]);
+      void fill;
+      const b = bundle(["true"]);
+      const r = lxcri(join(small, "root"), ["create", "--bundle", b, "full1"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^lxcri: (cannot create container full1: writing the runtime directory .*: )?ENOSPC: no space left on device/);
+      expect(readdirSync(small).filter((f) => f !== "filler")).toEqual(existsSync(join(small, "root")) ? ["root"] : []);
+      if (existsSync(join(small, "root"))) expect(readdirSync(join(small, "root"))).toEqual([]);
+      expect(leftovers(join(small, "root"), "full1")).toEqual([]);
+    } finally {
+      Bun.spawnSync(["umount", small]);
+    }
   });
 });
