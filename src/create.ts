@@ -1,7 +1,7 @@
 // create: validate → runtime directory → LXC config → monitor → wait until the
 // launcher is init (OCI "created"). Any failure after the runtime directory
 // exists destroys everything made so far (destroy.ts) before the error returns.
-import { copyFileSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
@@ -15,7 +15,7 @@ import { startHookServer, type HookServer } from "./hook-server.ts";
 import { hasHooks, readHooks, writeHooks } from "./hooks/layout.ts";
 import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
-import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, launcherFiles, statKind } from "./host.ts";
+import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, launcherFiles, resolveInRootfs, statKind } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { mark } from "./log.ts";
 import { withLxcErrors } from "./lxc-log.ts";
@@ -45,14 +45,17 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const spec = loadSpec(join(bundle, "config.json"));
   if (!spec.process) throw configError("process", "is required");
   checkNamespacePaths(spec.linux?.namespaces ?? []);
-  const rootfs = rootfsPath(spec, bundle);
-  if (statKind(rootfs) !== "dir") throw configError("root.path", `${rootfs} is not a directory`);
+  const given = rootfsPath(spec, bundle);
+  if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
+  // liblxc opens the rootfs without following symlinks.
+  const rootfs = realpathSync(given);
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
   const warnings: string[] = [];
   const tr = translate(spec, {
-    id, bundle, rootfs, runtimeDir: dir, stat: statKind, launcher: launcherFiles(), cgroup: cgroupLayout(),
+    id, bundle, rootfs, runtimeDir: dir, stat: statKind, resolve: (p) => resolveInRootfs(rootfs, p),
+    launcher: launcherFiles(), cgroup: cgroupLayout(),
     cgroupHierarchies: cgroupHierarchies(), hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel, hookTimeout: ctx.hookTimeout,
     hasCreateHooks: hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"),

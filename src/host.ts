@@ -1,5 +1,5 @@
 // Facts about the host that translation needs, read once per process.
-import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { configError, LxcriError } from "./errors.ts";
 import type { CgroupLayout } from "./lxc/devices.ts";
@@ -104,4 +104,41 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
       closeSync(fd);
     }
   });
+}
+
+/**
+ * A path inside the rootfs with every symlink resolved as the container will
+ * see it: absolute targets start again at the rootfs, ".." stops at its root,
+ * at most 40 links. The result never leaves the rootfs, so a destination like
+ * /escape/x with escape -> /etc becomes /etc/x *inside* the rootfs. liblxc
+ * refuses symlinks in mount targets, and following them on the host could
+ * leave the rootfs.
+ */
+export function resolveInRootfs(rootfs: string, path: string): string {
+  const parts = path.split("/").filter(Boolean);
+  const done: string[] = [];
+  let links = 0;
+  while (parts.length) {
+    const part = parts.shift()!;
+    if (part === ".") continue;
+    if (part === "..") {
+      done.pop();
+      continue;
+    }
+    const host = join(rootfs, ...done, part);
+    let target: string | undefined;
+    try {
+      if (lstatSync(host).isSymbolicLink()) target = readlinkSync(host);
+    } catch {
+      /* missing: liblxc creates it, below the part resolved so far */
+    }
+    if (target === undefined) {
+      done.push(part);
+      continue;
+    }
+    if (++links > 40) throw new LxcriError("invalid-config", `${path}: too many levels of symbolic links in the rootfs`);
+    if (target.startsWith("/")) done.length = 0;
+    parts.unshift(...target.split("/").filter(Boolean));
+  }
+  return "/" + done.join("/");
 }

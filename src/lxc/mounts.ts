@@ -33,6 +33,8 @@ export interface MountContext {
   cgroupHierarchies: CgroupHierarchy[];
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
+  /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
+  resolve: (containerPath: string) => string;
 }
 
 export interface MountPlan {
@@ -67,7 +69,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
-    const dest = containerPath(m.destination, `${at}.destination`);
+    const dest = ctx.resolve(containerPath(m.destination, `${at}.destination`));
     const options = (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o));
     if (m.uidMappings?.length || m.gidMappings?.length)
       throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");

@@ -3,7 +3,9 @@
 // capability sets, the user and groups, no_new_privs, rlimits, umask; and the
 // runtime's files gone from the container.
 import { afterAll, describe, expect, test } from "bun:test";
-import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, testRoot } from "../helpers.ts";
+import { readdirSync, readFileSync, renameSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("security");
 afterAll(() => cleanupRoot(root));
@@ -97,5 +99,51 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     expect(r.stdout).not.toContain("container=lxc");
     expect(r.stdout).toContain("ONLY=this");
     expect(r.stdout.trim().split("\n").slice(-2)).toEqual(["0", "0"]);
+  });
+});
+
+describe.skipIf(!canRunContainers)("the runtime's files in the container, and hostile paths (real containers)", () => {
+  test("until start, the launcher's files are mounted read-only and nosuid; after start they are gone", () => {
+    const b = bundle(["sleep", "30"]);
+    expect(lxcri(root, ["create", "--bundle", b, "ro1"]).code).toBe(0);
+    const pid = JSON.parse(lxcri(root, ["state", "ro1"]).stdout).pid;
+    const lines = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter((l) => / \/\.lxcri\//.test(l));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) {
+      const opts = l.split(" ")[5]!.split(",");
+      expect({ l, ro: opts.includes("ro"), nosuid: opts.includes("nosuid") }).toEqual({ l, ro: true, nosuid: true });
+    }
+    expect(lxcri(root, ["start", "ro1"]).code).toBe(0);
+    expect(readFileSync(`/proc/${pid}/mountinfo`, "utf8")).not.toContain("/.lxcri");
+    expect(lxcri(root, ["delete", "--force", "ro1"]).code).toBe(0);
+  });
+
+  test("a mount destination through a symlink to a host path stays inside the rootfs; the host is untouched", () => {
+    const b = bundle(["sh", "-c", "grep -c ' /escape' /proc/self/mountinfo"], (s) =>
+      s.mounts!.push({ destination: "/escape/x", type: "tmpfs", source: "tmpfs" }),
+    );
+    const outside = tempDir("outside");
+    symlinkSync(outside, join(b, "rootfs", "escape"));
+    const rootTmp = readdirSync(join(b, "rootfs", "tmp"));
+    const r = lxcri(root, ["run", "--bundle", b, "esc1"]);
+    expect(r.stderr).toBe("");
+    // the tmpfs is on <rootfs><outside>/x, not on the host's <outside>/x
+    expect(r.stdout.trim().split("\n")[0]).toBe("0");
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(join(b, "rootfs", "tmp"))).toEqual(rootTmp);
+    expect(leftovers(root, "esc1")).toEqual([]);
+  });
+
+  test("a bundle that is a symlink, and a rootfs that is a symlink to another directory, work", () => {
+    const real = bundle(["sh", "-c", "echo via-symlinks"]);
+    const link = join(tempDir("links"), "bundle");
+    symlinkSync(real, link);
+    const moved = join(tempDir("moved"), "rootfs");
+    renameSync(join(real, "rootfs"), moved);
+    symlinkSync(moved, join(real, "rootfs"));
+    const r = lxcri(root, ["run", "--bundle", link, "lnk1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("via-symlinks\n");
+    expect(leftovers(root, "lnk1")).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ const ctx: TranslateContext = {
   launcher: { binary: "/l", loader: "/ld.so", libs: [] }, cgroup: "v1", cgroupHierarchies: [], hardRlimits: {},
   logLevel: "warn", hookTimeout: 60, hasCreateHooks: true, hasStartContainerHooks: true,
   stat: (p) => (p.endsWith("fifo") ? "fifo" : p.includes("missing") ? "missing" : p.includes("file") ? "file" : "dir"),
+  resolve: (p) => p,
   warn: () => {},
 };
 

@@ -23,7 +23,7 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
       { name: "unified", fstype: "cgroup2", options: "" },
     ],
     hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
-    stat: (p) => hostKinds[p] ?? "missing", warn: () => {}, ...over,
+    stat: (p) => hostKinds[p] ?? "missing", resolve: (p) => p.replace(/^\/link(\/|$)/, "/target$1"), warn: () => {}, ...over,
   };
 }
 
@@ -160,6 +160,11 @@ describe("OCI → LXC translation", () => {
     );
     expect(error(() => items(spec((s) => s.mounts!.push({ destination: "/a/../../x", type: "tmpfs" }))))).toBeUndefined();
     expect(fstabEscape("/a b\\c")).toBe("/a\\040b\\134c");
+  });
+
+  test("mount destinations are the rootfs's symlinks resolved (the context resolves them inside the rootfs)", () => {
+    const entries = values(items(spec((s) => s.mounts!.push({ destination: "/link/x", type: "tmpfs", source: "tmpfs" }))), "lxc.mount.entry");
+    expect(entries).toContain("tmpfs target/x tmpfs create=dir 0 0");
   });
 
   test("masked paths: directories get a read-only tmpfs, files /dev/null, missing ones nothing", () => {
