@@ -31,8 +31,6 @@ export interface ContainerRecord {
   cgroupParents?: string[];
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
-  /** Set once `start` has run (successfully or not). */
-  started?: boolean;
   /** Set when poststop hooks already ran (after a start that failed in a hook). */
   poststopDone?: boolean;
 }

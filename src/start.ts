@@ -28,10 +28,9 @@ export async function start(ctx: Context, id: string): Promise<State> {
   try {
     const record = readRecord(dir, id);
     const status = statusOf(record);
-    if (status !== "created" || record.started)
-      throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
-    record.started = true;
-    writeRecord(dir, record);
+    // While the launcher is init the container is "created", however often start was tried
+    // (a start killed before the exec leaves it so); the lock keeps starts apart.
+    if (status !== "created") throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
     try {
       await releaseLauncher(dir, record);
       mark(ctx.log, "start: process exec'd");

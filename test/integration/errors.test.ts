@@ -67,7 +67,7 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
     expect(readdirSync(join(b, "rootfs")).sort()).toEqual(["bin", "dev", "etc", "proc", "root", "sys", "tmp"]);
   });
 
-  test.each([["../x"], ["a/b"], [".."], ["-rf"], ["x".repeat(1000)], ["ünïcode"], ["a..b"]])("invalid id %p", (id) => {
+  test.each([["../x"], ["a/b"], [".."], ["-rf"], ["x".repeat(1000)], ["ünïcode"], ["a..b"], [" "]])("invalid id %p", (id) => {
     const b = bundle(["true"]);
     mkdirSync(root, { recursive: true });
     const before = [readdirSync(root).sort(), readdirSync("/run").sort()];
@@ -75,6 +75,12 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("invalid container id");
     expect([readdirSync(root).sort(), readdirSync("/run").sort()]).toEqual(before);
+  });
+
+  test("an empty id is refused", () => {
+    const r = lxcri(root, ["create", "--bundle", bundle(["true"]), ""]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/container id is required|requires a container id/);
   });
 
   test("missing id and extra arguments are usage errors", () => {

@@ -8,7 +8,7 @@ import { mutate, rng } from "../fuzz-gen.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, testRoot } from "../helpers.ts";
 
 const root = testRoot("fuzz");
-const CASES = Number(process.env.LXCRI_CONTAINER_FUZZ_CASES ?? 60);
+const CASES = Number(process.env.LXCRI_CONTAINER_FUZZ_CASES ?? 2000);
 afterAll(() => cleanupRoot(root));
 
 describe.skipIf(!canRunContainers)("config.json fuzzing (real containers)", () => {
@@ -36,5 +36,5 @@ describe.skipIf(!canRunContainers)("config.json fuzzing (real containers)", () =
       expect({ i, left: leftovers(root, id) }).toEqual({ i, left: [] });
     }
     expect(created).toBeGreaterThan(0);
-  }, 300_000);
+  }, 1_200_000);
 });

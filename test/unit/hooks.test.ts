@@ -110,6 +110,13 @@ describe("hook runner", () => {
     expect(took).toBeLessThan(4000);
   });
 
+  test("100 MB of output is drained and only its tail kept", async () => {
+    const r = await runHook({ type: "poststart", index: 0, path: "/bin/sh", argv: ["sh", "-c", "head -c 104857600 /dev/zero; echo END >&2"] }, state, opts);
+    expect(failed(r)).toBe(false);
+    expect(r.stdoutTail.length).toBeLessThanOrEqual(4096);
+    expect(r.stderrTail).toBe("END\n");
+  });
+
   test("the default timeout applies to hooks without one", async () => {
     const r = await runHook({ type: "poststop", index: 0, path: "/bin/sleep", argv: ["sleep", "10"] }, state, { ...opts, defaultTimeout: 1 });
     expect(r.timedOut).toBe(true);
