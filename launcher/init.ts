@@ -53,8 +53,9 @@ export async function init(): Promise<number> {
     } catch (e) {
       throw new Error(`chdir to process.cwd ${proc.cwd}: ${(e as NodeJS.ErrnoException).code}`);
     }
-    // The runtime's files must not stay visible to the process.
-    if (libc.umount2(LAUNCHER, MNT_DETACH) !== 0) throw new Error(`unmounting ${LAUNCHER}: ${errnoMessage()}`);
+    // The runtime's files, and what only the launcher needed, must not stay visible to the process.
+    for (const target of [...proc.detach, LAUNCHER])
+      if (libc.umount2(target, MNT_DETACH) !== 0) throw new Error(`unmounting ${target}: ${errnoMessage()}`);
     setUmask(proc.umask ?? 0o022); // runc's default when process.user.umask is unset
     resetInherited();
     send({ exec: true });

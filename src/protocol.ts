@@ -21,6 +21,8 @@ export interface InitProcess {
   capabilities: CapabilityNumbers;
   noNewPrivileges: boolean;
   seccomp?: SeccompPlan;
+  /** Mounts made for the launcher alone (a /proc the spec does not have), detached before the exec. */
+  detach: string[];
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

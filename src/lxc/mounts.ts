@@ -39,6 +39,8 @@ export interface MountContext {
 
 export interface MountPlan {
   items: ConfigItem[];
+  /** Mounts only the launcher needs (Bun cannot start without /proc); it detaches them before the exec. */
+  launcherOnly: string[];
   /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
   mountpoints: { path: string; kind: "dir" | "file" }[];
 }
@@ -126,7 +128,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     items.push(["lxc.mount.entry", `${fstabEscape(join(ctx.rootfs, path))} ${fstabEscape(path.slice(1))} none rbind,ro,optional 0 0`]);
   });
 
+  const launcherOnly: string[] = [];
+  if (!(spec.mounts ?? []).some((m) => m.destination === "/proc")) {
+    items.unshift(["lxc.mount.entry", "proc proc proc nosuid,nodev,noexec,create=dir 0 0"]);
+    mountpoints.push({ path: "/proc", kind: "dir" });
+    launcherOnly.push("/proc");
+  }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
-  return { items, mountpoints };
+  return { items, mountpoints, launcherOnly };
 }
 

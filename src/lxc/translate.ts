@@ -137,7 +137,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx) };
+  return { items, mountpoints: mounts.mountpoints, init: { ...initProcess(spec, ctx), detach: mounts.launcherOnly } };
 }
 
 /**
@@ -158,6 +158,7 @@ function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
     noNewPrivileges: !!proc.noNewPrivileges,
     seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
     hookTimeout: ctx.hookTimeout,
+    detach: [],
   };
 }
 

@@ -228,6 +228,18 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "--force", "priv"]).code).toBe(0);
   });
 
+  test("a spec with no mounts at all runs, and the process sees no /proc (the launcher's is detached)", () => {
+    const b = bundle(["/bin/sh", "-c", "ls /proc | wc -l; echo done"], (s) => {
+      s.mounts = [];
+      s.linux!.maskedPaths = [];
+      s.linux!.readonlyPaths = [];
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "nomounts"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("0\ndone\n");
+    expect(leftovers(root, "nomounts")).toEqual([]);
+  });
+
   test("a rootfs holding only one static binary runs (no shell, no libc in the image)", () => {
     const b = bundle(["/busybox", "echo", "static only"]);
     const rootfs = join(b, "rootfs");

@@ -61,7 +61,7 @@ describe.skipIf(!canRunContainers)("soak (real containers)", () => {
     for (let i = 0; i < 3; i++) expect(await rt.run(`warm${i}`, { bundle: b })).toBe(0); // liblxc, cc() and Bun warm up
     const before = fds();
     for (let i = 0; i < Math.max(10, Math.floor(PLAIN / 2)); i++) expect(await rt.run(`lib${i}`, { bundle: b })).toBe(0);
-    expect(fds()).toBe(before);
+    expect(fds()).toBeLessThanOrEqual(before); // Bun may close some of its own lazily; a leak would add
     expect(lxcCgroups("lib")).toBe(0);
   }, 600_000);
 });

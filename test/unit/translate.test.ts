@@ -162,6 +162,13 @@ describe("OCI → LXC translation", () => {
     expect(fstabEscape("/a b\\c")).toBe("/a\\040b\\134c");
   });
 
+  test("a spec without /proc still gets one for the launcher (Bun cannot start without it), detached before the exec", () => {
+    const t = translate(spec((s) => (s.mounts = s.mounts!.filter((m) => m.destination !== "/proc"))), ctx());
+    expect(values(t.items, "lxc.mount.entry")[0]).toBe("proc proc proc nosuid,nodev,noexec,create=dir 0 0");
+    expect(t.init.detach).toEqual(["/proc"]);
+    expect(translate(spec(), ctx()).init.detach).toEqual([]);
+  });
+
   test("mount destinations are the rootfs's symlinks resolved (the context resolves them inside the rootfs)", () => {
     const entries = values(items(spec((s) => s.mounts!.push({ destination: "/link/x", type: "tmpfs", source: "tmpfs" }))), "lxc.mount.entry");
     expect(entries).toContain("tmpfs target/x tmpfs create=dir 0 0");
