@@ -2,6 +2,7 @@
 // only its init/ directory and the hooks layout, never config.json.
 import type { HookRecord } from "./hooks/run.ts";
 import type { CapabilityNumbers } from "./lxc/capabilities.ts";
+import type { DeviceNode } from "./lxc/devices.ts";
 import type { SeccompPlan } from "./lxc/seccomp.ts";
 
 /**
@@ -23,6 +24,8 @@ export interface InitProcess {
   seccomp?: SeccompPlan;
   /** Mounts made for the launcher alone (a /proc the spec does not have), detached before the exec. */
   detach: string[];
+  /** Device nodes to create before the container is reported created. */
+  devices: DeviceNode[];
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

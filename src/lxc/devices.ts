@@ -1,7 +1,9 @@
-// linux.devices and linux.resources.devices. liblxc's autodev creates the
-// default devices (null zero full random urandom tty, ptmx via devpts); other
-// device nodes are issue 4. Device cgroup rules keep the user's order, then
-// the defaults follow (runtime-tools checks the order), as v1 or v2 keys.
+// linux.devices and linux.resources.devices. The default devices (null zero
+// full random urandom tty) are bound from the host into the /dev tmpfs
+// (mounts.ts), /dev/ptmx comes from devpts; any other device node is made by
+// the launcher, which holds every capability until its exec step. Device
+// cgroup rules keep the user's order, then the defaults follow (runtime-tools
+// checks the order), as v1 or v2 keys.
 import { configError } from "../errors.ts";
 import type { Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
@@ -19,12 +21,46 @@ export const DEFAULT_DEVICE_RULES = [
   "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
 ];
 
-export function deviceItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
+/** A device node for the launcher to create: S_IF* type bits plus permissions in `mode`. */
+export interface DeviceNode {
+  path: string;
+  mode: number;
+  major: number;
+  minor: number;
+  uid: number;
+  gid: number;
+}
+
+const S_IFMT: Record<string, number> = { c: 0o020000, u: 0o020000, b: 0o060000, p: 0o010000 };
+
+/** linux.devices other than the default ones, which are there already. */
+export function deviceNodes(spec: Spec, resolve: (p: string) => string): DeviceNode[] {
+  const nodes: DeviceNode[] = [];
   (spec.linux?.devices ?? []).forEach((d, i) => {
+    const at = `linux.devices[${i}]`;
     const std = AUTODEV[d.path];
-    if (!std || std[0] !== d.type || std[1] !== d.major || std[2] !== d.minor)
-      throw configError(`linux.devices[${i}]`, `device ${d.path} (${d.type} ${d.major}:${d.minor}) is not supported yet: only the default devices are`);
+    if (std) {
+      if (std[0] !== d.type || std[1] !== d.major || std[2] !== d.minor)
+        throw configError(at, `${d.path} must be ${std[0]} ${std[1]}:${std[2]}, got ${d.type} ${d.major}:${d.minor}`);
+      return;
+    }
+    if (d.type !== "p" && (d.major === undefined || d.minor === undefined))
+      throw configError(at, `a ${d.type} device needs major and minor`);
+    if ((d.major ?? 0) < 0 || (d.minor ?? 0) < 0 || (d.major ?? 0) > 0xfff || (d.minor ?? 0) > 0xfffff)
+      throw configError(at, `device number ${d.major}:${d.minor} is out of range`);
+    nodes.push({
+      path: resolve(d.path),
+      mode: S_IFMT[d.type]! | ((d.fileMode ?? 0o666) & 0o7777),
+      major: d.major ?? 0,
+      minor: d.minor ?? 0,
+      uid: d.uid ?? 0,
+      gid: d.gid ?? 0,
+    });
   });
+  return nodes;
+}
+
+export function deviceItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
   const key = cgroup === "v2" ? "lxc.cgroup2.devices" : "lxc.cgroup.devices";
   const items: ConfigItem[] = [];
   const rules = spec.linux?.resources?.devices;

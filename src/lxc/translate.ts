@@ -7,7 +7,7 @@ import { RLIMITS } from "../spec/rlimits.ts";
 import type { Spec } from "../spec/types.ts";
 import type { InitProcess } from "../protocol.ts";
 import { processCapabilities } from "./capabilities.ts";
-import { type CgroupLayout, deviceItems } from "./devices.ts";
+import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
 import { type MountContext, mountItems } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
@@ -159,6 +159,7 @@ function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
     seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
     hookTimeout: ctx.hookTimeout,
     detach: [],
+    devices: deviceNodes(spec, ctx.resolve),
   };
 }
 

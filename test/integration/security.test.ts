@@ -118,6 +118,20 @@ describe.skipIf(!canRunContainers)("the runtime's files in the container, and ho
     expect(lxcri(root, ["delete", "--force", "ro1"]).code).toBe(0);
   });
 
+  test("linux.devices: the nodes exist with their type, numbers, mode and owner", () => {
+    const b = bundle(["sh", "-c", "stat -c '%F %t:%T %a %u:%g' /dev/test1 /dev/test2 /dev/sub/test3"], (s) => {
+      s.linux!.devices = [
+        { path: "/dev/test1", type: "c", major: 10, minor: 666, fileMode: 0o660, uid: 1, gid: 2 },
+        { path: "/dev/test2", type: "b", major: 8, minor: 300, fileMode: 0o600 },
+        { path: "/dev/sub/test3", type: "p", fileMode: 0o644 },
+      ];
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "dev1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("character special file a:29a 660 1:2\nblock special file 8:12c 600 0:0\nfifo 0:0 644 0:0\n");
+    expect(leftovers(root, "dev1")).toEqual([]);
+  });
+
   test("a mount destination through a symlink to a host path stays inside the rootfs; the host is untouched", () => {
     const b = bundle(["sh", "-c", "grep -c ' /escape' /proc/self/mountinfo"], (s) =>
       s.mounts!.push({ destination: "/escape/x", type: "tmpfs", source: "tmpfs" }),

@@ -214,9 +214,19 @@ describe("OCI → LXC translation", () => {
     expect(v1[1]).toEqual(["lxc.cgroup.devices.allow", "c *:* m"]);
     const v2 = deviceItems(spec((s) => s.linux!.resources!.devices!.push({ allow: true, type: "c", major: 10, minor: 200, access: "rwm" })), "v2");
     expect(v2.slice(0, 2)).toEqual([["lxc.cgroup2.devices.deny", "a"], ["lxc.cgroup2.devices.allow", "c 10:200 rwm"]]);
-    expect(error(() => deviceItems(spec((s) => (s.linux!.devices = [{ type: "c", path: "/dev/fuse", major: 10, minor: 229 }])), "v1"))).toContain(
-      "linux.devices[0]: device /dev/fuse (c 10:229) is not supported yet",
+    const t = translate(spec((s) => (s.linux!.devices = [
+      { type: "c", path: "/dev/fuse", major: 10, minor: 229, fileMode: 0o640, uid: 5, gid: 6 },
+      { type: "p", path: "/dev/fifo" },
+      { type: "c", path: "/dev/null", major: 1, minor: 3 },
+    ])), ctx());
+    expect(t.init.devices).toEqual([
+      { path: "/dev/fuse", mode: 0o020640, major: 10, minor: 229, uid: 5, gid: 6 },
+      { path: "/dev/fifo", mode: 0o010666, major: 0, minor: 0, uid: 0, gid: 0 },
+    ]);
+    expect(error(() => translate(spec((s) => (s.linux!.devices = [{ type: "c", path: "/dev/null", major: 1, minor: 4 }])), ctx()))).toContain(
+      "linux.devices[0]: /dev/null must be c 1:3, got c 1:4",
     );
+    expect(error(() => translate(spec((s) => (s.linux!.devices = [{ type: "b", path: "/dev/x" }])), ctx()))).toContain("linux.devices[0]: a b device needs major and minor");
   });
 
   test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
