@@ -26,6 +26,9 @@ export interface InitProcess {
   detach: string[];
   /** Device nodes to create before the container is reported created. */
   devices: DeviceNode[];
+  /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
+  mask: string[];
+  readonly: string[];
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

@@ -41,6 +41,9 @@ export interface MountPlan {
   items: ConfigItem[];
   /** Mounts only the launcher needs (Bun cannot start without /proc); it detaches them before the exec. */
   launcherOnly: string[];
+  /** maskedPaths and readonlyPaths that are FIFOs or sockets: the launcher binds them. */
+  launcherMask: string[];
+  launcherReadonly: string[];
   /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
   mountpoints: { path: string; kind: "dir" | "file" }[];
 }
@@ -105,13 +108,20 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 
+  // FIFOs and sockets: liblxc opens mount targets, which blocks on a FIFO; the launcher binds them.
+  const launcherMask: string[] = [];
+  const launcherReadonly: string[] = [];
+
   // maskedPaths: files get /dev/null bound over them, directories an empty read-only tmpfs.
   // Under /proc and /sys the container sees what the host sees, so the host path tells which.
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => {
     const path = containerPath(p, `linux.maskedPaths[${i}]`);
     const kind = ctx.stat(/^\/(proc|sys)(\/|$)/.test(path) ? path : join(ctx.rootfs, path));
     if (kind === "missing") return; // nothing to mask
-    if (kind === "fifo") throw configError(`linux.maskedPaths[${i}]`, `${path} is a FIFO or socket: masking those is not supported yet`);
+    if (kind === "fifo") {
+      launcherMask.push(path); // liblxc would block opening it: the launcher binds /dev/null over it
+      return;
+    }
     const target = fstabEscape(path.slice(1));
     items.push([
       "lxc.mount.entry",
@@ -123,8 +133,10 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   // container will see it, i.e. under the rootfs mount (lxc.rootfs.mount = the rootfs path).
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
     const path = containerPath(p, `linux.readonlyPaths[${i}]`);
-    if (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo")
-      throw configError(`linux.readonlyPaths[${i}]`, `${path} is a FIFO or socket: making those read-only is not supported yet`);
+    if (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo") {
+      launcherReadonly.push(path);
+      return;
+    }
     items.push(["lxc.mount.entry", `${fstabEscape(join(ctx.rootfs, path))} ${fstabEscape(path.slice(1))} none rbind,ro,optional 0 0`]);
   });
 
@@ -135,6 +147,6 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
-  return { items, mountpoints, launcherOnly };
+  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly };
 }
 

@@ -137,7 +137,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  return { items, mountpoints: mounts.mountpoints, init: { ...initProcess(spec, ctx), detach: mounts.launcherOnly } };
+  const init = { ...initProcess(spec, ctx), detach: mounts.launcherOnly, mask: mounts.launcherMask, readonly: mounts.launcherReadonly };
+  return { items, mountpoints: mounts.mountpoints, init };
 }
 
 /**
@@ -160,6 +161,8 @@ function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
     hookTimeout: ctx.hookTimeout,
     detach: [],
     devices: deviceNodes(spec, ctx.resolve),
+    mask: [],
+    readonly: [],
   };
 }
 

@@ -132,6 +132,21 @@ describe.skipIf(!canRunContainers)("the runtime's files in the container, and ho
     expect(leftovers(root, "dev1")).toEqual([]);
   });
 
+  test("a FIFO in maskedPaths reads as /dev/null; one in readonlyPaths is mounted read-only", () => {
+    const b = bundle(["sh", "-c", "cat /masked-fifo; echo read-done; grep -E ' /(masked|ro)-fifo ' /proc/self/mountinfo | cut -d' ' -f5,6"], (s) => {
+      s.linux!.maskedPaths = ["/masked-fifo"];
+      s.linux!.readonlyPaths = ["/ro-fifo"];
+    });
+    for (const f of ["masked-fifo", "ro-fifo"]) expect(Bun.spawnSync(["mkfifo", join(b, "rootfs", f)]).exitCode).toBe(0);
+    const r = lxcri(root, ["run", "--bundle", b, "fifo1"]);
+    expect(r.stderr).toBe("");
+    const [done, masked, ro] = r.stdout.trim().split("\n");
+    expect(done).toBe("read-done");
+    expect(masked).toStartWith("/masked-fifo ");
+    expect(ro).toMatch(/^\/ro-fifo ro,/);
+    expect(leftovers(root, "fifo1")).toEqual([]);
+  });
+
   test("a mount destination through a symlink to a host path stays inside the rootfs; the host is untouched", () => {
     const b = bundle(["sh", "-c", "grep -c ' /escape' /proc/self/mountinfo"], (s) =>
       s.mounts!.push({ destination: "/escape/x", type: "tmpfs", source: "tmpfs" }),

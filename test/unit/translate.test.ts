@@ -181,9 +181,14 @@ describe("OCI → LXC translation", () => {
     expect(entries.some((e) => e.includes("proc/asound"))).toBe(false);
   });
 
-  test("FIFOs cannot be masked, made read-only or bound (liblxc would block opening them): an error, not a hang", () => {
-    expect(error(() => items(spec((s) => (s.linux!.maskedPaths = ["/fifo"]))))).toContain("linux.maskedPaths[0]: /fifo is a FIFO or socket");
-    expect(error(() => items(spec((s) => (s.linux!.readonlyPaths = ["/fifo"]))))).toContain("linux.readonlyPaths[0]: /fifo is a FIFO or socket");
+  test("FIFOs in masked and read-only paths go to the launcher (liblxc would block opening them)", () => {
+    const t = translate(spec((s) => {
+      s.linux!.maskedPaths = ["/fifo"];
+      s.linux!.readonlyPaths = ["/fifo"];
+    }), ctx());
+    expect(t.init.mask).toEqual(["/fifo"]);
+    expect(t.init.readonly).toEqual(["/fifo"]);
+    expect(values(t.items, "lxc.mount.entry").some((e) => e.includes("fifo"))).toBe(false);
   });
 
   test("readonly paths are bound onto themselves read-only", () => {
