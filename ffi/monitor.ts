@@ -8,7 +8,7 @@ import source from "./monitor.c" with { type: "text" };
 import { cstringArray } from "./cstr.ts";
 import type { LxcContainer } from "./lxc-container.ts";
 
-type StartFn = (c: unknown, argv: number) => number;
+type StartFn = (c: unknown, argv: number, env: Buffer | null) => number;
 let compiled: StartFn | undefined;
 
 function compile(): StartFn {
@@ -24,17 +24,21 @@ function compile(): StartFn {
   const { symbols } = cc({
     source: file,
     flags: ["-nostdinc"],
-    symbols: { lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } },
+    symbols: { lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } },
   });
   return symbols.lxcri_start_monitor as unknown as StartFn;
 }
 
-/** Forks the monitor, which runs `argv` as the container init. Returns the monitor's pid. */
-export function startMonitor(container: LxcContainer, argv: readonly string[]): number {
+/**
+ * Forks the monitor, which runs `argv` as the container init. `env`
+ * ("NAME=value") changes one variable in the monitor alone. Returns its pid.
+ */
+export function startMonitor(container: LxcContainer, argv: readonly string[], env?: string): number {
   compiled ??= compile();
   const args = cstringArray(argv);
-  const pid = compiled(container.pointer, args.pointer);
-  void args.keepAlive;
+  const envBuf = env ? Buffer.from(env + "\0") : null;
+  const pid = compiled(container.pointer, args.pointer, envBuf);
+  void args.keepAlive, envBuf;
   if (pid < 0) throw new Error("fork of the container monitor failed");
   return pid;
 }

@@ -1,7 +1,7 @@
 // create: validate → runtime directory → LXC config → monitor → wait until the
 // launcher is init (OCI "created"). Any failure after the runtime directory
 // exists destroys everything made so far (destroy.ts) before the error returns.
-import { copyFileSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
@@ -19,7 +19,7 @@ import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, laun
 import { checkId } from "./ids.ts";
 import { mark } from "./log.ts";
 import { withLxcErrors } from "./lxc-log.ts";
-import { INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
+import { hostId, INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
 import type { InitProcess, MountHookReply } from "./protocol.ts";
@@ -65,9 +65,16 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   for (const w of warnings) ctx.log.warn(w);
   mark(ctx.log, "create: config validated and translated");
 
+  // With a user namespace liblxc sets up the container as the mapped root, which
+  // must reach init/ to bind it: the directories are then traverse-only for others.
+  const launcherUid = hostId(spec.linux?.uidMappings, 0);
+  const launcherGid = hostId(spec.linux?.gidMappings, 0);
+  if (launcherUid === undefined || launcherGid === undefined)
+    throw configError("linux.uidMappings", "container uid and gid 0 must be mapped: the launcher runs as the container's root");
+  const dirMode = launcherUid === 0 ? 0o700 : 0o711;
   mkdirSync(ctx.root, { recursive: true, mode: 0o700 });
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: dirMode });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new LxcriError("exists", `container ${id} already exists`);
     throw new LxcriError("runtime", `cannot create ${dir}: ${(e as Error).message}`);
@@ -86,7 +93,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
-    prepareInit(dir, tr.init, record);
+    prepareInit(dir, tr.init, record, launcherUid, launcherGid);
+    if (dirMode !== 0o700) chmodSync(ctx.root, statSync(ctx.root).mode | 0o011);
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
     writeRecord(dir, record);
 
@@ -102,7 +110,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hookServer = startHookServer(f.hookSocket, (hello) => runtimeHooks(ctx, dir, record, hello.pid));
 
     phase = "starting the container";
-    monitor = startMonitor(lxc, INIT_ARGV);
+    // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
+    // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it.
+    monitor = startMonitor(lxc, INIT_ARGV, launcherUid !== 0 ? "PATH=/nonexistent" : undefined);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);
@@ -143,7 +153,7 @@ function ownCgroups(id: string, items: readonly (readonly [string, string])[], d
 }
 
 /** init/: what the launcher reads at start, bound read-only at /.lxcri/init. */
-function prepareInit(dir: string, init: InitProcess, record: ContainerRecord): void {
+function prepareInit(dir: string, init: InitProcess, record: ContainerRecord, uid: number, gid: number): void {
   const f = files(dir);
   mkdirSync(f.init, { mode: 0o755 });
   // pid 0: the launcher puts in its own pid (as the container sees it).
@@ -151,6 +161,8 @@ function prepareInit(dir: string, init: InitProcess, record: ContainerRecord): v
   writeFileSync(f.processJson, JSON.stringify(init), { mode: 0o600 });
   writeFileSync(f.initState, JSON.stringify(state), { mode: 0o600 });
   if (libc.mkfifo(Buffer.from(f.syncFifo + "\0"), 0o600) !== 0) throw new LxcriError("runtime", `mkfifo ${f.syncFifo}: ${errnoMessage()}`);
+  // The launcher runs as the container's root, which a user namespace maps to another host uid.
+  if (uid !== 0 || gid !== 0) for (const p of [f.processJson, f.initState, f.syncFifo]) chownSync(p, uid, gid);
 }
 
 /**

@@ -15,10 +15,14 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   const mnt = index("mount");
   if (mnt < 0) throw configError("linux.namespaces", "a mount namespace is required (lxcri cannot run a container in the runtime's mount namespace)");
   if (listed[mnt]!.path) throw configError(`linux.namespaces[${mnt}].path`, "joining an existing mount namespace is not supported");
-  for (const t of ["user", "time"] as const) {
-    const i = index(t);
-    if (i >= 0) throw configError(`linux.namespaces[${i}].type`, `${t} namespaces are not supported yet`);
-  }
+  const time = index("time");
+  if (time >= 0) throw configError(`linux.namespaces[${time}].type`, "time namespaces are not supported yet");
+  const user = index("user");
+  const mapped = !!spec.linux?.uidMappings?.length || !!spec.linux?.gidMappings?.length;
+  if (user >= 0 && listed[user]!.path) throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
+  if (user >= 0 && !(spec.linux?.uidMappings?.length && spec.linux?.gidMappings?.length))
+    throw configError(`linux.namespaces[${user}]`, "a new user namespace needs linux.uidMappings and linux.gidMappings");
+  if (user < 0 && mapped) throw configError("linux.uidMappings", "id mappings need a user namespace in linux.namespaces");
   if (spec.hostname !== undefined && index("uts") < 0)
     throw configError("hostname", "setting a hostname needs a new uts namespace in linux.namespaces");
 
@@ -26,12 +30,15 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   // (liblxc refuses lxc.namespace.keep next to lxc.namespace.clone).
   const items: ConfigItem[] = [];
   const clone: string[] = [];
-  for (const t of ["pid", "network", "mount", "ipc", "uts", "cgroup"] as const) {
+  for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup"] as const) {
     const ns = listed.find((n) => n.type === t);
     if (ns?.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
     else if (ns) clone.push(LXC_NAME[t]);
   }
   items.push(["lxc.namespace.clone", clone.join(" ")]);
+  // The user namespace's id maps, as liblxc writes them (u|g container host size).
+  for (const [kind, maps] of [["u", spec.linux?.uidMappings], ["g", spec.linux?.gidMappings]] as const)
+    for (const m of maps ?? []) items.push(["lxc.idmap", `${kind} ${m.containerID} ${m.hostID} ${m.size}`]);
   // A new network namespace gets only a loopback device, as in runc.
   const net = listed.find((n) => n.type === "network");
   items.push(["lxc.net.0.type", net && !net.path ? "empty" : "none"]);

@@ -51,6 +51,13 @@ export interface Translation {
   init: InitProcess;
 }
 
+/** The host id a container id maps to (the id itself without a user namespace), or undefined when unmapped. */
+export function hostId(maps: { containerID: number; hostID: number; size: number }[] | undefined, id: number): number | undefined {
+  if (!maps?.length) return id;
+  const m = maps.find((m) => id >= m.containerID && id < m.containerID + m.size);
+  return m && m.hostID + (id - m.containerID);
+}
+
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
 export function rootfsPath(spec: Spec, bundle: string): string {
   const root = spec.root?.path;
@@ -63,8 +70,6 @@ const RESOURCE_CONTROLLERS_LATER = ["blockIO", "hugepageLimits", "network", "rdm
 function refuseUnsupported(spec: Spec): void {
   const linux = spec.linux ?? {};
   const later: [string, unknown][] = [
-    ["linux.uidMappings", linux.uidMappings?.length],
-    ["linux.gidMappings", linux.gidMappings?.length],
     ["linux.mountLabel", linux.mountLabel],
     ["linux.intelRdt", linux.intelRdt],
     ["linux.personality", linux.personality],
@@ -111,6 +116,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
+  if (spec.linux?.namespaces?.some((n) => n.type === "user") && ctx.hasCreateHooks)
+    throw configError("hooks", "prestart, createRuntime and createContainer hooks with a user namespace are not supported yet");
   // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
   // bind the user process, not the launcher); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {

@@ -3,7 +3,7 @@
 // capability sets, the user and groups, no_new_privs, rlimits, umask; and the
 // runtime's files gone from the container.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, renameSync, symlinkSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, renameSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
 
@@ -90,6 +90,28 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     const r = lxcri(root, ["run", "--bundle", b, "rl1"]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(`3000\n4000\n${(1 << 30) / 1024}\n`);
+  });
+
+  test("a user namespace whose root is an unprivileged host uid", () => {
+    const b = bundle(["sh", "-c", "id -u; cat /proc/self/uid_map; sleep 30"], (s) => {
+      s.linux!.namespaces!.push({ type: "user" });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    });
+    chmodSync(b, 0o755); // the mapped root must reach the rootfs, as with any runtime
+    const outDir = tempDir("userns");
+    chmodSync(outDir, 0o777);
+    const out = join(outDir, "out");
+    const fd = openSync(out, "w");
+    expect(lxcri(root, ["create", "--bundle", b, "uns1"], { stdout: fd }).code).toBe(0);
+    expect(lxcri(root, ["start", "uns1"], { stdout: fd }).code).toBe(0);
+    closeSync(fd);
+    const pid = JSON.parse(lxcri(root, ["state", "uns1"]).stdout).pid;
+    // root inside, host uid 100000 outside
+    expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/^Uid:\t100000\t100000\t100000\t100000$/m);
+    expect(lxcri(root, ["delete", "--force", "uns1"]).code).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n").slice(0, 2).map((l) => l.trim().split(/\s+/).join(" "))).toEqual(["0", "0 100000 65536"]);
+    expect(leftovers(root, "uns1")).toEqual([]);
   });
 
   test("the runtime's environment does not leak into the process, and /.lxcri is gone", () => {

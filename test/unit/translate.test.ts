@@ -3,7 +3,7 @@ import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { INIT_ARGV, cgroupPathItems, launcherRlimits, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { INIT_ARGV, cgroupPathItems, hostId, launcherRlimits, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
 
@@ -90,8 +90,29 @@ describe("OCI → LXC translation", () => {
 
   test("namespaces lxcri cannot do are errors naming the field", () => {
     expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "pid" }]))))).toContain("linux.namespaces: a mount namespace is required");
-    expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "user" }))))).toContain("linux.namespaces[6].type: user namespaces are not supported yet");
+    expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "user" }))))).toContain(
+      "linux.namespaces[6]: a new user namespace needs linux.uidMappings and linux.gidMappings",
+    );
+    expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toContain(
+      "linux.uidMappings: id mappings need a user namespace",
+    );
+    expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "time" }))))).toContain("time namespaces are not supported yet");
     expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
+  });
+
+  test("user namespaces: lxc.idmap from the mappings, cloned with the others; create-time hooks refused for now", () => {
+    const userns = (s: Spec) => {
+      s.linux!.namespaces!.push({ type: "user" });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 1000 }];
+    };
+    const it = items(spec(userns));
+    expect(values(it, "lxc.idmap")).toEqual(["u 0 100000 65536", "g 0 200000 1000"]);
+    expect(values(it, "lxc.namespace.clone")[0]).toStartWith("user ");
+    expect(hostId([{ containerID: 0, hostID: 100000, size: 10 }], 3)).toBe(100003);
+    expect(hostId([{ containerID: 1, hostID: 100000, size: 10 }], 0)).toBeUndefined();
+    expect(hostId(undefined, 0)).toBe(0);
+    expect(error(() => items(spec(userns), ctx({ hasCreateHooks: true })))).toContain("hooks with a user namespace are not supported yet");
   });
 
   test("capabilities: all five sets as numbers; unknown ones are a warning", () => {
@@ -242,7 +263,7 @@ describe("OCI → LXC translation", () => {
   });
 
   test("fields lxcri cannot apply yet are errors, never dropped", () => {
-    expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toBe("config.json: linux.uidMappings: is not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.intelRdt = { closID: "x" }))))).toBe("config.json: linux.intelRdt: is not supported yet");
     expect(error(() => items(spec((s) => (s.linux!.resources!.blockIO = { weight: 10 }))))).toBe("config.json: linux.resources.blockIO: is not supported yet");
     expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
