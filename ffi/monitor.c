@@ -22,8 +22,8 @@ typedef _Bool (*flag_fn)(void *, _Bool);
 #define OFF_WANT_DAEMONIZE 160
 #define OFF_WANT_CLOSE_ALL_FDS 168
 
-/* env: a "NAME=value" for the monitor's own environment, or NULL. */
-int lxcri_start_monitor(void *c, char **argv, char *env)
+/* env: NULL-terminated "NAME=value" strings for the monitor's own environment, or NULL. */
+int lxcri_start_monitor(void *c, char **argv, char **env)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -36,8 +36,8 @@ int lxcri_start_monitor(void *c, char **argv, char *env)
 		if (sig != 9 && sig != 19)
 			signal(sig, (void *)0);
 
-	if (env)
-		putenv(env);
+	for (; env && *env; env++)
+		putenv(*env);
 	(*(flag_fn *)((char *)c + OFF_WANT_DAEMONIZE))(c, 0);
 	/* Bun's own fds (epoll, eventfd, ...) must not reach the container. */
 	(*(flag_fn *)((char *)c + OFF_WANT_CLOSE_ALL_FDS))(c, 1);

@@ -8,7 +8,7 @@ import source from "./monitor.c" with { type: "text" };
 import { cstringArray } from "./cstr.ts";
 import type { LxcContainer } from "./lxc-container.ts";
 
-type StartFn = (c: unknown, argv: number, env: Buffer | null) => number;
+type StartFn = (c: unknown, argv: number, env: number | null) => number;
 let compiled: StartFn | undefined;
 
 function compile(): StartFn {
@@ -31,14 +31,14 @@ function compile(): StartFn {
 
 /**
  * Forks the monitor, which runs `argv` as the container init. `env`
- * ("NAME=value") changes one variable in the monitor alone. Returns its pid.
+ * ("NAME=value" each) changes variables in the monitor alone. Returns its pid.
  */
-export function startMonitor(container: LxcContainer, argv: readonly string[], env?: string): number {
+export function startMonitor(container: LxcContainer, argv: readonly string[], env: readonly string[] = []): number {
   compiled ??= compile();
   const args = cstringArray(argv);
-  const envBuf = env ? Buffer.from(env + "\0") : null;
-  const pid = compiled(container.pointer, args.pointer, envBuf);
-  void args.keepAlive, envBuf;
+  const vars = env.length ? cstringArray(env) : undefined;
+  const pid = compiled(container.pointer, args.pointer, vars?.pointer ?? null);
+  void args.keepAlive, vars?.keepAlive;
   if (pid < 0) throw new Error("fork of the container monitor failed");
   return pid;
 }

@@ -4,9 +4,8 @@
 // the runtime's namespaces, then runs createContainer here, in the container's.
 import { readFileSync } from "node:fs";
 import { readHooks } from "../src/hooks/layout.ts";
-import { describeFailure, runHooks } from "../src/hooks/run.ts";
-import { appendTrace } from "../src/hooks/trace.ts";
-import type { MountHookReply, MountHookResult } from "../src/protocol.ts";
+import { describeFailure, type HookRecord, runHooks } from "../src/hooks/run.ts";
+import { HOOK_PATH_VAR, type MountHookReply, type MountHookResult } from "../src/protocol.ts";
 import { files } from "../src/record.ts";
 import type { State } from "../src/spec/types.ts";
 
@@ -46,27 +45,29 @@ export async function hook(dir: string): Promise<number> {
   const r = await reply;
   if (!r.ok) return 1; // create reports the failing hook
 
-  const result = await createContainer(dir, initNsPid);
+  const result = await createContainer(dir, initNsPid, (rec) => socket.write(JSON.stringify({ hook: rec }) + "\n"));
   socket.write(JSON.stringify(result) + "\n");
   socket.flush();
   socket.end();
   return "error" in result ? 1 : 0;
 }
 
-async function createContainer(dir: string, pid: number): Promise<MountHookResult> {
+async function createContainer(dir: string, pid: number, trace: (r: HookRecord) => void): Promise<MountHookResult> {
   const f = files(dir);
   const hooks = readHooks(f.hooks, "createContainer");
   if (!hooks.length) return { done: true };
   const base = JSON.parse(readFileSync(f.initState, "utf8")) as State;
   const state: State = { ...base, status: "creating", pid };
   const timeout = Number(JSON.parse(readFileSync(f.processJson, "utf8")).hookTimeout);
-  // Hooks without env get the runtime's environment, without liblxc's LXC_* additions.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LXC_")));
+  // Hooks without env get the runtime's environment, without liblxc's LXC_* additions,
+  // and with the runtime's PATH (a user-namespaced container's monitor runs with another).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LXC_") && k !== HOOK_PATH_VAR));
+  if (process.env[HOOK_PATH_VAR] !== undefined) env.PATH = process.env[HOOK_PATH_VAR];
   const { failure } = await runHooks(hooks, state, {
     defaultTimeout: timeout,
     cwd: state.bundle,
     env,
-    onRecord: (rec) => appendTrace(f.hooksLog, rec),
+    onRecord: trace, // create appends it: with a user namespace we could not
   });
   return failure ? { error: describeFailure(failure) } : { done: true };
 }

@@ -22,7 +22,7 @@ import { withLxcErrors } from "./lxc-log.ts";
 import { hostId, INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
-import type { InitProcess, MountHookReply } from "./protocol.ts";
+import { HOOK_PATH_VAR, type InitProcess, type MountHookReply } from "./protocol.ts";
 import { type ContainerRecord, files, writeRecord } from "./record.ts";
 import type { Spec, State } from "./spec/types.ts";
 import { loadSpec } from "./spec/validate.ts";
@@ -107,12 +107,19 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     mark(ctx.log, "create: liblxc configured");
 
     if (hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"))
-      hookServer = startHookServer(f.hookSocket, (hello) => runtimeHooks(ctx, dir, record, hello.pid));
+      hookServer = startHookServer(
+        f.hookSocket,
+        (hello) => runtimeHooks(ctx, dir, record, hello.pid),
+        (r) => appendTrace(f.hooksLog, r),
+        { uid: launcherUid, gid: launcherGid },
+      );
 
     phase = "starting the container";
     // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
-    // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it.
-    monitor = startMonitor(lxc, INIT_ARGV, launcherUid !== 0 ? "PATH=/nonexistent" : undefined);
+    // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it,
+    // and the mount hook the real one back for the hooks it runs.
+    const monitorEnv = launcherUid !== 0 ? ["PATH=/nonexistent", `${HOOK_PATH_VAR}=${process.env.PATH ?? ""}`] : [];
+    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);

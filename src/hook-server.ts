@@ -3,8 +3,9 @@
 // createRuntime hooks. `create` is the runtime: running them here puts them
 // in the runtime's namespaces with no setns() at all, and with the caller's
 // environment. The launcher then runs createContainer itself.
-import { existsSync, unlinkSync } from "node:fs";
-import type { MountHookHello, MountHookReply, MountHookResult } from "./protocol.ts";
+import { chownSync, existsSync, unlinkSync } from "node:fs";
+import type { HookRecord } from "./hooks/run.ts";
+import type { MountHookHello, MountHookReply } from "./protocol.ts";
 
 export interface HookServer {
   /** Resolves with the createContainer outcome the launcher reported (or an error). */
@@ -18,6 +19,9 @@ export const MAX_SOCKET_PATH = 107;
 export function startHookServer(
   path: string,
   onHello: (hello: MountHookHello) => Promise<MountHookReply>,
+  onRecord: (record: HookRecord) => void,
+  /** The mount hook's uid and gid (the mapped root with a user namespace): it must be able to connect. */
+  owner: { uid: number; gid: number },
 ): HookServer {
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH)
     throw new Error(`hook socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --root`);
@@ -34,15 +38,16 @@ export function startHookServer(
         while ((nl = buffered.indexOf("\n")) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          let msg: MountHookHello & Partial<MountHookResult & { done: boolean; error: string }>;
+          let msg: Partial<MountHookHello & { done: boolean; error: string; hook: HookRecord }>;
           try {
             msg = JSON.parse(line);
           } catch {
             settle(`mount hook sent an invalid message: ${line.slice(0, 200)}`);
             continue;
           }
-          if (typeof msg.pid === "number") {
-            onHello(msg).then((reply) => {
+          if (msg.hook) onRecord(msg.hook);
+          else if (typeof msg.pid === "number") {
+            onHello(msg as MountHookHello).then((reply) => {
               socket.write(JSON.stringify(reply) + "\n");
               if (!reply.ok) settle(reply.error);
             });
@@ -55,6 +60,7 @@ export function startHookServer(
       },
     },
   });
+  if (owner.uid !== 0 || owner.gid !== 0) chownSync(path, owner.uid, owner.gid);
   return {
     result,
     close() {

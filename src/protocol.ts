@@ -40,3 +40,8 @@ export type InitMessage = { hook: HookRecord } | { error: string; hookFailed?: b
 export type MountHookHello = { pid: number };
 export type MountHookReply = { ok: true } | { ok: false; error: string };
 export type MountHookResult = { error: string } | { done: true };
+/** The mount hook's createContainer runs, for create to append to hooks.log (the mapped root of a user namespace cannot). */
+export type MountHookTrace = { hook: HookRecord };
+
+/** The runtime's PATH, for the mount hook to restore when the monitor runs with another one. */
+export const HOOK_PATH_VAR = "LXCRI_HOOK_PATH";

@@ -116,8 +116,6 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
-  if (spec.linux?.namespaces?.some((n) => n.type === "user") && ctx.hasCreateHooks)
-    throw configError("hooks", "prestart, createRuntime and createContainer hooks with a user namespace are not supported yet");
   // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
   // bind the user process, not the launcher); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {

@@ -106,6 +106,33 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     expect(leftovers(root, "hk1")).toEqual([]);
   });
 
+  test("with a user namespace: every type runs, prestart and createRuntime in the runtime's namespaces", () => {
+    const log = tempDir("userns-hooks");
+    chmodSync(log, 0o777); // createContainer and startContainer run as the mapped root
+    writeFileSync(join(log, "order"), "");
+    chmodSync(join(log, "order"), 0o666);
+    const rec = recorder(log);
+    const h = (type: string): Hook => ({ path: rec, args: ["recorder", type] });
+    const b = hookBundle(["true"], log, {
+      prestart: [h("prestart")], createRuntime: [h("createRuntime")], createContainer: [h("createContainer")],
+      startContainer: [{ path: "/hooklog/record.sh", args: ["recorder", "startContainer"] }], poststart: [h("poststart")], poststop: [h("poststop")],
+    }, (s) => {
+      s.linux!.namespaces!.push({ type: "user" });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    });
+    chmodSync(b, 0o755);
+    const r = lxcri(root, ["run", "--bundle", b, "hkuns"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(log, "order"), "utf8").trim().split("\n")).toEqual(["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]);
+    for (const t of ["prestart", "createRuntime"]) expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: ns("self") });
+    expect(readFileSync(join(log, "createContainer.ns"), "utf8")).not.toBe(ns("self"));
+    expect(JSON.parse(readFileSync(join(log, "createContainer.stdin"), "utf8"))).toMatchObject({ status: "creating", pid: 1 });
+    expect(JSON.parse(readFileSync(join(log, "startContainer.stdin"), "utf8"))).toMatchObject({ status: "created", pid: 1 });
+    expect(leftovers(root, "hkuns")).toEqual([]);
+  });
+
   test("startContainer runs in a rootfs whose only file is one static binary", () => {
     const log = tempDir("static-hook");
     chmodSync(log, 0o777);

@@ -100,7 +100,7 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
   });
 
-  test("user namespaces: lxc.idmap from the mappings, cloned with the others; create-time hooks refused for now", () => {
+  test("user namespaces: lxc.idmap from the mappings, cloned with the others; with create-time hooks too", () => {
     const userns = (s: Spec) => {
       s.linux!.namespaces!.push({ type: "user" });
       s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
@@ -112,7 +112,6 @@ describe("OCI → LXC translation", () => {
     expect(hostId([{ containerID: 0, hostID: 100000, size: 10 }], 3)).toBe(100003);
     expect(hostId([{ containerID: 1, hostID: 100000, size: 10 }], 0)).toBeUndefined();
     expect(hostId(undefined, 0)).toBe(0);
-    expect(error(() => items(spec(userns), ctx({ hasCreateHooks: true })))).toContain("hooks with a user namespace are not supported yet");
   });
 
   test("capabilities: all five sets as numbers; unknown ones are a warning", () => {
