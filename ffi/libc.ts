@@ -16,9 +16,7 @@ export const libc = dlopen("libc.so.6", {
   signal: { args: [i32, ptr], returns: ptr },
   umask: { args: [u32], returns: u32 },
   execve: { args: [cstring, ptr, ptr], returns: i32 },
-  setrlimit: { args: [i32, ptr], returns: i32 },
   getrlimit: { args: [i32, ptr], returns: i32 },
-  pidfd_open: { args: [i32, u32], returns: i32 },
   umount2: { args: [cstring, i32], returns: i32 },
   syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
 }).symbols;
@@ -33,13 +31,10 @@ export function errnoMessage(): string {
 }
 
 export const LOCK_EX = 2;
-export const LOCK_NB = 4;
 export const WNOHANG = 1;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const O_NONBLOCK = 0o4000;
-export const SIGPIPE = 13;
-export const SIGXFSZ = 25;
 export const POLLIN = 1;
 export const POLLHUP = 0x10;
 

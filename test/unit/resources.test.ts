@@ -1,19 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { resourceItems, sharesToWeight } from "../../src/lxc/resources.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
+import { errorOf } from "./error-of.ts";
 
 const withResources = (resources: Record<string, unknown>) => {
   const s = defaultSpec();
   s.linux!.resources = resources;
   return s;
 };
-const error = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-};
+const error = errorOf;
 
 describe("cgroup resources", () => {
   const memory = { limit: 64 << 20, reservation: 32 << 20, swap: 128 << 20, swappiness: 10, disableOOMKiller: true, kernelTCP: 1 << 20 };

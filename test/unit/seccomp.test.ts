@@ -1,13 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { seccompPlan } from "../../src/lxc/seccomp.ts";
+import { errorOf } from "./error-of.ts";
 
-const error = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-};
+const error = errorOf;
 
 describe("seccomp → the launcher's libseccomp plan", () => {
   test("actions with their errno, architectures, flags, and argument conditions kept together (AND)", () => {

@@ -6,6 +6,7 @@ import type { PathKind } from "../../src/lxc/mounts.ts";
 import { INIT_ARGV, cgroupPathItems, hostId, launcherRlimits, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
+import { errorOf } from "./error-of.ts";
 
 const hostKinds: Record<string, PathKind> = {
   "/proc/acpi": "dir", "/proc/kcore": "file", "/proc/keys": "file", "/proc/timer_list": "file", "/sys/firmware": "dir",
@@ -34,13 +35,7 @@ const spec = (edit?: (s: Spec) => void): Spec => {
 };
 const items = (s: Spec, c = ctx()) => translate(s, c).items;
 const values = (list: readonly (readonly [string, string])[], key: string) => list.filter(([k]) => k === key).map(([, v]) => v);
-const error = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-};
+const error = errorOf;
 
 describe("OCI → LXC translation", () => {
   test("the default spec: rootfs, hostname, no_new_privs, rlimits, console", () => {
