@@ -44,8 +44,20 @@ export function cgroupDirsOf(pid: number, mounts = cgroupMounts()): string[] {
   return [...new Set(dirs)];
 }
 
-/** Directories named `<name>` anywhere in the first levels below each hierarchy's root (liblxc's naming). */
-export function findCgroupDirs(names: string[], mounts = cgroupMounts(), depth = 3): string[] {
+/**
+ * liblxc's cgroup names for a container: lxc.payload.<id> and lxc.monitor.<id>,
+ * or with "-1", "-2", … when the plain name was taken.
+ */
+export function isLxcCgroupName(name: string, id: string): boolean {
+  for (const kind of ["payload", "monitor"]) {
+    const base = `lxc.${kind}.${id}`;
+    if (name === base || (name.startsWith(base + "-") && /^\d+$/.test(name.slice(base.length + 1)))) return true;
+  }
+  return false;
+}
+
+/** Directories whose name `matches`, anywhere in the first levels below each hierarchy's root. */
+export function findCgroupDirs(matches: (name: string) => boolean, mounts = cgroupMounts(), depth = 3): string[] {
   const found: string[] = [];
   const walk = (dir: string, level: number) => {
     let entries;
@@ -57,7 +69,7 @@ export function findCgroupDirs(names: string[], mounts = cgroupMounts(), depth =
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const p = join(dir, e.name);
-      if (names.includes(e.name)) found.push(p);
+      if (matches(e.name)) found.push(p);
       else if (level < depth) walk(p, level + 1);
     }
   };

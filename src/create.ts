@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
-import { cgroupDirsOf, missingAncestors } from "./cgroups.ts";
+import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -154,8 +154,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
  */
 function ownCgroups(id: string, items: readonly (readonly [string, string])[], dirs: string[]): string[] {
   const configured = items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
-  const own = (d: string) =>
-    d.endsWith(`/lxc.payload.${id}`) || d.endsWith(`/lxc.monitor.${id}`) || (configured !== undefined && d.endsWith(`/${configured}`));
+  const own = (d: string) => isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
   return [...new Set(dirs.filter(own))];
 }
 

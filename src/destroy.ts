@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
-import { findCgroupDirs, removeCgroups, removeIfEmpty } from "./cgroups.ts";
+import { findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
 import { mark } from "./log.ts";
 import { isAlive, procChildren } from "./proc.ts";
@@ -60,8 +60,7 @@ export async function destroy(
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
   // liblxc's cgroups by name too: a create that died early, or a lost record, did not list them.
-  const names = [`lxc.payload.${record.id}`, `lxc.monitor.${record.id}`];
-  const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs(names)])];
+  const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs((n) => isLxcCgroupName(n, record.id))])];
   await stopContainer({ ...record, cgroups }, opts.ownMonitor);
   mark(ctx.log, "destroy: container and monitor gone");
   const left = await removeCgroups(cgroups);

@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeBundle } from "../scripts/make-bundle.ts";
+import { isLxcCgroupName } from "../src/cgroups.ts";
 import type { Spec } from "../src/spec/types.ts";
 
 export const REPO = join(import.meta.dir, "..");
@@ -102,7 +103,7 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "c
 export function leftovers(root: string, id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
-  const names = new Set([`lxc.payload.${id}`, `lxc.monitor.${id}`]);
+  const named = (n: string) => isLxcCgroupName(n, id);
   const walk = (dir: string, depth: number) => {
     let entries;
     try {
@@ -112,7 +113,7 @@ export function leftovers(root: string, id: string): string[] {
     }
     for (const e of entries)
       if (e.isDirectory()) {
-        if (names.has(e.name)) found.push(`cgroup ${join(dir, e.name)}`);
+        if (named(e.name)) found.push(`cgroup ${join(dir, e.name)}`);
         else if (depth < 3) walk(join(dir, e.name), depth + 1);
       }
   };

@@ -1,6 +1,6 @@
 // The OCI lifecycle through the real CLI, on real containers (root, liblxc).
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
@@ -155,6 +155,17 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "cg1"]).code).toBe(0);
     expect(existsSync(v2 ? "/sys/fs/cgroup/lxcri-test-parent" : "/sys/fs/cgroup/memory/lxcri-test-parent")).toBe(false);
     expect(leftovers(root, "cg1")).toEqual([]);
+  });
+
+  test("when liblxc's cgroup name is taken it picks <name>-1: delete still removes everything", () => {
+    const base = existsSync("/sys/fs/cgroup/pids") ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
+    mkdirSync(join(base, "lxc.payload.sfx"));
+    const b = bundle(["sleep", "30"]);
+    expect(lxcri(root, ["create", "--bundle", b, "sfx"]).code).toBe(0);
+    const pid = state(root, "sfx").pid;
+    expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain("lxc.payload.sfx-1");
+    expect(lxcri(root, ["delete", "--force", "sfx"]).code).toBe(0);
+    expect(leftovers(root, "sfx")).toEqual([]);
   });
 
   test("stdio: the container writes to the caller's fds, and gets a clean blocking stdout", () => {
