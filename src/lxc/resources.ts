@@ -3,7 +3,7 @@
 // conversions (shares → weight, swap as memory+swap → swap alone).
 // -1 means "no limit": -1 on v1, "max" on v2.
 import { configError } from "../errors.ts";
-import { boolean, type Check, integer, object, opt, string, uint64 } from "../spec/check.ts";
+import { arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string, uint32, uint64 } from "../spec/check.ts";
 import type { Spec } from "../spec/types.ts";
 import type { CgroupLayout } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
@@ -44,6 +44,25 @@ const cpuset: Check<string> = (v, p) => {
 export function sharesToWeight(shares: number): number {
   if (shares === 0) return 0;
   return Math.floor(1 + ((Math.min(Math.max(shares, 2), 262144) - 2) * 9999) / 262142);
+}
+
+const deviceWeight = object({ major: req(uint64), minor: req(uint64), weight: opt(integer(10, 1000)), leafWeight: opt(integer(10, 1000)) });
+const deviceRate = object({ major: req(uint64), minor: req(uint64), rate: req(uint64) });
+const blockIOCheck = object({
+  weight: opt(integer(10, 1000)),
+  leafWeight: opt(integer(10, 1000)),
+  weightDevice: opt(arrayOf(deviceWeight)),
+  throttleReadBpsDevice: opt(arrayOf(deviceRate)),
+  throttleWriteBpsDevice: opt(arrayOf(deviceRate)),
+  throttleReadIOPSDevice: opt(arrayOf(deviceRate)),
+  throttleWriteIOPSDevice: opt(arrayOf(deviceRate)),
+});
+const hugepageCheck = arrayOf(object({ pageSize: req(string), limit: req(uint64) }));
+const networkCheck = object({ classID: opt(uint32), priorities: opt(arrayOf(object({ name: req(string), priority: req(uint32) }))) });
+
+/** runc's conversion of blkio.weight [10, 1000] to io.weight [1, 10000]. */
+export function blkioToIoWeight(weight: number): number {
+  return Math.floor(1 + ((weight - 10) * 9999) / 990);
 }
 
 export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string) => void): ConfigItem[] {
@@ -96,6 +115,53 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
         throw configError("linux.resources.cpu.realtimeRuntime", "real-time scheduling limits have no cgroup v2 equivalent");
     }
     if (c.idle !== undefined) set("cpu.idle", c.idle);
+  }
+
+  if (r?.blockIO !== undefined && r.blockIO !== null) {
+    const b = blockIOCheck(r.blockIO, "linux.resources.blockIO");
+    const dev = (d: { major: number; minor: number }) => `${d.major}:${d.minor}`;
+    const throttles = [
+      ["throttleReadBpsDevice", "read_bps_device", "rbps"],
+      ["throttleWriteBpsDevice", "write_bps_device", "wbps"],
+      ["throttleReadIOPSDevice", "read_iops_device", "riops"],
+      ["throttleWriteIOPSDevice", "write_iops_device", "wiops"],
+    ] as const;
+    if (v1) {
+      if (b.weight !== undefined) set("blkio.weight", b.weight);
+      if (b.leafWeight !== undefined) set("blkio.leaf_weight", b.leafWeight);
+      for (const d of b.weightDevice ?? []) {
+        if (d.weight !== undefined) set("blkio.weight_device", `${dev(d)} ${d.weight}`);
+        if (d.leafWeight !== undefined) set("blkio.leaf_weight_device", `${dev(d)} ${d.leafWeight}`);
+      }
+      for (const [field, file] of throttles) for (const d of b[field] ?? []) set(`blkio.throttle.${file}`, `${dev(d)} ${d.rate}`);
+    } else {
+      if (b.leafWeight !== undefined) throw configError("linux.resources.blockIO.leafWeight", "has no cgroup v2 equivalent");
+      if (b.weight !== undefined) set("io.weight", blkioToIoWeight(b.weight));
+      for (const d of b.weightDevice ?? []) if (d.weight !== undefined) set("io.weight", `${dev(d)} ${blkioToIoWeight(d.weight)}`);
+      for (const [field, , key] of throttles) for (const d of b[field] ?? []) set("io.max", `${dev(d)} ${key}=${d.rate}`);
+    }
+  }
+
+  if (r?.hugepageLimits !== undefined && r.hugepageLimits !== null)
+    hugepageCheck(r.hugepageLimits, "linux.resources.hugepageLimits").forEach((h, i) => {
+      if (!/^\d+[KMG]B$/.test(h.pageSize)) throw configError(`linux.resources.hugepageLimits[${i}].pageSize`, `invalid page size ${JSON.stringify(h.pageSize)}`);
+      set(v1 ? `hugetlb.${h.pageSize}.limit_in_bytes` : `hugetlb.${h.pageSize}.max`, h.limit);
+    });
+
+  if (r?.network !== undefined && r.network !== null) {
+    const n = networkCheck(r.network, "linux.resources.network");
+    if (!v1) throw configError("linux.resources.network", "net_cls and net_prio have no cgroup v2 equivalent");
+    if (n.classID !== undefined) set("net_cls.classid", n.classID);
+    for (const p of n.priorities ?? []) set("net_prio.ifpriomap", `${p.name} ${p.priority}`);
+  }
+
+  if (r?.unified !== undefined && r.unified !== null) {
+    const u = mapOf(string)(r.unified, "linux.resources.unified");
+    if (v1) throw configError("linux.resources.unified", "raw cgroup v2 keys need a cgroup v2 host");
+    for (const [key, value] of Object.entries(u)) {
+      if (!/^[a-z0-9_]+\.[a-z0-9_.]+$/.test(key) || key.startsWith("cgroup.")) throw configError(`linux.resources.unified[${JSON.stringify(key)}]`, "invalid cgroup file name");
+      set(key, value);
+    }
   }
   return items;
 }

@@ -65,7 +65,7 @@ export function rootfsPath(spec: Spec, bundle: string): string {
   return isAbsolute(root) ? root : join(bundle, root);
 }
 
-const RESOURCE_CONTROLLERS_LATER = ["blockIO", "hugepageLimits", "network", "rdma", "unified"];
+const RESOURCE_CONTROLLERS_LATER = ["rdma"];
 
 function refuseUnsupported(spec: Spec): void {
   const linux = spec.linux ?? {};

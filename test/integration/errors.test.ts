@@ -55,8 +55,8 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
   });
 
   test("a field lxcri cannot apply yet is refused, never dropped", () => {
-    const b = bundle(["true"], (s) => (s.linux!.resources!.blockIO = { weight: 100 }));
-    expectCleanFailure(["create", "--bundle", b, "e7"], "e7", "config.json: linux.resources.blockIO: is not supported yet");
+    const b = bundle(["true"], (s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }));
+    expectCleanFailure(["create", "--bundle", b, "e7"], "e7", "config.json: linux.resources.rdma: is not supported yet");
   });
 
   test("a failure inside liblxc, after the runtime directory and cgroups exist, is rolled back", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { resourceItems, sharesToWeight } from "../../src/lxc/resources.ts";
+import { blkioToIoWeight, resourceItems, sharesToWeight } from "../../src/lxc/resources.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { errorOf } from "./error-of.ts";
 
@@ -47,7 +47,40 @@ describe("cgroup resources", () => {
     expect(sharesToWeight(262144)).toBe(10000);
   });
 
+  test("block I/O, hugetlb, network and unified keys", () => {
+    const blockIO = {
+      weight: 500, leafWeight: 300, weightDevice: [{ major: 8, minor: 0, weight: 100 }],
+      throttleReadBpsDevice: [{ major: 8, minor: 0, rate: 1048576 }], throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 100 }],
+    };
+    expect(resourceItems(withResources({ blockIO, hugepageLimits: [{ pageSize: "2MB", limit: 1 << 21 }], network: { classID: 7, priorities: [{ name: "eth0", priority: 3 }] } }), "v1", () => {})).toEqual([
+      ["lxc.cgroup.blkio.weight", "500"],
+      ["lxc.cgroup.blkio.leaf_weight", "300"],
+      ["lxc.cgroup.blkio.weight_device", "8:0 100"],
+      ["lxc.cgroup.blkio.throttle.read_bps_device", "8:0 1048576"],
+      ["lxc.cgroup.blkio.throttle.write_iops_device", "8:16 100"],
+      ["lxc.cgroup.hugetlb.2MB.limit_in_bytes", String(1 << 21)],
+      ["lxc.cgroup.net_cls.classid", "7"],
+      ["lxc.cgroup.net_prio.ifpriomap", "eth0 3"],
+    ]);
+    const { leafWeight: _, ...v2BlockIO } = blockIO;
+    expect(resourceItems(withResources({ blockIO: v2BlockIO, hugepageLimits: [{ pageSize: "1GB", limit: 0 }], unified: { "memory.high": "1000000" } }), "v2", () => {})).toEqual([
+      ["lxc.cgroup2.io.weight", String(blkioToIoWeight(500))],
+      ["lxc.cgroup2.io.weight", `8:0 ${blkioToIoWeight(100)}`],
+      ["lxc.cgroup2.io.max", "8:0 rbps=1048576"],
+      ["lxc.cgroup2.io.max", "8:16 wiops=100"],
+      ["lxc.cgroup2.hugetlb.1GB.max", "0"],
+      ["lxc.cgroup2.memory.high", "1000000"],
+    ]);
+    expect(blkioToIoWeight(10)).toBe(1);
+    expect(blkioToIoWeight(1000)).toBe(10000);
+  });
+
   test("what a controller cannot do is an error naming the field", () => {
+    expect(error(() => resourceItems(withResources({ unified: { "memory.high": "1" } }), "v1", () => {}))).toContain("linux.resources.unified: raw cgroup v2 keys need a cgroup v2 host");
+    expect(error(() => resourceItems(withResources({ unified: { "cgroup.procs": "1" } }), "v2", () => {}))).toContain('linux.resources.unified["cgroup.procs"]: invalid cgroup file name');
+    expect(error(() => resourceItems(withResources({ network: { classID: 1 } }), "v2", () => {}))).toContain("linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent");
+    expect(error(() => resourceItems(withResources({ hugepageLimits: [{ pageSize: "2XB", limit: 1 }] }), "v1", () => {}))).toContain("linux.resources.hugepageLimits[0].pageSize");
+    expect(error(() => resourceItems(withResources({ blockIO: { weight: 5 } }), "v1", () => {}))).toContain("linux.resources.blockIO.weight: 5 is out of range");
     expect(error(() => resourceItems(withResources({ memory: { swappiness: 10 } }), "v2", () => {}))).toContain("linux.resources.memory.swappiness: has no cgroup v2 equivalent");
     expect(error(() => resourceItems(withResources({ cpu: { realtimeRuntime: 5 } }), "v2", () => {}))).toContain("linux.resources.cpu.realtimeRuntime");
     expect(error(() => resourceItems(withResources({ memory: { limit: -5 } }), "v1", () => {}))).toContain("linux.resources.memory.limit: -5 is out of range");
