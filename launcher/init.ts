@@ -11,7 +11,7 @@ import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
-import { makeDevices } from "./devices.ts";
+import { makeDevices, setDomainname } from "./devices.ts";
 import { maskAndProtect } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
@@ -25,6 +25,7 @@ export async function init(): Promise<number> {
   ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   makeDevices(proc.devices);
+  if (proc.domainname !== undefined) setDomainname(proc.domainname);
   maskAndProtect(proc.mask, proc.readonly);
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
   // Work that needs /.lxcri (libseccomp, a writable place for exec.c) is done before start comes.

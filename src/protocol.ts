@@ -26,6 +26,8 @@ export interface InitProcess {
   detach: string[];
   /** Device nodes to create before the container is reported created. */
   devices: DeviceNode[];
+  /** The container's NIS domain name (liblxc has no key for it); the launcher sets it. */
+  domainname?: string;
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
   mask: string[];
   readonly: string[];

@@ -76,7 +76,6 @@ function refuseUnsupported(spec: Spec): void {
     ["linux.timeOffsets", linux.timeOffsets],
     ["linux.memoryPolicy", linux.memoryPolicy],
     ["linux.netDevices", linux.netDevices],
-    ["domainname", spec.domainname],
     ["process.apparmorProfile", spec.process?.apparmorProfile],
     ["process.selinuxLabel", spec.process?.selinuxLabel],
     ["process.ioPriority", spec.process?.ioPriority],
@@ -124,7 +123,12 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push([`lxc.prlimit.${r.type.slice(7).toLowerCase()}`, `${value(r.soft)}:${value(r.hard)}`]);
   }
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    if (!/^[a-z0-9_.\-/]+$/i.test(key)) throw configError(`linux.sysctl[${JSON.stringify(key)}]`, "invalid sysctl name");
+    const at = `linux.sysctl[${JSON.stringify(key)}]`;
+    if (!/^[a-z0-9_.\-/]+$/i.test(key)) throw configError(at, "invalid sysctl name");
+    const ns = sysctlNamespace(key);
+    if (!ns) throw configError(at, "is not a namespaced sysctl: it would change the host");
+    if (!spec.linux?.namespaces?.some((n) => n.type === ns && !n.path))
+      throw configError(at, `needs a new ${ns} namespace, or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
   if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
@@ -166,9 +170,19 @@ function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
     hookTimeout: ctx.hookTimeout,
     detach: [],
     devices: deviceNodes(spec, ctx.resolve),
+    domainname: domainname(spec),
     mask: [],
     readonly: [],
   };
+}
+
+/** The namespace a sysctl belongs to (runc's list), or undefined for a host-wide one. */
+export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefined {
+  const k = key.replace(/\//g, ".");
+  if (/^kernel\.(msgmax|msgmnb|msgmni|sem|shmall|shmmax|shmmni|shm_rmid_forced)$/.test(k) || k.startsWith("fs.mqueue.")) return "ipc";
+  if (k.startsWith("net.")) return "network";
+  if (k === "kernel.hostname" || k === "kernel.domainname") return "uts";
+  return undefined;
 }
 
 function pidsItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
@@ -209,6 +223,14 @@ function launcherMounts(ctx: TranslateContext): ConfigItem[] {
   ];
   if (ctx.hasStartContainerHooks) items.push(bind(join(ctx.runtimeDir, "hooks", "startContainer"), `${m}/hooks`, "dir"));
   return items;
+}
+
+function domainname(spec: Spec): string | undefined {
+  if (spec.domainname === undefined) return undefined;
+  if (!spec.linux?.namespaces?.some((n) => n.type === "uts" && !n.path))
+    throw configError("domainname", "setting a domain name needs a new uts namespace in linux.namespaces");
+  if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
+  return spec.domainname;
 }
 
 /** rlimits for the launcher to re-apply right before exec (Bun raises RLIMIT_NOFILE for itself). */

@@ -114,6 +114,20 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     expect(leftovers(root, "uns1")).toEqual([]);
   });
 
+  test("hostname, domainname and a namespaced sysctl are set in the container only", () => {
+    const b = bundle(["sh", "-c", "hostname; cat /proc/sys/kernel/domainname /proc/sys/net/ipv4/ip_forward"], (s) => {
+      s.hostname = "box";
+      s.domainname = "example.org";
+      s.linux!.sysctl = { "net.ipv4.ip_forward": "1" };
+      s.linux!.readonlyPaths = s.linux!.readonlyPaths!.filter((p) => p !== "/proc/sys");
+    });
+    const hostForward = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
+    const r = lxcri(root, ["run", "--bundle", b, "uts1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("box\nexample.org\n1\n");
+    expect(readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8")).toBe(hostForward);
+  });
+
   test("the runtime's environment does not leak into the process, and /.lxcri is gone", () => {
     const b = bundle(["sh", "-c", "env; grep -c ' /.lxcri' /proc/self/mountinfo; ls -A /.lxcri 2>/dev/null | wc -l"], (s) => (s.process!.env = ["PATH=/bin", "ONLY=this"]));
     const r = lxcri(root, ["run", "--bundle", b, "env2"], { env: { LXCRI_SECRET: "must-not-leak" } });

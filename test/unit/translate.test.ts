@@ -261,10 +261,26 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe("config.json: linux.resources.rdma: is not supported yet");
     expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
+    expect(error(() => items(spec((s) => (s.linux!.personality = { domain: "LINUX32" }))))).toContain("linux.personality");
   });
 
-  test("sysctl names are checked", () => {
+  test("sysctl: only namespaced keys, and only with a new namespace of theirs", () => {
     expect(values(items(spec((s) => (s.linux!.sysctl = { "net.ipv4.ip_forward": "1" }))), "lxc.sysctl.net.ipv4.ip_forward")).toEqual(["1"]);
+    expect(values(items(spec((s) => (s.linux!.sysctl = { "kernel/shmmax": "1" }))), "lxc.sysctl.kernel/shmmax")).toEqual(["1"]);
     expect(error(() => items(spec((s) => (s.linux!.sysctl = { "a b": "1" }))))).toContain('linux.sysctl["a b"]');
+    expect(error(() => items(spec((s) => (s.linux!.sysctl = { "vm.swappiness": "1" }))))).toContain('linux.sysctl["vm.swappiness"]: is not a namespaced sysctl');
+    expect(error(() => items(spec((s) => {
+      s.linux!.sysctl = { "net.ipv4.ip_forward": "1" };
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+    })))).toContain("needs a new network namespace");
+  });
+
+  test("domainname goes to the launcher, with a new uts namespace", () => {
+    expect(translate(spec((s) => (s.domainname = "example.org")), ctx()).init.domainname).toBe("example.org");
+    expect(error(() => items(spec((s) => {
+      s.domainname = "x";
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "uts");
+      delete s.hostname;
+    })))).toContain("domainname: setting a domain name needs a new uts namespace");
   });
 });
