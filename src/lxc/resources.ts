@@ -72,6 +72,11 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
   const set = (file: string, value: string | number) => items.push([`${v1 ? "lxc.cgroup" : "lxc.cgroup2"}.${file}`, String(value)]);
   const max = (n: number) => (n === -1 ? (v1 ? "-1" : "max") : String(n));
 
+  if (r?.pids !== undefined && r.pids !== null) {
+    const pids = object({ limit: req(integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) })(r.pids, "linux.resources.pids");
+    set("pids.max", pids.limit > 0 ? pids.limit : "max");
+  }
+
   if (r?.memory !== undefined && r.memory !== null) {
     const m = memoryCheck(r.memory, "linux.resources.memory");
     if (m.kernel !== undefined) warn("linux.resources.memory.kernel: kernel memory limits are ignored (deprecated in runtime-spec, unsupported by recent kernels)");

@@ -9,11 +9,10 @@ import type { InitProcess } from "../protocol.ts";
 import { processCapabilities } from "./capabilities.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
-import { type MountContext, mountItems } from "./mounts.ts";
+import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
 import { seccompPlan } from "./seccomp.ts";
-import { integer } from "../spec/check.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -133,9 +132,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
   items.push(...deviceItems(spec, ctx.cgroup));
-  items.push(...pidsItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
-
 
   const mounts = mountItems(spec, ctx);
   items.push(...mounts.items);
@@ -146,8 +143,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  const init = { ...initProcess(spec, ctx), detach: mounts.launcherOnly, mask: mounts.launcherMask, readonly: mounts.launcherReadonly };
-  return { items, mountpoints: mounts.mountpoints, init };
+  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx, mounts) };
 }
 
 /**
@@ -155,7 +151,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
  * capability set, rlimits and seccomp bind the user process exactly, and
  * never the launcher (Bun does not survive common seccomp profiles).
  */
-function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
+function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitProcess {
   const proc = spec.process!;
   return {
     args: proc.args,
@@ -168,11 +164,11 @@ function initProcess(spec: Spec, ctx: TranslateContext): InitProcess {
     noNewPrivileges: !!proc.noNewPrivileges,
     seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
     hookTimeout: ctx.hookTimeout,
-    detach: [],
+    detach: mounts.launcherOnly,
     devices: deviceNodes(spec, ctx.resolve),
     domainname: domainname(spec),
-    mask: [],
-    readonly: [],
+    mask: mounts.launcherMask,
+    readonly: mounts.launcherReadonly,
   };
 }
 
@@ -185,12 +181,6 @@ export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefi
   return undefined;
 }
 
-function pidsItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
-  const pids = spec.linux?.resources?.pids as { limit?: unknown } | undefined;
-  if (pids === undefined || pids === null) return [];
-  const limit = integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)(pids.limit, "linux.resources.pids.limit");
-  return [[cgroup === "v2" ? "lxc.cgroup2.pids.max" : "lxc.cgroup.pids.max", limit > 0 ? String(limit) : "max"]];
-}
 
 /**
  * cgroupsPath: an absolute path is relative to the cgroup root; a relative one
