@@ -1,11 +1,8 @@
 // Becoming the user process: the C function in exec.c applies seccomp, the
 // capability sets and the user, then execs, with no JavaScript in between.
-// Compiled with cc() from a copy of the source on a writable path (cc()
-// cannot read sources embedded in a compiled binary, oven-sh/bun#24752).
-import { cc, FFIType, ptr } from "bun:ffi";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { FFIType, ptr } from "bun:ffi";
 import source from "./exec.c" with { type: "text" };
+import { compileC } from "./compile.ts";
 import { cstringArray } from "./cstr.ts";
 import { errnoMessage, libc } from "./libc.ts";
 
@@ -33,20 +30,14 @@ type ExecFn = (...args: unknown[]) => number;
 
 /** Compiles exec.c in `scratchDir` (must be writable); returns the exec function. */
 export function compileExec(scratchDir: string): (req: ExecRequest) => string {
-  const file = join(scratchDir, "exec.c");
-  writeFileSync(file, source);
-  const { symbols } = cc({
-    source: file,
-    // No headers and no libc.so to link in a container: libc's symbols resolve in this process.
-    flags: ["-nostdinc", "-nostdlib"],
-    symbols: {
-      lxcri_exec: {
-        args: [
-          FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
-          FFIType.ptr, FFIType.ptr,
-        ],
-        returns: FFIType.i32,
-      },
+  // No headers and no libc.so to link against in a container: libc's syscall and execve come in as pointers.
+  const symbols = compileC("exec", source, scratchDir, ["-nostdinc", "-nostdlib"], {
+    lxcri_exec: {
+      args: [
+        FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
+        FFIType.ptr, FFIType.ptr,
+      ],
+      returns: FFIType.i32,
     },
   });
   const fn = symbols.lxcri_exec as unknown as ExecFn;

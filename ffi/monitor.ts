@@ -1,10 +1,9 @@
 // Starts a container's monitor through the C function in monitor.c,
-// compiled in-process by bun:ffi's cc() (TinyCC, ~10 ms).
-import { cc, FFIType } from "bun:ffi";
-import { existsSync, writeFileSync, renameSync } from "node:fs";
+// compiled in-process by bun:ffi's cc().
+import { FFIType } from "bun:ffi";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import source from "./monitor.c" with { type: "text" };
+import { compileC } from "./compile.ts";
 import { cstringArray } from "./cstr.ts";
 import type { LxcContainer } from "./lxc-container.ts";
 
@@ -12,19 +11,8 @@ type StartFn = (c: unknown, argv: number, env: number | null) => number;
 let compiled: StartFn | undefined;
 
 function compile(): StartFn {
-  // cc() cannot read sources embedded in a compiled binary (oven-sh/bun#24752):
-  // give TinyCC a real file, named by content so concurrent runs share it.
-  const hash = Bun.hash(source).toString(16);
-  const file = join(tmpdir(), `lxcri-monitor-${hash}.c`);
-  if (!existsSync(file)) {
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, source);
-    renameSync(tmp, file);
-  }
-  const { symbols } = cc({
-    source: file,
-    flags: ["-nostdinc"],
-    symbols: { lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } },
+  const symbols = compileC("monitor", source, tmpdir(), ["-nostdinc"], {
+    lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   });
   return symbols.lxcri_start_monitor as unknown as StartFn;
 }

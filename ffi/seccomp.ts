@@ -3,7 +3,6 @@
 // that execs (no TSYNC): Bun's other threads end with the exec.
 import { dlopen, FFIType, ptr as ptrOf, type Pointer } from "bun:ffi";
 import { closeSync, fstatSync, readSync } from "node:fs";
-import type { SeccompPlan } from "../src/lxc/seccomp.ts";
 import { errnoMessage, libc } from "./libc.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
@@ -19,6 +18,14 @@ function open() {
     seccomp_rule_add_array: { args: [ptr, u32, i32, u32, ptr], returns: i32 },
     seccomp_export_bpf: { args: [ptr, i32], returns: i32 },
   }).symbols;
+}
+
+/** What the filter needs (src/lxc/seccomp.ts SeccompPlan; ffi/ imports nothing of src/). */
+export interface SeccompPlan {
+  defaultAction: number;
+  architectures: string[];
+  attributes: number[];
+  rules: { names: string[]; action: number; args: { index: number; op: number; a: string; b: string }[] }[];
 }
 
 const SCMP_FLTATR_CTL_NNP = 3;

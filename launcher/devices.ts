@@ -1,5 +1,5 @@
-// linux.devices and domainname: the launcher does them itself — it is root
-// with every capability until its exec step, inside the container's namespaces.
+// linux.devices: the launcher makes the nodes itself — it is root with every
+// capability until its exec step, inside the container's mount namespace.
 import { ptr } from "bun:ffi";
 import { chmodSync, chownSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
@@ -24,12 +24,4 @@ export function makeDevices(nodes: DeviceNode[]): void {
     chownSync(d.path, d.uid, d.gid);
     chmodSync(d.path, d.mode & 0o7777); // mknod applied the umask
   }
-}
-
-const SYS_setdomainname = 171;
-
-/** setdomainname(2) in the container's (new) uts namespace. */
-export function setDomainname(name: string): void {
-  const buf = Buffer.from(name);
-  if (libc.syscall(SYS_setdomainname, buf.length ? ptr(buf) : 0, buf.length, 0, 0, 0) !== 0n) throw new Error(`setdomainname: ${errnoMessage()}`);
 }

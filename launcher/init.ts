@@ -6,12 +6,13 @@
 // O_CLOEXEC: the exec itself closes sync, which is how start learns it happened.
 import { constants, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeSync } from "node:fs";
 import { readHooksIn } from "../src/hooks/layout.ts";
-import { describeFailure, runHooks } from "../src/hooks/run.ts";
+import { describeFailure, envObject, runHooks } from "../src/hooks/run.ts";
 import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
-import { makeDevices, setDomainname } from "./devices.ts";
+import { makeDevices } from "./devices.ts";
+import { setDomainname } from "./domainname.ts";
 import { maskAndProtect } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
@@ -42,7 +43,7 @@ export async function init(): Promise<number> {
       const { failure } = await runHooks(hooks, state, {
         defaultTimeout: proc.hookTimeout,
         cwd: "/",
-        env: Object.fromEntries(proc.env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])),
+        env: envObject(proc.env), // hooks without env get the container's, as in runc
         onRecord: (r) => send({ hook: r }),
       });
       if (failure) {

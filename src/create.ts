@@ -53,12 +53,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const dir = containerDir(ctx, id);
   const f = files(dir);
   const warnings: string[] = [];
+  const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
   const tr = translate(spec, {
     id, bundle, rootfs, runtimeDir: dir, stat: statKind, resolve: (p) => resolveInRootfs(rootfs, p),
     launcher: launcherFiles(), cgroup: cgroupLayout(),
     cgroupHierarchies: cgroupHierarchies(), hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel, hookTimeout: ctx.hookTimeout,
-    hasCreateHooks: hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"),
+    hasCreateHooks: createHooks,
     hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
     warn: (m) => warnings.push(m),
   });
@@ -88,8 +89,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let monitor: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    const configured = tr.items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
-    if (configured) record.cgroupParents = missingAncestors(configured);
+    if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
@@ -106,7 +106,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     lxc.saveConfig(f.lxcConf);
     mark(ctx.log, "create: liblxc configured");
 
-    if (hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer"))
+    if (createHooks)
       hookServer = startHookServer(
         f.hookSocket,
         (hello) => runtimeHooks(ctx, dir, record, hello.pid),
@@ -128,7 +128,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     const init = await waitCreated(monitor, f.lxcLog, hookServer, (opts.timeout ?? 60) * 1000);
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
-    record.cgroups = ownCgroups(id, tr.items, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
+    record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
     if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
@@ -152,8 +152,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
  * liblxc's lxc.payload.<id> and lxc.monitor.<id>, or the configured cgroupsPath.
  * Never the cgroup a caller ran us in.
  */
-function ownCgroups(id: string, items: readonly (readonly [string, string])[], dirs: string[]): string[] {
-  const configured = items.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+function ownCgroups(id: string, configured: string | undefined, dirs: string[]): string[] {
   const own = (d: string) => isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
   return [...new Set(dirs.filter(own))];
 }
@@ -180,10 +179,7 @@ function prepareInit(dir: string, init: InitProcess, record: ContainerRecord, ui
 function precreateMountpoints(rootfs: string, spec: Spec, mountpoints: { path: string; kind: "dir" | "file" }[]): string[] {
   const wanted: { path: string; kind: "dir" | "file" }[] = [{ path: LAUNCHER_MOUNT, kind: "dir" }];
   // Paths below /dev, /proc and /sys live on filesystems mounted at start; those three themselves do not.
-  if (spec.root?.readonly) {
-    for (const m of mountpoints) if (!/^\/(dev|proc|sys)\/./.test(m.path)) wanted.push(m);
-    if (spec.mounts?.some((m) => m.destination.startsWith("/dev"))) wanted.push({ path: "/dev", kind: "dir" });
-  }
+  if (spec.root?.readonly) for (const m of mountpoints) if (!/^\/(dev|proc|sys)\/./.test(m.path)) wanted.push(m);
   const made: string[] = [];
   for (const { path, kind } of wanted) {
     const parts = path.split("/").filter(Boolean);

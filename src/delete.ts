@@ -17,18 +17,17 @@ import { statusOf } from "./status.ts";
 export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
   checkId(id);
   const dir = containerDir(ctx, id);
-  if (!existsSync(dir)) {
-    if (opts.force) return [];
+  // Checked before the lock (it lives in the directory) and again after: another delete may have won.
+  const gone = () => {
+    if (existsSync(dir)) return false;
+    if (opts.force) return true;
     throw new LxcriError("not-found", `container ${id} does not exist`);
-  }
+  };
+  if (gone()) return [];
   const f = files(dir);
   const lock = lockFile(f.lock);
   try {
-    // The directory may have gone while we waited for the lock.
-    if (!existsSync(dir)) {
-      if (opts.force) return [];
-      throw new LxcriError("not-found", `container ${id} does not exist`);
-    }
+    if (gone()) return [];
     let record;
     try {
       record = readRecord(dir, id);

@@ -99,7 +99,11 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "c
   }
 }
 
-/** Everything a container with this id could leave on the host. Empty means clean. */
+/**
+ * Everything a container with this id could leave on the host. Empty means clean.
+ * It walks /sys/fs/cgroup itself rather than using src/cgroups.ts, so a bug in
+ * the runtime's own search cannot hide a leak from the tests.
+ */
 export function leftovers(root: string, id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);

@@ -39,7 +39,8 @@ export function hookTimeoutFromEnv(value: string | undefined): number | undefine
   return n;
 }
 
-function envObject(list: string[]): Record<string, string> {
+/** "NAME=value" entries as an environment object. */
+export function envObject(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of list) {
     const i = e.indexOf("=");

@@ -48,6 +48,8 @@ export interface Translation {
   mountpoints: { path: string; kind: "dir" | "file" }[];
   /** init/process.json for the launcher. */
   init: InitProcess;
+  /** The container's cgroup below each hierarchy's root when cgroupsPath sets one. */
+  cgroupDir?: string;
 }
 
 /** The host id a container id maps to (the id itself without a user namespace), or undefined when unmapped. */
@@ -130,7 +132,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
       throw configError(at, `needs a new ${ns} namespace, or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
-  if (spec.linux?.cgroupsPath) items.push(...cgroupPathItems(spec.linux.cgroupsPath, ctx.id));
+  const cgroup = spec.linux?.cgroupsPath ? cgroupPathItems(spec.linux.cgroupsPath, ctx.id) : [];
+  items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
 
@@ -143,7 +146,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
   }
-  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx, mounts) };
+  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx, mounts), cgroupDir };
 }
 
 /**
