@@ -11,14 +11,22 @@
  * ids:  uid, gid, ngroups, cap_last_cap, nrlimits, seccomp flags
  * caps: bounding, effective, permitted, inheritable, ambient as {low, high} u32 pairs
  * rlimits: nrlimits × {resource, soft, hard} as u64, set last: they are the process's, not ours
- * libc's syscall and execve come in as pointers: a container has no libc.so
- * for TinyCC to link against.
+ * paths: where to look for the program, tried in order as execvp does (the
+ *        PATH search must happen in the container's mount namespace)
+ * libc's syscall, execve and __errno_location come in as pointers: a container
+ * has no libc.so for TinyCC to link against.
  * Returns only on failure: the negative step number (errno is still set).
+ *
+ * lxcri_attach_exec is the same step for `lxcri exec`: liblxc's attach calls
+ * it in the attached process (all the container's namespaces and cgroups),
+ * and it reports a failure as {step, errno} on a close-on-exec pipe, so that
+ * EOF alone tells exec that execve succeeded.
  */
 typedef unsigned int u32;
 typedef long (*syscall_fn)(long, ...);
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
 typedef unsigned long u64;
+typedef int *(*errno_fn)(void);
 struct sock_fprog {
 	unsigned short len; /* instructions, 8 bytes each */
 	void *filter;
@@ -36,11 +44,23 @@ struct sock_fprog {
 #define PR_CAPBSET_DROP 24
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
+#define PR_SET_NO_NEW_PRIVS 38
+#define SYS_write 1
+#define SYS_rt_sigaction 13
+#define SYS_rt_sigprocmask 14
+#define SYS_chdir 80
+#define SYS_umask 95
+#define SYS_close_range 436
+#define CLOSE_RANGE_CLOEXEC 4
+#define ENOENT 2
+#define EACCES 13
+#define ENOTDIR 20
 
 static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
 
 int lxcri_exec(struct sock_fprog *filter, int filter_first, const u32 *ids, const u32 *groups, const u32 *caps,
-	       const u64 *rlimits, const char *path, char **argv, char **envp, syscall_fn syscall, execve_fn execve)
+	       const u64 *rlimits, char **paths, char **argv, char **envp, syscall_fn syscall, execve_fn execve,
+	       errno_fn errno_loc)
 {
 	u32 uid = ids[0], gid = ids[1], ngroups = ids[2], nrlimits = ids[4], flags = ids[5];
 	int last = (int)ids[3];
@@ -76,6 +96,56 @@ int lxcri_exec(struct sock_fprog *filter, int filter_first, const u32 *ids, cons
 			return -9;
 	if (filter && !filter_first && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, filter) != 0)
 		return -10;
-	execve(path, argv, envp);
+	int denied = 0;
+	for (; *paths; paths++) {
+		execve(*paths, argv, envp);
+		int e = *errno_loc();
+		if (e == EACCES)
+			denied = 1;
+		else if (e != ENOENT && e != ENOTDIR)
+			return -11;
+	}
+	if (denied)
+		*errno_loc() = EACCES;
 	return -11;
+}
+
+struct attach_exec {
+	struct sock_fprog *filter;
+	long filter_first;
+	const u32 *ids, *groups, *caps;
+	const u64 *rlimits;
+	char **paths, **argv, **envp;
+	syscall_fn syscall;
+	execve_fn execve;
+	errno_fn errno_loc;
+	const char *cwd;
+	long umask, no_new_privs, keep_fds, status_fd;
+};
+
+int lxcri_attach_exec(struct attach_exec *a)
+{
+	syscall_fn sys = a->syscall;
+	int step;
+	u64 none[4] = {0, 0, 0, 0}; /* struct sigaction with SIG_DFL, and an empty mask */
+
+	/* Bun ignores SIGPIPE and SIGXFSZ and blocks others: ignored and blocked signals survive execve. */
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != 9 && sig != 19)
+			sys(SYS_rt_sigaction, sig, none, 0, 8);
+	sys(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, none, 0, 8);
+	/* Only stdio and the preserved fds reach the process; the status pipe closes with the exec. */
+	sys(SYS_close_range, a->keep_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (sys(SYS_chdir, a->cwd) != 0)
+		step = 12;
+	else if (a->no_new_privs && sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		step = 13;
+	else {
+		sys(SYS_umask, a->umask);
+		step = -lxcri_exec(a->filter, (int)a->filter_first, a->ids, a->groups, a->caps, a->rlimits, a->paths, a->argv,
+				   a->envp, a->syscall, a->execve, a->errno_loc);
+	}
+	int report[2] = {step, *a->errno_loc()};
+	sys(SYS_write, a->status_fd, report, sizeof report);
+	return report[1] == ENOENT ? 127 : 126;
 }

@@ -7,8 +7,11 @@ import { errnoMessage, libc } from "./libc.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
 
-function open() {
-  return dlopen("/.lxcri/lib/libseccomp.so.2", {
+/** The launcher's copy under /.lxcri; `lxcri exec` uses the host's. */
+const LAUNCHER_LIBSECCOMP = "/.lxcri/lib/libseccomp.so.2";
+
+function open(library: string) {
+  return dlopen(library, {
     seccomp_init: { args: [u32], returns: ptr },
     seccomp_release: { args: [ptr], returns: FFIType.void },
     seccomp_attr_set: { args: [ptr, i32, u32], returns: i32 },
@@ -36,8 +39,8 @@ const EEXIST = 17;
  * which start unmounts before the exec, and ffi/exec.c must load it without
  * allocating (an RLIMIT_AS for the process may already be in force).
  */
-export function prepareSeccomp(plan: SeccompPlan): { program: Buffer; flags: number } {
-  const lib = open();
+export function prepareSeccomp(plan: SeccompPlan, library = LAUNCHER_LIBSECCOMP): { program: Buffer; flags: number } {
+  const lib = open(library);
   const ctx = lib.seccomp_init(plan.defaultAction) as Pointer | null;
   if (!ctx) throw new Error("seccomp_init failed");
   try {

@@ -11,6 +11,8 @@ import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
+import { closeFd, receiveFd } from "../ffi/fd-passing.ts";
+import { takeTerminal } from "../ffi/pty.ts";
 import { makeDevices } from "./devices.ts";
 import { setDomainname } from "./domainname.ts";
 import { maskAndProtect } from "./mounts.ts";
@@ -37,6 +39,13 @@ export async function init(): Promise<number> {
   const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);
   const send = (m: InitMessage) => writeSync(sync, JSON.stringify(m) + "\n");
   try {
+    if (proc.consoleFd !== undefined) {
+      // create allocated the pty in our devpts and sent the master to the caller's console socket.
+      const { fd: slave } = receiveFd(proc.consoleFd);
+      closeFd(proc.consoleFd);
+      takeTerminal(slave);
+      closeFd(slave);
+    }
     state.pid = process.pid;
     const hooks = readHooksIn(HOOKS, "startContainer");
     if (hooks.length) {
@@ -66,7 +75,7 @@ export async function init(): Promise<number> {
     resetInherited();
     send({ exec: true });
     const reason = exec({
-      path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
+      paths: [path], argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
       seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,
     });

@@ -1,11 +1,13 @@
 // create: validate → runtime directory → LXC config → monitor → wait until the
 // launcher is init (OCI "created"). Any failure after the runtime directory
 // exists destroys everything made so far (destroy.ts) before the error returns.
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, fstatSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
+import { closeFd, connectUnix, inheritable, sendFd, socketPair } from "../ffi/fd-passing.ts";
+import { openPty, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
@@ -35,6 +37,10 @@ export interface CreateOptions {
   pidFile?: string;
   /** Seconds to wait for the container to reach "created". */
   timeout?: number;
+  /** With process.terminal: the AF_UNIX socket that gets the pty master (runc's console-socket protocol). */
+  consoleSocket?: string;
+  /** Extra fds (3, 4, … after any LISTEN_FDS meant for us) the container process gets. */
+  preserveFds?: number;
 }
 
 export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
@@ -44,6 +50,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
   const spec = loadSpec(join(bundle, "config.json"));
   if (!spec.process) throw configError("process", "is required");
+  if (spec.process.terminal && !opts.consoleSocket)
+    throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
+  if (!spec.process.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? []);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
@@ -64,6 +73,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     warn: (m) => warnings.push(m),
   });
   for (const w of warnings) ctx.log.warn(w);
+  const fds = inheritedFds(tr.init.env, opts.preserveFds ?? 0);
   mark(ctx.log, "create: config validated and translated");
 
   // With a user namespace liblxc sets up the container as the mapped root, which
@@ -87,12 +97,19 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let lxc: LxcContainer | undefined;
   let hookServer: HookServer | undefined;
   let monitor: number | undefined;
+  let terminal: [number, number] | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
     if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
+    if (spec.process.terminal) {
+      // create's end, and the launcher's, which init inherits through liblxc (below LISTEN_FDS).
+      terminal = socketPair(true);
+      inheritable(terminal[1]);
+      tr.init.consoleFd = terminal[1];
+    }
     prepareInit(dir, tr.init, record, launcherUid, launcherGid);
     if (dirMode !== 0o700) chmodSync(ctx.root, statSync(ctx.root).mode | 0o011);
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
@@ -119,7 +136,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it,
     // and the mount hook the real one back for the hooks it runs.
     const monitorEnv = launcherUid !== 0 ? ["PATH=/nonexistent", `${HOOK_PATH_VAR}=${process.env.PATH ?? ""}`] : [];
-    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv);
+    // liblxc closes every inherited fd above $LISTEN_FDS: that is how preserved fds and the terminal's socket reach init.
+    const keep = [...Array(fds.highest - 2).keys()].map((i) => i + 3).concat(terminal ? [terminal[1]] : []);
+    if (keep.length) monitorEnv.push(`LISTEN_FDS=${Math.max(...keep)}`);
+    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv, keep);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);
@@ -130,6 +150,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
+    if (terminal) {
+      phase = "setting up the terminal";
+      handOverTerminal(init, spec.process.consoleSize, opts.consoleSocket!, terminal[0]);
+    }
     if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
@@ -141,9 +165,52 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
+    for (const fd of terminal ?? []) closeFd(fd);
     hookServer?.close();
     lxc?.release();
     lock.release();
+  }
+}
+
+/**
+ * fds the container process inherits besides stdio: LISTEN_FDS meant for us
+ * (socket activation, passed on as LISTEN_FDS with LISTEN_PID=1), then
+ * --preserve-fds more. Each must be open, as runc requires.
+ */
+function inheritedFds(env: string[], preserve: number): { highest: number } {
+  if (!Number.isInteger(preserve) || preserve < 0) throw new LxcriError("invalid-argument", `--preserve-fds: expected a count, got ${preserve}`);
+  const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
+  if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
+  const highest = 2 + listen + preserve;
+  for (let fd = 3; fd <= highest; fd++)
+    try {
+      fstatSync(fd);
+    } catch {
+      throw new LxcriError("invalid-argument", `fd ${fd} is to be passed to the container (LISTEN_FDS ${listen}, --preserve-fds ${preserve}) but is not open`);
+    }
+  return { highest };
+}
+
+/**
+ * process.terminal: a pty from the container's own devpts (so the process
+ * sees /dev/pts/N), sized to consoleSize. The master goes to the caller's
+ * console socket before create returns; the slave goes over `toLauncher`,
+ * where init picks it up at start.
+ */
+function handOverTerminal(init: number, size: { height: number; width: number } | undefined, consoleSocket: string, toLauncher: number): void {
+  const pty = openPty(`/proc/${init}/root/dev/pts/ptmx`);
+  try {
+    if (size) setWindowSize(pty.master, size.height, size.width);
+    const sock = connectUnix(consoleSocket);
+    try {
+      sendFd(sock, pty.master, pty.name);
+    } finally {
+      closeFd(sock);
+    }
+    sendFd(toLauncher, pty.slave, pty.name);
+  } finally {
+    closeFd(pty.master);
+    closeFd(pty.slave);
   }
 }
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
+import { isFrozen, setFrozen } from "./container-cgroups.ts";
 import { findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
 import { mark } from "./log.ts";
@@ -26,6 +27,8 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   if (isAlive(record.initPid, record.initStart)) kill(record.initPid!, "SIGKILL");
   // Without a pid namespace, init's death does not take the other processes with it.
   for (const pid of cgroupProcs(record.cgroups ?? [])) if (pid !== monitor) kill(pid, "SIGKILL");
+  // A paused container: v1-frozen processes die only once thawed.
+  if (isFrozen(record)) await setFrozen(record, false).catch(() => {});
   if (monitor === undefined) return;
   const deadline = Date.now() + timeoutMs;
   let killedMonitor = false;

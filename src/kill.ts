@@ -1,18 +1,32 @@
-// kill: signal the container's init (created or running); anything else is
-// an error that changes nothing (runtime.md: kill).
+// kill: signal the container's init (created, running or paused); anything
+// else is an error that changes nothing (runtime.md: kill). With `all`, every
+// process in the container's cgroups (runc kill --all: callers use it when
+// the container shares the host's pid namespace).
 import { type Context, containerDir } from "./context.ts";
+import { containerPids } from "./container-cgroups.ts";
 import { LxcriError } from "./errors.ts";
 import { checkId } from "./ids.ts";
 import { readRecord } from "./record.ts";
 import { parseSignal } from "./signals.ts";
 import { statusOf } from "./status.ts";
 
-export async function kill(ctx: Context, id: string, signal?: string | number): Promise<void> {
+export async function kill(ctx: Context, id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {
   checkId(id);
   const sig = parseSignal(signal);
   const record = readRecord(containerDir(ctx, id), id);
   const status = statusOf(record);
-  if (status !== "created" && status !== "running")
+  if (opts.all) {
+    const pids = containerPids(record);
+    if (!pids.length) throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (no process left)`);
+    for (const pid of pids)
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* exited meanwhile */
+      }
+    return;
+  }
+  if (status !== "created" && status !== "running" && status !== "paused")
     throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (it is ${status})`);
   try {
     process.kill(record.initPid!, sig);

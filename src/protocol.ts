@@ -31,6 +31,11 @@ export interface InitProcess {
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
   mask: string[];
   readonly: string[];
+  /**
+   * process.terminal: the fd (inherited through liblxc) on which create sends
+   * the pty slave; the launcher makes it its stdio and controlling terminal at start.
+   */
+  consoleFd?: number;
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

@@ -12,9 +12,13 @@ import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hoo
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./ids.ts";
 import { kill } from "./kill.ts";
+import { exec, type ExecOptions, type ExecResult } from "./exec.ts";
+import { loadSpec } from "./spec/validate.ts";
+import { containerPids } from "./container-cgroups.ts";
+import { setPaused } from "./pause.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord } from "./record.ts";
-import { HOOK_TYPES, type State } from "./spec/types.ts";
+import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { start } from "./start.ts";
 import { stateOf } from "./status.ts";
 
@@ -62,8 +66,37 @@ export class Runtime {
     return stateOf(readRecord(containerDir(this.ctx, id), id));
   }
 
-  kill(id: string, signal?: string | number): Promise<void> {
-    return kill(this.ctx, id, signal);
+  /** Signals init, or with `all` every process in the container's cgroups. */
+  kill(id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {
+    return kill(this.ctx, id, signal, opts);
+  }
+
+  /** Starts a process in the container (see ExecOptions); `wait()` gives its exit code. */
+  exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+    return exec(this.ctx, id, opts);
+  }
+
+  /** The config.json the container was created from (its copy, as it was at create). */
+  spec(id: string): Spec {
+    checkId(id);
+    const dir = containerDir(this.ctx, id);
+    readRecord(dir, id);
+    return loadSpec(files(dir).config);
+  }
+
+  /** Freezes every process of a running container (status "paused"). */
+  pause(id: string): Promise<void> {
+    return setPaused(this.ctx, id, true);
+  }
+
+  resume(id: string): Promise<void> {
+    return setPaused(this.ctx, id, false);
+  }
+
+  /** Host pids of the container's processes. */
+  async ps(id: string): Promise<number[]> {
+    checkId(id);
+    return containerPids(readRecord(containerDir(this.ctx, id), id));
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */

@@ -4,6 +4,7 @@ import type { State, Status } from "./spec/types.ts";
 import { isAlive, procCmdline } from "./proc.ts";
 import type { ContainerRecord } from "./record.ts";
 import { INIT_ARGV } from "./lxc/translate.ts";
+import { isFrozen } from "./container-cgroups.ts";
 
 export function isLauncher(pid: number): boolean {
   const cmd = procCmdline(pid);
@@ -13,11 +14,12 @@ export function isLauncher(pid: number): boolean {
 export function statusOf(r: ContainerRecord): Status {
   if (r.initPid === undefined) return isAlive(r.monitorPid, r.monitorStart) ? "creating" : "stopped";
   if (!isAlive(r.initPid, r.initStart)) return "stopped";
-  return isLauncher(r.initPid) ? "created" : "running";
+  if (isLauncher(r.initPid)) return "created";
+  return isFrozen(r) ? "paused" : "running";
 }
 
 export function stateOf(r: ContainerRecord, status = statusOf(r)): State {
-  const alive = status === "created" || status === "running";
+  const alive = status === "created" || status === "running" || status === "paused";
   return {
     ociVersion: r.ociVersion,
     id: r.id,

@@ -3,6 +3,7 @@
 // Output goes through console.log/error, never process.stdout/stderr: touching
 // those sets O_NONBLOCK on the open file, which a container shares with us.
 import { LxcriError } from "../errors.ts";
+import { normalizeArgv } from "./argv.ts";
 import { VERSION, versionText } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
 }
 
-main(process.argv.slice(2)).then(
+main(normalizeArgv(process.argv.slice(2))).then(
   (code) => process.exit(code),
   async (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);

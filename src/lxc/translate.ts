@@ -85,8 +85,6 @@ function refuseUnsupported(spec: Spec): void {
     ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c]] as [string, unknown]),
   ];
   for (const [path, value] of later) if (value) throw configError(path, "is not supported yet");
-  if (spec.process?.terminal)
-    throw configError("process.terminal", "a terminal needs --console-socket, which is not supported yet");
 }
 
 export function translate(spec: Spec, ctx: TranslateContext): Translation {

@@ -5,7 +5,7 @@ import { configError, LxcriError } from "../errors.ts";
 import {
   absolutePath, any, arrayOf, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32, uint64,
 } from "./check.ts";
-import { CAPABILITY_SETS, HOOK_TYPES, NAMESPACE_TYPES, type Spec } from "./types.ts";
+import { CAPABILITY_SETS, HOOK_TYPES, NAMESPACE_TYPES, type Process, type Spec } from "./types.ts";
 import { RLIMITS } from "./rlimits.ts";
 
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./versions.ts";
@@ -185,6 +185,22 @@ export function loadSpec(file: string): Spec {
   }
   try {
     return validateSpec(json);
+  } catch (e) {
+    if (e instanceof LxcriError) throw new LxcriError(e.code, e.message.replace(/^config\.json/, file));
+    throw e;
+  }
+}
+
+/** Validates a process object (`exec --process FILE`); errors name `file` and the field. */
+export function validateProcess(json: unknown, file: string): Process {
+  try {
+    const p = process_(json, "") as Process;
+    const limits = new Set<string>();
+    p.rlimits?.forEach((r, i) => {
+      if (limits.has(r.type)) throw configError(`rlimits[${i}].type`, `duplicate rlimit "${r.type}"`);
+      limits.add(r.type);
+    });
+    return p;
   } catch (e) {
     if (e instanceof LxcriError) throw new LxcriError(e.code, e.message.replace(/^config\.json/, file));
     throw e;

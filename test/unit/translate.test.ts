@@ -259,7 +259,6 @@ describe("OCI → LXC translation", () => {
   test("fields lxcri cannot apply yet are errors, never dropped", () => {
     expect(error(() => items(spec((s) => (s.linux!.intelRdt = { closID: "x" }))))).toBe("config.json: linux.intelRdt: is not supported yet");
     expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe("config.json: linux.resources.rdma: is not supported yet");
-    expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
     expect(error(() => items(spec((s) => (s.linux!.personality = { domain: "LINUX32" }))))).toContain("linux.personality");
   });

@@ -7,11 +7,10 @@ export default defineCommand({
   args: {
     id: { type: "positional", description: "container id", required: false },
     signal: { type: "positional", description: "signal: number, TERM or SIGTERM", required: false },
-    all: { type: "boolean", alias: "a", description: "not supported yet" },
+    all: { type: "boolean", alias: "a", description: "signal every process in the container's cgroups" },
   },
   async run({ args }) {
     const id = requireId("kill", args, 2);
-    if (args.all) throw new Error("kill --all is not supported yet");
-    await runtime().kill(id, args._[1]);
+    await runtime().kill(id, args._[1], { all: !!args.all });
   },
 });

@@ -1,0 +1,121 @@
+// Passing file descriptors over AF_UNIX sockets (SCM_RIGHTS): the console
+// socket protocol (connect, one sendmsg with the pty name as data and the
+// master as the only fd) and the socketpair that hands a pty slave to the
+// launcher. Bun has no API for ancillary data, hence raw syscalls.
+import { ptr } from "bun:ffi";
+import { errno, errnoMessage, libc } from "./libc.ts";
+
+const SYS_close = 3;
+const SYS_socket = 41;
+const SYS_connect = 42;
+const SYS_sendmsg = 46;
+const SYS_recvmsg = 47;
+const SYS_bind = 49;
+const SYS_listen = 50;
+const SYS_socketpair = 53;
+const SYS_accept4 = 288;
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+const SOCK_CLOEXEC = 0o2000000;
+const SOL_SOCKET = 1;
+const SCM_RIGHTS = 1;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+const EINTR = 4;
+
+function sys(nr: number, what: string, ...args: (number | bigint)[]): number {
+  for (;;) {
+    const r = Number(libc.syscall(nr, ...(args.concat([0, 0, 0, 0, 0, 0]).slice(0, 6) as [number, number, number, number, number, number])));
+    if (r >= 0) return r;
+    if (errno() !== EINTR) throw new Error(`${what}: ${errnoMessage()}`);
+  }
+}
+
+export function closeFd(fd: number): void {
+  libc.syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+}
+
+/** A connected pair; `cloexec` false for an end a child must inherit. */
+export function socketPair(cloexec: boolean): [number, number] {
+  const fds = new Int32Array(2);
+  sys(SYS_socketpair, "socketpair", AF_UNIX, SOCK_STREAM | (cloexec ? SOCK_CLOEXEC : 0), 0, ptr(fds));
+  return [fds[0]!, fds[1]!];
+}
+
+function sockaddr(path: string): { addr: Buffer; len: number } {
+  const addr = Buffer.alloc(110);
+  addr.writeUInt16LE(AF_UNIX, 0);
+  const name = Buffer.from(path);
+  if (name.length > 107) throw new Error(`${path}: socket path longer than 107 bytes`);
+  name.copy(addr, 2);
+  return { addr, len: 2 + name.length + 1 };
+}
+
+/** A listening AF_UNIX stream socket at `path` (a console socket, for a Bun script that wants the terminal). */
+export function listenUnix(path: string): number {
+  const { addr, len } = sockaddr(path);
+  const fd = sys(SYS_socket, "socket", AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  try {
+    sys(SYS_bind, `binding ${path}`, fd, ptr(addr), len);
+    sys(SYS_listen, `listening on ${path}`, fd, 8);
+  } catch (e) {
+    closeFd(fd);
+    throw e;
+  }
+  return fd;
+}
+
+/** Accepts one connection (blocks). */
+export function acceptUnix(fd: number): number {
+  return sys(SYS_accept4, "accept4", fd, 0, 0, SOCK_CLOEXEC);
+}
+
+/** Connects to the AF_UNIX stream socket at `path`. */
+export function connectUnix(path: string): number {
+  const { addr, len } = sockaddr(path);
+  const fd = sys(SYS_socket, "socket", AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  try {
+    sys(SYS_connect, `connecting to ${path}`, fd, ptr(addr), len);
+  } catch (e) {
+    closeFd(fd);
+    throw e;
+  }
+  return fd;
+}
+
+/** One message: `data` (non-empty) with `fd` as its only SCM_RIGHTS fd. */
+export function sendFd(sock: number, fd: number, data: string): void {
+  const payload = Buffer.from(data || "-");
+  const iov = new BigUint64Array([BigInt(ptr(payload)), BigInt(payload.length)]);
+  const control = Buffer.alloc(24); // CMSG_SPACE(sizeof(int))
+  control.writeBigUInt64LE(20n, 0); // CMSG_LEN(sizeof(int))
+  control.writeInt32LE(SOL_SOCKET, 8);
+  control.writeInt32LE(SCM_RIGHTS, 12);
+  control.writeInt32LE(fd, 16);
+  const msg = Buffer.alloc(56); // struct msghdr
+  msg.writeBigUInt64LE(BigInt(ptr(iov)), 16);
+  msg.writeBigUInt64LE(1n, 24);
+  msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
+  msg.writeBigUInt64LE(24n, 40);
+  sys(SYS_sendmsg, "sendmsg", sock, ptr(msg), 0);
+  void payload, iov, control;
+}
+
+/** Receives one message with one fd (close-on-exec); blocks. */
+export function receiveFd(sock: number): { fd: number; data: string } {
+  const payload = Buffer.alloc(4096);
+  const iov = new BigUint64Array([BigInt(ptr(payload)), BigInt(payload.length)]);
+  const control = Buffer.alloc(24);
+  const msg = Buffer.alloc(56);
+  msg.writeBigUInt64LE(BigInt(ptr(iov)), 16);
+  msg.writeBigUInt64LE(1n, 24);
+  msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
+  msg.writeBigUInt64LE(24n, 40);
+  const n = sys(SYS_recvmsg, "recvmsg", sock, ptr(msg), MSG_CMSG_CLOEXEC);
+  if (control.readInt32LE(8) !== SOL_SOCKET || control.readInt32LE(12) !== SCM_RIGHTS) throw new Error("recvmsg: no file descriptor in the message");
+  return { fd: control.readInt32LE(16), data: payload.subarray(0, n).toString() };
+}
+
+/** Clears close-on-exec, for an fd a child process must keep. */
+export function inheritable(fd: number): void {
+  if (libc.fcntl(fd, 2 /* F_SETFD */, 0) !== 0) throw new Error(`fcntl(${fd}, F_SETFD): ${errnoMessage()}`);
+}

@@ -1,0 +1,189 @@
+// exec: a new process in a running (or created) container, through liblxc's
+// attach. liblxc enters the container's namespaces and cgroups in forked C
+// processes; the attached process then runs ffi/exec.c's step — the same
+// security context the launcher gives init: seccomp, the five capability
+// sets, the user, rlimits, no_new_privs — and execs. It is our child, so
+// with --detach it is re-parented to the caller (conmon and containerd-shim
+// are subreapers) and its pid goes to the pid-file.
+import { closeSync, readFileSync, readSync } from "node:fs";
+import { attachExec, execStepName } from "../ffi/exec.ts";
+import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
+import { libc, reapChild, errno } from "../ffi/libc.ts";
+import { LxcContainer } from "../ffi/lxc-container.ts";
+import { openPty, setWindowSize } from "../ffi/pty.ts";
+import { prepareSeccomp } from "../ffi/seccomp.ts";
+import { type Context, containerDir } from "./context.ts";
+import { LxcriError } from "./errors.ts";
+import { writeAtomic } from "./fsutil.ts";
+import { resolveInRootfs } from "./host.ts";
+import { checkId } from "./ids.ts";
+import { processCapabilities } from "./lxc/capabilities.ts";
+import { seccompPlan } from "./lxc/seccomp.ts";
+import { files, readRecord } from "./record.ts";
+import { RLIMITS } from "./spec/rlimits.ts";
+import type { Process } from "./spec/types.ts";
+import { loadSpec } from "./spec/validate.ts";
+import { statusOf } from "./status.ts";
+import { join } from "node:path";
+import { ptr } from "bun:ffi";
+
+export interface ExecOptions {
+  /** The process to run (runtime-spec `process`). */
+  process: Process;
+  /** Return once the process runs instead of waiting for it. */
+  detach?: boolean;
+  /** Where to write the process's host pid. */
+  pidFile?: string;
+  /** With process.terminal: where to send the pty master (runc's console-socket protocol). */
+  consoleSocket?: string;
+  /** Extra fds (3, 4, … after any LISTEN_FDS) the process gets. */
+  preserveFds?: number;
+  /** Exec into a paused container too. */
+  ignorePaused?: boolean;
+}
+
+export interface ExecResult {
+  /** Host pid of the process. */
+  pid: number;
+  /** With a foreground exec: the pty master when process.terminal is set and no console socket was given. */
+  ptyMaster?: number;
+  /** Waits for the process (our child) and gives its exit code (128+n for signal n). */
+  wait(): Promise<number>;
+}
+
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const ENOENT = 2;
+const EACCES = 13;
+const SYS_pipe2 = 293;
+const O_CLOEXEC = 0o2000000;
+
+export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise<ExecResult> {
+  checkId(id);
+  const dir = containerDir(ctx, id);
+  const record = readRecord(dir, id);
+  const status = statusOf(record);
+  if (status === "paused" && !opts.ignorePaused) throw new LxcriError("bad-state", `cannot exec in container ${id}: it is paused`);
+  if (status !== "running" && status !== "created" && status !== "paused")
+    throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (it is ${status})`);
+  const proc = opts.process;
+  if (!proc.args.length) throw new LxcriError("invalid-argument", "exec: process.args must not be empty");
+  if (proc.apparmorProfile) throw new LxcriError("invalid-config", "process.apparmorProfile: AppArmor is not supported by lxcri");
+  if (proc.selinuxLabel) throw new LxcriError("invalid-config", "process.selinuxLabel: SELinux is not supported by lxcri");
+  if (proc.terminal && opts.detach && !opts.consoleSocket)
+    throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
+  if (!proc.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
+  const spec = loadSpec(files(dir).config);
+  const warnings: string[] = [];
+  const caps = processCapabilities(proc, (m) => warnings.push(m));
+  for (const w of warnings) ctx.log.warn(w);
+
+  // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
+  const env = [...(proc.env ?? [])];
+  const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
+  if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
+  if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(record.rootfs, proc.user.uid)}`);
+  const seccomp = spec.linux?.seccomp ? prepareSeccomp(seccompPlan(spec.linux.seccomp), "libseccomp.so.2") : undefined;
+
+  let pty: ReturnType<typeof openPty> | undefined;
+  const fds = new Int32Array(2);
+  const toClose: number[] = [];
+  const lxc = new LxcContainer(id, ctx.root);
+  try {
+    if (proc.terminal) {
+      pty = openPty(`/proc/${record.initPid}/root/dev/pts/ptmx`);
+      toClose.push(pty.slave);
+      if (proc.consoleSize) setWindowSize(pty.master, proc.consoleSize.height, proc.consoleSize.width);
+      if (opts.consoleSocket) {
+        toClose.push(pty.master);
+        const sock = connectUnix(opts.consoleSocket);
+        try {
+          sendFd(sock, pty.master, pty.name);
+        } finally {
+          closeFd(sock);
+        }
+      }
+    }
+    if (Number(libc.syscall(SYS_pipe2, ptr(fds), O_CLOEXEC, 0, 0, 0, 0)) !== 0) throw new LxcriError("runtime", `pipe2: errno ${errno()}`);
+    toClose.push(fds[1]!);
+    const step = attachExec(
+      {
+        paths: searchPath(proc.args[0]!, env),
+        argv: proc.args,
+        env,
+        user: { uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids ?? [] },
+        caps,
+        lastCap: Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8")),
+        rlimits: (proc.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard })),
+        seccomp: seccomp && { ...seccomp, first: !proc.noNewPrivileges },
+      },
+      { cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges, keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: fds[1]! },
+    );
+    const stdio = pty ? { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave } : {};
+    // uid/gid 0: liblxc must not switch users; the exec step does, after the capabilities are set.
+    const pid = lxc.attach(step.fn, step.payload, { uid: 0, gid: 0, ...stdio });
+    void step.keepAlive;
+    for (const fd of toClose.splice(0)) closeFd(fd);
+    const failure = readFailure(fds[0]!);
+    if (failure) {
+      reapChild(pid);
+      throw new LxcriError("runtime", describeFailure(proc.args[0]!, failure.step, failure.errno));
+    }
+    if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
+    return {
+      pid,
+      ptyMaster: pty && !opts.consoleSocket ? pty.master : undefined,
+      async wait() {
+        let code: number | null;
+        while ((code = reapChild(pid)) === null) await Bun.sleep(5);
+        return code;
+      },
+    };
+  } finally {
+    for (const fd of toClose) closeFd(fd);
+    closeSync(fds[0]!);
+    lxc.release();
+  }
+}
+
+/** {step, errno} from the exec step, or undefined at EOF: execve succeeded. */
+function readFailure(fd: number): { step: number; errno: number } | undefined {
+  const buf = Buffer.alloc(8);
+  let n = 0;
+  while (n < 8) {
+    const r = readSync(fd, buf, n, 8 - n, null);
+    if (r === 0) break;
+    n += r;
+  }
+  if (n < 8) return undefined;
+  return { step: buf.readInt32LE(0), errno: buf.readInt32LE(4) };
+}
+
+/** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
+function describeFailure(arg0: string, step: number, err: number): string {
+  const text = err === ENOENT ? "no such file or directory" : err === EACCES ? "permission denied" : String(libc.strerror(err)).toLowerCase();
+  if (execStepName(step) === "exec") {
+    if (err === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
+    return `exec: ${JSON.stringify(arg0)}: ${text}`;
+  }
+  return `exec: ${execStepName(step)}: ${text}`;
+}
+
+/** Candidates for execve in the container, as execvp tries them. */
+function searchPath(arg0: string, env: string[]): string[] {
+  if (arg0.includes("/")) return [arg0];
+  const path = env.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH;
+  return path.split(":").map((d) => join(d || ".", arg0));
+}
+
+/** HOME from the container's /etc/passwd, "/" without one (as runc). */
+function homeOf(rootfs: string, uid: number): string {
+  try {
+    for (const line of readFileSync(join(rootfs, resolveInRootfs(rootfs, "/etc/passwd")), "utf8").split("\n")) {
+      const f = line.split(":");
+      if (f.length >= 6 && Number(f[2]) === uid && f[5]) return f[5];
+    }
+  } catch {
+    /* no passwd */
+  }
+  return "/";
+}
