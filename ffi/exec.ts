@@ -11,8 +11,51 @@ const fnPtr = (f: unknown) => (f as { ptr: number }).ptr;
 const STEPS = [
   "", "loading the seccomp filter", "dropping the capability bounding set", "setgroups", "setresgid",
   "keeping capabilities across setuid", "setresuid", "capset", "raising ambient capabilities",
-  "setting rlimits", "loading the seccomp filter", "exec",
+  "setting rlimits", "loading the seccomp filter", "exec", "personality (linux.personality)",
+  "sched_setattr (process.scheduler)", "ioprio_set (process.ioPriority)", "set_mempolicy (linux.memoryPolicy)",
 ];
+
+/** What ffi/exec.c sets first (see ProcessAttrs in src/lxc/process-attrs.ts; ffi/ does not import src/). */
+export interface ExecAttrs {
+  personality?: number;
+  ioPriority?: number;
+  scheduler?: { policy: number; flags: number; nice: number; priority: number; runtime: number; deadline: number; period: number };
+  memoryPolicy?: { mode: number; nodes: number[] };
+}
+
+/** The attrs block exec.c reads: which are set, then each value; struct sched_attr at word 4, the node mask at word 10. */
+export function encodeAttrs(a: ExecAttrs): BigUint64Array {
+  const words = new BigUint64Array(26);
+  const view = new DataView(words.buffer);
+  let set = 0n;
+  if (a.personality !== undefined) {
+    set |= 1n;
+    words[1] = BigInt(a.personality);
+  }
+  if (a.ioPriority !== undefined) {
+    set |= 2n;
+    words[2] = BigInt(a.ioPriority);
+  }
+  const s = a.scheduler;
+  if (s) {
+    set |= 4n;
+    view.setUint32(32, 48, true); // size: SCHED_ATTR_SIZE_VER0
+    view.setUint32(36, s.policy, true);
+    view.setBigUint64(40, BigInt(s.flags), true);
+    view.setInt32(48, s.nice, true);
+    view.setUint32(52, s.priority, true);
+    view.setBigUint64(56, BigInt(s.runtime), true);
+    view.setBigUint64(64, BigInt(s.deadline), true);
+    view.setBigUint64(72, BigInt(s.period), true);
+  }
+  if (a.memoryPolicy) {
+    set |= 8n;
+    words[3] = BigInt(a.memoryPolicy.mode);
+    for (const n of a.memoryPolicy.nodes) words[10 + (n >> 6)]! |= 1n << BigInt(n & 63);
+  }
+  words[0] = set;
+  return words;
+}
 
 export interface ExecRequest {
   path: string;
@@ -22,6 +65,7 @@ export interface ExecRequest {
   caps: { bounding: number[]; effective: number[]; permitted: number[]; inheritable: number[]; ambient: number[] };
   lastCap: number;
   rlimits: { resource: number; soft: number; hard: number }[];
+  attrs: ExecAttrs;
   /** A BPF program with its seccomp(2) flags; `first` when it must be loaded before the capabilities go. */
   seccomp?: { program: Buffer; flags: number; first: boolean };
 }
@@ -35,7 +79,7 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
     lxcri_exec: {
       args: [
         FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
-        FFIType.ptr, FFIType.ptr,
+        FFIType.ptr, FFIType.ptr, FFIType.ptr,
       ],
       returns: FFIType.i32,
     },
@@ -64,7 +108,7 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
     const argv = cstringArray(req.argv);
     const envp = cstringArray(req.env);
     const step = -fn(
-      s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, Buffer.from(req.path + "\0"), argv.pointer, envp.pointer,
+      s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, encodeAttrs(req.attrs), Buffer.from(req.path + "\0"), argv.pointer, envp.pointer,
       fnPtr(libc.syscall), fnPtr(libc.execve),
     );
     const reason = errnoMessage();

@@ -13,7 +13,7 @@ import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
 import { makeDevices } from "./devices.ts";
 import { setDomainname } from "./domainname.ts";
-import { maskAndProtect } from "./mounts.ts";
+import { maskAndProtect, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
@@ -28,6 +28,7 @@ export async function init(): Promise<number> {
   makeDevices(proc.devices);
   if (proc.domainname !== undefined) setDomainname(proc.domainname);
   maskAndProtect(proc.mask, proc.readonly);
+  if (proc.rootPropagation !== undefined) setRootPropagation(proc.rootPropagation);
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
   // Work that needs /.lxcri (libseccomp, a writable place for exec.c) is done before start comes.
   const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
@@ -67,6 +68,7 @@ export async function init(): Promise<number> {
     send({ exec: true });
     const reason = exec({
       path, argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
+      attrs: proc.attrs,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
       seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,
     });

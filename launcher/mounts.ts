@@ -1,6 +1,8 @@
 // The few mounts liblxc cannot make: masking or making read-only a FIFO or a
-// socket (liblxc opens mount targets, which blocks on a FIFO). The launcher is
-// root with every capability in the container's mount namespace until exec.
+// socket (liblxc opens mount targets, which blocks on a FIFO), and the root's
+// propagation (liblxc makes the new root rshared after pivot_root, whatever
+// lxc.rootfs.options say). The launcher is root with every capability in the
+// container's mount namespace until exec.
 import { ptr } from "bun:ffi";
 import { errnoMessage, libc } from "../ffi/libc.ts";
 
@@ -21,4 +23,9 @@ export function maskAndProtect(mask: string[], readonly: string[]): void {
     mount(p, p, MS_BIND);
     mount(null, p, MS_REMOUNT | MS_BIND | MS_RDONLY);
   }
+}
+
+/** linux.rootfsPropagation: MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE (with MS_REC for r*) on "/". */
+export function setRootPropagation(flags: number): void {
+  mount(null, "/", flags);
 }

@@ -3,6 +3,7 @@
 import type { HookRecord } from "./hooks/run.ts";
 import type { CapabilityNumbers } from "./lxc/capabilities.ts";
 import type { DeviceNode } from "./lxc/devices.ts";
+import type { ProcessAttrs } from "./lxc/process-attrs.ts";
 import type { SeccompPlan } from "./lxc/seccomp.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface InitProcess {
   capabilities: CapabilityNumbers;
   noNewPrivileges: boolean;
   seccomp?: SeccompPlan;
+  /** personality, I/O priority, scheduler, memory policy: set first in the exec step. */
+  attrs: ProcessAttrs;
   /** Mounts made for the launcher alone (a /proc the spec does not have), detached before the exec. */
   detach: string[];
   /** Device nodes to create before the container is reported created. */
@@ -31,6 +34,8 @@ export interface InitProcess {
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
   mask: string[];
   readonly: string[];
+  /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
+  rootPropagation?: number;
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

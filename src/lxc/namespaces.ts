@@ -15,8 +15,6 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   const mnt = index("mount");
   if (mnt < 0) throw configError("linux.namespaces", "a mount namespace is required (lxcri cannot run a container in the runtime's mount namespace)");
   if (listed[mnt]!.path) throw configError(`linux.namespaces[${mnt}].path`, "joining an existing mount namespace is not supported");
-  const time = index("time");
-  if (time >= 0) throw configError(`linux.namespaces[${time}].type`, "time namespaces are not supported yet");
   const user = index("user");
   const mapped = !!spec.linux?.uidMappings?.length || !!spec.linux?.gidMappings?.length;
   if (user >= 0 && listed[user]!.path) throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
@@ -30,7 +28,7 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   // (liblxc refuses lxc.namespace.keep next to lxc.namespace.clone).
   const items: ConfigItem[] = [];
   const clone: string[] = [];
-  for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup"] as const) {
+  for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup", "time"] as const) {
     const ns = listed.find((n) => n.type === t);
     if (ns?.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
     else if (ns) clone.push(LXC_NAME[t]);

@@ -91,7 +91,6 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toContain(
       "linux.uidMappings: id mappings need a user namespace",
     );
-    expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "time" }))))).toContain("time namespaces are not supported yet");
     expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
   });
 
@@ -261,7 +260,7 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe("config.json: linux.resources.rdma: is not supported yet");
     expect(error(() => items(spec((s) => (s.process!.terminal = true))))).toContain("process.terminal");
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
-    expect(error(() => items(spec((s) => (s.linux!.personality = { domain: "LINUX32" }))))).toContain("linux.personality");
+    expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
   });
 
   test("sysctl: only namespaced keys, and only with a new namespace of theirs", () => {
