@@ -12,7 +12,7 @@ import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
 import { makeDevices } from "./devices.ts";
-import { setDomainname } from "./domainname.ts";
+import { setDomainname, setHostname } from "./uts.ts";
 import { maskAndProtect, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
@@ -26,6 +26,7 @@ export async function init(): Promise<number> {
   ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   makeDevices(proc.devices);
+  if (proc.hostname !== undefined) setHostname(proc.hostname);
   if (proc.domainname !== undefined) setDomainname(proc.domainname);
   maskAndProtect(proc.mask, proc.readonly);
   if (proc.rootPropagation !== undefined) setRootPropagation(proc.rootPropagation);

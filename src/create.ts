@@ -44,7 +44,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
   const spec = loadSpec(join(bundle, "config.json"));
   if (!spec.process) throw configError("process", "is required");
-  checkNamespacePaths(spec.linux?.namespaces ?? []);
+  checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.

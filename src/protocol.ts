@@ -29,6 +29,8 @@ export interface InitProcess {
   detach: string[];
   /** Device nodes to create before the container is reported created. */
   devices: DeviceNode[];
+  /** The hostname when the uts namespace is joined by path (liblxc sets it only in a new one). */
+  hostname?: string;
   /** The container's NIS domain name (liblxc has no key for it); the launcher sets it. */
   domainname?: string;
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */

@@ -168,6 +168,7 @@ function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): Init
     hookTimeout: ctx.hookTimeout,
     detach: mounts.launcherOnly,
     devices: deviceNodes(spec, ctx.resolve),
+    hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
     domainname: domainname(spec),
     mask: mounts.launcherMask,
     readonly: mounts.launcherReadonly,
@@ -230,8 +231,8 @@ export function rootPropagation(value: string | undefined): number | undefined {
 
 function domainname(spec: Spec): string | undefined {
   if (spec.domainname === undefined) return undefined;
-  if (!spec.linux?.namespaces?.some((n) => n.type === "uts" && !n.path))
-    throw configError("domainname", "setting a domain name needs a new uts namespace in linux.namespaces");
+  if (!spec.linux?.namespaces?.some((n) => n.type === "uts"))
+    throw configError("domainname", "setting a domain name needs a uts namespace in linux.namespaces (new, or joined by path)");
   if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
   return spec.domainname;
 }

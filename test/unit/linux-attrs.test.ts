@@ -125,3 +125,20 @@ describe("root propagation", () => {
     expect(t.items.filter(([k]) => k === "lxc.rootfs.options").map(([, v]) => v)).toEqual(["ro"]);
   });
 });
+
+describe("joined namespaces", () => {
+  test("a mount namespace joined by path is shared; none at all is an error naming the field", () => {
+    const s = spec((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "mount" ? { type: "mount", path: "/proc/9/ns/mnt" } : n))));
+    expect(values(s, "lxc.namespace.share.mnt")).toEqual(["/proc/9/ns/mnt"]);
+    expect(values(s, "lxc.namespace.clone")[0]).not.toContain("mnt");
+    expect(errorOf(() => tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "mount"))))).toContain(
+      "linux.namespaces: a mount namespace is required: LXC pivots the container's root in it",
+    );
+  });
+
+  test("a uts namespace joined by path: the launcher sets the hostname (liblxc only does in a new one)", () => {
+    const joined = tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))));
+    expect(joined.init.hostname).toBe("lxcri");
+    expect(tr(() => {}).init.hostname).toBeUndefined();
+  });
+});

@@ -91,7 +91,7 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toContain(
       "linux.uidMappings: id mappings need a user namespace",
     );
-    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a new uts namespace");
+    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a uts namespace");
   });
 
   test("user namespaces: lxc.idmap from the mappings, cloned with the others; with create-time hooks too", () => {
@@ -280,6 +280,6 @@ describe("OCI → LXC translation", () => {
       s.domainname = "x";
       s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "uts");
       delete s.hostname;
-    })))).toContain("domainname: setting a domain name needs a new uts namespace");
+    })))).toContain("domainname: setting a domain name needs a uts namespace");
   });
 });
