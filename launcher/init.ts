@@ -13,7 +13,7 @@ import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
 import { makeDevices } from "./devices.ts";
 import { setDomainname, setHostname } from "./uts.ts";
-import { maskAndProtect, setRootPropagation } from "./mounts.ts";
+import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
@@ -29,6 +29,7 @@ export async function init(): Promise<number> {
   if (proc.hostname !== undefined) setHostname(proc.hostname);
   if (proc.domainname !== undefined) setDomainname(proc.domainname);
   maskAndProtect(proc.mask, proc.readonly);
+  setRecursiveAttrs(proc.recursive);
   if (proc.rootPropagation !== undefined) setRootPropagation(proc.rootPropagation);
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
   // Work that needs /.lxcri (libseccomp, a writable place for exec.c) is done before start comes.

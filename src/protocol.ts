@@ -3,6 +3,7 @@
 import type { HookRecord } from "./hooks/run.ts";
 import type { CapabilityNumbers } from "./lxc/capabilities.ts";
 import type { DeviceNode } from "./lxc/devices.ts";
+import type { RecursiveAttr } from "./lxc/mount-attrs.ts";
 import type { ProcessAttrs } from "./lxc/process-attrs.ts";
 import type { SeccompPlan } from "./lxc/seccomp.ts";
 
@@ -36,6 +37,8 @@ export interface InitProcess {
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
   mask: string[];
   readonly: string[];
+  /** Recursive mount options ("rro", ...) to apply with mount_setattr(2). */
+  recursive: RecursiveAttr[];
   /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
   rootPropagation?: number;
   /** Seconds, for startContainer hooks without their own timeout. */

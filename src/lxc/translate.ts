@@ -172,6 +172,7 @@ function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): Init
     domainname: domainname(spec),
     mask: mounts.launcherMask,
     readonly: mounts.launcherReadonly,
+    recursive: mounts.recursive,
     rootPropagation: rootPropagation(spec.linux?.rootfsPropagation),
   };
 }

@@ -104,4 +104,16 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     const r = lxcri(root, ["run", "--bundle", b, "prop-unbindable"]);
     expect(r.stdout).toBe("refused\n");
   });
+
+  test("rro makes every mount below the destination read-only; ro only the top one", () => {
+    // the host's /sys bound recursively twice: its submounts (cgroup, ...) come along
+    const b = bundle(["sh", "-c", "for d in /rro /ro; do grep \" $d\" /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1 | sort -u | tr '\\n' ' '; echo; done"], (s) => {
+      s.mounts!.push({ destination: "/rro", type: "bind", source: "/sys", options: ["rbind", "rro"] });
+      s.mounts!.push({ destination: "/ro", type: "bind", source: "/sys", options: ["rbind", "ro"] });
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "rro1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("ro \nro rw \n");
+    expect(leftovers(root, "rro1")).toEqual([]);
+  });
 });

@@ -3,6 +3,8 @@
 // memory policy, execCPUAffinity and the root's propagation.
 import { describe, expect, test } from "bun:test";
 import { encodeAttrs } from "../../ffi/exec.ts";
+import { features } from "../../src/features.ts";
+import { recursiveAttrs } from "../../src/lxc/mount-attrs.ts";
 import { parseList, processAttrs } from "../../src/lxc/process-attrs.ts";
 import { rootPropagation, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
@@ -13,7 +15,7 @@ const ctx: TranslateContext = {
   id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
   launcher: { binary: "/l", loader: "/ld.so", libs: [] }, cgroup: "v2", logLevel: "warn", hookTimeout: 60,
   hasCreateHooks: false, hasStartContainerHooks: false, cgroupHierarchies: [], hardRlimits: {},
-  stat: () => "missing", resolve: (p) => p, warn: () => {},
+  stat: (p) => (p === "/data" ? "dir" : "missing"), resolve: (p) => p, warn: () => {},
 };
 const spec = (edit: (s: Spec) => void): Spec => {
   const s = defaultSpec(["true"]);
@@ -140,5 +142,31 @@ describe("joined namespaces", () => {
     const joined = tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))));
     expect(joined.init.hostname).toBe("lxcri");
     expect(tr(() => {}).init.hostname).toBeUndefined();
+  });
+});
+
+describe("recursive mount options and features", () => {
+  test("rro and friends go to the launcher as mount_setattr attributes; the rest stay for liblxc", () => {
+    expect(recursiveAttrs(["rbind", "rro", "nosuid", "rnoexec"], "/data", "mounts[0]")).toEqual({
+      options: ["rbind", "nosuid"], attr: { path: "/data", set: 0x1 | 0x8, clr: 0 },
+    });
+    expect(recursiveAttrs(["rro", "rrw"], "/d", "m").attr).toEqual({ path: "/d", set: 0, clr: 0x1 });
+    expect(recursiveAttrs(["rnoatime"], "/d", "m").attr).toEqual({ path: "/d", set: 0x10, clr: 0x70 });
+    expect(recursiveAttrs(["bind"], "/d", "m")).toEqual({ options: ["bind"], attr: undefined });
+    const t = tr((s) => s.mounts!.push({ destination: "/data", type: "bind", source: "/data", options: ["rbind", "rro"] }));
+    expect(t.init.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
+    expect(errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] })))).toContain(
+      'mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet',
+    );
+  });
+
+  test("features lists what works: seccomp, time and user namespaces, recursive options; no idmap", () => {
+    const f = features();
+    expect(f.linux.seccomp.enabled).toBe(true);
+    expect(f.linux.seccomp.actions).not.toContain("SCMP_ACT_NOTIFY");
+    expect(f.linux.namespaces).toContain("time");
+    expect(f.linux.namespaces).toContain("user");
+    expect(f.mountOptions).toContain("rro");
+    expect(f.linux.mountExtensions.idmap.enabled).toBe(false);
   });
 });
