@@ -11,6 +11,9 @@
  * ids:  uid, gid, ngroups, cap_last_cap, nrlimits, seccomp flags
  * caps: bounding, effective, permitted, inheritable, ambient as {low, high} u32 pairs
  * rlimits: nrlimits × {resource, soft, hard} as u64, set last: they are the process's, not ours
+ * attrs: what liblxc has no key for, set first, with every capability and no filter yet:
+ *        [0] which are set (ATTR_*), [1] personality, [2] I/O priority, [3] memory policy mode,
+ *        [4..9] struct sched_attr (48 bytes), [10..25] the memory policy's node mask (1024 bits)
  * paths: where to look for the program, tried in order as execvp does (the
  *        PATH search must happen in the container's mount namespace)
  * libc's syscall, execve and __errno_location come in as pointers: a container
@@ -44,6 +47,16 @@ struct sock_fprog {
 #define PR_CAPBSET_DROP 24
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
+#define SYS_personality 135
+#define SYS_set_mempolicy 238
+#define SYS_ioprio_set 251
+#define SYS_sched_setattr 314
+#define IOPRIO_WHO_PROCESS 1
+#define ATTR_PERSONALITY 1
+#define ATTR_IOPRIO 2
+#define ATTR_SCHED 4
+#define ATTR_MEMPOLICY 8
+#define MAX_NODES 1024
 #define PR_SET_NO_NEW_PRIVS 38
 #define SYS_write 1
 #define SYS_rt_sigaction 13
@@ -59,14 +72,22 @@ struct sock_fprog {
 static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
 
 int lxcri_exec(struct sock_fprog *filter, int filter_first, const u32 *ids, const u32 *groups, const u32 *caps,
-	       const u64 *rlimits, char **paths, char **argv, char **envp, syscall_fn syscall, execve_fn execve,
-	       errno_fn errno_loc)
+	       const u64 *rlimits, const u64 *attrs, char **paths, char **argv, char **envp, syscall_fn syscall,
+	       execve_fn execve, errno_fn errno_loc)
 {
 	u32 uid = ids[0], gid = ids[1], ngroups = ids[2], nrlimits = ids[4], flags = ids[5];
 	int last = (int)ids[3];
 	u32 header[2] = {0x20080522, 0}; /* _LINUX_CAPABILITY_VERSION_3, this thread */
 	u32 data[6];
 
+	if ((attrs[0] & ATTR_PERSONALITY) && syscall(SYS_personality, attrs[1]) == -1)
+		return -12;
+	if ((attrs[0] & ATTR_SCHED) && syscall(SYS_sched_setattr, 0, attrs + 4, 0) != 0)
+		return -13;
+	if ((attrs[0] & ATTR_IOPRIO) && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, attrs[2]) != 0)
+		return -14;
+	if ((attrs[0] & ATTR_MEMPOLICY) && syscall(SYS_set_mempolicy, attrs[3], attrs + 10, MAX_NODES + 1) != 0)
+		return -15;
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go. */
 	if (filter && filter_first && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, filter) != 0)
 		return -1;
@@ -114,7 +135,7 @@ struct attach_exec {
 	struct sock_fprog *filter;
 	long filter_first;
 	const u32 *ids, *groups, *caps;
-	const u64 *rlimits;
+	const u64 *rlimits, *attrs;
 	char **paths, **argv, **envp;
 	syscall_fn syscall;
 	execve_fn execve;
@@ -137,13 +158,13 @@ int lxcri_attach_exec(struct attach_exec *a)
 	/* Only stdio and the preserved fds reach the process; the status pipe closes with the exec. */
 	sys(SYS_close_range, a->keep_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (sys(SYS_chdir, a->cwd) != 0)
-		step = 12;
+		step = 16;
 	else if (a->no_new_privs && sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		step = 13;
+		step = 17;
 	else {
 		sys(SYS_umask, a->umask);
-		step = -lxcri_exec(a->filter, (int)a->filter_first, a->ids, a->groups, a->caps, a->rlimits, a->paths, a->argv,
-				   a->envp, a->syscall, a->execve, a->errno_loc);
+		step = -lxcri_exec(a->filter, (int)a->filter_first, a->ids, a->groups, a->caps, a->rlimits, a->attrs, a->paths,
+				   a->argv, a->envp, a->syscall, a->execve, a->errno_loc);
 	}
 	int report[2] = {step, *a->errno_loc()};
 	sys(SYS_write, a->status_fd, report, sizeof report);

@@ -14,12 +14,56 @@ const fnPtr = (f: unknown) => (f as { ptr: number }).ptr;
 const STEPS = [
   "", "loading the seccomp filter", "dropping the capability bounding set", "setgroups", "setresgid",
   "keeping capabilities across setuid", "setresuid", "capset", "raising ambient capabilities",
-  "setting rlimits", "loading the seccomp filter", "exec", "chdir to process.cwd", "setting no_new_privs",
+  "setting rlimits", "loading the seccomp filter", "exec", "personality (linux.personality)",
+  "sched_setattr (process.scheduler)", "ioprio_set (process.ioPriority)", "set_mempolicy (linux.memoryPolicy)",
+  "chdir to process.cwd", "setting no_new_privs",
 ];
 
 /** What a failed step number means. */
 export function execStepName(step: number): string {
   return STEPS[step] ?? "exec";
+}
+
+/** What ffi/exec.c sets first (see ProcessAttrs in src/lxc/process-attrs.ts; ffi/ does not import src/). */
+export interface ExecAttrs {
+  personality?: number;
+  ioPriority?: number;
+  scheduler?: { policy: number; flags: number; nice: number; priority: number; runtime: number; deadline: number; period: number };
+  memoryPolicy?: { mode: number; nodes: number[] };
+}
+
+/** The attrs block exec.c reads: which are set, then each value; struct sched_attr at word 4, the node mask at word 10. */
+export function encodeAttrs(a: ExecAttrs): BigUint64Array {
+  const words = new BigUint64Array(26);
+  const view = new DataView(words.buffer);
+  let set = 0n;
+  if (a.personality !== undefined) {
+    set |= 1n;
+    words[1] = BigInt(a.personality);
+  }
+  if (a.ioPriority !== undefined) {
+    set |= 2n;
+    words[2] = BigInt(a.ioPriority);
+  }
+  const s = a.scheduler;
+  if (s) {
+    set |= 4n;
+    view.setUint32(32, 48, true); // size: SCHED_ATTR_SIZE_VER0
+    view.setUint32(36, s.policy, true);
+    view.setBigUint64(40, BigInt(s.flags), true);
+    view.setInt32(48, s.nice, true);
+    view.setUint32(52, s.priority, true);
+    view.setBigUint64(56, BigInt(s.runtime), true);
+    view.setBigUint64(64, BigInt(s.deadline), true);
+    view.setBigUint64(72, BigInt(s.period), true);
+  }
+  if (a.memoryPolicy) {
+    set |= 8n;
+    words[3] = BigInt(a.memoryPolicy.mode);
+    for (const n of a.memoryPolicy.nodes) words[10 + (n >> 6)]! |= 1n << BigInt(n & 63);
+  }
+  words[0] = set;
+  return words;
 }
 
 export interface ExecRequest {
@@ -31,13 +75,14 @@ export interface ExecRequest {
   caps: { bounding: number[]; effective: number[]; permitted: number[]; inheritable: number[]; ambient: number[] };
   lastCap: number;
   rlimits: { resource: number; soft: number; hard: number }[];
+  attrs: ExecAttrs;
   /** A BPF program with its seccomp(2) flags; `first` when it must be loaded before the capabilities go. */
   seccomp?: { program: Buffer; flags: number; first: boolean };
 }
 
 const EXEC_ARGS = [
   FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
-  FFIType.ptr, FFIType.ptr, FFIType.ptr,
+  FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
 ];
 
 function compile(scratchDir: string) {
@@ -72,11 +117,12 @@ function pack(req: ExecRequest) {
   const paths = cstringArray(req.paths);
   const argv = cstringArray(req.argv);
   const envp = cstringArray(req.env);
+  const attrs = encodeAttrs(req.attrs);
   const args = [
-    s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, paths.pointer, argv.pointer, envp.pointer,
+    s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, attrs, paths.pointer, argv.pointer, envp.pointer,
     fnPtr(libc.syscall), fnPtr(libc.execve), fnPtr(libc.__errno_location),
   ] as const;
-  return { args, keepAlive: [fprog, ids, groups, caps, rlimits, paths.keepAlive, argv.keepAlive, envp.keepAlive, s?.program] };
+  return { args, keepAlive: [fprog, ids, groups, caps, rlimits, attrs, paths.keepAlive, argv.keepAlive, envp.keepAlive, s?.program] };
 }
 
 /** Compiles exec.c in `scratchDir` (must be writable); returns the exec function (the launcher's last step). */
@@ -111,15 +157,14 @@ export function attachExec(
   const fn = (compile(tmpdir()).lxcri_attach_exec as unknown as { ptr: number }).ptr;
   const p = pack(req);
   const cwd = Buffer.from(extra.cwd + "\0");
-  // struct attach_exec: every field is 8 bytes (pointers and longs)
-  const words = new BigUint64Array(17);
+  // struct attach_exec: lxcri_exec's 13 arguments, then cwd, umask, no_new_privs, keep_fds, status_fd; 8 bytes each
+  const words = new BigUint64Array(18);
   const addr = (v: unknown) => (v === null ? 0n : typeof v === "number" ? BigInt(v) : BigInt(ptr(v as Uint8Array)));
-  const a = p.args;
-  [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]].forEach((v, i) => (words[i] = addr(v)));
-  words[12] = BigInt(ptr(cwd));
-  words[13] = BigInt(extra.umask);
-  words[14] = extra.noNewPrivileges ? 1n : 0n;
-  words[15] = BigInt(extra.keepFds);
-  words[16] = BigInt(extra.statusFd);
+  p.args.forEach((v, i) => (words[i] = addr(v)));
+  words[13] = BigInt(ptr(cwd));
+  words[14] = BigInt(extra.umask);
+  words[15] = extra.noNewPrivileges ? 1n : 0n;
+  words[16] = BigInt(extra.keepFds);
+  words[17] = BigInt(extra.statusFd);
   return { fn: fn as Pointer, payload: ptr(words), keepAlive: [p.keepAlive, cwd, words] };
 }

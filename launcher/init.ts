@@ -14,8 +14,8 @@ import { compileExec } from "../ffi/exec.ts";
 import { closeFd, receiveFd } from "../ffi/fd-passing.ts";
 import { takeTerminal } from "../ffi/pty.ts";
 import { makeDevices } from "./devices.ts";
-import { setDomainname } from "./domainname.ts";
-import { maskAndProtect } from "./mounts.ts";
+import { setDomainname, setHostname } from "./uts.ts";
+import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { envValue, findExecutable, homeOf } from "./lookup.ts";
@@ -28,8 +28,11 @@ export async function init(): Promise<number> {
   ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   makeDevices(proc.devices);
+  if (proc.hostname !== undefined) setHostname(proc.hostname);
   if (proc.domainname !== undefined) setDomainname(proc.domainname);
   maskAndProtect(proc.mask, proc.readonly);
+  setRecursiveAttrs(proc.recursive);
+  if (proc.rootPropagation !== undefined) setRootPropagation(proc.rootPropagation);
   const state = JSON.parse(readFileSync(`${INIT}/state.json`, "utf8")) as State;
   // Work that needs /.lxcri (libseccomp, a writable place for exec.c) is done before start comes.
   const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
@@ -76,6 +79,7 @@ export async function init(): Promise<number> {
     send({ exec: true });
     const reason = exec({
       paths: [path], argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
+      attrs: proc.attrs,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
       seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,
     });

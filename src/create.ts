@@ -53,7 +53,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (spec.process.terminal && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
   if (!spec.process.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
-  checkNamespacePaths(spec.linux?.namespaces ?? []);
+  checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.

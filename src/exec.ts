@@ -18,6 +18,7 @@ import { writeAtomic } from "./fsutil.ts";
 import { resolveInRootfs } from "./host.ts";
 import { checkId } from "./ids.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
+import { processAttrs } from "./lxc/process-attrs.ts";
 import { seccompPlan } from "./lxc/seccomp.ts";
 import { files, readRecord } from "./record.ts";
 import { RLIMITS } from "./spec/rlimits.ts";
@@ -114,6 +115,8 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         caps,
         lastCap: Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8")),
         rlimits: (proc.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard })),
+        // the container's personality and memory policy; this process's scheduler and I/O priority
+        attrs: processAttrs({ ...spec, process: proc }),
         seccomp: seccomp && { ...seccomp, first: !proc.noNewPrivileges },
       },
       { cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges, keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: fds[1]! },

@@ -1,6 +1,8 @@
 // features.md: what lxcri implements, independent of the host. Only what
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
+import { RECURSIVE_OPTIONS } from "./lxc/mount-attrs.ts";
+import { SECCOMP_FEATURES } from "./lxc/seccomp.ts";
 import { HOOK_TYPES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
 import pkg from "../package.json" with { type: "json" };
@@ -15,12 +17,13 @@ export function features() {
       "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
       "nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
       "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
-    ],
+      ...RECURSIVE_OPTIONS,
+    ].sort(),
     linux: {
-      namespaces: ["cgroup", "ipc", "mount", "network", "pid", "uts"],
+      namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
       capabilities: KNOWN_CAPABILITIES,
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
-      seccomp: { enabled: false },
+      seccomp: { enabled: true, ...SECCOMP_FEATURES },
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },

@@ -86,8 +86,26 @@ const CLONE_FLAGS: Record<string, number> = {
 const SYS_ioctl = 16;
 const NS_GET_NSTYPE = 0xb703;
 
-/** Checks that each namespace path is a namespace of its type (config-linux.md: MUST error otherwise). */
-export function checkNamespacePaths(namespaces: { type: string; path?: string }[]): void {
+/** Whether `path` is the same namespace as this process's or pid 1's of that type (the host's, for our purposes). */
+function isHostNamespace(path: string, procName: string): boolean {
+  const target = statSync(path);
+  return [`/proc/self/ns/${procName}`, `/proc/1/ns/${procName}`].some((p) => {
+    try {
+      const st = statSync(p);
+      return st.ino === target.ino && st.dev === target.dev;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Checks that each namespace path is a namespace of its type (config-linux.md:
+ * MUST error otherwise), and refuses joins that would change the host: its
+ * mount namespace (liblxc pivots the container's root in the one it joins) and,
+ * with a hostname or domainname to set, its uts namespace.
+ */
+export function checkNamespacePaths(namespaces: { type: string; path?: string }[], opts: { setsUtsNames?: boolean } = {}): void {
   namespaces.forEach((ns, i) => {
     if (!ns.path) return;
     const at = `linux.namespaces[${i}].path`;
@@ -100,6 +118,10 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
     try {
       const type = Number(libc.syscall(SYS_ioctl, fd, NS_GET_NSTYPE, 0, 0, 0));
       if (type !== CLONE_FLAGS[ns.type]) throw configError(at, `${ns.path} is not a ${ns.type} namespace`);
+      if (ns.type === "mount" && isHostNamespace(ns.path, "mnt"))
+        throw configError(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
+      if (ns.type === "uts" && opts.setsUtsNames && isHostNamespace(ns.path, "uts"))
+        throw configError(at, `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`);
     } finally {
       closeSync(fd);
     }

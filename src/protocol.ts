@@ -3,6 +3,8 @@
 import type { HookRecord } from "./hooks/run.ts";
 import type { CapabilityNumbers } from "./lxc/capabilities.ts";
 import type { DeviceNode } from "./lxc/devices.ts";
+import type { RecursiveAttr } from "./lxc/mount-attrs.ts";
+import type { ProcessAttrs } from "./lxc/process-attrs.ts";
 import type { SeccompPlan } from "./lxc/seccomp.ts";
 
 /**
@@ -22,10 +24,14 @@ export interface InitProcess {
   capabilities: CapabilityNumbers;
   noNewPrivileges: boolean;
   seccomp?: SeccompPlan;
+  /** personality, I/O priority, scheduler, memory policy: set first in the exec step. */
+  attrs: ProcessAttrs;
   /** Mounts made for the launcher alone (a /proc the spec does not have), detached before the exec. */
   detach: string[];
   /** Device nodes to create before the container is reported created. */
   devices: DeviceNode[];
+  /** The hostname when the uts namespace is joined by path (liblxc sets it only in a new one). */
+  hostname?: string;
   /** The container's NIS domain name (liblxc has no key for it); the launcher sets it. */
   domainname?: string;
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
@@ -36,6 +42,10 @@ export interface InitProcess {
    * the pty slave; the launcher makes it its stdio and controlling terminal at start.
    */
   consoleFd?: number;
+  /** Recursive mount options ("rro", ...) to apply with mount_setattr(2). */
+  recursive: RecursiveAttr[];
+  /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
+  rootPropagation?: number;
   /** Seconds, for startContainer hooks without their own timeout. */
   hookTimeout: number;
 }

@@ -13,6 +13,7 @@ import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
+import { type RecursiveAttr, recursiveAttrs } from "./mount-attrs.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -44,6 +45,8 @@ export interface MountPlan {
   /** maskedPaths and readonlyPaths that are FIFOs or sockets: the launcher binds them. */
   launcherMask: string[];
   launcherReadonly: string[];
+  /** Recursive options ("rro", ...) the launcher applies with mount_setattr(2), in mount order. */
+  recursive: RecursiveAttr[];
   /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
   mountpoints: { path: string; kind: "dir" | "file" }[];
 }
@@ -71,11 +74,14 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
   const autoMounts: string[] = [];
+  const recursive: RecursiveAttr[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination, `${at}.destination`));
-    const options = (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o));
+    const split = recursiveAttrs((m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)), dest, at);
+    const options = split.options;
+    if (split.attr) recursive.push(split.attr);
     if (m.uidMappings?.length || m.gidMappings?.length)
       throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
     if (isCgroupMount(m)) {
@@ -147,6 +153,6 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
-  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly };
+  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive };
 }
 

@@ -1,6 +1,6 @@
 // linux.namespaces → lxc.namespace.clone / keep / share.*
 // Listed without a path: a new namespace. Listed with a path: join it.
-// Not listed: keep the runtime's (OCI "inherit").
+// Not listed: keep the runtime's (OCI "inherit"), except the mount namespace.
 import { configError } from "../errors.ts";
 import type { NamespaceType, Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
@@ -13,10 +13,12 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   const listed = spec.linux?.namespaces ?? [];
   const index = (t: NamespaceType) => listed.findIndex((n) => n.type === t);
   const mnt = index("mount");
-  if (mnt < 0) throw configError("linux.namespaces", "a mount namespace is required (lxcri cannot run a container in the runtime's mount namespace)");
-  if (listed[mnt]!.path) throw configError(`linux.namespaces[${mnt}].path`, "joining an existing mount namespace is not supported");
-  const time = index("time");
-  if (time >= 0) throw configError(`linux.namespaces[${time}].type`, "time namespaces are not supported yet");
+  // liblxc sets up the rootfs with pivot_root in the container's mount namespace:
+  // in the runtime's own it would change the root of every process on the host.
+  // A namespace joined by path is taken over the same way (as runc does); host.ts
+  // refuses a path that is the runtime's or pid 1's.
+  if (mnt < 0)
+    throw configError("linux.namespaces", "a mount namespace is required: LXC pivots the container's root in it, which in the runtime's mount namespace would change the host's root");
   const user = index("user");
   const mapped = !!spec.linux?.uidMappings?.length || !!spec.linux?.gidMappings?.length;
   if (user >= 0 && listed[user]!.path) throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
@@ -24,13 +26,13 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
     throw configError(`linux.namespaces[${user}]`, "a new user namespace needs linux.uidMappings and linux.gidMappings");
   if (user < 0 && mapped) throw configError("linux.uidMappings", "id mappings need a user namespace in linux.namespaces");
   if (spec.hostname !== undefined && index("uts") < 0)
-    throw configError("hostname", "setting a hostname needs a new uts namespace in linux.namespaces");
+    throw configError("hostname", "setting a hostname needs a uts namespace in linux.namespaces (new, or joined by path)");
 
   // lxc.namespace.clone lists exactly the new ones; what it leaves out is kept
   // (liblxc refuses lxc.namespace.keep next to lxc.namespace.clone).
   const items: ConfigItem[] = [];
   const clone: string[] = [];
-  for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup"] as const) {
+  for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup", "time"] as const) {
     const ns = listed.find((n) => n.type === t);
     if (ns?.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
     else if (ns) clone.push(LXC_NAME[t]);

@@ -12,6 +12,14 @@ const ACTIONS = [
   "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
 ] as const;
 const OPS = ["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"] as const;
+/** What `lxcri features` reports (SCMP_ACT_NOTIFY needs a listener, which is not supported). */
+export const SECCOMP_FEATURES = {
+  actions: ACTIONS.filter((a) => a !== "SCMP_ACT_NOTIFY"),
+  operators: [...OPS],
+  archs: ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
+  knownFlags: ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+  supportedFlags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+};
 /** libseccomp filter attributes for OCI flags. */
 export const FLAG_ATTRIBUTES: Record<string, number> = { SECCOMP_FILTER_FLAG_LOG: 6, SECCOMP_FILTER_FLAG_SPEC_ALLOW: 7 };
 

@@ -12,7 +12,9 @@ import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
+import { processAttrs } from "./process-attrs.ts";
 import { seccompPlan } from "./seccomp.ts";
+import { timeOffsetItems } from "./time.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -73,15 +75,9 @@ function refuseUnsupported(spec: Spec): void {
   const later: [string, unknown][] = [
     ["linux.mountLabel", linux.mountLabel],
     ["linux.intelRdt", linux.intelRdt],
-    ["linux.personality", linux.personality],
-    ["linux.timeOffsets", linux.timeOffsets],
-    ["linux.memoryPolicy", linux.memoryPolicy],
     ["linux.netDevices", linux.netDevices],
     ["process.apparmorProfile", spec.process?.apparmorProfile],
     ["process.selinuxLabel", spec.process?.selinuxLabel],
-    ["process.ioPriority", spec.process?.ioPriority],
-    ["process.scheduler", spec.process?.scheduler],
-    ["process.execCPUAffinity", spec.process?.execCPUAffinity],
     ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c]] as [string, unknown]),
   ];
   for (const [path, value] of later) if (value) throw configError(path, "is not supported yet");
@@ -107,13 +103,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     ["lxc.tty.max", "0"],
     ["lxc.apparmor.profile", "unconfined"],
   ];
-  const rootOptions = [spec.linux?.rootfsPropagation, spec.root?.readonly ? "ro" : undefined].filter(Boolean);
-  if (rootOptions.length) items.push(["lxc.rootfs.options", rootOptions.join(",")]);
+  // rootfsPropagation is the launcher's: liblxc makes the new root rshared after pivot_root.
+  if (spec.root?.readonly) items.push(["lxc.rootfs.options", "ro"]);
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.noNewPrivileges) items.push(["lxc.no_new_privs", "1"]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
+  items.push(...timeOffsetItems(spec));
   // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
   // bind the user process, not the launcher); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {
@@ -165,12 +162,16 @@ function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): Init
     capabilities: processCapabilities(proc, ctx.warn),
     noNewPrivileges: !!proc.noNewPrivileges,
     seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
+    attrs: processAttrs(spec),
     hookTimeout: ctx.hookTimeout,
     detach: mounts.launcherOnly,
     devices: deviceNodes(spec, ctx.resolve),
+    hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
     domainname: domainname(spec),
     mask: mounts.launcherMask,
     readonly: mounts.launcherReadonly,
+    recursive: mounts.recursive,
+    rootPropagation: rootPropagation(spec.linux?.rootfsPropagation),
   };
 }
 
@@ -217,10 +218,20 @@ function launcherMounts(ctx: TranslateContext): ConfigItem[] {
   return items;
 }
 
+const MS_REC = 0x4000;
+const PROPAGATION: Record<string, number> = { unbindable: 1 << 17, private: 1 << 18, slave: 1 << 19, shared: 1 << 20 };
+
+/** "rslave" → MS_SLAVE | MS_REC (runc's mapping; validation allows only these eight names). */
+export function rootPropagation(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const rec = value.startsWith("r");
+  return PROPAGATION[rec ? value.slice(1) : value]! | (rec ? MS_REC : 0);
+}
+
 function domainname(spec: Spec): string | undefined {
   if (spec.domainname === undefined) return undefined;
-  if (!spec.linux?.namespaces?.some((n) => n.type === "uts" && !n.path))
-    throw configError("domainname", "setting a domain name needs a new uts namespace in linux.namespaces");
+  if (!spec.linux?.namespaces?.some((n) => n.type === "uts"))
+    throw configError("domainname", "setting a domain name needs a uts namespace in linux.namespaces (new, or joined by path)");
   if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
   return spec.domainname;
 }

@@ -1,0 +1,172 @@
+// The Linux fields liblxc has no (working) key for, as pure translation: the
+// time namespace and its offsets, personality, I/O priority, scheduler,
+// memory policy, execCPUAffinity and the root's propagation.
+import { describe, expect, test } from "bun:test";
+import { encodeAttrs } from "../../ffi/exec.ts";
+import { features } from "../../src/features.ts";
+import { recursiveAttrs } from "../../src/lxc/mount-attrs.ts";
+import { parseList, processAttrs } from "../../src/lxc/process-attrs.ts";
+import { rootPropagation, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { defaultSpec } from "../../src/spec/default.ts";
+import type { Spec } from "../../src/spec/types.ts";
+import { errorOf } from "./error-of.ts";
+
+const ctx: TranslateContext = {
+  id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
+  launcher: { binary: "/l", loader: "/ld.so", libs: [] }, cgroup: "v2", logLevel: "warn", hookTimeout: 60,
+  hasCreateHooks: false, hasStartContainerHooks: false, cgroupHierarchies: [], hardRlimits: {},
+  stat: (p) => (p === "/data" ? "dir" : "missing"), resolve: (p) => p, warn: () => {},
+};
+const spec = (edit: (s: Spec) => void): Spec => {
+  const s = defaultSpec(["true"]);
+  edit(s);
+  return s;
+};
+const tr = (edit: (s: Spec) => void) => translate(spec(edit), ctx);
+const values = (s: Spec, key: string) => translate(s, ctx).items.filter(([k]) => k === key).map(([, v]) => v);
+const withTime = (s: Spec) => s.linux!.namespaces!.push({ type: "time" });
+
+describe("time namespace", () => {
+  test("a new time namespace is cloned; one with a path is joined", () => {
+    expect(values(spec(withTime), "lxc.namespace.clone")[0]).toEndWith(" time");
+    expect(values(spec((s) => s.linux!.namespaces!.push({ type: "time", path: "/proc/9/ns/time" })), "lxc.namespace.share.time")).toEqual(["/proc/9/ns/time"]);
+  });
+
+  test("offsets in whole seconds or in nanoseconds below a second", () => {
+    const s = spec((s) => {
+      withTime(s);
+      s.linux!.timeOffsets = { boottime: { secs: 86400 }, monotonic: { secs: 0, nanosecs: 500 } };
+    });
+    expect(values(s, "lxc.time.offset.boot")).toEqual(["86400s"]);
+    expect(values(s, "lxc.time.offset.monotonic")).toEqual(["500ns"]);
+    expect(values(spec((s) => (withTime(s), (s.linux!.timeOffsets = { monotonic: { secs: -30 } }))), "lxc.time.offset.monotonic")).toEqual(["-30s"]);
+  });
+
+  test("offsets liblxc cannot set exactly, or without a new time namespace, are errors naming the field", () => {
+    expect(errorOf(() => tr((s) => (s.linux!.timeOffsets = { monotonic: { secs: 1 } })))).toBe(
+      "config.json: linux.timeOffsets: needs a new time namespace in linux.namespaces",
+    );
+    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { monotonic: { secs: 1, nanosecs: 5 } }))))).toContain(
+      'linux.timeOffsets["monotonic"]: liblxc sets an offset in whole seconds or in nanoseconds below one second, not both',
+    );
+    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { realtime: { secs: 1 } }))))).toContain('linux.timeOffsets["realtime"]: unknown clock');
+    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { boottime: { nanosecs: 1e9 } }))))).toContain('linux.timeOffsets["boottime"].nanosecs: 1000000000 is out of range');
+    expect(errorOf(() => tr((s) => {
+      s.linux!.namespaces!.push({ type: "time", path: "/proc/1/ns/time" });
+      s.linux!.timeOffsets = { boottime: { secs: 1 } };
+    }))).toContain("cannot set offsets of the time namespace joined by linux.namespaces[6].path");
+  });
+});
+
+describe("process attributes for the exec step", () => {
+  test("personality: LINUX32 is PER_LINUX32; flags are refused", () => {
+    expect(tr((s) => (s.linux!.personality = { domain: "LINUX32" })).init.attrs).toEqual({ personality: 8 });
+    expect(tr((s) => (s.linux!.personality = { domain: "LINUX" })).init.attrs).toEqual({ personality: 0 });
+    expect(errorOf(() => tr((s) => (s.linux!.personality = { domain: "LINUX64" })))).toContain("linux.personality.domain: unknown value");
+    expect(errorOf(() => tr((s) => (s.linux!.personality = { domain: "LINUX", flags: ["x"] })))).toContain("linux.personality.flags");
+    expect(tr(() => {}).init.attrs).toEqual({});
+  });
+
+  test("ioPriority: class << 13 | priority", () => {
+    expect(processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_IDLE", priority: 0 }))).ioPriority).toBe(3 << 13);
+    expect(processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_BE", priority: 7 }))).ioPriority).toBe((2 << 13) | 7);
+    expect(errorOf(() => processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_BE", priority: 8 }))))).toContain("process.ioPriority.priority");
+    expect(errorOf(() => processAttrs(spec((s) => (s.process!.ioPriority = { class: "X" }))))).toContain("process.ioPriority.class");
+  });
+
+  test("scheduler: policy, flags, nice, priority and deadline parameters", () => {
+    const sched = (v: unknown) => processAttrs(spec((s) => (s.process!.scheduler = v as Record<string, unknown>))).scheduler;
+    expect(sched({ policy: "SCHED_BATCH", nice: 5, flags: ["SCHED_FLAG_RESET_ON_FORK"] })).toEqual({
+      policy: 3, flags: 1, nice: 5, priority: 0, runtime: 0, deadline: 0, period: 0,
+    });
+    expect(sched({ policy: "SCHED_FIFO", priority: 10 })?.priority).toBe(10);
+    expect(errorOf(() => sched({ policy: "SCHED_FIFO" }))).toContain("process.scheduler.priority: SCHED_FIFO needs a priority");
+    expect(errorOf(() => sched({ policy: "SCHED_OTHER", priority: 3 }))).toContain("process.scheduler.priority: must be 0");
+    expect(errorOf(() => sched({ policy: "SCHED_OTHER", flags: ["NOPE"] }))).toContain("process.scheduler.flags[0]");
+  });
+
+  test("memoryPolicy: mode, flags and nodes", () => {
+    const mp = (v: unknown) => processAttrs(spec((s) => (s.linux!.memoryPolicy = v))).memoryPolicy;
+    expect(mp({ mode: "MPOL_BIND", nodes: "0-2,5", flags: ["MPOL_F_STATIC_NODES"] })).toEqual({ mode: 2 | (1 << 15), nodes: [0, 1, 2, 5] });
+    expect(mp({ mode: "MPOL_DEFAULT" })).toEqual({ mode: 0, nodes: [] });
+    expect(errorOf(() => mp({ mode: "MPOL_BIND" }))).toContain("linux.memoryPolicy.nodes: MPOL_BIND needs at least one node");
+    expect(errorOf(() => mp({ mode: "MPOL_LOCAL", nodes: "1" }))).toContain("linux.memoryPolicy.nodes: must be empty");
+    expect(errorOf(() => mp({ mode: "MPOL_BIND", nodes: "3-1" }))).toContain('linux.memoryPolicy.nodes: invalid list "3-1"');
+    expect(errorOf(() => mp({ mode: "MPOL_BIND", nodes: "2000" }))).toContain("above the largest supported number 1023");
+  });
+
+  test("execCPUAffinity is checked (it applies to exec'd processes, not to init)", () => {
+    expect(processAttrs(spec((s) => (s.process!.execCPUAffinity = { initial: "0", final: "0-1" })))).toEqual({});
+    expect(errorOf(() => processAttrs(spec((s) => (s.process!.execCPUAffinity = { final: "x" }))))).toContain("process.execCPUAffinity.final");
+    expect(parseList("0-3,7", "x", 1024)).toEqual([0, 1, 2, 3, 7]);
+  });
+
+  test("the block exec.c reads: flags word, values, struct sched_attr, node mask", () => {
+    const w = encodeAttrs({
+      personality: 8, ioPriority: 0x6007, memoryPolicy: { mode: 2, nodes: [0, 65] },
+      scheduler: { policy: 3, flags: 1, nice: -2, priority: 0, runtime: 1, deadline: 2, period: 3 },
+    });
+    expect([w[0], w[1], w[2], w[3]]).toEqual([15n, 8n, 0x6007n, 2n]);
+    expect(w[4]).toBe(48n | (3n << 32n)); // size, policy
+    expect(w[5]).toBe(1n); // flags
+    expect(w[6]).toBe(0xfffffffen); // nice -2, priority 0
+    expect([w[7], w[8], w[9]]).toEqual([1n, 2n, 3n]);
+    expect([w[10], w[11]]).toEqual([1n, 2n]);
+    expect(encodeAttrs({})[0]).toBe(0n);
+  });
+});
+
+describe("root propagation", () => {
+  test("mount flags for the launcher; nothing in lxc.rootfs.options (liblxc overrides it)", () => {
+    expect(rootPropagation("slave")).toBe(1 << 19);
+    expect(rootPropagation("rprivate")).toBe((1 << 18) | 0x4000);
+    expect(rootPropagation("unbindable")).toBe(1 << 17);
+    expect(rootPropagation(undefined)).toBeUndefined();
+    const t = tr((s) => (s.linux!.rootfsPropagation = "shared"));
+    expect(t.init.rootPropagation).toBe(1 << 20);
+    expect(t.items.filter(([k]) => k === "lxc.rootfs.options").map(([, v]) => v)).toEqual(["ro"]);
+  });
+});
+
+describe("joined namespaces", () => {
+  test("a mount namespace joined by path is shared; none at all is an error naming the field", () => {
+    const s = spec((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "mount" ? { type: "mount", path: "/proc/9/ns/mnt" } : n))));
+    expect(values(s, "lxc.namespace.share.mnt")).toEqual(["/proc/9/ns/mnt"]);
+    expect(values(s, "lxc.namespace.clone")[0]).not.toContain("mnt");
+    expect(errorOf(() => tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "mount"))))).toContain(
+      "linux.namespaces: a mount namespace is required: LXC pivots the container's root in it",
+    );
+  });
+
+  test("a uts namespace joined by path: the launcher sets the hostname (liblxc only does in a new one)", () => {
+    const joined = tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))));
+    expect(joined.init.hostname).toBe("lxcri");
+    expect(tr(() => {}).init.hostname).toBeUndefined();
+  });
+});
+
+describe("recursive mount options and features", () => {
+  test("rro and friends go to the launcher as mount_setattr attributes; the rest stay for liblxc", () => {
+    expect(recursiveAttrs(["rbind", "rro", "nosuid", "rnoexec"], "/data", "mounts[0]")).toEqual({
+      options: ["rbind", "nosuid"], attr: { path: "/data", set: 0x1 | 0x8, clr: 0 },
+    });
+    expect(recursiveAttrs(["rro", "rrw"], "/d", "m").attr).toEqual({ path: "/d", set: 0, clr: 0x1 });
+    expect(recursiveAttrs(["rnoatime"], "/d", "m").attr).toEqual({ path: "/d", set: 0x10, clr: 0x70 });
+    expect(recursiveAttrs(["bind"], "/d", "m")).toEqual({ options: ["bind"], attr: undefined });
+    const t = tr((s) => s.mounts!.push({ destination: "/data", type: "bind", source: "/data", options: ["rbind", "rro"] }));
+    expect(t.init.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
+    expect(errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] })))).toContain(
+      'mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet',
+    );
+  });
+
+  test("features lists what works: seccomp, time and user namespaces, recursive options; no idmap", () => {
+    const f = features();
+    expect(f.linux.seccomp.enabled).toBe(true);
+    expect(f.linux.seccomp.actions).not.toContain("SCMP_ACT_NOTIFY");
+    expect(f.linux.namespaces).toContain("time");
+    expect(f.linux.namespaces).toContain("user");
+    expect(f.mountOptions).toContain("rro");
+    expect(f.linux.mountExtensions.idmap.enabled).toBe(false);
+  });
+});
