@@ -1,7 +1,7 @@
 // Passing file descriptors over AF_UNIX sockets (SCM_RIGHTS): the console
 // socket protocol (connect, one sendmsg with the pty name as data and the
-// master as the only fd) and the socketpair that hands a pty slave to the
-// launcher. Bun has no API for ancillary data, hence raw syscalls.
+// master as the only fd), its receiving end for tests and scripts, and
+// pidfd_getfd for the pty master the launcher opened. Bun has no API for ancillary data, hence raw syscalls.
 import { ptr } from "bun:ffi";
 import { errno, errnoMessage, libc } from "./libc.ts";
 
@@ -12,7 +12,6 @@ const SYS_sendmsg = 46;
 const SYS_recvmsg = 47;
 const SYS_bind = 49;
 const SYS_listen = 50;
-const SYS_socketpair = 53;
 const SYS_accept4 = 288;
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
@@ -32,13 +31,6 @@ function sys(nr: number, what: string, ...args: (number | bigint)[]): number {
 
 export function closeFd(fd: number): void {
   libc.syscall(SYS_close, fd, 0, 0, 0, 0, 0);
-}
-
-/** A connected pair; `cloexec` false for an end a child must inherit. */
-export function socketPair(cloexec: boolean): [number, number] {
-  const fds = new Int32Array(2);
-  sys(SYS_socketpair, "socketpair", AF_UNIX, SOCK_STREAM | (cloexec ? SOCK_CLOEXEC : 0), 0, ptr(fds));
-  return [fds[0]!, fds[1]!];
 }
 
 function sockaddr(path: string): { addr: Buffer; len: number } {
@@ -115,7 +107,30 @@ export function receiveFd(sock: number): { fd: number; data: string } {
   return { fd: control.readInt32LE(16), data: payload.subarray(0, n).toString() };
 }
 
-/** Clears close-on-exec, for an fd a child process must keep. */
-export function inheritable(fd: number): void {
-  if (libc.fcntl(fd, 2 /* F_SETFD */, 0) !== 0) throw new Error(`fcntl(${fd}, F_SETFD): ${errnoMessage()}`);
+const SYS_dup3 = 292;
+const SYS_pidfd_open = 434;
+const SYS_pidfd_getfd = 438;
+const EBADF = 9;
+
+/** Moves `fd` to the number `at` (close-on-exec), for another process to find. */
+export function parkFd(fd: number, at: number): void {
+  sys(SYS_dup3, `dup3 to fd ${at}`, fd, at, SOCK_CLOEXEC /* = O_CLOEXEC */);
+  closeFd(fd);
+}
+
+/** A copy of fd `target` of process `pid` (pidfd_getfd), waiting up to `timeoutMs` for it to appear. */
+export async function takeFd(pid: number, target: number, timeoutMs: number): Promise<number> {
+  const pidfd = sys(SYS_pidfd_open, `pidfd_open(${pid})`, pid, 0);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const fd = Number(libc.syscall(SYS_pidfd_getfd, pidfd, target, 0, 0, 0, 0));
+      if (fd >= 0) return fd;
+      const e = errno();
+      if (e !== EBADF || Date.now() > deadline) throw new Error(`pidfd_getfd(${pid}, ${target}): ${errnoMessage()}`);
+      await Bun.sleep(1);
+    }
+  } finally {
+    closeFd(pidfd);
+  }
 }

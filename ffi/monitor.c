@@ -12,8 +12,6 @@ extern pid_t setsid(void);
 extern void _exit(int);
 extern void *signal(int, void *);
 extern int putenv(char *);
-extern long syscall(long, ...);
-#define SYS_close_range 436
 
 typedef _Bool (*start_fn)(void *, int, char *const[]);
 typedef _Bool (*flag_fn)(void *, _Bool);
@@ -24,13 +22,8 @@ typedef _Bool (*flag_fn)(void *, _Bool);
 #define OFF_WANT_DAEMONIZE 160
 #define OFF_WANT_CLOSE_ALL_FDS 168
 
-/*
- * env: NULL-terminated "NAME=value" strings for the monitor's own environment, or NULL.
- * keep: fds above stderr that init must inherit, ascending, -1 last; every other
- *       fd is closed here (it may be a lock or a socket of create's), and liblxc
- *       keeps the rest because $LISTEN_FDS (in env) is at least the highest.
- */
-int lxcri_start_monitor(void *c, char **argv, char **env, const int *keep)
+/* env: NULL-terminated "NAME=value" strings for the monitor's own environment, or NULL. */
+int lxcri_start_monitor(void *c, char **argv, char **env)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -45,13 +38,6 @@ int lxcri_start_monitor(void *c, char **argv, char **env, const int *keep)
 
 	for (; env && *env; env++)
 		putenv(*env);
-	int next = 3;
-	for (; keep && *keep >= 0; keep++) {
-		if (*keep > next)
-			syscall(SYS_close_range, next, *keep - 1, 0);
-		next = *keep + 1;
-	}
-	syscall(SYS_close_range, next, ~0U, 0);
 	(*(flag_fn *)((char *)c + OFF_WANT_DAEMONIZE))(c, 0);
 	/* Bun's own fds (epoll, eventfd, ...) must not reach the container. */
 	(*(flag_fn *)((char *)c + OFF_WANT_CLOSE_ALL_FDS))(c, 1);

@@ -7,28 +7,25 @@ import { compileC } from "./compile.ts";
 import { cstringArray } from "./cstr.ts";
 import type { LxcContainer } from "./lxc-container.ts";
 
-type StartFn = (c: unknown, argv: number, env: number | null, keep: Int32Array) => number;
+type StartFn = (c: unknown, argv: number, env: number | null) => number;
 let compiled: StartFn | undefined;
 
 function compile(): StartFn {
   const symbols = compileC("monitor", source, tmpdir(), ["-nostdinc"], {
-    lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+    lxcri_start_monitor: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   });
   return symbols.lxcri_start_monitor as unknown as StartFn;
 }
 
 /**
  * Forks the monitor, which runs `argv` as the container init. `env`
- * ("NAME=value" each) changes variables in the monitor alone. `keep`: fds
- * above 2 that init inherits (liblxc keeps those up to $LISTEN_FDS, so the
- * highest must be in `env` as LISTEN_FDS). Returns the monitor's pid.
+ * ("NAME=value" each) changes variables in the monitor alone. Returns its pid.
  */
-export function startMonitor(container: LxcContainer, argv: readonly string[], env: readonly string[] = [], keep: readonly number[] = []): number {
+export function startMonitor(container: LxcContainer, argv: readonly string[], env: readonly string[] = []): number {
   compiled ??= compile();
   const args = cstringArray(argv);
   const vars = env.length ? cstringArray(env) : undefined;
-  const fds = new Int32Array([...[...keep].sort((a, b) => a - b), -1]);
-  const pid = compiled(container.pointer, args.pointer, vars?.pointer ?? null, fds);
+  const pid = compiled(container.pointer, args.pointer, vars?.pointer ?? null);
   void args.keepAlive, vars?.keepAlive;
   if (pid < 0) throw new Error("fork of the container monitor failed");
   return pid;

@@ -36,6 +36,13 @@ export function openPty(ptmx: string): Pty {
   return { master, slave, name: `/dev/pts/${n[0]}` };
 }
 
+/** /dev/pts/N of a pty master. */
+export function ptyName(master: number): string {
+  const n = new Int32Array(1);
+  ioctl(master, TIOCGPTN, n, "pty number");
+  return `/dev/pts/${n[0]}`;
+}
+
 export function setWindowSize(fd: number, rows: number, cols: number): void {
   ioctl(fd, TIOCSWINSZ, new Uint16Array([rows, cols, 0, 0]), "setting the terminal size");
 }

@@ -11,8 +11,7 @@ import type { InitMessage, InitProcess } from "../src/protocol.ts";
 import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
-import { closeFd, receiveFd } from "../ffi/fd-passing.ts";
-import { takeTerminal } from "../ffi/pty.ts";
+import { openTerminal } from "./terminal.ts";
 import { makeDevices } from "./devices.ts";
 import { setDomainname, setHostname } from "./uts.ts";
 import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
@@ -27,6 +26,8 @@ const HOOKS = `${LAUNCHER}/hooks`;
 export async function init(): Promise<number> {
   ptmxLink();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
+  // First, so that create, which waits for it, finds the master soon.
+  if (proc.terminal) openTerminal();
   makeDevices(proc.devices);
   if (proc.hostname !== undefined) setHostname(proc.hostname);
   if (proc.domainname !== undefined) setDomainname(proc.domainname);
@@ -42,13 +43,6 @@ export async function init(): Promise<number> {
   const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);
   const send = (m: InitMessage) => writeSync(sync, JSON.stringify(m) + "\n");
   try {
-    if (proc.consoleFd !== undefined) {
-      // create allocated the pty in our devpts and sent the master to the caller's console socket.
-      const { fd: slave } = receiveFd(proc.consoleFd);
-      closeFd(proc.consoleFd);
-      takeTerminal(slave);
-      closeFd(slave);
-    }
     state.pid = process.pid;
     const hooks = readHooksIn(HOOKS, "startContainer");
     if (hooks.length) {

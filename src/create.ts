@@ -6,8 +6,8 @@ import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
-import { closeFd, connectUnix, inheritable, sendFd, socketPair } from "../ffi/fd-passing.ts";
-import { openPty, setWindowSize } from "../ffi/pty.ts";
+import { closeFd, connectUnix, sendFd, takeFd } from "../ffi/fd-passing.ts";
+import { ptyName, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
@@ -24,7 +24,7 @@ import { withLxcErrors } from "./lxc-log.ts";
 import { hostId, INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
-import { HOOK_PATH_VAR, type InitProcess, type MountHookReply } from "./protocol.ts";
+import { HOOK_PATH_VAR, TERMINAL_MASTER_FD, type InitProcess, type MountHookReply } from "./protocol.ts";
 import { type ContainerRecord, files, writeRecord } from "./record.ts";
 import type { Spec, State } from "./spec/types.ts";
 import { loadSpec } from "./spec/validate.ts";
@@ -97,19 +97,12 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let lxc: LxcContainer | undefined;
   let hookServer: HookServer | undefined;
   let monitor: number | undefined;
-  let terminal: [number, number] | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
     if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
     writeRecord(dir, record);
     copyFileSync(join(bundle, "config.json"), f.config);
     writeHooks(f.hooks, spec.hooks);
-    if (spec.process.terminal) {
-      // create's end, and the launcher's, which init inherits through liblxc (below LISTEN_FDS).
-      terminal = socketPair(true);
-      inheritable(terminal[1]);
-      tr.init.consoleFd = terminal[1];
-    }
     prepareInit(dir, tr.init, record, launcherUid, launcherGid);
     if (dirMode !== 0o700) chmodSync(ctx.root, statSync(ctx.root).mode | 0o011);
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
@@ -136,10 +129,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it,
     // and the mount hook the real one back for the hooks it runs.
     const monitorEnv = launcherUid !== 0 ? ["PATH=/nonexistent", `${HOOK_PATH_VAR}=${process.env.PATH ?? ""}`] : [];
-    // liblxc closes every inherited fd above $LISTEN_FDS: that is how preserved fds and the terminal's socket reach init.
-    const keep = [...Array(fds.highest - 2).keys()].map((i) => i + 3).concat(terminal ? [terminal[1]] : []);
-    if (keep.length) monitorEnv.push(`LISTEN_FDS=${Math.max(...keep)}`);
-    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv, keep);
+    // liblxc closes every inherited fd above $LISTEN_FDS: that is how preserved fds reach init
+    // (3 … highest are the caller's, so no fd of ours can be among them).
+    if (fds.highest > 2) monitorEnv.push(`LISTEN_FDS=${fds.highest}`);
+    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);
@@ -150,9 +143,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
-    if (terminal) {
+    if (spec.process.terminal) {
       phase = "setting up the terminal";
-      handOverTerminal(init, spec.process.consoleSize, opts.consoleSocket!, terminal[0]);
+      await handOverTerminal(init, spec.process.consoleSize, opts.consoleSocket!);
     }
     if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
@@ -165,7 +158,6 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
-    for (const fd of terminal ?? []) closeFd(fd);
     hookServer?.close();
     lxc?.release();
     lock.release();
@@ -192,25 +184,24 @@ function inheritedFds(env: string[], preserve: number): { highest: number } {
 }
 
 /**
- * process.terminal: a pty from the container's own devpts (so the process
- * sees /dev/pts/N), sized to consoleSize. The master goes to the caller's
- * console socket before create returns; the slave goes over `toLauncher`,
- * where init picks it up at start.
+ * process.terminal: init (the launcher) opened a pty in the container's own
+ * devpts (so the process sees /dev/pts/N), made it its stdio and controlling
+ * terminal, and parked the master at TERMINAL_MASTER_FD. create takes a copy
+ * with pidfd_getfd, sizes it to consoleSize and sends it to the caller's
+ * console socket before returning, as runc does.
  */
-function handOverTerminal(init: number, size: { height: number; width: number } | undefined, consoleSocket: string, toLauncher: number): void {
-  const pty = openPty(`/proc/${init}/root/dev/pts/ptmx`);
+async function handOverTerminal(init: number, size: { height: number; width: number } | undefined, consoleSocket: string): Promise<void> {
+  const master = await takeFd(init, TERMINAL_MASTER_FD, 5000);
   try {
-    if (size) setWindowSize(pty.master, size.height, size.width);
+    if (size) setWindowSize(master, size.height, size.width);
     const sock = connectUnix(consoleSocket);
     try {
-      sendFd(sock, pty.master, pty.name);
+      sendFd(sock, master, ptyName(master));
     } finally {
       closeFd(sock);
     }
-    sendFd(toLauncher, pty.slave, pty.name);
   } finally {
-    closeFd(pty.master);
-    closeFd(pty.slave);
+    closeFd(master);
   }
 }
 

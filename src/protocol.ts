@@ -37,11 +37,8 @@ export interface InitProcess {
   /** FIFOs and sockets to mask (/dev/null bound over them) or to make read-only. */
   mask: string[];
   readonly: string[];
-  /**
-   * process.terminal: the fd (inherited through liblxc) on which create sends
-   * the pty slave; the launcher makes it its stdio and controlling terminal at start.
-   */
-  consoleFd?: number;
+  /** process.terminal: the launcher opens a pty, takes the slave as its stdio and parks the master for create. */
+  terminal: boolean;
   /** Recursive mount options ("rro", ...) to apply with mount_setattr(2). */
   recursive: RecursiveAttr[];
   /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
@@ -59,6 +56,9 @@ export type MountHookReply = { ok: true } | { ok: false; error: string };
 export type MountHookResult = { error: string } | { done: true };
 /** The mount hook's createContainer runs, for create to append to hooks.log (the mapped root of a user namespace cannot). */
 export type MountHookTrace = { hook: HookRecord };
+
+/** Where the launcher keeps the pty master until create has taken a copy (pidfd_getfd) and the exec closes it. */
+export const TERMINAL_MASTER_FD = 1000;
 
 /** The runtime's PATH, for the mount hook to restore when the monitor runs with another one. */
 export const HOOK_PATH_VAR = "LXCRI_HOOK_PATH";

@@ -42,7 +42,7 @@ export interface MountPlan {
   items: ConfigItem[];
   /** Mounts only the launcher needs (Bun cannot start without /proc); it detaches them before the exec. */
   launcherOnly: string[];
-  /** maskedPaths and readonlyPaths that are FIFOs or sockets: the launcher binds them. */
+  /** maskedPaths and readonlyPaths that are FIFOs or sockets, or above a sysctl: the launcher binds them. */
   launcherMask: string[];
   launcherReadonly: string[];
   /** Recursive options ("rro", ...) the launcher applies with mount_setattr(2), in mount order. */
@@ -137,9 +137,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 
   // readonlyPaths: bind the path onto itself read-only. The source is the path as the
   // container will see it, i.e. under the rootfs mount (lxc.rootfs.mount = the rootfs path).
+  // liblxc writes linux.sysctl after its mount entries: a read-only path above a sysctl
+  // (podman's /proc/sys) is left to the launcher, which runs after that.
+  const sysctlFiles = Object.keys(spec.linux?.sysctl ?? {}).map((k) => `/proc/sys/${k.replace(/\./g, "/")}`);
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
     const path = containerPath(p, `linux.readonlyPaths[${i}]`);
-    if (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo") {
+    const aboveSysctl = sysctlFiles.some((f) => f === path || f.startsWith(path + "/"));
+    if (aboveSysctl || (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo")) {
       launcherReadonly.push(path);
       return;
     }

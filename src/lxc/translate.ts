@@ -154,6 +154,7 @@ function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): Init
   const proc = spec.process!;
   return {
     args: proc.args,
+    terminal: !!proc.terminal,
     env: proc.env ?? [],
     cwd: proc.cwd,
     umask: proc.user.umask,
