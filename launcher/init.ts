@@ -17,7 +17,7 @@ import { setDomainname, setHostname } from "./uts.ts";
 import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
-import { envValue, findExecutable, homeOf } from "./lookup.ts";
+import { envValue, findExecutable, homeOf } from "../src/lookup.ts";
 
 const LAUNCHER = "/.lxcri";
 const INIT = `${LAUNCHER}/init`;
@@ -59,7 +59,7 @@ export async function init(): Promise<number> {
     }
     const env = [...proc.env];
     if (envValue(env, "HOME") === undefined) env.push(`HOME=${homeOf(proc.user.uid)}`);
-    const path = findExecutable(proc.args[0]!, env);
+    const path = findExecutable(proc.args[0]!, env, proc.cwd);
     try {
       process.chdir(proc.cwd);
     } catch (e) {

@@ -81,3 +81,32 @@ export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs =
     }
   }
 }
+
+/**
+ * Writes cgroup files of a running container: `items` are liblxc cgroup keys
+ * (lxc.cgroup.<file> / lxc.cgroup2.<file>) as translation makes them; each goes
+ * to the payload cgroup that has that file. A write the kernel refuses is
+ * tried again after the others (v1 memory: memory+swap must stay ≥ memory).
+ */
+export function writeCgroupItems(r: ContainerRecord, items: readonly (readonly [string, string])[]): void {
+  const dirs = payloadCgroups(r);
+  let pending = items.map(([key, value]) => {
+    const file = key.replace(/^lxc\.cgroup2?\./, "");
+    const dir = dirs.find((d) => read(join(d, file)) !== undefined);
+    if (!dir) throw new Error(`the container has no cgroup file ${file} (controller not available on this host)`);
+    return { path: join(dir, file), value };
+  });
+  for (let round = 0; pending.length; round++) {
+    const failed: typeof pending = [];
+    let lastError: Error | undefined;
+    for (const w of pending)
+      try {
+        writeFileSync(w.path, w.value);
+      } catch (e) {
+        failed.push(w);
+        lastError = e as Error;
+      }
+    if (failed.length === pending.length || round > 2) throw new Error(`${failed[0]!.path} = ${failed[0]!.value}: ${lastError!.message}`);
+    pending = failed;
+  }
+}

@@ -15,6 +15,7 @@ import { configError, LxcriError } from "./errors.ts";
 import { writeAtomic, lockFile } from "./fsutil.ts";
 import { startHookServer, type HookServer } from "./hook-server.ts";
 import { hasHooks, readHooks, writeHooks } from "./hooks/layout.ts";
+import { findExecutable } from "./lookup.ts";
 import { describeFailure, runHooks } from "./hooks/run.ts";
 import { appendTrace } from "./hooks/trace.ts";
 import { cgroupHierarchies, cgroupLayout, checkNamespacePaths, hardRlimits, launcherFiles, resolveInRootfs, statKind } from "./host.ts";
@@ -139,6 +140,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     mark(ctx.log, `create: monitor ${monitor} started`);
 
     const init = await waitCreated(monitor, f.lxcLog, hookServer, (opts.timeout ?? 60) * 1000);
+    // As runc: a program that is not there fails create, not start (podman maps the text to 127).
+    phase = "looking up process.args[0]";
+    findExecutable(tr.init.args[0]!, tr.init.env, tr.init.cwd, `/proc/${init}/root`);
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);

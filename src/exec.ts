@@ -15,7 +15,7 @@ import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { type Context, containerDir } from "./context.ts";
 import { LxcriError } from "./errors.ts";
 import { writeAtomic } from "./fsutil.ts";
-import { resolveInRootfs } from "./host.ts";
+import { DEFAULT_PATH, homeOf } from "./lookup.ts";
 import { checkId } from "./ids.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
 import { processAttrs } from "./lxc/process-attrs.ts";
@@ -52,7 +52,6 @@ export interface ExecResult {
   wait(): Promise<number>;
 }
 
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const ENOENT = 2;
 const EACCES = 13;
 const SYS_pipe2 = 293;
@@ -82,7 +81,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   const env = [...(proc.env ?? [])];
   const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
   if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
-  if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(record.rootfs, proc.user.uid)}`);
+  if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(proc.user.uid, `/proc/${record.initPid}/root`)}`);
   const seccomp = spec.linux?.seccomp ? prepareSeccomp(seccompPlan(spec.linux.seccomp), "libseccomp.so.2") : undefined;
 
   let pty: ReturnType<typeof openPty> | undefined;
@@ -176,17 +175,4 @@ function searchPath(arg0: string, env: string[]): string[] {
   if (arg0.includes("/")) return [arg0];
   const path = env.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH;
   return path.split(":").map((d) => join(d || ".", arg0));
-}
-
-/** HOME from the container's /etc/passwd, "/" without one (as runc). */
-function homeOf(rootfs: string, uid: number): string {
-  try {
-    for (const line of readFileSync(join(rootfs, resolveInRootfs(rootfs, "/etc/passwd")), "utf8").split("\n")) {
-      const f = line.split(":");
-      if (f.length >= 6 && Number(f[2]) === uid && f[5]) return f[5];
-    }
-  } catch {
-    /* no passwd */
-  }
-  return "/";
 }

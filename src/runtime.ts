@@ -16,6 +16,8 @@ import { exec, type ExecOptions, type ExecResult } from "./exec.ts";
 import { loadSpec } from "./spec/validate.ts";
 import { containerPids } from "./container-cgroups.ts";
 import { setPaused } from "./pause.ts";
+import { containerStats, type Stats } from "./stats.ts";
+import { update } from "./update.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord } from "./record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
@@ -82,6 +84,17 @@ export class Runtime {
     const dir = containerDir(this.ctx, id);
     readRecord(dir, id);
     return loadSpec(files(dir).config);
+  }
+
+  /** New cgroup limits (runtime-spec linux.resources) for a container that has not stopped. */
+  update(id: string, resources: Record<string, unknown>): Promise<void> {
+    return update(this.ctx, id, resources);
+  }
+
+  /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
+  async stats(id: string): Promise<Stats> {
+    checkId(id);
+    return containerStats(readRecord(containerDir(this.ctx, id), id));
   }
 
   /** Freezes every process of a running container (status "paused"). */

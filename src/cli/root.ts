@@ -14,6 +14,8 @@ export const commands = {
   pause: () => import("./commands/pause.ts").then((m) => m.default),
   resume: () => import("./commands/resume.ts").then((m) => m.default),
   ps: () => import("./commands/ps.ts").then((m) => m.default),
+  update: () => import("./commands/update.ts").then((m) => m.default),
+  events: () => import("./commands/events.ts").then((m) => m.default),
   run: () => import("./commands/run.ts").then((m) => m.default),
   list: () => import("./commands/list.ts").then((m) => m.default),
   spec: () => import("./commands/spec.ts").then((m) => m.default),

@@ -1,0 +1,43 @@
+// update: new cgroup limits for a created, running or paused container
+// (runtime-spec LinuxResources, as podman, containerd and CRI-O send it).
+// The same translation as create, written straight to the container's
+// cgroup files. Device rules are not updated (runc ignores them too).
+import { type Context, containerDir } from "./context.ts";
+import { writeCgroupItems } from "./container-cgroups.ts";
+import { LxcriError } from "./errors.ts";
+import { lockFile } from "./fsutil.ts";
+import { cgroupLayout } from "./host.ts";
+import { checkId } from "./ids.ts";
+import { resourceItems } from "./lxc/resources.ts";
+import { files, readRecord } from "./record.ts";
+import type { Spec } from "./spec/types.ts";
+import { statusOf } from "./status.ts";
+
+export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {
+  checkId(id);
+  const dir = containerDir(ctx, id);
+  readRecord(dir, id);
+  if (typeof resources !== "object" || resources === null || Array.isArray(resources))
+    throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
+  const { devices: _ignored, ...rest } = resources;
+  let items: ReturnType<typeof resourceItems>;
+  try {
+    items = resourceItems({ ociVersion: "1.0.0", linux: { resources: rest } } as Spec, cgroupLayout(), (m) => ctx.log.warn(m));
+  } catch (e) {
+    if (e instanceof LxcriError) throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));
+    throw e;
+  }
+  const lock = lockFile(files(dir).lock);
+  try {
+    const record = readRecord(dir, id);
+    const status = statusOf(record);
+    if (status === "stopped") throw new LxcriError("bad-state", `cannot update container ${id}: container not running (it is stopped)`);
+    try {
+      writeCgroupItems(record, items);
+    } catch (e) {
+      throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);
+    }
+  } finally {
+    lock.release();
+  }
+}
