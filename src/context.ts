@@ -10,6 +10,8 @@ export interface Context {
   hookTimeout: number;
   /** liblxc log level for lxc.log (trace debug info notice warn error). */
   lxcLogLevel: string;
+  /** --systemd-cgroup: cgroupsPath values are "slice:prefix:name". */
+  systemdCgroup?: boolean;
 }
 
 export const containerDir = (ctx: Context, id: string) => join(ctx.root, id);

@@ -71,6 +71,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     logLevel: ctx.lxcLogLevel, hookTimeout: ctx.hookTimeout,
     hasCreateHooks: createHooks,
     hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
+    systemdCgroup: ctx.systemdCgroup,
     warn: (m) => warnings.push(m),
   });
   for (const w of warnings) ctx.log.warn(w);

@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   hookTimeout?: number;
   /** liblxc's log level in <root>/<id>/lxc.log (default "warn"; "debug" with --debug). */
   lxcLogLevel?: string;
+  /** cgroupsPath values are systemd's "slice:prefix:name" (runc --systemd-cgroup). */
+  systemdCgroup?: boolean;
 }
 
 export const DEFAULT_ROOT = "/run/lxcri";
@@ -50,7 +52,7 @@ export class Runtime {
         throw new LxcriError("invalid-argument", (e as Error).message);
       }
     }
-    this.ctx = { root, log: opts.log ?? silentLogger, hookTimeout, lxcLogLevel: opts.lxcLogLevel ?? "warn" };
+    this.ctx = { root, log: opts.log ?? silentLogger, hookTimeout, lxcLogLevel: opts.lxcLogLevel ?? "warn", systemdCgroup: opts.systemdCgroup };
   }
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */

@@ -18,7 +18,7 @@ export const GLOBAL_FLAGS: FlagSet = {
 
 export const COMMAND_FLAGS: Record<string, FlagSet> = {
   create: { value: ["bundle", "b", "pid-file", "console-socket", "preserve-fds"], bool: ["no-pivot", "no-new-keyring"] },
-  run: { value: ["bundle", "b", "pid-file", "console-socket", "preserve-fds"], bool: ["no-pivot", "no-new-keyring", "detach", "d"] },
+  run: { value: ["bundle", "b", "pid-file"], bool: [] },
   exec: {
     value: ["process", "p", "pid-file", "console-socket", "cwd", "env", "e", "user", "u", "additional-gids", "g", "cap", "c", "apparmor", "process-label", "preserve-fds"],
     bool: ["detach", "d", "tty", "t", "no-new-privs", "ignore-paused"],
@@ -29,7 +29,8 @@ export const COMMAND_FLAGS: Record<string, FlagSet> = {
   ps: { value: ["format", "f"], bool: [] },
   update: { value: ["resources", "r", "memory", "memory-swap", "memory-reservation", "kernel-memory", "kernel-memory-tcp", "cpu-shares", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight"], bool: [] },
   events: { value: ["interval"], bool: ["stats"] },
-  spec: { value: ["bundle", "b"], bool: ["rootless"] },
+  spec: { value: ["bundle", "b"], bool: [] },
+  hooks: { value: ["format", "f"], bool: [] },
 };
 
 /** Commands whose arguments after the id belong to something else. */

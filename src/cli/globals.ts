@@ -8,7 +8,7 @@ export const globalArgs = {
   "log-format": { type: "string", description: "log format: text or json", default: "text" },
   debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
-  "systemd-cgroup": { type: "boolean", description: "accepted for compatibility; systemd cgroup paths are not supported yet" },
+  "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
   rootless: { type: "string", description: "accepted for compatibility (true|false|auto)" },
 } as const;
 
@@ -18,6 +18,7 @@ export interface Globals {
   logFormat: "text" | "json";
   debug: boolean;
   hookTimeout?: number;
+  systemdCgroup?: boolean;
 }
 
 export const globals: Globals = { root: "/run/lxcri", logFormat: "text", debug: false };
@@ -33,5 +34,6 @@ export function runtime(): Runtime {
     log: log(),
     hookTimeout: globals.hookTimeout,
     lxcLogLevel: globals.debug ? "debug" : "warn",
+    systemdCgroup: globals.systemdCgroup,
   });
 }

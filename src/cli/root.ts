@@ -33,6 +33,7 @@ export const rootCommand = defineCommand({
       throw new LxcriError("invalid-argument", `--log-format: expected text or json, got ${JSON.stringify(args["log-format"])}`);
     globals.logFormat = args["log-format"];
     globals.debug = !!args.debug;
+    globals.systemdCgroup = !!args["systemd-cgroup"];
     if (args["hook-timeout"] !== undefined) {
       const n = Number(args["hook-timeout"]);
       if (!Number.isInteger(n) || n <= 0) throw new LxcriError("invalid-argument", `--hook-timeout: expected a positive number of seconds, got ${JSON.stringify(args["hook-timeout"])}`);

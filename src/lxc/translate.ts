@@ -13,6 +13,7 @@ import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
 import { processAttrs } from "./process-attrs.ts";
+import { systemdCgroupPath } from "./systemd-cgroup.ts";
 import { seccompPlan } from "./seccomp.ts";
 import { timeOffsetItems } from "./time.ts";
 
@@ -36,6 +37,8 @@ export interface TranslateContext extends MountContext {
   /** The mount hook command runs prestart, createRuntime and createContainer hooks. */
   hasCreateHooks: boolean;
   hasStartContainerHooks: boolean;
+  /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
+  systemdCgroup?: boolean;
   warn: (message: string) => void;
 }
 
@@ -127,7 +130,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
       throw configError(at, `needs a new ${ns} namespace, or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
-  const cgroup = spec.linux?.cgroupsPath ? cgroupPathItems(spec.linux.cgroupsPath, ctx.id) : [];
+  const cgroupsPath = spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
@@ -193,7 +197,7 @@ export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefi
  */
 export function cgroupPathItems(path: string, id: string): ConfigItem[] {
   if (path.includes("..") || path.includes("\0") || path.includes(":"))
-    throw configError("linux.cgroupsPath", `invalid cgroup path ${JSON.stringify(path)} (systemd "slice:prefix:name" paths are not supported yet)`);
+    throw configError("linux.cgroupsPath", `invalid cgroup path ${JSON.stringify(path)} (a systemd "slice:prefix:name" path needs --systemd-cgroup)`);
   const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
   if (!rel) throw configError("linux.cgroupsPath", "must not be the cgroup root");
   return [
