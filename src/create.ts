@@ -9,6 +9,7 @@ import { startMonitor } from "../ffi/monitor.ts";
 import { closeFd, connectUnix, sendFd, takeFd } from "../ffi/fd-passing.ts";
 import { ptyName, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
+import { monitorJoinsContainer } from "./container-cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -148,6 +149,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
+    phase = "moving the monitor into the container's cgroups";
+    monitorJoinsContainer(record, monitor);
     if (spec.process.terminal) {
       phase = "setting up the terminal";
       await handOverTerminal(init, spec.process.consoleSize, opts.consoleSocket!);
