@@ -9,6 +9,7 @@ import { CAPABILITY_SETS, type Process } from "../../spec/types.ts";
 import { validateProcess } from "../../spec/validate.ts";
 import { runtime } from "../globals.ts";
 import { proxyTerminal } from "../terminal.ts";
+import { windowSize } from "../../../ffi/pty.ts";
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
@@ -74,6 +75,11 @@ export default defineCommand({
     const preserve = args["preserve-fds"] === undefined ? 0 : Number(args["preserve-fds"]);
     if (!Number.isInteger(preserve) || preserve < 0) throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(args["preserve-fds"])}`);
 
+    // A pty we proxy: sized like our terminal before the process starts (SIGWINCH keeps it so).
+    if (proc.terminal && !args["console-socket"] && !proc.consoleSize) {
+      const ws = windowSize(0);
+      if (ws) proc.consoleSize = { height: ws.rows, width: ws.cols };
+    }
     const result = await rt.exec(id, {
       process: proc,
       detach: !!args.detach,
