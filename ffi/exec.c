@@ -20,10 +20,17 @@
  * has no libc.so for TinyCC to link against.
  * Returns only on failure: the negative step number (errno is still set).
  *
- * lxcri_attach_exec is the same step for `lxcri exec`: liblxc's attach calls
- * it in the attached process (all the container's namespaces and cgroups),
- * and it reports a failure as {step, errno} on a close-on-exec pipe, so that
- * EOF alone tells exec that execve succeeded.
+ * lxcri_attach_exec is the same step for `lxcri exec`, in a process that has
+ * entered the container (lxcri_enter_exec); it reports a failure as
+ * {step, errno} on a close-on-exec pipe, so that EOF alone tells exec that
+ * execve succeeded.
+ *
+ * lxcri_enter_exec: the container has no liblxc monitor once created (README:
+ * the pid contract), so `exec` enters it itself, as runc's nsenter does: a
+ * forked (single-threaded, C only) child joins the container's cgroups and
+ * namespaces, then clones the process with CLONE_PARENT — so it is the
+ * caller's child, inside the container's pid namespace — reports its pid and
+ * exits.
  */
 typedef unsigned int u32;
 typedef long (*syscall_fn)(long, ...);
@@ -68,6 +75,15 @@ struct sock_fprog {
 #define ENOENT 2
 #define EACCES 13
 #define ENOTDIR 20
+#define SYS_dup2 33
+#define SYS_clone 56
+#define SYS_setsid 112
+#define SYS_ioctl 16
+#define SYS_exit_group 231
+#define SYS_setns 308
+#define TIOCSCTTY 0x540e
+#define CLONE_PARENT 0x00008000
+#define SIGCHLD 17
 
 static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
 
@@ -142,6 +158,7 @@ struct attach_exec {
 	errno_fn errno_loc;
 	const char *cwd;
 	long umask, no_new_privs, keep_fds, status_fd;
+	long tty_fd; /* -1, or the pty slave to make stdio and the controlling terminal */
 };
 
 int lxcri_attach_exec(struct attach_exec *a)
@@ -155,6 +172,12 @@ int lxcri_attach_exec(struct attach_exec *a)
 		if (sig != 9 && sig != 19)
 			sys(SYS_rt_sigaction, sig, none, 0, 8);
 	sys(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, none, 0, 8);
+	if (a->tty_fd >= 0) {
+		sys(SYS_setsid);
+		for (int fd = 0; fd <= 2; fd++)
+			sys(SYS_dup2, a->tty_fd, fd);
+		sys(SYS_ioctl, 0, TIOCSCTTY, 0);
+	}
 	/* Only stdio and the preserved fds reach the process; the status pipe closes with the exec. */
 	sys(SYS_close_range, a->keep_fds, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (sys(SYS_chdir, a->cwd) != 0)
@@ -169,4 +192,44 @@ int lxcri_attach_exec(struct attach_exec *a)
 	int report[2] = {step, *a->errno_loc()};
 	sys(SYS_write, a->status_fd, report, sizeof report);
 	return report[1] == ENOENT ? 127 : 126;
+}
+
+struct enter {
+	const int *nsfds; /* /proc/<init>/ns/<type> of those that differ from ours, the user namespace last */
+	long nns;
+	const int *cgfds; /* cgroup.procs of each of the container's cgroups, open for writing */
+	long ncg;
+	long pid_fd; /* the process's pid goes here (4 bytes) */
+};
+
+/* Returns the pid of the intermediate child (to reap), or -1; never returns in the children. */
+long lxcri_enter_exec(struct enter *e, struct attach_exec *a)
+{
+	syscall_fn sys = a->syscall;
+	long pid = sys(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid != 0)
+		return pid;
+	int step = 0;
+	/* cgroups first: writing "0" moves this process, and it is still the host's root */
+	for (long i = 0; i < e->ncg && !step; i++)
+		if (sys(SYS_write, e->cgfds[i], "0", 1) != 1)
+			step = 18;
+	for (long i = 0; i < e->nns && !step; i++)
+		if (sys(SYS_setns, e->nsfds[i], 0) != 0)
+			step = 19;
+	if (!step) {
+		long child = sys(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+		if (child == 0)
+			sys(SYS_exit_group, lxcri_attach_exec(a));
+		if (child > 0) {
+			int p = (int)child;
+			sys(SYS_write, e->pid_fd, &p, sizeof p);
+			sys(SYS_exit_group, 0);
+		}
+		step = 20;
+	}
+	int report[2] = {step, *a->errno_loc()};
+	sys(SYS_write, a->status_fd, report, sizeof report);
+	sys(SYS_exit_group, 1);
+	return -1;
 }

@@ -1,8 +1,8 @@
 // Becoming the user process: the C functions in exec.c apply seccomp, the
 // capability sets and the user, then exec, with no JavaScript in between.
-// The launcher calls lxcri_exec directly (it is init); `lxcri exec` hands
-// lxcri_attach_exec to liblxc's attach, which runs it in the attached process.
-import { FFIType, ptr, type Pointer } from "bun:ffi";
+// The launcher calls lxcri_exec directly (it is init); `lxcri exec` enters the
+// container with lxcri_enter_exec, which runs the same step in the new process.
+import { FFIType, ptr } from "bun:ffi";
 import { tmpdir } from "node:os";
 import source from "./exec.c" with { type: "text" };
 import { compileC } from "./compile.ts";
@@ -16,7 +16,8 @@ const STEPS = [
   "keeping capabilities across setuid", "setresuid", "capset", "raising ambient capabilities",
   "setting rlimits", "loading the seccomp filter", "exec", "personality (linux.personality)",
   "sched_setattr (process.scheduler)", "ioprio_set (process.ioPriority)", "set_mempolicy (linux.memoryPolicy)",
-  "chdir to process.cwd", "setting no_new_privs",
+  "chdir to process.cwd", "setting no_new_privs", "joining the container's cgroups", "joining the container's namespaces",
+  "cloning the process",
 ];
 
 /** What a failed step number means. */
@@ -89,7 +90,7 @@ function compile(scratchDir: string) {
   // No headers and no libc.so to link against in a container: libc's functions come in as pointers.
   return compileC("exec", source, scratchDir, ["-nostdinc", "-nostdlib"], {
     lxcri_exec: { args: EXEC_ARGS, returns: FFIType.i32 },
-    lxcri_attach_exec: { args: [FFIType.ptr], returns: FFIType.i32 },
+    lxcri_enter_exec: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i64 },
   });
 }
 
@@ -137,28 +138,24 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
   };
 }
 
-export interface AttachExec {
-  /** lxc_attach_exec_t for liblxc's attach, and its payload. */
-  fn: Pointer;
-  payload: Pointer;
-  /** Keep referenced until attach returned. */
-  keepAlive: unknown[];
-}
-
 /**
- * The attach step for `lxcri exec`: chdir, umask and no_new_privs, then the
- * same security context and PATH search as the launcher. A failure is written
- * to `statusFd` as two int32s {step, errno}.
+ * `lxcri exec`: a forked C child joins the container's cgroups (`cgroupFds`,
+ * cgroup.procs files open for writing) and namespaces (`nsFds`, the user
+ * namespace last), then clones the process as our child; the process sets
+ * chdir, umask, no_new_privs and the same security context as the launcher,
+ * searches PATH and execs. Its pid is written to `pidFd`; a failure to
+ * `statusFd` as {step, errno}. Returns the intermediate child's pid (reap it).
  */
-export function attachExec(
+export function enterExec(
   req: ExecRequest,
-  extra: { cwd: string; umask: number; noNewPrivileges: boolean; keepFds: number; statusFd: number },
-): AttachExec {
-  const fn = (compile(tmpdir()).lxcri_attach_exec as unknown as { ptr: number }).ptr;
+  extra: { cwd: string; umask: number; noNewPrivileges: boolean; keepFds: number; statusFd: number; ttyFd?: number },
+  enter: { nsFds: number[]; cgroupFds: number[]; pidFd: number },
+): number {
+  const fn = compile(tmpdir()).lxcri_enter_exec as unknown as (e: unknown, a: unknown) => number;
   const p = pack(req);
   const cwd = Buffer.from(extra.cwd + "\0");
-  // struct attach_exec: lxcri_exec's 13 arguments, then cwd, umask, no_new_privs, keep_fds, status_fd; 8 bytes each
-  const words = new BigUint64Array(18);
+  // struct attach_exec: lxcri_exec's 13 arguments, then cwd, umask, no_new_privs, keep_fds, status_fd, tty_fd; 8 bytes each
+  const words = new BigUint64Array(19);
   const addr = (v: unknown) => (v === null ? 0n : typeof v === "number" ? BigInt(v) : BigInt(ptr(v as Uint8Array)));
   p.args.forEach((v, i) => (words[i] = addr(v)));
   words[13] = BigInt(ptr(cwd));
@@ -166,5 +163,14 @@ export function attachExec(
   words[15] = extra.noNewPrivileges ? 1n : 0n;
   words[16] = BigInt(extra.keepFds);
   words[17] = BigInt(extra.statusFd);
-  return { fn: fn as Pointer, payload: ptr(words), keepAlive: [p.keepAlive, cwd, words] };
+  words[18] = BigInt.asUintN(64, BigInt(extra.ttyFd ?? -1));
+  // struct enter: nsfds, nns, cgfds, ncg, pid_fd
+  const ns = new Int32Array(enter.nsFds.length || 1);
+  ns.set(enter.nsFds);
+  const cg = new Int32Array(enter.cgroupFds.length || 1);
+  cg.set(enter.cgroupFds);
+  const e = new BigUint64Array([BigInt(ptr(ns)), BigInt(enter.nsFds.length), BigInt(ptr(cg)), BigInt(enter.cgroupFds.length), BigInt(enter.pidFd)]);
+  const pid = Number(fn(e, words)); // i64: bun:ffi hands it back as a BigInt
+  void p.keepAlive, cwd, ns, cg;
+  return pid;
 }

@@ -118,6 +118,19 @@ export function parkFd(fd: number, at: number): void {
   closeFd(fd);
 }
 
+/** A pidfd for `pid` (close it with closeFd). */
+export function pidfdOpen(pid: number): number {
+  return sys(SYS_pidfd_open, `pidfd_open(${pid})`, pid, 0);
+}
+
+/** A copy of fd `target` of the process behind `pidfd`, or null while it has no such fd. */
+export function getFd(pidfd: number, target: number): number | null {
+  const fd = Number(libc.syscall(SYS_pidfd_getfd, pidfd, target, 0, 0, 0, 0));
+  if (fd >= 0) return fd;
+  if (errno() === EBADF) return null;
+  throw new Error(`pidfd_getfd(fd ${target}): ${errnoMessage()}`);
+}
+
 /** A copy of fd `target` of process `pid` (pidfd_getfd), waiting up to `timeoutMs` for it to appear. */
 export async function takeFd(pid: number, target: number, timeoutMs: number): Promise<number> {
   const pidfd = sys(SYS_pidfd_open, `pidfd_open(${pid})`, pid, 0);

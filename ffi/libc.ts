@@ -60,3 +60,8 @@ export function reapChild(pid: number): number | null {
 }
 export const O_CLOEXEC = 0o2000000;
 export const MNT_DETACH = 2;
+
+/** PR_SET_CHILD_SUBREAPER: orphaned descendants (a container's init) are re-parented to this process. */
+export function becomeSubreaper(): void {
+  libc.syscall(157 /* SYS_prctl */, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0, 0);
+}

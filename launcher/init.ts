@@ -12,6 +12,7 @@ import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
 import { openTerminal } from "./terminal.ts";
+import { outliveMonitor, signalReady } from "./ready.ts";
 import { makeDevices } from "./devices.ts";
 import { setDomainname, setHostname } from "./uts.ts";
 import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
@@ -25,6 +26,7 @@ const HOOKS = `${LAUNCHER}/hooks`;
 
 export async function init(): Promise<number> {
   ptmxLink();
+  outliveMonitor();
   const proc = JSON.parse(readFileSync(`${INIT}/process.json`, "utf8")) as InitProcess;
   // First, so that create, which waits for it, finds the master soon.
   if (proc.terminal) openTerminal();
@@ -39,6 +41,7 @@ export async function init(): Promise<number> {
   const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
   const exec = compileExec(LAUNCHER);
   const caps = lastCap();
+  signalReady();
   // Blocks until `lxcri start` opens the other end.
   const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);
   const send = (m: InitMessage) => writeSync(sync, JSON.stringify(m) + "\n");

@@ -24,12 +24,11 @@ function read(file: string): string | undefined {
   }
 }
 
-/** Host pids of every process in the container's cgroups, ascending; never the monitor (which may sit there too). */
+/** Host pids of every process in the container's cgroups, ascending. */
 export function containerPids(r: ContainerRecord): number[] {
   const pids = new Set<number>();
   for (const d of payloadCgroups(r))
     for (const line of (read(join(d, "cgroup.procs")) ?? "").split("\n")) if (line) pids.add(Number(line));
-  if (r.monitorPid !== undefined) pids.delete(r.monitorPid);
   return [...pids].sort((a, b) => a - b);
 }
 
@@ -109,32 +108,5 @@ export function writeCgroupItems(r: ContainerRecord, items: readonly (readonly [
       }
     if (failed.length === pending.length || round > 2) throw new Error(`${failed[0]!.path} = ${failed[0]!.value}: ${lastError!.message}`);
     pending = failed;
-  }
-}
-
-/**
- * The pid contract (README): callers treat the pid-file's process — the
- * monitor — as the container, and read /proc/<pid>/cgroup for OOM events and
- * statistics (conmon watches its memory cgroup). On cgroup v1 the monitor
- * therefore joins the container's cgroups, except the freezer (pause must not
- * freeze liblxc's monitor, which exec needs) and devices (the monitor stays
- * free to open what it must). The memory cgroup only when the monitor can be
- * shielded from the container's OOM killer (oom_score_adj -1000 needs
- * CAP_SYS_RESOURCE): a killed monitor would take the container with it.
- * On cgroup v2 there is one cgroup for all controllers, the freezer included,
- * so the monitor stays in its own.
- */
-export function monitorJoinsContainer(r: ContainerRecord, monitor: number): void {
-  let shielded = true;
-  try {
-    writeFileSync(`/proc/${monitor}/oom_score_adj`, "-1000");
-  } catch {
-    shielded = false;
-  }
-  const skip = shielded ? /^\/sys\/fs\/cgroup\/(freezer|devices|unified)\// : /^\/sys\/fs\/cgroup\/(freezer|devices|unified|memory)\//;
-  for (const d of payloadCgroups(r)) {
-    if (!/^\/sys\/fs\/cgroup\/[^/]+\//.test(d) || skip.test(d)) continue;
-    if (read(join(d, "cgroup.procs")) === undefined || read(join(d, "cgroup.controllers")) !== undefined) continue; // v2
-    writeFileSync(join(d, "cgroup.procs"), String(monitor));
   }
 }

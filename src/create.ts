@@ -6,10 +6,9 @@ import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
-import { closeFd, connectUnix, sendFd, takeFd } from "../ffi/fd-passing.ts";
+import { closeFd, connectUnix, getFd, pidfdOpen, sendFd, takeFd } from "../ffi/fd-passing.ts";
 import { ptyName, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
-import { monitorJoinsContainer } from "./container-cgroups.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -26,7 +25,7 @@ import { withLxcErrors } from "./lxc-log.ts";
 import { hostId, INIT_ARGV, LAUNCHER_MOUNT, rootfsPath, translate } from "./lxc/translate.ts";
 import { runPoststop } from "./poststop.ts";
 import { procChildren, procStat } from "./proc.ts";
-import { HOOK_PATH_VAR, TERMINAL_MASTER_FD, type InitProcess, type MountHookReply } from "./protocol.ts";
+import { HOOK_PATH_VAR, READY_FD, TERMINAL_MASTER_FD, type InitProcess, type MountHookReply } from "./protocol.ts";
 import { type ContainerRecord, files, writeRecord } from "./record.ts";
 import type { Spec, State } from "./spec/types.ts";
 import { loadSpec } from "./spec/validate.ts";
@@ -149,13 +148,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor)]);
     writeRecord(dir, record);
-    phase = "moving the monitor into the container's cgroups";
-    monitorJoinsContainer(record, monitor);
     if (spec.process.terminal) {
       phase = "setting up the terminal";
       await handOverTerminal(init, spec.process.consoleSize, opts.consoleSocket!);
     }
-    if (pidFile) writeAtomic(pidFile, String(monitor), 0o644);
+    phase = "handing init to the caller";
+    await endMonitor(monitor);
+    if (pidFile) writeAtomic(pidFile, String(init), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
   } catch (e) {
@@ -288,20 +287,51 @@ async function runtimeHooks(ctx: Context, dir: string, record: ContainerRecord, 
   return { ok: true };
 }
 
-/** Waits until the monitor's child is the launcher: the container is "created". */
+/**
+ * Waits until the monitor's child is the launcher and the launcher is ready
+ * (its eventfd at READY_FD: devices, masks and the terminal are done, and it
+ * no longer dies with the monitor). The container is then "created".
+ */
 async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | undefined, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  for (let spin = 0; ; spin++) {
-    const code = reapChild(monitor);
-    if (code !== null) {
-      // A failing hook reported over the socket just before the launcher exited.
-      const hookError = hooks && (await Promise.race([hooks.result, Bun.sleep(500).then(() => undefined)]));
-      if (hookError) throw new LxcriError("hook-failed", hookError);
-      throw new LxcriError("runtime", withLxcErrors(`container failed to start (monitor exit status ${code})`, lxcLog));
+  let init: number | undefined;
+  let pidfd: number | undefined;
+  try {
+    for (let spin = 0; ; spin++) {
+      const code = reapChild(monitor);
+      if (code !== null) {
+        // A failing hook reported over the socket just before the launcher exited.
+        const hookError = hooks && (await Promise.race([hooks.result, Bun.sleep(500).then(() => undefined)]));
+        if (hookError) throw new LxcriError("hook-failed", hookError);
+        throw new LxcriError("runtime", withLxcErrors(`container failed to start (monitor exit status ${code})`, lxcLog));
+      }
+      if (init === undefined) {
+        init = procChildren(monitor).find(isLauncher);
+        if (init !== undefined) pidfd = pidfdOpen(init);
+      }
+      if (pidfd !== undefined) {
+        const ready = getFd(pidfd, READY_FD);
+        if (ready !== null) {
+          closeFd(ready);
+          return init!;
+        }
+      }
+      if (Date.now() > deadline) throw new LxcriError("runtime", withLxcErrors(`timed out after ${timeoutMs / 1000} s waiting for the container`, lxcLog));
+      await Bun.sleep(spin < 200 ? 1 : 10);
     }
-    for (const child of procChildren(monitor)) if (isLauncher(child)) return child;
-    if (Date.now() > deadline) throw new LxcriError("runtime", withLxcErrors(`timed out after ${timeoutMs / 1000} s waiting for the container`, lxcLog));
-    await Bun.sleep(spin < 200 ? 1 : 10);
+  } finally {
+    if (pidfd !== undefined) closeFd(pidfd);
   }
+}
+
+/**
+ * The pid contract (README): liblxc's monitor has set the container up; it
+ * goes now, so that init — the process in the pid-file — is re-parented to
+ * the caller, which reaps its exit status as it would runc's. Nothing of
+ * lxcri keeps running beside the container.
+ */
+async function endMonitor(monitor: number): Promise<void> {
+  process.kill(monitor, "SIGKILL");
+  while (reapChild(monitor) === null) await Bun.sleep(1);
 }
 

@@ -19,27 +19,30 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills the container (init and anything else the monitor started) and waits for the monitor to exit. */
+/**
+ * Kills the container (init and anything else in its cgroups) and waits until
+ * init is gone and, while create still has it, the monitor has exited.
+ */
 export async function stopContainer(record: ContainerRecord, ownMonitor?: number, timeoutMs = 10_000): Promise<void> {
   const monitor = ownMonitor ?? record.monitorPid;
   const monitorAlive = () =>
     ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart);
-  if (isAlive(record.initPid, record.initStart)) kill(record.initPid!, "SIGKILL");
+  const initAlive = () => isAlive(record.initPid, record.initStart);
+  if (initAlive()) kill(record.initPid!, "SIGKILL");
   // Without a pid namespace, init's death does not take the other processes with it.
   for (const pid of cgroupProcs(record.cgroups ?? [])) if (pid !== monitor) kill(pid, "SIGKILL");
   // A paused container: v1-frozen processes die only once thawed.
   if (isFrozen(record)) await setFrozen(record, false).catch(() => {});
-  if (monitor === undefined) return;
   const deadline = Date.now() + timeoutMs;
   let killedMonitor = false;
-  while (monitorAlive()) {
+  while (initAlive() || (monitor !== undefined && monitorAlive())) {
     // Before init exists the monitor's children are the container being set up.
-    if (record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
-    if (Date.now() > deadline && !killedMonitor) {
+    if (monitor !== undefined && record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
+    if (Date.now() > deadline && !killedMonitor && monitor !== undefined) {
       kill(monitor, "SIGKILL");
       killedMonitor = true;
     }
-    if (Date.now() > deadline + timeoutMs) throw new Error(`container monitor ${monitor} does not exit`);
+    if (Date.now() > deadline + timeoutMs) throw new Error(`container init ${record.initPid} or monitor ${monitor} does not exit`);
     await Bun.sleep(5);
   }
 }

@@ -1,15 +1,15 @@
-// exec: a new process in a running (or created) container, through liblxc's
-// attach. liblxc enters the container's namespaces and cgroups in forked C
-// processes; the attached process then runs ffi/exec.c's step — the same
-// security context the launcher gives init: seccomp, the five capability
-// sets, the user, rlimits, no_new_privs — and execs. It is our child, so
-// with --detach it is re-parented to the caller (conmon and containerd-shim
-// are subreapers) and its pid goes to the pid-file.
-import { closeSync, readFileSync, readSync } from "node:fs";
-import { attachExec, execStepName } from "../ffi/exec.ts";
+// exec: a new process in a running (or created) container. A forked C child
+// (ffi/exec.c lxcri_enter_exec) joins the container's cgroups and namespaces,
+// as runc's nsenter does — liblxc's attach would need liblxc's monitor, which
+// is gone once the container is created — and clones the process, which runs
+// the same security context the launcher gives init (seccomp, the five
+// capability sets, the user, rlimits, no_new_privs) and execs. It is our
+// child, so with --detach it is re-parented to the caller (conmon and
+// containerd-shim are subreapers) and its pid goes to the pid-file.
+import { openSync, readFileSync, readlinkSync, readSync } from "node:fs";
+import { enterExec, execStepName } from "../ffi/exec.ts";
 import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
 import { libc, reapChild, errno } from "../ffi/libc.ts";
-import { LxcContainer } from "../ffi/lxc-container.ts";
 import { openPty, setWindowSize } from "../ffi/pty.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { type Context, containerDir } from "./context.ts";
@@ -17,6 +17,7 @@ import { LxcriError } from "./errors.ts";
 import { writeAtomic } from "./fsutil.ts";
 import { DEFAULT_PATH, homeOf } from "./lookup.ts";
 import { checkId } from "./ids.ts";
+import { payloadCgroups } from "./container-cgroups.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
 import { processAttrs } from "./lxc/process-attrs.ts";
 import { seccompPlan } from "./lxc/seccomp.ts";
@@ -85,12 +86,13 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   const seccomp = spec.linux?.seccomp ? prepareSeccomp(seccompPlan(spec.linux.seccomp), "libseccomp.so.2") : undefined;
 
   let pty: ReturnType<typeof openPty> | undefined;
-  const fds = new Int32Array(2);
+  const statusPipe = new Int32Array(2);
+  const pidPipe = new Int32Array(2);
   const toClose: number[] = [];
-  const lxc = new LxcContainer(id, ctx.root);
+  const init = record.initPid!;
   try {
     if (proc.terminal) {
-      pty = openPty(`/proc/${record.initPid}/root/dev/pts/ptmx`);
+      pty = openPty(`/proc/${init}/root/dev/pts/ptmx`);
       toClose.push(pty.slave);
       if (proc.consoleSize) setWindowSize(pty.master, proc.consoleSize.height, proc.consoleSize.width);
       if (opts.consoleSocket) {
@@ -103,9 +105,15 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         }
       }
     }
-    if (Number(libc.syscall(SYS_pipe2, ptr(fds), O_CLOEXEC, 0, 0, 0, 0)) !== 0) throw new LxcriError("runtime", `pipe2: errno ${errno()}`);
-    toClose.push(fds[1]!);
-    const step = attachExec(
+    for (const fds of [statusPipe, pidPipe]) {
+      if (Number(libc.syscall(SYS_pipe2, ptr(fds), O_CLOEXEC, 0, 0, 0, 0)) !== 0) throw new LxcriError("runtime", `pipe2: errno ${errno()}`);
+      toClose.push(fds[0]!, fds[1]!);
+    }
+    const nsFds = namespacesOf(init).map((path) => openSync(path, "r"));
+    toClose.push(...nsFds);
+    const cgroupFds = payloadCgroups(record).map((d) => openSync(join(d, "cgroup.procs"), "w"));
+    toClose.push(...cgroupFds);
+    const intermediate = enterExec(
       {
         paths: searchPath(proc.args[0]!, env),
         argv: proc.args,
@@ -118,22 +126,31 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         attrs: processAttrs({ ...spec, process: proc }),
         seccomp: seccomp && { ...seccomp, first: !proc.noNewPrivileges },
       },
-      { cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges, keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: fds[1]! },
+      {
+        cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges,
+        keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: statusPipe[1]!, ttyFd: pty?.slave,
+      },
+      { nsFds, cgroupFds, pidFd: pidPipe[1]! },
     );
-    const stdio = pty ? { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave } : {};
-    // uid/gid 0: liblxc must not switch users; the exec step does, after the capabilities are set.
-    const pid = lxc.attach(step.fn, step.payload, { uid: 0, gid: 0, ...stdio });
-    void step.keepAlive;
-    for (const fd of toClose.splice(0)) closeFd(fd);
-    const failure = readFailure(fds[0]!);
-    if (failure) {
-      reapChild(pid);
-      throw new LxcriError("runtime", describeFailure(proc.args[0]!, failure.step, failure.errno));
+    if (intermediate < 0) throw new LxcriError("runtime", `exec: fork: errno ${errno()}`);
+    // Only the children hold the write ends now: EOF tells what happened.
+    for (const fd of [...toClose.splice(0)]) if (fd !== statusPipe[0] && fd !== pidPipe[0] && fd !== pty?.master) closeFd(fd);
+    if (pty && !opts.consoleSocket) toClose.push(pty.master);
+    toClose.push(statusPipe[0]!, pidPipe[0]!);
+    const pid = readInt(pidPipe[0]!);
+    while (reapChild(intermediate) === null) await Bun.sleep(1);
+    const failure = readFailure(statusPipe[0]!);
+    if (failure || pid === undefined) {
+      // it exits right after reporting: reap it, or its zombie would hold up the container's exit
+      if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
+      throw new LxcriError("runtime", failure ? describeFailure(proc.args[0]!, failure.step, failure.errno) : "exec: the process was not started");
     }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
+    const master = pty && !opts.consoleSocket ? pty.master : undefined;
+    if (master !== undefined) toClose.splice(toClose.indexOf(master), 1);
     return {
       pid,
-      ptyMaster: pty && !opts.consoleSocket ? pty.master : undefined,
+      ptyMaster: master,
       async wait() {
         let code: number | null;
         while ((code = reapChild(pid)) === null) await Bun.sleep(5);
@@ -142,9 +159,32 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     };
   } finally {
     for (const fd of toClose) closeFd(fd);
-    closeSync(fds[0]!);
-    lxc.release();
   }
+}
+
+/** The namespaces of `pid` this process is not in, as /proc paths; the user namespace last (joining it drops our host privileges). */
+function namespacesOf(pid: number): string[] {
+  const out: string[] = [];
+  for (const type of ["cgroup", "ipc", "uts", "net", "pid", "time", "mnt", "user"]) {
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/${type}`) !== readlinkSync(`/proc/self/ns/${type}`)) out.push(`/proc/${pid}/ns/${type}`);
+    } catch {
+      /* a namespace type this kernel does not have */
+    }
+  }
+  return out;
+}
+
+/** One int32 from a pipe, or undefined at EOF. */
+function readInt(fd: number): number | undefined {
+  const buf = Buffer.alloc(4);
+  let n = 0;
+  while (n < 4) {
+    const r = readSync(fd, buf, n, 4 - n, null);
+    if (r === 0) return undefined;
+    n += r;
+  }
+  return buf.readInt32LE(0);
 }
 
 /** {step, errno} from the exec step, or undefined at EOF: execve succeeded. */

@@ -59,6 +59,8 @@ export type MountHookTrace = { hook: HookRecord };
 
 /** Where the launcher keeps the pty master until create has taken a copy (pidfd_getfd) and the exec closes it. */
 export const TERMINAL_MASTER_FD = 1000;
+/** Where the launcher parks an eventfd once it is ready for start: create then ends liblxc's monitor. */
+export const READY_FD = 1001;
 
 /** The runtime's PATH, for the mount hook to restore when the monitor runs with another one. */
 export const HOOK_PATH_VAR = "LXCRI_HOOK_PATH";

@@ -2,7 +2,7 @@
 // shell over these methods.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { reapChild } from "../ffi/libc.ts";
+import { becomeSubreaper, reapChild } from "../ffi/libc.ts";
 import { type Context, containerDir } from "./context.ts";
 import { create, type CreateOptions } from "./create.ts";
 import { deleteContainer } from "./delete.ts";
@@ -119,18 +119,21 @@ export class Runtime {
     return deleteContainer(this.ctx, id, opts);
   }
 
-  /** create + start + wait + delete. Resolves with the container's exit status (128+n for signal n). */
+  /**
+   * create + start + wait + delete. Resolves with the container's exit status
+   * (128+n for signal n). The process becomes a subreaper (as runc run does),
+   * so init — re-parented when create ends liblxc's monitor — is its child to reap.
+   */
   async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
-    await this.create(id, opts);
-    const record = readRecord(containerDir(this.ctx, id), id);
-    const monitor = record.monitorPid!;
+    becomeSubreaper();
+    const { pid } = await this.create(id, opts);
     const forwarded = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
     const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
     if (opts.forwardSignals) for (const s of forwarded) process.on(s, forward);
     try {
       await this.start(id);
       let code: number | null;
-      while ((code = reapChild(monitor)) === null) await Bun.sleep(5);
+      while ((code = reapChild(pid!)) === null) await Bun.sleep(5);
       return code;
     } finally {
       if (opts.forwardSignals) for (const s of forwarded) process.off(s, forward);

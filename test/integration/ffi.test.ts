@@ -1,11 +1,13 @@
-// The liblxc binding itself, on a real container: config items, state,
-// init_pid, attach, umount.
+// The liblxc binding itself, on a real container started the way lxc-start
+// would (liblxc's monitor stays): config items, state, init_pid, attach, stop.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { liblxc } from "../../ffi/liblxc.ts";
 import { LxcContainer } from "../../ffi/lxc-container.ts";
-import { bundle, canRunContainers, cleanupRoot, lxcri, state, tempDir, testRoot } from "../helpers.ts";
+import { reapChild } from "../../ffi/libc.ts";
+import { startMonitor } from "../../ffi/monitor.ts";
+import { bundle, canRunContainers, cleanupRoot, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("ffi");
 afterAll(() => cleanupRoot(root));
@@ -31,25 +33,36 @@ describe.skipIf(!canRunContainers)("liblxc through bun:ffi", () => {
     }
   });
 
-  test("a running container: state, init_pid, attach with its wait status", () => {
+  test("a running container started through the monitor trampoline: state, init_pid, attach with its wait status, stop", async () => {
+    // lxcri ends liblxc's monitor once a container is created; here liblxc keeps it, as lxc-start would.
     const b = bundle(["sleep", "30"]);
-    expect(lxcri(root, ["create", "--bundle", b, "ffi1"]).code).toBe(0);
-    expect(lxcri(root, ["start", "ffi1"]).code).toBe(0);
-    const c = new LxcContainer("ffi1", root);
+    const c = new LxcContainer("ffi1", tempDir("lxcpath"));
+    let monitor = 0;
     try {
-      expect(c.loadConfig(join(root, "ffi1", "lxc.conf"))).toBe(true);
+      for (const [k, v] of [
+        ["lxc.rootfs.path", `dir:${join(b, "rootfs")}`], ["lxc.uts.name", "lxcri"], ["lxc.namespace.clone", "mnt pid uts ipc"],
+        ["lxc.autodev", "1"], ["lxc.mount.auto", "proc:rw sys:ro"], ["lxc.tty.max", "0"], ["lxc.pty.max", "0"],
+        ["lxc.console.path", "none"], ["lxc.log.level", "warn"],
+      ])
+        expect(c.setConfigItem(k!, v!)).toBe(true);
+      monitor = startMonitor(c, ["/bin/sleep", "30"]);
+      for (let i = 0; i < 500 && c.state() !== "RUNNING"; i++) await Bun.sleep(10);
       expect(c.state()).toBe("RUNNING");
       expect(c.isRunning()).toBe(true);
-      expect(c.initPid()).toBe(state(root, "ffi1").pid);
+      expect(readFileSync(`/proc/${c.initPid()}/cmdline`, "utf8")).toBe("/bin/sleep\x0030\x00");
       const out = join(tempDir("attach"), "out");
       const fd = openSync(out, "w");
       const status = c.attachRunWait(["/bin/sh", "-c", "hostname; exit 3"], { stdout: fd, env: ["PATH=/bin"] });
       closeSync(fd);
       expect((status >> 8) & 0xff).toBe(3);
       expect(readFileSync(out, "utf8")).toBe("lxcri\n");
+      expect(c.stop()).toBe(true);
+      let code: number | null = null;
+      for (let i = 0; i < 500 && (code = reapChild(monitor)) === null; i++) await Bun.sleep(10);
+      expect(code).toBe(137); // init was killed: the monitor mirrors it as 128+9
     } finally {
+      if (monitor > 0 && reapChild(monitor) === null) process.kill(monitor, "SIGKILL");
       c.release();
     }
-    expect(lxcri(root, ["delete", "--force", "ffi1"]).code).toBe(0);
   });
 });

@@ -20,10 +20,10 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(created.bundle).toBe(b);
     expect(created.pid).toBeGreaterThan(0);
     expect(Date.parse(created.created as string)).toBeGreaterThan(0);
-    // The pid-file holds the monitor (the caller's child to reap), without a newline.
-    const monitor = readFileSync(pidFile, "utf8");
-    expect(monitor).toMatch(/^\d+$/);
-    expect(readFileSync(`/proc/${created.pid}/status`, "utf8")).toContain(`PPid:\t${monitor}`);
+    // The pid-file holds init, as state.pid does (the caller reaps it), without a newline.
+    expect(readFileSync(pidFile, "utf8")).toBe(String(created.pid));
+    // nothing of lxcri runs beside the container: liblxc's monitor is gone, init is re-parented
+    expect(readFileSync(`/proc/${created.pid}/status`, "utf8")).not.toMatch(new RegExp(`PPid:\t(${process.pid}|0)\n`));
     // created: the user process has not run yet.
     expect(readFileSync(`/proc/${created.pid}/cmdline`, "utf8")).toContain("/.lxcri/lxcri-launcher");
 
@@ -159,13 +159,14 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
 
   test("when liblxc's cgroup name is taken it picks <name>-1: delete still removes everything", () => {
     const base = existsSync("/sys/fs/cgroup/pids") ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
-    mkdirSync(join(base, "lxc.payload.sfx"));
+    const id = `sfx${process.pid}`; // cgroup names are host-wide: unique per run
+    mkdirSync(join(base, `lxc.payload.${id}`));
     const b = bundle(["sleep", "30"]);
-    expect(lxcri(root, ["create", "--bundle", b, "sfx"]).code).toBe(0);
-    const pid = state(root, "sfx").pid;
-    expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain("lxc.payload.sfx-1");
-    expect(lxcri(root, ["delete", "--force", "sfx"]).code).toBe(0);
-    expect(leftovers(root, "sfx")).toEqual([]);
+    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+    const pid = state(root, id).pid;
+    expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain(`lxc.payload.${id}-1`);
+    expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    expect(leftovers(root, id)).toEqual([]);
   });
 
   test("stdio: the container writes to the caller's fds, and gets a clean blocking stdout", () => {

@@ -6,7 +6,7 @@
 // user sees: output, exit codes, exec, terminals, stop, pause, logs, limits,
 // and that nothing (runtime dir, cgroup, process) is left behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
@@ -110,6 +110,11 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(tty.stdout.trim()).toMatch(/^\/dev\/pts\/\d+$/);
     // exec'd processes are in the container: ps sees them beside init
     expect(podman(["exec", "p1", "ps"]).stdout).toContain("sleep 1000");
+    // the pid-file names init (as with runc): podman top shows the container's processes, and only them
+    const top = podman(["top", "p1", "pid", "args"]).stdout.trim().split("\n").slice(1).map((l) => l.trim().replace(/\s+/g, " "));
+    expect(top).toEqual(["1 sleep 1000"]);
+    const pid = Number(podman(["inspect", "--format", "{{.State.Pid}}", "p1"]).stdout.trim());
+    expect(readFileSync(`/proc/${pid}/cmdline`, "utf8")).toBe("sleep\x001000\x00");
     expect(podman(["kill", "p1"]).code).toBe(0);
     expect(podman(["wait", "p1"]).stdout.trim()).toBe("137");
     expect(podman(["rm", "p1"]).code).toBe(0);
