@@ -1,11 +1,11 @@
 // The library's entry point: one Runtime per state root. The CLI is a thin
-// shell over these methods.
+// shell over these methods. create, start and delete are imported when first
+// called: `state`, `kill` and `list` then load neither the translation nor
+// liblxc, which keeps each CLI call's start-up short (docs/performance.md).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { reapChild } from "../ffi/libc.ts";
 import { type Context, containerDir } from "./context.ts";
-import { create, type CreateOptions } from "./create.ts";
-import { deleteContainer } from "./delete.ts";
+import type { CreateOptions } from "./create.ts";
 import { LxcriError } from "./errors.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
@@ -15,7 +15,6 @@ import { kill } from "./kill.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord } from "./record.ts";
 import { HOOK_TYPES, type State } from "./spec/types.ts";
-import { start } from "./start.ts";
 import { stateOf } from "./status.ts";
 
 export interface RuntimeOptions {
@@ -48,12 +47,14 @@ export class Runtime {
   }
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */
-  create(id: string, opts: CreateOptions = {}): Promise<State> {
+  async create(id: string, opts: CreateOptions = {}): Promise<State> {
+    const { create } = await import("./create.ts");
     return create(this.ctx, id, opts);
   }
 
   /** Runs startContainer hooks, the user process, then poststart hooks. */
-  start(id: string): Promise<State> {
+  async start(id: string): Promise<State> {
+    const { start } = await import("./start.ts");
     return start(this.ctx, id);
   }
 
@@ -67,7 +68,8 @@ export class Runtime {
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */
-  delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+  async delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+    const { deleteContainer } = await import("./delete.ts");
     return deleteContainer(this.ctx, id, opts);
   }
 
@@ -76,6 +78,7 @@ export class Runtime {
     await this.create(id, opts);
     const record = readRecord(containerDir(this.ctx, id), id);
     const monitor = record.monitorPid!;
+    const { reapChild } = await import("../ffi/libc.ts");
     const forwarded = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
     const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
     if (opts.forwardSignals) for (const s of forwarded) process.on(s, forward);

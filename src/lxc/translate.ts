@@ -13,6 +13,7 @@ import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
 import { seccompPlan } from "./seccomp.ts";
+import { LAUNCHER_MOUNT } from "./init-argv.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -37,11 +38,7 @@ export interface TranslateContext extends MountContext {
   warn: (message: string) => void;
 }
 
-/** Where the launcher's files appear inside the container until `start`. */
-export const LAUNCHER_MOUNT = "/.lxcri";
-export const INIT_ARGV = [
-  `${LAUNCHER_MOUNT}/ld.so`, "--library-path", `${LAUNCHER_MOUNT}/lib`, `${LAUNCHER_MOUNT}/lxcri-launcher`, "init",
-];
+export { INIT_ARGV, LAUNCHER_MOUNT } from "./init-argv.ts";
 
 export interface Translation {
   items: ConfigItem[];
