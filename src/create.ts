@@ -7,6 +7,7 @@ import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
+import { warmCgroupMigration } from "./cgroup-warmup.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -39,6 +40,7 @@ export interface CreateOptions {
 
 export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
   checkId(id);
+  warmCgroupMigration();
   const bundle = resolve(opts.bundle ?? ".");
   const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
