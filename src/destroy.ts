@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
+import { pidfdClose, pidfdOpen, pidfdWait } from "../ffi/pidfd.ts";
 import { findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
 import { mark } from "./log.ts";
@@ -29,15 +30,22 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   if (monitor === undefined) return;
   const deadline = Date.now() + timeoutMs;
   let killedMonitor = false;
-  while (monitorAlive()) {
-    // Before init exists the monitor's children are the container being set up.
-    if (record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
-    if (Date.now() > deadline && !killedMonitor) {
-      kill(monitor, "SIGKILL");
-      killedMonitor = true;
+  // Not our child: its pidfd wakes us when it exits (our own child is reaped on a timer).
+  const pidfd = ownMonitor === undefined ? pidfdOpen(monitor) : -1;
+  try {
+    while (monitorAlive()) {
+      // Before init exists the monitor's children are the container being set up.
+      if (record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
+      if (Date.now() > deadline && !killedMonitor) {
+        kill(monitor, "SIGKILL");
+        killedMonitor = true;
+      }
+      if (Date.now() > deadline + timeoutMs) throw new Error(`container monitor ${monitor} does not exit`);
+      if (pidfd < 0) await Bun.sleep(5);
+      else pidfdWait(pidfd, 5);
     }
-    if (Date.now() > deadline + timeoutMs) throw new Error(`container monitor ${monitor} does not exit`);
-    await Bun.sleep(5);
+  } finally {
+    pidfdClose(pidfd);
   }
 }
 
@@ -59,8 +67,10 @@ export async function destroy(
   record: ContainerRecord,
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
-  // liblxc's cgroups by name too: a create that died early, or a lost record, did not list them.
-  const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs((n) => isLxcCgroupName(n, record.id))])];
+  // A create that finished recorded its cgroups (read from /proc). Only one that died early, or a
+  // lost record, did not: then liblxc's are found by name, walking the tree (slow with many containers).
+  const found = record.cgroups?.length ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
+  const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups }, opts.ownMonitor);
   mark(ctx.log, "destroy: container and monitor gone");
   const left = await removeCgroups(cgroups);
