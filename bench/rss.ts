@@ -62,7 +62,6 @@ function lxcStartMonitors(b: string, count: number): { pss: number; rss: number 
     "lxc.autodev = 1",
     "lxc.console.path = none",
     "lxc.net.0.type = empty",
-    "lxc.namespace.clone = mount uts ipc pid net",
     "",
   ].join("\n"));
   const names = Array.from({ length: count }, (_, i) => `rss-lxc-${i}`);

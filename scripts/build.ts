@@ -41,6 +41,21 @@ for (const h of helpers) {
   console.log(`built build/${prebuiltName(h.name, source)}`);
 }
 
+// The monitor program (ffi/monitor-main.c, which includes monitor.c): create execs it, so a
+// running container's monitor is a small C process rather than a copy of Bun.
+{
+  const cc = Bun.spawnSync({
+    cmd: ["cc", "-O2", "-Wall", "-o", join(out, "lxcri-monitor"), join(root, "ffi", "monitor-main.c"), "-l:liblxc.so.1"],
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (cc.exitCode !== 0) {
+    console.error(`cc ffi/monitor-main.c failed (needs gcc and liblxc.so.1 from the lxc package):\n${cc.stderr.toString()}`);
+    process.exit(1);
+  }
+  console.log("built build/lxcri-monitor");
+}
+
 for (const t of targets) {
   const started = performance.now();
   const proc = Bun.spawnSync({

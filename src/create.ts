@@ -121,7 +121,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it,
     // and the mount hook the real one back for the hooks it runs.
     const monitorEnv = launcherUid !== 0 ? ["PATH=/nonexistent", `${HOOK_PATH_VAR}=${process.env.PATH ?? ""}`] : [];
-    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv);
+    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv, f.lxcConf);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);
