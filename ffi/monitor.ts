@@ -2,7 +2,7 @@
 // exec'ing the lxcri-monitor program when it is installed (a small monitor),
 // else by running liblxc in the forked copy of this process.
 import { FFIType } from "bun:ffi";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import source from "./monitor.c" with { type: "text" };
@@ -34,6 +34,19 @@ function monitorProgram(): string | undefined {
 }
 
 /**
+ * Reading a config file, liblxc strips a pair of quotes around a whole value:
+ * a config with such a value would not load as it was set, so it is run in
+ * process instead.
+ */
+function loadsAsSaved(configFile: string): boolean {
+  for (const line of readFileSync(configFile, "utf8").split("\n")) {
+    const v = line.slice(line.indexOf("=") + 1).trim();
+    if (v.length > 1 && (v[0] === "'" || v[0] === '"') && v.at(-1) === v[0]) return false;
+  }
+  return true;
+}
+
+/**
  * Forks the monitor, which runs `argv` as the container init. `env`
  * ("NAME=value" each) changes variables in the monitor alone. With
  * `configFile` (what `container` saved) the monitor is the lxcri-monitor
@@ -41,7 +54,7 @@ function monitorProgram(): string | undefined {
  */
 export function startMonitor(container: LxcContainer, argv: readonly string[], env: readonly string[] = [], configFile?: string): number {
   compiled ??= compile();
-  const program = configFile ? monitorProgram() : undefined;
+  const program = configFile && loadsAsSaved(configFile) ? monitorProgram() : undefined;
   const vars = env.length ? cstringArray(env) : undefined;
   let pid: number;
   if (program) {

@@ -67,9 +67,11 @@ export async function destroy(
   record: ContainerRecord,
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
-  // A create that finished recorded its cgroups (read from /proc). Only one that died early, or a
-  // lost record, did not: then liblxc's are found by name, walking the tree (slow with many containers).
-  const found = record.cgroups?.length ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
+  // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
+  // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
+  // too) needs the tree walked for liblxc's names, which is slow with many containers.
+  const suffixed = record.cgroups?.some((d) => /-\d+$/.test(d));
+  const found = record.cgroups?.length && !suffixed ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
   const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups }, opts.ownMonitor);
   mark(ctx.log, "destroy: container and monitor gone");
