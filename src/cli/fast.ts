@@ -1,5 +1,6 @@
 // The fast path for the calls engines make most: `state <id>`, `start <id>`,
-// `delete [--force] <id>`, `kill <id> [signal]`. Parsing these few fixed
+// `delete [--force] <id>`, `kill <id> [signal]`, and `create <id>` with only
+// --bundle, --pid-file and the flags create ignores. Parsing these few fixed
 // forms here skips loading citty and the command tree, about a third of such
 // a call (docs/performance.md). Anything else — help, an unknown or odd flag,
 // a missing or extra argument — returns undefined and goes through citty,
@@ -11,10 +12,30 @@ const FORCE = new Set(["--force", "-f"]);
 
 export interface FastCall {
   globals: Record<string, string | boolean>;
-  command: "state" | "start" | "delete" | "kill";
+  command: "state" | "start" | "delete" | "kill" | "create";
   id: string;
   force: boolean;
   signal?: string;
+  bundle?: string;
+  pidFile?: string;
+}
+
+/** create's arguments: value flags --bundle/-b and --pid-file, the two it accepts and ignores, one id. */
+function parseCreate(args: readonly string[], globals: FastCall["globals"]): FastCall | undefined {
+  const values: Record<string, string> = {};
+  const ids: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^(--bundle|-b|--pid-file)(?:=(.*))?$/s.exec(a);
+    if (m) {
+      const value = m[2] ?? args[++i];
+      if (value === undefined || value === "") return undefined;
+      values[m[1] === "--pid-file" ? "pidFile" : "bundle"] = value;
+    } else if (a === "--no-pivot" || a === "--no-new-keyring") continue;
+    else if (a.startsWith("-") || a === "") return undefined;
+    else ids.push(a);
+  }
+  return ids.length === 1 ? { globals, command: "create", id: ids[0]!, force: false, bundle: values.bundle ?? ".", pidFile: values.pidFile } : undefined;
 }
 
 export function parseFast(argv: readonly string[]): FastCall | undefined {
@@ -33,6 +54,7 @@ export function parseFast(argv: readonly string[]): FastCall | undefined {
   }
   const command = argv[i++];
   const rest = argv.slice(i);
+  if (command === "create") return parseCreate(rest, globals);
   const force = rest.some((a) => FORCE.has(a));
   const positional = rest.filter((a) => !FORCE.has(a));
   if (positional.some((a) => a.startsWith("-") || a === "")) return undefined;
@@ -68,7 +90,8 @@ export async function runFast(call: FastCall): Promise<void> {
     }
   }
   const { runtime } = await import("./globals.ts");
-  if (call.command === "start") await runtime().start(call.id);
+  if (call.command === "create") await runtime().create(call.id, { bundle: call.bundle, pidFile: call.pidFile });
+  else if (call.command === "start") await runtime().start(call.id);
   else if (call.command === "delete") await runtime().delete(call.id, { force: call.force });
   else await runtime().kill(call.id, call.signal);
 }
