@@ -1,10 +1,12 @@
 // The few libc calls lxcri needs that Bun does not offer. libc is already
-// loaded into every process, so this dlopen is cheap.
+// loaded into every process, but bun:ffi compiles a wrapper per symbol
+// (~0.6 ms for these): the dlopen happens on first use, so commands that
+// never call libc (`state`, `--version`) do not pay for it.
 import { dlopen, FFIType, read } from "bun:ffi";
 
 const { i32, u32, ptr, cstring, u64, i64 } = FFIType;
 
-export const libc = dlopen("libc.so.6", {
+const open = () => dlopen("libc.so.6", {
   __errno_location: { args: [], returns: ptr },
   strerror: { args: [i32], returns: cstring },
   free: { args: [ptr], returns: FFIType.void },
@@ -20,6 +22,10 @@ export const libc = dlopen("libc.so.6", {
   umount2: { args: [cstring, i32], returns: i32 },
   syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
 }).symbols;
+
+type Libc = ReturnType<typeof open>;
+let loaded: Libc | undefined;
+export const libc: Libc = new Proxy({} as Libc, { get: (_, name) => (loaded ??= open())[name as keyof Libc] });
 
 export function errno(): number {
   return read.i32(libc.__errno_location()!, 0);

@@ -41,6 +41,7 @@ export async function init(): Promise<number> {
   const seccomp = proc.seccomp && prepareSeccomp(proc.seccomp);
   const exec = compileExec(LAUNCHER);
   const caps = lastCap();
+  void libc.umount2; // libc is dlopened on first use (ffi/libc.ts): here, not after start comes
   signalReady();
   // Blocks until `lxcri start` opens the other end.
   const sync = openSync(`${INIT}/sync`, constants.O_WRONLY | O_CLOEXEC);

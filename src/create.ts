@@ -9,6 +9,7 @@ import { startMonitor } from "../ffi/monitor.ts";
 import { closeFd, connectUnix, getFd, pidfdOpen, sendFd, takeFd } from "../ffi/fd-passing.ts";
 import { ptyName, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
+import { warmCgroupMigration } from "./cgroup-warmup.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
 import { configError, LxcriError } from "./errors.ts";
@@ -46,6 +47,7 @@ export interface CreateOptions {
 
 export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
   checkId(id);
+  warmCgroupMigration();
   const bundle = resolve(opts.bundle ?? ".");
   const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
@@ -134,7 +136,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // liblxc closes every inherited fd above $LISTEN_FDS: that is how preserved fds reach init
     // (3 … highest are the caller's, so no fd of ours can be among them).
     if (fds.highest > 2) monitorEnv.push(`LISTEN_FDS=${fds.highest}`);
-    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv);
+    monitor = startMonitor(lxc, INIT_ARGV, monitorEnv, f.lxcConf);
     record.monitorPid = monitor;
     record.monitorStart = procStat(monitor)?.startTime;
     writeRecord(dir, record);

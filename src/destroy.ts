@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
+import { pidfdClose, pidfdOpen, pidfdWait } from "../ffi/pidfd.ts";
 import { isFrozen, setFrozen } from "./container-cgroups.ts";
 import { findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
@@ -35,15 +36,22 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   if (isFrozen(record)) await setFrozen(record, false).catch(() => {});
   const deadline = Date.now() + timeoutMs;
   let killedMonitor = false;
-  while (initAlive() || (monitor !== undefined && monitorAlive())) {
-    // Before init exists the monitor's children are the container being set up.
-    if (monitor !== undefined && record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
-    if (Date.now() > deadline && !killedMonitor && monitor !== undefined) {
-      kill(monitor, "SIGKILL");
-      killedMonitor = true;
+  // init is not our child (nor, after a failed create, always the monitor): a pidfd wakes us when it exits
+  const pidfd = initAlive() ? pidfdOpen(record.initPid!) : -1;
+  try {
+    while (initAlive() || (monitor !== undefined && monitorAlive())) {
+      // Before init exists the monitor's children are the container being set up.
+      if (monitor !== undefined && record.initPid === undefined) for (const c of procChildren(monitor)) kill(c, "SIGKILL");
+      if (Date.now() > deadline && !killedMonitor && monitor !== undefined) {
+        kill(monitor, "SIGKILL");
+        killedMonitor = true;
+      }
+      if (Date.now() > deadline + timeoutMs) throw new Error(`container init ${record.initPid} or monitor ${monitor} does not exit`);
+      if (pidfd < 0 || !initAlive()) await Bun.sleep(5);
+      else pidfdWait(pidfd, 5);
     }
-    if (Date.now() > deadline + timeoutMs) throw new Error(`container init ${record.initPid} or monitor ${monitor} does not exit`);
-    await Bun.sleep(5);
+  } finally {
+    pidfdClose(pidfd);
   }
 }
 
@@ -65,8 +73,12 @@ export async function destroy(
   record: ContainerRecord,
   opts: { ownMonitor?: number } = {},
 ): Promise<void> {
-  // liblxc's cgroups by name too: a create that died early, or a lost record, did not list them.
-  const cgroups = [...new Set([...(record.cgroups ?? []), ...findCgroupDirs((n) => isLxcCgroupName(n, record.id))])];
+  // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
+  // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
+  // too) needs the tree walked for liblxc's names, which is slow with many containers.
+  const suffixed = record.cgroups?.some((d) => /-\d+$/.test(d));
+  const found = record.cgroups?.length && !suffixed ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
+  const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups }, opts.ownMonitor);
   mark(ctx.log, "destroy: container and monitor gone");
   const left = await removeCgroups(cgroups);

@@ -1,5 +1,5 @@
 // Facts about the host that translation needs, read once per process.
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { configError, LxcriError } from "./errors.ts";
 import type { CgroupLayout } from "./lxc/devices.ts";
@@ -64,7 +64,10 @@ export function launcherFiles(): LauncherFiles {
   const libc = mapped("libc.so.6");
   if (!loader || !libc) throw new LxcriError("runtime", "cannot find the host's glibc loader and libc.so.6 in /proc/self/maps");
   const libs = LAUNCHER_LIBS.map((l) => join(dirname(libc), l)).filter((p) => existsSync(p));
-  cachedLauncher = { binary: launcherBinary(), loader, libs };
+  const binary = launcherBinary();
+  // The launcher's exec step prebuilt by scripts/build.ts, if there is one: it then needs no cc().
+  for (const f of readdirSync(dirname(binary))) if (/^lxcri-exec-[0-9a-f]+\.so$/.test(f)) libs.push(join(dirname(binary), f));
+  cachedLauncher = { binary, loader, libs };
   return cachedLauncher;
 }
 

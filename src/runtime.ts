@@ -1,27 +1,23 @@
 // The library's entry point: one Runtime per state root. The CLI is a thin
-// shell over these methods.
-import { readdirSync } from "node:fs";
+// shell over these methods. create, start and delete are imported when first
+// called: `state`, `kill` and `list` then load neither the translation nor
+// liblxc, which keeps each CLI call's start-up short (docs/performance.md).
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { becomeSubreaper, reapChild } from "../ffi/libc.ts";
 import { type Context, containerDir } from "./context.ts";
-import { create, type CreateOptions } from "./create.ts";
-import { deleteContainer } from "./delete.ts";
+import type { CreateOptions } from "./create.ts";
 import { LxcriError } from "./errors.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./ids.ts";
 import { kill } from "./kill.ts";
-import { exec, type ExecOptions, type ExecResult } from "./exec.ts";
-import { loadSpec } from "./spec/validate.ts";
+import type { ExecOptions, ExecResult } from "./exec.ts";
 import { containerPids } from "./container-cgroups.ts";
-import { setPaused } from "./pause.ts";
-import { containerStats, type Stats } from "./stats.ts";
-import { update } from "./update.ts";
+import type { Stats } from "./stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord } from "./record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { start } from "./start.ts";
 import { stateOf } from "./status.ts";
 
 export interface RuntimeOptions {
@@ -56,12 +52,14 @@ export class Runtime {
   }
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */
-  create(id: string, opts: CreateOptions = {}): Promise<State> {
+  async create(id: string, opts: CreateOptions = {}): Promise<State> {
+    const { create } = await import("./create.ts");
     return create(this.ctx, id, opts);
   }
 
   /** Runs startContainer hooks, the user process, then poststart hooks. */
-  start(id: string): Promise<State> {
+  async start(id: string): Promise<State> {
+    const { start } = await import("./start.ts");
     return start(this.ctx, id);
   }
 
@@ -76,7 +74,8 @@ export class Runtime {
   }
 
   /** Starts a process in the container (see ExecOptions); `wait()` gives its exit code. */
-  exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+  async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+    const { exec } = await import("./exec.ts");
     return exec(this.ctx, id, opts);
   }
 
@@ -85,26 +84,31 @@ export class Runtime {
     checkId(id);
     const dir = containerDir(this.ctx, id);
     readRecord(dir, id);
-    return loadSpec(files(dir).config);
+    // config.json as it was at create, validated then: no need to load the validator again
+    return JSON.parse(readFileSync(files(dir).config, "utf8")) as Spec;
   }
 
   /** New cgroup limits (runtime-spec linux.resources) for a container that has not stopped. */
-  update(id: string, resources: Record<string, unknown>): Promise<void> {
+  async update(id: string, resources: Record<string, unknown>): Promise<void> {
+    const { update } = await import("./update.ts");
     return update(this.ctx, id, resources);
   }
 
   /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
   async stats(id: string): Promise<Stats> {
     checkId(id);
+    const { containerStats } = await import("./stats.ts");
     return containerStats(readRecord(containerDir(this.ctx, id), id));
   }
 
   /** Freezes every process of a running container (status "paused"). */
-  pause(id: string): Promise<void> {
+  async pause(id: string): Promise<void> {
+    const { setPaused } = await import("./pause.ts");
     return setPaused(this.ctx, id, true);
   }
 
-  resume(id: string): Promise<void> {
+  async resume(id: string): Promise<void> {
+    const { setPaused } = await import("./pause.ts");
     return setPaused(this.ctx, id, false);
   }
 
@@ -115,7 +119,8 @@ export class Runtime {
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */
-  delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+  async delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
+    const { deleteContainer } = await import("./delete.ts");
     return deleteContainer(this.ctx, id, opts);
   }
 
@@ -125,6 +130,7 @@ export class Runtime {
    * so init — re-parented when create ends liblxc's monitor — is its child to reap.
    */
   async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
+    const { becomeSubreaper, reapChild } = await import("../ffi/libc.ts");
     becomeSubreaper();
     const { pid } = await this.create(id, opts);
     const forwarded = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;

@@ -3,7 +3,7 @@
 import type { State, Status } from "./spec/types.ts";
 import { isAlive, procCmdline } from "./proc.ts";
 import type { ContainerRecord } from "./record.ts";
-import { INIT_ARGV } from "./lxc/translate.ts";
+import { INIT_ARGV } from "./lxc/init-argv.ts";
 import { isFrozen } from "./container-cgroups.ts";
 
 export function isLauncher(pid: number): boolean {

@@ -1,6 +1,7 @@
 // Global flags (before the command), shared by every command.
 import { createLogger, type Logger } from "../log.ts";
 import { Runtime } from "../runtime.ts";
+import { globals } from "./global-options.ts";
 
 export const globalArgs = {
   root: { type: "string", description: "state directory", default: "/run/lxcri" },
@@ -12,16 +13,7 @@ export const globalArgs = {
   rootless: { type: "string", description: "accepted for compatibility (true|false|auto)" },
 } as const;
 
-export interface Globals {
-  root: string;
-  log?: string;
-  logFormat: "text" | "json";
-  debug: boolean;
-  hookTimeout?: number;
-  systemdCgroup?: boolean;
-}
-
-export const globals: Globals = { root: "/run/lxcri", logFormat: "text", debug: false };
+export { applyGlobals, globals, type Globals } from "./global-options.ts";
 
 let logger: Logger | undefined;
 export function log(): Logger {

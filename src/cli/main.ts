@@ -11,6 +11,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(versionText());
     return 0;
   }
+  const { parseFast, runFast } = await import("./fast.ts");
+  const fast = parseFast(argv);
+  if (fast) {
+    await runFast(fast);
+    return 0;
+  }
   process.env.NO_COLOR = "1"; // plain messages: callers parse stderr and log files
   const { runCommand, showUsage } = await import("citty");
   const { rootCommand } = await import("./root.ts");

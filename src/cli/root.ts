@@ -1,7 +1,6 @@
 // The root command: global flags, then one lazily imported file per command.
 import { defineCommand } from "citty";
-import { LxcriError } from "../errors.ts";
-import { globalArgs, globals } from "./globals.ts";
+import { applyGlobals, globalArgs } from "./globals.ts";
 import { VERSION } from "./version.ts";
 
 export const commands = {
@@ -27,18 +26,7 @@ export const rootCommand = defineCommand({
   meta: { name: "lxcri", version: VERSION, description: "OCI container runtime on LXC" },
   args: globalArgs,
   setup({ args }) {
-    globals.root = args.root;
-    globals.log = args.log || undefined;
-    if (args["log-format"] !== "text" && args["log-format"] !== "json")
-      throw new LxcriError("invalid-argument", `--log-format: expected text or json, got ${JSON.stringify(args["log-format"])}`);
-    globals.logFormat = args["log-format"];
-    globals.debug = !!args.debug;
-    globals.systemdCgroup = !!args["systemd-cgroup"];
-    if (args["hook-timeout"] !== undefined) {
-      const n = Number(args["hook-timeout"]);
-      if (!Number.isInteger(n) || n <= 0) throw new LxcriError("invalid-argument", `--hook-timeout: expected a positive number of seconds, got ${JSON.stringify(args["hook-timeout"])}`);
-      globals.hookTimeout = n;
-    }
+    applyGlobals(args);
   },
   subCommands: commands,
 });

@@ -16,6 +16,7 @@ import { processAttrs } from "./process-attrs.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
 import { seccompPlan } from "./seccomp.ts";
 import { timeOffsetItems } from "./time.ts";
+import { LAUNCHER_MOUNT } from "./init-argv.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -42,11 +43,7 @@ export interface TranslateContext extends MountContext {
   warn: (message: string) => void;
 }
 
-/** Where the launcher's files appear inside the container until `start`. */
-export const LAUNCHER_MOUNT = "/.lxcri";
-export const INIT_ARGV = [
-  `${LAUNCHER_MOUNT}/ld.so`, "--library-path", `${LAUNCHER_MOUNT}/lib`, `${LAUNCHER_MOUNT}/lxcri-launcher`, "init",
-];
+export { INIT_ARGV, LAUNCHER_MOUNT } from "./init-argv.ts";
 
 export interface Translation {
   items: ConfigItem[];

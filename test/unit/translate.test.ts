@@ -221,10 +221,10 @@ describe("OCI → LXC translation", () => {
 
   test("create-time hooks install the mount hook, shell-quoted", () => {
     const it = items(spec(), ctx({ hasCreateHooks: true, runtimeDir: "/run/it's" }));
-    expect(values(it, "lxc.hook.mount")).toEqual([`'/opt/lxcri/lxcri-launcher' hook '/run/it'\\''s'`]);
+    expect(values(it, "lxc.hook.mount")).toEqual([`/opt/lxcri/lxcri-launcher hook /run/it\\'s`]);
     expect(values(it, "lxc.hook.version")).toEqual(["1"]);
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
-    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+    expect(shellQuote("a'b c")).toBe(`a\\'b\\ c`);
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {

@@ -1,0 +1,78 @@
+// What every bench shares: the two runtimes, running them, bundles, medians.
+// Run as root. The bench process is a subreaper, so runc's container init and
+// lxcri's monitor (each runtime's pid-file process) are both its children.
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { libc } from "../ffi/libc.ts";
+import { makeBundle } from "../scripts/make-bundle.ts";
+import type { Hooks } from "../src/spec/types.ts";
+
+export const repo = join(import.meta.dir, "..");
+export const work = join(repo, "build", "bench");
+export const RUNTIMES = {
+  lxcri: { bin: join(repo, "build", "lxcri"), root: "/run/lxcri-bench" },
+  runc: { bin: "/usr/sbin/runc", root: "/run/runc-bench" },
+};
+export type Name = keyof typeof RUNTIMES;
+export const NAMES: Name[] = ["lxcri", "runc"];
+
+let ready = false;
+export function setup(): void {
+  if (ready) return;
+  if (libc.syscall(157, 36, 1, 0, 0, 0) !== 0n) throw new Error("prctl(PR_SET_CHILD_SUBREAPER) failed: run as root on Linux");
+  mkdirSync(work, { recursive: true });
+  for (const r of Object.values(RUNTIMES)) mkdirSync(r.root, { recursive: true });
+  ready = true;
+}
+
+/** Runs a runtime command to completion. The container inherits its stdio: a pipe would stay open, so stderr goes to a file. */
+export function rt(name: Name, args: string[]): void {
+  const r = RUNTIMES[name];
+  const errFile = join(work, `stderr.${name}`);
+  const err = openSync(errFile, "w");
+  const p = Bun.spawnSync({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", err] });
+  closeSync(err);
+  if (p.exitCode !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${p.exitCode}: ${readFileSync(errFile, "utf8")}`);
+}
+
+/** The same, without blocking: for many containers at once. */
+export async function rtAsync(name: Name, args: string[], tag: string): Promise<void> {
+  const r = RUNTIMES[name];
+  const errFile = join(work, `stderr.${name}.${tag}`);
+  const err = openSync(errFile, "w");
+  const p = Bun.spawn({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", err] });
+  const code = await p.exited;
+  closeSync(err);
+  if (code !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${code}: ${readFileSync(errFile, "utf8")}`);
+}
+
+export function bundle(name: string, args: string[], hooks?: Hooks): string {
+  const b = makeBundle(join(work, name), args);
+  if (hooks) {
+    const file = join(b, "config.json");
+    const spec = JSON.parse(readFileSync(file, "utf8"));
+    spec.hooks = hooks;
+    writeFileSync(file, JSON.stringify(spec));
+  }
+  return b;
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+export const fmt = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+
+/** A table row: lxcri and runc alternating (A B A B …) after `warmup` rounds, medians and their ratio. */
+export async function compare(figure: string, run: (name: Name, i: number) => number | Promise<number>, n: number, warmup = 2): Promise<string> {
+  const times: Record<Name, number[]> = { lxcri: [], runc: [] };
+  for (let i = 0; i < n + warmup; i++)
+    for (const name of NAMES) {
+      const ms = await run(name, i);
+      if (i >= warmup) times[name].push(ms);
+    }
+  const ratio = median(times.lxcri) / median(times.runc);
+  return `| ${figure} | ${fmt(times.lxcri)} | ${fmt(times.runc)} | ${ratio.toFixed(2)} |`;
+}
+
+export const version = (bin: string) => Bun.spawnSync([bin, "--version"]).stdout.toString().split("\n")[0];
