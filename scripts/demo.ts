@@ -47,12 +47,12 @@ function step(title: string, args: string[], show = true): number {
 
 const pidFile = join(work, "pid");
 const steps: [string, string[]][] = [
-  ["validate, make the runtime dir, start liblxc; the launcher waits", ["create", "--bundle", bundle, "--pid-file", pidFile, id]],
+  ["validate, make the runtime dir, set up through liblxc; the launcher waits as init", ["create", "--bundle", bundle, "--pid-file", pidFile, id]],
   ["status is created", ["state", id]],
   ["run the process", ["start", id]],
 ];
 for (const [title, args] of steps) if (step(title, args) !== 0) process.exit(1);
-const monitor = Number(readFileSync(pidFile, "utf8"));
+const init = Number(readFileSync(pidFile, "utf8"));
 while (Bun.spawnSync([lxcri, "--root", root, "state", id]).stdout.toString().includes('"running"')) await Bun.sleep(10);
 step("the process exited", ["state", id]);
 step("the trace of every hook run (hooks.log)", ["hooks", id]);
@@ -66,4 +66,4 @@ if (JSON.stringify(lines) !== JSON.stringify(expected)) {
   console.error(`demo: hooks ran as ${lines.join(",")}, expected ${expected.join(",")}`);
   process.exit(1);
 }
-console.log(`\nall six hooks ran in order; the monitor (pid-file: ${monitor}) is the process a caller like conmon reaps.`);
+console.log(`\nall six hooks ran in order; the pid-file held init (${init}), as state.pid does: the process a caller like conmon reaps.`);
