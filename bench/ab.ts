@@ -1,0 +1,51 @@
+// Two lxcri builds side by side (A B A B …) on the lifecycle of one bundle,
+// per phase: how docs/performance.md measured each optimisation. A build is
+// an lxcri executable with its launcher, lxcri-monitor and .so helpers next
+// to it (copy build/ somewhere before changing the code).
+// Run as root: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { libc } from "../ffi/libc.ts";
+import { bundle as makeBundle, median, setup, work } from "./common.ts";
+
+const [a, b, runsArg, bundleArg] = process.argv.slice(2);
+if (!a || !b) throw new Error("usage: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]");
+const runs = Number(runsArg ?? 15);
+setup();
+const bundle = bundleArg ?? makeBundle("ab", ["true"]);
+const pidFile = join(work, "ab.pid");
+
+/** The container inherits the caller's stdio: stderr goes to a file, a pipe would stay open. */
+function call(bin: string, args: string[]): void {
+  const errFile = join(work, "ab.stderr");
+  const err = openSync(errFile, "w");
+  const p = Bun.spawnSync({ cmd: [bin, "--root", "/run/lxcri-ab", ...args], stdio: ["ignore", "ignore", err] });
+  closeSync(err);
+  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
+}
+
+/** [total, create, start, wait, delete] in ms. */
+function phases(bin: string, id: string): number[] {
+  const t = [performance.now()];
+  call(bin, ["create", "--bundle", bundle, "--pid-file", pidFile, id]);
+  t.push(performance.now());
+  const monitor = Number(readFileSync(pidFile, "utf8"));
+  call(bin, ["start", id]);
+  t.push(performance.now());
+  libc.waitpid(monitor, new Int32Array(1), 0);
+  t.push(performance.now());
+  call(bin, ["delete", id]);
+  t.push(performance.now());
+  return [t[4]! - t[0]!, t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!, t[4]! - t[3]!];
+}
+
+const results: Record<"A" | "B", number[][]> = { A: [], B: [] };
+for (let i = 0; i < runs + 2; i++)
+  for (const [k, bin] of [["A", a], ["B", b]] as const) {
+    const r = phases(bin, `ab-${k}-${i}`);
+    if (i >= 2) results[k].push(r); // two warm-up rounds
+  }
+for (const k of ["A", "B"] as const) {
+  const m = [0, 1, 2, 3, 4].map((c) => median(results[k].map((r) => r[c]!)).toFixed(1));
+  console.log(`${k}: total ${m[0]}  create ${m[1]}  start ${m[2]}  wait ${m[3]}  delete ${m[4]}  (ms, median of ${runs})`);
+}
