@@ -1,7 +1,7 @@
 // Passing file descriptors over AF_UNIX sockets (SCM_RIGHTS): the console
 // socket protocol (connect, one sendmsg with the pty name as data and the
 // master as the only fd), its receiving end for tests and scripts, and
-// pidfd_getfd for the pty master the launcher opened. Bun has no API for ancillary data, hence raw syscalls.
+// parking an fd at a known number for create to copy (ffi/pidfd.ts). Bun has no API for ancillary data, hence raw syscalls.
 import { ptr } from "bun:ffi";
 import { errno, errnoMessage, libc } from "./libc.ts";
 
@@ -108,9 +108,6 @@ export function receiveFd(sock: number): { fd: number; data: string } {
 }
 
 const SYS_dup3 = 292;
-const SYS_pidfd_open = 434;
-const SYS_pidfd_getfd = 438;
-const EBADF = 9;
 
 /** Moves `fd` to the number `at` (close-on-exec), for another process to find. */
 export function parkFd(fd: number, at: number): void {
@@ -118,32 +115,3 @@ export function parkFd(fd: number, at: number): void {
   closeFd(fd);
 }
 
-/** A pidfd for `pid` (close it with closeFd). */
-export function pidfdOpen(pid: number): number {
-  return sys(SYS_pidfd_open, `pidfd_open(${pid})`, pid, 0);
-}
-
-/** A copy of fd `target` of the process behind `pidfd`, or null while it has no such fd. */
-export function getFd(pidfd: number, target: number): number | null {
-  const fd = Number(libc.syscall(SYS_pidfd_getfd, pidfd, target, 0, 0, 0, 0));
-  if (fd >= 0) return fd;
-  if (errno() === EBADF) return null;
-  throw new Error(`pidfd_getfd(fd ${target}): ${errnoMessage()}`);
-}
-
-/** A copy of fd `target` of process `pid` (pidfd_getfd), waiting up to `timeoutMs` for it to appear. */
-export async function takeFd(pid: number, target: number, timeoutMs: number): Promise<number> {
-  const pidfd = sys(SYS_pidfd_open, `pidfd_open(${pid})`, pid, 0);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const fd = Number(libc.syscall(SYS_pidfd_getfd, pidfd, target, 0, 0, 0, 0));
-      if (fd >= 0) return fd;
-      const e = errno();
-      if (e !== EBADF || Date.now() > deadline) throw new Error(`pidfd_getfd(${pid}, ${target}): ${errnoMessage()}`);
-      await Bun.sleep(1);
-    }
-  } finally {
-    closeFd(pidfd);
-  }
-}

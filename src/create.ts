@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
-import { closeFd, connectUnix, getFd, pidfdOpen, sendFd, takeFd } from "../ffi/fd-passing.ts";
+import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
+import { getFd, pidfdClose, pidfdOpen, takeFd } from "../ffi/pidfd.ts";
 import { ptyName, setWindowSize } from "../ffi/pty.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
 import { warmCgroupMigration } from "./cgroup-warmup.ts";
@@ -309,7 +310,10 @@ async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | 
       }
       if (init === undefined) {
         init = procChildren(monitor).find(isLauncher);
-        if (init !== undefined) pidfd = pidfdOpen(init);
+        if (init !== undefined) {
+          pidfd = pidfdOpen(init);
+          if (pidfd < 0) throw new LxcriError("runtime", `pidfd_open of init ${init} failed`);
+        }
       }
       if (pidfd !== undefined) {
         const ready = getFd(pidfd, READY_FD);
@@ -322,7 +326,7 @@ async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | 
       await Bun.sleep(spin < 200 ? 1 : 10);
     }
   } finally {
-    if (pidfd !== undefined) closeFd(pidfd);
+    if (pidfd !== undefined) pidfdClose(pidfd);
   }
 }
 
