@@ -172,6 +172,33 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     });
   });
 
+  test("foreground exec -t without a console socket: lxcri joins the pty to its own terminal, sized like it", () => {
+    running("tty4");
+    // script(1) gives lxcri a terminal of its own, 22 rows by 77 columns
+    const cmd = `stty rows 22 cols 77; ${LXCRI} --root ${root} exec -t tty4 sh -c 'tty; stty size; exit 5'`;
+    const p = Bun.spawnSync(["script", "-qec", cmd, "/dev/null"], { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+    const out = p.stdout.toString().replace(/\r/g, "");
+    expect(out).toMatch(/^\/dev\/pts\/\d+$/m);
+    expect(out).toContain("22 77");
+    expect(p.exitCode).toBe(5);
+    expect(lxcri(root, ["delete", "--force", "tty4"]).code).toBe(0);
+  });
+
+  test("socket activation: LISTEN_FDS meant for lxcri reach the process as fd 3 with LISTEN_FDS=1, LISTEN_PID=1", async () => {
+    const d = tempDir("listen");
+    const b = bundle(["sh", "-c", "echo $LISTEN_FDS $LISTEN_PID > /tmp/env; echo activated >&3"], (s) => (s.root!.readonly = false));
+    // exec keeps the shell's pid, so LISTEN_PID=$$ names lxcri, as systemd would set it
+    const sh = `LISTEN_PID=$$ LISTEN_FDS=1 exec ${LXCRI} --root ${root} create --bundle ${b} sa1 3>${join(d, "fd3")} >/dev/null 2>${join(d, "err")}`;
+    expect(Bun.spawnSync(["sh", "-c", sh]).exitCode).toBe(0);
+    expect(lxcri(root, ["start", "sa1"]).code).toBe(0);
+    await waitFor(() => state(root, "sa1").status === "stopped", 5000);
+    expect(readFileSync(join(d, "fd3"), "utf8")).toBe("activated\n");
+    expect(readFileSync(join(d, "err"), "utf8")).toBe("");
+    const env = readFileSync(join(state(root, "sa1").bundle, "rootfs", "tmp", "env"), "utf8");
+    expect(env).toBe("1 1\n");
+    expect(lxcri(root, ["delete", "sa1"]).code).toBe(0);
+  });
+
   test("pause and resume: state says paused, the processes are frozen, then run on", async () => {
     running("pz1", (s) => (s.process!.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.02; done"]));
     const n = () => readFileSync(`/proc/${state(root, "pz1").pid}/root/tmp/n`, "utf8");
