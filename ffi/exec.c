@@ -84,6 +84,8 @@ struct sock_fprog {
 #define TIOCSCTTY 0x540e
 #define CLONE_PARENT 0x00008000
 #define SIGCHLD 17
+#define SYS_sched_setaffinity 203
+#define CPU_MASK_BYTES 128
 
 static int has(const u32 *set, int cap) { return (set[cap >> 5] >> (cap & 31)) & 1; }
 
@@ -159,6 +161,7 @@ struct attach_exec {
 	const char *cwd;
 	long umask, no_new_privs, keep_fds, status_fd;
 	long tty_fd; /* -1, or the pty slave to make stdio and the controlling terminal */
+	const u64 *final_cpus; /* NULL, or process.execCPUAffinity.final as a 1024-bit mask */
 };
 
 int lxcri_attach_exec(struct attach_exec *a)
@@ -184,6 +187,8 @@ int lxcri_attach_exec(struct attach_exec *a)
 		step = 16;
 	else if (a->no_new_privs && sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		step = 17;
+	else if (a->final_cpus && sys(SYS_sched_setaffinity, 0, CPU_MASK_BYTES, a->final_cpus) != 0)
+		step = 22;
 	else {
 		sys(SYS_umask, a->umask);
 		step = -lxcri_exec(a->filter, (int)a->filter_first, a->ids, a->groups, a->caps, a->rlimits, a->attrs, a->paths,
@@ -200,6 +205,7 @@ struct enter {
 	const int *cgfds; /* cgroup.procs of each of the container's cgroups, open for writing */
 	long ncg;
 	long pid_fd; /* the process's pid goes here (4 bytes) */
+	const u64 *initial_cpus; /* NULL, or process.execCPUAffinity.initial: before joining the cgroups */
 };
 
 /* Returns the pid of the intermediate child (to reap), or -1; never returns in the children. */
@@ -210,6 +216,8 @@ long lxcri_enter_exec(struct enter *e, struct attach_exec *a)
 	if (pid != 0)
 		return pid;
 	int step = 0;
+	if (e->initial_cpus && sys(SYS_sched_setaffinity, 0, CPU_MASK_BYTES, e->initial_cpus) != 0)
+		step = 21;
 	/* cgroups first: writing "0" moves this process, and it is still the host's root */
 	for (long i = 0; i < e->ncg && !step; i++)
 		if (sys(SYS_write, e->cgfds[i], "0", 1) != 1)

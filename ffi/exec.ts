@@ -17,7 +17,8 @@ const STEPS = [
   "setting rlimits", "loading the seccomp filter", "exec", "personality (linux.personality)",
   "sched_setattr (process.scheduler)", "ioprio_set (process.ioPriority)", "set_mempolicy (linux.memoryPolicy)",
   "chdir to process.cwd", "setting no_new_privs", "joining the container's cgroups", "joining the container's namespaces",
-  "cloning the process",
+  "cloning the process", "sched_setaffinity (process.execCPUAffinity.initial)",
+  "sched_setaffinity (process.execCPUAffinity.final)",
 ];
 
 /** What a failed step number means. */
@@ -138,6 +139,13 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
   };
 }
 
+/** A CPU list as sched_setaffinity(2)'s mask of 1024 bits. */
+function cpuMask(cpus: number[]): BigUint64Array {
+  const mask = new BigUint64Array(16);
+  for (const c of cpus) mask[c >> 6]! |= 1n << BigInt(c & 63);
+  return mask;
+}
+
 /**
  * `lxcri exec`: a forked C child joins the container's cgroups (`cgroupFds`,
  * cgroup.procs files open for writing) and namespaces (`nsFds`, the user
@@ -148,14 +156,14 @@ export function compileExec(scratchDir: string): (req: ExecRequest) => string {
  */
 export function enterExec(
   req: ExecRequest,
-  extra: { cwd: string; umask: number; noNewPrivileges: boolean; keepFds: number; statusFd: number; ttyFd?: number },
-  enter: { nsFds: number[]; cgroupFds: number[]; pidFd: number },
+  extra: { cwd: string; umask: number; noNewPrivileges: boolean; keepFds: number; statusFd: number; ttyFd?: number; finalCpus?: number[] },
+  enter: { nsFds: number[]; cgroupFds: number[]; pidFd: number; initialCpus?: number[] },
 ): number {
   const fn = compile(tmpdir()).lxcri_enter_exec as unknown as (e: unknown, a: unknown) => number;
   const p = pack(req);
   const cwd = Buffer.from(extra.cwd + "\0");
-  // struct attach_exec: lxcri_exec's 13 arguments, then cwd, umask, no_new_privs, keep_fds, status_fd, tty_fd; 8 bytes each
-  const words = new BigUint64Array(19);
+  // struct attach_exec: lxcri_exec's 13 arguments, then cwd, umask, no_new_privs, keep_fds, status_fd, tty_fd, final_cpus; 8 bytes each
+  const words = new BigUint64Array(20);
   const addr = (v: unknown) => (v === null ? 0n : typeof v === "number" ? BigInt(v) : BigInt(ptr(v as Uint8Array)));
   p.args.forEach((v, i) => (words[i] = addr(v)));
   words[13] = BigInt(ptr(cwd));
@@ -164,13 +172,19 @@ export function enterExec(
   words[16] = BigInt(extra.keepFds);
   words[17] = BigInt(extra.statusFd);
   words[18] = BigInt.asUintN(64, BigInt(extra.ttyFd ?? -1));
-  // struct enter: nsfds, nns, cgfds, ncg, pid_fd
+  const finalCpus = extra.finalCpus && cpuMask(extra.finalCpus);
+  words[19] = finalCpus ? BigInt(ptr(finalCpus)) : 0n;
+  const initialCpus = enter.initialCpus && cpuMask(enter.initialCpus);
   const ns = new Int32Array(enter.nsFds.length || 1);
   ns.set(enter.nsFds);
   const cg = new Int32Array(enter.cgroupFds.length || 1);
   cg.set(enter.cgroupFds);
-  const e = new BigUint64Array([BigInt(ptr(ns)), BigInt(enter.nsFds.length), BigInt(ptr(cg)), BigInt(enter.cgroupFds.length), BigInt(enter.pidFd)]);
+  // struct enter: nsfds, nns, cgfds, ncg, pid_fd, initial_cpus
+  const e = new BigUint64Array([
+    BigInt(ptr(ns)), BigInt(enter.nsFds.length), BigInt(ptr(cg)), BigInt(enter.cgroupFds.length), BigInt(enter.pidFd),
+    initialCpus ? BigInt(ptr(initialCpus)) : 0n,
+  ]);
   const pid = Number(fn(e, words)); // i64: bun:ffi hands it back as a BigInt
-  void p.keepAlive, cwd, ns, cg;
+  void p.keepAlive, cwd, ns, cg, finalCpus, initialCpus;
   return pid;
 }

@@ -19,7 +19,7 @@ import { DEFAULT_PATH, homeOf } from "./lookup.ts";
 import { checkId } from "./ids.ts";
 import { payloadCgroups } from "./container-cgroups.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
-import { processAttrs } from "./lxc/process-attrs.ts";
+import { MAX_NODES, parseList, processAttrs } from "./lxc/process-attrs.ts";
 import { seccompPlan } from "./lxc/seccomp.ts";
 import { files, readRecord } from "./record.ts";
 import { RLIMITS } from "./spec/rlimits.ts";
@@ -83,6 +83,12 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
   if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
   if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(proc.user.uid, `/proc/${record.initPid}/root`)}`);
+  // runtime-spec: for processes exec starts, "initial" before joining the container's cgroups, "final" after
+  const cpus = (list: string | undefined, at: string) => (list === undefined ? undefined : parseList(list, at, MAX_NODES));
+  const affinity = {
+    initial: cpus(proc.execCPUAffinity?.initial, "process.execCPUAffinity.initial"),
+    final: cpus(proc.execCPUAffinity?.final, "process.execCPUAffinity.final"),
+  };
   const seccomp = spec.linux?.seccomp ? prepareSeccomp(seccompPlan(spec.linux.seccomp), "libseccomp.so.2") : undefined;
 
   let pty: ReturnType<typeof openPty> | undefined;
@@ -129,8 +135,9 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
       {
         cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges,
         keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: statusPipe[1]!, ttyFd: pty?.slave,
+        finalCpus: affinity.final,
       },
-      { nsFds, cgroupFds, pidFd: pidPipe[1]! },
+      { nsFds, cgroupFds, pidFd: pidPipe[1]!, initialCpus: affinity.initial },
     );
     if (intermediate < 0) throw new LxcriError("runtime", `exec: fork: errno ${errno()}`);
     // Only the children hold the write ends now: EOF tells what happened.

@@ -76,6 +76,10 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     const proc = JSON.parse(readFileSync(join(state(root, "ex3").bundle, "config.json"), "utf8")).process;
     proc.args = ["sh", "-c", "echo detached > /tmp/out; sleep 1000"];
     writeFileSync(join(d, "process.json"), JSON.stringify(proc));
+    // execCPUAffinity applies to exec'd processes (runtime-spec): "final" is the process's
+    const pinned = { ...proc, args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"], execCPUAffinity: { initial: "0", final: "0" } };
+    writeFileSync(join(d, "pinned.json"), JSON.stringify(pinned));
+    expect(lxcri(root, ["exec", "--process", join(d, "pinned.json"), "ex3"]).stdout).toBe("Cpus_allowed_list:\t0\n");
     const r = lxcri(root, ["exec", "--process", join(d, "process.json"), "--detach", "--pid-file", join(d, "pid"), "ex3"]);
     expect(r.code).toBe(0);
     const pid = Number(readFileSync(join(d, "pid"), "utf8"));
