@@ -27,6 +27,11 @@ export function maskAndProtect(mask: string[], readonly: string[]): void {
   }
 }
 
+/** Binds `source` onto `target` (a file that must exist). */
+export function bindFile(source: string, target: string): void {
+  mount(source, target, MS_BIND);
+}
+
 /** linux.rootfsPropagation: MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE (with MS_REC for r*) on "/". */
 export function setRootPropagation(flags: number): void {
   mount(null, "/", flags);

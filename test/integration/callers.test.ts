@@ -113,7 +113,7 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
 
   test("create --console-socket: the master arrives before create returns; the process has a terminal of the container's devpts, sized", async () => {
     const recv = await consoleReceiver("typed\n");
-    const b = bundle(["sh", "-c", "tty; stty size; read x; echo got $x"], (s) => {
+    const b = bundle(["sh", "-c", "tty; stty size; read x; echo got $x; [ /dev/console -ef $(tty) ] && echo console-is-the-pty"], (s) => {
       s.process!.terminal = true;
       s.process!.consoleSize = { height: 33, width: 101 };
     });
@@ -125,6 +125,7 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     const out = readFileSync(recv.out, "utf8").replace(/\r/g, "");
     expect(out).toContain("/dev/pts/0\n33 101\n");
     expect(out).toContain("got typed");
+    expect(out).toContain("console-is-the-pty"); // /dev/console is bound to the pty, as runc does
     await waitFor(() => state(root, "tty1").status === "stopped", 5000);
     expect(lxcri(root, ["delete", "tty1"]).code).toBe(0);
     expect(leftovers(root, "tty1")).toEqual([]);
