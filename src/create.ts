@@ -9,7 +9,8 @@ import { startMonitor } from "../ffi/monitor.ts";
 import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
 import { getFd, pidfdClose, pidfdOpen, takeFd } from "../ffi/pidfd.ts";
 import { ptyName, setWindowSize } from "../ffi/pty.ts";
-import { cgroupDirsOf, isLxcCgroupName, missingAncestors } from "./cgroups.ts";
+import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "./cgroups.ts";
+import { isMonitorCgroup } from "./container-cgroups.ts";
 import { warmCgroupMigration } from "./cgroup-warmup.ts";
 import { type Context, containerDir } from "./context.ts";
 import { destroy } from "./destroy.ts";
@@ -157,6 +158,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
+    // The monitor's own cgroups are empty now (delete would retry any left).
+    removeIfEmpty((record.cgroups ?? []).filter((d) => isMonitorCgroup(d, id)));
     if (pidFile) writeAtomic(pidFile, String(init), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
