@@ -1,9 +1,10 @@
 // Passing file descriptors over AF_UNIX sockets (SCM_RIGHTS): the console
 // socket protocol (connect, one sendmsg with the pty name as data and the
 // master as the only fd), its receiving end for tests and scripts, and
-// parking an fd at a known number for create to copy (ffi/pidfd.ts). Bun has no API for ancillary data, hence raw syscalls.
+// parking an fd at a known number for create to copy (ffi/pidfd.ts). Bun has
+// no API for ancillary data, hence raw syscalls.
 import { ptr } from "bun:ffi";
-import { errno, errnoMessage, libc } from "./libc.ts";
+import { libc, sys } from "./libc.ts";
 
 const SYS_close = 3;
 const SYS_socket = 41;
@@ -19,15 +20,6 @@ const SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const MSG_CMSG_CLOEXEC = 0x40000000;
-const EINTR = 4;
-
-function sys(nr: number, what: string, ...args: (number | bigint)[]): number {
-  for (;;) {
-    const r = Number(libc.syscall(nr, ...(args.concat([0, 0, 0, 0, 0, 0]).slice(0, 6) as [number, number, number, number, number, number])));
-    if (r >= 0) return r;
-    if (errno() !== EINTR) throw new Error(`${what}: ${errnoMessage()}`);
-  }
-}
 
 export function closeFd(fd: number): void {
   libc.syscall(SYS_close, fd, 0, 0, 0, 0, 0);
@@ -45,10 +37,10 @@ function sockaddr(path: string): { addr: Buffer; len: number } {
 /** A listening AF_UNIX stream socket at `path` (a console socket, for a Bun script that wants the terminal). */
 export function listenUnix(path: string): number {
   const { addr, len } = sockaddr(path);
-  const fd = sys(SYS_socket, "socket", AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const fd = sys("socket", SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   try {
-    sys(SYS_bind, `binding ${path}`, fd, ptr(addr), len);
-    sys(SYS_listen, `listening on ${path}`, fd, 8);
+    sys(`binding ${path}`, SYS_bind, fd, ptr(addr), len);
+    sys(`listening on ${path}`, SYS_listen, fd, 8);
   } catch (e) {
     closeFd(fd);
     throw e;
@@ -58,15 +50,15 @@ export function listenUnix(path: string): number {
 
 /** Accepts one connection (blocks). */
 export function acceptUnix(fd: number): number {
-  return sys(SYS_accept4, "accept4", fd, 0, 0, SOCK_CLOEXEC);
+  return sys("accept4", SYS_accept4, fd, 0, 0, SOCK_CLOEXEC);
 }
 
 /** Connects to the AF_UNIX stream socket at `path`. */
 export function connectUnix(path: string): number {
   const { addr, len } = sockaddr(path);
-  const fd = sys(SYS_socket, "socket", AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const fd = sys("socket", SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   try {
-    sys(SYS_connect, `connecting to ${path}`, fd, ptr(addr), len);
+    sys(`connecting to ${path}`, SYS_connect, fd, ptr(addr), len);
   } catch (e) {
     closeFd(fd);
     throw e;
@@ -88,7 +80,7 @@ export function sendFd(sock: number, fd: number, data: string): void {
   msg.writeBigUInt64LE(1n, 24);
   msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
   msg.writeBigUInt64LE(24n, 40);
-  sys(SYS_sendmsg, "sendmsg", sock, ptr(msg), 0);
+  sys("sendmsg", SYS_sendmsg, sock, ptr(msg), 0);
   void payload, iov, control;
 }
 
@@ -102,7 +94,7 @@ export function receiveFd(sock: number): { fd: number; data: string } {
   msg.writeBigUInt64LE(1n, 24);
   msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
   msg.writeBigUInt64LE(24n, 40);
-  const n = sys(SYS_recvmsg, "recvmsg", sock, ptr(msg), MSG_CMSG_CLOEXEC);
+  const n = sys("recvmsg", SYS_recvmsg, sock, ptr(msg), MSG_CMSG_CLOEXEC);
   if (control.readInt32LE(8) !== SOL_SOCKET || control.readInt32LE(12) !== SCM_RIGHTS) throw new Error("recvmsg: no file descriptor in the message");
   return { fd: control.readInt32LE(16), data: payload.subarray(0, n).toString() };
 }
@@ -111,7 +103,7 @@ const SYS_dup3 = 292;
 
 /** Moves `fd` to the number `at` (close-on-exec), for another process to find. */
 export function parkFd(fd: number, at: number): void {
-  sys(SYS_dup3, `dup3 to fd ${at}`, fd, at, SOCK_CLOEXEC /* = O_CLOEXEC */);
+  sys(`dup3 to fd ${at}`, SYS_dup3, fd, at, SOCK_CLOEXEC /* = O_CLOEXEC */);
   closeFd(fd);
 }
 

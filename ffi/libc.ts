@@ -36,6 +36,22 @@ export function errnoMessage(): string {
   return `${libc.strerror(e)} (errno ${e})`;
 }
 
+const EINTR = 4;
+type Arg = number | bigint | null;
+
+/**
+ * A raw system call that must succeed: its result, retried on EINTR; any other
+ * failure throws `what: <strerror> (errno N)`. Pointers are passed as ptr() numbers.
+ */
+export function sys(what: string, nr: number, ...args: Arg[]): number {
+  const a = [...args, 0, 0, 0, 0, 0].slice(0, 5) as [Arg, Arg, Arg, Arg, Arg];
+  for (;;) {
+    const r = Number(libc.syscall(nr, ...(a as [number, number, number, number, number])));
+    if (r >= 0) return r;
+    if (errno() !== EINTR) throw new Error(`${what}: ${errnoMessage()}`);
+  }
+}
+
 export const LOCK_EX = 2;
 export const WNOHANG = 1;
 export const F_GETFL = 3;

@@ -39,12 +39,8 @@ type MethodName = keyof typeof METHODS;
 const ATTACH_OPTIONS_SIZE = 96;
 
 const LXC_ATTACH_DEFAULT = 0x0000ffff;
-/** LXC_ATTACH_MOVE_TO_CGROUP | LXC_ATTACH_SET_PERSONALITY: the rest (ids, groups, capabilities, no_new_privs) is the caller's. */
-export const LXC_ATTACH_CGROUP_AND_PERSONALITY = 0x1 | 0x4;
 
 export interface AttachOptions {
-  /** lxc_attach_options_t.attach_flags (default: LXC_ATTACH_MOVE_TO_CGROUP | LXC_ATTACH_SET_PERSONALITY). */
-  flags?: number;
   cwd?: string;
   uid?: number;
   gid?: number;
@@ -163,25 +159,11 @@ export class LxcContainer {
    * liblxc forks in C; no JavaScript runs in the child.
    */
   attachRunWait(argv: string[], opts: AttachOptions = {}): number {
-    const o = attachOptions({ flags: LXC_ATTACH_DEFAULT, ...opts });
+    const o = attachOptions(opts);
     const args = cstringArray(argv);
     const status = this.#call("attach_run_wait", o.buffer, cs(argv[0]!), args.pointer) as number;
     void o.keepAlive, args.keepAlive;
     return status;
-  }
-
-  /**
-   * Starts a process in the running container: liblxc enters its namespaces
-   * and cgroups in forked C processes and calls `fn(payload)` (a C function,
-   * see ffi/exec.ts) in the last one, which is our child. Returns its pid.
-   */
-  attach(fn: Pointer, payload: Pointer, opts: AttachOptions = {}): number {
-    const o = attachOptions(opts);
-    const pid = new Int32Array(1);
-    const r = this.#call("attach", fn, payload, o.buffer, pid) as number;
-    void o.keepAlive;
-    if (r < 0) throw new Error(`liblxc: attach to ${this.name} failed`);
-    return pid[0]!;
   }
 
   /** The wait status liblxc stored last (for a finished start: init's wait status). */
@@ -209,7 +191,7 @@ function attachOptions(opts: AttachOptions): { buffer: Uint8Array; keepAlive: un
     keep.push(v);
     return BigInt(Buffer.isBuffer(v) ? pointerOf(v) : v.pointer);
   };
-  o.setInt32(0, opts.flags ?? LXC_ATTACH_CGROUP_AND_PERSONALITY, true);
+  o.setInt32(0, LXC_ATTACH_DEFAULT, true);
   o.setInt32(4, -1, true); // every namespace of the container
   o.setBigInt64(8, -1n, true); // personality: the container's
   o.setBigUint64(16, p(opts.cwd ? cs(opts.cwd) : undefined), true);

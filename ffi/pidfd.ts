@@ -38,10 +38,9 @@ export async function takeFd(pid: number, target: number, timeoutMs: number): Pr
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const fd = Number(libc.syscall(SYS_pidfd_getfd, pidfd, target, 0, 0, 0, 0));
-      if (fd >= 0) return fd;
-      const e = errno();
-      if (e !== EBADF || Date.now() > deadline) throw new Error(`pidfd_getfd(${pid}, ${target}): ${errnoMessage()}`);
+      const fd = getFd(pidfd, target);
+      if (fd !== null) return fd;
+      if (Date.now() > deadline) throw new Error(`pid ${pid} has no fd ${target} after ${timeoutMs} ms`);
       await Bun.sleep(1);
     }
   } finally {

@@ -3,7 +3,7 @@
 // so the slave is /dev/pts/N inside the container, as runc does it.
 import { constants, openSync } from "node:fs";
 import { ptr } from "bun:ffi";
-import { errnoMessage, libc } from "./libc.ts";
+import { libc, sys } from "./libc.ts";
 
 const SYS_ioctl = 16;
 const TIOCSPTLCK = 0x40045431;
@@ -14,9 +14,7 @@ const TIOCGWINSZ = 0x5413;
 const O_NOCTTY = 0o400;
 
 function ioctl(fd: number, request: number, arg: number | Uint8Array | Int32Array | Uint16Array, what: string): number {
-  const r = Number(libc.syscall(SYS_ioctl, fd, request, typeof arg === "number" ? arg : ptr(arg), 0, 0, 0));
-  if (r < 0) throw new Error(`${what}: ${errnoMessage()}`);
-  return r;
+  return sys(what, SYS_ioctl, fd, request, typeof arg === "number" ? arg : ptr(arg));
 }
 
 export interface Pty {
@@ -62,6 +60,6 @@ const TIOCSCTTY = 0x540e;
 export function takeTerminal(slave: number): void {
   libc.syscall(SYS_setsid, 0, 0, 0, 0, 0, 0); // fails harmlessly when already a session leader
   for (let fd = 0; fd <= 2; fd++)
-    if (Number(libc.syscall(SYS_dup2, slave, fd, 0, 0, 0, 0)) < 0) throw new Error(`dup2 of the terminal to fd ${fd}: ${errnoMessage()}`);
+    sys(`dup2 of the terminal to fd ${fd}`, SYS_dup2, slave, fd);
   ioctl(0, TIOCSCTTY, 0, "making the pty the controlling terminal");
 }

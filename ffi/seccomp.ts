@@ -3,7 +3,7 @@
 // that execs (no TSYNC): Bun's other threads end with the exec.
 import { dlopen, FFIType, ptr as ptrOf, type Pointer } from "bun:ffi";
 import { closeSync, fstatSync, readSync } from "node:fs";
-import { errnoMessage, libc } from "./libc.ts";
+import { sys } from "./libc.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
 
@@ -85,8 +85,7 @@ const MFD_CLOEXEC = 1;
 
 function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
   const name = Buffer.from("lxcri-seccomp\0");
-  const fd = Number(libc.syscall(SYS_memfd_create, ptrOf(name), MFD_CLOEXEC, 0, 0, 0));
-  if (fd < 0) throw new Error(`memfd_create: ${errnoMessage()}`);
+  const fd = sys("memfd_create", SYS_memfd_create, ptrOf(name), MFD_CLOEXEC);
   try {
     const r = lib.seccomp_export_bpf(ctx, fd);
     if (r !== 0) throw new Error(`seccomp: cannot generate the filter (errno ${-r})`);

@@ -3,7 +3,7 @@
 import { ptr } from "bun:ffi";
 import { chmodSync, chownSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { errnoMessage, libc } from "../ffi/libc.ts";
+import { sys } from "../ffi/libc.ts";
 import type { DeviceNode } from "../src/lxc/devices.ts";
 
 const SYS_mknodat = 259;
@@ -19,8 +19,7 @@ export function makeDevices(nodes: DeviceNode[]): void {
     mkdirSync(dirname(d.path), { recursive: true });
     rmSync(d.path, { force: true });
     const path = Buffer.from(d.path + "\0");
-    if (libc.syscall(SYS_mknodat, AT_FDCWD, ptr(path), d.mode, encodeDev(d.major, d.minor), 0, 0) !== 0n)
-      throw new Error(`mknod ${d.path}: ${errnoMessage()}`);
+    sys(`mknod ${d.path}`, SYS_mknodat, AT_FDCWD, ptr(path), d.mode, encodeDev(d.major, d.minor));
     chownSync(d.path, d.uid, d.gid);
     chmodSync(d.path, d.mode & 0o7777); // mknod applied the umask
   }

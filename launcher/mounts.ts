@@ -5,7 +5,7 @@
 // lxc.rootfs.options say). The launcher is root with every capability in the
 // container's mount namespace until exec.
 import { ptr } from "bun:ffi";
-import { errnoMessage, libc } from "../ffi/libc.ts";
+import { sys } from "../ffi/libc.ts";
 import type { RecursiveAttr } from "../src/lxc/mount-attrs.ts";
 
 const SYS_mount = 165;
@@ -16,7 +16,7 @@ const MS_BIND = 4096;
 function mount(source: string | null, target: string, flags: number): void {
   const src = source === null ? null : Buffer.from(source + "\0");
   const dst = Buffer.from(target + "\0");
-  if (libc.syscall(SYS_mount, src ? ptr(src) : 0, ptr(dst), 0, flags, 0, 0) !== 0n) throw new Error(`mount ${target}: ${errnoMessage()}`);
+  sys(`mount ${target}`, SYS_mount, src ? ptr(src) : 0, ptr(dst), 0, flags, 0);
 }
 
 export function maskAndProtect(mask: string[], readonly: string[]): void {
@@ -46,7 +46,6 @@ export function setRecursiveAttrs(attrs: RecursiveAttr[]): void {
   for (const a of attrs) {
     const attr = new BigUint64Array([BigInt(a.set), BigInt(a.clr), 0n, 0n]); // struct mount_attr
     const path = Buffer.from(a.path + "\0");
-    if (libc.syscall(SYS_mount_setattr, AT_FDCWD, ptr(path), AT_RECURSIVE, ptr(attr), 32, 0) !== 0n)
-      throw new Error(`mount_setattr ${a.path}: ${errnoMessage()}`);
+    sys(`mount_setattr ${a.path}`, SYS_mount_setattr, AT_FDCWD, ptr(path), AT_RECURSIVE, ptr(attr), 32);
   }
 }

@@ -4,7 +4,7 @@
 // PR_SET_PDEATHSIG=SIGKILL on init, which would kill it with the monitor: the
 // launcher clears that first. When its setup is done it parks an eventfd at
 // READY_FD for create to see (pidfd_getfd), right before it blocks until start.
-import { libc } from "../ffi/libc.ts";
+import { libc, sys } from "../ffi/libc.ts";
 import { parkFd } from "../ffi/fd-passing.ts";
 import { READY_FD } from "../src/protocol.ts";
 
@@ -18,7 +18,5 @@ export function outliveMonitor(): void {
 }
 
 export function signalReady(): void {
-  const fd = Number(libc.syscall(SYS_eventfd2, 0, EFD_CLOEXEC, 0, 0, 0, 0));
-  if (fd < 0) throw new Error("eventfd for the ready signal failed");
-  parkFd(fd, READY_FD);
+  parkFd(sys("eventfd for the ready signal", SYS_eventfd2, 0, EFD_CLOEXEC), READY_FD);
 }

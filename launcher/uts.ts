@@ -5,14 +5,14 @@
 // refused a path that is the runtime's own uts namespace (host.ts), so this
 // never changes the host's names.
 import { ptr } from "bun:ffi";
-import { errnoMessage, libc } from "../ffi/libc.ts";
+import { sys } from "../ffi/libc.ts";
 
 const SYS_sethostname = 170;
 const SYS_setdomainname = 171;
 
 function set(nr: number, what: string, name: string): void {
   const buf = Buffer.from(name);
-  if (libc.syscall(nr, buf.length ? ptr(buf) : 0, buf.length, 0, 0, 0) !== 0n) throw new Error(`${what}: ${errnoMessage()}`);
+  sys(what, nr, buf.length ? ptr(buf) : 0, buf.length);
 }
 
 export function setDomainname(name: string): void {

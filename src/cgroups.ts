@@ -48,12 +48,25 @@ export function cgroupDirsOf(pid: number, mounts = cgroupMounts()): string[] {
  * liblxc's cgroup names for a container: lxc.payload.<id> and lxc.monitor.<id>,
  * or with "-1", "-2", … when the plain name was taken.
  */
-export function isLxcCgroupName(name: string, id: string): boolean {
-  for (const kind of ["payload", "monitor"]) {
+export function isLxcCgroupName(name: string, id: string, kinds: readonly ("payload" | "monitor")[] = ["payload", "monitor"]): boolean {
+  for (const kind of kinds) {
     const base = `lxc.${kind}.${id}`;
     if (name === base || (name.startsWith(base + "-") && /^\d+$/.test(name.slice(base.length + 1)))) return true;
   }
   return false;
+}
+
+/** Host pids in the cgroup.procs of each of `dirs` (a directory already gone counts as empty). */
+export function cgroupProcs(dirs: string[]): number[] {
+  const pids: number[] = [];
+  for (const d of dirs) {
+    try {
+      for (const p of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n")) if (p) pids.push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }
 
 /** Directories whose name `matches`, anywhere in the first levels below each hierarchy's root. */

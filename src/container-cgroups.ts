@@ -4,19 +4,19 @@
 // the container's.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { cgroupProcs, isLxcCgroupName } from "./cgroups.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export function isMonitorCgroup(dir: string, id: string): boolean {
-  const name = dir.slice(dir.lastIndexOf("/") + 1);
-  const base = `lxc.monitor.${id}`;
-  return name === base || (name.startsWith(base + "-") && /^\d+$/.test(name.slice(base.length + 1)));
+  return isLxcCgroupName(dir.slice(dir.lastIndexOf("/") + 1), id, ["monitor"]);
 }
 
 export function payloadCgroups(r: ContainerRecord): string[] {
   return (r.cgroups ?? []).filter((d) => !isMonitorCgroup(d, r.id));
 }
 
-function read(file: string): string | undefined {
+/** A cgroup file's content, or undefined where the hierarchy has no such file. */
+export function read(file: string): string | undefined {
   try {
     return readFileSync(file, "utf8");
   } catch {
@@ -26,59 +26,56 @@ function read(file: string): string | undefined {
 
 /** Host pids of every process in the container's cgroups, ascending. */
 export function containerPids(r: ContainerRecord): number[] {
-  const pids = new Set<number>();
-  for (const d of payloadCgroups(r))
-    for (const line of (read(join(d, "cgroup.procs")) ?? "").split("\n")) if (line) pids.add(Number(line));
-  return [...pids].sort((a, b) => a - b);
+  return [...new Set(cgroupProcs(payloadCgroups(r)))].sort((a, b) => a - b);
 }
 
-/** Frozen by the v1 freezer or cgroup v2's cgroup.freeze (liblxc uses whichever the host has). */
-export function isFrozen(r: ContainerRecord): boolean {
-  for (const d of payloadCgroups(r)) {
-    const v1 = read(join(d, "freezer.state"));
-    if (v1 !== undefined && v1.trim() !== "THAWED") return true;
-    const v2 = read(join(d, "cgroup.freeze"));
-    if (v2 !== undefined && v2.trim() === "1") return true;
-  }
-  return false;
+interface Freezer {
+  file: string;
+  frozen: string;
+  thawed: string;
+  /** True once the kernel reports `want` done. */
+  done(want: string): boolean;
 }
 
 /**
- * The freezer liblxc would use: the v1 freezer hierarchy when the host has
- * one, else cgroup v2's cgroup.freeze (on a hybrid host the v2 freezer of the
- * unified hierarchy would work too, but then pause and the v1 state disagree).
+ * The freezer liblxc uses: the v1 freezer hierarchy when the host has one,
+ * else cgroup v2's cgroup.freeze (a hybrid host's unified hierarchy has one
+ * too, but then pause and the v1 state would disagree). Found by its path
+ * first, so `state` of a running container reads a single file.
  */
-function freezerFiles(r: ContainerRecord): { file: string; frozen: string; thawed: string; done: (d: string) => boolean }[] {
+function freezerOf(r: ContainerRecord): Freezer | undefined {
   const dirs = payloadCgroups(r);
-  const v1 = dirs.filter((d) => read(join(d, "freezer.state")) !== undefined);
-  if (v1.length)
-    return v1.map((d) => ({ file: join(d, "freezer.state"), frozen: "FROZEN", thawed: "THAWED", done: (want) => read(join(d, "freezer.state"))?.trim() === want }));
-  return dirs
-    .filter((d) => read(join(d, "cgroup.freeze")) !== undefined)
-    .map((d) => ({
-      file: join(d, "cgroup.freeze"),
-      frozen: "1",
-      thawed: "0",
-      done: (want) => new RegExp(`^frozen ${want === "1" ? 1 : 0}$`, "m").test(read(join(d, "cgroup.events")) ?? ""),
-    }));
+  const v1 = dirs.find((d) => d.startsWith("/sys/fs/cgroup/freezer/")) ?? dirs.find((d) => read(join(d, "freezer.state")) !== undefined);
+  if (v1) {
+    const file = join(v1, "freezer.state");
+    return { file, frozen: "FROZEN", thawed: "THAWED", done: (want) => read(file)?.trim() === want };
+  }
+  const v2 = dirs.find((d) => read(join(d, "cgroup.freeze")) !== undefined);
+  if (!v2) return undefined;
+  const events = join(v2, "cgroup.events");
+  return { file: join(v2, "cgroup.freeze"), frozen: "1", thawed: "0", done: (want) => new RegExp(`^frozen ${want}$`, "m").test(read(events) ?? "") };
+}
+
+/** Frozen, or on the way there (v1's FREEZING): the container is paused. */
+export function isFrozen(r: ContainerRecord): boolean {
+  const f = freezerOf(r);
+  return !!f && read(f.file)?.trim() !== f.thawed;
 }
 
 /** Freezes (or thaws) every process of the container and waits until the kernel says so. */
 export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs = 5000): Promise<void> {
-  const files = freezerFiles(r);
-  if (!files.length) throw new Error("the container has no freezer cgroup");
+  const f = freezerOf(r);
+  if (!f) throw new Error("the container has no freezer cgroup");
   const deadline = Date.now() + timeoutMs;
-  for (const f of files) {
-    const want = frozen ? f.frozen : f.thawed;
-    writeFileSync(f.file, want);
-    while (!f.done(want)) {
-      if (Date.now() > deadline) {
-        if (frozen) writeFileSync(f.file, f.thawed); // leave it running rather than half frozen
-        throw new Error(`${f.file}: still not ${want} after ${timeoutMs / 1000} s`);
-      }
-      await Bun.sleep(1);
-      if (frozen) writeFileSync(f.file, want); // v1 may stay FREEZING until asked again
+  const want = frozen ? f.frozen : f.thawed;
+  writeFileSync(f.file, want);
+  while (!f.done(want)) {
+    if (Date.now() > deadline) {
+      if (frozen) writeFileSync(f.file, f.thawed); // leave it running rather than half frozen
+      throw new Error(`${f.file}: still not ${want} after ${timeoutMs / 1000} s`);
     }
+    await Bun.sleep(1);
+    if (frozen) writeFileSync(f.file, want); // v1 may stay FREEZING until asked again
   }
 }
 

@@ -1,12 +1,12 @@
 // Bringing a container to nothing: its processes, its monitor, the cgroups
 // liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
-import { readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { reapChild } from "../ffi/libc.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../ffi/pidfd.ts";
 import { isFrozen, setFrozen } from "./container-cgroups.ts";
-import { findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
+import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
 import type { Context } from "./context.ts";
 import { mark } from "./log.ts";
 import { isAlive, procChildren } from "./proc.ts";
@@ -53,18 +53,6 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   } finally {
     pidfdClose(pidfd);
   }
-}
-
-function cgroupProcs(dirs: string[]): number[] {
-  const pids: number[] = [];
-  for (const d of dirs) {
-    try {
-      for (const p of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n")) if (p) pids.push(Number(p));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
 }
 
 export async function destroy(

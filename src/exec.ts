@@ -9,22 +9,21 @@
 import { openSync, readFileSync, readlinkSync, readSync } from "node:fs";
 import { enterExec, execStepName } from "../ffi/exec.ts";
 import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
-import { libc, reapChild, errno } from "../ffi/libc.ts";
+import { errno, libc, reapChild, sys } from "../ffi/libc.ts";
 import { openPty, setWindowSize } from "../ffi/pty.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
 import { type Context, containerDir } from "./context.ts";
 import { LxcriError } from "./errors.ts";
 import { writeAtomic } from "./fsutil.ts";
-import { DEFAULT_PATH, homeOf } from "./lookup.ts";
+import { homeOf, pathCandidates } from "./lookup.ts";
 import { checkId } from "./ids.ts";
 import { payloadCgroups } from "./container-cgroups.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
 import { MAX_NODES, parseList, processAttrs } from "./lxc/process-attrs.ts";
 import { seccompPlan } from "./lxc/seccomp.ts";
-import { files, readRecord } from "./record.ts";
+import { readRecord, readStoredSpec } from "./record.ts";
 import { RLIMITS } from "./spec/rlimits.ts";
 import type { Process } from "./spec/types.ts";
-import { loadSpec } from "./spec/validate.ts";
 import { statusOf } from "./status.ts";
 import { join } from "node:path";
 import { ptr } from "bun:ffi";
@@ -73,7 +72,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   if (proc.terminal && opts.detach && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
   if (!proc.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
-  const spec = loadSpec(files(dir).config);
+  const spec = readStoredSpec(dir);
   const warnings: string[] = [];
   const caps = processCapabilities(proc, (m) => warnings.push(m));
   for (const w of warnings) ctx.log.warn(w);
@@ -94,15 +93,18 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   let pty: ReturnType<typeof openPty> | undefined;
   const statusPipe = new Int32Array(2);
   const pidPipe = new Int32Array(2);
-  const toClose: number[] = [];
+  // What only the children need (closed once they are forked), and what is ours to read (closed at the end).
+  const forChildren: number[] = [];
+  const ours: number[] = [];
   const init = record.initPid!;
   try {
     if (proc.terminal) {
       pty = openPty(`/proc/${init}/root/dev/pts/ptmx`);
-      toClose.push(pty.slave);
+      forChildren.push(pty.slave);
+      // the master: the caller's through the console socket, else ours to proxy (handed out below)
+      (opts.consoleSocket ? forChildren : ours).push(pty.master);
       if (proc.consoleSize) setWindowSize(pty.master, proc.consoleSize.height, proc.consoleSize.width);
       if (opts.consoleSocket) {
-        toClose.push(pty.master);
         const sock = connectUnix(opts.consoleSocket);
         try {
           sendFd(sock, pty.master, pty.name);
@@ -112,16 +114,17 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
       }
     }
     for (const fds of [statusPipe, pidPipe]) {
-      if (Number(libc.syscall(SYS_pipe2, ptr(fds), O_CLOEXEC, 0, 0, 0, 0)) !== 0) throw new LxcriError("runtime", `pipe2: errno ${errno()}`);
-      toClose.push(fds[0]!, fds[1]!);
+      sys("pipe2", SYS_pipe2, ptr(fds), O_CLOEXEC);
+      ours.push(fds[0]!);
+      forChildren.push(fds[1]!);
     }
     const nsFds = namespacesOf(init).map((path) => openSync(path, "r"));
-    toClose.push(...nsFds);
+    forChildren.push(...nsFds);
     const cgroupFds = payloadCgroups(record).map((d) => openSync(join(d, "cgroup.procs"), "w"));
-    toClose.push(...cgroupFds);
+    forChildren.push(...cgroupFds);
     const intermediate = enterExec(
       {
-        paths: searchPath(proc.args[0]!, env),
+        paths: pathCandidates(proc.args[0]!, env),
         argv: proc.args,
         env,
         user: { uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids ?? [] },
@@ -141,12 +144,11 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     );
     if (intermediate < 0) throw new LxcriError("runtime", `exec: fork: errno ${errno()}`);
     // Only the children hold the write ends now: EOF tells what happened.
-    for (const fd of [...toClose.splice(0)]) if (fd !== statusPipe[0] && fd !== pidPipe[0] && fd !== pty?.master) closeFd(fd);
-    if (pty && !opts.consoleSocket) toClose.push(pty.master);
-    toClose.push(statusPipe[0]!, pidPipe[0]!);
-    const pid = readInt(pidPipe[0]!);
+    for (const fd of forChildren.splice(0)) closeFd(fd);
+    const pid = readExactly(pidPipe[0]!, 4)?.readInt32LE(0);
     while (reapChild(intermediate) === null) await Bun.sleep(1);
-    const failure = readFailure(statusPipe[0]!);
+    const report = readExactly(statusPipe[0]!, 8);
+    const failure = report && { step: report.readInt32LE(0), errno: report.readInt32LE(4) };
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
@@ -154,7 +156,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
     const master = pty && !opts.consoleSocket ? pty.master : undefined;
-    if (master !== undefined) toClose.splice(toClose.indexOf(master), 1);
+    if (master !== undefined) ours.splice(ours.indexOf(master), 1); // the caller's now
     return {
       pid,
       ptyMaster: master,
@@ -165,7 +167,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
       },
     };
   } finally {
-    for (const fd of toClose) closeFd(fd);
+    for (const fd of [...forChildren, ...ours]) closeFd(fd);
   }
 }
 
@@ -182,29 +184,15 @@ function namespacesOf(pid: number): string[] {
   return out;
 }
 
-/** One int32 from a pipe, or undefined at EOF. */
-function readInt(fd: number): number | undefined {
-  const buf = Buffer.alloc(4);
-  let n = 0;
-  while (n < 4) {
-    const r = readSync(fd, buf, n, 4 - n, null);
+/** `n` bytes from a pipe, or undefined when it reaches EOF first. */
+function readExactly(fd: number, n: number): Buffer | undefined {
+  const buf = Buffer.alloc(n);
+  for (let got = 0; got < n; ) {
+    const r = readSync(fd, buf, got, n - got, null);
     if (r === 0) return undefined;
-    n += r;
+    got += r;
   }
-  return buf.readInt32LE(0);
-}
-
-/** {step, errno} from the exec step, or undefined at EOF: execve succeeded. */
-function readFailure(fd: number): { step: number; errno: number } | undefined {
-  const buf = Buffer.alloc(8);
-  let n = 0;
-  while (n < 8) {
-    const r = readSync(fd, buf, n, 8 - n, null);
-    if (r === 0) break;
-    n += r;
-  }
-  if (n < 8) return undefined;
-  return { step: buf.readInt32LE(0), errno: buf.readInt32LE(4) };
+  return buf;
 }
 
 /** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
@@ -215,11 +203,4 @@ function describeFailure(arg0: string, step: number, err: number): string {
     return `exec: ${JSON.stringify(arg0)}: ${text}`;
   }
   return `exec: ${execStepName(step)}: ${text}`;
-}
-
-/** Candidates for execve in the container, as execvp tries them. */
-function searchPath(arg0: string, env: string[]): string[] {
-  if (arg0.includes("/")) return [arg0];
-  const path = env.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH;
-  return path.split(":").map((d) => join(d || ".", arg0));
 }

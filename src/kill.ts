@@ -14,7 +14,6 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   checkId(id);
   const sig = parseSignal(signal);
   const record = readRecord(containerDir(ctx, id), id);
-  const status = statusOf(record);
   if (opts.all) {
     const pids = containerPids(record);
     if (!pids.length) throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (no process left)`);
@@ -26,6 +25,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
       }
     return;
   }
+  const status = statusOf(record);
   if (status !== "created" && status !== "running" && status !== "paused")
     throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (it is ${status})`);
   try {

@@ -13,7 +13,13 @@ export function envValue(env: string[], key: string): string | undefined {
   return e?.slice(key.length + 1);
 }
 
-export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Where execvp looks for `name`: itself when it has a slash, else in each $PATH entry, in order. */
+export function pathCandidates(name: string, env: string[]): string[] {
+  if (name.includes("/")) return [name];
+  return (envValue(env, "PATH") ?? DEFAULT_PATH).split(":").map((dir) => join(dir || ".", name));
+}
 
 /** `name` as the container sees it, through `root` with every symlink resolved inside it. */
 function inRoot(root: string, path: string): string {
@@ -32,8 +38,7 @@ export function findExecutable(name: string, env: string[], cwd = "/", root = "/
     if (!st.isFile()) throw new LxcriError("invalid-config", `exec: ${JSON.stringify(name)}: permission denied (not a regular file)`);
     return name;
   }
-  for (const dir of (envValue(env, "PATH") ?? DEFAULT_PATH).split(":")) {
-    const candidate = join(dir || ".", name);
+  for (const candidate of pathCandidates(name, env)) {
     try {
       const onHost = inRoot(root, candidate.startsWith("/") ? candidate : join(cwd, candidate));
       accessSync(onHost, constants.X_OK);

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LxcriError } from "./errors.ts";
 import { writeAtomic } from "./fsutil.ts";
+import type { Spec } from "./spec/types.ts";
 
 export interface ContainerRecord {
   id: string;
@@ -49,6 +50,11 @@ export const files = (dir: string) => ({
   hookSocket: join(dir, "hook.sock"),
   lock: join(dir, ".lock"),
 });
+
+/** config.json as it was at create, validated then (runtime.md: later changes to the bundle do not count). */
+export function readStoredSpec(dir: string): Spec {
+  return JSON.parse(readFileSync(files(dir).config, "utf8")) as Spec;
+}
 
 export function writeRecord(dir: string, r: ContainerRecord): void {
   writeAtomic(files(dir).record, JSON.stringify(r));

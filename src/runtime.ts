@@ -2,7 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, containerDir } from "./context.ts";
 import type { CreateOptions } from "./create.ts";
@@ -16,7 +16,7 @@ import type { ExecOptions, ExecResult } from "./exec.ts";
 import { containerPids } from "./container-cgroups.ts";
 import type { Stats } from "./stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { files, readRecord } from "./record.ts";
+import { files, readRecord, readStoredSpec } from "./record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { stateOf } from "./status.ts";
 
@@ -84,8 +84,7 @@ export class Runtime {
     checkId(id);
     const dir = containerDir(this.ctx, id);
     readRecord(dir, id);
-    // config.json as it was at create, validated then: no need to load the validator again
-    return JSON.parse(readFileSync(files(dir).config, "utf8")) as Spec;
+    return readStoredSpec(dir);
   }
 
   /** New cgroup limits (runtime-spec linux.resources) for a container that has not stopped. */

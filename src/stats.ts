@@ -1,8 +1,7 @@
 // Statistics of a container's cgroups in runc's `events --stats` shape (what
 // containerd's go-runc decodes): cpu, memory and pids, from cgroup v1 or v2 files.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { payloadCgroups } from "./container-cgroups.ts";
+import { payloadCgroups, read } from "./container-cgroups.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export interface Stats {
@@ -14,13 +13,12 @@ export interface Stats {
 const MAX = 2 ** 63 - 1; // "no limit", as runc reports it
 const USER_HZ = 100;
 
+/** `name` from the first of `dirs` (one per hierarchy) that has it. */
 function file(dirs: string[], name: string): string | undefined {
-  for (const d of dirs)
-    try {
-      return readFileSync(join(d, name), "utf8").trim();
-    } catch {
-      /* not in this hierarchy */
-    }
+  for (const d of dirs) {
+    const text = read(join(d, name));
+    if (text !== undefined) return text.trim();
+  }
   return undefined;
 }
 
