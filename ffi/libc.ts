@@ -54,6 +54,8 @@ export function sys(what: string, nr: number, ...args: Arg[]): number {
 
 export const LOCK_EX = 2;
 export const WNOHANG = 1;
+export const F_GETFD = 1;
+export const FD_CLOEXEC = 1;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const O_NONBLOCK = 0o4000;

@@ -1,9 +1,10 @@
 // create: validate → runtime directory → LXC config → monitor → wait until the
 // launcher is init (OCI "created"). Any failure after the runtime directory
 // exists destroys everything made so far (destroy.ts) before the error returns.
-import { chmodSync, chownSync, copyFileSync, fstatSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { libc, errnoMessage, reapChild } from "../ffi/libc.ts";
+import { errnoMessage, libc, reapChild } from "../ffi/libc.ts";
+import { inheritedFds } from "./inherited-fds.ts";
 import { LxcContainer } from "../ffi/lxc-container.ts";
 import { startMonitor } from "../ffi/monitor.ts";
 import { closeFd, connectUnix, sendFd } from "../ffi/fd-passing.ts";
@@ -175,25 +176,6 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     lxc?.release();
     lock.release();
   }
-}
-
-/**
- * fds the container process inherits besides stdio: LISTEN_FDS meant for us
- * (socket activation, passed on as LISTEN_FDS with LISTEN_PID=1), then
- * --preserve-fds more. Each must be open, as runc requires.
- */
-function inheritedFds(env: string[], preserve: number): { highest: number } {
-  if (!Number.isInteger(preserve) || preserve < 0) throw new LxcriError("invalid-argument", `--preserve-fds: expected a count, got ${preserve}`);
-  const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
-  if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
-  const highest = 2 + listen + preserve;
-  for (let fd = 3; fd <= highest; fd++)
-    try {
-      fstatSync(fd);
-    } catch {
-      throw new LxcriError("invalid-argument", `fd ${fd} is to be passed to the container (LISTEN_FDS ${listen}, --preserve-fds ${preserve}) but is not open`);
-    }
-  return { highest };
 }
 
 /**

@@ -17,6 +17,7 @@ import { LxcriError } from "./errors.ts";
 import { writeAtomic } from "./fsutil.ts";
 import { homeOf, pathCandidates } from "./lookup.ts";
 import { checkId } from "./ids.ts";
+import { inheritedFds } from "./inherited-fds.ts";
 import { payloadCgroups } from "./container-cgroups.ts";
 import { processCapabilities } from "./lxc/capabilities.ts";
 import { MAX_NODES, parseList, processAttrs } from "./lxc/process-attrs.ts";
@@ -79,8 +80,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
 
   // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
   const env = [...(proc.env ?? [])];
-  const listen = process.env.LISTEN_PID === String(process.pid) ? Number(process.env.LISTEN_FDS) || 0 : 0;
-  if (listen) env.push(`LISTEN_FDS=${listen}`, "LISTEN_PID=1");
+  const fds = inheritedFds(env, opts.preserveFds ?? 0);
   if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(proc.user.uid, `/proc/${record.initPid}/root`)}`);
   // runtime-spec: for processes exec starts, "initial" before joining the container's cgroups, "final" after
   const cpus = (list: string | undefined, at: string) => (list === undefined ? undefined : parseList(list, at, MAX_NODES));
@@ -137,7 +137,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
       },
       {
         cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges,
-        keepFds: 3 + listen + (opts.preserveFds ?? 0), statusFd: statusPipe[1]!, ttyFd: pty?.slave,
+        keepFds: fds.highest + 1, statusFd: statusPipe[1]!, ttyFd: pty?.slave,
         finalCpus: affinity.final,
       },
       { nsFds, cgroupFds, pidFd: pidPipe[1]!, initialCpus: affinity.initial },
