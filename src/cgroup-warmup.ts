@@ -7,17 +7,10 @@
 // while create validates and translates the spec. The move changes nothing;
 // if it fails, nothing is lost but the head start.
 import { writeFile } from "node:fs/promises";
-import { cgroupMounts } from "./cgroups.ts";
-import { procCgroups } from "./proc.ts";
+import { join } from "node:path";
+import { cgroupDirsOf, cgroupMounts } from "./cgroups.ts";
 
 export function warmCgroupMigration(): void {
-  const mounts = cgroupMounts();
-  for (const [key, path] of procCgroups(process.pid)) {
-    const k = key.startsWith("0:") ? "0:" : key.split(",").sort().join(",");
-    const m = mounts.find((x) => x.key === k && path.startsWith(x.root));
-    if (!m) continue;
-    const rel = path.slice(m.root === "/" ? 0 : m.root.length);
-    writeFile(`${m.mountpoint}${rel === "/" ? "" : rel}/cgroup.procs`, String(process.pid)).catch(() => {});
-    return;
-  }
+  const [dir] = cgroupDirsOf(process.pid, cgroupMounts(), true);
+  if (dir) writeFile(join(dir, "cgroup.procs"), String(process.pid)).catch(() => {});
 }

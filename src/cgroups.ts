@@ -29,15 +29,15 @@ export function cgroupMounts(): CgroupMount[] {
   return out;
 }
 
-/** Absolute cgroup directories of `pid`, one per mounted hierarchy. */
-export function cgroupDirsOf(pid: number, mounts = cgroupMounts()): string[] {
+/** Absolute cgroup directories of `pid`, one per mounted hierarchy; a hierarchy's root only with `withRoots`. */
+export function cgroupDirsOf(pid: number, mounts = cgroupMounts(), withRoots = false): string[] {
   const dirs: string[] = [];
   for (const [key, path] of procCgroups(pid)) {
     const k = key.startsWith("0:") ? "0:" : key.split(",").sort().join(",");
     for (const m of mounts.filter((m) => m.key === k)) {
       if (!path.startsWith(m.root)) continue;
       const rel = path.slice(m.root === "/" ? 0 : m.root.length);
-      if (rel === "/" || rel === "") continue; // never the hierarchy root
+      if ((rel === "/" || rel === "") && !withRoots) continue; // never the hierarchy root, unless asked
       dirs.push(join(m.mountpoint, rel));
     }
   }
