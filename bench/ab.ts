@@ -41,7 +41,10 @@ function phases(bin: string, id: string): number[] {
 
 const results: Record<"A" | "B", number[][]> = { A: [], B: [] };
 for (let i = 0; i < runs + 2; i++)
-  for (const [k, bin] of [["A", a], ["B", b]] as const) {
+  for (const [k, bin] of [
+    ["A", a],
+    ["B", b],
+  ] as const) {
     const r = phases(bin, `ab-${k}-${i}`);
     if (i >= 2) results[k].push(r); // two warm-up rounds
   }

@@ -64,7 +64,12 @@ export const median = (xs: number[]) => {
 export const fmt = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 
 /** A table row: lxcri and runc alternating (A B A B …) after `warmup` rounds, medians and their ratio. */
-export async function compare(figure: string, run: (name: Name, i: number) => number | Promise<number>, n: number, warmup = 2): Promise<string> {
+export async function compare(
+  figure: string,
+  run: (name: Name, i: number) => number | Promise<number>,
+  n: number,
+  warmup = 2,
+): Promise<string> {
   const times: Record<Name, number[]> = { lxcri: [], runc: [] };
   for (let i = 0; i < n + warmup; i++)
     for (const name of NAMES) {

@@ -32,8 +32,12 @@ export async function lifecycleRows(n: number): Promise<string[]> {
   const plain = bundle("plain", ["true"]);
   const trivial = { path: "/bin/true", args: ["true"] };
   const withHooks = bundle("hooks", ["true"], {
-    prestart: [trivial], createRuntime: [trivial], createContainer: [trivial],
-    startContainer: [trivial], poststart: [trivial], poststop: [trivial],
+    prestart: [trivial],
+    createRuntime: [trivial],
+    createContainer: [trivial],
+    startContainer: [trivial],
+    poststart: [trivial],
+    poststop: [trivial],
   });
   const sleeper = bundle("sleeper", ["sleep", "600"]);
   const rows = [

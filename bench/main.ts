@@ -14,7 +14,9 @@ const runs = Number(process.argv[2] ?? env("BENCH_RUNS", 20));
 
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "?";
 const cores = readFileSync("/proc/cpuinfo", "utf8").match(/^processor/gm)?.length;
-console.log(`${new Date().toISOString()} · ${version(RUNTIMES.lxcri.bin)} on Bun ${Bun.version} · ${version(RUNTIMES.runc.bin)} · kernel ${readFileSync("/proc/sys/kernel/osrelease", "utf8").trim()} · ${cores} × ${cpu}`);
+console.log(
+  `${new Date().toISOString()} · ${version(RUNTIMES.lxcri.bin)} on Bun ${Bun.version} · ${version(RUNTIMES.runc.bin)} · kernel ${readFileSync("/proc/sys/kernel/osrelease", "utf8").trim()} · ${cores} × ${cpu}`,
+);
 console.log(`\nlxcri vs runc, alternating (A B A B …), ${runs} runs each after 2 warm-up rounds; milliseconds, median (min–max)\n`);
 console.log("| figure | lxcri | runc | ratio |\n|---|---|---|---|");
 for (const r of await lifecycleRows(runs)) console.log(r);

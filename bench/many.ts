@@ -10,12 +10,14 @@ import { type Name, RUNTIMES, rtAsync, bundle, setup } from "./common.ts";
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<string[]> {
   const errors: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item).catch((e: Error) => errors.push(e.message.split("\n")[0]!));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await fn(item).catch((e: Error) => errors.push(e.message.split("\n")[0]!));
+      }
+    }),
+  );
   return errors;
 }
 

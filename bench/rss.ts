@@ -57,16 +57,19 @@ function lxcStartMonitors(b: string, count: number): { pss: number; rss: number 
   rmSync(path, { recursive: true, force: true });
   mkdirSync(path, { recursive: true });
   const conf = join(path, "bench.conf");
-  writeFileSync(conf, [
-    `lxc.rootfs.path = dir:${join(b, "rootfs")}`,
-    "lxc.uts.name = bench",
-    "lxc.init.cmd = /bin/sleep 600",
-    "lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed",
-    "lxc.autodev = 1",
-    "lxc.console.path = none",
-    "lxc.net.0.type = empty",
-    "",
-  ].join("\n"));
+  writeFileSync(
+    conf,
+    [
+      `lxc.rootfs.path = dir:${join(b, "rootfs")}`,
+      "lxc.uts.name = bench",
+      "lxc.init.cmd = /bin/sleep 600",
+      "lxc.mount.auto = proc:mixed sys:mixed cgroup:mixed",
+      "lxc.autodev = 1",
+      "lxc.console.path = none",
+      "lxc.net.0.type = empty",
+      "",
+    ].join("\n"),
+  );
   const names = Array.from({ length: count }, (_, i) => `rss-lxc-${i}`);
   const monitors: number[] = [];
   try {
@@ -95,7 +98,9 @@ export async function rssRows(count: number): Promise<string[]> {
   const b = bundle("rss", ["sleep", "600"]);
   const left = (r: "lxcri" | "runc") => {
     const m = leftovers(r, b, count);
-    return m === "none" ? `| ${r}: left running besides ${count} containers | 0 (none) | 0 (none) |` : row(`${r}: left running besides ${count} containers`, [m]);
+    return m === "none"
+      ? `| ${r}: left running besides ${count} containers | 0 (none) | 0 (none) |`
+      : row(`${r}: left running besides ${count} containers`, [m]);
   };
   const rows = [left("lxcri")];
   const lxc = lxcStartMonitors(b, count);
@@ -108,4 +113,3 @@ if (import.meta.main) {
   console.log("| host memory per running container | Pss MB | Rss MB |\n|---|---|---|");
   for (const r of await rssRows(Number(process.argv[2] ?? 10))) console.log(r);
 }
-

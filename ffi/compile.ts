@@ -29,13 +29,7 @@ function findPrebuilt(file: string, extraDir: string): string | undefined {
  * prebuilt helper is also looked for in `dir`/lib (the launcher's libraries
  * inside a container).
  */
-export function compileC<S extends Record<string, FFIFunction>>(
-  name: string,
-  source: string,
-  dir: string,
-  flags: string[],
-  symbols: S,
-) {
+export function compileC<S extends Record<string, FFIFunction>>(name: string, source: string, dir: string, flags: string[], symbols: S) {
   const prebuilt = process.env.LXCRI_NO_PREBUILT ? undefined : findPrebuilt(prebuiltName(name, source), join(dir, "lib"));
   if (prebuilt) return dlopen(prebuilt, symbols).symbols;
   const file = join(dir, `lxcri-${name}-${Bun.hash(source).toString(16)}.c`);

@@ -12,12 +12,28 @@ import { errnoMessage, libc } from "./libc.ts";
 const fnPtr = (f: unknown) => (f as { ptr: number }).ptr;
 
 const STEPS = [
-  "", "loading the seccomp filter", "dropping the capability bounding set", "setgroups", "setresgid",
-  "keeping capabilities across setuid", "setresuid", "capset", "raising ambient capabilities",
-  "setting rlimits", "loading the seccomp filter", "exec", "personality (linux.personality)",
-  "sched_setattr (process.scheduler)", "ioprio_set (process.ioPriority)", "set_mempolicy (linux.memoryPolicy)",
-  "chdir to process.cwd", "setting no_new_privs", "joining the container's cgroups", "joining the container's namespaces",
-  "cloning the process", "sched_setaffinity (process.execCPUAffinity.initial)",
+  "",
+  "loading the seccomp filter",
+  "dropping the capability bounding set",
+  "setgroups",
+  "setresgid",
+  "keeping capabilities across setuid",
+  "setresuid",
+  "capset",
+  "raising ambient capabilities",
+  "setting rlimits",
+  "loading the seccomp filter",
+  "exec",
+  "personality (linux.personality)",
+  "sched_setattr (process.scheduler)",
+  "ioprio_set (process.ioPriority)",
+  "set_mempolicy (linux.memoryPolicy)",
+  "chdir to process.cwd",
+  "setting no_new_privs",
+  "joining the container's cgroups",
+  "joining the container's namespaces",
+  "cloning the process",
+  "sched_setaffinity (process.execCPUAffinity.initial)",
   "sched_setaffinity (process.execCPUAffinity.final)",
 ];
 
@@ -83,8 +99,19 @@ export interface ExecRequest {
 }
 
 const EXEC_ARGS = [
-  FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
-  FFIType.ptr, FFIType.ptr, FFIType.ptr, FFIType.ptr,
+  FFIType.ptr,
+  FFIType.i32,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
+  FFIType.ptr,
 ];
 
 function compile(scratchDir: string) {
@@ -103,7 +130,13 @@ function pack(req: ExecRequest) {
     return w.map((x) => x >>> 0);
   };
   const c = req.caps;
-  const caps = new Uint32Array([...bits(c.bounding), ...bits(c.effective), ...bits(c.permitted), ...bits(c.inheritable), ...bits(c.ambient)]);
+  const caps = new Uint32Array([
+    ...bits(c.bounding),
+    ...bits(c.effective),
+    ...bits(c.permitted),
+    ...bits(c.inheritable),
+    ...bits(c.ambient),
+  ]);
   const s = req.seccomp;
   const ids = new Uint32Array([req.user.uid, req.user.gid, req.user.additionalGids.length, req.lastCap, req.rlimits.length, s?.flags ?? 0]);
   const rlim = (n: number) => (n >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(n));
@@ -121,8 +154,19 @@ function pack(req: ExecRequest) {
   const envp = cstringArray(req.env);
   const attrs = encodeAttrs(req.attrs);
   const args = [
-    s ? fprog : null, s?.first ? 1 : 0, ids, groups, caps, rlimits, attrs, paths.pointer, argv.pointer, envp.pointer,
-    fnPtr(libc.syscall), fnPtr(libc.execve), fnPtr(libc.__errno_location),
+    s ? fprog : null,
+    s?.first ? 1 : 0,
+    ids,
+    groups,
+    caps,
+    rlimits,
+    attrs,
+    paths.pointer,
+    argv.pointer,
+    envp.pointer,
+    fnPtr(libc.syscall),
+    fnPtr(libc.execve),
+    fnPtr(libc.__errno_location),
   ] as const;
   return { args, keepAlive: [fprog, ids, groups, caps, rlimits, attrs, paths.keepAlive, argv.keepAlive, envp.keepAlive, s?.program] };
 }
@@ -181,7 +225,11 @@ export function enterExec(
   cg.set(enter.cgroupFds);
   // struct enter: nsfds, nns, cgfds, ncg, pid_fd, initial_cpus
   const e = new BigUint64Array([
-    BigInt(ptr(ns)), BigInt(enter.nsFds.length), BigInt(ptr(cg)), BigInt(enter.cgroupFds.length), BigInt(enter.pidFd),
+    BigInt(ptr(ns)),
+    BigInt(enter.nsFds.length),
+    BigInt(ptr(cg)),
+    BigInt(enter.cgroupFds.length),
+    BigInt(enter.pidFd),
     initialCpus ? BigInt(ptr(initialCpus)) : 0n,
   ]);
   const pid = Number(fn(e, words)); // i64: bun:ffi hands it back as a BigInt

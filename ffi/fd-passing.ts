@@ -95,7 +95,8 @@ export function receiveFd(sock: number): { fd: number; data: string } {
   msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
   msg.writeBigUInt64LE(24n, 40);
   const n = sys("recvmsg", SYS_recvmsg, sock, ptr(msg), MSG_CMSG_CLOEXEC);
-  if (control.readInt32LE(8) !== SOL_SOCKET || control.readInt32LE(12) !== SCM_RIGHTS) throw new Error("recvmsg: no file descriptor in the message");
+  if (control.readInt32LE(8) !== SOL_SOCKET || control.readInt32LE(12) !== SCM_RIGHTS)
+    throw new Error("recvmsg: no file descriptor in the message");
   return { fd: control.readInt32LE(16), data: payload.subarray(0, n).toString() };
 }
 
@@ -106,4 +107,3 @@ export function parkFd(fd: number, at: number): void {
   sys(`dup3 to fd ${at}`, SYS_dup3, fd, at, SOCK_CLOEXEC /* = O_CLOEXEC */);
   closeFd(fd);
 }
-

@@ -6,22 +6,23 @@ import { dlopen, FFIType, read } from "bun:ffi";
 
 const { i32, u32, ptr, cstring, u64, i64 } = FFIType;
 
-const open = () => dlopen("libc.so.6", {
-  __errno_location: { args: [], returns: ptr },
-  strerror: { args: [i32], returns: cstring },
-  free: { args: [ptr], returns: FFIType.void },
-  flock: { args: [i32, i32], returns: i32 },
-  mkfifo: { args: [cstring, u32], returns: i32 },
-  poll: { args: [ptr, u64, i32], returns: i32 },
-  waitpid: { args: [i32, ptr, i32], returns: i32 },
-  fcntl: { args: [i32, i32, i64], returns: i32 },
-  signal: { args: [i32, ptr], returns: ptr },
-  umask: { args: [u32], returns: u32 },
-  execve: { args: [cstring, ptr, ptr], returns: i32 },
-  getrlimit: { args: [i32, ptr], returns: i32 },
-  umount2: { args: [cstring, i32], returns: i32 },
-  syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
-}).symbols;
+const open = () =>
+  dlopen("libc.so.6", {
+    __errno_location: { args: [], returns: ptr },
+    strerror: { args: [i32], returns: cstring },
+    free: { args: [ptr], returns: FFIType.void },
+    flock: { args: [i32, i32], returns: i32 },
+    mkfifo: { args: [cstring, u32], returns: i32 },
+    poll: { args: [ptr, u64, i32], returns: i32 },
+    waitpid: { args: [i32, ptr, i32], returns: i32 },
+    fcntl: { args: [i32, i32, i64], returns: i32 },
+    signal: { args: [i32, ptr], returns: ptr },
+    umask: { args: [u32], returns: u32 },
+    execve: { args: [cstring, ptr, ptr], returns: i32 },
+    getrlimit: { args: [i32, ptr], returns: i32 },
+    umount2: { args: [cstring, i32], returns: i32 },
+    syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
+  }).symbols;
 
 type Libc = ReturnType<typeof open>;
 let loaded: Libc | undefined;

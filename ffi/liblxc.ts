@@ -26,9 +26,7 @@ function open() {
   }
   const version = String(lib.symbols.lxc_get_version());
   if (!VERIFIED_LAYOUT.test(version)) {
-    throw new Error(
-      `liblxc ${version} is not supported: lxcri knows the struct lxc_container layout of liblxc 5.0.x only`,
-    );
+    throw new Error(`liblxc ${version} is not supported: lxcri knows the struct lxc_container layout of liblxc 5.0.x only`);
   }
   return { symbols: lib.symbols, version };
 }

@@ -59,7 +59,6 @@ const TIOCSCTTY = 0x540e;
 /** Makes `slave` this process's stdin, stdout, stderr and controlling terminal (runc: setsid, TIOCSCTTY). */
 export function takeTerminal(slave: number): void {
   libc.syscall(SYS_setsid, 0, 0, 0, 0, 0, 0); // fails harmlessly when already a session leader
-  for (let fd = 0; fd <= 2; fd++)
-    sys(`dup2 of the terminal to fd ${fd}`, SYS_dup2, slave, fd);
+  for (let fd = 0; fd <= 2; fd++) sys(`dup2 of the terminal to fd ${fd}`, SYS_dup2, slave, fd);
   ioctl(0, TIOCSCTTY, 0, "making the pty the controlling terminal");
 }

@@ -76,7 +76,13 @@ export async function init(): Promise<number> {
     resetInherited();
     send({ exec: true });
     const reason = exec({
-      paths: [path], argv: proc.args, env, user: proc.user, caps: proc.capabilities, lastCap: caps, rlimits: proc.rlimits,
+      paths: [path],
+      argv: proc.args,
+      env,
+      user: proc.user,
+      caps: proc.capabilities,
+      lastCap: caps,
+      rlimits: proc.rlimits,
       attrs: proc.attrs,
       // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
       seccomp: seccomp ? { ...seccomp, first: !proc.noNewPrivileges } : undefined,

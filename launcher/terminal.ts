@@ -25,5 +25,7 @@ export function openTerminal(): void {
 }
 
 function devIsMounted(): boolean {
-  return readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((l) => l.split(" ")[4] === "/dev");
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((l) => l.split(" ")[4] === "/dev");
 }

@@ -63,9 +63,19 @@ for (const t of targets) {
   const started = performance.now();
   const proc = Bun.spawnSync({
     cmd: [
-      process.execPath, "build", "--compile", "--minify", "--bytecode", "--splitting", "--format=esm", "--compile-jit-policy=100",
-      "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
-      join(root, t.entry), "--outfile", join(out, t.outfile),
+      process.execPath,
+      "build",
+      "--compile",
+      "--minify",
+      "--bytecode",
+      "--splitting",
+      "--format=esm",
+      "--compile-jit-policy=100",
+      "--no-compile-autoload-dotenv",
+      "--no-compile-autoload-bunfig",
+      join(root, t.entry),
+      "--outfile",
+      join(out, t.outfile),
     ],
     cwd: root,
     stdout: "pipe",

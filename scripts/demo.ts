@@ -13,7 +13,8 @@ const id = "demo";
 rmSync(work, { recursive: true, force: true });
 Bun.spawnSync([lxcri, "--root", root, "delete", "--force", id]);
 const bundle = makeBundle(join(work, "bundle"), [
-  "sh", "-c",
+  "sh",
+  "-c",
   'echo "hostname: $(hostname)"; echo "my pid:   $$"; echo "processes: $(ps -o pid= | wc -l)"; ' +
     'echo "mounts:"; grep -v " /proc/" /proc/self/mountinfo | cut -d" " -f5,9 | sed "s/^/  /"; ' +
     'echo "runtime files visible: $(ls -d /.lxcri/* 2>/dev/null | wc -l)"; exit 7',
@@ -47,7 +48,10 @@ function step(title: string, args: string[], show = true): number {
 
 const pidFile = join(work, "pid");
 const steps: [string, string[]][] = [
-  ["validate, make the runtime dir, set up through liblxc; the launcher waits as init", ["create", "--bundle", bundle, "--pid-file", pidFile, id]],
+  [
+    "validate, make the runtime dir, set up through liblxc; the launcher waits as init",
+    ["create", "--bundle", bundle, "--pid-file", pidFile, id],
+  ],
   ["status is created", ["state", id]],
   ["run the process", ["start", id]],
 ];
@@ -60,7 +64,10 @@ step("destroy; poststop runs", ["delete", id]);
 
 console.log(`\nstate each hook read on stdin (${trace}/trace):`);
 console.log(readFileSync(join(trace, "trace"), "utf8").trimEnd());
-const lines = readFileSync(join(trace, "trace"), "utf8").trim().split("\n").map((l) => l.split(/\s+/)[0]);
+const lines = readFileSync(join(trace, "trace"), "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => l.split(/\s+/)[0]);
 const expected = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"];
 if (JSON.stringify(lines) !== JSON.stringify(expected)) {
   console.error(`demo: hooks ran as ${lines.join(",")}, expected ${expected.join(",")}`);

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 # podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts)
 bash scripts/setup.sh podman containerd
 
+# Static guards first: the type checker and the formatter (both pinned in package.json).
+static=0
+bunx tsc --noEmit -p . || static=1
+bunx biome format . >/dev/null || { echo "test: files not formatted: run bunx biome format --write ." >&2; static=1; }
+
 report=build/junit.xml
 rm -f "$report"
 if [[ $(id -u) == 0 ]]; then export LXCRI_REQUIRE_CONTAINER_TESTS=1; fi
@@ -28,5 +33,9 @@ if [[ $(id -u) == 0 && $skipped -gt 0 ]]; then
   status=1
 fi
 if ((tests == 0)); then status=1; fi
+if ((static)); then
+  failures=$((failures + 1))
+  status=1
+fi
 echo "$passed passed, $failures failed, $skipped skipped"
 exit "$status"

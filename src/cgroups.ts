@@ -22,7 +22,11 @@ export function cgroupMounts(): CgroupMount[] {
     const [fstype, , superOpts] = right.split(" ");
     if (fstype === "cgroup2") out.push({ key: "0:", mountpoint: f[4]!, root: f[3]! });
     else if (fstype === "cgroup") {
-      const controllers = superOpts!.split(",").filter((o) => CONTROLLER_OPTS.test(o)).sort().join(",");
+      const controllers = superOpts!
+        .split(",")
+        .filter((o) => CONTROLLER_OPTS.test(o))
+        .sort()
+        .join(",");
       out.push({ key: controllers, mountpoint: f[4]!, root: f[3]! });
     }
   }

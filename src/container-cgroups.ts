@@ -53,7 +53,12 @@ function freezerOf(r: ContainerRecord): Freezer | undefined {
   const v2 = dirs.find((d) => read(join(d, "cgroup.freeze")) !== undefined);
   if (!v2) return undefined;
   const events = join(v2, "cgroup.events");
-  return { file: join(v2, "cgroup.freeze"), frozen: "1", thawed: "0", done: (want) => new RegExp(`^frozen ${want}$`, "m").test(read(events) ?? "") };
+  return {
+    file: join(v2, "cgroup.freeze"),
+    frozen: "1",
+    thawed: "0",
+    done: (want) => new RegExp(`^frozen ${want}$`, "m").test(read(events) ?? ""),
+  };
 }
 
 /** Frozen, or on the way there (v1's FREEZING): the container is paused. */

@@ -58,7 +58,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!spec.process) throw configError("process", "is required");
   if (spec.process.terminal && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
-  if (!spec.process.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
+  if (!spec.process.terminal && opts.consoleSocket)
+    throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
@@ -70,10 +71,18 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const warnings: string[] = [];
   const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
   const tr = translate(spec, {
-    id, bundle, rootfs, runtimeDir: dir, stat: statKind, resolve: (p) => resolveInRootfs(rootfs, p),
-    launcher: launcherFiles(), cgroup: cgroupLayout(),
-    cgroupHierarchies: cgroupHierarchies(), hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel, hookTimeout: ctx.hookTimeout,
+    id,
+    bundle,
+    rootfs,
+    runtimeDir: dir,
+    stat: statKind,
+    resolve: (p) => resolveInRootfs(rootfs, p),
+    launcher: launcherFiles(),
+    cgroup: cgroupLayout(),
+    cgroupHierarchies: cgroupHierarchies(),
+    hardRlimits: hardRlimits(),
+    logLevel: ctx.lxcLogLevel,
+    hookTimeout: ctx.hookTimeout,
     hasCreateHooks: createHooks,
     hasStartContainerHooks: hasHooks(spec.hooks, "startContainer"),
     systemdCgroup: ctx.systemdCgroup,
@@ -99,7 +108,12 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   }
   const lock = lockFile(f.lock);
   const record: ContainerRecord = {
-    id, bundle, rootfs, ociVersion: spec.ociVersion, annotations: spec.annotations ?? {}, created: new Date().toISOString(),
+    id,
+    bundle,
+    rootfs,
+    ociVersion: spec.ociVersion,
+    annotations: spec.annotations ?? {},
+    created: new Date().toISOString(),
   };
   let lxc: LxcContainer | undefined;
   let hookServer: HookServer | undefined;
@@ -206,7 +220,8 @@ async function handOverTerminal(init: number, size: { height: number; width: num
  * Never the cgroup a caller ran us in.
  */
 function ownCgroups(id: string, configured: string | undefined, dirs: string[]): string[] {
-  const own = (d: string) => isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
+  const own = (d: string) =>
+    isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
   return [...new Set(dirs.filter(own))];
 }
 
@@ -307,7 +322,8 @@ async function waitCreated(monitor: number, lxcLog: string, hooks: HookServer | 
           return init!;
         }
       }
-      if (Date.now() > deadline) throw new LxcriError("runtime", withLxcErrors(`timed out after ${timeoutMs / 1000} s waiting for the container`, lxcLog));
+      if (Date.now() > deadline)
+        throw new LxcriError("runtime", withLxcErrors(`timed out after ${timeoutMs / 1000} s waiting for the container`, lxcLog));
       await Bun.sleep(spin < 200 ? 1 : 10);
     }
   } finally {
@@ -325,4 +341,3 @@ async function endMonitor(monitor: number): Promise<void> {
   process.kill(monitor, "SIGKILL");
   while (reapChild(monitor) === null) await Bun.sleep(1);
 }
-

@@ -48,4 +48,3 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     lock.release();
   }
 }
-

@@ -26,8 +26,7 @@ function kill(pid: number, signal: NodeJS.Signals): void {
  */
 export async function stopContainer(record: ContainerRecord, ownMonitor?: number, timeoutMs = 10_000): Promise<void> {
   const monitor = ownMonitor ?? record.monitorPid;
-  const monitorAlive = () =>
-    ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart);
+  const monitorAlive = () => (ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart));
   const initAlive = () => isAlive(record.initPid, record.initStart);
   if (initAlive()) kill(record.initPid!, "SIGKILL");
   // Without a pid namespace, init's death does not take the other processes with it.
@@ -55,12 +54,7 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   }
 }
 
-export async function destroy(
-  ctx: Context,
-  dir: string,
-  record: ContainerRecord,
-  opts: { ownMonitor?: number } = {},
-): Promise<void> {
+export async function destroy(ctx: Context, dir: string, record: ContainerRecord, opts: { ownMonitor?: number } = {}): Promise<void> {
   // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
   // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
   // too) needs the tree walked for liblxc's names, which is slow with many containers.

@@ -136,8 +136,12 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         seccomp: seccomp && { ...seccomp, first: !proc.noNewPrivileges },
       },
       {
-        cwd: proc.cwd, umask: proc.user.umask ?? 0o022, noNewPrivileges: !!proc.noNewPrivileges,
-        keepFds: fds.highest + 1, statusFd: statusPipe[1]!, ttyFd: pty?.slave,
+        cwd: proc.cwd,
+        umask: proc.user.umask ?? 0o022,
+        noNewPrivileges: !!proc.noNewPrivileges,
+        keepFds: fds.highest + 1,
+        statusFd: statusPipe[1]!,
+        ttyFd: pty?.slave,
         finalCpus: affinity.final,
       },
       { nsFds, cgroupFds, pidFd: pidPipe[1]!, initialCpus: affinity.initial },
@@ -152,7 +156,10 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
-      throw new LxcriError("runtime", failure ? describeFailure(proc.args[0]!, failure.step, failure.errno) : "exec: the process was not started");
+      throw new LxcriError(
+        "runtime",
+        failure ? describeFailure(proc.args[0]!, failure.step, failure.errno) : "exec: the process was not started",
+      );
     }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
     const master = pty && !opts.consoleSocket ? pty.master : undefined;
@@ -197,7 +204,8 @@ function readExactly(fd: number, n: number): Buffer | undefined {
 
 /** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
 function describeFailure(arg0: string, step: number, err: number): string {
-  const text = err === ENOENT ? "no such file or directory" : err === EACCES ? "permission denied" : String(libc.strerror(err)).toLowerCase();
+  const text =
+    err === ENOENT ? "no such file or directory" : err === EACCES ? "permission denied" : String(libc.strerror(err)).toLowerCase();
   if (execStepName(step) === "exec") {
     if (err === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
     return `exec: ${JSON.stringify(arg0)}: ${text}`;

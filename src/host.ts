@@ -83,8 +83,14 @@ export function hardRlimits(): Record<string, number> {
 }
 
 const CLONE_FLAGS: Record<string, number> = {
-  mount: 0x00020000, cgroup: 0x02000000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000, pid: 0x20000000,
-  network: 0x40000000, time: 0x00000080,
+  mount: 0x00020000,
+  cgroup: 0x02000000,
+  uts: 0x04000000,
+  ipc: 0x08000000,
+  user: 0x10000000,
+  pid: 0x20000000,
+  network: 0x40000000,
+  time: 0x00000080,
 };
 const SYS_ioctl = 16;
 const NS_GET_NSTYPE = 0xb703;
@@ -124,7 +130,10 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
       if (ns.type === "mount" && isHostNamespace(ns.path, "mnt"))
         throw configError(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
       if (ns.type === "uts" && opts.setsUtsNames && isHostNamespace(ns.path, "uts"))
-        throw configError(at, `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`);
+        throw configError(
+          at,
+          `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`,
+        );
     } finally {
       closeSync(fd);
     }

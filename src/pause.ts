@@ -16,7 +16,8 @@ export async function setPaused(ctx: Context, id: string, paused: boolean): Prom
     const record = readRecord(dir, id);
     const status = statusOf(record);
     const from = paused ? "running" : "paused";
-    if (status !== from) throw new LxcriError("bad-state", `cannot ${paused ? "pause" : "resume"} container ${id}: it is ${status}, not ${from}`);
+    if (status !== from)
+      throw new LxcriError("bad-state", `cannot ${paused ? "pause" : "resume"} container ${id}: it is ${status}, not ${from}`);
     await setFrozen(record, paused).catch((e: Error) => {
       throw new LxcriError("runtime", `cannot ${paused ? "pause" : "resume"} container ${id}: ${e.message}`);
     });
@@ -24,4 +25,3 @@ export async function setPaused(ctx: Context, id: string, paused: boolean): Prom
     lock.release();
   }
 }
-

@@ -7,7 +7,12 @@ import { describeFailure, failed, type HookRecord, runHooks } from "./hooks/run.
 import type { ContainerRecord } from "./record.ts";
 import { stateOf } from "./status.ts";
 
-export async function runPoststop(ctx: Context, record: ContainerRecord, hooks: StoredHook[], onRecord?: (r: HookRecord) => void): Promise<HookRecord[]> {
+export async function runPoststop(
+  ctx: Context,
+  record: ContainerRecord,
+  hooks: StoredHook[],
+  onRecord?: (r: HookRecord) => void,
+): Promise<HookRecord[]> {
   if (!hooks.length) return [];
   const { records } = await runHooks(hooks, stateOf(record, "stopped"), {
     defaultTimeout: ctx.hookTimeout,

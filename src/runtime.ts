@@ -39,7 +39,8 @@ export class Runtime {
 
   constructor(opts: RuntimeOptions = {}) {
     const root = opts.root ?? DEFAULT_ROOT;
-    if (!root.startsWith("/") || root === "/") throw new LxcriError("invalid-argument", `--root must be an absolute path other than /, got ${JSON.stringify(root)}`);
+    if (!root.startsWith("/") || root === "/")
+      throw new LxcriError("invalid-argument", `--root must be an absolute path other than /, got ${JSON.stringify(root)}`);
     let hookTimeout = opts.hookTimeout;
     if (hookTimeout === undefined) {
       try {
@@ -48,7 +49,13 @@ export class Runtime {
         throw new LxcriError("invalid-argument", (e as Error).message);
       }
     }
-    this.ctx = { root, log: opts.log ?? silentLogger, hookTimeout, lxcLogLevel: opts.lxcLogLevel ?? "warn", systemdCgroup: opts.systemdCgroup };
+    this.ctx = {
+      root,
+      log: opts.log ?? silentLogger,
+      hookTimeout,
+      lxcLogLevel: opts.lxcLogLevel ?? "warn",
+      systemdCgroup: opts.systemdCgroup,
+    };
   }
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */

@@ -23,7 +23,13 @@ function file(dirs: string[], name: string): string | undefined {
 }
 
 const num = (s: string | undefined) => (s === undefined ? 0 : s === "max" ? MAX : Number(s));
-const keyed = (s: string | undefined) => Object.fromEntries((s ?? "").split("\n").filter(Boolean).map((l) => [l.split(" ")[0]!, Number(l.split(" ")[1])]));
+const keyed = (s: string | undefined) =>
+  Object.fromEntries(
+    (s ?? "")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => [l.split(" ")[0]!, Number(l.split(" ")[1])]),
+  );
 
 export function containerStats(r: ContainerRecord): Stats {
   const dirs = payloadCgroups(r);
@@ -49,7 +55,12 @@ export function containerStats(r: ContainerRecord): Stats {
   const memory: Stats["memory"] =
     v1mem !== undefined
       ? {
-          usage: { usage: num(v1mem), max: num(file(dirs, "memory.max_usage_in_bytes")), limit: num(file(dirs, "memory.limit_in_bytes")), failcnt: num(file(dirs, "memory.failcnt")) },
+          usage: {
+            usage: num(v1mem),
+            max: num(file(dirs, "memory.max_usage_in_bytes")),
+            limit: num(file(dirs, "memory.limit_in_bytes")),
+            failcnt: num(file(dirs, "memory.failcnt")),
+          },
           raw: keyed(file(dirs, "memory.stat")),
         }
       : {
@@ -57,5 +68,9 @@ export function containerStats(r: ContainerRecord): Stats {
           raw: keyed(file(dirs, "memory.stat")),
         };
   const pidsMax = file(dirs, "pids.max");
-  return { cpu, memory, pids: { current: num(file(dirs, "pids.current")), limit: pidsMax === "max" || pidsMax === undefined ? 0 : Number(pidsMax) } };
+  return {
+    cpu,
+    memory,
+    pids: { current: num(file(dirs, "pids.current")), limit: pidsMax === "max" || pidsMax === undefined ? 0 : Number(pidsMax) },
+  };
 }

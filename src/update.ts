@@ -24,7 +24,8 @@ export async function update(ctx: Context, id: string, resources: Record<string,
   try {
     items = resourceItems({ ociVersion: "1.0.0", linux: { resources: rest } } as Spec, cgroupLayout(), (m) => ctx.log.warn(m));
   } catch (e) {
-    if (e instanceof LxcriError) throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));
+    if (e instanceof LxcriError)
+      throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));
     throw e;
   }
   const lock = lockFile(files(dir).lock);

@@ -19,11 +19,32 @@ export function paths(v: unknown, prefix: (string | number)[] = [], out: (string
 
 export function junk(r: () => number): unknown {
   const options: (() => unknown)[] = [
-    () => null, () => undefined, () => true, () => 0, () => -1, () => 2 ** 64, () => 1.5, () => NaN,
-    () => "", () => "x".repeat(10000), () => "\u0000", () => "../../etc", () => "\ud800", () => "/abs/path",
-    () => [], () => [[[]]], () => ({}), () => Array.from({ length: 5000 }, () => "a"),
-    () => { let o: unknown = 1; for (let i = 0; i < 2000; i++) o = { o }; return o; },
-    () => ({ type: "pid" }), () => ["SCMP_ACT_ALLOW"], () => -(2 ** 31),
+    () => null,
+    () => undefined,
+    () => true,
+    () => 0,
+    () => -1,
+    () => 2 ** 64,
+    () => 1.5,
+    () => NaN,
+    () => "",
+    () => "x".repeat(10000),
+    () => "\u0000",
+    () => "../../etc",
+    () => "\ud800",
+    () => "/abs/path",
+    () => [],
+    () => [[[]]],
+    () => ({}),
+    () => Array.from({ length: 5000 }, () => "a"),
+    () => {
+      let o: unknown = 1;
+      for (let i = 0; i < 2000; i++) o = { o };
+      return o;
+    },
+    () => ({ type: "pid" }),
+    () => ["SCMP_ACT_ALLOW"],
+    () => -(2 ** 31),
   ];
   return options[Math.floor(r() * options.length)]!();
 }
@@ -44,4 +65,3 @@ export function mutate(spec: unknown, r: () => number, most = 3, deleteRate = 0.
   }
   return doc;
 }
-

@@ -11,8 +11,7 @@ export const REPO = join(import.meta.dir, "..");
 export const LXCRI = join(REPO, "build", "lxcri");
 
 /** Container tests need root, liblxc and the built binaries. In CI they must not skip. */
-export const canRunContainers =
-  process.getuid?.() === 0 && existsSync("/usr/lib/x86_64-linux-gnu/liblxc.so.1") && existsSync(LXCRI);
+export const canRunContainers = process.getuid?.() === 0 && existsSync("/usr/lib/x86_64-linux-gnu/liblxc.so.1") && existsSync(LXCRI);
 if (!canRunContainers && process.env.LXCRI_REQUIRE_CONTAINER_TESTS === "1")
   throw new Error("container tests required (LXCRI_REQUIRE_CONTAINER_TESTS=1) but not runnable: need root, liblxc and `bun run build`");
 

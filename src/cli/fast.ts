@@ -35,7 +35,9 @@ function parseCreate(args: readonly string[], globals: FastCall["globals"]): Fas
     else if (a.startsWith("-") || a === "") return undefined;
     else ids.push(a);
   }
-  return ids.length === 1 ? { globals, command: "create", id: ids[0]!, force: false, bundle: values.bundle ?? ".", pidFile: values.pidFile } : undefined;
+  return ids.length === 1
+    ? { globals, command: "create", id: ids[0]!, force: false, bundle: values.bundle ?? ".", pidFile: values.pidFile }
+    : undefined;
 }
 
 export function parseFast(argv: readonly string[]): FastCall | undefined {

@@ -35,7 +35,10 @@ export function applyGlobals(args: {
   if (args["hook-timeout"] !== undefined) {
     const n = Number(args["hook-timeout"]);
     if (!Number.isInteger(n) || n <= 0)
-      throw new LxcriError("invalid-argument", `--hook-timeout: expected a positive number of seconds, got ${JSON.stringify(args["hook-timeout"])}`);
+      throw new LxcriError(
+        "invalid-argument",
+        `--hook-timeout: expected a positive number of seconds, got ${JSON.stringify(args["hook-timeout"])}`,
+      );
     globals.hookTimeout = n;
   }
 }

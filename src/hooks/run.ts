@@ -35,7 +35,8 @@ export interface RunOptions {
 export function hookTimeoutFromEnv(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`OCI_HOOK_TIMEOUT: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`OCI_HOOK_TIMEOUT: expected a positive number of seconds, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -87,8 +88,16 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
   const started = Date.now();
   const timeout = hook.timeout ?? opts.defaultTimeout;
   const record: HookRecord = {
-    type: hook.type, index: hook.index, path: hook.path, start: new Date(started).toISOString(), durationMs: 0,
-    exitCode: null, signal: null, timedOut: false, stdoutTail: "", stderrTail: "",
+    type: hook.type,
+    index: hook.index,
+    path: hook.path,
+    start: new Date(started).toISOString(),
+    durationMs: 0,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    stdoutTail: "",
+    stderrTail: "",
   };
   const argv = hook.argv.length ? hook.argv : [hook.path];
   let proc;
@@ -96,7 +105,7 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
     proc = Bun.spawn({
       cmd: [hook.path, ...argv.slice(1)],
       argv0: argv[0],
-      env: hook.env ? envObject(hook.env) : opts.env ?? process.env,
+      env: hook.env ? envObject(hook.env) : (opts.env ?? process.env),
       cwd: opts.cwd,
       // Bun writes the state itself and tolerates a hook that exits without reading it (EPIPE).
       stdin: Buffer.from(JSON.stringify(state)),

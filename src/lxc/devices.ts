@@ -11,14 +11,29 @@ import type { ConfigItem } from "./items.ts";
 export type CgroupLayout = "v1" | "v2";
 
 const AUTODEV: Record<string, [string, number, number]> = {
-  "/dev/null": ["c", 1, 3], "/dev/zero": ["c", 1, 5], "/dev/full": ["c", 1, 7], "/dev/random": ["c", 1, 8],
-  "/dev/urandom": ["c", 1, 9], "/dev/tty": ["c", 5, 0], "/dev/ptmx": ["c", 5, 2], "/dev/console": ["c", 5, 1],
+  "/dev/null": ["c", 1, 3],
+  "/dev/zero": ["c", 1, 5],
+  "/dev/full": ["c", 1, 7],
+  "/dev/random": ["c", 1, 8],
+  "/dev/urandom": ["c", 1, 9],
+  "/dev/tty": ["c", 5, 0],
+  "/dev/ptmx": ["c", 5, 2],
+  "/dev/console": ["c", 5, 1],
 };
 
 /** Devices every container may use (as runc allows them). */
 export const DEFAULT_DEVICE_RULES = [
-  "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-  "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+  "c *:* m",
+  "b *:* m",
+  "c 1:3 rwm",
+  "c 1:5 rwm",
+  "c 1:7 rwm",
+  "c 1:8 rwm",
+  "c 1:9 rwm",
+  "c 5:0 rwm",
+  "c 5:1 rwm",
+  "c 5:2 rwm",
+  "c 136:* rwm",
 ];
 
 /** A device node for the launcher to create: S_IF* type bits plus permissions in `mode`. */

@@ -3,6 +3,4 @@
 
 /** Where the launcher's files appear inside the container until `start`. */
 export const LAUNCHER_MOUNT = "/.lxcri";
-export const INIT_ARGV = [
-  `${LAUNCHER_MOUNT}/ld.so`, "--library-path", `${LAUNCHER_MOUNT}/lib`, `${LAUNCHER_MOUNT}/lxcri-launcher`, "init",
-];
+export const INIT_ARGV = [`${LAUNCHER_MOUNT}/ld.so`, "--library-path", `${LAUNCHER_MOUNT}/lib`, `${LAUNCHER_MOUNT}/lxcri-launcher`, "init"];

@@ -13,19 +13,36 @@ export interface RecursiveAttr {
   clr: number;
 }
 
-const RDONLY = 0x1, NOSUID = 0x2, NODEV = 0x4, NOEXEC = 0x8, ATIME = 0x70, NOATIME = 0x10, STRICTATIME = 0x20;
-const NODIRATIME = 0x80, NOSYMFOLLOW = 0x200000;
+const RDONLY = 0x1,
+  NOSUID = 0x2,
+  NODEV = 0x4,
+  NOEXEC = 0x8,
+  ATIME = 0x70,
+  NOATIME = 0x10,
+  STRICTATIME = 0x20;
+const NODIRATIME = 0x80,
+  NOSYMFOLLOW = 0x200000;
 
 /** option → [attr_set, attr_clr] for struct mount_attr. */
 const RECURSIVE: Record<string, [number, number]> = {
-  rro: [RDONLY, 0], rrw: [0, RDONLY],
-  rnosuid: [NOSUID, 0], rsuid: [0, NOSUID],
-  rnodev: [NODEV, 0], rdev: [0, NODEV],
-  rnoexec: [NOEXEC, 0], rexec: [0, NOEXEC],
-  rnodiratime: [NODIRATIME, 0], rdiratime: [0, NODIRATIME],
-  rrelatime: [0, ATIME], rnorelatime: [0, ATIME], rnoatime: [NOATIME, ATIME], ratime: [0, ATIME],
-  rstrictatime: [STRICTATIME, ATIME], rnostrictatime: [0, ATIME],
-  rnosymfollow: [NOSYMFOLLOW, 0], rsymfollow: [0, NOSYMFOLLOW],
+  rro: [RDONLY, 0],
+  rrw: [0, RDONLY],
+  rnosuid: [NOSUID, 0],
+  rsuid: [0, NOSUID],
+  rnodev: [NODEV, 0],
+  rdev: [0, NODEV],
+  rnoexec: [NOEXEC, 0],
+  rexec: [0, NOEXEC],
+  rnodiratime: [NODIRATIME, 0],
+  rdiratime: [0, NODIRATIME],
+  rrelatime: [0, ATIME],
+  rnorelatime: [0, ATIME],
+  rnoatime: [NOATIME, ATIME],
+  ratime: [0, ATIME],
+  rstrictatime: [STRICTATIME, ATIME],
+  rnostrictatime: [0, ATIME],
+  rnosymfollow: [NOSYMFOLLOW, 0],
+  rsymfollow: [0, NOSYMFOLLOW],
 };
 export const RECURSIVE_OPTIONS = Object.keys(RECURSIVE);
 

@@ -79,14 +79,18 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination, `${at}.destination`));
-    const split = recursiveAttrs((m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)), dest, at);
+    const split = recursiveAttrs(
+      (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
+      dest,
+      at,
+    );
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
-    if (m.uidMappings?.length || m.gidMappings?.length)
-      throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
+    if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) {
-        if (dest !== "/sys/fs/cgroup") throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
+        if (dest !== "/sys/fs/cgroup")
+          throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
         autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
       } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       return;
@@ -100,7 +104,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       const k = ctx.stat(source);
       if (k === "missing") {
         if (!options.includes("optional")) throw configError(`${at}.source`, `${JSON.stringify(source)} does not exist`);
-      } else if (k === "fifo") throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
+      } else if (k === "fifo")
+        throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
     }
@@ -159,4 +164,3 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
   return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive };
 }
-

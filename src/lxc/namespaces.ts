@@ -6,7 +6,14 @@ import type { NamespaceType, Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
 
 const LXC_NAME: Record<NamespaceType, string> = {
-  pid: "pid", network: "net", mount: "mnt", ipc: "ipc", uts: "uts", user: "user", cgroup: "cgroup", time: "time",
+  pid: "pid",
+  network: "net",
+  mount: "mnt",
+  ipc: "ipc",
+  uts: "uts",
+  user: "user",
+  cgroup: "cgroup",
+  time: "time",
 };
 
 export function namespaceItems(spec: Spec): ConfigItem[] {
@@ -18,10 +25,14 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   // A namespace joined by path is taken over the same way (as runc does); host.ts
   // refuses a path that is the runtime's or pid 1's.
   if (mnt < 0)
-    throw configError("linux.namespaces", "a mount namespace is required: LXC pivots the container's root in it, which in the runtime's mount namespace would change the host's root");
+    throw configError(
+      "linux.namespaces",
+      "a mount namespace is required: LXC pivots the container's root in it, which in the runtime's mount namespace would change the host's root",
+    );
   const user = index("user");
   const mapped = !!spec.linux?.uidMappings?.length || !!spec.linux?.gidMappings?.length;
-  if (user >= 0 && listed[user]!.path) throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
+  if (user >= 0 && listed[user]!.path)
+    throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
   if (user >= 0 && !(spec.linux?.uidMappings?.length && spec.linux?.gidMappings?.length))
     throw configError(`linux.namespaces[${user}]`, "a new user namespace needs linux.uidMappings and linux.gidMappings");
   if (user < 0 && mapped) throw configError("linux.uidMappings", "id mappings need a user namespace in linux.namespaces");
@@ -39,7 +50,10 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   }
   items.push(["lxc.namespace.clone", clone.join(" ")]);
   // The user namespace's id maps, as liblxc writes them (u|g container host size).
-  for (const [kind, maps] of [["u", spec.linux?.uidMappings], ["g", spec.linux?.gidMappings]] as const)
+  for (const [kind, maps] of [
+    ["u", spec.linux?.uidMappings],
+    ["g", spec.linux?.gidMappings],
+  ] as const)
     for (const m of maps ?? []) items.push(["lxc.idmap", `${kind} ${m.containerID} ${m.hostID} ${m.size}`]);
   // A new network namespace gets only a loopback device, as in runc.
   const net = listed.find((n) => n.type === "network");

@@ -25,14 +25,30 @@ export interface ProcessAttrs {
 const PERSONALITY: Record<string, number> = { LINUX: 0x0000, LINUX32: 0x0008 };
 const IOPRIO_CLASS: Record<string, number> = { IOPRIO_CLASS_RT: 1, IOPRIO_CLASS_BE: 2, IOPRIO_CLASS_IDLE: 3 };
 const SCHED_POLICY: Record<string, number> = {
-  SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_ISO: 4, SCHED_IDLE: 5, SCHED_DEADLINE: 6,
+  SCHED_OTHER: 0,
+  SCHED_FIFO: 1,
+  SCHED_RR: 2,
+  SCHED_BATCH: 3,
+  SCHED_ISO: 4,
+  SCHED_IDLE: 5,
+  SCHED_DEADLINE: 6,
 };
 const SCHED_FLAG: Record<string, number> = {
-  SCHED_FLAG_RESET_ON_FORK: 0x01, SCHED_FLAG_RECLAIM: 0x02, SCHED_FLAG_DL_OVERRUN: 0x04, SCHED_FLAG_KEEP_POLICY: 0x08,
-  SCHED_FLAG_KEEP_PARAMS: 0x10, SCHED_FLAG_UTIL_CLAMP_MIN: 0x20, SCHED_FLAG_UTIL_CLAMP_MAX: 0x40,
+  SCHED_FLAG_RESET_ON_FORK: 0x01,
+  SCHED_FLAG_RECLAIM: 0x02,
+  SCHED_FLAG_DL_OVERRUN: 0x04,
+  SCHED_FLAG_KEEP_POLICY: 0x08,
+  SCHED_FLAG_KEEP_PARAMS: 0x10,
+  SCHED_FLAG_UTIL_CLAMP_MIN: 0x20,
+  SCHED_FLAG_UTIL_CLAMP_MAX: 0x40,
 };
 const MPOL_MODE: Record<string, number> = {
-  MPOL_DEFAULT: 0, MPOL_PREFERRED: 1, MPOL_BIND: 2, MPOL_INTERLEAVE: 3, MPOL_LOCAL: 4, MPOL_PREFERRED_MANY: 5,
+  MPOL_DEFAULT: 0,
+  MPOL_PREFERRED: 1,
+  MPOL_BIND: 2,
+  MPOL_INTERLEAVE: 3,
+  MPOL_LOCAL: 4,
+  MPOL_PREFERRED_MANY: 5,
   MPOL_WEIGHTED_INTERLEAVE: 6,
 };
 const MPOL_FLAG: Record<string, number> = { MPOL_F_NUMA_BALANCING: 1 << 13, MPOL_F_RELATIVE_NODES: 1 << 14, MPOL_F_STATIC_NODES: 1 << 15 };
@@ -91,8 +107,13 @@ export function processAttrs(spec: Spec): ProcessAttrs {
       throw configError("process.scheduler.priority", `${s.policy} needs a priority from 1 to 99`);
     if (policy !== 1 && policy !== 2 && s.priority) throw configError("process.scheduler.priority", `must be 0 for ${s.policy}`);
     out.scheduler = {
-      policy, flags: flagsOf(s.flags, SCHED_FLAG), nice: s.nice ?? 0, priority: s.priority ?? 0,
-      runtime: s.runtime ?? 0, deadline: s.deadline ?? 0, period: s.period ?? 0,
+      policy,
+      flags: flagsOf(s.flags, SCHED_FLAG),
+      nice: s.nice ?? 0,
+      priority: s.priority ?? 0,
+      runtime: s.runtime ?? 0,
+      deadline: s.deadline ?? 0,
+      period: s.period ?? 0,
     };
   }
   if (linux?.memoryPolicy !== undefined) {

@@ -79,7 +79,8 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
 
   if (r?.memory !== undefined && r.memory !== null) {
     const m = memoryCheck(r.memory, "linux.resources.memory");
-    if (m.kernel !== undefined) warn("linux.resources.memory.kernel: kernel memory limits are ignored (deprecated in runtime-spec, unsupported by recent kernels)");
+    if (m.kernel !== undefined)
+      warn("linux.resources.memory.kernel: kernel memory limits are ignored (deprecated in runtime-spec, unsupported by recent kernels)");
     if (v1) {
       if (m.limit !== undefined) set("memory.limit_in_bytes", max(m.limit));
       if (m.reservation !== undefined) set("memory.soft_limit_in_bytes", max(m.reservation));
@@ -114,7 +115,8 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
       if (c.realtimeRuntime !== undefined) set("cpu.rt_runtime_us", c.realtimeRuntime);
     } else {
       if (c.shares !== undefined) set("cpu.weight", sharesToWeight(c.shares));
-      if (c.quota !== undefined || c.period !== undefined) set("cpu.max", `${c.quota === undefined || c.quota === -1 ? "max" : c.quota} ${c.period ?? 100000}`);
+      if (c.quota !== undefined || c.period !== undefined)
+        set("cpu.max", `${c.quota === undefined || c.quota === -1 ? "max" : c.quota} ${c.period ?? 100000}`);
       if (c.burst !== undefined) set("cpu.max.burst", c.burst);
       if (c.realtimePeriod !== undefined || c.realtimeRuntime !== undefined)
         throw configError("linux.resources.cpu.realtimeRuntime", "real-time scheduling limits have no cgroup v2 equivalent");
@@ -149,7 +151,8 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
 
   if (r?.hugepageLimits !== undefined && r.hugepageLimits !== null)
     hugepageCheck(r.hugepageLimits, "linux.resources.hugepageLimits").forEach((h, i) => {
-      if (!/^\d+[KMG]B$/.test(h.pageSize)) throw configError(`linux.resources.hugepageLimits[${i}].pageSize`, `invalid page size ${JSON.stringify(h.pageSize)}`);
+      if (!/^\d+[KMG]B$/.test(h.pageSize))
+        throw configError(`linux.resources.hugepageLimits[${i}].pageSize`, `invalid page size ${JSON.stringify(h.pageSize)}`);
       set(v1 ? `hugetlb.${h.pageSize}.limit_in_bytes` : `hugetlb.${h.pageSize}.max`, h.limit);
     });
 
@@ -164,7 +167,8 @@ export function resourceItems(spec: Spec, cgroup: CgroupLayout, warn: (m: string
     const u = mapOf(string)(r.unified, "linux.resources.unified");
     if (v1) throw configError("linux.resources.unified", "raw cgroup v2 keys need a cgroup v2 host");
     for (const [key, value] of Object.entries(u)) {
-      if (!/^[a-z0-9_]+\.[a-z0-9_.]+$/.test(key) || key.startsWith("cgroup.")) throw configError(`linux.resources.unified[${JSON.stringify(key)}]`, "invalid cgroup file name");
+      if (!/^[a-z0-9_]+\.[a-z0-9_.]+$/.test(key) || key.startsWith("cgroup."))
+        throw configError(`linux.resources.unified[${JSON.stringify(key)}]`, "invalid cgroup file name");
       set(key, value);
     }
   }

@@ -8,8 +8,15 @@ import { configError } from "../errors.ts";
 import { arrayOf, type Check, integer, object, oneOf, opt, req, string, uint32 } from "../spec/check.ts";
 
 const ACTIONS = [
-  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
-  "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
+  "SCMP_ACT_KILL",
+  "SCMP_ACT_KILL_PROCESS",
+  "SCMP_ACT_KILL_THREAD",
+  "SCMP_ACT_TRAP",
+  "SCMP_ACT_ERRNO",
+  "SCMP_ACT_TRACE",
+  "SCMP_ACT_ALLOW",
+  "SCMP_ACT_LOG",
+  "SCMP_ACT_NOTIFY",
 ] as const;
 const OPS = ["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"] as const;
 /** What `lxcri features` reports (SCMP_ACT_NOTIFY needs a listener, which is not supported). */
@@ -17,7 +24,12 @@ export const SECCOMP_FEATURES = {
   actions: ACTIONS.filter((a) => a !== "SCMP_ACT_NOTIFY"),
   operators: [...OPS],
   archs: ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
-  knownFlags: ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+  knownFlags: [
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+  ],
   supportedFlags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
 };
 /** libseccomp filter attributes for OCI flags. */
@@ -25,8 +37,14 @@ export const FLAG_ATTRIBUTES: Record<string, number> = { SECCOMP_FILTER_FLAG_LOG
 
 /** A 64-bit unsigned value: JSON numbers above 2^53 are imprecise, so strings of digits pass too. */
 const u64: Check<string> = (v, p) => {
-  const s = typeof v === "number" && Number.isInteger(v) && v >= 0 ? BigInt(v).toString() : typeof v === "string" && /^\d+$/.test(v) ? v : undefined;
-  if (s === undefined || BigInt(s) > 0xffffffffffffffffn) throw configError(p, `expected an unsigned 64-bit integer, got ${JSON.stringify(v)}`);
+  const s =
+    typeof v === "number" && Number.isInteger(v) && v >= 0
+      ? BigInt(v).toString()
+      : typeof v === "string" && /^\d+$/.test(v)
+        ? v
+        : undefined;
+  if (s === undefined || BigInt(s) > 0xffffffffffffffffn)
+    throw configError(p, `expected an unsigned 64-bit integer, got ${JSON.stringify(v)}`);
   return s;
 };
 
@@ -92,7 +110,8 @@ export function seccompPlan(raw: unknown): SeccompPlan {
     return attr;
   });
   const architectures = (s.architectures ?? []).map((a, i) => {
-    if (!/^SCMP_ARCH_[A-Z0-9_]+$/.test(a)) throw configError(`linux.seccomp.architectures[${i}]`, `invalid architecture ${JSON.stringify(a)}`);
+    if (!/^SCMP_ARCH_[A-Z0-9_]+$/.test(a))
+      throw configError(`linux.seccomp.architectures[${i}]`, `invalid architecture ${JSON.stringify(a)}`);
     return a.slice("SCMP_ARCH_".length).toLowerCase();
   });
   const defaultAction = action(s.defaultAction, s.defaultErrnoRet, "linux.seccomp.defaultAction");
@@ -100,7 +119,8 @@ export function seccompPlan(raw: unknown): SeccompPlan {
   (s.syscalls ?? []).forEach((rule, i) => {
     const act = action(rule.action, rule.errnoRet, `linux.seccomp.syscalls[${i}].action`);
     rule.names.forEach((name, j) => {
-      if (!/^[a-z0-9_]+$/.test(name)) throw configError(`linux.seccomp.syscalls[${i}].names[${j}]`, `invalid syscall name ${JSON.stringify(name)}`);
+      if (!/^[a-z0-9_]+$/.test(name))
+        throw configError(`linux.seccomp.syscalls[${i}].names[${j}]`, `invalid syscall name ${JSON.stringify(name)}`);
     });
     // libseccomp refuses a rule whose action is the default; it would change nothing anyway.
     if (act === defaultAction) return;

@@ -20,7 +20,8 @@ function expandSlice(slice: string): string {
 /** "slice:prefix:name" → an absolute cgroupfs path. */
 export function systemdCgroupPath(value: string, id: string): string {
   const parts = value.split(":");
-  if (parts.length !== 3) throw configError("linux.cgroupsPath", `with --systemd-cgroup it must be "slice:prefix:name", got ${JSON.stringify(value)}`);
+  if (parts.length !== 3)
+    throw configError("linux.cgroupsPath", `with --systemd-cgroup it must be "slice:prefix:name", got ${JSON.stringify(value)}`);
   const [slice, prefix, name] = parts as [string, string, string];
   const unitName = name || id;
   if (unitName.endsWith(".slice")) return `/${expandSlice(unitName)}`;

@@ -127,7 +127,8 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
       throw configError(at, `needs a new ${ns} namespace, or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
-  const cgroupsPath = spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
+  const cgroupsPath =
+    spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
   const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
@@ -186,7 +187,6 @@ export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefi
   return undefined;
 }
 
-
 /**
  * cgroupsPath: an absolute path is relative to the cgroup root; a relative one
  * is placed under lxcri/. The monitor gets a sibling, so callers can find the
@@ -194,7 +194,10 @@ export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefi
  */
 export function cgroupPathItems(path: string, id: string): ConfigItem[] {
   if (path.includes("..") || path.includes("\0") || path.includes(":"))
-    throw configError("linux.cgroupsPath", `invalid cgroup path ${JSON.stringify(path)} (a systemd "slice:prefix:name" path needs --systemd-cgroup)`);
+    throw configError(
+      "linux.cgroupsPath",
+      `invalid cgroup path ${JSON.stringify(path)} (a systemd "slice:prefix:name" path needs --systemd-cgroup)`,
+    );
   const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
   if (!rel) throw configError("linux.cgroupsPath", "must not be the cgroup root");
   return [

@@ -71,8 +71,12 @@ type Field<T> = { check: Check<T>; required: boolean };
 export const req = <T>(check: Check<T>): Field<T> => ({ check, required: true });
 export const opt = <T>(check: Check<T>): Field<T | undefined> => ({ check, required: false });
 
-type Out<F> = { [K in keyof F as F[K] extends Field<infer T> ? (undefined extends T ? never : K) : never]: F[K] extends Field<infer T> ? T : never } & {
-  [K in keyof F as F[K] extends Field<infer T> ? (undefined extends T ? K : never) : never]?: F[K] extends Field<infer T> ? Exclude<T, undefined> : never;
+type Out<F> = {
+  [K in keyof F as F[K] extends Field<infer T> ? (undefined extends T ? never : K) : never]: F[K] extends Field<infer T> ? T : never;
+} & {
+  [K in keyof F as F[K] extends Field<infer T> ? (undefined extends T ? K : never) : never]?: F[K] extends Field<infer T>
+    ? Exclude<T, undefined>
+    : never;
 };
 
 /** An object with known fields; `null` counts as absent for optional fields. */

@@ -70,14 +70,7 @@ export interface IdMapping {
   size: number;
 }
 
-export const HOOK_TYPES = [
-  "prestart",
-  "createRuntime",
-  "createContainer",
-  "startContainer",
-  "poststart",
-  "poststop",
-] as const;
+export const HOOK_TYPES = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"] as const;
 export type HookType = (typeof HOOK_TYPES)[number];
 
 export interface Hook {

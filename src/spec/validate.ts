@@ -3,7 +3,21 @@
 import { readFileSync } from "node:fs";
 import { configError, LxcriError } from "../errors.ts";
 import {
-  absolutePath, any, arrayOf, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32, uint64,
+  absolutePath,
+  any,
+  arrayOf,
+  boolean,
+  type Check,
+  int64,
+  integer,
+  mapOf,
+  object,
+  oneOf,
+  opt,
+  req,
+  string,
+  uint32,
+  uint64,
 } from "./check.ts";
 import { CAPABILITY_SETS, HOOK_TYPES, NAMESPACE_TYPES, type Process, type Spec } from "./types.ts";
 import { RLIMITS } from "./rlimits.ts";
@@ -46,10 +60,12 @@ const hook = object({
   timeout: opt(integer(1, 2 ** 31 - 1, "a positive number of seconds")),
 });
 
-const hooks = object(Object.fromEntries(HOOK_TYPES.map((t) => [t, opt(arrayOf(hook, 1024))])) as Record<
-  (typeof HOOK_TYPES)[number],
-  ReturnType<typeof opt<ReturnType<typeof hook>[]>>
->);
+const hooks = object(
+  Object.fromEntries(HOOK_TYPES.map((t) => [t, opt(arrayOf(hook, 1024))])) as Record<
+    (typeof HOOK_TYPES)[number],
+    ReturnType<typeof opt<ReturnType<typeof hook>[]>>
+  >,
+);
 
 const rlimit = object({ type: req(oneOf(Object.keys(RLIMITS))), soft: req(uint64), hard: req(uint64) });
 
@@ -70,10 +86,12 @@ const process_ = object({
   env: opt(arrayOf(envEntry)),
   cwd: req(absolutePath),
   capabilities: opt(
-    object(Object.fromEntries(CAPABILITY_SETS.map((s) => [s, opt(arrayOf(capability))])) as Record<
-      (typeof CAPABILITY_SETS)[number],
-      ReturnType<typeof opt<string[]>>
-    >),
+    object(
+      Object.fromEntries(CAPABILITY_SETS.map((s) => [s, opt(arrayOf(capability))])) as Record<
+        (typeof CAPABILITY_SETS)[number],
+        ReturnType<typeof opt<string[]>>
+      >,
+    ),
   ),
   rlimits: opt(arrayOf(rlimit)),
   noNewPrivileges: opt(boolean),

@@ -44,14 +44,33 @@ async function consoleReceiver(input = ""): Promise<{ socket: string; out: strin
 describe.skipIf(!canRunContainers)("what callers rely on (real containers, real CLI)", () => {
   test("exec: positional command with env, cwd and user; exit status; the process is in the container", () => {
     running("ex1");
-    const r = lxcri(root, ["exec", "-e", "GREETING=hi", "--cwd", "/tmp", "--user", "1000:1000", "ex1", "sh", "-c", "echo $GREETING $(pwd) $(id -u):$(id -g); exit 7"]);
+    const r = lxcri(root, [
+      "exec",
+      "-e",
+      "GREETING=hi",
+      "--cwd",
+      "/tmp",
+      "--user",
+      "1000:1000",
+      "ex1",
+      "sh",
+      "-c",
+      "echo $GREETING $(pwd) $(id -u):$(id -g); exit 7",
+    ]);
     expect(r.stdout).toBe("hi /tmp 1000:1000\n");
     expect(r.code).toBe(7);
     // same pid namespace and cgroups as init
     const init = state(root, "ex1").pid;
     const ns = lxcri(root, ["exec", "ex1", "sh", "-c", "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; cat /proc/self/cgroup"]);
     expect(ns.stdout.split("\n").slice(0, 2)).toEqual([readlinkNs(init, "pid"), readlinkNs(init, "mnt")]);
-    expect(ns.stdout).toContain(readFileSync(`/proc/${init}/cgroup`, "utf8").split("\n").find((l) => l.includes("pids"))!.split(":").slice(0, 2).join(":"));
+    expect(ns.stdout).toContain(
+      readFileSync(`/proc/${init}/cgroup`, "utf8")
+        .split("\n")
+        .find((l) => l.includes("pids"))!
+        .split(":")
+        .slice(0, 2)
+        .join(":"),
+    );
     expect(lxcri(root, ["delete", "--force", "ex1"]).code).toBe(0);
     expect(leftovers(root, "ex1")).toEqual([]);
   });
@@ -59,7 +78,10 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
   test("exec gets the container's seccomp filter, capabilities and no_new_privs, as init does", () => {
     running("ex2", (s) => {
       s.process!.noNewPrivileges = true;
-      s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 33 }] };
+      s.linux!.seccomp = {
+        defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 33 }],
+      };
     });
     const r = lxcri(root, ["exec", "ex2", "sh", "-c", "grep -E '^(CapBnd|CapEff|NoNewPrivs|Seccomp):' /proc/self/status; mkdir /tmp/x"]);
     const init = readFileSync(`/proc/${state(root, "ex2").pid}/status`, "utf8");
@@ -77,7 +99,11 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     proc.args = ["sh", "-c", "echo detached > /tmp/out; sleep 1000"];
     writeFileSync(join(d, "process.json"), JSON.stringify(proc));
     // execCPUAffinity applies to exec'd processes (runtime-spec): "final" is the process's
-    const pinned = { ...proc, args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"], execCPUAffinity: { initial: "0", final: "0" } };
+    const pinned = {
+      ...proc,
+      args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"],
+      execCPUAffinity: { initial: "0", final: "0" },
+    };
     writeFileSync(join(d, "pinned.json"), JSON.stringify(pinned));
     expect(lxcri(root, ["exec", "--process", join(d, "pinned.json"), "ex3"]).stdout).toBe("Cpus_allowed_list:\t0\n");
     const r = lxcri(root, ["exec", "--process", join(d, "process.json"), "--detach", "--pid-file", join(d, "pid"), "ex3"]);
@@ -156,7 +182,12 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     const fd = openSync(file, "w");
     const b = bundle(["sh", "-c", "echo through fd 3 >&3"]);
     const out = openSync(join(d, "out"), "w");
-    Bun.spawnSync({ cmd: [LXCRI, "--root", root, "run", "--bundle", b, "fds1"], stdio: ["ignore", out, out, fd] as never, env: process.env, timeout: 20_000 });
+    Bun.spawnSync({
+      cmd: [LXCRI, "--root", root, "run", "--bundle", b, "fds1"],
+      stdio: ["ignore", out, out, fd] as never,
+      env: process.env,
+      timeout: 20_000,
+    });
     closeSync(fd);
     closeSync(out);
     // run has no --preserve-fds: fd 3 must not leak in
@@ -164,7 +195,12 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
     const fd2 = openSync(file, "w");
     // stderr to a file: the container keeps create's stdio open (a pipe would never reach EOF)
     const err = openSync(join(d, "err"), "w");
-    const c = Bun.spawnSync({ cmd: [LXCRI, "--root", root, "create", "--preserve-fds", "1", "--bundle", b, "fds2"], stdio: ["ignore", "ignore", err, fd2] as never, env: process.env, timeout: 20_000 });
+    const c = Bun.spawnSync({
+      cmd: [LXCRI, "--root", root, "create", "--preserve-fds", "1", "--bundle", b, "fds2"],
+      stdio: ["ignore", "ignore", err, fd2] as never,
+      env: process.env,
+      timeout: 20_000,
+    });
     closeSync(fd2);
     closeSync(err);
     expect(readFileSync(join(d, "err"), "utf8")).toBe("");
@@ -226,7 +262,10 @@ describe.skipIf(!canRunContainers)("what callers rely on (real containers, real 
 
   test("update changes limits of a running container; events --stats reports cpu, memory and pids", () => {
     running("up1");
-    const upd = Bun.spawnSync([LXCRI, "--root", root, "update", "--resources", "-", "up1"], { stdin: Buffer.from('{"memory":{"limit":67108864},"pids":{"limit":42}}'), stderr: "pipe" });
+    const upd = Bun.spawnSync([LXCRI, "--root", root, "update", "--resources", "-", "up1"], {
+      stdin: Buffer.from('{"memory":{"limit":67108864},"pids":{"limit":42}}'),
+      stderr: "pipe",
+    });
     expect(upd.stderr.toString()).toBe("");
     expect(upd.exitCode).toBe(0);
     const stats = JSON.parse(lxcri(root, ["events", "--stats", "up1"]).stdout);

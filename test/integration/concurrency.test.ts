@@ -16,7 +16,11 @@ describe.skipIf(!canRunContainers)("concurrency (real containers)", () => {
     const ids = Array.from({ length: 20 }, (_, i) => `par${i}`);
     expect(await Promise.all(ids.map((id) => cli(["create", "--bundle", b, id])))).toEqual(ids.map(() => 0));
     expect(await Promise.all(ids.map((id) => cli(["start", id])))).toEqual(ids.map(() => 0));
-    const states = await Promise.all(ids.map((id) => Bun.spawn({ cmd: [LXCRI, "--root", root, "state", id], stdio: ["ignore", "pipe", "ignore"] })).map(async (p) => JSON.parse(await new Response(p.stdout).text()).status));
+    const states = await Promise.all(
+      ids
+        .map((id) => Bun.spawn({ cmd: [LXCRI, "--root", root, "state", id], stdio: ["ignore", "pipe", "ignore"] }))
+        .map(async (p) => JSON.parse(await new Response(p.stdout).text()).status),
+    );
     expect(states.every((s) => s === "running")).toBe(true);
     expect(await Promise.all(ids.map((id) => cli(["kill", id, "KILL"])))).toEqual(ids.map(() => 0));
     expect(await Promise.all(ids.map((id) => cli(["delete", "--force", id])))).toEqual(ids.map(() => 0));

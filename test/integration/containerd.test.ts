@@ -20,7 +20,12 @@ const shimRoot = `/run/containerd/runc/${NAMESPACE}`;
 let daemon: ReturnType<typeof Bun.spawn> | undefined;
 
 function ctr(args: string[], timeout = 60_000) {
-  const p = Bun.spawnSync(["ctr", "--address", sock, "--namespace", NAMESPACE, ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout });
+  const p = Bun.spawnSync(["ctr", "--address", sock, "--namespace", NAMESPACE, ...args], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout,
+  });
   return { code: p.exitCode ?? 137, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
@@ -30,7 +35,10 @@ beforeAll(async () => {
     join(dir, "config.toml"),
     `version = 2\nroot = "${join(dir, "root")}"\nstate = "${join(dir, "state")}"\n[grpc]\n  address = "${sock}"\n`,
   );
-  daemon = Bun.spawn([containerdBin!, "--config", join(dir, "config.toml")], { stdout: "ignore", stderr: Bun.file(join(dir, "containerd.log")) });
+  daemon = Bun.spawn([containerdBin!, "--config", join(dir, "config.toml")], {
+    stdout: "ignore",
+    stderr: Bun.file(join(dir, "containerd.log")),
+  });
   await waitFor(() => existsSync(sock), 20_000, "containerd's socket");
   // The image: busybox-static as one layer, saved by podman in OCI archive form.
   const b = join(dir, "image");
@@ -40,7 +48,10 @@ beforeAll(async () => {
   expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
   expect(Bun.spawnSync([podmanBin!, ...storage, "import", tar, IMAGE], { stdout: "ignore", stderr: "pipe" }).exitCode).toBe(0);
   const archive = join(dir, "image.tar");
-  const saved = Bun.spawnSync([podmanBin!, ...storage, "save", "--format", "oci-archive", "-o", archive, IMAGE], { stdout: "ignore", stderr: "pipe" });
+  const saved = Bun.spawnSync([podmanBin!, ...storage, "save", "--format", "oci-archive", "-o", archive, IMAGE], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   if (saved.exitCode !== 0) throw new Error(`podman save: ${saved.stderr}`);
   Bun.spawnSync([podmanBin!, ...storage, "rmi", "-af"], { stdout: "ignore", stderr: "ignore" });
   const imported = ctr(["images", "import", "--base-name", IMAGE.replace(/:latest$/, ""), archive]);
@@ -90,5 +101,4 @@ describe.skipIf(!enabled)("containerd with --runc-binary lxcri (real containerd 
 });
 
 // Says why in the test report, only where containerd (or podman, which builds the image) is missing.
-if (canRunContainers && !enabled)
-  test.skip("containerd with lxcri: containerd, ctr or podman is not installed", () => {});
+if (canRunContainers && !enabled) test.skip("containerd with lxcri: containerd, ctr or podman is not installed", () => {});

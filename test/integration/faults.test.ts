@@ -128,7 +128,9 @@ describe.skipIf(!canRunContainers)("create killed at each phase (real containers
       const b = bundle(["true"]);
       const r = lxcri(join(small, "root"), ["create", "--bundle", b, "full1"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^lxcri: (cannot create container full1: writing the runtime directory .*: )?ENOSPC: no space left on device/);
+      expect(r.stderr).toMatch(
+        /^lxcri: (cannot create container full1: writing the runtime directory .*: )?ENOSPC: no space left on device/,
+      );
       expect(readdirSync(small).filter((f) => f !== "filler")).toEqual(existsSync(join(small, "root")) ? ["root"] : []);
       if (existsSync(join(small, "root"))) expect(readdirSync(join(small, "root"))).toEqual([]);
       expect(leftovers(join(small, "root"), "full1")).toEqual([]);

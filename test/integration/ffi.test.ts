@@ -40,9 +40,15 @@ describe.skipIf(!canRunContainers)("liblxc through bun:ffi", () => {
     let monitor = 0;
     try {
       for (const [k, v] of [
-        ["lxc.rootfs.path", `dir:${join(b, "rootfs")}`], ["lxc.uts.name", "lxcri"], ["lxc.namespace.clone", "mnt pid uts ipc"],
-        ["lxc.autodev", "1"], ["lxc.mount.auto", "proc:rw sys:ro"], ["lxc.tty.max", "0"], ["lxc.pty.max", "0"],
-        ["lxc.console.path", "none"], ["lxc.log.level", "warn"],
+        ["lxc.rootfs.path", `dir:${join(b, "rootfs")}`],
+        ["lxc.uts.name", "lxcri"],
+        ["lxc.namespace.clone", "mnt pid uts ipc"],
+        ["lxc.autodev", "1"],
+        ["lxc.mount.auto", "proc:rw sys:ro"],
+        ["lxc.tty.max", "0"],
+        ["lxc.pty.max", "0"],
+        ["lxc.console.path", "none"],
+        ["lxc.log.level", "warn"],
       ])
         expect(c.setConfigItem(k!, v!)).toBe(true);
       monitor = startMonitor(c, ["/bin/sleep", "30"]);

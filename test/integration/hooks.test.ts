@@ -54,12 +54,24 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
       createContainer: [h("createContainer")],
       startContainer: [{ path: "/hooklog/record.sh", args: ["recorder", "startContainer"] }],
       poststart: [
-        { path: "/bin/sh", args: ["sh", "-c", `tr '\\0' ' ' < /proc/$(sed 's/.*"pid":\\([0-9]*\\).*/\\1/')/cmdline > ${log}/poststart.sees; echo poststart-check >> ${log}/order`] },
+        {
+          path: "/bin/sh",
+          args: [
+            "sh",
+            "-c",
+            `tr '\\0' ' ' < /proc/$(sed 's/.*"pid":\\([0-9]*\\).*/\\1/')/cmdline > ${log}/poststart.sees; echo poststart-check >> ${log}/order`,
+          ],
+        },
         h("poststart"),
       ],
       poststop: [h("poststop")],
     };
-    const b = hookBundle(["sh", "-c", "echo process >> /hooklog/order; sleep 30"], log, hooks, (s) => (s.annotations = { "org.test": "yes" }));
+    const b = hookBundle(
+      ["sh", "-c", "echo process >> /hooklog/order; sleep 30"],
+      log,
+      hooks,
+      (s) => (s.annotations = { "org.test": "yes" }),
+    );
     process.env.LXCRI_TEST_RUNTIME_ENV = "from-the-runtime";
     expect(lxcri(root, ["create", "--bundle", b, "hk1"]).stderr).toBe("");
     const created = state(root, "hk1");
@@ -70,7 +82,15 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     expect(lxcri(root, ["delete", "--force", "hk1"]).stderr).toBe("");
 
     const order = readFileSync(join(log, "order"), "utf8").trim().split("\n");
-    expect(order.filter((l) => l !== "process")).toEqual(["prestart", "createRuntime", "createContainer", "startContainer", "poststart-check", "poststart", "poststop"]);
+    expect(order.filter((l) => l !== "process")).toEqual([
+      "prestart",
+      "createRuntime",
+      "createContainer",
+      "startContainer",
+      "poststart-check",
+      "poststart",
+      "poststop",
+    ]);
     expect(order.indexOf("process")).toBeGreaterThan(order.indexOf("startContainer"));
     // The user process had been exec'd when poststart ran.
     const seen = readFileSync(join(log, "poststart.sees"), "utf8");
@@ -78,7 +98,14 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     expect(seen).toMatch(/^(sh -c echo process|sleep 30)/);
 
     const stdin = (t: string) => JSON.parse(readFileSync(join(log, `${t}.stdin`), "utf8"));
-    const expected = { prestart: "creating", createRuntime: "creating", createContainer: "creating", startContainer: "created", poststart: "running", poststop: "stopped" };
+    const expected = {
+      prestart: "creating",
+      createRuntime: "creating",
+      createContainer: "creating",
+      startContainer: "created",
+      poststart: "running",
+      poststop: "stopped",
+    };
     for (const [type, status] of Object.entries(expected)) {
       const s = stdin(type);
       expect({ type, status: s.status }).toEqual({ type, status });
@@ -95,14 +122,19 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
 
     // argv exactly as args; env exactly as env when given, the runtime's otherwise.
     expect(readFileSync(join(log, "prestart.argv"), "utf8")).toBe("prestart\n");
-    expect(readFileSync(join(log, "prestart.env"), "utf8").split("\n").filter((l) => l && !/^(PWD|SHLVL|_)=/.test(l))).toEqual(["ONLY=prestart"]);
+    expect(
+      readFileSync(join(log, "prestart.env"), "utf8")
+        .split("\n")
+        .filter((l) => l && !/^(PWD|SHLVL|_)=/.test(l)),
+    ).toEqual(["ONLY=prestart"]);
     for (const t of ["createRuntime", "createContainer", "poststart", "poststop"])
       expect(readFileSync(join(log, `${t}.env`), "utf8")).toContain("LXCRI_TEST_RUNTIME_ENV=from-the-runtime");
     // cwd: the bundle for runtime-namespace hooks.
     for (const t of RUNTIME_NS_TYPES) expect(readFileSync(join(log, `${t}.cwd`), "utf8").trim()).toBe(b);
     // namespaces: the host's for runtime-namespace hooks, the container's for the other two.
     for (const t of RUNTIME_NS_TYPES) expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: ns("self") });
-    for (const t of ["createContainer", "startContainer"]) expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: containerNs });
+    for (const t of ["createContainer", "startContainer"])
+      expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: containerNs });
     expect(leftovers(root, "hk1")).toEqual([]);
   });
 
@@ -113,20 +145,37 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     chmodSync(join(log, "order"), 0o666);
     const rec = recorder(log);
     const h = (type: string): Hook => ({ path: rec, args: ["recorder", type] });
-    const b = hookBundle(["true"], log, {
-      prestart: [h("prestart")], createRuntime: [h("createRuntime")], createContainer: [h("createContainer")],
-      startContainer: [{ path: "/hooklog/record.sh", args: ["recorder", "startContainer"] }], poststart: [h("poststart")], poststop: [h("poststop")],
-    }, (s) => {
-      s.linux!.namespaces!.push({ type: "user" });
-      s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-      s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-    });
+    const b = hookBundle(
+      ["true"],
+      log,
+      {
+        prestart: [h("prestart")],
+        createRuntime: [h("createRuntime")],
+        createContainer: [h("createContainer")],
+        startContainer: [{ path: "/hooklog/record.sh", args: ["recorder", "startContainer"] }],
+        poststart: [h("poststart")],
+        poststop: [h("poststop")],
+      },
+      (s) => {
+        s.linux!.namespaces!.push({ type: "user" });
+        s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      },
+    );
     chmodSync(b, 0o755);
     const r = lxcri(root, ["run", "--bundle", b, "hkuns"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(readFileSync(join(log, "order"), "utf8").trim().split("\n")).toEqual(["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]);
-    for (const t of ["prestart", "createRuntime"]) expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: ns("self") });
+    expect(readFileSync(join(log, "order"), "utf8").trim().split("\n")).toEqual([
+      "prestart",
+      "createRuntime",
+      "createContainer",
+      "startContainer",
+      "poststart",
+      "poststop",
+    ]);
+    for (const t of ["prestart", "createRuntime"])
+      expect({ t, ns: readFileSync(join(log, `${t}.ns`), "utf8") }).toEqual({ t, ns: ns("self") });
     expect(readFileSync(join(log, "createContainer.ns"), "utf8")).not.toBe(ns("self"));
     expect(JSON.parse(readFileSync(join(log, "createContainer.stdin"), "utf8"))).toMatchObject({ status: "creating", pid: 1 });
     expect(JSON.parse(readFileSync(join(log, "startContainer.stdin"), "utf8"))).toMatchObject({ status: "created", pid: 1 });
@@ -152,7 +201,9 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
 
   test("several hooks of one type run in order; `lxcri hooks` shows the layout and the runs", () => {
     const log = tempDir("many");
-    const hooks = { createRuntime: [0, 1, 2].map((i) => ({ path: "/bin/sh", args: ["sh", "-c", `echo ${i} >> ${log}/order`], timeout: 5 })) };
+    const hooks = {
+      createRuntime: [0, 1, 2].map((i) => ({ path: "/bin/sh", args: ["sh", "-c", `echo ${i} >> ${log}/order`], timeout: 5 })),
+    };
     const b = hookBundle(["true"], log, hooks);
     expect(lxcri(root, ["create", "--bundle", b, "hkmany"]).code).toBe(0);
     expect(readFileSync(join(log, "order"), "utf8")).toBe("0\n1\n2\n");
@@ -168,18 +219,21 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
 
   const failing = (type: string) => ({ path: "/bin/sh", args: ["sh", "-c", `echo ${type} is broken >&2; exit 3`] });
 
-  test.each(["prestart", "createRuntime", "createContainer"])("a failing %s hook fails create, destroys everything, then poststop runs", (type) => {
-    const log = tempDir("fail");
-    const b = hookBundle(["true"], log, {
-      [type]: [failing(type)],
-      poststop: [{ path: "/bin/sh", args: ["sh", "-c", `cat > ${log}/poststop`] }],
-    });
-    const r = lxcri(root, ["create", "--bundle", b, `hkf-${type}`]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${type} hook 0 (/bin/sh) exited with status 3: ${type} is broken`);
-    expect(leftovers(root, `hkf-${type}`)).toEqual([]);
-    expect(JSON.parse(readFileSync(join(log, "poststop"), "utf8")).status).toBe("stopped");
-  });
+  test.each(["prestart", "createRuntime", "createContainer"])(
+    "a failing %s hook fails create, destroys everything, then poststop runs",
+    (type) => {
+      const log = tempDir("fail");
+      const b = hookBundle(["true"], log, {
+        [type]: [failing(type)],
+        poststop: [{ path: "/bin/sh", args: ["sh", "-c", `cat > ${log}/poststop`] }],
+      });
+      const r = lxcri(root, ["create", "--bundle", b, `hkf-${type}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${type} hook 0 (/bin/sh) exited with status 3: ${type} is broken`);
+      expect(leftovers(root, `hkf-${type}`)).toEqual([]);
+      expect(JSON.parse(readFileSync(join(log, "poststop"), "utf8")).status).toBe("stopped");
+    },
+  );
 
   test("a failing startContainer hook fails start; the process never runs; the container is stopped; poststop ran", () => {
     const log = tempDir("failstart");
@@ -249,7 +303,10 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     const notExec = join(dir, "hook");
     writeFileSync(notExec, "#!/bin/sh\nexit 0\n");
     chmodSync(notExec, 0o644);
-    for (const [id, path, why] of [["hkx1", "/nonexistent/hook", "ENOENT"], ["hkx2", notExec, "EACCES"]]) {
+    for (const [id, path, why] of [
+      ["hkx1", "/nonexistent/hook", "ENOENT"],
+      ["hkx2", notExec, "EACCES"],
+    ]) {
       const b = bundle(["true"], (s) => (s.hooks = { createRuntime: [{ path: path! }] }));
       const r = lxcri(root, ["create", "--bundle", b, id!]);
       expect(r.code).toBe(1);

@@ -71,7 +71,10 @@ describe.skipIf(!canRunContainers)("Runtime (library, real containers)", () => {
     const b = bundle(["sh", "-c", "trap 'exit 42' TERM; sleep 30 & wait"]);
     const out = join(tempDir("fwd"), "out");
     const fd = openSync(out, "w");
-    const run = Bun.spawn({ cmd: [join(import.meta.dir, "../../build/lxcri"), "--root", root, "run", "--bundle", b, "fwd1"], stdio: ["ignore", fd, fd] });
+    const run = Bun.spawn({
+      cmd: [join(import.meta.dir, "../../build/lxcri"), "--root", root, "run", "--bundle", b, "fwd1"],
+      stdio: ["ignore", fd, fd],
+    });
     closeSync(fd);
     for (let i = 0; i < 500; i++) {
       const s = await rt.state("fwd1").catch(() => undefined);

@@ -122,20 +122,27 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
   });
 
   test("delete --force without a pid namespace kills every process of the container, not just init", async () => {
-    const b = bundle(["sh", "-c", "sleep 31 & sleep 30"], (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")));
+    const b = bundle(
+      ["sh", "-c", "sleep 31 & sleep 30"],
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")),
+    );
     expect(lxcri(root, ["create", "--bundle", b, "nopid"]).code).toBe(0);
     expect(lxcri(root, ["start", "nopid"]).code).toBe(0);
     const init = state(root, "nopid").pid;
     await waitFor(() => readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim() !== "", 5000, "the background child");
     const child = Number(readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(" ")[0]);
     expect(lxcri(root, ["delete", "--force", "nopid"]).code).toBe(0);
-    await waitFor(() => {
-      try {
-        return readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]!.startsWith("Z");
-      } catch {
-        return true;
-      }
-    }, 5000, "the background child to die");
+    await waitFor(
+      () => {
+        try {
+          return readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]!.startsWith("Z");
+        } catch {
+          return true;
+        }
+      },
+      5000,
+      "the background child to die",
+    );
     expect(leftovers(root, "nopid")).toEqual([]);
   });
 

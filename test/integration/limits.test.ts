@@ -31,9 +31,12 @@ describe.skipIf(!canRunContainers)("cgroup limits (real containers)", () => {
   });
 
   test("a device cgroup rule denies a device node the container has (c 4:1, not in the allow-list)", () => {
-    const b = bundle(["sh", "-c", "head -c 1 /dev/mytty >/dev/null 2>&1 && echo opened || echo denied; head -c 1 /dev/zero | wc -c"], (s) => {
-      s.linux!.devices = [{ path: "/dev/mytty", type: "c", major: 4, minor: 1, fileMode: 0o666 }];
-    });
+    const b = bundle(
+      ["sh", "-c", "head -c 1 /dev/mytty >/dev/null 2>&1 && echo opened || echo denied; head -c 1 /dev/zero | wc -c"],
+      (s) => {
+        s.linux!.devices = [{ path: "/dev/mytty", type: "c", major: 4, minor: 1, fileMode: 0o666 }];
+      },
+    );
     const r = lxcri(root, ["run", "--bundle", b, "dev2"]);
     expect(r.stdout).toBe("denied\n1\n"); // deny-all first (runc's default spec), c 4:1 never allowed; /dev/zero allowed
     expect(leftovers(root, "dev2")).toEqual([]);

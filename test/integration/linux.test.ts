@@ -23,7 +23,12 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     const r = lxcri(root, ["run", "--bundle", b, "time1"]);
     expect(r.stderr).toBe("");
     const lines = r.stdout.trim().split("\n");
-    expect(lines.slice(0, 2).map((l) => l.split(/\s+/).join(" ")).sort()).toEqual([`boottime ${10 * day} 0`, `monotonic ${day} 0`]);
+    expect(
+      lines
+        .slice(0, 2)
+        .map((l) => l.split(/\s+/).join(" "))
+        .sort(),
+    ).toEqual([`boottime ${10 * day} 0`, `monotonic ${day} 0`]);
     const inside = uptime(lines[2]!);
     expect(inside - hostUptime).toBeGreaterThanOrEqual(10 * day);
     expect(inside - hostUptime).toBeLessThan(10 * day + 60);
@@ -53,7 +58,8 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
       s.process!.scheduler = { policy: "SCHED_RR", priority: 3 };
       s.process!.capabilities = {};
       // With RT group scheduling (cgroup v1) a new cgroup has no real-time budget until given one.
-      if (existsSync("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")) s.linux!.resources = { ...s.linux!.resources, cpu: { realtimeRuntime: 10000 } };
+      if (existsSync("/sys/fs/cgroup/cpu/cpu.rt_runtime_us"))
+        s.linux!.resources = { ...s.linux!.resources, cpu: { realtimeRuntime: 10000 } };
     });
     const r = lxcri(root, ["run", "--bundle", b, "sched2"]);
     expect(r.stderr).toBe("");
@@ -85,7 +91,8 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     const caps = [...s.process!.capabilities!.bounding!, "CAP_SYS_ADMIN"];
     s.process!.capabilities = { bounding: caps, effective: caps, permitted: caps };
   };
-  const script = "mkdir -p /t /m /s && touch /s/f && (mount -o rbind / /t || echo refused) && mount -o bind /s /m && (test -e /t/m/f && echo exposed || echo hidden)";
+  const script =
+    "mkdir -p /t /m /s && touch /s/f && (mount -o rbind / /t || echo refused) && mount -o bind /s /m && (test -e /t/m/f && echo exposed || echo hidden)";
 
   test.each([
     ["shared", "exposed\n"],
@@ -100,17 +107,27 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
   });
 
   test("rootfsPropagation unbindable: / cannot be bound", () => {
-    const b = bundle(["sh", "-c", "mkdir -p /t && mount -o rbind / /t 2>/dev/null && echo bound || echo refused"], propagation("unbindable"));
+    const b = bundle(
+      ["sh", "-c", "mkdir -p /t && mount -o rbind / /t 2>/dev/null && echo bound || echo refused"],
+      propagation("unbindable"),
+    );
     const r = lxcri(root, ["run", "--bundle", b, "prop-unbindable"]);
     expect(r.stdout).toBe("refused\n");
   });
 
   test("rro makes every mount below the destination read-only; ro only the top one", () => {
     // the host's /sys bound recursively twice: its submounts (cgroup, ...) come along
-    const b = bundle(["sh", "-c", "for d in /rro /ro; do grep \" $d\" /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1 | sort -u | tr '\\n' ' '; echo; done"], (s) => {
-      s.mounts!.push({ destination: "/rro", type: "bind", source: "/sys", options: ["rbind", "rro"] });
-      s.mounts!.push({ destination: "/ro", type: "bind", source: "/sys", options: ["rbind", "ro"] });
-    });
+    const b = bundle(
+      [
+        "sh",
+        "-c",
+        "for d in /rro /ro; do grep \" $d\" /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1 | sort -u | tr '\\n' ' '; echo; done",
+      ],
+      (s) => {
+        s.mounts!.push({ destination: "/rro", type: "bind", source: "/sys", options: ["rbind", "rro"] });
+        s.mounts!.push({ destination: "/ro", type: "bind", source: "/sys", options: ["rbind", "ro"] });
+      },
+    );
     const r = lxcri(root, ["run", "--bundle", b, "rro1"]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("ro \nro rw \n");

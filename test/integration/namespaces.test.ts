@@ -16,16 +16,28 @@ afterAll(() => {
 
 /** A process holding a new namespace of `flag` (unshare(1) moves itself into it, then forks sleep). */
 async function holder(flag: string, proc: string): Promise<string> {
-  const p = Bun.spawn(["unshare", flag, ...(flag === "--mount" ? ["--propagation", "private"] : []), "--fork", "--kill-child", "sleep", "120"]);
+  const p = Bun.spawn([
+    "unshare",
+    flag,
+    ...(flag === "--mount" ? ["--propagation", "private"] : []),
+    "--fork",
+    "--kill-child",
+    "sleep",
+    "120",
+  ]);
   holders.push(p);
   const path = `/proc/${p.pid}/ns/${proc}`;
-  await waitFor(() => {
-    try {
-      return readlinkSync(path) !== readlinkSync(`/proc/self/ns/${proc}`);
-    } catch {
-      return false;
-    }
-  }, 5000, `unshare ${flag}`);
+  await waitFor(
+    () => {
+      try {
+        return readlinkSync(path) !== readlinkSync(`/proc/self/ns/${proc}`);
+      } catch {
+        return false;
+      }
+    },
+    5000,
+    `unshare ${flag}`,
+  );
   return path;
 }
 

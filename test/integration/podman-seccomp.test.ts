@@ -13,8 +13,23 @@ const podmanBin = Bun.which("podman");
 const root = testRoot("podman-seccomp");
 const dir = podmanBin && canRunContainers ? tempDir("podman") : "";
 const podman = (args: string[]) =>
-  Bun.spawnSync([podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs",
-    "--cgroup-manager", "cgroupfs", "--events-backend", "none", ...args], { stderr: "pipe", stdout: "pipe" });
+  Bun.spawnSync(
+    [
+      podmanBin!,
+      "--root",
+      join(dir, "storage"),
+      "--runroot",
+      join(dir, "run"),
+      "--storage-driver",
+      "vfs",
+      "--cgroup-manager",
+      "cgroupfs",
+      "--events-backend",
+      "none",
+      ...args,
+    ],
+    { stderr: "pipe", stdout: "pipe" },
+  );
 let seccomp: unknown;
 
 beforeAll(() => {
@@ -22,10 +37,26 @@ beforeAll(() => {
   // A one-file image: busybox-static and the applet podman is told to run.
   const rootfs = join(dir, "rootfs");
   const tar = join(dir, "rootfs.tar");
-  expect(Bun.spawnSync(["sh", "-c", `mkdir -p ${rootfs}/bin && cp /bin/busybox ${rootfs}/bin/ && ln -s busybox ${rootfs}/bin/true && tar -C ${rootfs} -cf ${tar} .`]).exitCode).toBe(0);
+  expect(
+    Bun.spawnSync([
+      "sh",
+      "-c",
+      `mkdir -p ${rootfs}/bin && cp /bin/busybox ${rootfs}/bin/ && ln -s busybox ${rootfs}/bin/true && tar -C ${rootfs} -cf ${tar} .`,
+    ]).exitCode,
+  ).toBe(0);
   const imported = podman(["import", tar, "lxcri-seccomp-probe"]);
   if (imported.exitCode !== 0) throw new Error(`podman import: ${imported.stderr}`);
-  const created = podman(["--runtime", "/bin/false", "create", "--cgroups", "no-conmon", "--name", "lxcri-probe", "lxcri-seccomp-probe", "true"]);
+  const created = podman([
+    "--runtime",
+    "/bin/false",
+    "create",
+    "--cgroups",
+    "no-conmon",
+    "--name",
+    "lxcri-probe",
+    "lxcri-seccomp-probe",
+    "true",
+  ]);
   if (created.exitCode !== 0) throw new Error(`podman create: ${created.stderr}`);
   const id = created.stdout.toString().trim().split("\n").pop()!;
   podman(["init", "lxcri-probe"]); // fails by design: /bin/false is the runtime; config.json is written first

@@ -28,10 +28,13 @@ interface Out {
 }
 
 function podman(args: string[], opts: { timeout?: number } = {}): Out {
-  const p = Bun.spawnSync(
-    [podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args],
-    { env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") }, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: opts.timeout ?? 60_000 },
-  );
+  const p = Bun.spawnSync([podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args], {
+    env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: opts.timeout ?? 60_000,
+  });
   return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
@@ -111,7 +114,11 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     // exec'd processes are in the container: ps sees them beside init
     expect(podman(["exec", "p1", "ps"]).stdout).toContain("sleep 1000");
     // the pid-file names init (as with runc): podman top shows the container's processes, and only them
-    const top = podman(["top", "p1", "pid", "args"]).stdout.trim().split("\n").slice(1).map((l) => l.trim().replace(/\s+/g, " "));
+    const top = podman(["top", "p1", "pid", "args"])
+      .stdout.trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim().replace(/\s+/g, " "));
     expect(top).toEqual(["1 sleep 1000"]);
     const pid = Number(podman(["inspect", "--format", "{{.State.Pid}}", "p1"]).stdout.trim());
     expect(readFileSync(`/proc/${pid}/cmdline`, "utf8")).toBe("sleep\x001000\x00");
@@ -131,7 +138,21 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   });
 
   test("pause and unpause freeze and thaw the container", () => {
-    expect(podman(["run", "-d", "--name", "p3", "--network", "none", ...ULIMITS, IMAGE, "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done"]).code).toBe(0);
+    expect(
+      podman([
+        "run",
+        "-d",
+        "--name",
+        "p3",
+        "--network",
+        "none",
+        ...ULIMITS,
+        IMAGE,
+        "sh",
+        "-c",
+        "i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done",
+      ]).code,
+    ).toBe(0);
     const id = idOf("p3");
     expect(podman(["pause", "p3"]).code).toBe(0);
     expect(podman(["inspect", "--format", "{{.State.Status}}", "p3"]).stdout.trim()).toBe("paused");
@@ -146,7 +167,10 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   });
 
   test("logs are complete and in order", () => {
-    expect(podman(["run", "--name", "p4", "--network", "none", ...ULIMITS, IMAGE, "sh", "-c", "for i in $(seq 1 200); do echo line $i; done"]).code).toBe(0);
+    expect(
+      podman(["run", "--name", "p4", "--network", "none", ...ULIMITS, IMAGE, "sh", "-c", "for i in $(seq 1 200); do echo line $i; done"])
+        .code,
+    ).toBe(0);
     const logs = podman(["logs", "p4"]).stdout.trimEnd().split("\n");
     expect(logs).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i + 1}`));
     expect(podman(["rm", "p4"]).code).toBe(0);
@@ -154,7 +178,8 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
 
   test("--memory 64m is the container's memory limit", () => {
     // cgroup v1 without a cgroup namespace: the container's own cgroup is mounted at its full path
-    const script = "f=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)/memory.limit_in_bytes; [ -f $f ] || f=/sys/fs/cgroup/memory.max; cat $f";
+    const script =
+      "f=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)/memory.limit_in_bytes; [ -f $f ] || f=/sys/fs/cgroup/memory.max; cat $f";
     const r = podman(["run", "--rm", "--network", "none", ...ULIMITS, "--memory", "64m", IMAGE, "sh", "-c", script]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(String(64 * 1024 * 1024));
@@ -178,7 +203,20 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
 
   test("a failed create: podman shows lxcri's error (one JSON object in its oci-log), nothing is left", () => {
     const before = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-    const r = podman(["run", "--name", "p9", "--network", "none", ...ULIMITS, "--sysctl", "kernel.shmmax=1", "--ipc", "host", IMAGE, "true"]);
+    const r = podman([
+      "run",
+      "--name",
+      "p9",
+      "--network",
+      "none",
+      ...ULIMITS,
+      "--sysctl",
+      "kernel.shmmax=1",
+      "--ipc",
+      "host",
+      IMAGE,
+      "true",
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("linux.sysctl");
     expect(r.stderr).toContain("kernel.shmmax");

@@ -10,8 +10,16 @@ import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testR
 const root = testRoot("security");
 afterAll(() => cleanupRoot(root));
 
-const statusLine = (out: string, key: string) => out.split("\n").find((l) => l.startsWith(key + ":"))?.split(/\s+/)[1];
-const capMask = (caps: number[]) => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n).toString(16).padStart(16, "0");
+const statusLine = (out: string, key: string) =>
+  out
+    .split("\n")
+    .find((l) => l.startsWith(key + ":"))
+    ?.split(/\s+/)[1];
+const capMask = (caps: number[]) =>
+  caps
+    .reduce((m, c) => m | (1n << BigInt(c)), 0n)
+    .toString(16)
+    .padStart(16, "0");
 
 describe.skipIf(!canRunContainers)("security context (real containers)", () => {
   test("seccomp: a blocked syscall returns the configured errno, an allowed one works, the filter is in force", () => {
@@ -20,7 +28,10 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
       s.linux!.seccomp = {
         defaultAction: "SCMP_ACT_ALLOW",
         // busybox pwd uses getcwd; EACCES = 13
-        syscalls: [{ names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 13 }, { names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }],
+        syscalls: [
+          { names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 13 },
+          { names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 1 },
+        ],
       };
     });
     const r = lxcri(root, ["run", "--bundle", b, "sc1"]);
@@ -35,7 +46,17 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     const b = bundle(["sh", "-c", "echo ok; head -c 2000 /dev/zero"], (s) => {
       s.linux!.seccomp = {
         defaultAction: "SCMP_ACT_ALLOW",
-        syscalls: [{ names: ["write"], action: "SCMP_ACT_ERRNO", errnoRet: 5, args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }, { index: 2, value: 1000, op: "SCMP_CMP_GT" }] }],
+        syscalls: [
+          {
+            names: ["write"],
+            action: "SCMP_ACT_ERRNO",
+            errnoRet: 5,
+            args: [
+              { index: 0, value: 1, op: "SCMP_CMP_EQ" },
+              { index: 2, value: 1000, op: "SCMP_CMP_GT" },
+            ],
+          },
+        ],
       };
     });
     const r = lxcri(root, ["run", "--bundle", b, "sc2"]);
@@ -110,7 +131,12 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     // root inside, host uid 100000 outside
     expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/^Uid:\t100000\t100000\t100000\t100000$/m);
     expect(lxcri(root, ["delete", "--force", "uns1"]).code).toBe(0);
-    expect(readFileSync(out, "utf8").split("\n").slice(0, 2).map((l) => l.trim().split(/\s+/).join(" "))).toEqual(["0", "0 100000 65536"]);
+    expect(
+      readFileSync(out, "utf8")
+        .split("\n")
+        .slice(0, 2)
+        .map((l) => l.trim().split(/\s+/).join(" ")),
+    ).toEqual(["0", "0 100000 65536"]);
     expect(leftovers(root, "uns1")).toEqual([]);
   });
 
@@ -129,7 +155,10 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
   });
 
   test("the runtime's environment does not leak into the process, and /.lxcri is gone", () => {
-    const b = bundle(["sh", "-c", "env; grep -c ' /.lxcri' /proc/self/mountinfo; ls -A /.lxcri 2>/dev/null | wc -l"], (s) => (s.process!.env = ["PATH=/bin", "ONLY=this"]));
+    const b = bundle(
+      ["sh", "-c", "env; grep -c ' /.lxcri' /proc/self/mountinfo; ls -A /.lxcri 2>/dev/null | wc -l"],
+      (s) => (s.process!.env = ["PATH=/bin", "ONLY=this"]),
+    );
     const r = lxcri(root, ["run", "--bundle", b, "env2"], { env: { LXCRI_SECRET: "must-not-leak" } });
     expect(r.stdout).not.toContain("LXCRI_SECRET");
     expect(r.stdout).not.toContain("container=lxc");
@@ -143,7 +172,9 @@ describe.skipIf(!canRunContainers)("the runtime's files in the container, and ho
     const b = bundle(["sleep", "30"]);
     expect(lxcri(root, ["create", "--bundle", b, "ro1"]).code).toBe(0);
     const pid = JSON.parse(lxcri(root, ["state", "ro1"]).stdout).pid;
-    const lines = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter((l) => / \/\.lxcri\//.test(l));
+    const lines = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+      .split("\n")
+      .filter((l) => / \/\.lxcri\//.test(l));
     expect(lines.length).toBeGreaterThan(3);
     for (const l of lines) {
       const opts = l.split(" ")[5]!.split(",");
@@ -169,10 +200,13 @@ describe.skipIf(!canRunContainers)("the runtime's files in the container, and ho
   });
 
   test("a FIFO in maskedPaths reads as /dev/null; one in readonlyPaths is mounted read-only", () => {
-    const b = bundle(["sh", "-c", "cat /masked-fifo; echo read-done; grep -E ' /(masked|ro)-fifo ' /proc/self/mountinfo | cut -d' ' -f5,6"], (s) => {
-      s.linux!.maskedPaths = ["/masked-fifo"];
-      s.linux!.readonlyPaths = ["/ro-fifo"];
-    });
+    const b = bundle(
+      ["sh", "-c", "cat /masked-fifo; echo read-done; grep -E ' /(masked|ro)-fifo ' /proc/self/mountinfo | cut -d' ' -f5,6"],
+      (s) => {
+        s.linux!.maskedPaths = ["/masked-fifo"];
+        s.linux!.readonlyPaths = ["/ro-fifo"];
+      },
+    );
     for (const f of ["masked-fifo", "ro-fifo"]) expect(Bun.spawnSync(["mkfifo", join(b, "rootfs", f)]).exitCode).toBe(0);
     const r = lxcri(root, ["run", "--bundle", b, "fifo1"]);
     expect(r.stderr).toBe("");

@@ -20,7 +20,9 @@ function lxcCgroups(prefix: string): number {
   let n = 0;
   for (const h of readdirSync("/sys/fs/cgroup")) {
     try {
-      n += readdirSync(join("/sys/fs/cgroup", h)).filter((d) => d.startsWith(`lxc.payload.${prefix}`) || d.startsWith(`lxc.monitor.${prefix}`)).length;
+      n += readdirSync(join("/sys/fs/cgroup", h)).filter(
+        (d) => d.startsWith(`lxc.payload.${prefix}`) || d.startsWith(`lxc.monitor.${prefix}`),
+      ).length;
     } catch {
       /* not a directory */
     }
@@ -35,8 +37,12 @@ describe.skipIf(!canRunContainers)("soak (real containers)", () => {
     const plain = bundle(["true"]);
     const hooked = bundle(["true"], (s) => {
       s.hooks = {
-        prestart: [trivial], createRuntime: [trivial], createContainer: [trivial],
-        startContainer: [trivial], poststart: [trivial], poststop: [trivial],
+        prestart: [trivial],
+        createRuntime: [trivial],
+        createContainer: [trivial],
+        startContainer: [trivial],
+        poststart: [trivial],
+        poststop: [trivial],
       };
     });
     const before = { mounts: mounts(), mem: memAvailableMB(), rootfs: readdirSync(join(plain, "rootfs")).sort() };

@@ -10,7 +10,13 @@ describe("argv normalisation", () => {
     expect(normalizeArgv(["-root", "/run/x", "state", "c1"])).toEqual(["--root", "/run/x", "state", "c1"]);
     expect(normalizeArgv(["--systemd-cgroup=true", "--debug=false", "list"])).toEqual(["--systemd-cgroup", "list"]);
     expect(normalizeArgv(["--rootless=true", "--log-format=json", "--log", "/l", "kill", "c1", "9"])).toEqual([
-      "--rootless=true", "--log-format=json", "--log", "/l", "kill", "c1", "9",
+      "--rootless=true",
+      "--log-format=json",
+      "--log",
+      "/l",
+      "kill",
+      "c1",
+      "9",
     ]);
   });
 
@@ -22,7 +28,15 @@ describe("argv normalisation", () => {
 
   test("exec and ps: everything after the id belongs to the process or to ps", () => {
     expect(normalizeArgv(["exec", "-t", "--env", "A=b", "c1", "sh", "-c", "echo --root -x"])).toEqual([
-      "exec", "-t", "--env", "A=b", "c1", "--", "sh", "-c", "echo --root -x",
+      "exec",
+      "-t",
+      "--env",
+      "A=b",
+      "c1",
+      "--",
+      "sh",
+      "-c",
+      "echo --root -x",
     ]);
     expect(normalizeArgv(["exec", "--process", "/p.json", "--detach", "c1"])).toEqual(["exec", "--process", "/p.json", "--detach", "c1"]);
     expect(normalizeArgv(["ps", "--format", "json", "c1", "-o", "pid"])).toEqual(["ps", "--format", "json", "c1", "--", "-o", "pid"]);

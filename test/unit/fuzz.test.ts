@@ -12,9 +12,18 @@ import { mutate, rng } from "../fuzz-gen.ts";
 const CASES = Number(process.env.LXCRI_FUZZ_CASES ?? 2000);
 
 const ctx: TranslateContext = {
-  id: "fuzz", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/fuzz",
-  launcher: { binary: "/l", loader: "/ld.so", libs: [] }, cgroup: "v1", cgroupHierarchies: [], hardRlimits: {},
-  logLevel: "warn", hookTimeout: 60, hasCreateHooks: true, hasStartContainerHooks: true,
+  id: "fuzz",
+  bundle: "/b",
+  rootfs: "/b/rootfs",
+  runtimeDir: "/run/lxcri/fuzz",
+  launcher: { binary: "/l", loader: "/ld.so", libs: [] },
+  cgroup: "v1",
+  cgroupHierarchies: [],
+  hardRlimits: {},
+  logLevel: "warn",
+  hookTimeout: 60,
+  hasCreateHooks: true,
+  hasStartContainerHooks: true,
   stat: (p) => (p.endsWith("fifo") ? "fifo" : p.includes("missing") ? "missing" : p.includes("file") ? "file" : "dir"),
   resolve: (p) => p,
   warn: () => {},
@@ -23,7 +32,10 @@ const ctx: TranslateContext = {
 const SEED_SPEC = (() => {
   const s = defaultSpec(["sh", "-c", "true"]) as Record<string, any>;
   s.hooks = { prestart: [{ path: "/bin/true", args: ["true"], env: ["A=1"], timeout: 5 }], poststop: [{ path: "/bin/false" }] };
-  s.linux.seccomp = { defaultAction: "SCMP_ACT_ERRNO", syscalls: [{ names: ["read"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }] }] };
+  s.linux.seccomp = {
+    defaultAction: "SCMP_ACT_ERRNO",
+    syscalls: [{ names: ["read"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }] }],
+  };
   s.linux.resources.memory = { limit: 1 << 20 };
   s.linux.resources.cpu = { shares: 512, cpus: "0" };
   s.linux.resources.pids = { limit: 10 };
@@ -45,7 +57,9 @@ describe("config.json fuzzing (validation + translation)", () => {
         outcomes.ok++;
       } catch (e) {
         if (!(e instanceof LxcriError) || !e.message.startsWith("config.json")) {
-          throw new Error(`case ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\ninput: ${JSON.stringify(input)?.slice(0, 400)}`);
+          throw new Error(
+            `case ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\ninput: ${JSON.stringify(input)?.slice(0, 400)}`,
+          );
         }
         outcomes.rejected++;
       }

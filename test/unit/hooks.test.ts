@@ -21,10 +21,7 @@ describe("hooks layout", () => {
   test("round trip: path, argv (args[0] kept), env, timeout, order", () => {
     const hooksDir = join(dir, "layout");
     writeHooks(hooksDir, {
-      prestart: [
-        { path: "/bin/a", args: ["first", "-x", "with space"], env: ["A=1", "B=two words"], timeout: 3 },
-        { path: "/bin/b" },
-      ],
+      prestart: [{ path: "/bin/a", args: ["first", "-x", "with space"], env: ["A=1", "B=two words"], timeout: 3 }, { path: "/bin/b" }],
       poststop: [{ path: "/bin/c", args: [] }],
     });
     expect(readFileSync(join(hooksDir, "prestart/0/cmdline"), "utf8")).toBe("first\0-x\0with space\0");
@@ -56,7 +53,10 @@ describe("hook runner", () => {
     expect(JSON.parse(readFileSync(`${out}.stdin`, "utf8"))).toEqual(state);
     // sh reports its own script name as $0; the argv[0] the hook got is checked below with /proc.
     expect(readFileSync(`${out}.argv`, "utf8").trim()).toBe(`${p}|a b|c`);
-    const env = readFileSync(`${out}.env`, "utf8").trim().split("\n").filter((l) => !/^(PWD|SHLVL|_)=/.test(l));
+    const env = readFileSync(`${out}.env`, "utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => !/^(PWD|SHLVL|_)=/.test(l));
     expect(env).toEqual(["ONLY=this"]);
   });
 
@@ -111,14 +111,21 @@ describe("hook runner", () => {
   });
 
   test("100 MB of output is drained and only its tail kept", async () => {
-    const r = await runHook({ type: "poststart", index: 0, path: "/bin/sh", argv: ["sh", "-c", "head -c 104857600 /dev/zero; echo END >&2"] }, state, opts);
+    const r = await runHook(
+      { type: "poststart", index: 0, path: "/bin/sh", argv: ["sh", "-c", "head -c 104857600 /dev/zero; echo END >&2"] },
+      state,
+      opts,
+    );
     expect(failed(r)).toBe(false);
     expect(r.stdoutTail.length).toBeLessThanOrEqual(4096);
     expect(r.stderrTail).toBe("END\n");
   });
 
   test("the default timeout applies to hooks without one", async () => {
-    const r = await runHook({ type: "poststop", index: 0, path: "/bin/sleep", argv: ["sleep", "10"] }, state, { ...opts, defaultTimeout: 1 });
+    const r = await runHook({ type: "poststop", index: 0, path: "/bin/sleep", argv: ["sleep", "10"] }, state, {
+      ...opts,
+      defaultTimeout: 1,
+    });
     expect(r.timedOut).toBe(true);
   });
 

@@ -12,10 +12,21 @@ import type { Spec } from "../../src/spec/types.ts";
 import { errorOf } from "./error-of.ts";
 
 const ctx: TranslateContext = {
-  id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
-  launcher: { binary: "/l", loader: "/ld.so", libs: [] }, cgroup: "v2", logLevel: "warn", hookTimeout: 60,
-  hasCreateHooks: false, hasStartContainerHooks: false, cgroupHierarchies: [], hardRlimits: {},
-  stat: (p) => (p === "/data" ? "dir" : "missing"), resolve: (p) => p, warn: () => {},
+  id: "c1",
+  bundle: "/b",
+  rootfs: "/b/rootfs",
+  runtimeDir: "/run/lxcri/c1",
+  launcher: { binary: "/l", loader: "/ld.so", libs: [] },
+  cgroup: "v2",
+  logLevel: "warn",
+  hookTimeout: 60,
+  hasCreateHooks: false,
+  hasStartContainerHooks: false,
+  cgroupHierarchies: [],
+  hardRlimits: {},
+  stat: (p) => (p === "/data" ? "dir" : "missing"),
+  resolve: (p) => p,
+  warn: () => {},
 };
 const spec = (edit: (s: Spec) => void): Spec => {
   const s = defaultSpec(["true"]);
@@ -23,13 +34,21 @@ const spec = (edit: (s: Spec) => void): Spec => {
   return s;
 };
 const tr = (edit: (s: Spec) => void) => translate(spec(edit), ctx);
-const values = (s: Spec, key: string) => translate(s, ctx).items.filter(([k]) => k === key).map(([, v]) => v);
+const values = (s: Spec, key: string) =>
+  translate(s, ctx)
+    .items.filter(([k]) => k === key)
+    .map(([, v]) => v);
 const withTime = (s: Spec) => s.linux!.namespaces!.push({ type: "time" });
 
 describe("time namespace", () => {
   test("a new time namespace is cloned; one with a path is joined", () => {
     expect(values(spec(withTime), "lxc.namespace.clone")[0]).toEndWith(" time");
-    expect(values(spec((s) => s.linux!.namespaces!.push({ type: "time", path: "/proc/9/ns/time" })), "lxc.namespace.share.time")).toEqual(["/proc/9/ns/time"]);
+    expect(
+      values(
+        spec((s) => s.linux!.namespaces!.push({ type: "time", path: "/proc/9/ns/time" })),
+        "lxc.namespace.share.time",
+      ),
+    ).toEqual(["/proc/9/ns/time"]);
   });
 
   test("offsets in whole seconds or in nanoseconds below a second", () => {
@@ -39,7 +58,12 @@ describe("time namespace", () => {
     });
     expect(values(s, "lxc.time.offset.boot")).toEqual(["86400s"]);
     expect(values(s, "lxc.time.offset.monotonic")).toEqual(["500ns"]);
-    expect(values(spec((s) => (withTime(s), (s.linux!.timeOffsets = { monotonic: { secs: -30 } }))), "lxc.time.offset.monotonic")).toEqual(["-30s"]);
+    expect(
+      values(
+        spec((s) => (withTime(s), (s.linux!.timeOffsets = { monotonic: { secs: -30 } }))),
+        "lxc.time.offset.monotonic",
+      ),
+    ).toEqual(["-30s"]);
   });
 
   test("offsets liblxc cannot set exactly, or without a new time namespace, are errors naming the field", () => {
@@ -49,12 +73,20 @@ describe("time namespace", () => {
     expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { monotonic: { secs: 1, nanosecs: 5 } }))))).toContain(
       'linux.timeOffsets["monotonic"]: liblxc sets an offset in whole seconds or in nanoseconds below one second, not both',
     );
-    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { realtime: { secs: 1 } }))))).toContain('linux.timeOffsets["realtime"]: unknown clock');
-    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { boottime: { nanosecs: 1e9 } }))))).toContain('linux.timeOffsets["boottime"].nanosecs: 1000000000 is out of range');
-    expect(errorOf(() => tr((s) => {
-      s.linux!.namespaces!.push({ type: "time", path: "/proc/1/ns/time" });
-      s.linux!.timeOffsets = { boottime: { secs: 1 } };
-    }))).toContain("cannot set offsets of the time namespace joined by linux.namespaces[6].path");
+    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { realtime: { secs: 1 } }))))).toContain(
+      'linux.timeOffsets["realtime"]: unknown clock',
+    );
+    expect(errorOf(() => tr((s) => (withTime(s), (s.linux!.timeOffsets = { boottime: { nanosecs: 1e9 } }))))).toContain(
+      'linux.timeOffsets["boottime"].nanosecs: 1000000000 is out of range',
+    );
+    expect(
+      errorOf(() =>
+        tr((s) => {
+          s.linux!.namespaces!.push({ type: "time", path: "/proc/1/ns/time" });
+          s.linux!.timeOffsets = { boottime: { secs: 1 } };
+        }),
+      ),
+    ).toContain("cannot set offsets of the time namespace joined by linux.namespaces[6].path");
   });
 });
 
@@ -70,14 +102,22 @@ describe("process attributes for the exec step", () => {
   test("ioPriority: class << 13 | priority", () => {
     expect(processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_IDLE", priority: 0 }))).ioPriority).toBe(3 << 13);
     expect(processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_BE", priority: 7 }))).ioPriority).toBe((2 << 13) | 7);
-    expect(errorOf(() => processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_BE", priority: 8 }))))).toContain("process.ioPriority.priority");
+    expect(errorOf(() => processAttrs(spec((s) => (s.process!.ioPriority = { class: "IOPRIO_CLASS_BE", priority: 8 }))))).toContain(
+      "process.ioPriority.priority",
+    );
     expect(errorOf(() => processAttrs(spec((s) => (s.process!.ioPriority = { class: "X" }))))).toContain("process.ioPriority.class");
   });
 
   test("scheduler: policy, flags, nice, priority and deadline parameters", () => {
     const sched = (v: unknown) => processAttrs(spec((s) => (s.process!.scheduler = v as Record<string, unknown>))).scheduler;
     expect(sched({ policy: "SCHED_BATCH", nice: 5, flags: ["SCHED_FLAG_RESET_ON_FORK"] })).toEqual({
-      policy: 3, flags: 1, nice: 5, priority: 0, runtime: 0, deadline: 0, period: 0,
+      policy: 3,
+      flags: 1,
+      nice: 5,
+      priority: 0,
+      runtime: 0,
+      deadline: 0,
+      period: 0,
     });
     expect(sched({ policy: "SCHED_FIFO", priority: 10 })?.priority).toBe(10);
     expect(errorOf(() => sched({ policy: "SCHED_FIFO" }))).toContain("process.scheduler.priority: SCHED_FIFO needs a priority");
@@ -97,13 +137,17 @@ describe("process attributes for the exec step", () => {
 
   test("execCPUAffinity is checked (it applies to exec'd processes, not to init)", () => {
     expect(processAttrs(spec((s) => (s.process!.execCPUAffinity = { initial: "0", final: "0-1" })))).toEqual({});
-    expect(errorOf(() => processAttrs(spec((s) => (s.process!.execCPUAffinity = { final: "x" }))))).toContain("process.execCPUAffinity.final");
+    expect(errorOf(() => processAttrs(spec((s) => (s.process!.execCPUAffinity = { final: "x" }))))).toContain(
+      "process.execCPUAffinity.final",
+    );
     expect(parseList("0-3,7", "x", 1024)).toEqual([0, 1, 2, 3, 7]);
   });
 
   test("the block exec.c reads: flags word, values, struct sched_attr, node mask", () => {
     const w = encodeAttrs({
-      personality: 8, ioPriority: 0x6007, memoryPolicy: { mode: 2, nodes: [0, 65] },
+      personality: 8,
+      ioPriority: 0x6007,
+      memoryPolicy: { mode: 2, nodes: [0, 65] },
       scheduler: { policy: 3, flags: 1, nice: -2, priority: 0, runtime: 1, deadline: 2, period: 3 },
     });
     expect([w[0], w[1], w[2], w[3]]).toEqual([15n, 8n, 0x6007n, 2n]);
@@ -130,7 +174,9 @@ describe("root propagation", () => {
 
 describe("joined namespaces", () => {
   test("a mount namespace joined by path is shared; none at all is an error naming the field", () => {
-    const s = spec((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "mount" ? { type: "mount", path: "/proc/9/ns/mnt" } : n))));
+    const s = spec(
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "mount" ? { type: "mount", path: "/proc/9/ns/mnt" } : n))),
+    );
     expect(values(s, "lxc.namespace.share.mnt")).toEqual(["/proc/9/ns/mnt"]);
     expect(values(s, "lxc.namespace.clone")[0]).not.toContain("mnt");
     expect(errorOf(() => tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "mount"))))).toContain(
@@ -139,7 +185,9 @@ describe("joined namespaces", () => {
   });
 
   test("a uts namespace joined by path: the launcher sets the hostname (liblxc only does in a new one)", () => {
-    const joined = tr((s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))));
+    const joined = tr(
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))),
+    );
     expect(joined.init.hostname).toBe("lxcri");
     expect(tr(() => {}).init.hostname).toBeUndefined();
   });
@@ -148,16 +196,17 @@ describe("joined namespaces", () => {
 describe("recursive mount options and features", () => {
   test("rro and friends go to the launcher as mount_setattr attributes; the rest stay for liblxc", () => {
     expect(recursiveAttrs(["rbind", "rro", "nosuid", "rnoexec"], "/data", "mounts[0]")).toEqual({
-      options: ["rbind", "nosuid"], attr: { path: "/data", set: 0x1 | 0x8, clr: 0 },
+      options: ["rbind", "nosuid"],
+      attr: { path: "/data", set: 0x1 | 0x8, clr: 0 },
     });
     expect(recursiveAttrs(["rro", "rrw"], "/d", "m").attr).toEqual({ path: "/d", set: 0, clr: 0x1 });
     expect(recursiveAttrs(["rnoatime"], "/d", "m").attr).toEqual({ path: "/d", set: 0x10, clr: 0x70 });
     expect(recursiveAttrs(["bind"], "/d", "m")).toEqual({ options: ["bind"], attr: undefined });
     const t = tr((s) => s.mounts!.push({ destination: "/data", type: "bind", source: "/data", options: ["rbind", "rro"] }));
     expect(t.init.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
-    expect(errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] })))).toContain(
-      'mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet',
-    );
+    expect(
+      errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] }))),
+    ).toContain('mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet');
   });
 
   test("features lists what works: seccomp, time and user namespaces, recursive options; no idmap", () => {

@@ -35,7 +35,13 @@ describe("cgroup resources", () => {
   });
 
   test("cgroup v2 keys, with runc's conversions", () => {
-    expect(resourceItems(withResources({ memory: { limit: 64 << 20, reservation: -1, swap: 128 << 20 }, cpu: { shares: 1024, quota: -1, cpus: "1" } }), "v2", () => {})).toEqual([
+    expect(
+      resourceItems(
+        withResources({ memory: { limit: 64 << 20, reservation: -1, swap: 128 << 20 }, cpu: { shares: 1024, quota: -1, cpus: "1" } }),
+        "v2",
+        () => {},
+      ),
+    ).toEqual([
       ["lxc.cgroup2.memory.max", String(64 << 20)],
       ["lxc.cgroup2.memory.low", "max"],
       ["lxc.cgroup2.memory.swap.max", String(64 << 20)],
@@ -49,10 +55,23 @@ describe("cgroup resources", () => {
 
   test("block I/O, hugetlb, network and unified keys", () => {
     const blockIO = {
-      weight: 500, leafWeight: 300, weightDevice: [{ major: 8, minor: 0, weight: 100 }],
-      throttleReadBpsDevice: [{ major: 8, minor: 0, rate: 1048576 }], throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 100 }],
+      weight: 500,
+      leafWeight: 300,
+      weightDevice: [{ major: 8, minor: 0, weight: 100 }],
+      throttleReadBpsDevice: [{ major: 8, minor: 0, rate: 1048576 }],
+      throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 100 }],
     };
-    expect(resourceItems(withResources({ blockIO, hugepageLimits: [{ pageSize: "2MB", limit: 1 << 21 }], network: { classID: 7, priorities: [{ name: "eth0", priority: 3 }] } }), "v1", () => {})).toEqual([
+    expect(
+      resourceItems(
+        withResources({
+          blockIO,
+          hugepageLimits: [{ pageSize: "2MB", limit: 1 << 21 }],
+          network: { classID: 7, priorities: [{ name: "eth0", priority: 3 }] },
+        }),
+        "v1",
+        () => {},
+      ),
+    ).toEqual([
       ["lxc.cgroup.blkio.weight", "500"],
       ["lxc.cgroup.blkio.leaf_weight", "300"],
       ["lxc.cgroup.blkio.weight_device", "8:0 100"],
@@ -63,7 +82,13 @@ describe("cgroup resources", () => {
       ["lxc.cgroup.net_prio.ifpriomap", "eth0 3"],
     ]);
     const { leafWeight: _, ...v2BlockIO } = blockIO;
-    expect(resourceItems(withResources({ blockIO: v2BlockIO, hugepageLimits: [{ pageSize: "1GB", limit: 0 }], unified: { "memory.high": "1000000" } }), "v2", () => {})).toEqual([
+    expect(
+      resourceItems(
+        withResources({ blockIO: v2BlockIO, hugepageLimits: [{ pageSize: "1GB", limit: 0 }], unified: { "memory.high": "1000000" } }),
+        "v2",
+        () => {},
+      ),
+    ).toEqual([
       ["lxc.cgroup2.io.weight", String(blkioToIoWeight(500))],
       ["lxc.cgroup2.io.weight", `8:0 ${blkioToIoWeight(100)}`],
       ["lxc.cgroup2.io.max", "8:0 rbps=1048576"],
@@ -76,14 +101,32 @@ describe("cgroup resources", () => {
   });
 
   test("what a controller cannot do is an error naming the field", () => {
-    expect(error(() => resourceItems(withResources({ unified: { "memory.high": "1" } }), "v1", () => {}))).toContain("linux.resources.unified: raw cgroup v2 keys need a cgroup v2 host");
-    expect(error(() => resourceItems(withResources({ unified: { "cgroup.procs": "1" } }), "v2", () => {}))).toContain('linux.resources.unified["cgroup.procs"]: invalid cgroup file name');
-    expect(error(() => resourceItems(withResources({ network: { classID: 1 } }), "v2", () => {}))).toContain("linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent");
-    expect(error(() => resourceItems(withResources({ hugepageLimits: [{ pageSize: "2XB", limit: 1 }] }), "v1", () => {}))).toContain("linux.resources.hugepageLimits[0].pageSize");
-    expect(error(() => resourceItems(withResources({ blockIO: { weight: 5 } }), "v1", () => {}))).toContain("linux.resources.blockIO.weight: 5 is out of range");
-    expect(error(() => resourceItems(withResources({ memory: { swappiness: 10 } }), "v2", () => {}))).toContain("linux.resources.memory.swappiness: has no cgroup v2 equivalent");
-    expect(error(() => resourceItems(withResources({ cpu: { realtimeRuntime: 5 } }), "v2", () => {}))).toContain("linux.resources.cpu.realtimeRuntime");
-    expect(error(() => resourceItems(withResources({ memory: { limit: -5 } }), "v1", () => {}))).toContain("linux.resources.memory.limit: -5 is out of range");
-    expect(error(() => resourceItems(withResources({ cpu: { cpus: "0-1;rm" } }), "v1", () => {}))).toContain('linux.resources.cpu.cpus: invalid cpu or memory node list "0-1;rm"');
+    expect(error(() => resourceItems(withResources({ unified: { "memory.high": "1" } }), "v1", () => {}))).toContain(
+      "linux.resources.unified: raw cgroup v2 keys need a cgroup v2 host",
+    );
+    expect(error(() => resourceItems(withResources({ unified: { "cgroup.procs": "1" } }), "v2", () => {}))).toContain(
+      'linux.resources.unified["cgroup.procs"]: invalid cgroup file name',
+    );
+    expect(error(() => resourceItems(withResources({ network: { classID: 1 } }), "v2", () => {}))).toContain(
+      "linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent",
+    );
+    expect(error(() => resourceItems(withResources({ hugepageLimits: [{ pageSize: "2XB", limit: 1 }] }), "v1", () => {}))).toContain(
+      "linux.resources.hugepageLimits[0].pageSize",
+    );
+    expect(error(() => resourceItems(withResources({ blockIO: { weight: 5 } }), "v1", () => {}))).toContain(
+      "linux.resources.blockIO.weight: 5 is out of range",
+    );
+    expect(error(() => resourceItems(withResources({ memory: { swappiness: 10 } }), "v2", () => {}))).toContain(
+      "linux.resources.memory.swappiness: has no cgroup v2 equivalent",
+    );
+    expect(error(() => resourceItems(withResources({ cpu: { realtimeRuntime: 5 } }), "v2", () => {}))).toContain(
+      "linux.resources.cpu.realtimeRuntime",
+    );
+    expect(error(() => resourceItems(withResources({ memory: { limit: -5 } }), "v1", () => {}))).toContain(
+      "linux.resources.memory.limit: -5 is out of range",
+    );
+    expect(error(() => resourceItems(withResources({ cpu: { cpus: "0-1;rm" } }), "v1", () => {}))).toContain(
+      'linux.resources.cpu.cpus: invalid cpu or memory node list "0-1;rm"',
+    );
   });
 });

@@ -14,7 +14,14 @@ describe("seccomp → the launcher's libseccomp plan", () => {
       syscalls: [
         { names: ["read", "write"], action: "SCMP_ACT_ALLOW" },
         { names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 13 },
-        { names: ["personality"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 0, op: "SCMP_CMP_EQ" }, { index: 1, value: 8, op: "SCMP_CMP_NE" }] },
+        {
+          names: ["personality"],
+          action: "SCMP_ACT_ALLOW",
+          args: [
+            { index: 0, value: 0, op: "SCMP_CMP_EQ" },
+            { index: 1, value: 8, op: "SCMP_CMP_NE" },
+          ],
+        },
         { names: ["clone"], action: "SCMP_ACT_ALLOW", args: [{ index: 0, value: 2114060288, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ" }] },
         { names: ["kexec_load"], action: "SCMP_ACT_KILL_PROCESS" },
         { names: ["ptrace"], action: "SCMP_ACT_ERRNO", errnoRet: 38 },
@@ -27,7 +34,14 @@ describe("seccomp → the launcher's libseccomp plan", () => {
     expect(plan.rules).toEqual([
       { names: ["read", "write"], action: 0x7fff0000, args: [] },
       { names: ["getcwd"], action: 0x00050000 + 13, args: [] },
-      { names: ["personality"], action: 0x7fff0000, args: [{ index: 0, op: 4, a: "0", b: "0" }, { index: 1, op: 1, a: "8", b: "0" }] },
+      {
+        names: ["personality"],
+        action: 0x7fff0000,
+        args: [
+          { index: 0, op: 4, a: "0", b: "0" },
+          { index: 1, op: 1, a: "8", b: "0" },
+        ],
+      },
       { names: ["clone"], action: 0x7fff0000, args: [{ index: 0, op: 7, a: "2114060288", b: "0" }] },
       { names: ["kexec_load"], action: 0x80000000, args: [] },
       // ptrace is dropped: its action is the default
@@ -36,18 +50,31 @@ describe("seccomp → the launcher's libseccomp plan", () => {
   });
 
   test("ERRNO without errnoRet means EPERM", () => {
-    expect(seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] }).rules[0]!.action).toBe(0x00050001);
+    expect(
+      seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] }).rules[0]!.action,
+    ).toBe(0x00050001);
   });
 
   test("what cannot be done is an error naming the field", () => {
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener");
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain('linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"');
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] }))).toContain(
-      'linux.seccomp.syscalls[0].names[0]: invalid syscall name "a b"',
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain(
+      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener",
     );
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["x"], action: "SCMP_ACT_KILL", args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }] }] }))).toContain(
-      "linux.seccomp.syscalls[0].args[0].index: 7 is out of range",
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain(
+      'linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"',
     );
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_BOGUS" }))).toContain('linux.seccomp.defaultAction: unknown value "SCMP_ACT_BOGUS"');
+    expect(
+      error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] })),
+    ).toContain('linux.seccomp.syscalls[0].names[0]: invalid syscall name "a b"');
+    expect(
+      error(() =>
+        seccompPlan({
+          defaultAction: "SCMP_ACT_ALLOW",
+          syscalls: [{ names: ["x"], action: "SCMP_ACT_KILL", args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }] }],
+        }),
+      ),
+    ).toContain("linux.seccomp.syscalls[0].args[0].index: 7 is out of range");
+    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_BOGUS" }))).toContain(
+      'linux.seccomp.defaultAction: unknown value "SCMP_ACT_BOGUS"',
+    );
   });
 });

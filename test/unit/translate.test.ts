@@ -3,28 +3,53 @@ import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { INIT_ARGV, cgroupPathItems, hostId, launcherRlimits, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import {
+  INIT_ARGV,
+  cgroupPathItems,
+  hostId,
+  launcherRlimits,
+  rootfsPath,
+  translate,
+  type TranslateContext,
+} from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { errorOf } from "./error-of.ts";
 
 const hostKinds: Record<string, PathKind> = {
-  "/proc/acpi": "dir", "/proc/kcore": "file", "/proc/keys": "file", "/proc/timer_list": "file", "/sys/firmware": "dir",
-  "/proc/scsi": "dir", "/data": "dir", "/etc/hosts": "file", "/b/rootfs/fifo": "fifo",
+  "/proc/acpi": "dir",
+  "/proc/kcore": "file",
+  "/proc/keys": "file",
+  "/proc/timer_list": "file",
+  "/sys/firmware": "dir",
+  "/proc/scsi": "dir",
+  "/data": "dir",
+  "/etc/hosts": "file",
+  "/b/rootfs/fifo": "fifo",
 };
 
 function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
   return {
-    id: "c1", bundle: "/b", rootfs: "/b/rootfs", runtimeDir: "/run/lxcri/c1",
+    id: "c1",
+    bundle: "/b",
+    rootfs: "/b/rootfs",
+    runtimeDir: "/run/lxcri/c1",
     launcher: { binary: "/opt/lxcri/lxcri-launcher", loader: "/lib64/ld-linux-x86-64.so.2", libs: ["/lib/x86_64-linux-gnu/libc.so.6"] },
-    cgroup: "v1", logLevel: "warn", hookTimeout: 60, hasCreateHooks: false, hasStartContainerHooks: false,
+    cgroup: "v1",
+    logLevel: "warn",
+    hookTimeout: 60,
+    hasCreateHooks: false,
+    hasStartContainerHooks: false,
     cgroupHierarchies: [
       { name: "memory", fstype: "cgroup", options: "memory" },
       { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
       { name: "unified", fstype: "cgroup2", options: "" },
     ],
     hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
-    stat: (p) => hostKinds[p] ?? "missing", resolve: (p) => p.replace(/^\/link(\/|$)/, "/target$1"), warn: () => {}, ...over,
+    stat: (p) => hostKinds[p] ?? "missing",
+    resolve: (p) => p.replace(/^\/link(\/|$)/, "/target$1"),
+    warn: () => {},
+    ...over,
   };
 }
 
@@ -53,7 +78,12 @@ describe("OCI → LXC translation", () => {
 
   test("root.path relative to the bundle", () => {
     expect(rootfsPath(spec(), "/bundle")).toBe("/bundle/rootfs");
-    expect(rootfsPath(spec((s) => (s.root!.path = "/abs/root")), "/bundle")).toBe("/abs/root");
+    expect(
+      rootfsPath(
+        spec((s) => (s.root!.path = "/abs/root")),
+        "/bundle",
+      ),
+    ).toBe("/abs/root");
   });
 
   test("process: user, rlimits, umask, no_new_privs and seccomp go to the launcher, not to liblxc", () => {
@@ -73,9 +103,11 @@ describe("OCI → LXC translation", () => {
   });
 
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
-    const it = items(spec((s) => {
-      s.linux!.namespaces = [{ type: "mount" }, { type: "pid" }, { type: "network", path: "/var/run/netns/x" }, { type: "uts" }];
-    }));
+    const it = items(
+      spec((s) => {
+        s.linux!.namespaces = [{ type: "mount" }, { type: "pid" }, { type: "network", path: "/var/run/netns/x" }, { type: "uts" }];
+      }),
+    );
     expect(values(it, "lxc.namespace.clone")).toEqual(["pid mnt uts"]);
     expect(values(it, "lxc.namespace.keep")).toEqual([]); // liblxc refuses keep next to clone
     expect(values(it, "lxc.namespace.share.net")).toEqual(["/var/run/netns/x"]);
@@ -84,14 +116,18 @@ describe("OCI → LXC translation", () => {
   });
 
   test("namespaces lxcri cannot do are errors naming the field", () => {
-    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "pid" }]))))).toContain("linux.namespaces: a mount namespace is required");
+    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "pid" }]))))).toContain(
+      "linux.namespaces: a mount namespace is required",
+    );
     expect(error(() => items(spec((s) => s.linux!.namespaces!.push({ type: "user" }))))).toContain(
       "linux.namespaces[6]: a new user namespace needs linux.uidMappings and linux.gidMappings",
     );
     expect(error(() => items(spec((s) => (s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]))))).toContain(
       "linux.uidMappings: id mappings need a user namespace",
     );
-    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain("hostname: setting a hostname needs a uts namespace");
+    expect(error(() => items(spec((s) => (s.linux!.namespaces = [{ type: "mount" }]))))).toContain(
+      "hostname: setting a hostname needs a uts namespace",
+    );
   });
 
   test("user namespaces: lxc.idmap from the mappings, cloned with the others; with create-time hooks too", () => {
@@ -110,24 +146,42 @@ describe("OCI → LXC translation", () => {
 
   test("capabilities: all five sets as numbers; unknown ones are a warning", () => {
     const warnings: string[] = [];
-    const p = spec((s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST", "CAP_CHOWN"], effective: ["CAP_KILL"], ambient: [] })).process!;
-    expect(processCapabilities(p, (w) => warnings.push(w))).toEqual({ bounding: [0, 5], effective: [5], inheritable: [], permitted: [], ambient: [] });
+    const p = spec(
+      (s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST", "CAP_CHOWN"], effective: ["CAP_KILL"], ambient: [] }),
+    ).process!;
+    expect(processCapabilities(p, (w) => warnings.push(w))).toEqual({
+      bounding: [0, 5],
+      effective: [5],
+      inheritable: [],
+      permitted: [],
+      ambient: [],
+    });
     expect(warnings).toEqual(["process.capabilities.bounding[1]: unknown capability CAP_TEST ignored"]);
     // runc's default spec lists ambient capabilities that are not inheritable: the kernel cannot grant them
     const w2: string[] = [];
     const runcShape = spec((s) => (s.process!.capabilities!.ambient = s.process!.capabilities!.bounding)).process!;
     expect(processCapabilities(runcShape, (w) => w2.push(w)).ambient).toEqual([]);
     expect(w2.join("\n")).toContain("CAP_AUDIT_WRITE is not both permitted and inheritable");
-    const full = spec((s) => (s.process!.capabilities!.inheritable = s.process!.capabilities!.ambient = s.process!.capabilities!.bounding)).process!;
+    const full = spec((s) => (s.process!.capabilities!.inheritable = s.process!.capabilities!.ambient = s.process!.capabilities!.bounding))
+      .process!;
     expect(processCapabilities(full, () => {}).ambient).toEqual([5, 10, 29]);
   });
 
   test("rlimits: liblxc raises only those above the runtime's hard limit; the launcher applies all", () => {
-    const s = spec((s) => (s.process!.rlimits = [{ type: "RLIMIT_NOFILE", soft: 2048, hard: 4096 }, { type: "RLIMIT_AS", soft: 1 << 30, hard: 1 << 30 }]));
+    const s = spec(
+      (s) =>
+        (s.process!.rlimits = [
+          { type: "RLIMIT_NOFILE", soft: 2048, hard: 4096 },
+          { type: "RLIMIT_AS", soft: 1 << 30, hard: 1 << 30 },
+        ]),
+    );
     const it = items(s);
     expect(values(it, "lxc.prlimit.nofile")).toEqual(["2048:4096"]);
     expect(values(it, "lxc.prlimit.as")).toEqual([]);
-    expect(launcherRlimits(s)).toEqual([{ resource: 7, soft: 2048, hard: 4096 }, { resource: 9, soft: 1 << 30, hard: 1 << 30 }]);
+    expect(launcherRlimits(s)).toEqual([
+      { resource: 7, soft: 2048, hard: 4096 },
+      { resource: 9, soft: 1 << 30, hard: 1 << 30 },
+    ]);
   });
 
   test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
@@ -177,14 +231,20 @@ describe("OCI → LXC translation", () => {
   });
 
   test("a spec without /proc still gets one for the launcher (Bun cannot start without it), detached before the exec", () => {
-    const t = translate(spec((s) => (s.mounts = s.mounts!.filter((m) => m.destination !== "/proc"))), ctx());
+    const t = translate(
+      spec((s) => (s.mounts = s.mounts!.filter((m) => m.destination !== "/proc"))),
+      ctx(),
+    );
     expect(values(t.items, "lxc.mount.entry")[0]).toBe("proc proc proc nosuid,nodev,noexec,create=dir 0 0");
     expect(t.init.detach).toEqual(["/proc"]);
     expect(translate(spec(), ctx()).init.detach).toEqual([]);
   });
 
   test("mount destinations are the rootfs's symlinks resolved (the context resolves them inside the rootfs)", () => {
-    const entries = values(items(spec((s) => s.mounts!.push({ destination: "/link/x", type: "tmpfs", source: "tmpfs" }))), "lxc.mount.entry");
+    const entries = values(
+      items(spec((s) => s.mounts!.push({ destination: "/link/x", type: "tmpfs", source: "tmpfs" }))),
+      "lxc.mount.entry",
+    );
     expect(entries).toContain("tmpfs target/x tmpfs create=dir 0 0");
   });
 
@@ -196,10 +256,13 @@ describe("OCI → LXC translation", () => {
   });
 
   test("FIFOs in masked and read-only paths go to the launcher (liblxc would block opening them)", () => {
-    const t = translate(spec((s) => {
-      s.linux!.maskedPaths = ["/fifo"];
-      s.linux!.readonlyPaths = ["/fifo"];
-    }), ctx());
+    const t = translate(
+      spec((s) => {
+        s.linux!.maskedPaths = ["/fifo"];
+        s.linux!.readonlyPaths = ["/fifo"];
+      }),
+      ctx(),
+    );
     expect(t.init.mask).toEqual(["/fifo"]);
     expect(t.init.readonly).toEqual(["/fifo"]);
     expect(values(t.items, "lxc.mount.entry").some((e) => e.includes("fifo"))).toBe(false);
@@ -231,21 +294,45 @@ describe("OCI → LXC translation", () => {
     const v1 = deviceItems(spec(), "v1");
     expect(v1[0]).toEqual(["lxc.cgroup.devices.deny", "a"]);
     expect(v1[1]).toEqual(["lxc.cgroup.devices.allow", "c *:* m"]);
-    const v2 = deviceItems(spec((s) => s.linux!.resources!.devices!.push({ allow: true, type: "c", major: 10, minor: 200, access: "rwm" })), "v2");
-    expect(v2.slice(0, 2)).toEqual([["lxc.cgroup2.devices.deny", "a"], ["lxc.cgroup2.devices.allow", "c 10:200 rwm"]]);
-    const t = translate(spec((s) => (s.linux!.devices = [
-      { type: "c", path: "/dev/fuse", major: 10, minor: 229, fileMode: 0o640, uid: 5, gid: 6 },
-      { type: "p", path: "/dev/fifo" },
-      { type: "c", path: "/dev/null", major: 1, minor: 3 },
-    ])), ctx());
+    const v2 = deviceItems(
+      spec((s) => s.linux!.resources!.devices!.push({ allow: true, type: "c", major: 10, minor: 200, access: "rwm" })),
+      "v2",
+    );
+    expect(v2.slice(0, 2)).toEqual([
+      ["lxc.cgroup2.devices.deny", "a"],
+      ["lxc.cgroup2.devices.allow", "c 10:200 rwm"],
+    ]);
+    const t = translate(
+      spec(
+        (s) =>
+          (s.linux!.devices = [
+            { type: "c", path: "/dev/fuse", major: 10, minor: 229, fileMode: 0o640, uid: 5, gid: 6 },
+            { type: "p", path: "/dev/fifo" },
+            { type: "c", path: "/dev/null", major: 1, minor: 3 },
+          ]),
+      ),
+      ctx(),
+    );
     expect(t.init.devices).toEqual([
       { path: "/dev/fuse", mode: 0o020640, major: 10, minor: 229, uid: 5, gid: 6 },
       { path: "/dev/fifo", mode: 0o010666, major: 0, minor: 0, uid: 0, gid: 0 },
     ]);
-    expect(error(() => translate(spec((s) => (s.linux!.devices = [{ type: "c", path: "/dev/null", major: 1, minor: 4 }])), ctx()))).toContain(
-      "linux.devices[0]: /dev/null must be c 1:3, got c 1:4",
-    );
-    expect(error(() => translate(spec((s) => (s.linux!.devices = [{ type: "b", path: "/dev/x" }])), ctx()))).toContain("linux.devices[0]: a b device needs major and minor");
+    expect(
+      error(() =>
+        translate(
+          spec((s) => (s.linux!.devices = [{ type: "c", path: "/dev/null", major: 1, minor: 4 }])),
+          ctx(),
+        ),
+      ),
+    ).toContain("linux.devices[0]: /dev/null must be c 1:3, got c 1:4");
+    expect(
+      error(() =>
+        translate(
+          spec((s) => (s.linux!.devices = [{ type: "b", path: "/dev/x" }])),
+          ctx(),
+        ),
+      ),
+    ).toContain("linux.devices[0]: a b device needs major and minor");
   });
 
   test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
@@ -256,8 +343,12 @@ describe("OCI → LXC translation", () => {
   });
 
   test("fields lxcri cannot apply yet are errors, never dropped", () => {
-    expect(error(() => items(spec((s) => (s.linux!.intelRdt = { closID: "x" }))))).toBe("config.json: linux.intelRdt: is not supported yet");
-    expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe("config.json: linux.resources.rdma: is not supported yet");
+    expect(error(() => items(spec((s) => (s.linux!.intelRdt = { closID: "x" }))))).toBe(
+      "config.json: linux.intelRdt: is not supported yet",
+    );
+    expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe(
+      "config.json: linux.resources.rdma: is not supported yet",
+    );
     expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
     expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
   });
@@ -266,19 +357,38 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec((s) => (s.linux!.sysctl = { "net.ipv4.ip_forward": "1" }))), "lxc.sysctl.net.ipv4.ip_forward")).toEqual(["1"]);
     expect(values(items(spec((s) => (s.linux!.sysctl = { "kernel/shmmax": "1" }))), "lxc.sysctl.kernel/shmmax")).toEqual(["1"]);
     expect(error(() => items(spec((s) => (s.linux!.sysctl = { "a b": "1" }))))).toContain('linux.sysctl["a b"]');
-    expect(error(() => items(spec((s) => (s.linux!.sysctl = { "vm.swappiness": "1" }))))).toContain('linux.sysctl["vm.swappiness"]: is not a namespaced sysctl');
-    expect(error(() => items(spec((s) => {
-      s.linux!.sysctl = { "net.ipv4.ip_forward": "1" };
-      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
-    })))).toContain("needs a new network namespace");
+    expect(error(() => items(spec((s) => (s.linux!.sysctl = { "vm.swappiness": "1" }))))).toContain(
+      'linux.sysctl["vm.swappiness"]: is not a namespaced sysctl',
+    );
+    expect(
+      error(() =>
+        items(
+          spec((s) => {
+            s.linux!.sysctl = { "net.ipv4.ip_forward": "1" };
+            s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+          }),
+        ),
+      ),
+    ).toContain("needs a new network namespace");
   });
 
   test("domainname goes to the launcher, with a new uts namespace", () => {
-    expect(translate(spec((s) => (s.domainname = "example.org")), ctx()).init.domainname).toBe("example.org");
-    expect(error(() => items(spec((s) => {
-      s.domainname = "x";
-      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "uts");
-      delete s.hostname;
-    })))).toContain("domainname: setting a domain name needs a uts namespace");
+    expect(
+      translate(
+        spec((s) => (s.domainname = "example.org")),
+        ctx(),
+      ).init.domainname,
+    ).toBe("example.org");
+    expect(
+      error(() =>
+        items(
+          spec((s) => {
+            s.domainname = "x";
+            s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "uts");
+            delete s.hostname;
+          }),
+        ),
+      ),
+    ).toContain("domainname: setting a domain name needs a uts namespace");
   });
 });

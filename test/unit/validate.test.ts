@@ -36,15 +36,30 @@ describe("config.json validation", () => {
     [(s: any) => (s.process.env = ["NOEQUALS"]), 'config.json: process.env[0]: environment entry "NOEQUALS" has no "="'],
     [(s: any) => (s.linux.namespaces[1].type = "foo"), 'config.json: linux.namespaces[1].type: unknown value "foo"'],
     [(s: any) => s.linux.namespaces.push({ type: "pid" }), 'config.json: linux.namespaces[6].type: duplicate namespace "pid"'],
-    [(s: any) => (s.process.rlimits = [{ type: "RLIMIT_TEST", soft: 1, hard: 1 }]), 'config.json: process.rlimits[0].type: unknown value "RLIMIT_TEST"'],
-    [(s: any) => s.process.rlimits.push({ type: "RLIMIT_NOFILE", soft: 1, hard: 1 }), 'process.rlimits[1].type: duplicate rlimit "RLIMIT_NOFILE"'],
+    [
+      (s: any) => (s.process.rlimits = [{ type: "RLIMIT_TEST", soft: 1, hard: 1 }]),
+      'config.json: process.rlimits[0].type: unknown value "RLIMIT_TEST"',
+    ],
+    [
+      (s: any) => s.process.rlimits.push({ type: "RLIMIT_NOFILE", soft: 1, hard: 1 }),
+      'process.rlimits[1].type: duplicate rlimit "RLIMIT_NOFILE"',
+    ],
     [(s: any) => (s.process.rlimits[0].soft = 5000), "soft limit 5000 is above the hard limit 1024"],
-    [(s: any) => (s.hooks = { prestart: [{ path: "relative/hook" }] }), 'config.json: hooks.prestart[0].path: must be an absolute path, got "relative/hook"'],
-    [(s: any) => (s.hooks = { poststop: [{ path: "/bin/true", timeout: 0 }] }), "config.json: hooks.poststop[0].timeout: 0 is out of range"],
+    [
+      (s: any) => (s.hooks = { prestart: [{ path: "relative/hook" }] }),
+      'config.json: hooks.prestart[0].path: must be an absolute path, got "relative/hook"',
+    ],
+    [
+      (s: any) => (s.hooks = { poststop: [{ path: "/bin/true", timeout: 0 }] }),
+      "config.json: hooks.poststop[0].timeout: 0 is out of range",
+    ],
     [(s: any) => (s.mounts = "nope"), "config.json: mounts: expected an array, got string"],
     [(s: any) => (s.root = { readonly: true }), "config.json: root.path: is required"],
     [(s: any) => (s.annotations = { a: 1 }), 'config.json: annotations["a"]: expected a string, got number 1'],
-    [(s: any) => (s.process.capabilities.bounding = ["chown"]), 'config.json: process.capabilities.bounding[0]: invalid capability name "chown"'],
+    [
+      (s: any) => (s.process.capabilities.bounding = ["chown"]),
+      'config.json: process.capabilities.bounding[0]: invalid capability name "chown"',
+    ],
   ])("rejects bad input with the JSON path (%#)", (edit, message) => {
     const s = valid();
     edit(s);

@@ -18,7 +18,8 @@ export default defineCommand({
   async run({ args }) {
     const id = requireId("create", args);
     const preserve = args["preserve-fds"] === undefined ? 0 : Number(args["preserve-fds"]);
-    if (!Number.isInteger(preserve) || preserve < 0) throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(args["preserve-fds"])}`);
+    if (!Number.isInteger(preserve) || preserve < 0)
+      throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(args["preserve-fds"])}`);
     await runtime().create(id, {
       bundle: args.bundle,
       pidFile: args["pid-file"],

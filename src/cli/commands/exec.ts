@@ -73,7 +73,8 @@ export default defineCommand({
     if (args.apparmor) proc.apparmorProfile = args.apparmor;
     if (args["process-label"]) proc.selinuxLabel = args["process-label"];
     const preserve = args["preserve-fds"] === undefined ? 0 : Number(args["preserve-fds"]);
-    if (!Number.isInteger(preserve) || preserve < 0) throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(args["preserve-fds"])}`);
+    if (!Number.isInteger(preserve) || preserve < 0)
+      throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(args["preserve-fds"])}`);
 
     // A pty we proxy: sized like our terminal before the process starts (SIGWINCH keeps it so).
     if (proc.terminal && !args["console-socket"] && !proc.consoleSize) {

@@ -27,7 +27,14 @@ export default defineCommand({
         rows.push([r.type, String(r.index), r.start, String(r.durationMs), result, r.path]);
       }
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      for (const row of rows) out.push("  " + row.map((c, i) => c.padEnd(widths[i]! + 2)).join("").trimEnd());
+      for (const row of rows)
+        out.push(
+          "  " +
+            row
+              .map((c, i) => c.padEnd(widths[i]! + 2))
+              .join("")
+              .trimEnd(),
+        );
     }
     console.log(out.join("\n"));
   },

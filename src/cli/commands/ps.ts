@@ -16,7 +16,8 @@ export default defineCommand({
       console.log(JSON.stringify(pids));
       return;
     }
-    if (args.format !== "table") throw new LxcriError("invalid-argument", `--format: expected table or json, got ${JSON.stringify(args.format)}`);
+    if (args.format !== "table")
+      throw new LxcriError("invalid-argument", `--format: expected table or json, got ${JSON.stringify(args.format)}`);
     const ps = Bun.spawnSync(["ps", ...(psArgs.length ? psArgs : ["-ef"])], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     if (ps.exitCode !== 0) throw new LxcriError("runtime", `ps: ${ps.stderr.toString().trim()}`);
     const [header, ...lines] = ps.stdout.toString().trimEnd().split("\n");

@@ -28,7 +28,9 @@ export default defineCommand({
   args: {
     ...idArg,
     resources: { type: "string", alias: "r", description: "LinuxResources JSON file, or - for stdin" },
-    ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string", description: `linux.resources.${FLAGS[f]![0]}.${FLAGS[f]![1]}` }])),
+    ...Object.fromEntries(
+      Object.keys(FLAGS).map((f) => [f, { type: "string", description: `linux.resources.${FLAGS[f]![0]}.${FLAGS[f]![1]}` }]),
+    ),
   } as Record<string, { type: "string" | "positional"; description: string; alias?: string; required?: boolean }>,
   async run({ args }) {
     const id = requireId("update", args as unknown as { _: string[] });
@@ -46,7 +48,8 @@ export default defineCommand({
       const v = a[flag];
       if (v === undefined) continue;
       const value = parse(v);
-      if (typeof value === "number" && !Number.isInteger(value)) throw new LxcriError("invalid-argument", `--${flag}: expected a number, got ${JSON.stringify(v)}`);
+      if (typeof value === "number" && !Number.isInteger(value))
+        throw new LxcriError("invalid-argument", `--${flag}: expected a number, got ${JSON.stringify(v)}`);
       (resources[group] ??= {})[field] = value;
     }
     await runtime().update(id, resources);
