@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { readHooks } from "../src/hooks/layout.ts";
 import { describeFailure, type HookRecord, runHooks } from "../src/hooks/run.ts";
-import { HOOK_PATH_VAR, type MountHookReply, type MountHookResult } from "../src/protocol.ts";
-import { files } from "../src/record.ts";
+import { HOOK_PATH_VAR, type MountHookReply, type MountHookResult } from "../src/contract/messages.ts";
+import { files } from "../src/container/record.ts";
 import type { State } from "../src/spec/types.ts";
 
 /** A process's status fields. /proc here is still the host's: pids are the host's. */

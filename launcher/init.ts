@@ -7,7 +7,7 @@
 import { constants, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeSync } from "node:fs";
 import { readHooksIn } from "../src/hooks/layout.ts";
 import { describeFailure, envObject, runHooks } from "../src/hooks/run.ts";
-import type { InitMessage, InitProcess } from "../src/protocol.ts";
+import type { InitMessage, InitProcess } from "../src/contract/messages.ts";
 import type { State } from "../src/spec/types.ts";
 import { errnoMessage, libc, MNT_DETACH, O_CLOEXEC } from "../ffi/libc.ts";
 import { compileExec } from "../ffi/exec.ts";
@@ -18,7 +18,7 @@ import { setDomainname, setHostname } from "./uts.ts";
 import { maskAndProtect, setRecursiveAttrs, setRootPropagation } from "./mounts.ts";
 import { lastCap, resetInherited, setUmask } from "./exec.ts";
 import { prepareSeccomp } from "../ffi/seccomp.ts";
-import { envValue, findExecutable, homeOf } from "../src/lookup.ts";
+import { envValue, findExecutable, homeOf } from "../src/host/lookup.ts";
 
 const LAUNCHER = "/.lxcri";
 const INIT = `${LAUNCHER}/init`;

@@ -6,7 +6,7 @@
 // READY_FD for create to see (pidfd_getfd), right before it blocks until start.
 import { libc, sys } from "../ffi/libc.ts";
 import { parkFd } from "../ffi/fd-passing.ts";
-import { READY_FD } from "../src/protocol.ts";
+import { READY_FD } from "../src/contract/messages.ts";
 
 const SYS_prctl = 157;
 const PR_SET_PDEATHSIG = 1;

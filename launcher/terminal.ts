@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { closeFd, parkFd } from "../ffi/fd-passing.ts";
 import { openPty, takeTerminal } from "../ffi/pty.ts";
-import { TERMINAL_MASTER_FD } from "../src/protocol.ts";
+import { TERMINAL_MASTER_FD } from "../src/contract/messages.ts";
 import { bindFile } from "./mounts.ts";
 
 export function openTerminal(): void {

@@ -5,20 +5,20 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, containerDir } from "./context.ts";
-import type { CreateOptions } from "./create.ts";
+import type { CreateOptions } from "./container/create.ts";
 import { LxcriError } from "./errors.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
-import { checkId } from "./ids.ts";
-import { kill } from "./kill.ts";
-import type { ExecOptions, ExecResult } from "./exec.ts";
-import { containerPids } from "./container-cgroups.ts";
-import type { Stats } from "./stats.ts";
+import { checkId } from "./container/ids.ts";
+import { kill } from "./container/kill.ts";
+import type { ExecOptions, ExecResult } from "./container/exec.ts";
+import { containerPids } from "./cgroups/container.ts";
+import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { files, readRecord, readStoredSpec } from "./record.ts";
+import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { stateOf } from "./status.ts";
+import { stateOf } from "./container/status.ts";
 
 export interface RuntimeOptions {
   /** State root (default /run/lxcri). */
@@ -60,13 +60,13 @@ export class Runtime {
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */
   async create(id: string, opts: CreateOptions = {}): Promise<State> {
-    const { create } = await import("./create.ts");
+    const { create } = await import("./container/create.ts");
     return create(this.ctx, id, opts);
   }
 
   /** Runs startContainer hooks, the user process, then poststart hooks. */
   async start(id: string): Promise<State> {
-    const { start } = await import("./start.ts");
+    const { start } = await import("./container/start.ts");
     return start(this.ctx, id);
   }
 
@@ -82,7 +82,7 @@ export class Runtime {
 
   /** Starts a process in the container (see ExecOptions); `wait()` gives its exit code. */
   async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
-    const { exec } = await import("./exec.ts");
+    const { exec } = await import("./container/exec.ts");
     return exec(this.ctx, id, opts);
   }
 
@@ -96,25 +96,25 @@ export class Runtime {
 
   /** New cgroup limits (runtime-spec linux.resources) for a container that has not stopped. */
   async update(id: string, resources: Record<string, unknown>): Promise<void> {
-    const { update } = await import("./update.ts");
+    const { update } = await import("./container/update.ts");
     return update(this.ctx, id, resources);
   }
 
   /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
   async stats(id: string): Promise<Stats> {
     checkId(id);
-    const { containerStats } = await import("./stats.ts");
+    const { containerStats } = await import("./container/stats.ts");
     return containerStats(readRecord(containerDir(this.ctx, id), id));
   }
 
   /** Freezes every process of a running container (status "paused"). */
   async pause(id: string): Promise<void> {
-    const { setPaused } = await import("./pause.ts");
+    const { setPaused } = await import("./container/pause.ts");
     return setPaused(this.ctx, id, true);
   }
 
   async resume(id: string): Promise<void> {
-    const { setPaused } = await import("./pause.ts");
+    const { setPaused } = await import("./container/pause.ts");
     return setPaused(this.ctx, id, false);
   }
 
@@ -126,7 +126,7 @@ export class Runtime {
 
   /** Destroys the container and runs its poststop hooks; returns their records. */
   async delete(id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
-    const { deleteContainer } = await import("./delete.ts");
+    const { deleteContainer } = await import("./container/delete.ts");
     return deleteContainer(this.ctx, id, opts);
   }
 

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeBundle } from "../scripts/make-bundle.ts";
-import { isLxcCgroupName } from "../src/cgroups.ts";
+import { isLxcCgroupName } from "../src/cgroups/paths.ts";
 import type { Spec } from "../src/spec/types.ts";
 
 export const REPO = join(import.meta.dir, "..");

@@ -1,9 +1,9 @@
 // What `lxcri state` prints. Reads the record and /proc only (no Runtime, no
 // liblxc): engines call state often, and the fast path imports just this.
 import { join } from "node:path";
-import { checkId } from "../ids.ts";
-import { readRecord } from "../record.ts";
-import { stateOf } from "../status.ts";
+import { checkId } from "../container/ids.ts";
+import { readRecord } from "../container/record.ts";
+import { stateOf } from "../container/status.ts";
 
 export function printState(root: string, id: string): void {
   checkId(id);

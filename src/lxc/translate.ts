@@ -5,7 +5,7 @@ import { basename, isAbsolute, join } from "node:path";
 import { configError } from "../errors.ts";
 import { RLIMITS } from "../spec/rlimits.ts";
 import type { Spec } from "../spec/types.ts";
-import type { InitProcess } from "../protocol.ts";
+import type { InitProcess } from "../contract/messages.ts";
 import { processCapabilities } from "./capabilities.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
@@ -16,7 +16,7 @@ import { processAttrs } from "./process-attrs.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
 import { seccompPlan } from "./seccomp.ts";
 import { timeOffsetItems } from "./time.ts";
-import { LAUNCHER_MOUNT } from "./init-argv.ts";
+import { LAUNCHER_MOUNT } from "../contract/init-argv.ts";
 
 /** The files that make up the launcher, as host paths. */
 export interface LauncherFiles {
@@ -43,7 +43,7 @@ export interface TranslateContext extends MountContext {
   warn: (message: string) => void;
 }
 
-export { INIT_ARGV, LAUNCHER_MOUNT } from "./init-argv.ts";
+export { INIT_ARGV, LAUNCHER_MOUNT } from "../contract/init-argv.ts";
 
 export interface Translation {
   items: ConfigItem[];

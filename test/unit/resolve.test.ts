@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveInRootfs } from "../../src/host.ts";
+import { resolveInRootfs } from "../../src/host/rootfs.ts";
 
 const rootfs = mkdtempSync(join(tmpdir(), "lxcri-resolve-"));
 mkdirSync(join(rootfs, "etc/conf"), { recursive: true });

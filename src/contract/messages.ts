@@ -1,11 +1,11 @@
 // What `create`/`start` and the launcher tell each other. The launcher reads
 // only its init/ directory and the hooks layout, never config.json.
-import type { HookRecord } from "./hooks/run.ts";
-import type { CapabilityNumbers } from "./lxc/capabilities.ts";
-import type { DeviceNode } from "./lxc/devices.ts";
-import type { RecursiveAttr } from "./lxc/mount-attrs.ts";
-import type { ProcessAttrs } from "./lxc/process-attrs.ts";
-import type { SeccompPlan } from "./lxc/seccomp.ts";
+import type { HookRecord } from "../hooks/run.ts";
+import type { CapabilityNumbers } from "../lxc/capabilities.ts";
+import type { DeviceNode } from "../lxc/devices.ts";
+import type { RecursiveAttr } from "../lxc/mount-attrs.ts";
+import type { ProcessAttrs } from "../lxc/process-attrs.ts";
+import type { SeccompPlan } from "../lxc/seccomp.ts";
 
 /**
  * init/process.json: what the launcher execs at `start`, and the security

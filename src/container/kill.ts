@@ -2,12 +2,12 @@
 // else is an error that changes nothing (runtime.md: kill). With `all`, every
 // process in the container's cgroups (runc kill --all: callers use it when
 // the container shares the host's pid namespace).
-import { type Context, containerDir } from "./context.ts";
-import { containerPids } from "./container-cgroups.ts";
-import { LxcriError } from "./errors.ts";
+import { type Context, containerDir } from "../context.ts";
+import { containerPids } from "../cgroups/container.ts";
+import { LxcriError } from "../errors.ts";
 import { checkId } from "./ids.ts";
 import { readRecord } from "./record.ts";
-import { parseSignal } from "./signals.ts";
+import { parseSignal } from "../host/signals.ts";
 import { statusOf } from "./status.ts";
 
 export async function kill(ctx: Context, id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {

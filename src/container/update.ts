@@ -2,15 +2,15 @@
 // (runtime-spec LinuxResources, as podman, containerd and CRI-O send it).
 // The same translation as create, written straight to the container's
 // cgroup files. Device rules are not updated (runc ignores them too).
-import { type Context, containerDir } from "./context.ts";
-import { writeCgroupItems } from "./container-cgroups.ts";
-import { LxcriError } from "./errors.ts";
-import { lockFile } from "./fsutil.ts";
-import { cgroupLayout } from "./host.ts";
+import { type Context, containerDir } from "../context.ts";
+import { writeCgroupItems } from "../cgroups/container.ts";
+import { LxcriError } from "../errors.ts";
+import { lockFile } from "../host/fsutil.ts";
+import { cgroupLayout } from "../cgroups/host.ts";
 import { checkId } from "./ids.ts";
-import { resourceItems } from "./lxc/resources.ts";
+import { resourceItems } from "../lxc/resources.ts";
 import { files, readRecord } from "./record.ts";
-import type { Spec } from "./spec/types.ts";
+import type { Spec } from "../spec/types.ts";
 import { statusOf } from "./status.ts";
 
 export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {

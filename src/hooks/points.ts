@@ -1,11 +1,11 @@
 // poststop hooks (runtime.md step 13): after the container is destroyed, in
 // the runtime's namespaces; a failure is a warning and the rest still run.
 // They also run after a create or start that failed in a hook (steps 3–7, 9 → 12 → 13).
-import type { Context } from "./context.ts";
-import type { StoredHook } from "./hooks/layout.ts";
-import { describeFailure, failed, type HookRecord, runHooks } from "./hooks/run.ts";
-import type { ContainerRecord } from "./record.ts";
-import { stateOf } from "./status.ts";
+import type { Context } from "../context.ts";
+import type { StoredHook } from "./layout.ts";
+import { describeFailure, failed, type HookRecord, runHooks } from "./run.ts";
+import type { ContainerRecord } from "../container/record.ts";
+import { stateOf } from "../container/status.ts";
 
 export async function runPoststop(
   ctx: Context,

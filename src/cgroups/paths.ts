@@ -3,7 +3,7 @@
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
 import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { procCgroups } from "./proc.ts";
+import { procCgroups } from "../host/proc.ts";
 
 interface CgroupMount {
   key: string; // "0:" for cgroup2, else the sorted controller list ("cpu,cpuacct", "name=systemd")

@@ -2,13 +2,13 @@
 // destroyed; a running one only with force. Then the poststop hooks run: a
 // failing poststop is a warning, the rest still run, delete succeeds.
 import { existsSync } from "node:fs";
-import { type Context, containerDir } from "./context.ts";
+import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
-import { LxcriError } from "./errors.ts";
-import { lockFile } from "./fsutil.ts";
-import { readHooks } from "./hooks/layout.ts";
-import type { HookRecord } from "./hooks/run.ts";
-import { runPoststop } from "./poststop.ts";
+import { LxcriError } from "../errors.ts";
+import { lockFile } from "../host/fsutil.ts";
+import { readHooks } from "../hooks/layout.ts";
+import type { HookRecord } from "../hooks/run.ts";
+import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./record.ts";
 import { statusOf } from "./status.ts";

@@ -5,8 +5,8 @@
 // runc, whose callers map "executable file not found" to exit status 127).
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { LxcriError } from "./errors.ts";
-import { resolveInRootfs } from "./host.ts";
+import { LxcriError } from "../errors.ts";
+import { resolveInRootfs } from "./rootfs.ts";
 
 export function envValue(env: string[], key: string): string | undefined {
   const e = env.find((x) => x.startsWith(key + "="));

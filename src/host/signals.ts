@@ -1,6 +1,6 @@
 // kill's signal argument as runc takes it: a number, TERM, SIGTERM, any case.
 import { constants } from "node:os";
-import { LxcriError } from "./errors.ts";
+import { LxcriError } from "../errors.ts";
 
 const byNumber = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 

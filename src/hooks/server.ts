@@ -4,8 +4,8 @@
 // in the runtime's namespaces with no setns() at all, and with the caller's
 // environment. The launcher then runs createContainer itself.
 import { chownSync, existsSync, unlinkSync } from "node:fs";
-import type { HookRecord } from "./hooks/run.ts";
-import type { MountHookHello, MountHookReply } from "./protocol.ts";
+import type { HookRecord } from "./run.ts";
+import type { MountHookHello, MountHookReply } from "../contract/messages.ts";
 
 export interface HookServer {
   /** Resolves with the createContainer outcome the launcher reported (or an error). */

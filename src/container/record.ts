@@ -11,9 +11,9 @@
 //     .lock                      flock for mutating operations
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LxcriError } from "./errors.ts";
-import { writeAtomic } from "./fsutil.ts";
-import type { Spec } from "./spec/types.ts";
+import { LxcriError } from "../errors.ts";
+import { writeAtomic } from "../host/fsutil.ts";
+import type { Spec } from "../spec/types.ts";
 
 export interface ContainerRecord {
   id: string;

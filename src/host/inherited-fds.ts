@@ -1,8 +1,8 @@
 // The fds a container process gets besides stdio, as runc passes them: the
 // LISTEN_FDS meant for lxcri (socket activation: passed on as LISTEN_FDS with
 // LISTEN_PID=1), then --preserve-fds more. Used by create and exec.
-import { F_GETFD, FD_CLOEXEC, libc } from "../ffi/libc.ts";
-import { LxcriError } from "./errors.ts";
+import { F_GETFD, FD_CLOEXEC, libc } from "../../ffi/libc.ts";
+import { LxcriError } from "../errors.ts";
 
 /** Adds LISTEN_FDS/LISTEN_PID to `env` when they apply; the highest fd to pass. Each must be open, as runc requires. */
 export function inheritedFds(env: string[], preserve: number): { highest: number } {

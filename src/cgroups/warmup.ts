@@ -8,7 +8,7 @@
 // if it fails, nothing is lost but the head start.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cgroupDirsOf, cgroupMounts } from "./cgroups.ts";
+import { cgroupDirsOf, cgroupMounts } from "./paths.ts";
 
 export function warmCgroupMigration(): void {
   const [dir] = cgroupDirsOf(process.pid, cgroupMounts(), true);

@@ -1,8 +1,8 @@
 // pause / resume: the cgroup freezer on every process of a running container.
-import { type Context, containerDir } from "./context.ts";
-import { setFrozen } from "./container-cgroups.ts";
-import { LxcriError } from "./errors.ts";
-import { lockFile } from "./fsutil.ts";
+import { type Context, containerDir } from "../context.ts";
+import { setFrozen } from "../cgroups/container.ts";
+import { LxcriError } from "../errors.ts";
+import { lockFile } from "../host/fsutil.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./record.ts";
 import { statusOf } from "./status.ts";

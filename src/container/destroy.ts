@@ -3,13 +3,13 @@
 // directory. Used by delete and by every failed create.
 import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { reapChild } from "../ffi/libc.ts";
-import { pidfdClose, pidfdOpen, pidfdWait } from "../ffi/pidfd.ts";
-import { isFrozen, setFrozen } from "./container-cgroups.ts";
-import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "./cgroups.ts";
-import type { Context } from "./context.ts";
-import { mark } from "./log.ts";
-import { isAlive, procChildren } from "./proc.ts";
+import { reapChild } from "../../ffi/libc.ts";
+import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
+import { isFrozen, setFrozen } from "../cgroups/container.ts";
+import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
+import type { Context } from "../context.ts";
+import { mark } from "../log.ts";
+import { isAlive, procChildren } from "../host/proc.ts";
 import type { ContainerRecord } from "./record.ts";
 
 function kill(pid: number, signal: NodeJS.Signals): void {

@@ -4,8 +4,8 @@
 // the container's.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cgroupProcs, isLxcCgroupName } from "./cgroups.ts";
-import type { ContainerRecord } from "./record.ts";
+import { cgroupProcs, isLxcCgroupName } from "./paths.ts";
+import type { ContainerRecord } from "../container/record.ts";
 
 export function isMonitorCgroup(dir: string, id: string): boolean {
   return isLxcCgroupName(dir.slice(dir.lastIndexOf("/") + 1), id, ["monitor"]);

@@ -1,6 +1,6 @@
 // Container ids end up in paths, cgroup names and liblxc's socket names:
 // they are checked before anything else, never trusted.
-import { LxcriError } from "./errors.ts";
+import { LxcriError } from "../errors.ts";
 
 export const MAX_ID_LENGTH = 128;
 

@@ -1,10 +1,10 @@
 // A container's OCI status, derived from its record and /proc only: no liblxc
 // call, so `state` stays cheap. The launcher still being init means `created`.
-import type { State, Status } from "./spec/types.ts";
-import { isAlive, procCmdline } from "./proc.ts";
+import type { State, Status } from "../spec/types.ts";
+import { isAlive, procCmdline } from "../host/proc.ts";
 import type { ContainerRecord } from "./record.ts";
-import { INIT_ARGV } from "./lxc/init-argv.ts";
-import { isFrozen } from "./container-cgroups.ts";
+import { INIT_ARGV } from "../contract/init-argv.ts";
+import { isFrozen } from "../cgroups/container.ts";
 
 export function isLauncher(pid: number): boolean {
   const cmd = procCmdline(pid);

@@ -2,21 +2,21 @@
 // runs, errors), confirm the exec (EOF on sync: the launcher's write end is
 // O_CLOEXEC), then run poststart hooks.
 import { closeSync, constants, openSync, readSync } from "node:fs";
-import { libc, O_CLOEXEC, POLLHUP, POLLIN } from "../ffi/libc.ts";
-import { type Context, containerDir } from "./context.ts";
-import { LxcriError } from "./errors.ts";
-import { lockFile } from "./fsutil.ts";
-import { readHooks } from "./hooks/layout.ts";
-import { describeFailure, runHooks } from "./hooks/run.ts";
-import { appendTrace } from "./hooks/trace.ts";
+import { libc, O_CLOEXEC, POLLHUP, POLLIN } from "../../ffi/libc.ts";
+import { type Context, containerDir } from "../context.ts";
+import { LxcriError } from "../errors.ts";
+import { lockFile } from "../host/fsutil.ts";
+import { readHooks } from "../hooks/layout.ts";
+import { describeFailure, runHooks } from "../hooks/run.ts";
+import { appendTrace } from "../hooks/trace.ts";
 import { checkId } from "./ids.ts";
-import { mark } from "./log.ts";
-import { isAlive } from "./proc.ts";
+import { mark } from "../log.ts";
+import { isAlive } from "../host/proc.ts";
 import { stopContainer } from "./destroy.ts";
-import { runPoststop } from "./poststop.ts";
-import type { InitMessage } from "./protocol.ts";
+import { runPoststop } from "../hooks/points.ts";
+import type { InitMessage } from "../contract/messages.ts";
 import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
-import type { State } from "./spec/types.ts";
+import type { State } from "../spec/types.ts";
 import { stateOf, statusOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {

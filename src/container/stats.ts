@@ -1,7 +1,7 @@
 // Statistics of a container's cgroups in runc's `events --stats` shape (what
 // containerd's go-runc decodes): cpu, memory and pids, from cgroup v1 or v2 files.
 import { join } from "node:path";
-import { payloadCgroups, read } from "./container-cgroups.ts";
+import { payloadCgroups, read } from "../cgroups/container.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export interface Stats {
