@@ -1,29 +1,17 @@
 // Passing file descriptors over AF_UNIX sockets (SCM_RIGHTS): the console
 // socket protocol (connect, one sendmsg with the pty name as data and the
-// master as the only fd), its receiving end for tests and scripts, and
-// parking an fd at a known number for create to copy (ffi/pidfd.ts). Bun has
+// master as the only fd) and its receiving end for tests and scripts. Bun has
 // no API for ancillary data, hence raw syscalls.
 import { ptr } from "bun:ffi";
-import { libc, sys } from "./libc.ts";
+import { closeFd } from "./fds.ts";
+import { sys } from "./libc.ts";
+import { O_CLOEXEC, SYS } from "./syscalls.ts";
 
-const SYS_close = 3;
-const SYS_socket = 41;
-const SYS_connect = 42;
-const SYS_sendmsg = 46;
-const SYS_recvmsg = 47;
-const SYS_bind = 49;
-const SYS_listen = 50;
-const SYS_accept4 = 288;
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const MSG_CMSG_CLOEXEC = 0x40000000;
-
-export function closeFd(fd: number): void {
-  libc.syscall(SYS_close, fd, 0, 0, 0, 0, 0);
-}
 
 function sockaddr(path: string): { addr: Buffer; len: number } {
   const addr = Buffer.alloc(110);
@@ -37,10 +25,10 @@ function sockaddr(path: string): { addr: Buffer; len: number } {
 /** A listening AF_UNIX stream socket at `path` (a console socket, for a Bun script that wants the terminal). */
 export function listenUnix(path: string): number {
   const { addr, len } = sockaddr(path);
-  const fd = sys("socket", SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const fd = sys("socket", SYS.socket, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0);
   try {
-    sys(`binding ${path}`, SYS_bind, fd, ptr(addr), len);
-    sys(`listening on ${path}`, SYS_listen, fd, 8);
+    sys(`binding ${path}`, SYS.bind, fd, ptr(addr), len);
+    sys(`listening on ${path}`, SYS.listen, fd, 8);
   } catch (e) {
     closeFd(fd);
     throw e;
@@ -50,15 +38,15 @@ export function listenUnix(path: string): number {
 
 /** Accepts one connection (blocks). */
 export function acceptUnix(fd: number): number {
-  return sys("accept4", SYS_accept4, fd, 0, 0, SOCK_CLOEXEC);
+  return sys("accept4", SYS.accept4, fd, 0, 0, O_CLOEXEC);
 }
 
 /** Connects to the AF_UNIX stream socket at `path`. */
 export function connectUnix(path: string): number {
   const { addr, len } = sockaddr(path);
-  const fd = sys("socket", SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const fd = sys("socket", SYS.socket, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0);
   try {
-    sys(`connecting to ${path}`, SYS_connect, fd, ptr(addr), len);
+    sys(`connecting to ${path}`, SYS.connect, fd, ptr(addr), len);
   } catch (e) {
     closeFd(fd);
     throw e;
@@ -80,7 +68,7 @@ export function sendFd(sock: number, fd: number, data: string): void {
   msg.writeBigUInt64LE(1n, 24);
   msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
   msg.writeBigUInt64LE(24n, 40);
-  sys("sendmsg", SYS_sendmsg, sock, ptr(msg), 0);
+  sys("sendmsg", SYS.sendmsg, sock, ptr(msg), 0);
   void payload, iov, control;
 }
 
@@ -94,16 +82,8 @@ export function receiveFd(sock: number): { fd: number; data: string } {
   msg.writeBigUInt64LE(1n, 24);
   msg.writeBigUInt64LE(BigInt(ptr(control)), 32);
   msg.writeBigUInt64LE(24n, 40);
-  const n = sys("recvmsg", SYS_recvmsg, sock, ptr(msg), MSG_CMSG_CLOEXEC);
+  const n = sys("recvmsg", SYS.recvmsg, sock, ptr(msg), MSG_CMSG_CLOEXEC);
   if (control.readInt32LE(8) !== SOL_SOCKET || control.readInt32LE(12) !== SCM_RIGHTS)
     throw new Error("recvmsg: no file descriptor in the message");
   return { fd: control.readInt32LE(16), data: payload.subarray(0, n).toString() };
-}
-
-const SYS_dup3 = 292;
-
-/** Moves `fd` to the number `at` (close-on-exec), for another process to find. */
-export function parkFd(fd: number, at: number): void {
-  sys(`dup3 to fd ${at}`, SYS_dup3, fd, at, SOCK_CLOEXEC /* = O_CLOEXEC */);
-  closeFd(fd);
 }

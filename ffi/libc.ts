@@ -1,26 +1,21 @@
 // The few libc calls lxcri needs that Bun does not offer. libc is already
-// loaded into every process, but bun:ffi compiles a wrapper per symbol
-// (~0.6 ms for these): the dlopen happens on first use, so commands that
-// never call libc (`state`, `--version`) do not pay for it.
+// loaded into every process, but bun:ffi builds a wrapper per symbol: the
+// dlopen happens on first use, so commands that never call libc (`state`,
+// `--version`) do not pay for it.
 import { dlopen, FFIType, read } from "bun:ffi";
+import { ECHILD, EINTR, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 
-const { i32, u32, ptr, cstring, u64, i64 } = FFIType;
+const { i32, ptr, cstring, u64, i64 } = FFIType;
 
 const open = () =>
   dlopen("libc.so.6", {
     __errno_location: { args: [], returns: ptr },
     strerror: { args: [i32], returns: cstring },
-    free: { args: [ptr], returns: FFIType.void },
     flock: { args: [i32, i32], returns: i32 },
-    mkfifo: { args: [cstring, u32], returns: i32 },
     poll: { args: [ptr, u64, i32], returns: i32 },
     waitpid: { args: [i32, ptr, i32], returns: i32 },
     fcntl: { args: [i32, i32, i64], returns: i32 },
-    signal: { args: [i32, ptr], returns: ptr },
-    umask: { args: [u32], returns: u32 },
-    execve: { args: [cstring, ptr, ptr], returns: i32 },
     getrlimit: { args: [i32, ptr], returns: i32 },
-    umount2: { args: [cstring, i32], returns: i32 },
     syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
   }).symbols;
 
@@ -32,12 +27,14 @@ export function errno(): number {
   return read.i32(libc.__errno_location()!, 0);
 }
 
-export function errnoMessage(): string {
-  const e = errno();
-  return `${libc.strerror(e)} (errno ${e})`;
+export function strerror(e: number): string {
+  return String(libc.strerror(e));
 }
 
-const EINTR = 4;
+export function errnoMessage(e = errno()): string {
+  return `${strerror(e)} (errno ${e})`;
+}
+
 type Arg = number | bigint | null;
 
 /**
@@ -45,31 +42,24 @@ type Arg = number | bigint | null;
  * failure throws `what: <strerror> (errno N)`. Pointers are passed as ptr() numbers.
  */
 export function sys(what: string, nr: number, ...args: Arg[]): number {
-  const a = [...args, 0, 0, 0, 0, 0].slice(0, 5) as [Arg, Arg, Arg, Arg, Arg];
   for (;;) {
-    const r = Number(libc.syscall(nr, ...(a as [number, number, number, number, number])));
+    const r = trySys(nr, ...args);
     if (r >= 0) return r;
     if (errno() !== EINTR) throw new Error(`${what}: ${errnoMessage()}`);
   }
 }
 
-export const LOCK_EX = 2;
-export const WNOHANG = 1;
-export const F_GETFD = 1;
-export const FD_CLOEXEC = 1;
-export const F_GETFL = 3;
-export const F_SETFL = 4;
-export const O_NONBLOCK = 0o4000;
-export const POLLIN = 1;
-export const POLLHUP = 0x10;
+/** A raw system call whose failure the caller handles: its result, -1 with errno set. */
+export function trySys(nr: number, ...args: Arg[]): number {
+  const a = [...args, 0, 0, 0, 0, 0].slice(0, 5) as [number, number, number, number, number];
+  return Number(libc.syscall(nr, ...a));
+}
 
 /** Wait status to a shell-style exit code (128+signal for a signal). */
 export function exitCodeOf(status: number): number {
   const sig = status & 0x7f;
   return sig ? 128 + sig : (status >> 8) & 0xff;
 }
-
-export const ECHILD = 10;
 
 /**
  * Reaps our child `pid` without blocking: its exit code, null while it runs,
@@ -83,10 +73,8 @@ export function reapChild(pid: number): number | null {
   if (errno() === ECHILD) return -1;
   throw new Error(`waitpid(${pid}): ${errnoMessage()}`);
 }
-export const O_CLOEXEC = 0o2000000;
-export const MNT_DETACH = 2;
 
 /** PR_SET_CHILD_SUBREAPER: orphaned descendants (a container's init) are re-parented to this process. */
 export function becomeSubreaper(): void {
-  libc.syscall(157 /* SYS_prctl */, 36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0, 0);
+  trySys(SYS.prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }

@@ -1,20 +1,24 @@
-// Pseudo-terminals for --console-socket and exec -t: allocated through a
-// container's own devpts (opened from the host as /proc/<pid>/root/dev/pts/ptmx),
-// so the slave is /dev/pts/N inside the container, as runc does it.
-import { constants, openSync } from "node:fs";
+// Pseudo-terminals for `exec -t`: allocated from the container's own devpts,
+// so the slave is /dev/pts/N inside the container, as runc does it. The
+// container controls its /dev: its ptmx is opened from the host with
+// openat2(RESOLVE_IN_ROOT) below the container's root (no symlink or ".."
+// leads out, no magic link is followed) and must be the ptmx device (5:2).
 import { ptr } from "bun:ffi";
-import { libc, sys } from "./libc.ts";
+import { closeSync, fstatSync, openSync } from "node:fs";
+import { closeFd } from "./fds.ts";
+import { sys, trySys } from "./libc.ts";
+import { O_CLOEXEC, O_NOCTTY, O_PATH, O_RDWR, SYS } from "./syscalls.ts";
 
-const SYS_ioctl = 16;
 const TIOCSPTLCK = 0x40045431;
 const TIOCGPTN = 0x80045430;
 const TIOCGPTPEER = 0x5441;
 const TIOCSWINSZ = 0x5414;
 const TIOCGWINSZ = 0x5413;
-const O_NOCTTY = 0o400;
+const RESOLVE_NO_MAGICLINKS = 0x02;
+const RESOLVE_IN_ROOT = 0x10;
 
 function ioctl(fd: number, request: number, arg: number | Uint8Array | Int32Array | Uint16Array, what: string): number {
-  return sys(what, SYS_ioctl, fd, request, typeof arg === "number" ? arg : ptr(arg));
+  return sys(what, SYS.ioctl, fd, request, typeof arg === "number" ? arg : ptr(arg));
 }
 
 export interface Pty {
@@ -24,14 +28,33 @@ export interface Pty {
   name: string;
 }
 
-/** A new pty from the devpts whose ptmx is `ptmx`; both fds are close-on-exec. */
-export function openPty(ptmx: string): Pty {
-  const master = openSync(ptmx, constants.O_RDWR | O_NOCTTY);
-  ioctl(master, TIOCSPTLCK, new Int32Array([0]), `unlocking a pty of ${ptmx}`);
-  const n = new Int32Array(1);
-  ioctl(master, TIOCGPTN, n, `pty number of ${ptmx}`);
-  const slave = ioctl(master, TIOCGPTPEER, constants.O_RDWR | O_NOCTTY | 0o2000000, `opening the pty peer of ${ptmx}`);
-  return { master, slave, name: `/dev/pts/${n[0]}` };
+/** Opens `path` below the directory `root` as if `root` were "/" (openat2 RESOLVE_IN_ROOT). */
+function openInRoot(root: string, path: string, flags: number): number {
+  const dir = openSync(root, O_PATH | O_CLOEXEC);
+  try {
+    const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), 0n, BigInt(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)]);
+    const p = Buffer.from(path + "\0");
+    return sys(`opening ${path} in the container`, SYS.openat2, dir, ptr(p), ptr(how), 24);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** A new pty from the devpts mounted at /dev/pts of the filesystem tree `root`; both fds are close-on-exec. */
+export function openPtyIn(root: string): Pty {
+  const master = openInRoot(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+  try {
+    const st = fstatSync(master);
+    if (!st.isCharacterDevice() || st.rdev !== ((5 << 8) | 2)) throw new Error("/dev/pts/ptmx in the container is not a pty multiplexer");
+    ioctl(master, TIOCSPTLCK, new Int32Array([0]), "unlocking a pty");
+    const n = new Int32Array(1);
+    ioctl(master, TIOCGPTN, n, "pty number");
+    const slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC, "opening the pty's slave");
+    return { master, slave, name: `/dev/pts/${n[0]}` };
+  } catch (e) {
+    closeFd(master);
+    throw e;
+  }
 }
 
 /** /dev/pts/N of a pty master. */
@@ -48,17 +71,5 @@ export function setWindowSize(fd: number, rows: number, cols: number): void {
 /** Rows and columns of the terminal on `fd`, or undefined when it is not one. */
 export function windowSize(fd: number): { rows: number; cols: number } | undefined {
   const ws = new Uint16Array(4);
-  const r = Number(libc.syscall(SYS_ioctl, fd, TIOCGWINSZ, ptr(ws), 0, 0, 0));
-  return r < 0 ? undefined : { rows: ws[0]!, cols: ws[1]! };
-}
-
-const SYS_dup2 = 33;
-const SYS_setsid = 112;
-const TIOCSCTTY = 0x540e;
-
-/** Makes `slave` this process's stdin, stdout, stderr and controlling terminal (runc: setsid, TIOCSCTTY). */
-export function takeTerminal(slave: number): void {
-  libc.syscall(SYS_setsid, 0, 0, 0, 0, 0, 0); // fails harmlessly when already a session leader
-  for (let fd = 0; fd <= 2; fd++) sys(`dup2 of the terminal to fd ${fd}`, SYS_dup2, slave, fd);
-  ioctl(0, TIOCSCTTY, 0, "making the pty the controlling terminal");
+  return trySys(SYS.ioctl, fd, TIOCGWINSZ, ptr(ws)) < 0 ? undefined : { rows: ws[0]!, cols: ws[1]! };
 }

@@ -1,14 +1,13 @@
-// Builds a seccomp filter with libseccomp (the host's libseccomp.so.2, bound
-// into /.lxcri/lib) and exports it as BPF. ffi/exec.c loads it on the thread
-// that execs (no TSYNC): Bun's other threads end with the exec.
+// Builds a seccomp filter with the host's libseccomp and exports it as BPF,
+// in create and exec on the host: the native helper loads the program in the
+// container process itself, right before its execve (no libseccomp, and no
+// allocation, in the container).
 import { dlopen, FFIType, ptr as ptrOf, type Pointer } from "bun:ffi";
 import { closeSync, fstatSync, readSync } from "node:fs";
 import { sys } from "./libc.ts";
+import { SYS } from "./syscalls.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
-
-/** The launcher's copy under /.lxcri; `lxcri exec` uses the host's. */
-const LAUNCHER_LIBSECCOMP = "/.lxcri/lib/libseccomp.so.2";
 
 function open(library: string) {
   return dlopen(library, {
@@ -23,24 +22,24 @@ function open(library: string) {
   }).symbols;
 }
 
-/** What the filter needs (src/lxc/seccomp.ts SeccompPlan; ffi/ imports nothing of src/). */
-export interface SeccompPlan {
+/** What the filter is made of (src/lxc/seccomp.ts makes it from linux.seccomp; src/contract/plan.ts names it SeccompPlan). */
+export interface SeccompRules {
   defaultAction: number;
   architectures: string[];
   attributes: number[];
   rules: { names: string[]; action: number; args: { index: number; op: number; a: string; b: string }[] }[];
 }
 
+let opened: ReturnType<typeof open> | undefined;
 const SCMP_FLTATR_CTL_NNP = 3;
 const EEXIST = 17;
 
 /**
- * Builds the filter now, as a BPF program: libseccomp is opened from /.lxcri,
- * which start unmounts before the exec, and ffi/exec.c must load it without
- * allocating (an RLIMIT_AS for the process may already be in force).
+ * The filter as a BPF program with its seccomp(2) flags: the native helper
+ * loads it without allocating (an RLIMIT_AS for the process may already be in force).
  */
-export function prepareSeccomp(plan: SeccompPlan, library = LAUNCHER_LIBSECCOMP): { program: Buffer; flags: number } {
-  const lib = open(library);
+export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: number } {
+  const lib = (opened ??= open("libseccomp.so.2"));
   const ctx = lib.seccomp_init(plan.defaultAction) as Pointer | null;
   if (!ctx) throw new Error("seccomp_init failed");
   try {
@@ -80,12 +79,11 @@ export function prepareSeccomp(plan: SeccompPlan, library = LAUNCHER_LIBSECCOMP)
 
 // seccomp(2) flags for the libseccomp attributes a plan may set (CTL_LOG, CTL_SSB).
 const FILTER_FLAGS: Record<number, number> = { 6: 2 /* SECCOMP_FILTER_FLAG_LOG */, 7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */ };
-const SYS_memfd_create = 319;
 const MFD_CLOEXEC = 1;
 
 function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
   const name = Buffer.from("lxcri-seccomp\0");
-  const fd = sys("memfd_create", SYS_memfd_create, ptrOf(name), MFD_CLOEXEC);
+  const fd = sys("memfd_create", SYS.memfd_create, ptrOf(name), MFD_CLOEXEC);
   try {
     const r = lib.seccomp_export_bpf(ctx, fd);
     if (r !== 0) throw new Error(`seccomp: cannot generate the filter (errno ${-r})`);

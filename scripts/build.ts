@@ -1,68 +1,64 @@
-// Builds the two executables into build/: the CLI (lxcri) and the launcher
-// (lxcri-launcher, bind-mounted into every container). Both are single
-// `bun build --compile` binaries; bytecode makes start-up ~40% faster, and
-// --splitting keeps each lazily imported command in its own chunk, so a call
-// loads (and JSC decodes) only what it uses: `--version` 7.5 → 4.4 ms. Each call
-// is short, so JIT tiers are raised 100× (--compile-jit-policy): compiling
-// code that runs a few times costs more CPU than it saves; 30 containers
-// started in parallel took 1219 → 1054 ms.
-// .env and bunfig.toml autoloading is off: a runtime runs with cwd = a bundle.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// Builds lxcri into build/: the native helpers with the system cc, and the
+// one executable — the CLI and the hook launcher (`lxcri __mount-hook`) — with
+// `bun build --compile`.
+//   lxcri-init     static (glibc): the container's init and the exec helper;
+//                  runs inside containers, so it needs nothing from them
+//   lxcri-monitor  liblxc's monitor, compiled against lxccontainer.h (lxc-dev)
+//   lxcri          bytecode makes start-up faster; --splitting keeps each lazily
+//                  imported command in its own chunk, so a call loads only what it
+//                  uses; JIT tiers are raised (--compile-jit-policy): each call is
+//                  short; .env and bunfig.toml autoloading is off (a runtime runs
+//                  with cwd = a bundle)
+// `bun scripts/build.ts --native` builds only the helpers (a Bun project that
+// uses lxcri as a library needs nothing else). docs/performance.md has the
+// measurements behind each flag.
+import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { prebuiltName } from "../ffi/compile.ts";
 
 const root = join(import.meta.dir, "..");
 const out = join(root, "build");
-mkdirSync(out, { recursive: true });
+const native = join(root, "ffi", "native");
+mkdirSync(out, { recursive: true, mode: 0o755 });
+chmodSync(out, 0o755);
+// what older builds left
+for (const f of readdirSync(out)) if (/^lxcri-.*\.so$|^lxcri-launcher$/.test(f)) rmSync(join(out, f));
 
-const targets = [
-  { entry: "src/cli/main.ts", outfile: "lxcri" },
-  { entry: "launcher/main.ts", outfile: "lxcri-launcher" },
-];
-
-// The C helpers, compiled once here with the system cc instead of by cc() in
-// every create and every container's launcher (ffi/compile.ts finds them by
-// the hash of their source). exec.c runs in the container, where it gets libc's
-// functions as pointers: no libc to link against, as with TinyCC.
-const helpers = [
-  { name: "monitor", flags: [] as string[] },
-  { name: "exec", flags: ["-nostdlib"] },
-];
-for (const f of readdirSync(out)) if (/^lxcri-.*\.so$/.test(f)) rmSync(join(out, f));
-for (const h of helpers) {
-  const source = readFileSync(join(root, "ffi", `${h.name}.c`), "utf8");
-  const outfile = join(out, prebuiltName(h.name, source));
-  const cc = Bun.spawnSync({
-    cmd: ["cc", "-O2", "-shared", "-fPIC", "-nostdinc", "-Wall", ...h.flags, "-o", outfile, join(root, "ffi", `${h.name}.c`)],
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (cc.exitCode !== 0) {
-    console.error(`cc ffi/${h.name}.c failed (is a C compiler installed? apt-get install gcc):\n${cc.stderr.toString()}`);
-    process.exit(1);
-  }
-  console.log(`built build/${prebuiltName(h.name, source)}`);
-}
-
-// The monitor program (ffi/monitor-main.c, which includes monitor.c): create execs it, so a
-// running container's monitor is a small C process rather than a copy of Bun.
-{
-  const cc = Bun.spawnSync({
-    cmd: ["cc", "-O2", "-Wall", "-o", join(out, "lxcri-monitor"), join(root, "ffi", "monitor-main.c"), "-l:liblxc.so.1"],
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (cc.exitCode !== 0) {
-    console.error(`cc ffi/monitor-main.c failed (needs gcc and liblxc.so.1 from the lxc package):\n${cc.stderr.toString()}`);
-    process.exit(1);
-  }
-  console.log("built build/lxcri-monitor");
-}
-
-for (const t of targets) {
+function run(what: string, cmd: string[], hint: string): void {
   const started = performance.now();
-  const proc = Bun.spawnSync({
-    cmd: [
+  const p = Bun.spawnSync({ cmd, cwd: root, stdout: "pipe", stderr: "pipe" });
+  if (p.exitCode !== 0) {
+    console.error(`${what} failed (${hint}):\n${p.stdout.toString()}${p.stderr.toString()}`);
+    process.exit(1);
+  }
+  console.log(`built ${what} in ${Math.round(performance.now() - started)} ms`);
+}
+
+const cflags = ["-O2", "-Wall", "-Wextra", "-Werror", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong"];
+const shared = ["plan.c", "frames.c", "confine.c"].map((f) => join(native, f));
+run(
+  "build/lxcri-init",
+  [
+    "cc",
+    ...cflags,
+    "-static",
+    "-o",
+    join(out, "lxcri-init"),
+    ...["main.c", "init.c", "enter.c", "hooks.c"].map((f) => join(native, f)),
+    ...shared,
+  ],
+  "needs gcc and libc6-dev",
+);
+run(
+  "build/lxcri-monitor",
+  ["cc", ...cflags, "-o", join(out, "lxcri-monitor"), join(native, "monitor.c"), join(native, "frames.c"), "-l:liblxc.so.1"],
+  "needs gcc, lxc-dev and liblxc.so.1 from the lxc package",
+);
+for (const f of ["lxcri-init", "lxcri-monitor"]) chmodSync(join(out, f), 0o755);
+
+if (!process.argv.includes("--native"))
+  run(
+    "build/lxcri",
+    [
       process.execPath,
       "build",
       "--compile",
@@ -73,17 +69,9 @@ for (const t of targets) {
       "--compile-jit-policy=100",
       "--no-compile-autoload-dotenv",
       "--no-compile-autoload-bunfig",
-      join(root, t.entry),
+      join(root, "src/cli/main.ts"),
       "--outfile",
-      join(out, t.outfile),
+      join(out, "lxcri"),
     ],
-    cwd: root,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (proc.exitCode !== 0) {
-    process.stderr.write(proc.stdout.toString() + proc.stderr.toString());
-    process.exit(1);
-  }
-  console.log(`built build/${t.outfile} in ${Math.round(performance.now() - started)} ms`);
-}
+    "bun build --compile",
+  );

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-# gcc and libc6-dev: scripts/build.ts compiles the C helpers (ffi/*.c) with the system cc.
-for pkg in lxc busybox-static gcc libc6-dev "$@"; do
+# gcc, libc6-dev and lxc-dev: scripts/build.ts compiles the native helpers (ffi/native/) with the system cc.
+for pkg in lxc lxc-dev busybox-static gcc libc6-dev "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ! command -v npm >/dev/null && ! command -v bun >/dev/null; then missing+=(npm); fi

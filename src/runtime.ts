@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, containerDir } from "./context.ts";
-import type { CreateOptions } from "./container/create.ts";
+import type { CreateOptions } from "./container/create/index.ts";
 import { LxcriError } from "./errors.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
@@ -60,7 +60,7 @@ export class Runtime {
 
   /** Creates the container from its bundle; its init is the launcher, waiting for start. */
   async create(id: string, opts: CreateOptions = {}): Promise<State> {
-    const { create } = await import("./container/create.ts");
+    const { create } = await import("./container/create/index.ts");
     return create(this.ctx, id, opts);
   }
 

@@ -2,11 +2,17 @@
 // Exit 0 on success, 1 on error with the message on stderr (and in --log).
 // Output goes through console.log/error, never process.stdout/stderr: touching
 // those sets O_NONBLOCK on the open file, which a container shares with us.
+import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { normalizeArgv } from "./argv.ts";
 import { VERSION, versionText } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
+  // The one executable is also the hook launcher liblxc runs at its mount hook.
+  if (argv[0] === MOUNT_HOOK_COMMAND && argv.length === 2) {
+    const { mountHook } = await import("../../launcher/mount-hook.ts");
+    return mountHook(Number(argv[1]));
+  }
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
     console.log(versionText());
     return 0;
@@ -37,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
 }
 
-main(normalizeArgv(process.argv.slice(2))).then(
+const argv = process.argv.slice(2);
+main(argv[0] === MOUNT_HOOK_COMMAND ? argv : normalizeArgv(argv)).then(
   (code) => process.exit(code),
   async (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);

@@ -42,7 +42,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
       throw new LxcriError("bad-state", `cannot delete container ${id}: it is ${status} (use --force)`);
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
-    await destroy(ctx, dir, record, {});
+    await destroy(ctx, dir, record);
     return runPoststop(ctx, record, poststop);
   } finally {
     lock.release();

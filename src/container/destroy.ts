@@ -2,8 +2,6 @@
 // liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
 import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
-import { join } from "node:path";
-import { reapChild } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
 import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
@@ -24,9 +22,10 @@ function kill(pid: number, signal: NodeJS.Signals): void {
  * Kills the container (init and anything else in its cgroups) and waits until
  * init is gone and, while create still has it, the monitor has exited.
  */
-export async function stopContainer(record: ContainerRecord, ownMonitor?: number, timeoutMs = 10_000): Promise<void> {
-  const monitor = ownMonitor ?? record.monitorPid;
-  const monitorAlive = () => (ownMonitor !== undefined ? reapChild(ownMonitor) === null : isAlive(record.monitorPid, record.monitorStart));
+export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000): Promise<void> {
+  const monitor = record.monitorPid;
+  // A monitor create still has is its Bun child: Bun reaps it, and a zombie counts as gone.
+  const monitorAlive = () => isAlive(record.monitorPid, record.monitorStart);
   const initAlive = () => isAlive(record.initPid, record.initStart);
   if (initAlive()) kill(record.initPid!, "SIGKILL");
   // Without a pid namespace, init's death does not take the other processes with it.
@@ -54,20 +53,19 @@ export async function stopContainer(record: ContainerRecord, ownMonitor?: number
   }
 }
 
-export async function destroy(ctx: Context, dir: string, record: ContainerRecord, opts: { ownMonitor?: number } = {}): Promise<void> {
+export async function destroy(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
   // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
   // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
   // too) needs the tree walked for liblxc's names, which is slow with many containers.
   const suffixed = record.cgroups?.some((d) => /-\d+$/.test(d));
   const found = record.cgroups?.length && !suffixed ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
   const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
-  await stopContainer({ ...record, cgroups }, opts.ownMonitor);
+  await stopContainer({ ...record, cgroups });
   mark(ctx.log, "destroy: container and monitor gone");
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);
-  // /.lxcri is made first; a create killed before it recorded that still made it.
-  removeMountpoints([...(record.rootfs ? [join(record.rootfs, ".lxcri")] : []), ...(record.rootfsMountpoints ?? [])]);
+  removeMountpoints(record.rootfsMountpoints ?? []);
   rmSync(dir, { recursive: true, force: true });
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }

@@ -1,33 +1,37 @@
-// exec: a new process in a running (or created) container. A forked C child
-// (ffi/exec.c lxcri_enter_exec) joins the container's cgroups and namespaces,
-// as runc's nsenter does — liblxc's attach would need liblxc's monitor, which
-// is gone once the container is created — and clones the process, which runs
-// the same security context the launcher gives init (seccomp, the five
-// capability sets, the user, rlimits, no_new_privs) and execs. It is our
-// child, so with --detach it is re-parented to the caller (conmon and
-// containerd-shim are subreapers) and its pid goes to the pid-file.
-import { openSync, readFileSync, readlinkSync, readSync } from "node:fs";
-import { enterExec, execStepName } from "../../ffi/exec.ts";
-import { closeFd, connectUnix, sendFd } from "../../ffi/fd-passing.ts";
-import { errno, libc, reapChild, sys } from "../../ffi/libc.ts";
-import { openPty, setWindowSize } from "../../ffi/pty.ts";
-import { prepareSeccomp } from "../../ffi/seccomp.ts";
-import { type Context, containerDir } from "../context.ts";
-import { LxcriError } from "../errors.ts";
-import { writeAtomic } from "../host/fsutil.ts";
-import { homeOf, pathCandidates } from "../host/lookup.ts";
-import { checkId } from "./ids.ts";
-import { inheritedFds } from "../host/inherited-fds.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
-import { processCapabilities } from "../lxc/capabilities.ts";
-import { MAX_NODES, parseList, processAttrs } from "../lxc/process-attrs.ts";
-import { seccompPlan } from "../lxc/seccomp.ts";
-import { readRecord, readStoredSpec } from "./record.ts";
-import { RLIMITS } from "../spec/rlimits.ts";
-import type { Process } from "../spec/types.ts";
-import { statusOf } from "./status.ts";
+// exec: a new process in a running (or created) container, made from the
+// same process plan as init's (src/lxc/process-plan.ts). The helper
+// (lxcri-init exec, ffi/native/enter.c), exec'd from a sealed copy so that no
+// writable host file is ever its /proc/self/exe inside the container, joins
+// the container's cgroups and namespaces as runc's nsenter does — liblxc's
+// attach would need liblxc's monitor, which is gone once the container is
+// created — and clones the process, which confines itself and execs. It is
+// our child, so with --detach it is re-parented to the caller (conmon and
+// containerd-shim are subreapers) and its pid goes to the pid-file. HOME and
+// the PATH search happen inside the container, never through host paths.
+import { openSync, readlinkSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { ptr } from "bun:ffi";
+import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
+import { callerStdio, closeFd, pipe } from "../../ffi/fds.ts";
+import { reapChild, strerror } from "../../ffi/libc.ts";
+import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
+import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
+import { compileSeccomp } from "../../ffi/seccomp.ts";
+import { payloadCgroups } from "../cgroups/container.ts";
+import { cgroupDirsOf } from "../cgroups/paths.ts";
+import { type Context, containerDir } from "../context.ts";
+import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { encodeExecPlan } from "../contract/plan.ts";
+import { STEP, stepText } from "../contract/steps.ts";
+import { LxcriError } from "../errors.ts";
+import { installed } from "../host/artefacts.ts";
+import { writeAtomic } from "../host/fsutil.ts";
+import { inheritedFds } from "../host/inherited-fds.ts";
+import { capLastCap } from "../host/kernel.ts";
+import { initialCpus, processPlan } from "../lxc/process-plan.ts";
+import type { Process } from "../spec/types.ts";
+import { checkId } from "./ids.ts";
+import { type ContainerRecord, readRecord, readStoredSpec } from "./record.ts";
+import { statusOf } from "./status.ts";
 
 export interface ExecOptions {
   /** The process to run (runtime-spec `process`). */
@@ -53,11 +57,6 @@ export interface ExecResult {
   wait(): Promise<number>;
 }
 
-const ENOENT = 2;
-const EACCES = 13;
-const SYS_pipe2 = 293;
-const O_CLOEXEC = 0o2000000;
-
 export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise<ExecResult> {
   checkId(id);
   const dir = containerDir(ctx, id);
@@ -74,35 +73,28 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
   if (!proc.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
   const spec = readStoredSpec(dir);
-  const warnings: string[] = [];
-  const caps = processCapabilities(proc, (m) => warnings.push(m));
-  for (const w of warnings) ctx.log.warn(w);
-
   // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
-  const env = [...(proc.env ?? [])];
-  const fds = inheritedFds(env, opts.preserveFds ?? 0);
-  if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${homeOf(proc.user.uid, `/proc/${record.initPid}/root`)}`);
-  // runtime-spec: for processes exec starts, "initial" before joining the container's cgroups, "final" after
-  const cpus = (list: string | undefined, at: string) => (list === undefined ? undefined : parseList(list, at, MAX_NODES));
-  const affinity = {
-    initial: cpus(proc.execCPUAffinity?.initial, "process.execCPUAffinity.initial"),
-    final: cpus(proc.execCPUAffinity?.final, "process.execCPUAffinity.final"),
-  };
-  const seccomp = spec.linux?.seccomp ? prepareSeccomp(seccompPlan(spec.linux.seccomp), "libseccomp.so.2") : undefined;
-
-  let pty: ReturnType<typeof openPty> | undefined;
-  const statusPipe = new Int32Array(2);
-  const pidPipe = new Int32Array(2);
-  // What only the children need (closed once they are forked), and what is ours to read (closed at the end).
-  const forChildren: number[] = [];
-  const ours: number[] = [];
+  const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
+  const warnings: string[] = [];
+  const plan = processPlan({ ...proc, env: fds.env }, spec.linux, {
+    lastCap: capLastCap(),
+    warn: (m) => warnings.push(m),
+    debug: ctx.log.debug,
+  });
+  for (const w of warnings) ctx.log.warn(w);
+  const seccomp = plan.seccomp && compileSeccomp(plan.seccomp);
   const init = record.initPid!;
+
+  // What the helper gets (its fd numbers: 3 … P are the passed ones), what is ours to read.
+  const forHelper: number[] = [];
+  const ours: number[] = [];
+  let pty: ReturnType<typeof openPtyIn> | undefined;
   try {
     if (proc.terminal) {
-      pty = openPty(`/proc/${init}/root/dev/pts/ptmx`);
-      forChildren.push(pty.slave);
+      pty = openPtyIn(`/proc/${init}/root`);
+      forHelper.push(pty.slave);
       // the master: the caller's through the console socket, else ours to proxy (handed out below)
-      (opts.consoleSocket ? forChildren : ours).push(pty.master);
+      (opts.consoleSocket ? forHelper : ours).push(pty.master);
       if (proc.consoleSize) setWindowSize(pty.master, proc.consoleSize.height, proc.consoleSize.width);
       if (opts.consoleSocket) {
         const sock = connectUnix(opts.consoleSocket);
@@ -113,52 +105,54 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         }
       }
     }
-    for (const fds of [statusPipe, pidPipe]) {
-      sys("pipe2", SYS_pipe2, ptr(fds), O_CLOEXEC);
-      ours.push(fds[0]!);
-      forChildren.push(fds[1]!);
-    }
-    const nsFds = namespacesOf(init).map((path) => openSync(path, "r"));
-    forChildren.push(...nsFds);
-    const cgroupFds = payloadCgroups(record).map((d) => openSync(join(d, "cgroup.procs"), "w"));
-    forChildren.push(...cgroupFds);
-    const intermediate = enterExec(
-      {
-        paths: pathCandidates(proc.args[0]!, env),
-        argv: proc.args,
-        env,
-        user: { uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids ?? [] },
-        caps,
-        lastCap: Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8")),
-        rlimits: (proc.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard })),
-        // the container's personality and memory policy; this process's scheduler and I/O priority
-        attrs: processAttrs({ ...spec, process: proc }),
-        seccomp: seccomp && { ...seccomp, first: !proc.noNewPrivileges },
-      },
-      {
-        cwd: proc.cwd,
-        umask: proc.user.umask ?? 0o022,
-        noNewPrivileges: !!proc.noNewPrivileges,
-        keepFds: fds.highest + 1,
-        statusFd: statusPipe[1]!,
-        ttyFd: pty?.slave,
-        finalCpus: affinity.final,
-      },
-      { nsFds, cgroupFds, pidFd: pidPipe[1]!, initialCpus: affinity.initial },
+    const [statusRead, statusWrite] = pipe();
+    ours.push(statusRead);
+    forHelper.push(statusWrite);
+    const nsFds = namespacesOf(init).map((p) => openFd(p, "r"));
+    forHelper.push(...nsFds);
+    const cgroupFds = joinedCgroups(record, init).map((d) => openFd(join(d, "cgroup.procs"), "w"));
+    forHelper.push(...cgroupFds);
+
+    // The helper's fd layout: after the passed fds, the namespaces, the cgroups, the status
+    // pipe, the pty slave, the plan, the helper itself.
+    const stdio: (number | "inherit" | "ignore" | null)[] = callerStdio();
+    for (let fd = 3; fd <= fds.highest; fd++) stdio[fd] = fd;
+    const place = (fd: number) => stdio.push(fd) - 1;
+    const nsSlots = nsFds.map(place);
+    const cgSlots = cgroupFds.map(place);
+    const statusSlot = place(statusWrite);
+    const ttySlot = pty ? place(pty.slave) : -1;
+    const planFd = sealedMemfd(
+      "lxcri-exec-plan",
+      encodeExecPlan(
+        {
+          process: plan,
+          keepFds: fds.highest + 1,
+          nsFds: nsSlots,
+          cgroupFds: cgSlots,
+          statusFd: statusSlot,
+          ttyFd: ttySlot,
+          initialCpus: initialCpus(proc),
+        },
+        seccomp,
+      ),
     );
-    if (intermediate < 0) throw new LxcriError("runtime", `exec: fork: errno ${errno()}`);
-    // Only the children hold the write ends now: EOF tells what happened.
-    for (const fd of forChildren.splice(0)) closeFd(fd);
-    const pid = readExactly(pidPipe[0]!, 4)?.readInt32LE(0);
-    while (reapChild(intermediate) === null) await Bun.sleep(1);
-    const report = readExactly(statusPipe[0]!, 8);
-    const failure = report && { step: report.readInt32LE(0), errno: report.readInt32LE(4) };
+    forHelper.push(planFd);
+    const planSlot = place(planFd);
+    const exeFd = sealedExe(installed().init);
+    forHelper.push(exeFd);
+    const exeSlot = place(exeFd);
+    const helper = Bun.spawn({ cmd: [`/proc/self/fd/${exeSlot}`, "exec", String(planSlot)], stdio: stdio as never });
+    // Only the helper and the process hold the write end now: EOF tells what happened.
+    for (const fd of forHelper.splice(0)) closeFd(fd);
+    const { pid, failure } = readStatus(statusRead);
+    await helper.exited;
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
       throw new LxcriError(
         "runtime",
-        failure ? describeFailure(proc.args[0]!, failure.step, failure.errno) : "exec: the process was not started",
+        failure ? describeExecFailure(proc.args[0]!, failure) : `exec: the process was not started (helper exit status ${helper.exitCode})`,
       );
     }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
@@ -174,8 +168,12 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
       },
     };
   } finally {
-    for (const fd of [...forChildren, ...ours]) closeFd(fd);
+    for (const fd of [...forHelper, ...ours]) closeFd(fd);
   }
+}
+
+function openFd(path: string, mode: "r" | "w"): number {
+  return openSync(path, mode);
 }
 
 /** The namespaces of `pid` this process is not in, as /proc paths; the user namespace last (joining it drops our host privileges). */
@@ -191,24 +189,44 @@ function namespacesOf(pid: number): string[] {
   return out;
 }
 
-/** `n` bytes from a pipe, or undefined when it reaches EOF first. */
-function readExactly(fd: number, n: number): Buffer | undefined {
-  const buf = Buffer.alloc(n);
-  for (let got = 0; got < n; ) {
-    const r = readSync(fd, buf, got, n - got, null);
-    if (r === 0) return undefined;
-    got += r;
-  }
-  return buf;
+/**
+ * The cgroups the process joins: init's own, where it is inside the
+ * container's (an init that manages its cgroup tree, such as systemd, has
+ * moved itself below the container's top cgroup, which on cgroup v2 then
+ * takes no processes), else the container's recorded ones.
+ */
+function joinedCgroups(record: ContainerRecord, init: number): string[] {
+  const own = payloadCgroups(record);
+  const current = cgroupDirsOf(init);
+  return own.map((top) => current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
 }
 
+/** The status pipe until EOF: the process's pid, and a failure if there was one. */
+function readStatus(fd: number): { pid?: number; failure?: NativeFailure } {
+  const reader = new FrameReader();
+  const buf = Buffer.alloc(4096);
+  let pid: number | undefined;
+  let failure: NativeFailure | undefined;
+  for (;;) {
+    const n = readSync(fd, buf);
+    if (n === 0) return { pid, failure };
+    for (const f of reader.push(buf.subarray(0, n))) {
+      if (f.kind === FRAME.PID) pid = decodePid(f.payload);
+      else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+    }
+  }
+}
+
+const ENOENT = 2;
+const EACCES = 13;
+
 /** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
-function describeFailure(arg0: string, step: number, err: number): string {
+function describeExecFailure(arg0: string, f: NativeFailure): string {
   const text =
-    err === ENOENT ? "no such file or directory" : err === EACCES ? "permission denied" : String(libc.strerror(err)).toLowerCase();
-  if (execStepName(step) === "exec") {
-    if (err === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
+    f.errno === ENOENT ? "no such file or directory" : f.errno === EACCES ? "permission denied" : strerror(f.errno).toLowerCase();
+  if (f.step === STEP.EXEC) {
+    if (f.errno === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
     return `exec: ${JSON.stringify(arg0)}: ${text}`;
   }
-  return `exec: ${execStepName(step)}: ${text}`;
+  return `exec: ${stepText(f.step)}: ${text}`;
 }

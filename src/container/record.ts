@@ -1,16 +1,8 @@
-// The runtime directory of one container and the record lxcri keeps in it.
-//   <root>/<id>/                 0700; also liblxc's container dir (lxcpath=<root>, name=<id>)
-//     record.json                this record, written atomically
-//     config.json                the bundle's config.json as it was at create
-//     lxc.conf, lxc.log          the LXC config lxcri set, and liblxc's log
-//     hooks/<type>/<n>/…         the hooks layout (src/hooks/layout.ts)
-//     hooks.log                  one JSON line per hook run
-//     init/                      bound read-only at /.lxcri/init until start:
-//       process.json, state.json, sync (FIFO)
-//     hook.sock                  during create only: the mount hook talks to create
-//     .lock                      flock for mutating operations
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The record lxcri keeps of one container in its runtime directory
+// (src/contract/layout.ts), written atomically, and the runtime directory's
+// own check: it must be root's and private before anything in it is trusted.
+import { lstatSync, readFileSync } from "node:fs";
+import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import type { Spec } from "../spec/types.ts";
@@ -36,20 +28,8 @@ export interface ContainerRecord {
   poststopDone?: boolean;
 }
 
-export const files = (dir: string) => ({
-  record: join(dir, "record.json"),
-  config: join(dir, "config.json"),
-  lxcConf: join(dir, "lxc.conf"),
-  lxcLog: join(dir, "lxc.log"),
-  hooks: join(dir, "hooks"),
-  hooksLog: join(dir, "hooks.log"),
-  init: join(dir, "init"),
-  processJson: join(dir, "init", "process.json"),
-  initState: join(dir, "init", "state.json"),
-  syncFifo: join(dir, "init", "sync"),
-  hookSocket: join(dir, "hook.sock"),
-  lock: join(dir, ".lock"),
-});
+/** The runtime directory's files (src/contract/layout.ts). */
+export const files = runtimeFiles;
 
 /** config.json as it was at create, validated then (runtime.md: later changes to the bundle do not count). */
 export function readStoredSpec(dir: string): Spec {
@@ -61,6 +41,7 @@ export function writeRecord(dir: string, r: ContainerRecord): void {
 }
 
 export function readRecord(dir: string, id: string): ContainerRecord {
+  checkRuntimeDir(dir);
   let text: string;
   try {
     text = readFileSync(files(dir).record, "utf8");
@@ -75,4 +56,25 @@ export function readRecord(dir: string, id: string): ContainerRecord {
   } catch (e) {
     throw new LxcriError("runtime", `${files(dir).record}: corrupt container record: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The runtime directory must be a directory of root's that no one else can
+ * enter or change: what is in it (the record, hooks, config.json) is trusted
+ * as root. liblxc chowns its container directory to a user namespace's root
+ * when it saves a config; lxcri never lets it, and refuses a directory that
+ * is not as it made it.
+ */
+export function checkRuntimeDir(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return; // gone: the caller reports "does not exist"
+  }
+  if (!st.isDirectory() || st.uid !== 0 || st.gid !== 0 || (st.mode & 0o777) !== 0o700)
+    throw new LxcriError(
+      "runtime",
+      `${dir}: refusing to use a runtime directory that is not root's and private (owner ${st.uid}:${st.gid}, mode ${(st.mode & 0o7777).toString(8)})`,
+    );
 }

@@ -1,22 +1,27 @@
-// start: release the launcher (open init/sync), relay what it reports (hook
-// runs, errors), confirm the exec (EOF on sync: the launcher's write end is
-// O_CLOEXEC), then run poststart hooks.
-import { closeSync, constants, openSync, readSync } from "node:fs";
-import { libc, O_CLOEXEC, POLLHUP, POLLIN } from "../../ffi/libc.ts";
+// start: copy init's channel (pidfd_getfd: only root on the host can), send
+// GO, relay what init reports — each startContainer hook run for the trace,
+// an error, EXEC — until EOF (init's end is close-on-exec: EOF after EXEC
+// means the process runs), then run poststart hooks.
+import { writeSync } from "node:fs";
+import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
+import { strerror } from "../../ffi/libc.ts";
+import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
 import { type Context, containerDir } from "../context.ts";
+import { decodeError, decodeHookRun, describeNative, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
+import { CHANNEL_FD } from "../contract/layout.ts";
+import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
 import { readHooks } from "../hooks/layout.ts";
-import { describeFailure, runHooks } from "../hooks/run.ts";
+import { runPoststart, runPoststop } from "../hooks/points.ts";
+import { describeFailure, type HookRecord } from "../hooks/run.ts";
 import { appendTrace } from "../hooks/trace.ts";
-import { checkId } from "./ids.ts";
-import { mark } from "../log.ts";
+import { lockFile } from "../host/fsutil.ts";
 import { isAlive } from "../host/proc.ts";
-import { stopContainer } from "./destroy.ts";
-import { runPoststop } from "../hooks/points.ts";
-import type { InitMessage } from "../contract/messages.ts";
-import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
+import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
+import { stopContainer } from "./destroy.ts";
+import { checkId } from "./ids.ts";
+import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
 import { stateOf, statusOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {
@@ -28,18 +33,14 @@ export async function start(ctx: Context, id: string): Promise<State> {
   try {
     const record = readRecord(dir, id);
     const status = statusOf(record);
-    // While the launcher is init the container is "created", however often start was tried
-    // (a start killed before the exec leaves it so); the lock keeps starts apart.
+    // While our init is init the container is "created", however often start was tried
+    // (a start killed before GO leaves it so); the lock keeps starts apart.
     if (status !== "created") throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
     try {
-      await releaseLauncher(dir, record);
+      await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
-      const { failure } = await runHooks(readHooks(f.hooks, "poststart"), state, {
-        defaultTimeout: ctx.hookTimeout,
-        cwd: record.bundle,
-        onRecord: (r) => appendTrace(f.hooksLog, r),
-      });
+      const failure = await runPoststart(ctx, record, dir, state);
       if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
       return state;
     } catch (e) {
@@ -58,49 +59,42 @@ export async function start(ctx: Context, id: string): Promise<State> {
   }
 }
 
-async function releaseLauncher(dir: string, record: ContainerRecord): Promise<void> {
+async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {
   const f = files(dir);
-  const sync = openSync(f.syncFifo, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
+  const pidfd = pidfdOpen(record.initPid!);
+  if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
+  let chan = -1;
   try {
+    const fd = getFd(pidfd, CHANNEL_FD);
+    if (fd === null) throw new LxcriError("runtime", `container ${record.id}: init is not waiting for start`);
+    chan = fd;
+    writeSync(chan, encodeFrame(FRAME.GO));
+    setNonBlocking(chan);
+    const startHooks = readHooks(f.hooks, "startContainer");
+    const reader = new FrameReader();
     let execing = false;
-    for await (const msg of messages(sync, record)) {
-      if ("hook" in msg) appendTrace(f.hooksLog, msg.hook);
-      else if ("error" in msg) throw new LxcriError(msg.hookFailed ? "hook-failed" : "runtime", msg.error);
-      else execing = true;
+    let lastHook: HookRecord | undefined;
+    for (;;) {
+      const bytes = readAvailable(chan);
+      for (const fr of bytes ? reader.push(bytes) : []) {
+        if (fr.kind === FRAME.HOOK) {
+          lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
+          appendTrace(f.hooksLog, lastHook);
+        } else if (fr.kind === FRAME.EXEC) execing = true;
+        else if (fr.kind === FRAME.ERROR) {
+          const failure = decodeError(fr.payload);
+          if (failure.step === STEP.HOOK)
+            throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
+          throw new LxcriError("runtime", `container ${record.id}: ${describeNative(failure, strerror)}`);
+        }
+      }
+      // EOF after EXEC and no error: execve() closed init's end.
+      if (bytes === null) break;
+      if (!pollReadable([chan], 20).length && !isAlive(record.initPid, record.initStart)) break;
     }
-    // EOF after "exec" and no error: execve() closed the launcher's end.
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {
-    closeSync(sync);
-  }
-}
-
-/** Newline-delimited JSON from the launcher until EOF, polling so a dead init cannot hang us. */
-async function* messages(fd: number, record: ContainerRecord): AsyncGenerator<InitMessage> {
-  const pfd = new Int32Array(2);
-  const buf = Buffer.alloc(65536);
-  let pending = "";
-  for (;;) {
-    pfd[0] = fd;
-    pfd[1] = POLLIN; // events (low 16 bits); revents (high 16 bits) start at 0
-    const n = libc.poll(pfd, 1n, 20);
-    const revents = pfd[1]! >>> 16;
-    if (n > 0 && revents & (POLLIN | POLLHUP)) {
-      let got = 0;
-      try {
-        got = readSync(fd, buf);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
-      }
-      if (got === 0 && revents & POLLHUP) return;
-      pending += buf.subarray(0, got).toString();
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line) yield JSON.parse(line) as InitMessage;
-      }
-    } else if (!isAlive(record.initPid, record.initStart)) return;
-    await Bun.sleep(0);
+    closeFd(chan);
+    pidfdClose(pidfd);
   }
 }

@@ -1,23 +1,19 @@
 // The hooks layout is the contract between `create` and every process that
-// runs hooks later (the launcher inside the container, start, delete):
+// runs hooks later (create itself, the mount hook, init, start, delete):
 //   <dir>/hooks/<type>/<n>/path      absolute path to execute
 //   <dir>/hooks/<type>/<n>/cmdline   argv, NUL-separated (args, or [path] when args is absent)
 //   <dir>/hooks/<type>/<n>/environ   env, NUL-separated (only when the hook has env)
 //   <dir>/hooks/<type>/<n>/timeout   seconds (only when the hook has a timeout)
-// n counts from 0 in config order. Runners read only these files.
+// n counts from 0 in config order; directories 0700, files 0600 (environ may
+// hold secrets). Runners read only these files, and only on the host: init
+// gets its startContainer hooks in its plan, the mount hook its
+// createContainer hooks from create over the hook socket.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { StoredHook } from "../contract/hooks.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";
 
-export interface StoredHook {
-  type: HookType;
-  index: number;
-  path: string;
-  argv: string[];
-  /** undefined: the hook gets the environment of the process that runs it (as in runc). */
-  env?: string[];
-  timeout?: number;
-}
+export type { StoredHook };
 
 const nulJoin = (list: string[]) => list.map((s) => s + "\0").join("");
 const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
@@ -28,11 +24,11 @@ export function writeHooks(hooksDir: string, hooks: Hooks | undefined): void {
     if (!list?.length) continue;
     list.forEach((h: Hook, n) => {
       const d = join(hooksDir, type, String(n));
-      mkdirSync(d, { recursive: true, mode: 0o755 });
-      writeFileSync(join(d, "path"), h.path, { mode: 0o644 });
-      writeFileSync(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), { mode: 0o644 });
-      if (h.env) writeFileSync(join(d, "environ"), nulJoin(h.env), { mode: 0o644 });
-      if (h.timeout !== undefined) writeFileSync(join(d, "timeout"), String(h.timeout), { mode: 0o644 });
+      mkdirSync(d, { recursive: true, mode: 0o700 });
+      writeFileSync(join(d, "path"), h.path, { mode: 0o600 });
+      writeFileSync(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), { mode: 0o600 });
+      if (h.env) writeFileSync(join(d, "environ"), nulJoin(h.env), { mode: 0o600 });
+      if (h.timeout !== undefined) writeFileSync(join(d, "timeout"), String(h.timeout), { mode: 0o600 });
     });
   }
 }

@@ -2,27 +2,15 @@
 // that is enforced (SIGTERM to the hook's process group, SIGKILL after a grace),
 // and one record per run. Shared by the CLI and the launcher.
 import type { State } from "../spec/types.ts";
-import type { StoredHook } from "./layout.ts";
+import type { HookRecord, StoredHook } from "../contract/hooks.ts";
+
+export type { HookRecord };
 
 /** Built-in default for hooks without a timeout; OCI_HOOK_TIMEOUT / --hook-timeout override it. */
 export const DEFAULT_HOOK_TIMEOUT = 60;
 /** Time between SIGTERM and SIGKILL for a hook past its timeout. */
 export const KILL_GRACE_MS = 1000;
 const TAIL = 4096;
-
-export interface HookRecord {
-  type: string;
-  index: number;
-  path: string;
-  start: string;
-  durationMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  error?: string;
-  stdoutTail: string;
-  stderrTail: string;
-}
 
 export interface RunOptions {
   /** Seconds, for hooks without their own timeout. */

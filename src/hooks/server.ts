@@ -1,75 +1,65 @@
-// During create, the mount hook (launcher `hook` mode, in the container's
-// namespaces before pivot_root) asks `create` to run the prestart and
-// createRuntime hooks. `create` is the runtime: running them here puts them
-// in the runtime's namespaces with no setns() at all, and with the caller's
-// environment. The launcher then runs createContainer itself.
-import { chownSync, existsSync, unlinkSync } from "node:fs";
-import type { HookRecord } from "./run.ts";
-import type { MountHookHello, MountHookReply } from "../contract/messages.ts";
+// create's side of the mount hook (launcher/mount-hook.ts), over a socket
+// pair whose other end liblxc hands the mount hook: when it says hello,
+// create — the runtime, in the runtime's namespaces and with the caller's
+// environment — runs the prestart and createRuntime hooks, then replies with
+// what the mount hook needs to run createContainer in the container's
+// namespaces, and appends the records it sends to hooks.log.
+import { writeSync } from "node:fs";
+import { closeFd, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
+import type { HookRecord, StoredHook } from "../contract/hooks.ts";
+import { FRAME, FrameReader, jsonFrame } from "../contract/frames.ts";
+import type { State } from "../spec/types.ts";
+
+export type MountHookMessage =
+  | { hello: { pid: number } }
+  | { reply: { ok: false } | { ok: true; hooks: StoredHook[]; state: State; env: Record<string, string | undefined>; timeout: number } }
+  | { trace: HookRecord }
+  | { result: { done: true } | { error: string } };
 
 export interface HookServer {
-  /** Resolves with the createContainer outcome the launcher reported (or an error). */
-  result: Promise<string | undefined>;
+  readonly fd: number;
+  /** Handles what arrived; the mount hook's outcome once known: undefined while pending, null when all ran. */
+  pump(): string | null | undefined;
   close(): void;
 }
 
-/** Unix socket paths are limited to 107 bytes. */
-export const MAX_SOCKET_PATH = 107;
-
-export function startHookServer(
-  path: string,
-  onHello: (hello: MountHookHello) => Promise<MountHookReply>,
+export function hookServer(
+  fd: number,
+  onHello: (initPid: number) => Promise<{ error?: string; hooks: StoredHook[]; state: State; timeout: number }>,
   onRecord: (record: HookRecord) => void,
-  /** The mount hook's uid and gid (the mapped root with a user namespace): it must be able to connect. */
-  owner: { uid: number; gid: number },
 ): HookServer {
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH)
-    throw new Error(`hook socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter --root`);
-  if (existsSync(path)) unlinkSync(path);
-  let settle!: (v: string | undefined) => void;
-  const result = new Promise<string | undefined>((r) => (settle = r));
-  let buffered = "";
-  const server = Bun.listen<undefined>({
-    unix: path,
-    socket: {
-      data(socket, data) {
-        buffered += data.toString();
-        let nl: number;
-        while ((nl = buffered.indexOf("\n")) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          let msg: Partial<MountHookHello & { done: boolean; error: string; hook: HookRecord }>;
-          try {
-            msg = JSON.parse(line);
-          } catch {
-            settle(`mount hook sent an invalid message: ${line.slice(0, 200)}`);
-            continue;
-          }
-          if (msg.hook) onRecord(msg.hook);
-          else if (typeof msg.pid === "number") {
-            onHello(msg as MountHookHello).then((reply) => {
-              socket.write(JSON.stringify(reply) + "\n");
-              if (!reply.ok) settle(reply.error);
-            });
-          } else if (msg.error !== undefined) settle(msg.error);
-          else if (msg.done) settle(undefined);
-        }
-      },
-      close() {
-        settle("mount hook exited without reporting");
-      },
-    },
-  });
-  if (owner.uid !== 0 || owner.gid !== 0) chownSync(path, owner.uid, owner.gid);
+  setNonBlocking(fd);
+  const reader = new FrameReader();
+  let outcome: string | null | undefined;
+  const settle = (v: string | null) => {
+    if (outcome === undefined) outcome = v;
+  };
   return {
-    result,
-    close() {
-      server.stop(true);
-      try {
-        unlinkSync(path);
-      } catch {
-        /* gone */
+    fd,
+    pump() {
+      const bytes = readAvailable(fd);
+      if (bytes === null) settle("the mount hook exited without reporting");
+      for (const f of bytes ? reader.push(bytes) : []) {
+        if (f.kind !== FRAME.JSON) continue;
+        const m = JSON.parse(f.payload.toString()) as MountHookMessage;
+        if ("trace" in m) onRecord(m.trace);
+        else if ("result" in m) settle("error" in m.result ? m.result.error : null);
+        else if ("hello" in m)
+          onHello(m.hello.pid).then(
+            (r) => {
+              const reply: MountHookMessage = r.error
+                ? { reply: { ok: false } }
+                : { reply: { ok: true, hooks: r.hooks, state: r.state, env: process.env, timeout: r.timeout } };
+              writeSync(fd, jsonFrame(reply));
+              if (r.error) settle(r.error);
+            },
+            (e) => settle(`running prestart and createRuntime hooks: ${(e as Error).message}`),
+          );
       }
+      return outcome;
+    },
+    close() {
+      closeFd(fd);
     },
   };
 }

@@ -1,39 +1,64 @@
-// Where the installed parts of lxcri are.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+// Where the installed parts of lxcri are, and the check that they may be run
+// as root: lxcri-init and lxcri-monitor (ffi/native/), and the lxcri
+// executable itself (the mount hook runs it). They are found next to the
+// running executable (`bash scripts/install.sh` puts all three in
+// PREFIX/lib/lxcri), or in build/ of this package when lxcri runs from source
+// (a Bun script using the library, the tests). Nothing is looked up on $PATH,
+// in $TMPDIR or through an environment variable, and each file and its
+// directory must be root's and writable by no one else: code a local user
+// could change must never run as root.
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LxcriError } from "../errors.ts";
-import type { LauncherFiles } from "../lxc/translate.ts";
 
-// The launcher is a Bun executable: it needs the dynamic loader and these
-// libraries; libseccomp (a liblxc dependency) to load seccomp filters.
-const LAUNCHER_LIBS = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "libseccomp.so.2"];
-
-/** The launcher binary: $LXCRI_LAUNCHER, else next to the lxcri executable, else build/ of this checkout. */
-export function launcherBinary(): string {
-  const candidates = [
-    process.env.LXCRI_LAUNCHER,
-    Bun.isStandaloneExecutable ? join(dirname(process.execPath), "lxcri-launcher") : undefined,
-    join(import.meta.dir, "..", "build", "lxcri-launcher"),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new LxcriError("runtime", `launcher not found (looked at ${candidates.join(", ")}): run "bun run build"`);
-  return found;
+export interface Installed {
+  /** The container init and exec helper (static). */
+  init: string;
+  /** The liblxc monitor. */
+  monitor: string;
+  /** The lxcri executable, for liblxc's mount hook; undefined when running from source without a build. */
+  executable?: string;
 }
 
-let cachedLauncher: LauncherFiles | undefined;
+const packageBuild = join(import.meta.dir, "..", "..", "build");
 
-/** The launcher and the loader and libraries of this very process (the same glibc Bun runs on). */
-export function launcherFiles(): LauncherFiles {
-  if (cachedLauncher) return cachedLauncher;
-  const maps = readFileSync("/proc/self/maps", "utf8");
-  const mapped = (name: string) => maps.match(new RegExp(`(/\\S*/${name.replace(/\./g, "\\.")})$`, "m"))?.[1];
-  const loader = mapped("ld-linux-x86-64.so.2");
-  const libc = mapped("libc.so.6");
-  if (!loader || !libc) throw new LxcriError("runtime", "cannot find the host's glibc loader and libc.so.6 in /proc/self/maps");
-  const libs = LAUNCHER_LIBS.map((l) => join(dirname(libc), l)).filter((p) => existsSync(p));
-  const binary = launcherBinary();
-  // The launcher's exec step prebuilt by scripts/build.ts, if there is one: it then needs no cc().
-  for (const f of readdirSync(dirname(binary))) if (/^lxcri-exec-[0-9a-f]+\.so$/.test(f)) libs.push(join(dirname(binary), f));
-  cachedLauncher = { binary, loader, libs };
-  return cachedLauncher;
+function directory(): string {
+  return Bun.isStandaloneExecutable ? dirname(realpathSync(process.execPath)) : packageBuild;
+}
+
+/** Throws unless `path` is a regular file (or a directory) owned by root and writable only by root. */
+export function checkTrusted(path: string, kind: "file" | "dir" = "file"): void {
+  let st;
+  try {
+    st = kind === "file" ? lstatSync(path) : statSync(path);
+  } catch {
+    throw new LxcriError("runtime", `${path} is missing: install lxcri with "bash scripts/install.sh" (or build it with "bun run build")`);
+  }
+  const what = kind === "file" ? st.isFile() : st.isDirectory();
+  if (!what || st.uid !== 0 || st.mode & 0o022)
+    throw new LxcriError(
+      "runtime",
+      `refusing to use ${path}: it must be a ${kind === "file" ? "regular file" : "directory"} owned by root and writable by no one else (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
+    );
+}
+
+let cached: Installed | undefined;
+
+export function installed(): Installed {
+  if (cached) return cached;
+  const dir = directory();
+  checkTrusted(dir, "dir");
+  const init = join(dir, "lxcri-init");
+  const monitor = join(dir, "lxcri-monitor");
+  checkTrusted(init);
+  checkTrusted(monitor);
+  let executable: string | undefined = Bun.isStandaloneExecutable ? realpathSync(process.execPath) : join(dir, "lxcri");
+  try {
+    checkTrusted(executable);
+  } catch (e) {
+    if (Bun.isStandaloneExecutable) throw e;
+    executable = undefined; // from source without `bun run build`: containers without create hooks still work
+  }
+  cached = { init, monitor, executable };
+  return cached;
 }

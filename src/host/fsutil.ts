@@ -1,7 +1,8 @@
 // Small filesystem helpers: atomic writes and per-container locks.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { errnoMessage, libc, LOCK_EX } from "../../ffi/libc.ts";
+import { errnoMessage, libc } from "../../ffi/libc.ts";
+import { LOCK_EX } from "../../ffi/syscalls.ts";
 
 /** Writes `data` to `file` through a temp file in the same directory and rename(2). */
 export function writeAtomic(file: string, data: string, mode = 0o600): void {

@@ -1,6 +1,7 @@
-// Namespace paths from config.json, checked against the host.
-import { closeSync, openSync, statSync } from "node:fs";
-import { libc } from "../../ffi/libc.ts";
+// Namespace paths from config.json, checked against the host: each must be a
+// namespace of its type, and joins that would change the host are refused.
+import { statSync } from "node:fs";
+import { namespaceType } from "../../ffi/namespaces.ts";
 import { configError } from "../errors.ts";
 
 const CLONE_FLAGS: Record<string, number> = {
@@ -13,13 +14,28 @@ const CLONE_FLAGS: Record<string, number> = {
   network: 0x40000000,
   time: 0x00000080,
 };
-const SYS_ioctl = 16;
-const NS_GET_NSTYPE = 0xb703;
 
-/** Whether `path` is the same namespace as this process's or pid 1's of that type (the host's, for our purposes). */
-function isHostNamespace(path: string, procName: string): boolean {
-  const target = statSync(path);
-  return [`/proc/self/ns/${procName}`, `/proc/1/ns/${procName}`].some((p) => {
+/** /proc/<pid>/ns/<name> for an OCI namespace type. */
+const PROC_NAME: Record<string, string> = {
+  mount: "mnt",
+  cgroup: "cgroup",
+  uts: "uts",
+  ipc: "ipc",
+  user: "user",
+  pid: "pid",
+  network: "net",
+  time: "time",
+};
+
+/** Whether the namespace at `path` is this process's or pid 1's of that type: the host's, for our purposes. */
+export function isRuntimeNamespace(type: string, path: string): boolean {
+  let target;
+  try {
+    target = statSync(path);
+  } catch {
+    return false;
+  }
+  return [`/proc/self/ns/${PROC_NAME[type]}`, `/proc/1/ns/${PROC_NAME[type]}`].some((p) => {
     try {
       const st = statSync(p);
       return st.ino === target.ino && st.dev === target.dev;
@@ -39,24 +55,19 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
   namespaces.forEach((ns, i) => {
     if (!ns.path) return;
     const at = `linux.namespaces[${i}].path`;
-    let fd: number;
+    let type: number;
     try {
-      fd = openSync(ns.path, "r");
+      type = namespaceType(ns.path);
     } catch (e) {
       throw configError(at, `cannot open ${ns.path}: ${(e as NodeJS.ErrnoException).code}`);
     }
-    try {
-      const type = Number(libc.syscall(SYS_ioctl, fd, NS_GET_NSTYPE, 0, 0, 0));
-      if (type !== CLONE_FLAGS[ns.type]) throw configError(at, `${ns.path} is not a ${ns.type} namespace`);
-      if (ns.type === "mount" && isHostNamespace(ns.path, "mnt"))
-        throw configError(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
-      if (ns.type === "uts" && opts.setsUtsNames && isHostNamespace(ns.path, "uts"))
-        throw configError(
-          at,
-          `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`,
-        );
-    } finally {
-      closeSync(fd);
-    }
+    if (type !== CLONE_FLAGS[ns.type]) throw configError(at, `${ns.path} is not a ${ns.type} namespace`);
+    if (ns.type === "mount" && isRuntimeNamespace("mount", ns.path))
+      throw configError(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
+    if (ns.type === "uts" && opts.setsUtsNames && isRuntimeNamespace("uts", ns.path))
+      throw configError(
+        at,
+        `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`,
+      );
   });
 }

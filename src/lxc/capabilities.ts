@@ -1,9 +1,10 @@
-// process.capabilities → the five sets as capability numbers. The launcher
-// applies them right before exec (bounding drop, user switch with kept caps,
+// process.capabilities → the five sets as capability numbers. The native
+// helper applies them right before exec (bounding drop, user switch with kept caps,
 // capset, ambient raise), so every set is exactly as configured. Unknown
 // capabilities are a warning, not an error (runtime-spec 1.1+).
+import type { CapabilityNumbers } from "../contract/plan.ts";
 import type { Process } from "../spec/types.ts";
-import { CAPABILITY_SETS, type CapabilitySet } from "../spec/types.ts";
+import { CAPABILITY_SETS } from "../spec/types.ts";
 
 /** Capability names Linux knows, in bit order (CAP_CHOWN = 0 … CAP_CHECKPOINT_RESTORE = 40). */
 export const KNOWN_CAPABILITIES = [
@@ -50,9 +51,12 @@ export const KNOWN_CAPABILITIES = [
   "CAP_CHECKPOINT_RESTORE",
 ];
 
-export type CapabilityNumbers = Record<CapabilitySet, number[]>;
-
-export function processCapabilities(proc: Process, warn: (msg: string) => void): CapabilityNumbers {
+/**
+ * The five sets as numbers. An unknown name is a warning; an ambient
+ * capability that is not both permitted and inheritable is dropped with a
+ * note at debug level (runc's default config asks for such, silently).
+ */
+export function processCapabilities(proc: Process, warn: (msg: string) => void, note: (msg: string) => void = () => {}): CapabilityNumbers {
   const out = {} as CapabilityNumbers;
   for (const set of CAPABILITY_SETS) {
     const nums = new Set<number>();
@@ -66,7 +70,7 @@ export function processCapabilities(proc: Process, warn: (msg: string) => void):
   // The kernel raises an ambient capability only if it is permitted and inheritable.
   const grantable = (c: number) => out.permitted.includes(c) && out.inheritable.includes(c);
   for (const c of out.ambient.filter((c) => !grantable(c)))
-    warn(`process.capabilities.ambient: ${KNOWN_CAPABILITIES[c]} is not both permitted and inheritable, so it cannot be ambient; ignored`);
+    note(`process.capabilities.ambient: ${KNOWN_CAPABILITIES[c]} is not both permitted and inheritable, so it cannot be ambient; ignored`);
   out.ambient = out.ambient.filter(grantable);
   return out;
 }

@@ -1,9 +1,10 @@
 // linux.devices and linux.resources.devices. The default devices (null zero
 // full random urandom tty) are bound from the host into the /dev tmpfs
 // (mounts.ts), /dev/ptmx comes from devpts; any other device node is made by
-// the launcher, which holds every capability until its exec step. Device
+// init (ffi/native/init.c), which holds every capability until its exec step. Device
 // cgroup rules keep the user's order, then the defaults follow (runtime-tools
 // checks the order), as v1 or v2 keys.
+import type { DeviceNode } from "../contract/plan.ts";
 import { configError } from "../errors.ts";
 import type { Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
@@ -35,16 +36,6 @@ export const DEFAULT_DEVICE_RULES = [
   "c 5:2 rwm",
   "c 136:* rwm",
 ];
-
-/** A device node for the launcher to create: S_IF* type bits plus permissions in `mode`. */
-export interface DeviceNode {
-  path: string;
-  mode: number;
-  major: number;
-  minor: number;
-  uid: number;
-  gid: number;
-}
 
 const S_IFMT: Record<string, number> = { c: 0o020000, u: 0o020000, b: 0o060000, p: 0o010000 };
 

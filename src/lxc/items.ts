@@ -6,13 +6,3 @@ export type ConfigItem = readonly [key: string, value: string];
 export function fstabEscape(path: string): string {
   return path.replace(/[\\ \t\n]/g, (c) => "\\" + c.charCodeAt(0).toString(8).padStart(3, "0"));
 }
-
-/**
- * Escapes a word for /bin/sh (liblxc runs hook commands through `sh -c`) with
- * backslashes, never quotes: reading a config file, liblxc strips a pair of
- * quotes around a whole value, so `'bin' hook 'dir'` saved in lxc.conf and
- * loaded by the monitor would become one word.
- */
-export function shellQuote(word: string): string {
-  return word.replace(/[^A-Za-z0-9_/.,:=@%+-]/g, "\\$&");
-}

@@ -1,17 +1,11 @@
 // Recursive mount options (runc's "rro", "rnosuid", ...): mount(2) flags bind
 // only the top mount, and liblxc passes options it does not know to the
 // filesystem as data, which a bind mount ignores: "rro" would silently do
-// nothing. The launcher applies them with mount_setattr(2) and AT_RECURSIVE
+// nothing. init applies them with mount_setattr(2) and AT_RECURSIVE
 // after liblxc's mounts, before the container is created. Id-mapped mounts
 // ("idmap", "ridmap") are refused.
+import type { RecursiveAttr } from "../contract/plan.ts";
 import { configError } from "../errors.ts";
-
-export interface RecursiveAttr {
-  /** The destination inside the container. */
-  path: string;
-  set: number;
-  clr: number;
-}
 
 const RDONLY = 0x1,
   NOSUID = 0x2,

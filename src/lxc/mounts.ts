@@ -13,7 +13,8 @@ import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
-import { type RecursiveAttr, recursiveAttrs } from "./mount-attrs.ts";
+import type { RecursiveAttr } from "../contract/plan.ts";
+import { recursiveAttrs } from "./mount-attrs.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";

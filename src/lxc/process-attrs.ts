@@ -1,5 +1,5 @@
-// Process attributes liblxc has no key for, applied by the launcher's exec
-// step (ffi/exec.c) right before execve, first of all, while it still has
+// Process attributes liblxc has no key for, applied by the native helper's
+// confining step (ffi/native/confine.c) right before execve, first of all, while it still has
 // every capability (an RT scheduler or I/O class needs CAP_SYS_NICE /
 // CAP_SYS_ADMIN) and before any seccomp filter could refuse the calls — as
 // runc does in its init:
@@ -9,18 +9,10 @@
 //   linux.memoryPolicy → set_mempolicy(2)
 // process.execCPUAffinity is only checked here: the spec says it does not
 // apply to the container's init process, only to processes `exec` starts.
+import type { ProcessAttrs } from "../contract/plan.ts";
 import { configError } from "../errors.ts";
 import { arrayOf, integer, object, oneOf, opt, req, string, uint64 } from "../spec/check.ts";
 import type { Spec } from "../spec/types.ts";
-
-export interface ProcessAttrs {
-  personality?: number;
-  /** class << 13 | priority, as ioprio_set(2) takes it. */
-  ioPriority?: number;
-  scheduler?: { policy: number; flags: number; nice: number; priority: number; runtime: number; deadline: number; period: number };
-  /** mode | mode flags, and the node numbers. */
-  memoryPolicy?: { mode: number; nodes: number[] };
-}
 
 const PERSONALITY: Record<string, number> = { LINUX: 0x0000, LINUX32: 0x0008 };
 const IOPRIO_CLASS: Record<string, number> = { IOPRIO_CLASS_RT: 1, IOPRIO_CLASS_BE: 2, IOPRIO_CLASS_IDLE: 3 };

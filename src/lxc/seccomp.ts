@@ -1,9 +1,9 @@
-// linux.seccomp → a plan the launcher loads with libseccomp right before it
-// execs the user process (as runc does). liblxc would load the filter before
-// the launcher runs, and Bun itself does not survive common profiles (clone3
-// → EPERM makes glibc's pthread_create fail). Every OCI action, errno,
+// linux.seccomp → the rules create (and exec) compile to BPF with the host's
+// libseccomp, and the native helper loads right before the process's execve
+// (as runc does); liblxc would load the filter into init itself. Every OCI action, errno,
 // argument condition (ANDed within a rule), architecture and the LOG and
 // SPEC_ALLOW flags are kept; values stay decimal strings (64-bit exact).
+import type { SeccompPlan } from "../contract/plan.ts";
 import { configError } from "../errors.ts";
 import { arrayOf, type Check, integer, object, oneOf, opt, req, string, uint32 } from "../spec/check.ts";
 
@@ -66,16 +66,6 @@ const check = object({
     ),
   ),
 });
-
-export interface SeccompPlan {
-  /** libseccomp action (u32). */
-  defaultAction: number;
-  /** libseccomp architecture names ("x86_64", "x86", "x32", ...). */
-  architectures: string[];
-  /** libseccomp filter attributes to set to 1. */
-  attributes: number[];
-  rules: { names: string[]; action: number; args: { index: number; op: number; a: string; b: string }[] }[];
-}
 
 const EPERM = 1;
 

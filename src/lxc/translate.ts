@@ -1,55 +1,45 @@
 // The OCI spec → the complete list of LXC config items for one container.
 // Pure: every input from the host (paths, cgroup layout, stat) comes in
 // through TranslateContext, so each mapping is unit-tested without root.
-import { basename, isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
+import type { InitSetup } from "../contract/plan.ts";
 import { configError } from "../errors.ts";
-import { RLIMITS } from "../spec/rlimits.ts";
 import type { Spec } from "../spec/types.ts";
-import type { InitProcess } from "../contract/messages.ts";
-import { processCapabilities } from "./capabilities.ts";
+import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
-import { type ConfigItem, fstabEscape, shellQuote } from "./items.ts";
+import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
-import { processAttrs } from "./process-attrs.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
-import { seccompPlan } from "./seccomp.ts";
 import { timeOffsetItems } from "./time.ts";
-import { LAUNCHER_MOUNT } from "../contract/init-argv.ts";
-
-/** The files that make up the launcher, as host paths. */
-export interface LauncherFiles {
-  binary: string;
-  loader: string;
-  libs: string[];
-}
 
 export interface TranslateContext extends MountContext {
   id: string;
   runtimeDir: string;
-  launcher: LauncherFiles;
   cgroup: CgroupLayout;
   logLevel: string;
-  /** Seconds, for startContainer hooks without a timeout (the launcher runs them). */
-  hookTimeout: number;
   /** The runtime's hard rlimits: only a limit above them needs liblxc (privileged) to raise it. */
   hardRlimits: Record<string, number>;
-  /** The mount hook command runs prestart, createRuntime and createContainer hooks. */
-  hasCreateHooks: boolean;
-  hasStartContainerHooks: boolean;
+  /**
+   * With prestart, createRuntime or createContainer hooks: the fds (in the
+   * monitor, kept by liblxc for the container) of the sealed lxcri executable
+   * and of create's end of the hook socket, for lxc.hook.mount.
+   */
+  mountHook?: { exeFd: number; socketFd: number };
+  /** Whether a namespace joined by `path` is the runtime's own (then a namespaced sysctl would change the host). */
+  isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
   warn: (message: string) => void;
 }
 
-export { INIT_ARGV, LAUNCHER_MOUNT } from "../contract/init-argv.ts";
-
 export interface Translation {
   items: ConfigItem[];
   mountpoints: { path: string; kind: "dir" | "file" }[];
-  /** init/process.json for the launcher. */
-  init: InitProcess;
+  /** What init does in the container before it is ready (all but the process). */
+  setup: InitSetup;
   /** The container's cgroup below each hierarchy's root when cgroupsPath sets one. */
   cgroupDir?: string;
 }
@@ -103,16 +93,15 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     ["lxc.tty.max", "0"],
     ["lxc.apparmor.profile", "unconfined"],
   ];
-  // rootfsPropagation is the launcher's: liblxc makes the new root rshared after pivot_root.
+  // rootfsPropagation is init's: liblxc makes the new root rshared after pivot_root.
   if (spec.root?.readonly) items.push(["lxc.rootfs.options", "ro"]);
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
-  if (proc.noNewPrivileges) items.push(["lxc.no_new_privs", "1"]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
   items.push(...timeOffsetItems(spec));
-  // rlimits are set by the launcher right before exec (so limits such as RLIMIT_AS
-  // bind the user process, not the launcher); liblxc raises those above our hard limit.
+  // rlimits are set right before the process's exec (so limits such as RLIMIT_AS bind
+  // the process, not init); liblxc raises those above our hard limit.
   for (const r of proc.rlimits ?? []) {
     if (r.hard <= (ctx.hardRlimits[r.type] ?? Infinity)) continue;
     const value = (n: number) => (n >= 2 ** 53 - 1 ? "unlimited" : String(n));
@@ -123,8 +112,11 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     if (!/^[a-z0-9_.\-/]+$/i.test(key)) throw configError(at, "invalid sysctl name");
     const ns = sysctlNamespace(key);
     if (!ns) throw configError(at, "is not a namespaced sysctl: it would change the host");
-    if (!spec.linux?.namespaces?.some((n) => n.type === ns && !n.path))
-      throw configError(at, `needs a new ${ns} namespace, or it would change the host's`);
+    // A namespace joined by path is the container's too (podman passes its network namespace
+    // so), unless it is the runtime's own: compare it with ours, as runc does.
+    const own = spec.linux?.namespaces?.find((n) => n.type === ns);
+    if (!own || (own.path && ctx.isRuntimeNamespace(ns, own.path)))
+      throw configError(at, `needs a ${ns} namespace of the container's own (new, or joined by path), or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
   const cgroupsPath =
@@ -136,37 +128,23 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
 
   const mounts = mountItems(spec, ctx);
   items.push(...mounts.items);
-  items.push(...launcherMounts(ctx));
 
-  if (ctx.hasCreateHooks) {
-    // liblxc runs hook commands through `sh -c "exec <cmd>"`: quote every word.
+  if (ctx.mountHook) {
+    // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
+    // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
+    const { exeFd, socketFd } = ctx.mountHook;
     items.push(["lxc.hook.version", "1"]);
-    items.push(["lxc.hook.mount", `${shellQuote(ctx.launcher.binary)} hook ${shellQuote(dir)}`]);
+    items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
+  checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
-  return { items, mountpoints: mounts.mountpoints, init: initProcess(spec, ctx, mounts), cgroupDir };
+  return { items, mountpoints: mounts.mountpoints, setup: initSetup(spec, ctx, mounts), cgroupDir };
 }
 
-/**
- * What the launcher applies itself, right before exec: the user, every
- * capability set, rlimits and seccomp bind the user process exactly, and
- * never the launcher (Bun does not survive common seccomp profiles).
- */
-function initProcess(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitProcess {
-  const proc = spec.process!;
+/** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */
+function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSetup {
   return {
-    args: proc.args,
-    terminal: !!proc.terminal,
-    env: proc.env ?? [],
-    cwd: proc.cwd,
-    umask: proc.user.umask,
-    user: { uid: proc.user.uid, gid: proc.user.gid, additionalGids: proc.user.additionalGids ?? [] },
-    rlimits: launcherRlimits(spec),
-    capabilities: processCapabilities(proc, ctx.warn),
-    noNewPrivileges: !!proc.noNewPrivileges,
-    seccomp: spec.linux?.seccomp ? seccompPlan(spec.linux.seccomp) : undefined,
-    attrs: processAttrs(spec),
-    hookTimeout: ctx.hookTimeout,
+    terminal: !!spec.process!.terminal,
     detach: mounts.launcherOnly,
     devices: deviceNodes(spec, ctx.resolve),
     hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
@@ -207,22 +185,6 @@ export function cgroupPathItems(path: string, id: string): ConfigItem[] {
   ];
 }
 
-/** The launcher, the host's dynamic loader and the libraries it needs, bound read-only at /.lxcri. */
-function launcherMounts(ctx: TranslateContext): ConfigItem[] {
-  const m = LAUNCHER_MOUNT.slice(1);
-  const bind = (src: string, dest: string, kind = "file") =>
-    ["lxc.mount.entry", `${fstabEscape(src)} ${fstabEscape(dest)} none bind,ro,nosuid,nodev,create=${kind} 0 0`] as const;
-  const items: ConfigItem[] = [
-    ["lxc.mount.entry", `tmpfs ${m} tmpfs mode=0755,size=64k,nosuid,nodev 0 0`],
-    bind(ctx.launcher.loader, `${m}/ld.so`),
-    ...ctx.launcher.libs.map((lib) => bind(lib, `${m}/lib/${basename(lib)}`)),
-    bind(ctx.launcher.binary, `${m}/lxcri-launcher`),
-    bind(join(ctx.runtimeDir, "init"), `${m}/init`, "dir"),
-  ];
-  if (ctx.hasStartContainerHooks) items.push(bind(join(ctx.runtimeDir, "hooks", "startContainer"), `${m}/hooks`, "dir"));
-  return items;
-}
-
 const MS_REC = 0x4000;
 const PROPAGATION: Record<string, number> = { unbindable: 1 << 17, private: 1 << 18, slave: 1 << 19, shared: 1 << 20 };
 
@@ -239,9 +201,4 @@ function domainname(spec: Spec): string | undefined {
     throw configError("domainname", "setting a domain name needs a uts namespace in linux.namespaces (new, or joined by path)");
   if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
   return spec.domainname;
-}
-
-/** rlimits for the launcher to re-apply right before exec (Bun raises RLIMIT_NOFILE for itself). */
-export function launcherRlimits(spec: Spec): { resource: number; soft: number; hard: number }[] {
-  return (spec.process?.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard }));
 }

@@ -25,7 +25,7 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     // nothing of lxcri runs beside the container: liblxc's monitor is gone, init is re-parented
     expect(readFileSync(`/proc/${created.pid}/status`, "utf8")).not.toMatch(new RegExp(`PPid:\t(${process.pid}|0)\n`));
     // created: the user process has not run yet.
-    expect(readFileSync(`/proc/${created.pid}/cmdline`, "utf8")).toContain("/.lxcri/lxcri-launcher");
+    expect(readFileSync(`/proc/${created.pid}/cmdline`, "utf8")).toMatch(/^\/proc\/self\/fd\/\d+\0init\0\d+\0$/);
 
     expect(lxcri(root, ["start", "life"]).code).toBe(0);
     const running = state(root, "life");

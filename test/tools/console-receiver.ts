@@ -3,7 +3,8 @@
 // argv[3].name, types argv[4] (if any) into the terminal, and copies
 // everything the terminal prints to argv[3] until the pty closes.
 import { appendFileSync, readSync, writeFileSync, writeSync } from "node:fs";
-import { acceptUnix, closeFd, listenUnix, receiveFd } from "../../ffi/fd-passing.ts";
+import { acceptUnix, listenUnix, receiveFd } from "../../ffi/fd-passing.ts";
+import { closeFd } from "../../ffi/fds.ts";
 
 const [socketPath, out, input] = process.argv.slice(2) as [string, string, string | undefined];
 const server = listenUnix(socketPath);

@@ -2,10 +2,10 @@
 // time namespace and its offsets, personality, I/O priority, scheduler,
 // memory policy, execCPUAffinity and the root's propagation.
 import { describe, expect, test } from "bun:test";
-import { encodeAttrs } from "../../ffi/exec.ts";
 import { features } from "../../src/features.ts";
 import { recursiveAttrs } from "../../src/lxc/mount-attrs.ts";
 import { parseList, processAttrs } from "../../src/lxc/process-attrs.ts";
+import { processPlan } from "../../src/lxc/process-plan.ts";
 import { rootPropagation, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -16,12 +16,9 @@ const ctx: TranslateContext = {
   bundle: "/b",
   rootfs: "/b/rootfs",
   runtimeDir: "/run/lxcri/c1",
-  launcher: { binary: "/l", loader: "/ld.so", libs: [] },
   cgroup: "v2",
   logLevel: "warn",
-  hookTimeout: 60,
-  hasCreateHooks: false,
-  hasStartContainerHooks: false,
+  isRuntimeNamespace: () => false,
   cgroupHierarchies: [],
   hardRlimits: {},
   stat: (p) => (p === "/data" ? "dir" : "missing"),
@@ -90,13 +87,19 @@ describe("time namespace", () => {
   });
 });
 
-describe("process attributes for the exec step", () => {
+describe("process attributes for the confining step", () => {
+  const attrs = (edit: (s: Spec) => void) => {
+    const s = spec(edit);
+    return processPlan(s.process!, s.linux, { lastCap: 40, warn: () => {} }).attrs;
+  };
   test("personality: LINUX32 is PER_LINUX32; flags are refused", () => {
-    expect(tr((s) => (s.linux!.personality = { domain: "LINUX32" })).init.attrs).toEqual({ personality: 8 });
-    expect(tr((s) => (s.linux!.personality = { domain: "LINUX" })).init.attrs).toEqual({ personality: 0 });
-    expect(errorOf(() => tr((s) => (s.linux!.personality = { domain: "LINUX64" })))).toContain("linux.personality.domain: unknown value");
-    expect(errorOf(() => tr((s) => (s.linux!.personality = { domain: "LINUX", flags: ["x"] })))).toContain("linux.personality.flags");
-    expect(tr(() => {}).init.attrs).toEqual({});
+    expect(attrs((s) => (s.linux!.personality = { domain: "LINUX32" }))).toEqual({ personality: 8 });
+    expect(attrs((s) => (s.linux!.personality = { domain: "LINUX" }))).toEqual({ personality: 0 });
+    expect(errorOf(() => attrs((s) => (s.linux!.personality = { domain: "LINUX64" })))).toContain(
+      "linux.personality.domain: unknown value",
+    );
+    expect(errorOf(() => attrs((s) => (s.linux!.personality = { domain: "LINUX", flags: ["x"] })))).toContain("linux.personality.flags");
+    expect(attrs(() => {})).toEqual({});
   });
 
   test("ioPriority: class << 13 | priority", () => {
@@ -142,32 +145,16 @@ describe("process attributes for the exec step", () => {
     );
     expect(parseList("0-3,7", "x", 1024)).toEqual([0, 1, 2, 3, 7]);
   });
-
-  test("the block exec.c reads: flags word, values, struct sched_attr, node mask", () => {
-    const w = encodeAttrs({
-      personality: 8,
-      ioPriority: 0x6007,
-      memoryPolicy: { mode: 2, nodes: [0, 65] },
-      scheduler: { policy: 3, flags: 1, nice: -2, priority: 0, runtime: 1, deadline: 2, period: 3 },
-    });
-    expect([w[0], w[1], w[2], w[3]]).toEqual([15n, 8n, 0x6007n, 2n]);
-    expect(w[4]).toBe(48n | (3n << 32n)); // size, policy
-    expect(w[5]).toBe(1n); // flags
-    expect(w[6]).toBe(0xfffffffen); // nice -2, priority 0
-    expect([w[7], w[8], w[9]]).toEqual([1n, 2n, 3n]);
-    expect([w[10], w[11]]).toEqual([1n, 2n]);
-    expect(encodeAttrs({})[0]).toBe(0n);
-  });
 });
 
 describe("root propagation", () => {
-  test("mount flags for the launcher; nothing in lxc.rootfs.options (liblxc overrides it)", () => {
+  test("mount flags for init; nothing in lxc.rootfs.options (liblxc overrides it)", () => {
     expect(rootPropagation("slave")).toBe(1 << 19);
     expect(rootPropagation("rprivate")).toBe((1 << 18) | 0x4000);
     expect(rootPropagation("unbindable")).toBe(1 << 17);
     expect(rootPropagation(undefined)).toBeUndefined();
     const t = tr((s) => (s.linux!.rootfsPropagation = "shared"));
-    expect(t.init.rootPropagation).toBe(1 << 20);
+    expect(t.setup.rootPropagation).toBe(1 << 20);
     expect(t.items.filter(([k]) => k === "lxc.rootfs.options").map(([, v]) => v)).toEqual(["ro"]);
   });
 });
@@ -184,17 +171,17 @@ describe("joined namespaces", () => {
     );
   });
 
-  test("a uts namespace joined by path: the launcher sets the hostname (liblxc only does in a new one)", () => {
+  test("a uts namespace joined by path: init sets the hostname (liblxc only does in a new one)", () => {
     const joined = tr(
       (s) => (s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "uts" ? { type: "uts", path: "/proc/9/ns/uts" } : n))),
     );
-    expect(joined.init.hostname).toBe("lxcri");
-    expect(tr(() => {}).init.hostname).toBeUndefined();
+    expect(joined.setup.hostname).toBe("lxcri");
+    expect(tr(() => {}).setup.hostname).toBeUndefined();
   });
 });
 
 describe("recursive mount options and features", () => {
-  test("rro and friends go to the launcher as mount_setattr attributes; the rest stay for liblxc", () => {
+  test("rro and friends go to init as mount_setattr attributes; the rest stay for liblxc", () => {
     expect(recursiveAttrs(["rbind", "rro", "nosuid", "rnoexec"], "/data", "mounts[0]")).toEqual({
       options: ["rbind", "nosuid"],
       attr: { path: "/data", set: 0x1 | 0x8, clr: 0 },
@@ -203,7 +190,7 @@ describe("recursive mount options and features", () => {
     expect(recursiveAttrs(["rnoatime"], "/d", "m").attr).toEqual({ path: "/d", set: 0x10, clr: 0x70 });
     expect(recursiveAttrs(["bind"], "/d", "m")).toEqual({ options: ["bind"], attr: undefined });
     const t = tr((s) => s.mounts!.push({ destination: "/data", type: "bind", source: "/data", options: ["rbind", "rro"] }));
-    expect(t.init.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
+    expect(t.setup.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
     expect(
       errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] }))),
     ).toContain('mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet');

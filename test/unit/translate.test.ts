@@ -1,17 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
-import { fstabEscape, shellQuote } from "../../src/lxc/items.ts";
+import { fstabEscape } from "../../src/lxc/items.ts";
+import { processPlan } from "../../src/lxc/process-plan.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import {
-  INIT_ARGV,
-  cgroupPathItems,
-  hostId,
-  launcherRlimits,
-  rootfsPath,
-  translate,
-  type TranslateContext,
-} from "../../src/lxc/translate.ts";
+import { cgroupPathItems, hostId, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { errorOf } from "./error-of.ts";
@@ -34,12 +27,9 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     bundle: "/b",
     rootfs: "/b/rootfs",
     runtimeDir: "/run/lxcri/c1",
-    launcher: { binary: "/opt/lxcri/lxcri-launcher", loader: "/lib64/ld-linux-x86-64.so.2", libs: ["/lib/x86_64-linux-gnu/libc.so.6"] },
     cgroup: "v1",
     logLevel: "warn",
-    hookTimeout: 60,
-    hasCreateHooks: false,
-    hasStartContainerHooks: false,
+    isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
     cgroupHierarchies: [
       { name: "memory", fstype: "cgroup", options: "memory" },
       { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
@@ -63,14 +53,14 @@ const values = (list: readonly (readonly [string, string])[], key: string) => li
 const error = errorOf;
 
 describe("OCI → LXC translation", () => {
-  test("the default spec: rootfs, hostname, no_new_privs, rlimits, console", () => {
+  test("the default spec: rootfs, hostname, rlimits, console; no_new_privs is the process plan's", () => {
     const it = items(spec());
     expect(values(it, "lxc.rootfs.path")).toEqual(["dir:/b/rootfs"]);
     expect(values(it, "lxc.rootfs.mount")).toEqual(["/b/rootfs"]);
     expect(values(it, "lxc.rootfs.options")).toEqual(["ro"]);
     expect(values(it, "lxc.uts.name")).toEqual(["lxcri"]);
-    expect(values(it, "lxc.no_new_privs")).toEqual(["1"]);
-    // rlimits are the launcher's job unless one must be raised above the runtime's hard limit
+    expect(values(it, "lxc.no_new_privs")).toEqual([]);
+    // rlimits are the process plan's unless one must be raised above the runtime's hard limit
     expect(values(it, "lxc.prlimit.nofile")).toEqual([]);
     expect(values(it, "lxc.console.path")).toEqual(["none"]);
     expect(values(it, "lxc.log.file")).toEqual(["/run/lxcri/c1/lxc.log"]);
@@ -86,7 +76,7 @@ describe("OCI → LXC translation", () => {
     ).toBe("/abs/root");
   });
 
-  test("process: user, rlimits, umask, no_new_privs and seccomp go to the launcher, not to liblxc", () => {
+  test("process: user, rlimits, umask, no_new_privs and seccomp go to the process plan, not to liblxc", () => {
     const s = spec((s) => {
       s.process!.user = { uid: 1000, gid: 100, additionalGids: [5, 6], umask: 0o027 };
       s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["getcwd"], action: "SCMP_ACT_ERRNO" }] };
@@ -95,11 +85,13 @@ describe("OCI → LXC translation", () => {
     expect(values(t.items, "lxc.init.uid")).toEqual([]);
     expect(values(t.items, "lxc.cap.keep")).toEqual([]);
     expect(values(t.items, "lxc.seccomp.profile")).toEqual([]);
-    expect(t.init.user).toEqual({ uid: 1000, gid: 100, additionalGids: [5, 6] });
-    expect(t.init.umask).toBe(0o027);
-    expect(t.init.noNewPrivileges).toBe(true);
-    expect(t.init.args).toEqual(["sh", "-c", "true"]);
-    expect(t.init.seccomp?.rules).toEqual([{ names: ["getcwd"], action: 0x00050001, args: [] }]);
+    const p = processPlan(s.process!, s.linux, { lastCap: 40, warn: () => {} });
+    expect(p.user).toEqual({ uid: 1000, gid: 100, additionalGids: [5, 6] });
+    expect(p.umask).toBe(0o027);
+    expect(p.noNewPrivileges).toBe(true);
+    expect(p.args).toEqual(["sh", "-c", "true"]);
+    expect(p.lookupHome).toBe(true);
+    expect(p.seccomp?.rules).toEqual([{ names: ["getcwd"], action: 0x00050001, args: [] }]);
   });
 
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
@@ -144,7 +136,7 @@ describe("OCI → LXC translation", () => {
     expect(hostId(undefined, 0)).toBe(0);
   });
 
-  test("capabilities: all five sets as numbers; unknown ones are a warning", () => {
+  test("capabilities: all five sets as numbers; unknown ones are a warning, ungrantable ambient ones a debug note", () => {
     const warnings: string[] = [];
     const p = spec(
       (s) => (s.process!.capabilities = { bounding: ["CAP_KILL", "CAP_TEST", "CAP_CHOWN"], effective: ["CAP_KILL"], ambient: [] }),
@@ -159,15 +151,23 @@ describe("OCI → LXC translation", () => {
     expect(warnings).toEqual(["process.capabilities.bounding[1]: unknown capability CAP_TEST ignored"]);
     // runc's default spec lists ambient capabilities that are not inheritable: the kernel cannot grant them
     const w2: string[] = [];
+    const notes: string[] = [];
     const runcShape = spec((s) => (s.process!.capabilities!.ambient = s.process!.capabilities!.bounding)).process!;
-    expect(processCapabilities(runcShape, (w) => w2.push(w)).ambient).toEqual([]);
-    expect(w2.join("\n")).toContain("CAP_AUDIT_WRITE is not both permitted and inheritable");
+    expect(
+      processCapabilities(
+        runcShape,
+        (w) => w2.push(w),
+        (n) => notes.push(n),
+      ).ambient,
+    ).toEqual([]);
+    expect(w2).toEqual([]); // runc's default config runs silently (issue 13)
+    expect(notes.join("\n")).toContain("CAP_AUDIT_WRITE is not both permitted and inheritable");
     const full = spec((s) => (s.process!.capabilities!.inheritable = s.process!.capabilities!.ambient = s.process!.capabilities!.bounding))
       .process!;
     expect(processCapabilities(full, () => {}).ambient).toEqual([5, 10, 29]);
   });
 
-  test("rlimits: liblxc raises only those above the runtime's hard limit; the launcher applies all", () => {
+  test("rlimits: liblxc raises only those above the runtime's hard limit; the process plan has all", () => {
     const s = spec(
       (s) =>
         (s.process!.rlimits = [
@@ -178,7 +178,7 @@ describe("OCI → LXC translation", () => {
     const it = items(s);
     expect(values(it, "lxc.prlimit.nofile")).toEqual(["2048:4096"]);
     expect(values(it, "lxc.prlimit.as")).toEqual([]);
-    expect(launcherRlimits(s)).toEqual([
+    expect(processPlan(s.process!, s.linux, { lastCap: 40, warn: () => {} }).rlimits).toEqual([
       { resource: 7, soft: 2048, hard: 4096 },
       { resource: 9, soft: 1 << 30, hard: 1 << 30 },
     ]);
@@ -230,14 +230,14 @@ describe("OCI → LXC translation", () => {
     expect(fstabEscape("/a b\\c")).toBe("/a\\040b\\134c");
   });
 
-  test("a spec without /proc still gets one for the launcher (Bun cannot start without it), detached before the exec", () => {
+  test("a spec without /proc still gets one (liblxc execs init through /proc/self/fd), detached before ready", () => {
     const t = translate(
       spec((s) => (s.mounts = s.mounts!.filter((m) => m.destination !== "/proc"))),
       ctx(),
     );
     expect(values(t.items, "lxc.mount.entry")[0]).toBe("proc proc proc nosuid,nodev,noexec,create=dir 0 0");
-    expect(t.init.detach).toEqual(["/proc"]);
-    expect(translate(spec(), ctx()).init.detach).toEqual([]);
+    expect(t.setup.detach).toEqual(["/proc"]);
+    expect(translate(spec(), ctx()).setup.detach).toEqual([]);
   });
 
   test("mount destinations are the rootfs's symlinks resolved (the context resolves them inside the rootfs)", () => {
@@ -255,7 +255,7 @@ describe("OCI → LXC translation", () => {
     expect(entries.some((e) => e.includes("proc/asound"))).toBe(false);
   });
 
-  test("FIFOs in masked and read-only paths go to the launcher (liblxc would block opening them)", () => {
+  test("FIFOs in masked and read-only paths go to init (liblxc would block opening them)", () => {
     const t = translate(
       spec((s) => {
         s.linux!.maskedPaths = ["/fifo"];
@@ -263,8 +263,8 @@ describe("OCI → LXC translation", () => {
       }),
       ctx(),
     );
-    expect(t.init.mask).toEqual(["/fifo"]);
-    expect(t.init.readonly).toEqual(["/fifo"]);
+    expect(t.setup.mask).toEqual(["/fifo"]);
+    expect(t.setup.readonly).toEqual(["/fifo"]);
     expect(values(t.items, "lxc.mount.entry").some((e) => e.includes("fifo"))).toBe(false);
   });
 
@@ -272,22 +272,16 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec()), "lxc.mount.entry")).toContain("/b/rootfs/proc/sys proc/sys none rbind,ro,optional 0 0");
   });
 
-  test("the launcher and its loader are bound read-only at /.lxcri, after the spec's mounts", () => {
+  test("nothing of the runtime is mounted into the container", () => {
     const entries = values(items(spec()), "lxc.mount.entry");
-    const i = entries.indexOf("tmpfs .lxcri tmpfs mode=0755,size=64k,nosuid,nodev 0 0");
-    expect(i).toBeGreaterThan(entries.findIndex((e) => e.startsWith("sysfs")));
-    expect(entries).toContain("/lib64/ld-linux-x86-64.so.2 .lxcri/ld.so none bind,ro,nosuid,nodev,create=file 0 0");
-    expect(entries).toContain("/opt/lxcri/lxcri-launcher .lxcri/lxcri-launcher none bind,ro,nosuid,nodev,create=file 0 0");
-    expect(entries).toContain("/run/lxcri/c1/init .lxcri/init none bind,ro,nosuid,nodev,create=dir 0 0");
-    expect(INIT_ARGV.slice(0, 3)).toEqual(["/.lxcri/ld.so", "--library-path", "/.lxcri/lib"]);
+    expect(entries.some((e) => e.includes(".lxcri") || e.includes("/run/lxcri"))).toBe(false);
   });
 
-  test("create-time hooks install the mount hook, shell-quoted", () => {
-    const it = items(spec(), ctx({ hasCreateHooks: true, runtimeDir: "/run/it's" }));
-    expect(values(it, "lxc.hook.mount")).toEqual([`/opt/lxcri/lxcri-launcher hook /run/it\\'s`]);
+  test("create-time hooks install the mount hook: the sealed lxcri executable and the hook socket, by fd", () => {
+    const it = items(spec(), ctx({ mountHook: { exeFd: 9, socketFd: 8 } }));
+    expect(values(it, "lxc.hook.mount")).toEqual(["/proc/self/fd/9 __mount-hook 8"]);
     expect(values(it, "lxc.hook.version")).toEqual(["1"]);
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
-    expect(shellQuote("a'b c")).toBe(`a\\'b\\ c`);
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
@@ -313,7 +307,7 @@ describe("OCI → LXC translation", () => {
       ),
       ctx(),
     );
-    expect(t.init.devices).toEqual([
+    expect(t.setup.devices).toEqual([
       { path: "/dev/fuse", mode: 0o020640, major: 10, minor: 229, uid: 5, gid: 6 },
       { path: "/dev/fifo", mode: 0o010666, major: 0, minor: 0, uid: 0, gid: 0 },
     ]);
@@ -353,7 +347,7 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
   });
 
-  test("sysctl: only namespaced keys, and only with a new namespace of theirs", () => {
+  test("sysctl: only namespaced keys, and only in a namespace of the container's own (new, or joined but not the runtime's)", () => {
     expect(values(items(spec((s) => (s.linux!.sysctl = { "net.ipv4.ip_forward": "1" }))), "lxc.sysctl.net.ipv4.ip_forward")).toEqual(["1"]);
     expect(values(items(spec((s) => (s.linux!.sysctl = { "kernel/shmmax": "1" }))), "lxc.sysctl.kernel/shmmax")).toEqual(["1"]);
     expect(error(() => items(spec((s) => (s.linux!.sysctl = { "a b": "1" }))))).toContain('linux.sysctl["a b"]');
@@ -369,15 +363,23 @@ describe("OCI → LXC translation", () => {
           }),
         ),
       ),
-    ).toContain("needs a new network namespace");
+    ).toContain("needs a network namespace of the container's own");
+    // podman: its own network namespace, joined by path, with net.ipv4.ping_group_range
+    const joined = (path: string) =>
+      spec((s) => {
+        s.linux!.sysctl = { "net.ipv4.ping_group_range": "0 0" };
+        s.linux!.namespaces = [...s.linux!.namespaces!.filter((n) => n.type !== "network"), { type: "network", path }];
+      });
+    expect(values(items(joined("/run/netns/podman-1")), "lxc.sysctl.net.ipv4.ping_group_range")).toEqual(["0 0"]);
+    expect(error(() => items(joined("/proc/1/ns/net")))).toContain("needs a network namespace of the container's own");
   });
 
-  test("domainname goes to the launcher, with a new uts namespace", () => {
+  test("domainname goes to init, with a new uts namespace", () => {
     expect(
       translate(
         spec((s) => (s.domainname = "example.org")),
         ctx(),
-      ).init.domainname,
+      ).setup.domainname,
     ).toBe("example.org");
     expect(
       error(() =>

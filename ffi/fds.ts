@@ -1,0 +1,105 @@
+// File descriptors: pipes and socket pairs (close-on-exec), closing, fd
+// flags, and reading what is there without blocking. Bun's fs functions work
+// on these fds too; these are what it lacks.
+import { ptr } from "bun:ffi";
+import { readSync } from "node:fs";
+import { libc, sys, trySys } from "./libc.ts";
+import {
+  FD_CLOEXEC,
+  F_DUPFD_CLOEXEC,
+  F_GETFD,
+  F_GETFL,
+  F_SETFD,
+  F_SETFL,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  POLLHUP,
+  POLLIN,
+  SYS,
+} from "./syscalls.ts";
+
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+
+export function closeFd(fd: number | undefined): void {
+  if (fd !== undefined && fd >= 0) trySys(SYS.close, fd);
+}
+
+/** [read end, write end], both close-on-exec. */
+export function pipe(): [number, number] {
+  const fds = new Int32Array(2);
+  sys("pipe2", SYS.pipe2, ptr(fds), O_CLOEXEC);
+  return [fds[0]!, fds[1]!];
+}
+
+/** A connected pair of AF_UNIX stream sockets, both close-on-exec. */
+export function socketPair(): [number, number] {
+  const fds = new Int32Array(2);
+  sys("socketpair", SYS.socketpair, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0, ptr(fds));
+  return [fds[0]!, fds[1]!];
+}
+
+export function setCloexec(fd: number, on = true): void {
+  const flags = libc.fcntl(fd, F_GETFD, 0);
+  if (flags >= 0) libc.fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
+}
+
+export function setNonBlocking(fd: number, on = true): void {
+  const flags = libc.fcntl(fd, F_GETFL, 0);
+  if (flags >= 0) libc.fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+}
+
+/** Whether `fd` is open and inheritable (what a caller passes to a child is). */
+export function isInheritable(fd: number): boolean {
+  const flags = libc.fcntl(fd, F_GETFD, 0);
+  return flags >= 0 && !(flags & FD_CLOEXEC);
+}
+
+/** Waits up to `ms` for any of `fds` to be readable or hung up; the ones that are. */
+export function pollReadable(fds: number[], ms: number): number[] {
+  const pfd = new Int32Array(fds.length * 2);
+  fds.forEach((fd, i) => {
+    pfd[i * 2] = fd;
+    pfd[i * 2 + 1] = POLLIN; // events in the low 16 bits; revents (high 16) start at 0
+  });
+  if (libc.poll(pfd, BigInt(fds.length), ms) <= 0) return [];
+  return fds.filter((_, i) => (pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */);
+}
+
+/** What can be read from a non-blocking `fd` now: bytes, or null at EOF. */
+export function readAvailable(fd: number): Buffer | null {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN" || code === "EWOULDBLOCK") break;
+      if (code === "EINTR") continue;
+      if (code === "ECONNRESET") return chunks.length ? Buffer.concat(chunks) : null;
+      throw e;
+    }
+    if (n === 0) return chunks.length ? Buffer.concat(chunks) : null;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Copies (close-on-exec, for the caller to close) of this process's stdin,
+ * stdout and stderr, to hand a child at other fd numbers (Bun's spawn cannot
+ * pass fds 0-2 anywhere else): each fd the caller gave us (open and
+ * inheritable), else null (the child puts /dev/null there). A caller that
+ * closed one leaves the number free for the next open — Bun's own fds and
+ * files lxcri opens are close-on-exec — and that must never reach a container.
+ */
+export function callerStdioCopies(): (number | null)[] {
+  return [0, 1, 2].map((fd) => (isInheritable(fd) ? libc.fcntl(fd, F_DUPFD_CLOEXEC, 10) : null));
+}
+
+/** Whether each of fds 0-2 is one the caller gave us (see callerStdioCopies). */
+export function callerStdio(): ("inherit" | "ignore")[] {
+  return [0, 1, 2].map((fd) => (isInheritable(fd) ? "inherit" : "ignore"));
+}

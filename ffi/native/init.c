@@ -1,0 +1,288 @@
+/*
+ * `lxcri-init init <plan fd>`: the container's init until `start`, exec'd by
+ * liblxc (after pivot_root, as the container's root with every capability,
+ * no seccomp yet) from a read-only detached mount: its /proc/self/exe is no
+ * writable host file.
+ *
+ *   create ──plan (sealed memfd)──▶ init: terminal, devices, uts names, masks,
+ *                                         recursive mount options, propagation,
+ *                                         detach runtime mounts, find process.args[0]
+ *   create ◀──READY | ERROR── channel (a socketpair: init parks the peer at
+ *                             CHANNEL_FD; create and start copy it with
+ *                             pidfd_getfd, which needs ptrace rights over init:
+ *                             init is not dumpable, so a container process has none)
+ *   start ──GO──▶ init: startContainer hooks, each confined (HOOK frames),
+ *                       EXEC, then confine_exec: execve closes init's end
+ *   start ◀──EOF── the process runs (an ERROR frame instead says why not)
+ *
+ * Nothing here is reachable by path from inside the container: no runtime
+ * files are mounted, and start is triggered only through the channel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
+#include <unistd.h>
+#include "lxcri.h"
+
+static int channel = -1;
+
+/*
+ * Reports a failed setup step with errno and what it concerned, then waits to
+ * be killed: create copies the channel only once it finds us, and an init
+ * that exited at once would take its report with it. create destroys the
+ * container when it reads the error (delete does, after a create that died).
+ */
+static __attribute__((noreturn)) void fail(int step, const char *what)
+{
+	send_error(channel, step, errno, what);
+	for (;;)
+		pause();
+}
+
+static int move_fd(int fd, int to)
+{
+	if (fd == to)
+		return fd;
+	int r = dup3(fd, to, O_CLOEXEC);
+	close(fd);
+	return r;
+}
+
+static void fd_path(char *out, size_t n, int fd)
+{
+	snprintf(out, n, "/proc/self/fd/%d", fd);
+}
+
+/* An existing path opened without following a last symlink: what is mounted on it is what was checked. */
+static int open_target(const char *path)
+{
+	return open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * process.terminal: a pty from the container's own devpts, the slave as our
+ * stdio and controlling terminal, the master parked for create. /dev/console
+ * gets the slave bound onto it through the fd we hold (never by the name
+ * /dev/pts/N, which a racing process could swap), and only when /dev is a
+ * mount of the container's own (never a file of the image).
+ */
+static void open_terminal(void)
+{
+	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		fail(STEP_TERMINAL, "/dev/pts/ptmx");
+	int unlock = 0;
+	if (ioctl(master, TIOCSPTLCK, &unlock) != 0)
+		fail(STEP_TERMINAL, "unlocking the pty");
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		fail(STEP_TERMINAL, "opening the pty's slave");
+	struct stat st;
+	if (fstat(slave, &st) != 0 || !S_ISCHR(st.st_mode))
+		fail(STEP_TERMINAL, "the pty's slave is not a character device");
+	struct stat dev, root;
+	if (stat("/dev", &dev) == 0 && stat("/", &root) == 0 && dev.st_dev != root.st_dev) {
+		int console = open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+		if (console >= 0) {
+			char src[64], dst[64];
+			fd_path(src, sizeof src, slave);
+			fd_path(dst, sizeof dst, console);
+			if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
+				fail(STEP_TERMINAL, "binding the pty onto /dev/console");
+			close(console);
+		}
+	}
+	setsid();
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0)
+			fail(STEP_TTY, "dup2");
+	if (ioctl(0, TIOCSCTTY, 0) != 0)
+		fail(STEP_TTY, "TIOCSCTTY");
+	close(slave);
+	if (move_fd(master, TERMINAL_MASTER_FD) < 0)
+		fail(STEP_TERMINAL, "parking the pty master");
+}
+
+static void mkdir_parents(const char *path)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *s = tmp + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(tmp, 0755);
+		*s = '/';
+	}
+}
+
+static void make_devices(const struct init_plan *p)
+{
+	for (uint32_t i = 0; i < p->ndevices; i++) {
+		const struct device_node *d = &p->devices[i];
+		mkdir_parents(d->path);
+		unlink(d->path);
+		if (mknod(d->path, d->mode, makedev(d->major, d->minor)) != 0)
+			fail(STEP_DEVICES, d->path);
+		/* the node was just made by us: no symlink can be in its place */
+		if (lchown(d->path, d->uid, d->gid) != 0 || chmod(d->path, d->mode & 07777) != 0)
+			fail(STEP_DEVICES, d->path);
+	}
+}
+
+/*
+ * A FIFO or socket in maskedPaths gets /dev/null bound over it; in
+ * readonlyPaths, itself read-only. /dev/null must be the real device (1:3),
+ * not something the image or a racing process put there (CVE-2025-31133),
+ * and neither source nor target may be a symlink.
+ */
+static void mask_and_protect(const struct init_plan *p)
+{
+	int null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (p->mask.count && (null < 0 || fstat(null, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))) {
+		errno = EPERM;
+		fail(STEP_MASK, "/dev/null is not the null device");
+	}
+	char src[64], dst[64];
+	fd_path(src, sizeof src, null);
+	for (uint32_t i = 0; i < p->mask.count; i++) {
+		int t = open_target(p->mask.items[i]);
+		if (t < 0) {
+			if (errno == ENOENT)
+				continue;
+			fail(STEP_MASK, p->mask.items[i]);
+		}
+		fd_path(dst, sizeof dst, t);
+		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
+			fail(STEP_MASK, p->mask.items[i]);
+		close(t);
+	}
+	if (null >= 0)
+		close(null);
+	for (uint32_t i = 0; i < p->readonly.count; i++) {
+		int t = open_target(p->readonly.items[i]);
+		if (t < 0) {
+			if (errno == ENOENT)
+				continue;
+			fail(STEP_MASK, p->readonly.items[i]);
+		}
+		fd_path(dst, sizeof dst, t);
+		if (mount(dst, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+			fail(STEP_MASK, p->readonly.items[i]);
+		close(t);
+		/* the bind is now on the path: remount that mount read-only */
+		t = open_target(p->readonly.items[i]);
+		fd_path(dst, sizeof dst, t);
+		if (t < 0 || mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+			fail(STEP_MASK, p->readonly.items[i]);
+		close(t);
+	}
+}
+
+static void recursive_attrs(const struct init_plan *p)
+{
+	for (uint32_t i = 0; i < p->nrecursive; i++) {
+		struct mount_attr attr = {.attr_set = p->recursive[i].set, .attr_clr = p->recursive[i].clr};
+		if (syscall(SYS_mount_setattr, AT_FDCWD, p->recursive[i].path, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr) != 0)
+			fail(STEP_MOUNT_ATTR, p->recursive[i].path);
+	}
+}
+
+static void set_name(long nr, const char *name)
+{
+	if (name && syscall(nr, name, strlen(name)) != 0)
+		fail(STEP_HOSTNAME, name);
+}
+
+int init_main(int plan_fd)
+{
+	static struct plan plan;
+	/* liblxc's monitor goes once we are ready (README: the pid contract): do not die with it */
+	prctl(PR_SET_PDEATHSIG, 0);
+	/* no container process may ptrace us, copy our fds or open our exe or memory */
+	prctl(PR_SET_DUMPABLE, 0);
+	int pair[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+		_exit(126);
+	channel = pair[0];
+	int plan_ok = read_plan(plan_fd, &plan) == 0 && plan.kind == PLAN_INIT;
+	int saved = errno;
+	if (plan_ok) {
+		/* The caller's stdio comes right after the plan (liblxc ran us with /dev/null as stdio, so
+		 * that its fix_stdio_permissions could not chmod the caller's files). */
+		int first = (int)plan.process.keep_fds;
+		for (int fd = 0; fd <= 2; fd++)
+			if (dup2(first + 2 + fd, fd) < 0) {
+				int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+				if (null < 0 || dup2(null, fd) < 0)
+					_exit(126);
+				close(null);
+			}
+	}
+	if (move_fd(pair[1], CHANNEL_FD) < 0)
+		_exit(126);
+	/* Everything inherited from the runtime beyond the preserved fds (our executable, the
+	 * stdio copies, liblxc's) is not the process's: closed now, not only at the exec. */
+	if (plan_ok) {
+		unsigned keep = plan.process.keep_fds, a = (unsigned)channel;
+		if (a > keep)
+			syscall(SYS_close_range, keep, a - 1, 0);
+		syscall(SYS_close_range, (a >= keep ? a : keep - 1) + 1, CHANNEL_FD - 1, 0);
+		syscall(SYS_close_range, CHANNEL_FD + 1, ~0U, 0);
+	}
+	if (!plan_ok) {
+		errno = saved;
+		fail(STEP_PLAN, NULL);
+	}
+	const struct init_plan *ip = &plan.init;
+	signal(SIGPIPE, SIG_IGN);
+
+	if (access("/dev/ptmx", F_OK) != 0 && access("/dev/pts/ptmx", F_OK) == 0)
+		if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* a read-only /dev: the process still has /dev/pts/ptmx */ }
+	if (ip->terminal)
+		open_terminal();
+	make_devices(ip);
+	set_name(SYS_sethostname, ip->hostname);
+	set_name(SYS_setdomainname, ip->domainname);
+	mask_and_protect(ip);
+	recursive_attrs(ip);
+	if (ip->has_root_propagation && mount(NULL, "/", NULL, ip->root_propagation, NULL) != 0)
+		fail(STEP_PROPAGATION, "/");
+	char program[PATH_MAX];
+	if (find_program(&plan.process, program, sizeof program) != 0)
+		fail(STEP_LOOKUP, plan.process.args.items[0]);
+	/* a /proc only we needed (to be exec'd through /proc/self/fd) goes before anything else runs */
+	for (uint32_t i = 0; i < ip->detach.count; i++)
+		if (umount2(ip->detach.items[i], MNT_DETACH) != 0)
+			fail(STEP_DETACH, ip->detach.items[i]);
+
+	if (send_frame(channel, FRAME_READY, NULL, 0) != 0)
+		_exit(126);
+	int kind;
+	uint32_t len;
+	uint8_t payload[16];
+	if (read_frame(channel, &kind, payload, sizeof payload, &len) != 0 || kind != FRAME_GO)
+		_exit(126); /* create or delete gave up on us */
+	/* only start holds the channel now */
+	close(CHANNEL_FD);
+
+	if (run_start_hooks(&plan, channel, (long)getpid()) != 0)
+		_exit(1);
+	send_frame(channel, FRAME_EXEC, NULL, 0);
+	int step = exec_process(&plan.process, channel);
+	send_error(channel, step, errno, plan.process.args.items[0]);
+	return errno == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,166 @@
+/*
+ * lxcri's native helpers: one static program, lxcri-init, that is the
+ * container's init until `start` (init.c), enters a container for `exec`
+ * (enter.c), and confines every process it starts — the user's process,
+ * startContainer hooks, exec'd processes — with one step (confine.c). Its
+ * input is a process plan that src/contract/plan.ts encodes (plan.c
+ * decodes it); what it reports travels as frames (frames.c), whose kinds
+ * src/contract/frames.ts knows. The program is exec'd from a read-only
+ * detached mount of the installed file, so no process that enters a
+ * container ever has a writable host file as /proc/self/exe.
+ */
+#ifndef LXCRI_H
+#define LXCRI_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "steps.h"
+
+#define PLAN_MAGIC "LXCRIPLN"
+#define PLAN_VERSION 1
+#define PLAN_INIT 1
+#define PLAN_EXEC 2
+
+/* Frames: u32 payload length, u8 kind, payload (little-endian). */
+enum frame_kind {
+	FRAME_READY = 1, /* init: set up, waiting for start */
+	FRAME_ERROR = 2, /* u32 step, i32 errno, str message */
+	FRAME_HOOK = 3,  /* a startContainer hook ran: see hooks.c */
+	FRAME_EXEC = 4,  /* about to execve the process: EOF follows when it worked */
+	FRAME_GO = 5,    /* start → init: run the startContainer hooks and the process */
+	FRAME_PID = 6,   /* exec: u32 host pid of the new process */
+	FRAME_JSON = 7,  /* TypeScript ↔ TypeScript messages (the mount hook) */
+};
+
+/* Fds init keeps at fixed numbers for `create` and `start` to copy with pidfd_getfd. */
+#define TERMINAL_MASTER_FD 1000
+#define CHANNEL_FD 1001
+
+struct str_list {
+	uint32_t count;
+	char **items; /* NULL-terminated */
+};
+
+struct rlimit_item {
+	uint32_t resource;
+	uint64_t soft, hard;
+};
+
+#define CPU_MASK_WORDS 16 /* 1024 bits */
+
+struct process_plan {
+	struct str_list args, env;
+	char *cwd;
+	uint32_t umask;
+	uint32_t uid, gid;
+	uint32_t ngroups;
+	uint32_t *groups;
+	uint64_t caps[5]; /* bounding, effective, permitted, inheritable, ambient */
+	uint32_t last_cap;
+	uint32_t nrlimits;
+	struct rlimit_item *rlimits;
+	uint32_t no_new_privs;
+	uint32_t seccomp_len; /* bytes of BPF (8 per instruction); 0: none */
+	uint8_t *seccomp;
+	uint32_t seccomp_flags;
+	uint32_t seccomp_first; /* load before the capabilities go (no_new_privs off) */
+	uint32_t attrs;         /* ATTR_* set */
+	uint64_t personality, ioprio, mempolicy_mode;
+	uint8_t sched_attr[48];
+	uint64_t nodemask[CPU_MASK_WORDS];
+	uint32_t lookup_home; /* env has no HOME: take it from /etc/passwd */
+	uint32_t keep_fds;    /* fds from here on are closed before the exec */
+	uint32_t has_final_cpus;
+	uint64_t final_cpus[CPU_MASK_WORDS];
+};
+
+#define ATTR_PERSONALITY 1
+#define ATTR_IOPRIO 2
+#define ATTR_SCHED 4
+#define ATTR_MEMPOLICY 8
+
+struct device_node {
+	char *path;
+	uint32_t mode, major, minor, uid, gid;
+};
+
+struct mount_attr_item {
+	char *path;
+	uint64_t set, clr;
+};
+
+struct hook {
+	uint32_t index;
+	char *path;
+	struct str_list argv;
+	uint32_t has_env;
+	struct str_list env;
+	uint32_t timeout; /* seconds; 0: the plan's default */
+};
+
+struct init_plan {
+	uint32_t terminal;
+	uint32_t ndevices;
+	struct device_node *devices;
+	char *hostname, *domainname; /* NULL: leave as is */
+	struct str_list mask, readonly;
+	uint32_t nrecursive;
+	struct mount_attr_item *recursive;
+	uint32_t has_root_propagation;
+	uint64_t root_propagation;
+	struct str_list detach;
+	uint32_t hook_timeout;
+	char *state_before, *state_after; /* the state JSON on either side of the pid */
+	uint32_t nhooks;
+	struct hook *hooks;
+};
+
+struct exec_plan {
+	uint32_t nns, ncg;
+	int32_t *ns_fds, *cg_fds;
+	int32_t status_fd, tty_fd;
+	uint32_t has_initial_cpus;
+	uint64_t initial_cpus[CPU_MASK_WORDS];
+};
+
+struct plan {
+	uint32_t kind;
+	struct process_plan process;
+	struct init_plan init;
+	struct exec_plan exec;
+};
+
+/* plan.c */
+int read_plan(int fd, struct plan *plan);
+
+/* frames.c */
+int send_frame(int fd, int kind, const void *payload, uint32_t len);
+int send_error(int fd, int step, int err, const char *message);
+int read_frame(int fd, int *kind, uint8_t *buf, uint32_t max, uint32_t *len);
+struct buf {
+	uint8_t *data;
+	uint32_t len, cap;
+};
+void buf_u32(struct buf *b, uint32_t v);
+void buf_u64(struct buf *b, uint64_t v);
+void buf_str(struct buf *b, const char *s, uint32_t len);
+
+/* confine.c */
+/* Applies the plan's security context and execs `path` (or the PATH search of
+ * args[0]) with `argv` and `envp`. Returns only on failure: the step (errno set). */
+int confine_exec(const struct process_plan *p, const char *path, char *const argv[], char *const envp[]);
+/* A process of the plan: fds, cwd, umask, HOME when asked, then confine_exec (see confine.c). */
+int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[]);
+int exec_process(const struct process_plan *p, int status_fd);
+int find_program(const struct process_plan *p, char *out, size_t outlen);
+int lookup_home(uint32_t uid, char *out, size_t outlen);
+void reset_signals(void);
+
+/* hooks.c */
+int run_start_hooks(const struct plan *plan, int channel, long pid);
+
+/* init.c, enter.c */
+int init_main(int plan_fd);
+int enter_main(int plan_fd);
+
+#endif

@@ -1,0 +1,13 @@
+/* lxcri-init: `init <plan fd>` (init.c) or `exec <plan fd>` (enter.c). */
+#include <stdlib.h>
+#include <string.h>
+#include "lxcri.h"
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "init"))
+		return init_main(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "exec"))
+		return enter_main(atoi(argv[2]));
+	return 2;
+}

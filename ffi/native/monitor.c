@@ -1,0 +1,65 @@
+/*
+ * lxcri-monitor <lxcpath> <name> <lxc.conf> <report fd> <init argv...>
+ *
+ * The container's monitor while it is created: liblxc refuses a
+ * non-daemonized start() in a multi-threaded process (Bun always is), so
+ * `create` spawns this small single-threaded program, exec'd from a read-only
+ * detached mount of the installed file (liblxc's container child, a fork of
+ * it, enters the container's namespaces, and no dumpable process may be
+ * there). It loads the LXC config create set and wrote to <lxc.conf> — the
+ * monitor is compiled against lxccontainer.h, so no struct offsets are kept
+ * by hand here — then runs start() with daemonize off: the container's init
+ * is our child, and we exit with its status (128+signal when it was killed).
+ * `create` ends this process once init is ready (README: the pid contract).
+ *
+ * A config liblxc refuses is reported on <report fd> as an ERROR frame (step
+ * CONFIG). liblxc closes every inherited fd above $LISTEN_FDS in start(), so
+ * EOF on <report fd> means start() has begun.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <lxc/lxccontainer.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include "lxcri.h"
+
+int main(int argc, char **argv)
+{
+	if (argc < 6)
+		return 2;
+	int report = atoi(argv[4]);
+	fcntl(report, F_SETFD, FD_CLOEXEC);
+	prctl(PR_SET_DUMPABLE, 0);
+	/* a signal to the caller's process group must not hit us; the container starts with default signals */
+	setsid();
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	struct lxc_container *c = lxc_container_new(argv[2], argv[1]);
+	if (!c || !c->load_config(c, argv[3])) {
+		send_error(report, STEP_CONFIG, errno, argv[3]);
+		return 255;
+	}
+	c->want_daemonize(c, false);
+	/* fds we inherited beyond $LISTEN_FDS (the report) must not reach the container */
+	c->want_close_all_fds(c, true);
+	bool ok = c->start(c, 0, argv + 5);
+	int status = c->error_num;
+	if (!ok && status == 1)
+		_exit(255); /* start() failed before init ran (liblxc's initial error_num) */
+	/* liblxc 5.0 stores a signal death as (sig << 8) | 0x7f (start.c, CLD_KILLED) */
+	if ((status & 0xff) == 0x7f)
+		_exit(128 + ((status >> 8) & 0x7f));
+	if (status & 0x7f)
+		_exit(128 + (status & 0x7f));
+	_exit((status >> 8) & 0xff);
+}

@@ -1,0 +1,254 @@
+/*
+ * Decodes the process plan src/contract/plan.ts encodes: a magic, a version,
+ * the kind (init or exec), the process, then the init or exec part. Integers
+ * are little-endian; a string is a u32 length and its bytes (no NUL); a list
+ * is a u32 count and its items. Every read is bounds-checked: a short or
+ * malformed plan is an error, never a read past the buffer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lxcri.h"
+
+#define MAX_PLAN (64u << 20)
+
+struct reader {
+	const uint8_t *p, *end;
+	int bad;
+};
+
+static const uint8_t *take(struct reader *r, uint32_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const uint8_t *at = r->p;
+	r->p += n;
+	return at;
+}
+
+static uint32_t u32(struct reader *r)
+{
+	const uint8_t *b = take(r, 4);
+	return b ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24 : 0;
+}
+
+static uint64_t u64(struct reader *r)
+{
+	uint64_t lo = u32(r);
+	return lo | (uint64_t)u32(r) << 32;
+}
+
+static char *str(struct reader *r)
+{
+	uint32_t n = u32(r);
+	const uint8_t *b = take(r, n);
+	if (!b)
+		return NULL;
+	if (memchr(b, 0, n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	char *s = malloc(n + 1);
+	if (!s) {
+		r->bad = 1;
+		return NULL;
+	}
+	memcpy(s, b, n);
+	s[n] = 0;
+	return s;
+}
+
+static void *array(struct reader *r, uint32_t count, size_t size)
+{
+	/* every item takes at least 4 bytes of input: a count beyond that is malformed */
+	if (r->bad || count > (uint32_t)(r->end - r->p) / 4 + 1) {
+		r->bad = 1;
+		return NULL;
+	}
+	void *a = calloc(count + 1, size);
+	if (!a)
+		r->bad = 1;
+	return a;
+}
+
+static void strs(struct reader *r, struct str_list *l)
+{
+	l->count = u32(r);
+	l->items = array(r, l->count, sizeof(char *));
+	for (uint32_t i = 0; l->items && i < l->count; i++)
+		l->items[i] = str(r);
+}
+
+static void bytes(struct reader *r, uint8_t *out, uint32_t n)
+{
+	const uint8_t *b = take(r, n);
+	if (b)
+		memcpy(out, b, n);
+}
+
+static void process(struct reader *r, struct process_plan *p)
+{
+	strs(r, &p->args);
+	strs(r, &p->env);
+	p->cwd = str(r);
+	p->umask = u32(r);
+	p->uid = u32(r);
+	p->gid = u32(r);
+	p->ngroups = u32(r);
+	p->groups = array(r, p->ngroups, sizeof(uint32_t));
+	for (uint32_t i = 0; p->groups && i < p->ngroups; i++)
+		p->groups[i] = u32(r);
+	for (int i = 0; i < 5; i++)
+		p->caps[i] = u64(r);
+	p->last_cap = u32(r);
+	p->nrlimits = u32(r);
+	p->rlimits = array(r, p->nrlimits, sizeof(struct rlimit_item));
+	for (uint32_t i = 0; p->rlimits && i < p->nrlimits; i++) {
+		p->rlimits[i].resource = u32(r);
+		p->rlimits[i].soft = u64(r);
+		p->rlimits[i].hard = u64(r);
+	}
+	p->no_new_privs = u32(r);
+	p->seccomp_len = u32(r);
+	if (p->seccomp_len % 8)
+		r->bad = 1;
+	p->seccomp = p->seccomp_len ? malloc(p->seccomp_len) : NULL;
+	if (p->seccomp_len && !p->seccomp)
+		r->bad = 1;
+	if (p->seccomp)
+		bytes(r, p->seccomp, p->seccomp_len);
+	p->seccomp_flags = u32(r);
+	p->seccomp_first = u32(r);
+	p->attrs = u32(r);
+	p->personality = u64(r);
+	p->ioprio = u64(r);
+	p->mempolicy_mode = u64(r);
+	bytes(r, p->sched_attr, sizeof p->sched_attr);
+	for (int i = 0; i < CPU_MASK_WORDS; i++)
+		p->nodemask[i] = u64(r);
+	p->lookup_home = u32(r);
+	p->keep_fds = u32(r);
+	p->has_final_cpus = u32(r);
+	for (int i = 0; i < CPU_MASK_WORDS; i++)
+		p->final_cpus[i] = u64(r);
+}
+
+static char *optional(struct reader *r)
+{
+	return u32(r) ? str(r) : NULL;
+}
+
+static void init_part(struct reader *r, struct init_plan *p)
+{
+	p->terminal = u32(r);
+	p->ndevices = u32(r);
+	p->devices = array(r, p->ndevices, sizeof(struct device_node));
+	for (uint32_t i = 0; p->devices && i < p->ndevices; i++) {
+		struct device_node *d = &p->devices[i];
+		d->path = str(r);
+		d->mode = u32(r);
+		d->major = u32(r);
+		d->minor = u32(r);
+		d->uid = u32(r);
+		d->gid = u32(r);
+	}
+	p->hostname = optional(r);
+	p->domainname = optional(r);
+	strs(r, &p->mask);
+	strs(r, &p->readonly);
+	p->nrecursive = u32(r);
+	p->recursive = array(r, p->nrecursive, sizeof(struct mount_attr_item));
+	for (uint32_t i = 0; p->recursive && i < p->nrecursive; i++) {
+		p->recursive[i].path = str(r);
+		p->recursive[i].set = u64(r);
+		p->recursive[i].clr = u64(r);
+	}
+	p->has_root_propagation = u32(r);
+	p->root_propagation = u64(r);
+	strs(r, &p->detach);
+	p->hook_timeout = u32(r);
+	p->state_before = str(r);
+	p->state_after = str(r);
+	p->nhooks = u32(r);
+	p->hooks = array(r, p->nhooks, sizeof(struct hook));
+	for (uint32_t i = 0; p->hooks && i < p->nhooks; i++) {
+		struct hook *h = &p->hooks[i];
+		h->index = u32(r);
+		h->path = str(r);
+		strs(r, &h->argv);
+		h->has_env = u32(r);
+		strs(r, &h->env);
+		h->timeout = u32(r);
+	}
+}
+
+static void exec_part(struct reader *r, struct exec_plan *p)
+{
+	p->nns = u32(r);
+	p->ns_fds = array(r, p->nns, sizeof(int32_t));
+	for (uint32_t i = 0; p->ns_fds && i < p->nns; i++)
+		p->ns_fds[i] = (int32_t)u32(r);
+	p->ncg = u32(r);
+	p->cg_fds = array(r, p->ncg, sizeof(int32_t));
+	for (uint32_t i = 0; p->cg_fds && i < p->ncg; i++)
+		p->cg_fds[i] = (int32_t)u32(r);
+	p->status_fd = (int32_t)u32(r);
+	p->tty_fd = (int32_t)u32(r);
+	p->has_initial_cpus = u32(r);
+	for (int i = 0; i < CPU_MASK_WORDS; i++)
+		p->initial_cpus[i] = u64(r);
+}
+
+/* Reads the whole plan from `fd` (then closed) into `plan`; -1 with errno on failure. */
+int read_plan(int fd, struct plan *plan)
+{
+	size_t cap = 1 << 16, len = 0;
+	uint8_t *data = malloc(cap);
+	for (;;) {
+		if (!data)
+			return -1;
+		if (len == cap) {
+			if (cap >= MAX_PLAN) {
+				errno = EFBIG;
+				return -1;
+			}
+			cap *= 2;
+			data = realloc(data, cap);
+			continue;
+		}
+		ssize_t n = pread(fd, data + len, cap - len, (off_t)len);
+		if (n < 0 && errno == ESPIPE)
+			n = read(fd, data + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	struct reader r = {data, data + len, 0};
+	memset(plan, 0, sizeof *plan);
+	const uint8_t *magic = take(&r, 8);
+	if (!magic || memcmp(magic, PLAN_MAGIC, 8) || u32(&r) != PLAN_VERSION) {
+		errno = EPROTO;
+		return -1;
+	}
+	plan->kind = u32(&r);
+	process(&r, &plan->process);
+	if (plan->kind == PLAN_INIT)
+		init_part(&r, &plan->init);
+	else if (plan->kind == PLAN_EXEC)
+		exec_part(&r, &plan->exec);
+	else
+		r.bad = 1;
+	if (r.bad || r.p != r.end) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+// What lxcri hands into a container must not be a writable host file
+// (CVE-2019-5736): the native helpers are exec'd from a read-only detached
+// mount of the installed file — open_tree(2) makes a private clone of it
+// that belongs to no mount namespace, so nothing can remount it writable,
+// and writes through /proc/<pid>/exe fail with EROFS — and plans travel as
+// sealed memfds, which no one can change once written.
+import { ptr } from "bun:ffi";
+import { sys } from "./libc.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, O_CLOEXEC, SYS } from "./syscalls.ts";
+import { writeSync } from "node:fs";
+
+const OPEN_TREE_CLONE = 1;
+const MOUNT_ATTR_RDONLY = 1;
+const MOUNT_ATTR_NOSUID = 2;
+const MOUNT_ATTR_NODEV = 4;
+const MFD_CLOEXEC = 1;
+const MFD_ALLOW_SEALING = 2;
+
+/** An fd (close-on-exec) of `path` on a read-only, nosuid, nodev detached mount: exec it as /proc/self/fd/N. */
+export function sealedExe(path: string): number {
+  const p = Buffer.from(path + "\0");
+  const fd = sys(`open_tree ${path}`, SYS.open_tree, AT_FDCWD, ptr(p), OPEN_TREE_CLONE | O_CLOEXEC);
+  const attr = new BigUint64Array([BigInt(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), 0n, 0n, 0n]);
+  const empty = Buffer.from("\0");
+  sys(`mount_setattr ${path}`, SYS.mount_setattr, fd, ptr(empty), AT_EMPTY_PATH, ptr(attr), 32);
+  return fd;
+}
+
+/** A sealed memfd (close-on-exec) holding `data`: it can be read, never changed. */
+export function sealedMemfd(name: string, data: Uint8Array): number {
+  const n = Buffer.from(name + "\0");
+  const fd = sys("memfd_create", SYS.memfd_create, ptr(n), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off, off);
+  sys("sealing a memfd", SYS.fcntl, fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+  return fd;
+}

@@ -1,0 +1,57 @@
+// The hook launcher at liblxc's mount hook: `lxcri __mount-hook <fd>`, run by
+// liblxc (sh -c "exec /proc/self/fd/N __mount-hook <fd>": the sealed lxcri
+// executable) in the container's namespaces after its mounts and before
+// pivot_root, when the config has prestart, createRuntime or createContainer
+// hooks. Over the socket at <fd> (create's, inherited through liblxc: no path
+// anyone else could reach) it asks create to run prestart and createRuntime
+// in the runtime's namespaces, gets the createContainer hooks, the state and
+// the environment for them, runs them here, in the container's namespaces,
+// and sends each run's record back for the trace (src/contract/frames.ts).
+import { readFileSync, readSync, writeSync } from "node:fs";
+import { setCloexec } from "../ffi/fds.ts";
+import { FRAME, FrameReader, jsonFrame } from "../src/contract/frames.ts";
+import type { MountHookMessage } from "../src/hooks/server.ts";
+import { describeFailure, runHooks } from "../src/hooks/run.ts";
+
+/** A process's status fields. /proc here is still the host's: pids are the host's. */
+function status(pid: number | "self"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
+    const i = line.indexOf(":");
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function receive(fd: number, reader: FrameReader): MountHookMessage | undefined {
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    const n = readSync(fd, buf);
+    if (n === 0) return undefined;
+    for (const f of reader.push(buf.subarray(0, n))) if (f.kind === FRAME.JSON) return JSON.parse(f.payload.toString()) as MountHookMessage;
+  }
+}
+
+export async function mountHook(fd: number): Promise<number> {
+  setCloexec(fd); // no hook inherits it
+  const send = (m: MountHookMessage) => writeSync(fd, jsonFrame(m));
+  // Our parent is the container's init-to-be.
+  const initHostPid = Number(status("self").PPid);
+  const initNsPid = Number(status(initHostPid).NSpid!.split(/\s+/).pop());
+  send({ hello: { pid: initHostPid } });
+  const reply = receive(fd, new FrameReader());
+  if (!reply || !("reply" in reply) || !reply.reply.ok) return 1; // create reports the failing hook
+  const { hooks, state, env, timeout } = reply.reply;
+  const { failure } = await runHooks(
+    hooks,
+    { ...state, status: "creating", pid: initNsPid },
+    {
+      defaultTimeout: timeout,
+      cwd: state.bundle,
+      env,
+      onRecord: (r) => send({ trace: r }), // create appends it: with a user namespace we run as its root
+    },
+  );
+  send({ result: failure ? { error: describeFailure(failure) } : { done: true } });
+  return failure ? 1 : 0;
+}

@@ -1,0 +1,247 @@
+// create: validate → translate and plan → runtime directory → monitor →
+// init READY (OCI "created") → hand init to the caller. Any failure after the
+// runtime directory exists destroys everything made so far (destroy.ts)
+// before the error returns.
+//
+//   lxcri create ──spawn──▶ lxcri-monitor ──liblxc start()──▶ [mount hook: lxcri __mount-hook]
+//        │                                                  └─exec─▶ lxcri-init init (the plan)
+//        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
+//        └─ ends the monitor: init is re-parented to the caller's subreaper
+import { realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { socketPair, closeFd } from "../../../ffi/fds.ts";
+import { compileSeccomp } from "../../../ffi/seccomp.ts";
+import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
+import { isMonitorCgroup } from "../../cgroups/container.ts";
+import { cgroupHierarchies, cgroupLayout } from "../../cgroups/host.ts";
+import { warmCgroupMigration } from "../../cgroups/warmup.ts";
+import { type Context, containerDir } from "../../context.ts";
+import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
+import { INHERITED } from "../../contract/layout.ts";
+import { configError, LxcriError } from "../../errors.ts";
+import { readHooks, hasHooks } from "../../hooks/layout.ts";
+import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
+import { hookServer, type HookServer } from "../../hooks/server.ts";
+import { appendTrace } from "../../hooks/trace.ts";
+import { installed } from "../../host/artefacts.ts";
+import { lockFile, writeAtomic } from "../../host/fsutil.ts";
+import { inheritedFds } from "../../host/inherited-fds.ts";
+import { capLastCap } from "../../host/kernel.ts";
+import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import { procStat } from "../../host/proc.ts";
+import { hardRlimits } from "../../host/rlimits.ts";
+import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { mark } from "../../log.ts";
+import { processPlan } from "../../lxc/process-plan.ts";
+import { hostId, rootfsPath, translate } from "../../lxc/translate.ts";
+import type { Spec, State } from "../../spec/types.ts";
+import { loadSpec } from "../../spec/validate.ts";
+import { destroy } from "../destroy.ts";
+import { checkId } from "../ids.ts";
+import { type ContainerRecord, files, writeRecord } from "../record.ts";
+import { stateOf } from "../status.ts";
+import { handOverTerminal } from "./handover.ts";
+import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
+import { configureLxc, makeRuntimeDir, precreateMountpoints, storeSpec } from "./prepare.ts";
+
+export interface CreateOptions {
+  /** Bundle directory (default: the current directory). */
+  bundle?: string;
+  /** Where to write the pid of the container's init (README "The pid contract"). */
+  pidFile?: string;
+  /** Seconds to wait for the container to reach "created". */
+  timeout?: number;
+  /** With process.terminal: the AF_UNIX socket that gets the pty master (runc's console-socket protocol). */
+  consoleSocket?: string;
+  /** Extra fds (3, 4, … after any LISTEN_FDS meant for us) the container process gets. */
+  preserveFds?: number;
+}
+
+export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
+  checkId(id);
+  warmCgroupMigration();
+  const bundle = resolve(opts.bundle ?? ".");
+  const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
+  if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
+  const spec = loadSpec(join(bundle, "config.json"));
+  const proc = spec.process;
+  if (!proc) throw configError("process", "is required");
+  if (proc.terminal && !opts.consoleSocket)
+    throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
+  if (!proc.terminal && opts.consoleSocket)
+    throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
+  checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  const given = rootfsPath(spec, bundle);
+  if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
+  // liblxc opens the rootfs without following symlinks.
+  const rootfs = realpathSync(given);
+  // init runs as the container's root, which a user namespace maps to another host uid.
+  if (hostId(spec.linux?.uidMappings, 0) === undefined || hostId(spec.linux?.gidMappings, 0) === undefined)
+    throw configError("linux.uidMappings", "container uid and gid 0 must be mapped: the container's init runs as its root");
+
+  const dir = containerDir(ctx, id);
+  const f = files(dir);
+  const parts = installed();
+  const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
+  if (createHooks && !parts.executable)
+    throw new LxcriError("runtime", "prestart, createRuntime and createContainer hooks need the lxcri executable: run `bun run build`");
+  const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
+  const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
+  const warnings: string[] = [];
+  const tr = translate(spec, {
+    id,
+    bundle,
+    rootfs,
+    runtimeDir: dir,
+    stat: statKind,
+    resolve: (p) => resolveInRootfs(rootfs, p),
+    cgroup: cgroupLayout(),
+    cgroupHierarchies: cgroupHierarchies(),
+    hardRlimits: hardRlimits(),
+    logLevel: ctx.lxcLogLevel,
+    mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
+    isRuntimeNamespace,
+    systemdCgroup: ctx.systemdCgroup,
+    warn: (m) => warnings.push(m),
+  });
+  const process = {
+    ...processPlan({ ...proc, env: fds.env }, spec.linux, { lastCap: capLastCap(), warn: (m) => warnings.push(m), debug: ctx.log.debug }),
+    // process.execCPUAffinity is for processes exec starts, not the container's init (runtime-spec)
+    finalCpus: undefined,
+  };
+  for (const w of warnings) ctx.log.warn(w);
+  const seccomp = process.seccomp && compileSeccomp(process.seccomp);
+  mark(ctx.log, "create: config validated, translated and planned");
+
+  makeRuntimeDir(ctx, dir, id, !!spec.linux?.uidMappings?.length);
+  const lock = lockFile(f.lock);
+  const record: ContainerRecord = {
+    id,
+    bundle,
+    rootfs,
+    ociVersion: spec.ociVersion,
+    annotations: spec.annotations ?? {},
+    created: new Date().toISOString(),
+  };
+  let monitor: Monitor | undefined;
+  let hooks: HookServer | undefined;
+  let hookEnd: number | undefined;
+  let phase = `writing the runtime directory ${dir}`;
+  try {
+    if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
+    writeRecord(dir, record);
+    storeSpec(dir, bundle, spec);
+    record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
+    writeRecord(dir, record);
+
+    phase = "configuring liblxc";
+    configureLxc(ctx, dir, id, tr.items);
+    const plan: InitPlan = {
+      process,
+      setup: tr.setup,
+      keepFds: fds.highest + 1,
+      hooks: startContainerHooks(spec),
+      hookTimeout: ctx.hookTimeout,
+      state: stateHalves(stateOf(record, "created")),
+    };
+    mark(ctx.log, "create: liblxc configured");
+
+    if (createHooks) {
+      const [ours, theirs] = socketPair();
+      hookEnd = theirs;
+      hooks = hookServer(
+        ours,
+        async (initPid) => ({
+          error: await runtimeHooks(ctx, record, dir, initPid),
+          hooks: readHooks(f.hooks, "createContainer"),
+          state: stateOf(record, "creating"),
+          timeout: ctx.hookTimeout,
+        }),
+        (r) => appendTrace(f.hooksLog, r),
+      );
+    }
+
+    phase = "starting the container";
+    // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
+    // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
+    // (the mount hook gets create's own environment for the hooks it runs).
+    const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    monitor = spawnMonitor({
+      monitorExe: parts.monitor,
+      initExe: parts.init,
+      launcherExe: createHooks ? parts.executable : undefined,
+      lxcpath: ctx.root,
+      name: id,
+      lxcConf: f.lxcConf,
+      highest: fds.highest,
+      plan: encodeInitPlan(plan, seccomp),
+      hookSocket: hookEnd,
+      env: monitorEnv,
+    });
+    closeFd(hookEnd);
+    hookEnd = undefined;
+    record.monitorPid = monitor.pid;
+    record.monitorStart = procStat(monitor.pid)?.startTime;
+    writeRecord(dir, record);
+    mark(ctx.log, `create: monitor ${monitor.pid} started`);
+
+    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000);
+    record.initPid = init;
+    record.initStart = procStat(init)?.startTime;
+    record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);
+    writeRecord(dir, record);
+    if (proc.terminal) {
+      phase = "setting up the terminal";
+      handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
+    }
+    phase = "handing init to the caller";
+    await endMonitor(monitor);
+    // The monitor's own cgroups are empty now (delete would retry any left).
+    removeIfEmpty((record.cgroups ?? []).filter((d) => isMonitorCgroup(d, id)));
+    if (pidFile) writeAtomic(pidFile, String(init), 0o644);
+    mark(ctx.log, `create: ${id} created, init ${init}`);
+    return stateOf(record, "created");
+  } catch (e) {
+    // A failed prestart, createRuntime or createContainer hook: destroy, then poststop (runtime.md steps 3–5 → 12 → 13).
+    const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
+    await destroy(ctx, dir, record);
+    if (monitor) await endMonitor(monitor).catch(() => {});
+    await runPoststop(ctx, record, poststop);
+    if (e instanceof LxcriError) throw e;
+    throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    closeFd(hookEnd);
+    hooks?.close();
+    lock.release();
+  }
+}
+
+/** startContainer hooks as init runs them (it gets them in its plan, never from a path). */
+function startContainerHooks(spec: Spec): InitHook[] {
+  return (spec.hooks?.startContainer ?? []).map((h, index) => ({
+    index,
+    path: h.path,
+    argv: h.args ?? [h.path],
+    env: h.env,
+    timeout: h.timeout,
+  }));
+}
+
+/** The state JSON hooks get on stdin, in two halves around the pid (init's own, as the container sees it). */
+function stateHalves(state: State): [string, string] {
+  const { pid: _, ...rest } = state;
+  const before = JSON.stringify({ ociVersion: rest.ociVersion, id: rest.id, status: rest.status });
+  const after = JSON.stringify({ bundle: rest.bundle, annotations: rest.annotations });
+  return [`${before.slice(0, -1)},"pid":`, `,${after.slice(1)}`];
+}
+
+/**
+ * The cgroups of init and monitor that this container owns and delete removes:
+ * liblxc's lxc.payload.<id> and lxc.monitor.<id>, or the configured cgroupsPath.
+ * Never the cgroup a caller ran us in.
+ */
+function ownCgroups(id: string, configured: string | undefined, dirs: string[]): string[] {
+  const own = (d: string) =>
+    isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
+  return [...new Set(dirs.filter(own))];
+}

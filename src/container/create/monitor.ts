@@ -1,0 +1,192 @@
+// create's second phase: the monitor (ffi/native/monitor.c), exec'd from a
+// sealed copy of lxcri-monitor, runs liblxc's start(); liblxc execs init
+// (sealed lxcri-init) with the plan; create waits until init says READY on
+// its channel, serving the mount hook meanwhile, and then ends the monitor
+// (README: the pid contract).
+//
+// The fds the monitor gets (P = the highest fd passed to the container):
+//   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
+//   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
+//   P+1 … P+7    INHERITED (src/contract/layout.ts): init's executable, its plan, the
+//                caller's stdio, the hook socket and the lxcri executable for the mount hook;
+//                liblxc keeps fds up to $LISTEN_FDS = P+7 for the container
+//   P+8          the report pipe (closed by liblxc in start(): EOF = start began)
+//   P+9          the monitor's own executable
+import type { Subprocess } from "bun";
+import { openSync } from "node:fs";
+import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
+import { strerror } from "../../../ffi/libc.ts";
+import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
+import { sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
+import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
+import { decodeError, describeNative, FRAME, FrameReader } from "../../contract/frames.ts";
+import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
+import { STEP } from "../../contract/steps.ts";
+import { LxcriError } from "../../errors.ts";
+import type { HookServer } from "../../hooks/server.ts";
+import { withLxcErrors } from "../../host/lxc-log.ts";
+import { procChildren, procCmdline } from "../../host/proc.ts";
+
+export interface MonitorLaunch {
+  monitorExe: string;
+  initExe: string;
+  /** The lxcri executable, for the mount hook (only with create hooks). */
+  launcherExe?: string;
+  lxcpath: string;
+  name: string;
+  lxcConf: string;
+  /** P: the highest fd passed to the container (2 when none). */
+  highest: number;
+  plan: Uint8Array;
+  /** The mount hook's end of the hook socket (only with create hooks). */
+  hookSocket?: number;
+  /** Variables changed for the monitor alone. */
+  env: Record<string, string>;
+}
+
+export interface Monitor {
+  proc: Subprocess;
+  pid: number;
+  /** The monitor's report pipe (read end, non-blocking). */
+  report: number;
+}
+
+export function spawnMonitor(l: MonitorLaunch): Monitor {
+  const P = l.highest;
+  const ours: number[] = [];
+  const [report, reportEnd] = pipe();
+  try {
+    const initFd = sealedExe(l.initExe);
+    ours.push(initFd);
+    const monitorFd = sealedExe(l.monitorExe);
+    ours.push(monitorFd);
+    const planFd = sealedMemfd("lxcri-plan", l.plan);
+    ours.push(planFd);
+    const launcherFd = l.launcherExe ? sealedExe(l.launcherExe) : undefined;
+    if (launcherFd !== undefined) ours.push(launcherFd);
+    const slot = (k: keyof typeof INHERITED) => P + INHERITED[k];
+    const stdio: (number | "ignore" | null)[] = ["ignore", "ignore", "ignore"];
+    for (let fd = 3; fd <= P; fd++) stdio[fd] = fd;
+    stdio[slot("initExe")] = initFd;
+    stdio[slot("plan")] = planFd;
+    const [stdin, stdout, stderr] = callerStdioCopies();
+    for (const fd of [stdin, stdout, stderr]) if (fd !== null && fd !== undefined) ours.push(fd);
+    // No slot up to $LISTEN_FDS may stay empty: liblxc would open its own fds there, and
+    // they would reach init (/dev/null where the caller gave no stdio, or there are no hooks).
+    let devNull: number | undefined;
+    const orNull = (fd: number | null | undefined) =>
+      fd ?? (devNull ??= (ours.push(openSync("/dev/null", O_RDWR | O_CLOEXEC)), ours.at(-1)!));
+    stdio[slot("stdin")] = orNull(stdin);
+    stdio[slot("stdout")] = orNull(stdout);
+    stdio[slot("stderr")] = orNull(stderr);
+    stdio[slot("hookSocket")] = orNull(l.hookSocket);
+    stdio[slot("launcherExe")] = orNull(launcherFd);
+    const last = P + INHERITED.launcherExe;
+    stdio[last + 1] = reportEnd;
+    stdio[last + 2] = monitorFd;
+    const cmd = [`/proc/self/fd/${last + 2}`, l.lxcpath, l.name, l.lxcConf, String(last + 1), ...initArgv(slot("initExe"), slot("plan"))];
+    const proc = Bun.spawn({ cmd, stdio: stdio as never, env: { ...process.env, ...l.env, LISTEN_FDS: String(last) } });
+    setNonBlocking(report);
+    return { proc, pid: proc.pid, report };
+  } catch (e) {
+    closeFd(report);
+    throw e;
+  } finally {
+    closeFd(reportEnd);
+    for (const fd of ours) closeFd(fd);
+  }
+}
+
+/**
+ * Waits until init reports READY on its channel (it then has set up the
+ * container, found the program, and waits for start): returns init's pid.
+ * Serves the mount hook meanwhile. A monitor that exits, an init that
+ * reports an error or dies, a failed hook or the deadline end it with the
+ * clearest error there is.
+ */
+export async function waitReady(m: Monitor, lxcLog: string, hooks: HookServer | undefined, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const report = new FrameReader();
+  const channel = new FrameReader();
+  let reportOpen = true;
+  let init: number | undefined;
+  let pidfd = -1;
+  let chan = -1;
+  let hookOutcome: string | null | undefined;
+  const fail = (message: string, code: "runtime" | "hook-failed" | "invalid-config" = "runtime") =>
+    new LxcriError(code, code === "runtime" ? withLxcErrors(message, lxcLog) : message);
+  try {
+    for (let spin = 0; ; spin++) {
+      if (reportOpen) {
+        const bytes = readAvailable(m.report);
+        if (bytes === null) reportOpen = false;
+        for (const f of bytes ? report.push(bytes) : [])
+          if (f.kind === FRAME.ERROR)
+            throw fail(`the monitor could not start the container: ${describeNative(decodeError(f.payload), strerror)}`);
+      }
+      if (hooks) {
+        hookOutcome = hooks.pump();
+        if (typeof hookOutcome === "string") throw fail(hookOutcome, "hook-failed");
+      }
+      if (init === undefined) {
+        init = procChildren(m.pid).find((c) => isInitArgv(procCmdline(c)));
+        if (init !== undefined) {
+          pidfd = pidfdOpen(init);
+          if (pidfd < 0) throw fail(`pidfd_open of init ${init} failed`);
+        }
+      }
+      if (pidfd >= 0 && chan < 0) {
+        const fd = getFd(pidfd, CHANNEL_FD);
+        if (fd !== null) {
+          chan = fd;
+          setNonBlocking(chan);
+        }
+      }
+      if (chan >= 0) {
+        const bytes = readAvailable(chan);
+        for (const f of bytes ? channel.push(bytes) : []) {
+          if (f.kind === FRAME.READY) return init!;
+          if (f.kind === FRAME.ERROR) throw initFailure(decodeError(f.payload), fail);
+        }
+        if (bytes === null) throw fail("the container's init exited before it was ready");
+      }
+      if (m.proc.exitCode !== null || m.proc.signalCode !== null) {
+        // A failing hook reported over the socket just before the mount hook exited.
+        if (hooks && hookOutcome === undefined) {
+          await Bun.sleep(20);
+          const late = hooks.pump();
+          if (typeof late === "string") throw fail(late, "hook-failed");
+        }
+        throw fail(`container failed to start (monitor exit status ${m.proc.exitCode ?? m.proc.signalCode})`);
+      }
+      if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
+      const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
+      if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
+      else if (!pollReadable(waitOn, 10).length) await Bun.sleep(0);
+    }
+  } finally {
+    closeFd(chan);
+    if (pidfd >= 0) pidfdClose(pidfd);
+  }
+}
+
+const ENOENT = 2;
+const EACCES = 13;
+
+function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?: "runtime" | "invalid-config") => LxcriError): LxcriError {
+  // As runc: a program that is not there fails create (podman maps the text to 127, permission to 126).
+  if (f.step === STEP.LOOKUP) {
+    const arg0 = JSON.stringify(f.what);
+    if (f.errno === ENOENT && !f.what.includes("/")) return fail(`exec: ${arg0}: executable file not found in $PATH`, "invalid-config");
+    if (f.errno === ENOENT) return fail(`exec: ${arg0}: no such file or directory`, "invalid-config");
+    if (f.errno === EACCES) return fail(`exec: ${arg0}: permission denied`, "invalid-config");
+  }
+  return fail(`container init: ${describeNative(f, strerror)}`);
+}
+
+/** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */
+export async function endMonitor(m: Monitor): Promise<void> {
+  m.proc.kill("SIGKILL");
+  await m.proc.exited;
+  closeFd(m.report);
+}

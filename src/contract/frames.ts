@@ -1,0 +1,146 @@
+// Frames: how lxcri's processes talk over pipes and sockets — init and
+// create/start (the channel), the exec helper and exec (its status pipe),
+// the monitor and create (its report pipe), the mount hook and create (the
+// hook socket). A frame is a u32 payload length, a u8 kind and the payload,
+// little-endian; ffi/native/frames.c writes the same. Kinds from the native
+// helpers carry binary payloads decoded here; the mount hook, TypeScript on
+// both ends, sends JSON.
+//
+//   create ─ monitor:   items (memfd) ─▶ ◀─ ERROR(step CONFIG, item index) | EOF once start() runs
+//   create ─ init:      ◀─ READY | ERROR                       (init at CHANNEL_FD, copied with pidfd_getfd)
+//   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, EOF | ERROR
+//   exec   ─ helper:    ◀─ PID, EOF | ERROR                    (the status pipe is close-on-exec)
+//   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
+//                        ◀─ JSON trace{hook}*  JSON result{done | error}
+import type { HookRecord } from "./hooks.ts";
+import { stepText } from "./steps.ts";
+
+export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, JSON: 7 } as const;
+export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
+
+export interface Frame {
+  kind: number;
+  payload: Buffer;
+}
+
+export function encodeFrame(kind: FrameKind, payload: Uint8Array = new Uint8Array(0)): Buffer {
+  const out = Buffer.alloc(5 + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out[4] = kind;
+  out.set(payload, 5);
+  return out;
+}
+
+export const jsonFrame = (value: unknown) => encodeFrame(FRAME.JSON, Buffer.from(JSON.stringify(value)));
+
+/** Collects bytes as they arrive and hands out whole frames. */
+export class FrameReader {
+  #pending = Buffer.alloc(0);
+
+  push(bytes: Uint8Array): Frame[] {
+    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, bytes]) : Buffer.from(bytes);
+    const out: Frame[] = [];
+    while (this.#pending.length >= 5) {
+      const len = this.#pending.readUInt32LE(0);
+      if (len > 1 << 24) throw new Error(`frame of ${len} bytes: the peer does not speak lxcri's frames`);
+      if (this.#pending.length < 5 + len) break;
+      out.push({ kind: this.#pending[4]!, payload: this.#pending.subarray(5, 5 + len) });
+      this.#pending = this.#pending.subarray(5 + len);
+    }
+    return out;
+  }
+}
+
+class Cursor {
+  at = 0;
+  constructor(readonly b: Buffer) {}
+  u32(): number {
+    const v = this.b.readUInt32LE(this.at);
+    this.at += 4;
+    return v;
+  }
+  i32(): number {
+    const v = this.b.readInt32LE(this.at);
+    this.at += 4;
+    return v;
+  }
+  u64(): number {
+    const v = Number(this.b.readBigUInt64LE(this.at));
+    this.at += 8;
+    return v;
+  }
+  str(): string {
+    const n = this.u32();
+    const s = this.b.subarray(this.at, this.at + n).toString("utf8");
+    this.at += n;
+    return s;
+  }
+}
+
+/** ERROR: the failed step, errno, and what it concerned. */
+export interface NativeFailure {
+  step: number;
+  errno: number;
+  what: string;
+}
+
+export function decodeError(payload: Buffer): NativeFailure {
+  const c = new Cursor(payload);
+  return { step: c.u32(), errno: c.i32(), what: c.str() };
+}
+
+export function describeNative(f: NativeFailure, strerror: (e: number) => string): string {
+  const what = f.what ? `${f.what}: ` : "";
+  return `${stepText(f.step)}: ${what}${f.errno ? strerror(f.errno) : "failed"}`;
+}
+
+/** HOOK: one startContainer hook run, as init reports it (ffi/native/hooks.c). */
+export function decodeHookRun(payload: Buffer, path: (index: number) => string): HookRecord {
+  const c = new Cursor(payload);
+  const index = c.u32();
+  const start = c.u64();
+  const durationMs = c.u64();
+  const exitCode = c.i32();
+  const signal = c.u32();
+  const timedOut = c.u32() !== 0;
+  const error = c.str();
+  const stdoutTail = c.str();
+  const stderrTail = c.str();
+  return {
+    type: "startContainer",
+    index,
+    path: path(index),
+    start: new Date(start).toISOString(),
+    durationMs,
+    exitCode: exitCode < 0 || signal ? null : exitCode,
+    signal: signal ? signalName(signal) : null,
+    timedOut,
+    ...(error ? { error } : {}),
+    stdoutTail,
+    stderrTail,
+  };
+}
+
+const SIGNALS = [
+  "",
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGILL",
+  "SIGTRAP",
+  "SIGABRT",
+  "SIGBUS",
+  "SIGFPE",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGSEGV",
+  "SIGUSR2",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGTERM",
+];
+const signalName = (n: number) => SIGNALS[n] ?? `signal ${n}`;
+
+export function decodePid(payload: Buffer): number {
+  return payload.readInt32LE(0);
+}

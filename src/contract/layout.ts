@@ -1,0 +1,55 @@
+// What lxcri's processes agree on, in one place: the runtime directory's
+// files, the fd numbers the native helpers and the mount hook use, and the
+// shape of the container init's command line. Imported by src/ and launcher/;
+// imports nothing.
+//
+//   <root>/                      0700, root's
+//     <id>/                      0700, root's: checked before every use
+//       record.json              the container record (src/container/record.ts), written atomically
+//       config.json              the bundle's config.json as it was at create (0600: it holds the env)
+//       lxc.conf, lxc.log        the LXC config the monitor set, liblxc's log
+//       hooks/<type>/<n>/…       the hooks layout (src/hooks/layout.ts), 0600 files
+//       hooks.log                one JSON line per hook run
+//       .lock                    flock for mutating operations
+//
+// Nothing of it is mounted into a container, and nothing in a container can
+// reach it: init gets its plan as a sealed memfd, and `start` reaches init
+// through an fd init holds (CHANNEL_FD), never a path.
+import { join } from "node:path";
+
+export const runtimeFiles = (dir: string) => ({
+  record: join(dir, "record.json"),
+  config: join(dir, "config.json"),
+  lxcConf: join(dir, "lxc.conf"),
+  lxcLog: join(dir, "lxc.log"),
+  hooks: join(dir, "hooks"),
+  hooksLog: join(dir, "hooks.log"),
+  lock: join(dir, ".lock"),
+});
+
+/** Where init parks the pty master until create has copied it (pidfd_getfd); ffi/native/lxcri.h has the same. */
+export const TERMINAL_MASTER_FD = 1000;
+/** Where init parks its end of the channel to create and start; ffi/native/lxcri.h has the same. */
+export const CHANNEL_FD = 1001;
+
+/**
+ * The fds create hands the monitor right after the caller's preserved ones
+ * (3 … P), as P + these; liblxc keeps every fd up to $LISTEN_FDS for the
+ * container (init, and the mount hook). The caller's stdio travels at P+3 …
+ * P+5 while liblxc runs init with /dev/null (liblxc chmods init's stdio to
+ * 0700); init puts it back. ffi/native/init.c reads the same layout.
+ */
+export const INHERITED = { initExe: 1, plan: 2, stdin: 3, stdout: 4, stderr: 5, hookSocket: 6, launcherExe: 7 } as const;
+
+/** The container init's argv: liblxc execs it from the sealed lxcri-init at fd `exeFd`. */
+export function initArgv(exeFd: number, planFd: number): string[] {
+  return [`/proc/self/fd/${exeFd}`, "init", String(planFd)];
+}
+
+/** Whether a process's argv is still our init (the container is "created"). */
+export function isInitArgv(argv: string[] | undefined): boolean {
+  return !!argv && argv.length === 3 && /^\/proc\/self\/fd\/\d+$/.test(argv[0]!) && argv[1] === "init" && /^\d+$/.test(argv[2]!);
+}
+
+/** The subcommand of the lxcri executable that liblxc runs as lxc.hook.mount (launcher/mount-hook.ts). */
+export const MOUNT_HOOK_COMMAND = "__mount-hook";

@@ -1,0 +1,262 @@
+// The process plan: everything a container process is made of, built by one
+// pure function (src/lxc/process-plan.ts) for init, exec and startContainer
+// hooks alike, and encoded here for the native helper (ffi/native/plan.c
+// decodes it; lxcri.h has the structs). Little-endian; a string is a u32
+// length and its bytes; a list a u32 count and its items; bump PLAN_VERSION
+// with any change on both sides.
+import type { SeccompRules } from "../../ffi/seccomp.ts";
+
+export type SeccompPlan = SeccompRules;
+
+export const PLAN_VERSION = 1;
+const PLAN_INIT = 1;
+const PLAN_EXEC = 2;
+
+/** Capability numbers per set (CAP_CHOWN = 0 …). */
+export interface CapabilityNumbers {
+  bounding: number[];
+  effective: number[];
+  inheritable: number[];
+  permitted: number[];
+  ambient: number[];
+}
+
+/** Process attributes liblxc has no key for, set first in the confining step. */
+export interface ProcessAttrs {
+  personality?: number;
+  /** class << 13 | priority, as ioprio_set(2) takes it. */
+  ioPriority?: number;
+  scheduler?: { policy: number; flags: number; nice: number; priority: number; runtime: number; deadline: number; period: number };
+  /** mode | mode flags, and the node numbers. */
+  memoryPolicy?: { mode: number; nodes: number[] };
+}
+
+export interface ProcessPlan {
+  args: string[];
+  env: string[];
+  cwd: string;
+  umask: number;
+  user: { uid: number; gid: number; additionalGids: number[] };
+  capabilities: CapabilityNumbers;
+  /** The highest capability number of the host's kernel (cap_last_cap). */
+  lastCap: number;
+  rlimits: { resource: number; soft: number; hard: number }[];
+  noNewPrivileges: boolean;
+  seccomp?: SeccompPlan;
+  attrs: ProcessAttrs;
+  /** env has no HOME: the helper takes it from the container's /etc/passwd. */
+  lookupHome: boolean;
+  /** process.execCPUAffinity.final (exec only: the spec does not apply it to init). */
+  finalCpus?: number[];
+}
+
+/** A device node init makes: S_IF* type bits plus permissions in `mode`. */
+export interface DeviceNode {
+  path: string;
+  mode: number;
+  major: number;
+  minor: number;
+  uid: number;
+  gid: number;
+}
+
+/** A recursive mount option ("rro", ...) as struct mount_attr's attr_set and attr_clr for a destination. */
+export interface RecursiveAttr {
+  path: string;
+  set: number;
+  clr: number;
+}
+
+/** What init does in the container before it reports ready (see ffi/native/init.c). */
+export interface InitSetup {
+  terminal: boolean;
+  devices: DeviceNode[];
+  /** The hostname when the uts namespace is joined by path (liblxc sets it only in one it made). */
+  hostname?: string;
+  /** The NIS domain name (liblxc has no key for it). */
+  domainname?: string;
+  /** FIFOs and sockets to mask (/dev/null bound over them), or paths liblxc cannot make read-only. */
+  mask: string[];
+  readonly: string[];
+  recursive: RecursiveAttr[];
+  /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
+  rootPropagation?: number;
+  /** Mounts only init needed (a /proc to be exec'd through), detached before ready. */
+  detach: string[];
+}
+
+/** A startContainer hook as init runs it. */
+export interface InitHook {
+  index: number;
+  path: string;
+  argv: string[];
+  env?: string[];
+  timeout?: number;
+}
+
+export interface InitPlan {
+  process: ProcessPlan;
+  setup: InitSetup;
+  /** Fds from here on are not the process's (3 … keepFds-1 are the preserved ones). */
+  keepFds: number;
+  hooks: InitHook[];
+  /** Seconds, for hooks without their own timeout. */
+  hookTimeout: number;
+  /** The state JSON hooks get on stdin, split where init puts its pid. */
+  state: [before: string, after: string];
+}
+
+export interface ExecPlan {
+  process: ProcessPlan;
+  keepFds: number;
+  /** Fds in the helper: namespaces to join (user last), cgroup.procs files to write, where to report. */
+  nsFds: number[];
+  cgroupFds: number[];
+  statusFd: number;
+  /** The pty slave to make stdio and controlling terminal, or -1. */
+  ttyFd: number;
+  initialCpus?: number[];
+}
+
+/** The compiled seccomp filter, when the plan has one (ffi/seccomp.ts makes it). */
+export interface CompiledSeccomp {
+  program: Uint8Array;
+  flags: number;
+}
+
+class Writer {
+  #chunks: Buffer[] = [];
+  u32(v: number): this {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    this.#chunks.push(b);
+    return this;
+  }
+  u64(v: number | bigint): this {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(typeof v === "bigint" ? v : v >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(v));
+    this.#chunks.push(b);
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.#chunks.push(Buffer.from(b));
+    return this;
+  }
+  str(s: string): this {
+    if (s.includes("\0")) throw new Error(`a string for the native helper contains NUL: ${JSON.stringify(s.slice(0, 60))}`);
+    const b = Buffer.from(s, "utf8");
+    return this.u32(b.length).bytes(b);
+  }
+  strs(list: readonly string[]): this {
+    this.u32(list.length);
+    for (const s of list) this.str(s);
+    return this;
+  }
+  optional(s: string | undefined): this {
+    return s === undefined ? this.u32(0) : this.u32(1).str(s);
+  }
+  done(): Buffer {
+    return Buffer.concat(this.#chunks);
+  }
+}
+
+const bitmask = (list: readonly number[]) => list.reduce((m, c) => m | (1n << BigInt(c)), 0n);
+
+function mask1024(w: Writer, list: readonly number[] | undefined): void {
+  const words = new BigUint64Array(16);
+  for (const n of list ?? []) words[n >> 6]! |= 1n << BigInt(n & 63);
+  for (const x of words) w.u64(x);
+}
+
+const ATTR_PERSONALITY = 1;
+const ATTR_IOPRIO = 2;
+const ATTR_SCHED = 4;
+const ATTR_MEMPOLICY = 8;
+
+function schedAttr(s: NonNullable<ProcessAttrs["scheduler"]> | undefined): Buffer {
+  const b = Buffer.alloc(48);
+  if (!s) return b;
+  b.writeUInt32LE(48, 0); // size: SCHED_ATTR_SIZE_VER0
+  b.writeUInt32LE(s.policy, 4);
+  b.writeBigUInt64LE(BigInt(s.flags), 8);
+  b.writeInt32LE(s.nice, 16);
+  b.writeUInt32LE(s.priority, 20);
+  b.writeBigUInt64LE(BigInt(s.runtime), 24);
+  b.writeBigUInt64LE(BigInt(s.deadline), 32);
+  b.writeBigUInt64LE(BigInt(s.period), 40);
+  return b;
+}
+
+function processPart(w: Writer, p: ProcessPlan, keepFds: number, seccomp: CompiledSeccomp | undefined): void {
+  if (!p.args.length) throw new Error("a process plan needs args");
+  if (p.seccomp && !seccomp) throw new Error("the plan's seccomp filter was not compiled");
+  w.strs(p.args).strs(p.env).str(p.cwd).u32(p.umask).u32(p.user.uid).u32(p.user.gid);
+  w.u32(p.user.additionalGids.length);
+  for (const g of p.user.additionalGids) w.u32(g);
+  const c = p.capabilities;
+  for (const set of [c.bounding, c.effective, c.permitted, c.inheritable, c.ambient]) w.u64(bitmask(set));
+  w.u32(p.lastCap);
+  w.u32(p.rlimits.length);
+  for (const r of p.rlimits) w.u32(r.resource).u64(r.soft).u64(r.hard);
+  w.u32(p.noNewPrivileges ? 1 : 0);
+  w.u32(seccomp?.program.length ?? 0);
+  if (seccomp) w.bytes(seccomp.program);
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the capabilities go.
+  w.u32(seccomp?.flags ?? 0).u32(seccomp && !p.noNewPrivileges ? 1 : 0);
+  const a = p.attrs;
+  const set =
+    (a.personality !== undefined ? ATTR_PERSONALITY : 0) |
+    (a.ioPriority !== undefined ? ATTR_IOPRIO : 0) |
+    (a.scheduler ? ATTR_SCHED : 0) |
+    (a.memoryPolicy ? ATTR_MEMPOLICY : 0);
+  w.u32(set)
+    .u64(a.personality ?? 0)
+    .u64(a.ioPriority ?? 0)
+    .u64(a.memoryPolicy?.mode ?? 0);
+  w.bytes(schedAttr(a.scheduler));
+  mask1024(w, a.memoryPolicy?.nodes);
+  w.u32(p.lookupHome ? 1 : 0).u32(keepFds);
+  w.u32(p.finalCpus ? 1 : 0);
+  mask1024(w, p.finalCpus);
+}
+
+function header(kind: number): Writer {
+  return new Writer().bytes(Buffer.from("LXCRIPLN")).u32(PLAN_VERSION).u32(kind);
+}
+
+export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffer {
+  const w = header(PLAN_INIT);
+  processPart(w, plan.process, plan.keepFds, seccomp);
+  const s = plan.setup;
+  w.u32(s.terminal ? 1 : 0);
+  w.u32(s.devices.length);
+  for (const d of s.devices) w.str(d.path).u32(d.mode).u32(d.major).u32(d.minor).u32(d.uid).u32(d.gid);
+  w.optional(s.hostname).optional(s.domainname).strs(s.mask).strs(s.readonly);
+  w.u32(s.recursive.length);
+  for (const r of s.recursive) w.str(r.path).u64(r.set).u64(r.clr);
+  w.u32(s.rootPropagation !== undefined ? 1 : 0).u64(s.rootPropagation ?? 0);
+  w.strs(s.detach);
+  w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
+  w.u32(plan.hooks.length);
+  for (const h of plan.hooks)
+    w.u32(h.index)
+      .str(h.path)
+      .strs(h.argv)
+      .u32(h.env ? 1 : 0)
+      .strs(h.env ?? [])
+      .u32(h.timeout ?? 0);
+  return w.done();
+}
+
+export function encodeExecPlan(plan: ExecPlan, seccomp?: CompiledSeccomp): Buffer {
+  const w = header(PLAN_EXEC);
+  processPart(w, plan.process, plan.keepFds, seccomp);
+  w.u32(plan.nsFds.length);
+  for (const fd of plan.nsFds) w.u32(fd);
+  w.u32(plan.cgroupFds.length);
+  for (const fd of plan.cgroupFds) w.u32(fd);
+  w.u32(plan.statusFd).u32(plan.ttyFd);
+  w.u32(plan.initialCpus ? 1 : 0);
+  mask1024(w, plan.initialCpus);
+  return w.done();
+}

@@ -1,0 +1,51 @@
+// The native helpers' failure steps, in the order of ffi/native/steps.h (a
+// unit test compares the two): a failure arrives as its step number.
+export const STEPS = [
+  ["NONE", ""],
+  ["PLAN", "reading the process plan"],
+  ["SECCOMP", "loading the seccomp filter"],
+  ["CAPBSET", "dropping the capability bounding set"],
+  ["SETGROUPS", "setgroups"],
+  ["SETGID", "setresgid"],
+  ["KEEPCAPS", "keeping capabilities across setuid"],
+  ["SETUID", "setresuid"],
+  ["CAPSET", "capset"],
+  ["AMBIENT", "raising ambient capabilities"],
+  ["RLIMITS", "setting rlimits"],
+  ["EXEC", "exec"],
+  ["PERSONALITY", "personality (linux.personality)"],
+  ["SCHED", "sched_setattr (process.scheduler)"],
+  ["IOPRIO", "ioprio_set (process.ioPriority)"],
+  ["MEMPOLICY", "set_mempolicy (linux.memoryPolicy)"],
+  ["CHDIR", "chdir to process.cwd"],
+  ["NNP", "setting no_new_privs"],
+  ["CGROUPS", "joining the container's cgroups"],
+  ["SETNS", "joining the container's namespaces"],
+  ["CLONE", "cloning the process"],
+  ["CPUS_INITIAL", "sched_setaffinity (process.execCPUAffinity.initial)"],
+  ["CPUS_FINAL", "sched_setaffinity (process.execCPUAffinity.final)"],
+  ["HOME", "looking up HOME in the container's /etc/passwd"],
+  ["LOOKUP", "looking up process.args[0]"],
+  ["TERMINAL", "setting up the terminal"],
+  ["DEVICES", "creating linux.devices"],
+  ["HOSTNAME", "setting the hostname or domain name"],
+  ["MASK", "masking or protecting a path"],
+  ["MOUNT_ATTR", "applying recursive mount options"],
+  ["PROPAGATION", "setting linux.rootfsPropagation"],
+  ["DETACH", "detaching the runtime's own mounts"],
+  ["CHANNEL", "talking to lxcri"],
+  ["HOOK", "a startContainer hook failed"],
+  ["CGROUP_VIEW", "binding the container's own cgroups"],
+  ["TTY", "making the pty the controlling terminal"],
+  ["CONFIG", "liblxc rejected a config item"],
+  ["START", "liblxc could not start the container"],
+] as const;
+
+export type StepName = (typeof STEPS)[number][0];
+
+export const STEP = Object.fromEntries(STEPS.map(([name], i) => [name, i])) as Record<StepName, number>;
+
+/** What a failed step number means. */
+export function stepText(step: number): string {
+  return STEPS[step]?.[1] ?? `step ${step}`;
+}
