@@ -159,8 +159,9 @@ void reset_signals(void);
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);
 
-/* init.c, enter.c */
+/* init.c, enter.c, dump.c */
 int init_main(int plan_fd);
 int enter_main(int plan_fd);
+int dump_main(int plan_fd);
 
 #endif

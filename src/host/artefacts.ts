@@ -26,8 +26,22 @@ function directory(): string {
   return Bun.isStandaloneExecutable ? dirname(realpathSync(process.execPath)) : packageBuild;
 }
 
-/** Throws unless `path` is a regular file (or a directory) owned by root and writable only by root. */
+/**
+ * Throws unless `path` is a regular file (or a directory) owned by root and
+ * writable only by root. For a directory, every directory above it too
+ * (writable by others only when sticky, as /tmp: no one can rename what is
+ * root's there).
+ */
 export function checkTrusted(path: string, kind: "file" | "dir" = "file"): void {
+  if (kind === "dir")
+    for (let up = dirname(path); up !== dirname(up); up = dirname(up)) {
+      const st = statSync(up);
+      if (st.uid !== 0 || (st.mode & 0o022 && !(st.mode & 0o1000)))
+        throw new LxcriError(
+          "runtime",
+          `refusing to use ${path}: ${up} is not root's or is writable by others (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
+        );
+    }
   let st;
   try {
     st = kind === "file" ? lstatSync(path) : statSync(path);

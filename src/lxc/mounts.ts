@@ -71,6 +71,36 @@ export function containerPath(path: string, at: string): string {
   return n;
 }
 
+/** The files under /proc a mount may cover (what lxcfs emulates), as in runc's checkProcMount. */
+const PROC_MOUNTS_ALLOWED = new Set([
+  "/proc/cpuinfo",
+  "/proc/diskstats",
+  "/proc/meminfo",
+  "/proc/stat",
+  "/proc/swaps",
+  "/proc/uptime",
+  "/proc/loadavg",
+  "/proc/slabinfo",
+  "/proc/sys/kernel/ns_last_pid",
+  "/proc/sys/crypto/fips_enabled",
+]);
+
+/**
+ * Nothing but a procfs goes on /proc, and nothing on what is below it but a
+ * few files lxcfs emulates: liblxc writes sysctls and oom_score_adj through
+ * the container's /proc after the mount entries, and a mount there would
+ * redirect those writes to what the config brought (the CVE-2025-52881 class).
+ */
+function checkProcMount(dest: string, m: Mount, bind: boolean, at: string): void {
+  if (dest === "/proc") {
+    if (m.type === "proc" && !bind) return;
+    if (bind && m.source === "/proc") return;
+    throw configError(`${at}.destination`, "only a procfs may be mounted on /proc");
+  }
+  if (dest.startsWith("/proc/") && !PROC_MOUNTS_ALLOWED.has(dest))
+    throw configError(`${at}.destination`, `${dest}: mounts below /proc are refused (except ${[...PROC_MOUNTS_ALLOWED].join(", ")})`);
+}
+
 export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
@@ -88,6 +118,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
     if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
+    const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
+    checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) {
         if (dest !== "/sys/fs/cgroup")
@@ -96,7 +128,6 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       return;
     }
-    const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     let source = m.source ?? m.type ?? "none";
     let kind: "dir" | "file" = "dir";
     if (bind) {

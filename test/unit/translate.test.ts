@@ -272,6 +272,15 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec()), "lxc.mount.entry")).toContain("/b/rootfs/proc/sys proc/sys none rbind,ro,optional 0 0");
   });
 
+  test("mounts on /proc: only a procfs, and below it only what lxcfs emulates (liblxc writes sysctls there)", () => {
+    const at = (destination: string, type = "bind", source = "/data") =>
+      error(() => items(spec((s) => s.mounts!.push({ destination, type, source, options: ["rbind"] }))));
+    expect(at("/proc/sys/net")).toContain("mounts[7].destination: /proc/sys/net: mounts below /proc are refused");
+    expect(at("/proc")).toContain("mounts[7].destination: only a procfs may be mounted on /proc");
+    expect(at("/proc/meminfo", "bind", "/etc/hosts")).toBeUndefined();
+    expect(at("/link/x")).toBeUndefined();
+  });
+
   test("nothing of the runtime is mounted into the container", () => {
     const entries = values(items(spec()), "lxc.mount.entry");
     expect(entries.some((e) => e.includes(".lxcri") || e.includes("/run/lxcri"))).toBe(false);

@@ -1,0 +1,164 @@
+// The one contract with the native helper: what src/contract/plan.ts encodes
+// is what ffi/native/plan.c decodes (the built lxcri-init prints what it
+// read), and both sides name the same failure steps in the same order.
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sealedMemfd } from "../../ffi/sealed.ts";
+import { closeFd } from "../../ffi/fds.ts";
+import { encodeExecPlan, encodeInitPlan, type ProcessPlan } from "../../src/contract/plan.ts";
+import { STEPS } from "../../src/contract/steps.ts";
+import { REPO } from "../helpers.ts";
+
+const INIT = join(REPO, "build", "lxcri-init");
+
+function decode(plan: Buffer): Record<string, unknown> {
+  const fd = sealedMemfd("test-plan", plan);
+  try {
+    const stdio: (number | "inherit" | "pipe")[] = ["inherit", "pipe", "pipe", fd];
+    const p = Bun.spawnSync({ cmd: [INIT, "plan", "3"], stdio: stdio as never });
+    if (p.exitCode !== 0) throw new Error(p.stderr.toString());
+    return JSON.parse(p.stdout.toString());
+  } finally {
+    closeFd(fd);
+  }
+}
+
+const process: ProcessPlan = {
+  args: ["sh", "-c", 'echo "a\\nb"'],
+  env: ["PATH=/bin", "X=ü\n"],
+  cwd: "/work dir",
+  umask: 0o027,
+  user: { uid: 1000, gid: 100, additionalGids: [5, 6] },
+  capabilities: { bounding: [0, 5, 40], effective: [5], permitted: [5], inheritable: [], ambient: [5] },
+  lastCap: 40,
+  rlimits: [
+    { resource: 7, soft: 1024, hard: 4096 },
+    { resource: 9, soft: 2 ** 64, hard: 2 ** 64 },
+  ],
+  noNewPrivileges: true,
+  attrs: {
+    personality: 8,
+    ioPriority: (2 << 13) | 7,
+    scheduler: { policy: 3, flags: 1, nice: -2, priority: 0, runtime: 1, deadline: 2, period: 3 },
+    memoryPolicy: { mode: 2, nodes: [0, 65, 1023] },
+  },
+  lookupHome: true,
+  finalCpus: [1, 3],
+};
+
+describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", () => {
+  test("an init plan, field by field", () => {
+    const got = decode(
+      encodeInitPlan(
+        {
+          process,
+          setup: {
+            terminal: true,
+            devices: [{ path: "/dev/x", mode: 0o20660, major: 10, minor: 200, uid: 1, gid: 2 }],
+            hostname: "box",
+            mask: ["/m"],
+            readonly: ["/r1", "/r2"],
+            recursive: [{ path: "/data", set: 1, clr: 0x70 }],
+            rootPropagation: (1 << 20) | 0x4000,
+            detach: ["/proc"],
+          },
+          keepFds: 4,
+          hooks: [
+            { index: 0, path: "/bin/h", argv: ["h", "x"], timeout: 5 },
+            { index: 1, path: "/bin/g", argv: ["g"], env: ["A=1"] },
+          ],
+          hookTimeout: 60,
+          state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
+        },
+        { program: new Uint8Array(16), flags: 2 },
+      ),
+    );
+    expect(got).toEqual({
+      kind: 1,
+      args: process.args,
+      env: process.env,
+      cwd: "/work dir",
+      umask: 0o027,
+      uid: 1000,
+      gid: 100,
+      groups: [5, 6],
+      caps: ["10000000021", "20", "20", "0", "20"],
+      lastCap: 40,
+      rlimits: [
+        [7, "1024", "4096"],
+        [9, "18446744073709551615", "18446744073709551615"],
+      ],
+      noNewPrivs: 1,
+      seccompBytes: 16,
+      seccompFlags: 2,
+      seccompFirst: 0, // no_new_privs on: loaded last
+      attrs: 15,
+      personality: 8,
+      ioprio: (2 << 13) | 7,
+      mempolicy: 2,
+      nodes: [0, 65, 1023],
+      schedSize: 48,
+      schedPolicy: 3,
+      lookupHome: 1,
+      keepFds: 4,
+      finalCpus: [1, 3],
+      terminal: 1,
+      devices: [["/dev/x", 0o20660, 10, 200, 1, 2]],
+      hostname: "box",
+      domainname: null,
+      mask: ["/m"],
+      readonly: ["/r1", "/r2"],
+      recursive: [["/data", 1, 0x70]],
+      rootPropagation: (1 << 20) | 0x4000,
+      detach: ["/proc"],
+      hookTimeout: 60,
+      state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
+      hooks: [
+        { index: 0, path: "/bin/h", argv: ["h", "x"], env: null, timeout: 5 },
+        { index: 1, path: "/bin/g", argv: ["g"], env: ["A=1"], timeout: 0 },
+      ],
+    });
+  });
+
+  test("an exec plan: fds, terminal, initial CPUs; seccomp early without no_new_privs", () => {
+    const got = decode(
+      encodeExecPlan(
+        {
+          process: { ...process, noNewPrivileges: false, finalCpus: undefined },
+          keepFds: 3,
+          nsFds: [7, 8],
+          cgroupFds: [9],
+          statusFd: 10,
+          ttyFd: -1,
+          initialCpus: [0],
+        },
+        { program: new Uint8Array(8), flags: 0 },
+      ),
+    );
+    expect(got).toMatchObject({
+      kind: 2,
+      nsFds: [7, 8],
+      cgroupFds: [9],
+      statusFd: 10,
+      ttyFd: -1,
+      initialCpus: [0],
+      finalCpus: null,
+      seccompFirst: 1,
+    });
+  });
+
+  test("a plan that is cut short or has trailing bytes is refused", () => {
+    const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
+    expect(() => decode(plan.subarray(0, plan.length - 1))).toThrow();
+    expect(() => decode(Buffer.concat([plan, Buffer.from([0])]))).toThrow();
+  });
+});
+
+describe("failure steps", () => {
+  test("ffi/native/steps.h and src/contract/steps.ts list the same steps in the same order", () => {
+    const header = readFileSync(join(REPO, "ffi", "native", "steps.h"), "utf8");
+    const c = [...header.matchAll(/X\((\w+), "([^"]*)"\)/g)].map((m) => [m[1], m[2]]);
+    expect(c).toEqual(STEPS.map(([name, text]) => [name, text]));
+  });
+});
