@@ -30,6 +30,11 @@ describe.skipIf(!canRunContainers)("bad bundles and ids (CLI, real liblxc)", () 
     expectCleanFailure(["create", "--bundle", b, "e2"], "e2", `${b}/config.json: invalid JSON`);
   });
 
+  test("a value liblxc refuses is named, with its key, and nothing is left", () => {
+    const b = bundle(["true"], (s) => (s.hostname = "h".repeat(100)));
+    expectCleanFailure(["create", "--bundle", b, "e5"], "e5", `liblxc rejected lxc.uts.name = "${"h".repeat(100)}"`);
+  });
+
   test("a bundle that does not exist", () => {
     expectCleanFailure(["create", "--bundle", "/nonexistent/bundle", "e3"], "e3", "bundle /nonexistent/bundle is not a directory");
   });

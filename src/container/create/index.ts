@@ -42,7 +42,7 @@ import { type ContainerRecord, files, writeRecord } from "../record.ts";
 import { stateOf } from "../status.ts";
 import { handOverTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
-import { configureLxc, makeRuntimeDir, precreateMountpoints, storeSpec } from "./prepare.ts";
+import { makeRuntimeDir, precreateMountpoints, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 
 export interface CreateOptions {
   /** Bundle directory (default: the current directory). */
@@ -134,8 +134,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
     writeRecord(dir, record);
 
-    phase = "configuring liblxc";
-    configureLxc(ctx, dir, id, tr.items);
+    phase = "writing lxc.conf";
+    writeLxcConf(dir, tr.items);
     const plan: InitPlan = {
       process,
       setup: tr.setup,
@@ -144,7 +144,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hookTimeout: ctx.hookTimeout,
       state: stateHalves(stateOf(record, "created")),
     };
-    mark(ctx.log, "create: liblxc configured");
+    mark(ctx.log, "create: runtime directory written");
 
     if (createHooks) {
       const [ours, theirs] = socketPair();
@@ -185,7 +185,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
-    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000);
+    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000, () => rejectedItem(ctx, id, tr.items));
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);

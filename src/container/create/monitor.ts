@@ -104,7 +104,13 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
  * reports an error or dies, a failed hook or the deadline end it with the
  * clearest error there is.
  */
-export async function waitReady(m: Monitor, lxcLog: string, hooks: HookServer | undefined, timeoutMs: number): Promise<number> {
+export async function waitReady(
+  m: Monitor,
+  lxcLog: string,
+  hooks: HookServer | undefined,
+  timeoutMs: number,
+  rejected: () => string | undefined,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const report = new FrameReader();
   const channel = new FrameReader();
@@ -121,8 +127,12 @@ export async function waitReady(m: Monitor, lxcLog: string, hooks: HookServer | 
         const bytes = readAvailable(m.report);
         if (bytes === null) reportOpen = false;
         for (const f of bytes ? report.push(bytes) : [])
-          if (f.kind === FRAME.ERROR)
+          if (f.kind === FRAME.ERROR) {
+            // liblxc did not load lxc.conf: which item it refuses, asked of liblxc in this process
+            const item = rejected();
+            if (item) throw fail(item, "invalid-config");
             throw fail(`the monitor could not start the container: ${describeNative(decodeError(f.payload), strerror)}`);
+          }
       }
       if (hooks) {
         hookOutcome = hooks.pump();

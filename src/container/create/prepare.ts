@@ -1,14 +1,12 @@
 // create's first phase on the host: the runtime directory (root's, 0700),
 // the record, the stored config.json and hooks, the mount points lxcri must
-// make in a read-only rootfs, and the LXC config — each item set through
-// liblxc (which checks it) and written to lxc.conf for the monitor.
+// make in a read-only rootfs, and the LXC config the monitor loads.
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
 import { writeHooks } from "../../hooks/layout.ts";
-import { withLxcErrors } from "../../host/lxc-log.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { Spec } from "../../spec/types.ts";
 import { files } from "../record.ts";
@@ -42,21 +40,26 @@ export function storeSpec(dir: string, bundle: string, spec: Spec): void {
 }
 
 /**
- * Sets every item through liblxc — it refuses a key or value it does not
- * take, and the error names it — and writes them to lxc.conf, which the
- * monitor loads (translation made sure liblxc reads each back as it is).
+ * lxc.conf: the items as liblxc reads a config file, one `key = value` line
+ * each (translation made sure each reads back as it is). The monitor loads it.
  */
-export function configureLxc(ctx: Context, dir: string, id: string, items: readonly ConfigItem[]): void {
-  const f = files(dir);
+export function writeLxcConf(dir: string, items: readonly ConfigItem[]): void {
+  writeFileSync(files(dir).lxcConf, items.map(([k, v]) => `${k} = ${v}\n`).join(""), { mode: 0o600 });
+}
+
+/**
+ * When the monitor could not load lxc.conf: each item set through liblxc
+ * (bun:ffi), to name the one it refuses. Off the hot path: loading liblxc
+ * into create costs milliseconds, and the monitor checks every item anyway.
+ */
+export function rejectedItem(ctx: Context, id: string, items: readonly ConfigItem[]): string | undefined {
   const lxc = new LxcContainer(id, ctx.root);
   try {
-    for (const [key, value] of items)
-      if (!lxc.setConfigItem(key, value))
-        throw new LxcriError("invalid-config", withLxcErrors(`liblxc rejected ${key} = ${JSON.stringify(value)}`, f.lxcLog));
+    for (const [key, value] of items) if (!lxc.setConfigItem(key, value)) return `liblxc rejected ${key} = ${JSON.stringify(value)}`;
+    return undefined;
   } finally {
     lxc.release();
   }
-  writeFileSync(f.lxcConf, items.map(([k, v]) => `${k} = ${v}\n`).join(""), { mode: 0o600 });
 }
 
 /**
