@@ -11,7 +11,7 @@ import type { HookRecord } from "../hooks/run.ts";
 import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./record.ts";
-import { statusOf } from "./status.ts";
+import { require } from "./load.ts";
 
 /** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */
 export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
@@ -37,9 +37,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
       await destroy(ctx, dir, { id, bundle: "", rootfs: "", ociVersion: "", annotations: {}, created: "" });
       return [];
     }
-    const status = statusOf(record);
-    if ((status === "running" || status === "paused") && !opts.force)
-      throw new LxcriError("bad-state", `cannot delete container ${id}: it is ${status} (use --force)`);
+    require({ id, dir, files: f, record }, "delete", opts.force ? ["running", "paused"] : []);
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     await destroy(ctx, dir, record);

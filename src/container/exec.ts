@@ -18,7 +18,7 @@ import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf } from "../cgroups/paths.ts";
-import { type Context, containerDir } from "../context.ts";
+import type { Context } from "../context.ts";
 import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
 import { STEP, stepText } from "../contract/steps.ts";
@@ -29,9 +29,8 @@ import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
 import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
-import { checkId } from "./ids.ts";
-import { type ContainerRecord, readRecord, readStoredSpec } from "./record.ts";
-import { statusOf } from "./status.ts";
+import { load, require } from "./load.ts";
+import { type ContainerRecord, readStoredSpec } from "./record.ts";
 
 export interface ExecOptions {
   /** The process to run (runtime-spec `process`). */
@@ -58,13 +57,9 @@ export interface ExecResult {
 }
 
 export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise<ExecResult> {
-  checkId(id);
-  const dir = containerDir(ctx, id);
-  const record = readRecord(dir, id);
-  const status = statusOf(record);
-  if (status === "paused" && !opts.ignorePaused) throw new LxcriError("bad-state", `cannot exec in container ${id}: it is paused`);
-  if (status !== "running" && status !== "created" && status !== "paused")
-    throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (it is ${status})`);
+  const container = load(ctx, id);
+  require(container, "exec", opts.ignorePaused ? ["paused"] : []);
+  const { dir, record } = container;
   const proc = opts.process;
   if (!proc.args.length) throw new LxcriError("invalid-argument", "exec: process.args must not be empty");
   if (proc.apparmorProfile) throw new LxcriError("invalid-config", "process.apparmorProfile: AppArmor is not supported by lxcri");

@@ -6,7 +6,7 @@ import { writeSync } from "node:fs";
 import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
-import { type Context, containerDir } from "../context.ts";
+import type { Context } from "../context.ts";
 import { decodeError, decodeHookRun, describeNative, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { STEP } from "../contract/steps.ts";
@@ -15,27 +15,20 @@ import { readHooks } from "../hooks/layout.ts";
 import { runPoststart, runPoststop } from "../hooks/points.ts";
 import { describeFailure, type HookRecord } from "../hooks/run.ts";
 import { appendTrace } from "../hooks/trace.ts";
-import { lockFile } from "../host/fsutil.ts";
 import { isAlive } from "../host/proc.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
-import { checkId } from "./ids.ts";
-import { type ContainerRecord, files, readRecord, writeRecord } from "./record.ts";
-import { stateOf, statusOf } from "./status.ts";
+import { load, require, withLock } from "./load.ts";
+import { type ContainerRecord, files, writeRecord } from "./record.ts";
+import { stateOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {
-  checkId(id);
-  const dir = containerDir(ctx, id);
-  const f = files(dir);
-  readRecord(dir, id); // "does not exist" before taking the lock in its directory
-  const lock = lockFile(f.lock);
-  try {
-    const record = readRecord(dir, id);
-    const status = statusOf(record);
+  return withLock(load(ctx, id), async (c) => {
     // While our init is init the container is "created", however often start was tried
     // (a start killed before GO leaves it so); the lock keeps starts apart.
-    if (status !== "created") throw new LxcriError("bad-state", `cannot start container ${id}: it is ${status}, not created`);
+    require(c, "start");
+    const { dir, files: f, record } = c;
     try {
       await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
@@ -54,9 +47,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
       }
       throw e;
     }
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {

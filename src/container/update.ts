@@ -2,21 +2,16 @@
 // (runtime-spec LinuxResources, as podman, containerd and CRI-O send it).
 // The same translation as create, written straight to the container's
 // cgroup files. Device rules are not updated (runc ignores them too).
-import { type Context, containerDir } from "../context.ts";
+import type { Context } from "../context.ts";
 import { writeCgroupItems } from "../cgroups/container.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
 import { cgroupLayout } from "../cgroups/host.ts";
-import { checkId } from "./ids.ts";
 import { resourceItems } from "../lxc/resources.ts";
-import { files, readRecord } from "./record.ts";
 import type { Spec } from "../spec/types.ts";
-import { statusOf } from "./status.ts";
+import { load, require, withLock } from "./load.ts";
 
 export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {
-  checkId(id);
-  const dir = containerDir(ctx, id);
-  readRecord(dir, id);
+  const container = load(ctx, id);
   if (typeof resources !== "object" || resources === null || Array.isArray(resources))
     throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
   const { devices: _ignored, ...rest } = resources;
@@ -28,17 +23,12 @@ export async function update(ctx: Context, id: string, resources: Record<string,
       throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));
     throw e;
   }
-  const lock = lockFile(files(dir).lock);
-  try {
-    const record = readRecord(dir, id);
-    const status = statusOf(record);
-    if (status === "stopped") throw new LxcriError("bad-state", `cannot update container ${id}: container not running (it is stopped)`);
+  await withLock(container, (c) => {
+    require(c, "update");
     try {
-      writeCgroupItems(record, items);
+      writeCgroupItems(c.record, items);
     } catch (e) {
       throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);
     }
-  } finally {
-    lock.release();
-  }
+  });
 }

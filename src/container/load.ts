@@ -1,0 +1,69 @@
+// What every operation on an existing container does first, written once:
+// check the id, find its directory (root's and private), read its record,
+// take its lock for what changes it, and check its status against one table
+// of what each operation allows — with one wording for "not now" that
+// callers match ("container not running", "does not exist").
+import { type Context, containerDir } from "../context.ts";
+import { LxcriError } from "../errors.ts";
+import { lockFile } from "../host/fsutil.ts";
+import type { Status } from "../spec/types.ts";
+import { checkId } from "./ids.ts";
+import { type ContainerRecord, files, readRecord } from "./record.ts";
+import { statusOf } from "./status.ts";
+
+export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete";
+
+/** The statuses each operation allows (delete with --force, and exec into a paused container when asked, allow more). */
+const ALLOWED: Record<Operation, readonly Status[]> = {
+  start: ["created"],
+  kill: ["created", "running", "paused"],
+  exec: ["created", "running"],
+  pause: ["running"],
+  resume: ["paused"],
+  update: ["created", "running", "paused"],
+  // runc and containerd delete a created container without --force
+  delete: ["creating", "created", "stopped"],
+};
+
+const VERB: Record<Operation, string> = {
+  start: "start",
+  kill: "kill",
+  exec: "exec in",
+  pause: "pause",
+  resume: "resume",
+  update: "update",
+  delete: "delete",
+};
+
+export interface Container {
+  id: string;
+  dir: string;
+  files: ReturnType<typeof files>;
+  record: ContainerRecord;
+}
+
+/** The container `id`: "does not exist" when it does not. */
+export function load(ctx: Context, id: string): Container {
+  checkId(id);
+  const dir = containerDir(ctx, id);
+  return { id, dir, files: files(dir), record: readRecord(dir, id) };
+}
+
+/** Runs `fn` holding the container's lock, on its record as it is once the lock is held. */
+export async function withLock<T>(c: Container, fn: (c: Container) => Promise<T> | T): Promise<T> {
+  const lock = lockFile(c.files.lock);
+  try {
+    return await fn({ ...c, record: readRecord(c.dir, c.id) });
+  } finally {
+    lock.release();
+  }
+}
+
+/** The container's status, when `op` may run in it; a bad-state error otherwise. `also` allows more statuses. */
+export function require(c: Container, op: Operation, also: readonly Status[] = []): Status {
+  const status = statusOf(c.record);
+  const allowed = [...ALLOWED[op], ...also];
+  if (allowed.includes(status)) return status;
+  const why = status === "stopped" ? `container not running (it is ${status})` : `it is ${status}, not ${allowed.join(" or ")}`;
+  throw new LxcriError("bad-state", `cannot ${VERB[op]} container ${c.id}: ${why}${op === "delete" ? " (use --force)" : ""}`);
+}
