@@ -63,6 +63,26 @@ export const median = (xs: number[]) => {
 };
 export const fmt = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 
+/** Table rows, one per named part of each run: lxcri and runc alternating (A B A B …) after `warmup` rounds, medians and their ratio. */
+export async function compareParts(
+  figures: Record<string, string>,
+  run: (name: Name, i: number) => Record<string, number> | Promise<Record<string, number>>,
+  n: number,
+  warmup = 2,
+): Promise<string[]> {
+  const times: Record<string, Record<Name, number[]>> = {};
+  for (const part of Object.keys(figures)) times[part] = { lxcri: [], runc: [] };
+  for (let i = 0; i < n + warmup; i++)
+    for (const name of NAMES) {
+      const parts = await run(name, i);
+      if (i >= warmup) for (const [part, ms] of Object.entries(parts)) times[part]![name].push(ms);
+    }
+  return Object.entries(figures).map(([part, figure]) => {
+    const t = times[part]!;
+    return `| ${figure} | ${fmt(t.lxcri)} | ${fmt(t.runc)} | ${(median(t.lxcri) / median(t.runc)).toFixed(2)} |`;
+  });
+}
+
 /** A table row: lxcri and runc alternating (A B A B …) after `warmup` rounds, medians and their ratio. */
 export async function compare(
   figure: string,

@@ -4,17 +4,40 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
-import { bundle, compare, type Name, NAMES, rt, RUNTIMES, setup, work } from "./common.ts";
+import { Runtime } from "../src/index.ts";
+import { bundle, compare, compareParts, type Name, NAMES, rt, RUNTIMES, setup, work } from "./common.ts";
 
-/** create → start → wait for the pid-file's process to exit → delete; milliseconds. */
-function lifecycle(name: Name, b: string, id: string): number {
+/** create → start → wait for the pid-file's process to exit → delete; milliseconds, each step and the total. */
+function lifecycle(name: Name, b: string, id: string): Record<string, number> {
   const pidFile = join(work, `${name}.pid`);
   const t0 = performance.now();
   rt(name, ["create", "--bundle", b, "--pid-file", pidFile, id]);
+  const t1 = performance.now();
   const pid = Number(readFileSync(pidFile, "utf8"));
   rt(name, ["start", id]);
+  const t2 = performance.now();
   libc.waitpid(pid, new Int32Array(1), 0);
+  const t3 = performance.now();
   rt(name, ["delete", id]);
+  const t4 = performance.now();
+  return { total: t4 - t0, create: t1 - t0, start: t2 - t1, wait: t3 - t2, delete: t4 - t3 };
+}
+
+/** `run` of `true` (one call: create, start, wait; both runtimes remove the container), then `delete --force` as callers do. */
+function runThenDelete(name: Name, b: string, id: string): number {
+  const t0 = performance.now();
+  rt(name, ["run", "--bundle", b, id]);
+  rt(name, ["delete", "--force", id]);
+  return performance.now() - t0;
+}
+
+const library = new Runtime({ root: RUNTIMES.lxcri.root });
+
+/** The library in this process: nothing starts but the container's own processes. */
+async function libraryRun(b: string, id: string): Promise<number> {
+  const t0 = performance.now();
+  await library.run(id, { bundle: b });
+  await library.delete(id, { force: true });
   return performance.now() - t0;
 }
 
@@ -41,8 +64,28 @@ export async function lifecycleRows(n: number): Promise<string[]> {
   });
   const sleeper = bundle("sleeper", ["sleep", "600"]);
   const rows = [
-    await compare("lifecycle of `true` (create, start, wait, delete)", (name, i) => lifecycle(name, plain, `bench-${i}`), n),
-    await compare("the same with one trivial hook of each type", (name, i) => lifecycle(name, withHooks, `benchh-${i}`), n),
+    ...(await compareParts(
+      {
+        total: "lifecycle of `true` (create, start, wait, delete)",
+        create: "· create",
+        start: "· start",
+        wait: "· wait (the process runs and exits)",
+        delete: "· delete",
+      },
+      (name, i) => lifecycle(name, plain, `bench-${i}`),
+      n,
+    )),
+    ...(await compareParts(
+      { total: "the same with one trivial hook of each type" },
+      (name, i) => ({ total: lifecycle(name, withHooks, `benchh-${i}`).total }),
+      n,
+    )),
+    await compare("`run` of `true` (one call), then `delete`", (name, i) => runThenDelete(name, plain, `benchr-${i}`), n),
+    await compare(
+      "a Bun script: `Runtime.run` + `delete` in one process (runc: its CLI `run` + `delete`)",
+      (name, i) => (name === "lxcri" ? libraryRun(plain, `benchl-${i}`) : runThenDelete(name, plain, `benchl-${i}`)),
+      n,
+    ),
   ];
   for (const name of NAMES) {
     rt(name, ["create", "--bundle", sleeper, "bench-state"]);
