@@ -46,10 +46,11 @@ function set(scope: Scope, key: string, flag: Flag, value: string | boolean): vo
 /** Takes the flag at argv[i] (and its value); returns the index of the last token it used. */
 function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed): number {
   const token = argv[i]!;
-  const m = /^--?([^=]+)(?:=(.*))?$/s.exec(token);
-  const name = m?.[1] ?? "";
-  const inline = m?.[2];
-  const hit = m && find(scopes, name);
+  const start = token.startsWith("--") ? 2 : 1;
+  const eq = token.indexOf("=");
+  const name = token.slice(start, eq < 0 ? undefined : eq);
+  const inline = eq < 0 ? undefined : token.slice(eq + 1);
+  const hit = name !== "" && find(scopes, name);
   if (hit) {
     const [scope, key, flag] = hit;
     if (flag.type === "boolean") set(scope, key, flag, inline === undefined || inline !== "false");
@@ -57,7 +58,7 @@ function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed
     else set(scope, key, flag, i + 1 < argv.length ? argv[++i]! : "");
     return i;
   }
-  if (m && inline === undefined && name.startsWith("no-")) {
+  if (inline === undefined && name.startsWith("no-")) {
     const negated = find(scopes, name.slice(3));
     if (negated && negated[2].type === "boolean") set(negated[0], negated[1], negated[2], false);
     if (negated) return i;
