@@ -17,7 +17,7 @@ import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { stateOf } from "./container/status.ts";
+import { observe } from "./container/observe.ts";
 import { FORWARDED_SIGNALS } from "./host/signals.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
 
@@ -65,7 +65,7 @@ export class Runtime {
 
   async state(id: string): Promise<State> {
     checkId(id);
-    return stateOf(readRecord(containerDir(this.ctx, id), id));
+    return (await observe(containerDir(this.ctx, id), id)).state;
   }
 
   /** Signals init, or with `all` every process in the container's cgroups. */
