@@ -2,7 +2,7 @@
 // table (src/cli/table.ts); and the table checked against what is built from it.
 import { describe, expect, test } from "bun:test";
 import { renderUsage } from "citty";
-import { HANDLERS } from "../../src/cli/main.ts";
+import { HANDLERS } from "../../src/cli/cli.ts";
 import { parseArgv, toCall } from "../../src/cli/parse.ts";
 import { COMMANDS, type CommandName, type Flag, GLOBAL_FLAGS, RESOURCE_FLAGS } from "../../src/cli/table.ts";
 import { commandDef, rootDef } from "../../src/cli/usage.ts";

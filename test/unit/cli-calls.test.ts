@@ -67,7 +67,7 @@ for (const [method, result] of Object.entries(results))
     record(method, JSON.parse(JSON.stringify(args)), this.ctx);
     return result();
   };
-const { cli } = await import("../../src/cli/main.ts");
+const { cli } = await import("../../src/cli/cli.ts");
 
 async function run(argv: string[]): Promise<string[]> {
   calls = [];
