@@ -7,7 +7,8 @@
 // shared machine the load moves between hyperfine's blocks of runs, so the
 // whole set is repeated (BENCH_ROUNDS, default 3) and each figure is the
 // median over the rounds of hyperfine's mean; ratios are per round, then
-// the median.
+// the median. A second table runs the same calls alternating, one at a
+// time, which a moving load affects alike.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { bundle, median, rt, RUNTIMES, setup, work } from "./common.ts";
@@ -55,6 +56,15 @@ for (let round = 0; round < rounds; round++)
     bins.forEach(([name], i) => (m[name] ??= []).push(results[i]!.mean * 1000));
     rmSync(file);
   }
+/** The same calls one at a time, every binary in turn (A B C A B C …): the load is the same for all of them. */
+const alternating: Record<string, Record<string, number[]>> = {};
+for (let i = 0; i < 10 + runs * rounds; i++)
+  for (const [figure, cmd] of cases)
+    for (const [name, bin, root] of bins) {
+      const t0 = performance.now();
+      Bun.spawnSync(cmd(bin, root).split(" "), { stdio: ["ignore", "ignore", "ignore"] });
+      if (i >= 10) ((alternating[figure] ??= {})[name] ??= []).push(performance.now() - t0);
+    }
 for (const name of ["lxcri", "runc"] as const) rt(name, ["delete", "--force", ID]);
 
 const others = bins.filter(([n]) => n !== "runc").map(([n]) => n);
@@ -67,5 +77,14 @@ for (const [figure] of cases) {
   const m = means[figure]!;
   const cells = bins.map(([n]) => `${median(m[n]!).toFixed(2)} (${Math.min(...m[n]!).toFixed(2)}–${Math.max(...m[n]!).toFixed(2)})`);
   const ratios = others.map((n) => median(m[n]!.map((v, i) => v / m.runc![i]!)).toFixed(2));
+  console.log(`| ${figure} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
+}
+console.log(`\nthe same, alternating, ${runs * rounds} runs each after 10 warm-up rounds; ms: median (min); ratio of the medians\n`);
+console.log(`| figure | ${bins.map(([n]) => n).join(" | ")} | ${others.map((n) => `${n} / runc`).join(" | ")} |`);
+console.log(`|---|${bins.map(() => "---|").join("")}${others.map(() => "---|").join("")}`);
+for (const [figure] of cases) {
+  const m = alternating[figure]!;
+  const cells = bins.map(([n]) => `${median(m[n]!).toFixed(2)} (${Math.min(...m[n]!).toFixed(2)})`);
+  const ratios = others.map((n) => (median(m[n]!) / median(m.runc!)).toFixed(2));
   console.log(`| ${figure} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
 }
