@@ -2,9 +2,11 @@
 // `list` (Runtime.state and the CLI's state): the checks and the status
 // rules are rules.ts's, as for every other operation, but nothing here loads
 // node:fs, which costs a compiled lxcri about a millisecond at start-up
-// (docs/performance.md). One difference from checkRuntimeDir's lstat: Bun's
-// stat follows a symlink, so a symlinked runtime directory is judged by its
-// target, which must still be a root-owned 0700 directory.
+// (docs/performance.md); nor does the freezer's lookup (cgroups/freezer.ts).
+// One difference from checkRuntimeDir's lstat: Bun's stat follows a symlink,
+// so a symlinked runtime directory is judged by its target, which must still
+// be a root-owned 0700 directory.
+import { freezerFiles, isFrozenWith } from "../cgroups/freezer.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { isLive, parseCmdline, parseProcStat } from "../host/proc-text.ts";
@@ -50,9 +52,9 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   });
   let status = statusFrom(record, probe(false));
   if (askedFrozen) {
-    // running or paused: only then is the freezer read (node:fs, with its search for the freezer)
-    const { isFrozen } = await import("../cgroups/container.ts");
-    status = statusFrom(record, probe(isFrozen(record)));
+    // running or paused: only then is the freezer read, every file its search may look at at once
+    const texts = new Map(await Promise.all(freezerFiles(record).map(async (f) => [f, await read(f)] as const)));
+    status = statusFrom(record, probe(isFrozenWith(record, (f) => texts.get(f))));
   }
   return { record, state: stateFrom(record, status) };
 }
