@@ -16,7 +16,7 @@ import { bundle, median, rt, RUNTIMES, setup, work } from "./common.ts";
 const runs = Number(process.argv[2] ?? 50);
 const extra = process.argv.slice(3);
 setup();
-const sleeper = bundle("sleeper", ["sleep", "600"]);
+const sleeper = bundle("startup", ["sleep", "600"]);
 const ID = "bench-startup";
 for (const name of ["lxcri", "runc"] as const) {
   try {
