@@ -1,5 +1,4 @@
 // What every operation needs from the Runtime that runs it.
-import { join } from "node:path";
 import type { Logger } from "./log.ts";
 
 export interface Context {
@@ -14,4 +13,5 @@ export interface Context {
   systemdCgroup?: boolean;
 }
 
-export const containerDir = (ctx: Context, id: string) => join(ctx.root, id);
+/** <root>/<id> (for a checked id); no node:path, so `state` can use it. */
+export const containerDir = (ctx: Pick<Context, "root">, id: string) => (ctx.root.endsWith("/") ? ctx.root + id : `${ctx.root}/${id}`);

@@ -6,9 +6,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, containerDir } from "./context.ts";
 import type { CreateOptions } from "./container/create/index.ts";
-import { LxcriError } from "./errors.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
-import { DEFAULT_HOOK_TIMEOUT, type HookRecord, hookTimeoutFromEnv } from "./hooks/run.ts";
+import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./container/ids.ts";
 import { kill } from "./container/kill.ts";
@@ -18,7 +17,11 @@ import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { stateOf } from "./container/status.ts";
+import { observe } from "./container/observe.ts";
+import { FORWARDED_SIGNALS } from "./host/signals.ts";
+import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
+
+export { DEFAULT_ROOT };
 
 export interface RuntimeOptions {
   /** State root (default /run/lxcri). */
@@ -32,23 +35,13 @@ export interface RuntimeOptions {
   systemdCgroup?: boolean;
 }
 
-export const DEFAULT_ROOT = "/run/lxcri";
-
 export class Runtime {
   readonly ctx: Context;
 
   constructor(opts: RuntimeOptions = {}) {
-    const root = opts.root ?? DEFAULT_ROOT;
-    if (!root.startsWith("/") || root === "/")
-      throw new LxcriError("invalid-argument", `--root must be an absolute path other than /, got ${JSON.stringify(root)}`);
-    let hookTimeout = opts.hookTimeout;
-    if (hookTimeout === undefined) {
-      try {
-        hookTimeout = hookTimeoutFromEnv(process.env.OCI_HOOK_TIMEOUT) ?? DEFAULT_HOOK_TIMEOUT;
-      } catch (e) {
-        throw new LxcriError("invalid-argument", (e as Error).message);
-      }
-    }
+    const root = checkRoot(opts.root ?? DEFAULT_ROOT);
+    const env = process.env.OCI_HOOK_TIMEOUT;
+    const hookTimeout = opts.hookTimeout ?? (env ? parseHookTimeout(env, "OCI_HOOK_TIMEOUT") : DEFAULT_HOOK_TIMEOUT);
     this.ctx = {
       root,
       log: opts.log ?? silentLogger,
@@ -72,7 +65,7 @@ export class Runtime {
 
   async state(id: string): Promise<State> {
     checkId(id);
-    return stateOf(readRecord(containerDir(this.ctx, id), id));
+    return (await observe(containerDir(this.ctx, id), id)).state;
   }
 
   /** Signals init, or with `all` every process in the container's cgroups. */
@@ -139,16 +132,15 @@ export class Runtime {
     const { becomeSubreaper, reapChild } = await import("../ffi/libc.ts");
     becomeSubreaper();
     const { pid } = await this.create(id, opts);
-    const forwarded = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
     const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
-    if (opts.forwardSignals) for (const s of forwarded) process.on(s, forward);
+    if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.on(s, forward);
     try {
       await this.start(id);
       let code: number | null;
       while ((code = reapChild(pid!)) === null) await Bun.sleep(5);
       return code;
     } finally {
-      if (opts.forwardSignals) for (const s of forwarded) process.off(s, forward);
+      if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.off(s, forward);
       await this.delete(id, { force: true });
     }
   }

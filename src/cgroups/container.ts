@@ -4,16 +4,11 @@
 // the container's.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cgroupProcs, isLxcCgroupName } from "./paths.ts";
 import type { ContainerRecord } from "../container/record.ts";
+import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";
+import { cgroupProcs } from "./paths.ts";
 
-export function isMonitorCgroup(dir: string, id: string): boolean {
-  return isLxcCgroupName(dir.slice(dir.lastIndexOf("/") + 1), id, ["monitor"]);
-}
-
-export function payloadCgroups(r: ContainerRecord): string[] {
-  return (r.cgroups ?? []).filter((d) => !isMonitorCgroup(d, r.id));
-}
+export { isMonitorCgroup, payloadCgroups } from "./freezer.ts";
 
 /** A cgroup file's content, or undefined where the hierarchy has no such file. */
 export function read(file: string): string | undefined {
@@ -29,47 +24,14 @@ export function containerPids(r: ContainerRecord): number[] {
   return [...new Set(cgroupProcs(payloadCgroups(r)))].sort((a, b) => a - b);
 }
 
-interface Freezer {
-  file: string;
-  frozen: string;
-  thawed: string;
-  /** True once the kernel reports `want` done. */
-  done(want: string): boolean;
-}
-
-/**
- * The freezer liblxc uses: the v1 freezer hierarchy when the host has one,
- * else cgroup v2's cgroup.freeze (a hybrid host's unified hierarchy has one
- * too, but then pause and the v1 state would disagree). Found by its path
- * first, so `state` of a running container reads a single file.
- */
-function freezerOf(r: ContainerRecord): Freezer | undefined {
-  const dirs = payloadCgroups(r);
-  const v1 = dirs.find((d) => d.startsWith("/sys/fs/cgroup/freezer/")) ?? dirs.find((d) => read(join(d, "freezer.state")) !== undefined);
-  if (v1) {
-    const file = join(v1, "freezer.state");
-    return { file, frozen: "FROZEN", thawed: "THAWED", done: (want) => read(file)?.trim() === want };
-  }
-  const v2 = dirs.find((d) => read(join(d, "cgroup.freeze")) !== undefined);
-  if (!v2) return undefined;
-  const events = join(v2, "cgroup.events");
-  return {
-    file: join(v2, "cgroup.freeze"),
-    frozen: "1",
-    thawed: "0",
-    done: (want) => new RegExp(`^frozen ${want}$`, "m").test(read(events) ?? ""),
-  };
-}
-
 /** Frozen, or on the way there (v1's FREEZING): the container is paused. */
 export function isFrozen(r: ContainerRecord): boolean {
-  const f = freezerOf(r);
-  return !!f && read(f.file)?.trim() !== f.thawed;
+  return isFrozenWith(r, read);
 }
 
 /** Freezes (or thaws) every process of the container and waits until the kernel says so. */
 export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs = 5000): Promise<void> {
-  const f = freezerOf(r);
+  const f = freezerOf(r, read);
   if (!f) throw new Error("the container has no freezer cgroup");
   const deadline = Date.now() + timeoutMs;
   const want = frozen ? f.frozen : f.thawed;

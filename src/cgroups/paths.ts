@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { procCgroups } from "../host/proc.ts";
 
+export { isLxcCgroupName } from "./freezer.ts";
+
 interface CgroupMount {
   key: string; // "0:" for cgroup2, else the sorted controller list ("cpu,cpuacct", "name=systemd")
   mountpoint: string;
@@ -46,18 +48,6 @@ export function cgroupDirsOf(pid: number, mounts = cgroupMounts(), withRoots = f
     }
   }
   return [...new Set(dirs)];
-}
-
-/**
- * liblxc's cgroup names for a container: lxc.payload.<id> and lxc.monitor.<id>,
- * or with "-1", "-2", … when the plain name was taken.
- */
-export function isLxcCgroupName(name: string, id: string, kinds: readonly ("payload" | "monitor")[] = ["payload", "monitor"]): boolean {
-  for (const kind of kinds) {
-    const base = `lxc.${kind}.${id}`;
-    if (name === base || (name.startsWith(base + "-") && /^\d+$/.test(name.slice(base.length + 1)))) return true;
-  }
-  return false;
 }
 
 /** Host pids in the cgroup.procs of each of `dirs` (a directory already gone counts as empty). */

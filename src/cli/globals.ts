@@ -1,29 +1,52 @@
-// Global flags (before the command), shared by every command.
-import { createLogger, type Logger } from "../log.ts";
-import { Runtime } from "../runtime.ts";
-import { globals } from "./global-options.ts";
+// The global flags' values, checked once for every command; the log they
+// configure and the Runtime they configure. The log and the Runtime are
+// imported when first asked for: `state` needs neither.
+import { LxcriError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { checkRoot, parseHookTimeout } from "../options.ts";
+import type { Runtime } from "../runtime.ts";
+import type { Values } from "./parse.ts";
+import { GLOBAL_FLAGS } from "./table.ts";
 
-export const globalArgs = {
-  root: { type: "string", description: "state directory", default: "/run/lxcri" },
-  log: { type: "string", description: "log file (default: stderr)" },
-  "log-format": { type: "string", description: "log format: text or json", default: "text" },
-  debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
-  "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
-  "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
-  rootless: { type: "string", description: "accepted for compatibility (true|false|auto)" },
-} as const;
+export interface Globals {
+  root: string;
+  log?: string;
+  logFormat: "text" | "json";
+  debug: boolean;
+  hookTimeout?: number;
+  systemdCgroup?: boolean;
+}
 
-export { applyGlobals, globals, type Globals } from "./global-options.ts";
+export const globals: Globals = { root: GLOBAL_FLAGS.root.default, logFormat: "text", debug: false };
+
+const text = (v: Values[string] | undefined) => (v === undefined ? undefined : String(v));
+
+/** Checks and stores the global flags as parse.ts found them (unset ones take the table's defaults). */
+export function applyGlobals(values: Values): void {
+  logger = undefined;
+  globals.root = checkRoot(text(values.root) ?? GLOBAL_FLAGS.root.default);
+  globals.log = text(values.log) || undefined;
+  const format = text(values["log-format"]) ?? GLOBAL_FLAGS["log-format"].default;
+  if (format !== "text" && format !== "json")
+    throw new LxcriError("invalid-argument", `--log-format: expected text or json, got ${JSON.stringify(format)}`);
+  globals.logFormat = format;
+  globals.debug = values.debug === true;
+  globals.systemdCgroup = values["systemd-cgroup"] === true;
+  const timeout = text(values["hook-timeout"]);
+  globals.hookTimeout = timeout === undefined ? undefined : parseHookTimeout(timeout, "--hook-timeout");
+}
 
 let logger: Logger | undefined;
-export function log(): Logger {
+export async function log(): Promise<Logger> {
+  const { createLogger } = await import("../log.ts");
   return (logger ??= createLogger({ file: globals.log, format: globals.logFormat, debug: globals.debug }));
 }
 
-export function runtime(): Runtime {
+export async function runtime(): Promise<Runtime> {
+  const [{ Runtime }, logger] = await Promise.all([import("../runtime.ts"), log()]);
   return new Runtime({
     root: globals.root,
-    log: log(),
+    log: logger,
     hookTimeout: globals.hookTimeout,
     lxcLogLevel: globals.debug ? "debug" : "warn",
     systemdCgroup: globals.systemdCgroup,

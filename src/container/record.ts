@@ -6,6 +6,7 @@ import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import type { Spec } from "../spec/types.ts";
+import { parseRecord, runtimeDirError } from "./rules.ts";
 
 export interface ContainerRecord {
   id: string;
@@ -49,13 +50,7 @@ export function readRecord(dir: string, id: string): ContainerRecord {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new LxcriError("not-found", `container ${id} does not exist`);
     throw e;
   }
-  try {
-    const r = JSON.parse(text) as ContainerRecord;
-    if (r.id !== id || typeof r.bundle !== "string") throw new Error("fields missing");
-    return r;
-  } catch (e) {
-    throw new LxcriError("runtime", `${files(dir).record}: corrupt container record: ${(e as Error).message}`);
-  }
+  return parseRecord(text, id, files(dir).record);
 }
 
 /**
@@ -72,9 +67,6 @@ export function checkRuntimeDir(dir: string): void {
   } catch {
     return; // gone: the caller reports "does not exist"
   }
-  if (!st.isDirectory() || st.uid !== 0 || st.gid !== 0 || (st.mode & 0o777) !== 0o700)
-    throw new LxcriError(
-      "runtime",
-      `${dir}: refusing to use a runtime directory that is not root's and private (owner ${st.uid}:${st.gid}, mode ${(st.mode & 0o7777).toString(8)})`,
-    );
+  const problem = runtimeDirError(dir, st);
+  if (problem) throw problem;
 }

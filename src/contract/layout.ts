@@ -15,16 +15,16 @@
 // Nothing of it is mounted into a container, and nothing in a container can
 // reach it: init gets its plan as a sealed memfd, and `start` reaches init
 // through an fd init holds (CHANNEL_FD), never a path.
-import { join } from "node:path";
 
+/** The files of a runtime directory (`dir` as containerDir makes it: absolute, normalised). */
 export const runtimeFiles = (dir: string) => ({
-  record: join(dir, "record.json"),
-  config: join(dir, "config.json"),
-  lxcConf: join(dir, "lxc.conf"),
-  lxcLog: join(dir, "lxc.log"),
-  hooks: join(dir, "hooks"),
-  hooksLog: join(dir, "hooks.log"),
-  lock: join(dir, ".lock"),
+  record: `${dir}/record.json`,
+  config: `${dir}/config.json`,
+  lxcConf: `${dir}/lxc.conf`,
+  lxcLog: `${dir}/lxc.log`,
+  hooks: `${dir}/hooks`,
+  hooksLog: `${dir}/hooks.log`,
+  lock: `${dir}/.lock`,
 });
 
 /** Where init parks the pty master until create has copied it (pidfd_getfd); ffi/native/lxcri.h has the same. */

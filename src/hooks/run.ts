@@ -20,14 +20,6 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
 }
 
-export function hookTimeoutFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`OCI_HOOK_TIMEOUT: expected a positive number of seconds, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 /** "NAME=value" entries as an environment object. */
 export function envObject(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};

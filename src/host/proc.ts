@@ -1,12 +1,9 @@
 // What /proc says about a process. Every pid lxcri keeps is paired with the
 // process start time, so a recycled pid is never mistaken for the container.
 import { readFileSync } from "node:fs";
+import { isLive, parseCmdline, parseProcStat, type ProcStat } from "./proc-text.ts";
 
-export interface ProcStat {
-  state: string; // R S D Z T ...
-  ppid: number;
-  startTime: number; // clock ticks since boot
-}
+export type { ProcStat };
 
 export function procStat(pid: number): ProcStat | undefined {
   let text: string;
@@ -15,22 +12,18 @@ export function procStat(pid: number): ProcStat | undefined {
   } catch {
     return undefined;
   }
-  // comm may contain spaces and parentheses: fields start after the last ")".
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0]!, ppid: Number(fields[1]), startTime: Number(fields[19]) };
+  return parseProcStat(text);
 }
 
 /** True while `pid` is the process that started at `startTime` and has not exited. */
 export function isAlive(pid: number | undefined, startTime: number | undefined): boolean {
   if (!pid || pid <= 0) return false;
-  const st = procStat(pid);
-  return !!st && st.startTime === startTime && st.state !== "Z" && st.state !== "X";
+  return isLive(procStat(pid), startTime);
 }
 
 export function procCmdline(pid: number): string[] | undefined {
   try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return raw.replace(/\0$/, "").split("\0");
+    return parseCmdline(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
   } catch {
     return undefined;
   }

@@ -2,6 +2,9 @@
 import { constants } from "node:os";
 import { LxcriError } from "../errors.ts";
 
+/** What a foreground `run` or `exec` passes on to the container's process (runc forwards these too). */
+export const FORWARDED_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
+
 const byNumber = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
 export function parseSignal(arg: string | number | undefined): NodeJS.Signals {

@@ -1,9 +1,8 @@
 // events: runc's stats stream. --stats prints one {"type":"stats",...} object;
 // otherwise one every --interval (default 5s) until the container stops.
-import { defineCommand } from "citty";
-import { idArg, requireId } from "../args.ts";
-import { runtime } from "../globals.ts";
 import { LxcriError } from "../../errors.ts";
+import { runtime } from "../globals.ts";
+import type { Call } from "../table.ts";
 
 function seconds(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v);
@@ -11,26 +10,17 @@ function seconds(v: string): number {
   return Number(m[1]) * (m[2] === "ms" ? 0.001 : m[2] === "m" ? 60 : 1);
 }
 
-export default defineCommand({
-  meta: { name: "events", description: "print container statistics (cpu, memory, pids) as JSON" },
-  args: {
-    ...idArg,
-    stats: { type: "boolean", description: "print the statistics once and exit" },
-    interval: { type: "string", description: "time between statistics (default 5s)", default: "5s" },
-  },
-  async run({ args }) {
-    const id = requireId("events", args);
-    const rt = runtime();
-    const interval = seconds(args.interval);
-    for (;;) {
-      const state = await rt.state(id);
-      if (state.status === "stopped") {
-        if (args.stats) throw new LxcriError("bad-state", `container ${id}: container not running`);
-        return;
-      }
-      console.log(JSON.stringify({ type: "stats", id, data: await rt.stats(id) }));
-      if (args.stats) return;
-      await Bun.sleep(interval * 1000);
+export default async function events({ id, flags }: Call<"events">): Promise<void> {
+  const rt = await runtime();
+  const interval = seconds(flags.interval);
+  for (;;) {
+    const state = await rt.state(id);
+    if (state.status === "stopped") {
+      if (flags.stats) throw new LxcriError("bad-state", `container ${id}: container not running`);
+      return;
     }
-  },
-});
+    console.log(JSON.stringify({ type: "stats", id, data: await rt.stats(id) }));
+    if (flags.stats) return;
+    await Bun.sleep(interval * 1000);
+  }
+}

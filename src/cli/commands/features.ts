@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
-import { features } from "../../features.ts";
+import { features as implemented } from "../../features.ts";
 
-export default defineCommand({
-  meta: { name: "features", description: "print what this runtime implements (runtime-spec features.md)" },
-  run() {
-    console.log(JSON.stringify(features(), null, 4));
-  },
-});
+export default function features(): void {
+  console.log(JSON.stringify(implemented(), null, 4));
+}

@@ -1,16 +1,6 @@
-import { defineCommand } from "citty";
-import { requireId } from "../args.ts";
 import { runtime } from "../globals.ts";
+import type { Call } from "../table.ts";
 
-export default defineCommand({
-  meta: { name: "kill", description: "send a signal (default SIGTERM) to a container's process" },
-  args: {
-    id: { type: "positional", description: "container id", required: false },
-    signal: { type: "positional", description: "signal: number, TERM or SIGTERM", required: false },
-    all: { type: "boolean", alias: "a", description: "signal every process in the container's cgroups" },
-  },
-  async run({ args }) {
-    const id = requireId("kill", args, 2);
-    await runtime().kill(id, args._[1], { all: !!args.all });
-  },
-});
+export default async function kill({ id, args, flags }: Call<"kill">): Promise<void> {
+  await (await runtime()).kill(id, args[0], { all: flags.all });
+}

@@ -1,11 +1,6 @@
-import { defineCommand } from "citty";
-import { idArg, requireId } from "../args.ts";
 import { runtime } from "../globals.ts";
+import type { Call } from "../table.ts";
 
-export default defineCommand({
-  meta: { name: "pause", description: "freeze every process of a running container" },
-  args: idArg,
-  async run({ args }) {
-    await runtime().pause(requireId("pause", args));
-  },
-});
+export default async function pause({ id }: Call<"pause">): Promise<void> {
+  await (await runtime()).pause(id);
+}

@@ -1,11 +1,6 @@
-import { defineCommand } from "citty";
-import { idArg, requireId } from "../args.ts";
 import { runtime } from "../globals.ts";
+import type { Call } from "../table.ts";
 
-export default defineCommand({
-  meta: { name: "resume", description: "thaw a paused container" },
-  args: idArg,
-  async run({ args }) {
-    await runtime().resume(requireId("resume", args));
-  },
-});
+export default async function resume({ id }: Call<"resume">): Promise<void> {
+  await (await runtime()).resume(id);
+}

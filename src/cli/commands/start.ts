@@ -1,11 +1,6 @@
-import { defineCommand } from "citty";
-import { idArg, requireId } from "../args.ts";
 import { runtime } from "../globals.ts";
+import type { Call } from "../table.ts";
 
-export default defineCommand({
-  meta: { name: "start", description: "run the process of a created container" },
-  args: idArg,
-  async run({ args }) {
-    await runtime().start(requireId("start", args));
-  },
-});
+export default async function start({ id }: Call<"start">): Promise<void> {
+  await (await runtime()).start(id);
+}

@@ -1,12 +1,7 @@
-import { defineCommand } from "citty";
-import { idArg, requireId } from "../args.ts";
-import { globals } from "../global-options.ts";
+import { globals } from "../globals.ts";
 import { printState } from "../state-json.ts";
+import type { Call } from "../table.ts";
 
-export default defineCommand({
-  meta: { name: "state", description: "print the state of a container as JSON" },
-  args: idArg,
-  run({ args }) {
-    printState(globals.root, requireId("state", args));
-  },
-});
+export default async function state({ id }: Call<"state">): Promise<void> {
+  await printState(globals.root, id);
+}

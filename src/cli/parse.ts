@@ -1,0 +1,162 @@
+// The one parser of the command line, driven by table.ts. It takes the forms
+// runc's callers write (urfave/cli): `--root=/x`, `-root /x`, `--debug=true`,
+// `--force=false`, `-b /x`, `-b=/x`, `-dt`, `--no-<flag>`, and `--` to end the
+// flags. Global flags come before the command (and are still taken after it);
+// a command's flags may come anywhere before `--`, except for exec and ps,
+// whose arguments after the id are passed on untouched. Unknown flags are
+// ignored, as before (citty did), and consume no value.
+import { LxcriError } from "../errors.ts";
+import { type Call, type CommandName, COMMANDS, type Flag, GLOBAL_FLAGS } from "./table.ts";
+
+export type Values = Record<string, string | boolean | string[]>;
+
+export interface Parsed {
+  /** Global flags as given (no defaults). */
+  globals: Values;
+  /** The command word; undefined when there is none. */
+  command?: string;
+  /** The command's flags as given (no defaults). */
+  flags: Values;
+  positionals: string[];
+  /** --help or -h among the flags. */
+  help: boolean;
+}
+
+interface Scope {
+  flags: Readonly<Record<string, Flag>>;
+  out: Values;
+}
+
+const isFlag = (a: string) => a.length > 1 && a.startsWith("-");
+
+function find(scopes: Scope[], name: string): [Scope, string, Flag] | undefined {
+  for (const s of scopes)
+    for (const key in s.flags) {
+      const f = s.flags[key]!;
+      if (key === name || f.alias === name) return [s, key, f];
+    }
+  return undefined;
+}
+
+function set(scope: Scope, key: string, flag: Flag, value: string | boolean): void {
+  if (flag.multiple) scope.out[key] = [...((scope.out[key] as string[] | undefined) ?? []), String(value)];
+  else scope.out[key] = value;
+}
+
+/** Takes the flag at argv[i] (and its value); returns the index of the last token it used. */
+function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed): number {
+  const token = argv[i]!;
+  const start = token.startsWith("--") ? 2 : 1;
+  const eq = token.indexOf("=");
+  const name = token.slice(start, eq < 0 ? undefined : eq);
+  const inline = eq < 0 ? undefined : token.slice(eq + 1);
+  const hit = name !== "" && find(scopes, name);
+  if (hit) {
+    const [scope, key, flag] = hit;
+    if (flag.type === "boolean") set(scope, key, flag, inline === undefined || inline !== "false");
+    else if (inline !== undefined) set(scope, key, flag, inline);
+    else set(scope, key, flag, i + 1 < argv.length ? argv[++i]! : "");
+    return i;
+  }
+  if (inline === undefined && name.startsWith("no-")) {
+    const negated = find(scopes, name.slice(3));
+    if (negated && negated[2].type === "boolean") set(negated[0], negated[1], negated[2], false);
+    if (negated) return i;
+  }
+  if (name === "help" || name === "h") {
+    p.help = true;
+    return i;
+  }
+  // -dt: a group of one-letter flags; a value flag takes the rest of the group, or the next argument
+  if (!token.startsWith("--") && inline === undefined)
+    for (let j = 1; j < token.length; j++) {
+      const c = token[j]!;
+      const short = find(scopes, c);
+      if (!short) {
+        if (c === "h") p.help = true;
+        continue;
+      }
+      const [scope, key, flag] = short;
+      if (flag.type === "boolean") {
+        set(scope, key, flag, true);
+        continue;
+      }
+      const rest = token.slice(j + 1);
+      set(scope, key, flag, rest !== "" ? rest : i + 1 < argv.length ? argv[++i]! : "");
+      break;
+    }
+  return i;
+}
+
+export function parseArgv(argv: readonly string[]): Parsed {
+  const p: Parsed = { globals: {}, flags: {}, positionals: [], help: false };
+  const globals: Scope = { flags: GLOBAL_FLAGS, out: p.globals };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return p; // no command
+    if (!isFlag(a)) break;
+    i = takeFlag(argv, i, [globals], p);
+  }
+  if (i >= argv.length) return p;
+  p.command = argv[i++];
+  if (!isCommand(p.command)) return p;
+  const spec = COMMANDS[p.command];
+  const scopes: Scope[] = [{ flags: spec.flags, out: p.flags }, globals];
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      p.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (isFlag(a)) {
+      i = takeFlag(argv, i, scopes, p);
+      continue;
+    }
+    p.positionals.push(a);
+    if ("rest" in spec) {
+      p.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+  }
+  return p;
+}
+
+export function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+/**
+ * The command's call: its flags with their defaults, and the id checked as
+ * runc checks it (`"state" requires a container id`, `takes exactly 1 argument`).
+ */
+export function toCall(p: Parsed): Call {
+  if (p.command === undefined) throw new LxcriError("invalid-argument", "No command specified.");
+  if (!isCommand(p.command)) throw new LxcriError("invalid-argument", `Unknown command ${p.command}`);
+  const command = p.command;
+  const spec = COMMANDS[command];
+  const flags: Values = {};
+  for (const [key, flag] of Object.entries(spec.flags as Record<string, Flag>)) {
+    const v = p.flags[key] ?? flag.default ?? (flag.multiple ? [] : flag.type === "boolean" ? false : undefined);
+    if (v !== undefined) flags[key] = v;
+  }
+  const pos = p.positionals;
+  const call = (id: string, args: string[]) => ({ command, id, args, flags }) as Call;
+  if (spec.args.length === 0) return call("", pos);
+  if (pos.length < 1) throw new LxcriError("invalid-argument", `"${command}" requires a container id`);
+  const max = spec.args.length;
+  if (!("rest" in spec) && pos.length > max)
+    throw new LxcriError(
+      "invalid-argument",
+      `"${command}" takes ${max === 1 ? "exactly 1 argument" : `at most ${max} arguments`}, got ${pos.length}`,
+    );
+  return call(pos[0]!, pos.slice(1));
+}
+
+/** --preserve-fds N of create and exec: how many fds after 2 (and after LISTEN_FDS) to pass on. */
+export function preserveFds(value: string | undefined): number {
+  const n = value === undefined ? 0 : Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LxcriError("invalid-argument", `--preserve-fds: expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -1,0 +1,62 @@
+// What a runtime directory and a record must be, and what status a record
+// and the host's processes mean: the rules alone, without I/O. record.ts and
+// status.ts apply them with node:fs; observe.ts with Bun.file, so that
+// `state` never loads node:fs (docs/performance.md). Imports nothing that
+// runs.
+import { isInitArgv } from "../contract/layout.ts";
+import { LxcriError } from "../errors.ts";
+import type { State, Status } from "../spec/types.ts";
+import type { ContainerRecord } from "./record.ts";
+
+/** The runtime directory must be root's and private (0700) before anything in it is trusted; undefined when it is. */
+export function runtimeDirError(
+  dir: string,
+  st: { isDirectory(): boolean; uid: number; gid: number; mode: number },
+): LxcriError | undefined {
+  if (st.isDirectory() && st.uid === 0 && st.gid === 0 && (st.mode & 0o777) === 0o700) return undefined;
+  return new LxcriError(
+    "runtime",
+    `${dir}: refusing to use a runtime directory that is not root's and private (owner ${st.uid}:${st.gid}, mode ${(st.mode & 0o7777).toString(8)})`,
+  );
+}
+
+/** record.json's text as a record of container `id`. */
+export function parseRecord(text: string, id: string, file: string): ContainerRecord {
+  try {
+    const r = JSON.parse(text) as ContainerRecord;
+    if (r.id !== id || typeof r.bundle !== "string") throw new Error("fields missing");
+    return r;
+  } catch (e) {
+    throw new LxcriError("runtime", `${file}: corrupt container record: ${(e as Error).message}`);
+  }
+}
+
+/** What the status depends on, asked of the host lazily and in this order. */
+export interface Probe {
+  /** True while `pid` is the process that started at `startTime` and has not exited. */
+  alive(pid: number | undefined, startTime: number | undefined): boolean;
+  /** /proc/<pid>/cmdline as argv. */
+  cmdline(pid: number): string[] | undefined;
+  /** The container's freezer says frozen (or freezing). */
+  frozen(r: ContainerRecord): boolean;
+}
+
+/** A container's OCI status: our init still being init means `created`. */
+export function statusFrom(r: ContainerRecord, host: Probe): Status {
+  if (r.initPid === undefined) return host.alive(r.monitorPid, r.monitorStart) ? "creating" : "stopped";
+  if (!host.alive(r.initPid, r.initStart)) return "stopped";
+  if (isInitArgv(host.cmdline(r.initPid))) return "created";
+  return host.frozen(r) ? "paused" : "running";
+}
+
+export function stateFrom(r: ContainerRecord, status: Status): State {
+  const alive = status === "created" || status === "running" || status === "paused";
+  return {
+    ociVersion: r.ociVersion,
+    id: r.id,
+    status,
+    pid: alive ? r.initPid! : 0,
+    bundle: r.bundle,
+    annotations: r.annotations,
+  };
+}

@@ -1,0 +1,480 @@
+// The command lines callers write, each with the Runtime call it must make
+// (or the error it must give). The expectations were recorded from the CLI
+// before the one-table parser (commit f01d8c2), where the fast path and the
+// citty path agreed on every form both took; the three changes since are
+// marked. The Runtime's methods are stubbed: no root, no liblxc.
+import { afterAll, beforeAll, expect, mock, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const dir = mkdtempSync(join(tmpdir(), "lxcri-cli-"));
+const P = join(dir, "process.json");
+const RES = join(dir, "resources.json");
+beforeAll(() => {
+  writeFileSync(P, JSON.stringify({ terminal: false, user: { uid: 0, gid: 0 }, args: ["sh", "-c", "true"], env: ["PATH=/bin"], cwd: "/" }));
+  writeFileSync(RES, JSON.stringify({ memory: { limit: 1000 } }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let calls: string[] = [];
+const { globals } = await import("../../src/cli/globals.ts");
+
+/** A call as the expectations write it: method, arguments, then the root and the other global settings. */
+function record(method: string, args: unknown[], ctx: { root: string; hookTimeout?: number; systemdCgroup?: boolean }): void {
+  let s = `${method} ${JSON.stringify(args)} root=${ctx.root}`;
+  if (ctx.hookTimeout !== undefined && ctx.hookTimeout !== 60) s += ` hook=${ctx.hookTimeout}`;
+  if (ctx.systemdCgroup) s += " systemd";
+  if (globals.debug) s += " debug";
+  if (globals.log) s += ` log=${globals.log}`;
+  if (globals.logFormat === "json") s += " json";
+  calls.push(s);
+}
+
+// state reads the record itself (no Runtime): stub what it prints
+const { checkId } = await import("../../src/container/ids.ts");
+mock.module("../../src/cli/state-json.ts", () => ({
+  printState: (root: string, id: string) => record("state", [checkId(id)], { root }),
+}));
+const { Runtime } = await import("../../src/runtime.ts");
+const BASE = {
+  terminal: false,
+  user: { uid: 0, gid: 0 },
+  args: ["sh"],
+  env: ["PATH=/bin"],
+  cwd: "/",
+  capabilities: { bounding: ["CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_KILL"] },
+};
+const results: Record<string, () => unknown> = {
+  create: async () => undefined,
+  start: async () => undefined,
+  kill: async () => undefined,
+  delete: async () => [],
+  update: async () => undefined,
+  pause: async () => undefined,
+  resume: async () => undefined,
+  run: async () => 0,
+  exec: async () => ({ pid: 4242, wait: async () => 0 }),
+  spec: () => ({ process: structuredClone(BASE) }),
+  ps: async () => [1, 2],
+  list: async () => [],
+  hooks: () => ({ layout: [], trace: [] }),
+  state: async () => ({ status: "running" }),
+  stats: async () => ({}),
+};
+for (const [method, result] of Object.entries(results))
+  (Runtime.prototype as unknown as Record<string, unknown>)[method] = function (this: InstanceType<typeof Runtime>, ...args: unknown[]) {
+    record(method, JSON.parse(JSON.stringify(args)), this.ctx);
+    return result();
+  };
+const { cli } = await import("../../src/cli/cli.ts");
+
+async function run(argv: string[]): Promise<string[]> {
+  calls = [];
+  const log = console.log;
+  console.log = () => {};
+  try {
+    await cli(argv);
+    return calls;
+  } catch (e) {
+    return [...calls, `error: ${(e as Error).message}`];
+  } finally {
+    console.log = log;
+    for (const s of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"]) process.removeAllListeners(s);
+    process.exitCode = undefined;
+  }
+}
+
+const CASES: [string[], string[]][] = [
+  // podman → conmon → lxcri, and podman directly
+  [
+    [
+      "--systemd-cgroup",
+      "--log-format=json",
+      "--log",
+      "/r/oci-log",
+      "create",
+      "--bundle",
+      "/b",
+      "--pid-file",
+      "/r/pidfile",
+      "--no-pivot",
+      "--no-new-keyring",
+      "--preserve-fds",
+      "2",
+      "--console-socket",
+      "/r/sock",
+      "c1",
+    ],
+    [
+      'create ["c1",{"bundle":"/b","pidFile":"/r/pidfile","consoleSocket":"/r/sock","preserveFds":2}] root=/run/lxcri systemd log=/r/oci-log json',
+    ],
+  ],
+  [
+    ["create", "--bundle", "/b", "--pid-file", "/r/pidfile", "c1"],
+    ['create ["c1",{"bundle":"/b","pidFile":"/r/pidfile","preserveFds":0}] root=/run/lxcri'],
+  ],
+  [
+    [
+      "--log-format=json",
+      "--log",
+      "/r/exec-log",
+      "exec",
+      "--pid-file",
+      "/r/exec.pid",
+      "--process",
+      P,
+      "--detach",
+      "--preserve-fds",
+      "1",
+      "--console-socket",
+      "/r/s",
+      "c1",
+    ],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":true,"pidFile":"/r/exec.pid","consoleSocket":"/r/s","preserveFds":1,"ignorePaused":false}] root=/run/lxcri log=/r/exec-log json',
+    ],
+  ],
+  [
+    ["exec", "--pid-file", "/r/exec.pid", "--process", P, "--detach", "c1"],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":true,"pidFile":"/r/exec.pid","preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  [["start", "c1"], ['start ["c1"] root=/run/lxcri']],
+  [["pause", "c1"], ['pause ["c1"] root=/run/lxcri']],
+  [["resume", "c1"], ['resume ["c1"] root=/run/lxcri']],
+  [["kill", "c1", "15"], ['kill ["c1","15",{"all":false}] root=/run/lxcri']],
+  [["kill", "--all", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/lxcri']],
+  [["kill", "-a", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/lxcri']],
+  [["delete", "--force", "c1"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
+  [["update", "--resources=/tmp/cli-golden/res.json", "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/lxcri']],
+  [["update", "--resources", RES, "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/lxcri']],
+  // containerd-shim-runc-v2 (go-runc): --root, --log, --log-format json always
+  [
+    [
+      "--root",
+      "/run/containerd/runc/k8s.io",
+      "--log",
+      "/b/log.json",
+      "--log-format",
+      "json",
+      "create",
+      "--bundle",
+      "/b",
+      "--pid-file",
+      "/b/init.pid",
+      "c1",
+    ],
+    ['create ["c1",{"bundle":"/b","pidFile":"/b/init.pid","preserveFds":0}] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    [
+      "--root",
+      "/run/containerd/runc/k8s.io",
+      "--log",
+      "/b/log.json",
+      "--log-format",
+      "json",
+      "--systemd-cgroup",
+      "create",
+      "--bundle",
+      "/b",
+      "--pid-file",
+      "/b/init.pid",
+      "--no-pivot",
+      "--no-new-keyring",
+      "--console-socket",
+      "/t/pty.sock",
+      "c1",
+    ],
+    [
+      'create ["c1",{"bundle":"/b","pidFile":"/b/init.pid","consoleSocket":"/t/pty.sock","preserveFds":0}] root=/run/containerd/runc/k8s.io systemd log=/b/log.json json',
+    ],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "start", "c1"],
+    ['start ["c1"] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "delete", "c1"],
+    ['delete ["c1",{"force":false}] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "delete", "--force", "c1"],
+    ['delete ["c1",{"force":true}] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "kill", "c1", "9"],
+    ['kill ["c1","9",{"all":false}] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "kill", "--all", "c1", "9"],
+    ['kill ["c1","9",{"all":true}] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    [
+      "--root",
+      "/run/containerd/runc/k8s.io",
+      "--log",
+      "/b/log.json",
+      "--log-format",
+      "json",
+      "exec",
+      "--process",
+      P,
+      "--detach",
+      "--pid-file",
+      "/b/e1.pid",
+      "c1",
+    ],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":true,"pidFile":"/b/e1.pid","preserveFds":0,"ignorePaused":false}] root=/run/containerd/runc/k8s.io log=/b/log.json json',
+    ],
+  ],
+  [
+    [
+      "--root",
+      "/run/containerd/runc/k8s.io",
+      "--log",
+      "/b/log.json",
+      "--log-format",
+      "json",
+      "exec",
+      "--process",
+      P,
+      "--detach",
+      "--pid-file",
+      "/b/e1.pid",
+      "--console-socket",
+      "/t/s",
+      "c1",
+    ],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":true,"pidFile":"/b/e1.pid","consoleSocket":"/t/s","preserveFds":0,"ignorePaused":false}] root=/run/containerd/runc/k8s.io log=/b/log.json json',
+    ],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "ps", "--format", "json", "c1"],
+    ['ps ["c1"] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "pause", "c1"],
+    ['pause ["c1"] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "resume", "c1"],
+    ['resume ["c1"] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    ["--root", "/run/containerd/runc/k8s.io", "--log", "/b/log.json", "--log-format", "json", "state", "c1"],
+    ['state ["c1"] root=/run/containerd/runc/k8s.io log=/b/log.json json'],
+  ],
+  [
+    [
+      "--systemd-cgroup",
+      "--root=/run/crio-rt",
+      "create",
+      "--bundle",
+      "/b",
+      "--pid-file",
+      "/b/pidfile",
+      "--no-pivot",
+      "--console-socket",
+      "/s",
+      "c1",
+    ],
+    ['create ["c1",{"bundle":"/b","pidFile":"/b/pidfile","consoleSocket":"/s","preserveFds":0}] root=/run/crio-rt systemd'],
+  ],
+  // CRI-O, through conmon and directly
+  [
+    ["--root=/run/crio-rt", "create", "--bundle", "/b", "--pid-file", "/b/pidfile", "c1"],
+    ['create ["c1",{"bundle":"/b","pidFile":"/b/pidfile","preserveFds":0}] root=/run/crio-rt'],
+  ],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "start", "c1"], ['start ["c1"] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "state", "c1"], ['state ["c1"] root=/run/crio-rt']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "pause", "c1"], ['pause ["c1"] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "resume", "c1"], ['resume ["c1"] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "delete", "--force", "c1"], ['delete ["c1",{"force":true}] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "kill", "c1", "15"], ['kill ["c1","15",{"all":false}] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "kill", "c1", "KILL"], ['kill ["c1","KILL",{"all":false}] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "--systemd-cgroup", "kill", "-a", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/crio-rt systemd']],
+  [["--root", "/run/crio-rt", "update", "--resources", RES, "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/crio-rt']],
+  [
+    ["--root", "/run/crio-rt", "exec", "--process", P, "c1"],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":false,"preserveFds":0,"ignorePaused":false}] root=/run/crio-rt',
+    ],
+  ],
+  // runtime-tools' validation suite
+  [
+    ["create", "--pid-file", "/t/pid", "--bundle", "/b", "c1"],
+    ['create ["c1",{"bundle":"/b","pidFile":"/t/pid","preserveFds":0}] root=/run/lxcri'],
+  ],
+  [["create", "--bundle", "/b", "c1"], ['create ["c1",{"bundle":"/b","preserveFds":0}] root=/run/lxcri']],
+  [["kill", "c1", "TERM"], ['kill ["c1","TERM",{"all":false}] root=/run/lxcri']],
+  [["kill", "c1", "KILL"], ['kill ["c1","KILL",{"all":false}] root=/run/lxcri']],
+  [["kill", "c1", "USR1"], ['kill ["c1","USR1",{"all":false}] root=/run/lxcri']],
+  [["delete", "c1"], ['delete ["c1",{"force":false}] root=/run/lxcri']],
+  [["state", "c1"], ['state ["c1"] root=/run/lxcri']],
+  // urfave/cli spellings, flags after the id, --, odd values
+  [["-root", "/x", "state", "c1"], ['state ["c1"] root=/x']],
+  [["--root=/x", "state", "c1"], ['state ["c1"] root=/x']],
+  [["--debug=true", "state", "c1"], ['state ["c1"] root=/run/lxcri debug']],
+  [["--debug=false", "start", "c1"], ['start ["c1"] root=/run/lxcri']],
+  [["--systemd-cgroup=true", "--rootless=true", "start", "c1"], ['start ["c1"] root=/run/lxcri systemd']],
+  [["--rootless", "false", "start", "c1"], ['start ["c1"] root=/run/lxcri']],
+  [["--hook-timeout", "7", "start", "c1"], ['start ["c1"] root=/run/lxcri hook=7']],
+  [["--hook-timeout=9", "create", "c1"], ['create ["c1",{"bundle":".","preserveFds":0}] root=/run/lxcri hook=9']],
+  [["create", "-bundle", "/b", "-pid-file=/p", "c1"], ['create ["c1",{"bundle":"/b","pidFile":"/p","preserveFds":0}] root=/run/lxcri']],
+  [["create", "-b", "/b", "c1"], ['create ["c1",{"bundle":"/b","preserveFds":0}] root=/run/lxcri']],
+  [["create", "c1", "-b", "/b", "--no-pivot"], ['create ["c1",{"bundle":"/b","preserveFds":0}] root=/run/lxcri']],
+  [["create", "--bundle=/b", "c1"], ['create ["c1",{"bundle":"/b","preserveFds":0}] root=/run/lxcri']],
+  [["delete", "--force=true", "c1"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
+  [["delete", "--force=false", "c1"], ['delete ["c1",{"force":false}] root=/run/lxcri']],
+  [["delete", "-f", "c1"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
+  [["delete", "c1", "-f"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
+  [["delete", "-force", "c1"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
+  [["kill", "c1"], ['kill ["c1",null,{"all":false}] root=/run/lxcri']],
+  [["kill", "c1", "SIGTERM"], ['kill ["c1","SIGTERM",{"all":false}] root=/run/lxcri']],
+  [["kill", "--all=true", "c1"], ['kill ["c1",null,{"all":true}] root=/run/lxcri']],
+  [["kill", "-all", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/lxcri']],
+  // citty: an error (a global value flag after the command); now a global flag there is taken
+  [["state", "--root", "/y", "c1"], ['state ["c1"] root=/y']],
+  [["state", "c1", "--debug"], ['state ["c1"] root=/run/lxcri debug']],
+  [["--debug", "--log", "/l", "delete", "c1"], ['delete ["c1",{"force":false}] root=/run/lxcri debug log=/l']],
+  [["create", "--bundle", "/b", "--", "-rf"], ['create ["-rf",{"bundle":"/b","preserveFds":0}] root=/run/lxcri']],
+  [["create", "--bundle", "", "c1"], ['create ["c1",{"bundle":"","preserveFds":0}] root=/run/lxcri']],
+  [["create", "--preserve-fds=0", "c1"], ['create ["c1",{"bundle":".","preserveFds":0}] root=/run/lxcri']],
+  // citty kept only the last -e; --env is repeatable, as in runc
+  [
+    ["exec", "-t", "--env", "A=b", "-e", "C=d", "--cwd", "/tmp", "--user", "1000:1000", "--detach", "c1", "sh", "-c", "echo --root -x"],
+    [
+      'spec ["c1"] root=/run/lxcri',
+      'exec ["c1",{"process":{"terminal":true,"user":{"uid":1000,"gid":1000},"args":["sh","-c","echo --root -x"],"env":["PATH=/bin","A=b","C=d"],"cwd":"/tmp","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]}},"detach":true,"preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  // citty read --no-new-privs as "not --new-privs" and dropped it; main.ts printed exec's usage for the -h after the id
+  [
+    ["exec", "--detach", "-u", "5", "-g", "7", "-c", "CAP_NET_ADMIN", "--no-new-privs", "c1", "ls", "-h"],
+    [
+      'spec ["c1"] root=/run/lxcri',
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":5,"gid":0,"additionalGids":[7]},"args":["ls","-h"],"env":["PATH=/bin"],"cwd":"/","capabilities":{"bounding":["CAP_KILL","CAP_NET_ADMIN"],"effective":["CAP_KILL","CAP_NET_ADMIN"],"permitted":["CAP_KILL","CAP_NET_ADMIN"],"inheritable":["CAP_NET_ADMIN"]},"noNewPrivileges":true},"detach":true,"preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  [
+    ["exec", "-d", "--ignore-paused", "--apparmor", "p", "--process-label", "l", "c1", "true"],
+    [
+      'spec ["c1"] root=/run/lxcri',
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["true"],"env":["PATH=/bin"],"cwd":"/","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]},"apparmorProfile":"p","selinuxLabel":"l"},"detach":true,"preserveFds":0,"ignorePaused":true}] root=/run/lxcri',
+    ],
+  ],
+  [
+    ["exec", "--detach", "c1", "--", "ls"],
+    [
+      'spec ["c1"] root=/run/lxcri',
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["--","ls"],"env":["PATH=/bin"],"cwd":"/","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]}},"detach":true,"preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  [
+    ["exec", "--detach", "--", "c1", "ls"],
+    [
+      'spec ["c1"] root=/run/lxcri',
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["ls"],"env":["PATH=/bin"],"cwd":"/","capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]}},"detach":true,"preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  [
+    ["exec", "--detach=true", "-p", P, "c1"],
+    [
+      'exec ["c1",{"process":{"terminal":false,"user":{"uid":0,"gid":0},"args":["sh","-c","true"],"env":["PATH=/bin"],"cwd":"/"},"detach":true,"preserveFds":0,"ignorePaused":false}] root=/run/lxcri',
+    ],
+  ],
+  [["ps", "--format", "json", "c1", "-o", "pid"], ['ps ["c1"] root=/run/lxcri']],
+  [["ps", "-f", "json", "c1"], ['ps ["c1"] root=/run/lxcri']],
+  [["ps", "--format=json", "c1"], ['ps ["c1"] root=/run/lxcri']],
+  [["list"], ["list [] root=/run/lxcri"]],
+  [["list", "--format", "json"], ["list [] root=/run/lxcri"]],
+  [["list", "-q"], ["list [] root=/run/lxcri"]],
+  [["list", "-f", "json"], ["list [] root=/run/lxcri"]],
+  [["--root", "/z", "list", "--quiet"], ["list [] root=/z"]],
+  [
+    ["run", "--bundle", "/b", "--pid-file", "/p", "c1"],
+    ['run ["c1",{"bundle":"/b","pidFile":"/p","forwardSignals":true}] root=/run/lxcri'],
+  ],
+  [["run", "-b", "/b", "c1"], ['run ["c1",{"bundle":"/b","forwardSignals":true}] root=/run/lxcri']],
+  [
+    ["update", "--memory", "100", "--pids-limit", "5", "--cpuset-cpus", "0-1", "c1"],
+    ['update ["c1",{"memory":{"limit":100},"cpu":{"cpus":"0-1"},"pids":{"limit":5}}] root=/run/lxcri'],
+  ],
+  [["update", "-r", RES, "--cpu-quota=1000", "c1"], ['update ["c1",{"memory":{"limit":1000},"cpu":{"quota":1000}}] root=/run/lxcri']],
+  [
+    ["events", "--stats", "c1"],
+    ['state ["c1"] root=/run/lxcri', 'stats ["c1"] root=/run/lxcri'],
+  ],
+  [["hooks", "c1"], ['hooks ["c1"] root=/run/lxcri']],
+  [["hooks", "c1", "--format", "json"], ['hooks ["c1"] root=/run/lxcri']],
+  [["hooks", "-f", "json", "c1"], ['hooks ["c1"] root=/run/lxcri']],
+  // errors: the message is what lxcri prints after "lxcri: "
+  [["foo"], ["error: Unknown command foo"]],
+  [["--root", "/x"], ["error: No command specified."]],
+  [["--root", "rel", "state", "c1"], ['error: --root must be an absolute path other than /, got "rel"']],
+  [["--root", "/", "state", "c1"], ['error: --root must be an absolute path other than /, got "/"']],
+  [["--log-format", "xml", "state", "c1"], ['error: --log-format: expected text or json, got "xml"']],
+  [["--hook-timeout", "0", "start", "c1"], ['error: --hook-timeout: expected a positive number of seconds, got "0"']],
+  [["--hook-timeout", "x", "start", "c1"], ['error: --hook-timeout: expected a positive number of seconds, got "x"']],
+  [["create"], ['error: "create" requires a container id']],
+  [["start"], ['error: "start" requires a container id']],
+  [["state"], ['error: "state" requires a container id']],
+  [["delete"], ['error: "delete" requires a container id']],
+  [["kill"], ['error: "kill" requires a container id']],
+  [["pause"], ['error: "pause" requires a container id']],
+  [["resume"], ['error: "resume" requires a container id']],
+  [["run"], ['error: "run" requires a container id']],
+  [["hooks"], ['error: "hooks" requires a container id']],
+  [["update"], ['error: "update" requires a container id']],
+  [["events"], ['error: "events" requires a container id']],
+  [["exec"], ['error: "exec" requires a container id']],
+  [["ps"], ['error: "ps" requires a container id']],
+  [["state", "a", "b"], ['error: "state" takes exactly 1 argument, got 2']],
+  [["start", "a", "b"], ['error: "start" takes exactly 1 argument, got 2']],
+  [["delete", "a", "b"], ['error: "delete" takes exactly 1 argument, got 2']],
+  [["kill", "a", "b", "c"], ['error: "kill" takes at most 2 arguments, got 3']],
+  [["create", "a", "b"], ['error: "create" takes exactly 1 argument, got 2']],
+  [["create", "--preserve-fds", "x", "c1"], ['error: --preserve-fds: expected a number, got "x"']],
+  [["create", "--preserve-fds", "-1", "c1"], ['error: --preserve-fds: expected a number, got "-1"']],
+  [["exec", "c1"], ['error: "exec" requires a command after the container id, or --process']],
+  [
+    ["exec", "--preserve-fds", "z", "c1", "true"],
+    ['spec ["c1"] root=/run/lxcri', 'error: --preserve-fds: expected a number, got "z"'],
+  ],
+  [
+    ["exec", "--user", "bob", "c1", "true"],
+    ['spec ["c1"] root=/run/lxcri', 'error: --user: expected uid[:gid], got "bob"'],
+  ],
+  [
+    ["exec", "-g", "x", "c1", "true"],
+    ['spec ["c1"] root=/run/lxcri', 'error: --additional-gids: expected a number, got "x"'],
+  ],
+  [["update", "--pids-limit", "many", "c1"], ['error: --pids-limit: expected a number, got "many"']],
+  [
+    ["list", "--format", "yaml"],
+    ["list [] root=/run/lxcri", 'error: --format: expected table or json, got "yaml"'],
+  ],
+  [
+    ["ps", "--format", "yaml", "c1"],
+    ['ps ["c1"] root=/run/lxcri', 'error: --format: expected table or json, got "yaml"'],
+  ],
+  [["events", "--interval", "soon", "c1"], ['error: --interval: expected a duration like 5s, got "soon"']],
+  [["state", ""], ["error: container id is required"]],
+  [["start", ""], ['start [""] root=/run/lxcri']],
+  [["state", "../x"], ['error: invalid container id "../x": use letters, digits and _ . + - (starting with a letter or digit, no "..")']],
+  [["--unknown", "state", "c1"], ['state ["c1"] root=/run/lxcri']],
+  [["--cgroup-manager", "disabled", "state", "c1"], ["error: Unknown command disabled"]],
+  [["state", "--unknown", "c1"], ['state ["c1"] root=/run/lxcri']],
+  [["start", "--bogus=1", "c1"], ['start ["c1"] root=/run/lxcri']],
+  [["kill", "c1", "-9"], ['kill ["c1",null,{"all":false}] root=/run/lxcri']],
+];
+
+test.each(CASES)("%j", async (argv, expected) => {
+  expect(await run(argv)).toEqual(expected);
+});
