@@ -148,7 +148,7 @@ const CASES: [string[], string[]][] = [
   [["kill", "--all", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/lxcri']],
   [["kill", "-a", "c1", "9"], ['kill ["c1","9",{"all":true}] root=/run/lxcri']],
   [["delete", "--force", "c1"], ['delete ["c1",{"force":true}] root=/run/lxcri']],
-  [["update", "--resources=/tmp/cli-golden/res.json", "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/lxcri']],
+  [["update", `--resources=${RES}`, "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/lxcri']],
   [["update", "--resources", RES, "c1"], ['update ["c1",{"memory":{"limit":1000}}] root=/run/lxcri']],
   // containerd-shim-runc-v2 (go-runc): --root, --log, --log-format json always
   [
