@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
@@ -65,12 +67,6 @@ static int move_fd(int fd, int to)
 static void fd_path(char *out, size_t n, int fd)
 {
 	snprintf(out, n, "/proc/self/fd/%d", fd);
-}
-
-/* An existing path opened without following a last symlink: what is mounted on it is what was checked. */
-static int open_target(const char *path)
-{
-	return open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /*
@@ -143,37 +139,39 @@ static void make_devices(const struct init_plan *p)
 }
 
 /*
- * A FIFO or socket in maskedPaths gets /dev/null bound over it; in
- * readonlyPaths, itself read-only. /dev/null must be the real device (1:3),
- * not something the image or a racing process put there (CVE-2025-31133),
- * and neither source nor target may be a symlink.
+ * A masked or read-only path of the container as an O_PATH fd, with no
+ * symlink anywhere on the way (ELOOP): a symlink the image or a racing
+ * container sharing the rootfs put there would move the mask elsewhere and
+ * leave the path itself showing what it holds, so create fails instead.
+ * -1 with errno ENOENT when there is nothing there.
+ */
+static int open_in_container(const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+}
+
+/* The mount flags a bind remount must keep (a user namespace's locked ones among them). */
+static unsigned long kept_flags(int fd)
+{
+	struct statfs st;
+	if (fstatfs(fd, &st) != 0)
+		return 0;
+	return (unsigned long)st.f_flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+}
+
+/*
+ * readonlyPaths: each bound onto itself and remounted read-only. maskedPaths:
+ * /dev/null over a file (or FIFO, socket, device), an empty read-only tmpfs
+ * over a directory. Everything goes through fds this process opened: /dev/null
+ * must be the real null device (1:3), never what a racing process swapped in
+ * (CVE-2025-31133), and no symlink leads a mask elsewhere.
  */
 static void mask_and_protect(const struct init_plan *p)
 {
-	int null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	if (p->mask.count && (null < 0 || fstat(null, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))) {
-		errno = EPERM;
-		fail(STEP_MASK, "/dev/null is not the null device");
-	}
 	char src[64], dst[64];
-	fd_path(src, sizeof src, null);
-	for (uint32_t i = 0; i < p->mask.count; i++) {
-		int t = open_target(p->mask.items[i]);
-		if (t < 0) {
-			if (errno == ENOENT)
-				continue;
-			fail(STEP_MASK, p->mask.items[i]);
-		}
-		fd_path(dst, sizeof dst, t);
-		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
-			fail(STEP_MASK, p->mask.items[i]);
-		close(t);
-	}
-	if (null >= 0)
-		close(null);
 	for (uint32_t i = 0; i < p->readonly.count; i++) {
-		int t = open_target(p->readonly.items[i]);
+		int t = open_in_container(p->readonly.items[i]);
 		if (t < 0) {
 			if (errno == ENOENT)
 				continue;
@@ -184,12 +182,39 @@ static void mask_and_protect(const struct init_plan *p)
 			fail(STEP_MASK, p->readonly.items[i]);
 		close(t);
 		/* the bind is now on the path: remount that mount read-only */
-		t = open_target(p->readonly.items[i]);
+		t = open_in_container(p->readonly.items[i]);
 		fd_path(dst, sizeof dst, t);
-		if (t < 0 || mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+		if (t < 0 || mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(t), NULL) != 0)
 			fail(STEP_MASK, p->readonly.items[i]);
 		close(t);
 	}
+	if (!p->mask.count)
+		return;
+	int null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (null < 0 || fstat(null, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		errno = EPERM;
+		fail(STEP_MASK, "/dev/null is not the null device");
+	}
+	fd_path(src, sizeof src, null);
+	for (uint32_t i = 0; i < p->mask.count; i++) {
+		int t = open_in_container(p->mask.items[i]);
+		if (t < 0) {
+			if (errno == ENOENT)
+				continue; /* nothing to mask */
+			fail(STEP_MASK, p->mask.items[i]);
+		}
+		fd_path(dst, sizeof dst, t);
+		int r;
+		if (fstat(t, &st) == 0 && S_ISDIR(st.st_mode))
+			r = mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
+		else
+			r = mount(src, dst, NULL, MS_BIND, NULL);
+		if (r != 0)
+			fail(STEP_MASK, p->mask.items[i]);
+		close(t);
+	}
+	close(null);
 }
 
 static void recursive_attrs(const struct init_plan *p)

@@ -1,4 +1,4 @@
-// mounts, maskedPaths and readonlyPaths → lxc.mount.entry, in config order
+// mounts → lxc.mount.entry, in config order
 // (runtime-tools checks the order in mountinfo). Two mounts need more than
 // one entry:
 //   /dev (tmpfs)      → the tmpfs, then the default device nodes bound from the host
@@ -43,9 +43,9 @@ export interface MountPlan {
   items: ConfigItem[];
   /** Mounts only the launcher needs (Bun cannot start without /proc); it detaches them before the exec. */
   launcherOnly: string[];
-  /** maskedPaths and readonlyPaths that are FIFOs or sockets, or above a sysctl: the launcher binds them. */
-  launcherMask: string[];
-  launcherReadonly: string[];
+  /** maskedPaths and readonlyPaths: init applies them inside the container (ffi/native/init.c). */
+  mask: string[];
+  readonly: string[];
   /** Recursive options ("rro", ...) the launcher applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
   /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
@@ -151,41 +151,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 
-  // FIFOs and sockets: liblxc opens mount targets, which blocks on a FIFO; the launcher binds them.
-  const launcherMask: string[] = [];
-  const launcherReadonly: string[] = [];
-
-  // maskedPaths: files get /dev/null bound over them, directories an empty read-only tmpfs.
-  // Under /proc and /sys the container sees what the host sees, so the host path tells which.
-  (spec.linux?.maskedPaths ?? []).forEach((p, i) => {
-    const path = containerPath(p, `linux.maskedPaths[${i}]`);
-    const kind = ctx.stat(/^\/(proc|sys)(\/|$)/.test(path) ? path : join(ctx.rootfs, path));
-    if (kind === "missing") return; // nothing to mask
-    if (kind === "fifo") {
-      launcherMask.push(path); // liblxc would block opening it: the launcher binds /dev/null over it
-      return;
-    }
-    const target = fstabEscape(path.slice(1));
-    items.push([
-      "lxc.mount.entry",
-      kind === "dir" ? `tmpfs ${target} tmpfs ro,nosuid,nodev,noexec,size=0,optional 0 0` : `/dev/null ${target} none bind,optional 0 0`,
-    ]);
-  });
-
-  // readonlyPaths: bind the path onto itself read-only. The source is the path as the
-  // container will see it, i.e. under the rootfs mount (lxc.rootfs.mount = the rootfs path).
-  // liblxc writes linux.sysctl after its mount entries: a read-only path above a sysctl
-  // (podman's /proc/sys) is left to the launcher, which runs after that.
-  const sysctlFiles = Object.keys(spec.linux?.sysctl ?? {}).map((k) => `/proc/sys/${k.replace(/\./g, "/")}`);
-  (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
-    const path = containerPath(p, `linux.readonlyPaths[${i}]`);
-    const aboveSysctl = sysctlFiles.some((f) => f === path || f.startsWith(path + "/"));
-    if (aboveSysctl || (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo")) {
-      launcherReadonly.push(path);
-      return;
-    }
-    items.push(["lxc.mount.entry", `${fstabEscape(join(ctx.rootfs, path))} ${fstabEscape(path.slice(1))} none rbind,ro,optional 0 0`]);
-  });
+  // maskedPaths and readonlyPaths are init's, after pivot_root and after liblxc wrote the
+  // sysctls (a read-only /proc/sys would refuse them): it opens each path inside the
+  // container refusing any symlink on the way (one would move the mask elsewhere), masks
+  // what it finds (/dev/null over a file, an empty read-only tmpfs over a directory)
+  // through the fd it opened, and never opens a FIFO (liblxc would block on one).
+  const mask = (spec.linux?.maskedPaths ?? []).map((p, i) => containerPath(p, `linux.maskedPaths[${i}]`));
+  const readonly = (spec.linux?.readonlyPaths ?? []).map((p, i) => containerPath(p, `linux.readonlyPaths[${i}]`));
 
   const launcherOnly: string[] = [];
   if (!(spec.mounts ?? []).some((m) => m.destination === "/proc")) {
@@ -194,5 +166,5 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
-  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive };
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive };
 }

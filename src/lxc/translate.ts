@@ -149,8 +149,8 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
     devices: deviceNodes(spec, ctx.resolve),
     hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
     domainname: domainname(spec),
-    mask: mounts.launcherMask,
-    readonly: mounts.launcherReadonly,
+    mask: mounts.mask,
+    readonly: mounts.readonly,
     recursive: mounts.recursive,
     rootPropagation: rootPropagation(spec.linux?.rootfsPropagation),
   };

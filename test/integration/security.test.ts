@@ -209,7 +209,9 @@ describe.skipIf(!canRunContainers)("the runtime's files in the container, and ho
     for (const f of ["masked-fifo", "ro-fifo"]) expect(Bun.spawnSync(["mkfifo", join(b, "rootfs", f)]).exitCode).toBe(0);
     const r = lxcri(root, ["run", "--bundle", b, "fifo1"]);
     expect(r.stderr).toBe("");
-    const [done, masked, ro] = r.stdout.trim().split("\n");
+    const [done, ...lines] = r.stdout.trim().split("\n");
+    const masked = lines.find((l) => l.startsWith("/masked-fifo "));
+    const ro = lines.find((l) => l.startsWith("/ro-fifo "));
     expect(done).toBe("read-done");
     expect(masked).toStartWith("/masked-fifo ");
     expect(ro).toMatch(/^\/ro-fifo ro,/);
