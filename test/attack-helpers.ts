@@ -1,0 +1,359 @@
+// Shared by the attack tests (test/integration/attacks/, issue 11): an
+// installed copy of lxcri to attack instead of build/, the attacker's static C
+// programs, real unprivileged users, and snapshots of what on the host must not
+// change. Everything here is about behaviour, not about today's internals.
+import { createHash } from "node:crypto";
+import {
+  chmodSync, chownSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync,
+  rmSync, statSync, writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { LXCRI, REPO, tempDir } from "./helpers.ts";
+import type { Mount } from "../src/spec/types.ts";
+
+export const NOBODY = 65534;
+/** The host uid a user namespace maps the container's root to, in these tests. */
+export const MAPPED_ROOT = 100000;
+/** Every installed copy lives in a directory whose name has this in it; the exe-overwrite payload writes nowhere else. */
+export const PREFIX_TAG = "lxcri-attack-prefix";
+
+const prefixes: string[] = [];
+
+/**
+ * The path of an lxcri executable in a fresh temporary prefix, root's and 0755
+ * all the way up (under /run, not the world-writable /tmp): `bash
+ * scripts/install.sh <prefix>` when that script exists, else today's layout
+ * copied from build/ into <prefix>/bin. `layout: "readme"` (only while there
+ * is no install script) copies just lxcri and lxcri-launcher, as the README
+ * says users may. Attacks on the runtime's binary target this copy, never build/.
+ */
+export function installedCopy(opts: { layout?: "full" | "readme" } = {}): string {
+  const prefix = mkdtempSync(`/run/${PREFIX_TAG}-`);
+  chmodSync(prefix, 0o755);
+  prefixes.push(prefix);
+  const script = join(REPO, "scripts", "install.sh");
+  let exe: string;
+  if (existsSync(script)) {
+    const r = Bun.spawnSync(["bash", script, prefix], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`scripts/install.sh ${prefix} failed: ${r.stderr.toString()}`);
+    exe = join(prefix, "bin", "lxcri");
+  } else {
+    const bin = join(prefix, "bin");
+    mkdirSync(bin, { mode: 0o755 });
+    const build = dirname(LXCRI);
+    const wanted = (f: string) =>
+      opts.layout === "readme" ? f === "lxcri" || f === "lxcri-launcher" : /^lxcri(-launcher|-monitor|-.*\.so)?$/.test(f);
+    for (const f of readdirSync(build).filter(wanted)) {
+      copyFileSync(join(build, f), join(bin, f));
+      chmodSync(join(bin, f), 0o755);
+    }
+    exe = join(bin, "lxcri");
+  }
+  // The payloads of these tests may write into this file: make sure it is not build/'s or the system's.
+  const real = realpathSync(exe);
+  if (!real.startsWith(prefix + "/") || real.startsWith(REPO) || statSync(real).ino === statSync(LXCRI).ino)
+    throw new Error(`installed copy ${real} is not a copy in ${prefix}`);
+  return exe;
+}
+
+/** The prefix directory of an installedCopy() executable. */
+export function prefixOf(exe: string): string {
+  return prefixes.find((p) => exe.startsWith(p + "/")) ?? dirname(dirname(exe));
+}
+
+/** Removes every prefix installedCopy() made in this process. */
+export function removeInstalledCopies(): void {
+  for (const p of prefixes.splice(0)) rmSync(p, { recursive: true, force: true });
+}
+
+/** The environment to run an installed copy with: nothing that points lxcri at build/ or another helper. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("LXCRI_")) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+/**
+ * Runs a command to completion (killed after `timeoutMs`), output through files
+ * (a container inherits create's stdio: a pipe would stay open). `as` runs it as
+ * that host uid and gid with no groups (setpriv).
+ */
+export function run(cmd: string[], opts: { env?: Record<string, string>; as?: number; timeoutMs?: number; cwd?: string; stdin?: string } = {}): RunResult {
+  const dir = tempDir("run");
+  const out = join(dir, "out");
+  const err = join(dir, "err");
+  const full = opts.as === undefined ? cmd : ["setpriv", `--reuid=${opts.as}`, `--regid=${opts.as}`, "--clear-groups", "--", ...cmd];
+  const outFd = openSync(out, "w");
+  const errFd = openSync(err, "w");
+  const started = performance.now();
+  let p;
+  try {
+    p = Bun.spawnSync({
+      cmd: full,
+      cwd: opts.cwd,
+      env: opts.env ?? cleanEnv(),
+      stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
+      stdout: outFd,
+      stderr: errFd,
+      timeout: opts.timeoutMs ?? 30_000,
+      killSignal: "SIGKILL",
+    });
+  } finally {
+    closeSync(outFd);
+    closeSync(errFd);
+  }
+  const ms = performance.now() - started;
+  try {
+    return {
+      code: p.exitCode ?? 128 + 9,
+      stdout: existsSync(out) ? readFileSync(out, "utf8") : "",
+      stderr: existsSync(err) ? readFileSync(err, "utf8") : "",
+      timedOut: p.exitedDueToTimeout === true,
+      ms,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An lxcri executable (installed copy or build/'s) with a state root. */
+export function runtime(exe: string, root: string) {
+  return (args: string[], opts: Parameters<typeof run>[1] = {}) => run([exe, "--root", root, ...args], { ...opts, env: opts.env ?? cleanEnv() });
+}
+
+/** Force-deletes every container under `root` (with build/'s lxcri: an attacked copy may be broken) and removes it. */
+export function cleanupAttackRoot(root: string): void {
+  if (existsSync(root)) {
+    for (const id of readdirSync(root)) {
+      if (!existsSync(join(root, id)) || !lstatSync(join(root, id)).isDirectory()) continue;
+      run([LXCRI, "--root", root, "delete", "--force", id], { env: { ...process.env } as Record<string, string> });
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+}
+
+export function sha256(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/** sha256 of every file under dir (regular files; links by target). */
+export function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isSymbolicLink()) out[p] = `-> ${readlinkSync(p)}`;
+      else if (e.isFile()) out[p] = sha256(p);
+      else out[p] = "special";
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Every entry under dir with its type, mode, owner, size and (files) content hash: "this directory is untouched". */
+export function snapshotTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      const st = lstatSync(p);
+      let what = `${p} ${st.mode.toString(8)} ${st.uid}:${st.gid}`;
+      if (e.isSymbolicLink()) what += ` -> ${readlinkSync(p)}`;
+      else if (e.isFile()) what += ` ${st.size} ${sha256(p)}`;
+      out.push(what);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The host's mount table as "mountpoint root fstype source" lines (this process's mount namespace = the host's). */
+export function hostMounts(): string[] {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [pre, post] = l.split(" - ");
+      const f = pre!.split(" ");
+      const g = post!.split(" ");
+      return `${f[4]} ${f[3]} ${g[0]} ${g[1]}`;
+    })
+    .sort();
+}
+
+/** Mounts in `after` that were not in `before`. */
+export function newMounts(before: string[], after = hostMounts()): string[] {
+  const seen = new Map<string, number>();
+  for (const m of before) seen.set(m, (seen.get(m) ?? 0) + 1);
+  const added: string[] = [];
+  for (const m of after) {
+    const n = seen.get(m) ?? 0;
+    if (n > 0) seen.set(m, n - 1);
+    else added.push(m);
+  }
+  return added;
+}
+
+/** A host directory for a container to write results into (bind-mounted at /out), writable by anyone. */
+export function outDir(name: string): string {
+  const d = tempDir(name);
+  chmodSync(d, 0o777);
+  return d;
+}
+
+export function outMount(dir: string, destination = "/out"): Mount {
+  return { destination, type: "bind", source: dir, options: ["rbind", "rw"] };
+}
+
+/** Makes every directory from `dir` up to / traversable by others (bundles are 0700 temp dirs). */
+export function openUp(dir: string): void {
+  for (let d = dir; d !== "/"; d = dirname(d)) chmodSync(d, statSync(d).mode | 0o055);
+}
+
+const toolCache = new Map<string, string>();
+
+/** Compiles test/attack-tools/<name>.c once per process with `flags`; returns the binary's path (root's, 0755). */
+export function compileTool(name: string, flags: string[] = ["-static", "-O1"]): string {
+  const key = `${name} ${flags.join(" ")}`;
+  const cached = toolCache.get(key);
+  if (cached && existsSync(cached)) return cached;
+  const dir = tempDir("tools");
+  chmodSync(dir, 0o755);
+  const out = join(dir, name);
+  const r = Bun.spawnSync(["gcc", ...flags, "-o", out, join(REPO, "test", "attack-tools", `${name}.c`)], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`gcc ${name}.c: ${r.stderr.toString()}`);
+  toolCache.set(key, out);
+  return out;
+}
+
+/** The attacker's multi-tool (test/attack-tools/tool.c), statically linked. */
+export const attackTool = () => compileTool("tool");
+/** The fake /lib64/ld-linux-x86-64.so.2 (test/attack-tools/fake-ld.c): freestanding, position-independent, no relocations. */
+export const fakeLoader = () => compileTool("fake-ld", ["-O0", "-static-pie", "-nostdlib", "-fPIE", "-fno-stack-protector"]);
+
+/** Copies a host file into a bundle's rootfs at `path` (mode 0755). */
+export function plant(bundleDir: string, path: string, from: string | { text: string }, mode = 0o755): void {
+  const dest = join(bundleDir, "rootfs", path);
+  mkdirSync(dirname(dest), { recursive: true });
+  rmSync(dest, { force: true });
+  if (typeof from === "string") copyFileSync(from, dest);
+  else writeFileSync(dest, from.text);
+  chmodSync(dest, mode);
+}
+
+/** A host file an attack would create (and nothing else would), in a fresh directory; the test asserts it never appears. */
+export function hostMarker(name = "marker"): string {
+  const d = tempDir("marker");
+  chmodSync(d, 0o777); // anyone, in any namespace, could create it
+  return join(d, name);
+}
+
+/** "status: value" lines of /proc/<pid>/status (or a dump of one) as a record. */
+export function statusFields(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(":");
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * Why `path` (a file the runtime executed or loaded) could be replaced by a
+ * user other than root: the first existing component (from / down) that is not
+ * root's or is writable by group or others. undefined when none is.
+ */
+export function unsafeComponent(path: string): string | undefined {
+  if (!path.startsWith("/")) return `${path}: relative`;
+  const parts = path.split("/").filter(Boolean);
+  let cur = "/";
+  for (let i = 0; i <= parts.length; i++) {
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      return undefined; // does not exist: its parent, already checked, decides who can create it
+    }
+    if (st.uid !== 0) return `${cur} is owned by uid ${st.uid}`;
+    if (!st.isSymbolicLink() && st.mode & 0o022) return `${cur} is writable by group or others (mode ${(st.mode & 0o7777).toString(8)})`;
+    if (st.isSymbolicLink() && i < parts.length) {
+      // follow it: what it points to must be safe as well
+      const target = readlinkSync(cur);
+      const rest = parts.slice(i).join("/");
+      const next = target.startsWith("/") ? join(target, rest) : join(dirname(cur), target, rest);
+      return unsafeComponent(next);
+    }
+    if (i < parts.length) cur = join(cur, parts[i]!);
+  }
+  return undefined;
+}
+
+/** Gives a file or directory to a user. */
+export function giveTo(path: string, uid: number): void {
+  chownSync(path, uid, uid);
+}
+
+/** runc, for "what runc does for the same attack" (Debian's 1.1.5). */
+export const RUNC = ["/usr/sbin/runc", "/usr/bin/runc"].find((p) => existsSync(p));
+
+/** Lines of a log file, or [] when there is none. */
+export function logLines(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
+}
+
+export { mkdtempSync };
+
+/** Every Linux capability up to CAP_CHECKPOINT_RESTORE (40): a process given all of them. */
+export const ALL_CAPS = [
+  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+  "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+  "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+  "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+  "CAP_CHECKPOINT_RESTORE",
+];
+
+/** Waits (polling) until `cond` holds or `ms` pass; returns whether it held. Never throws. */
+export async function settle(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await Bun.sleep(50);
+  }
+  return cond();
+}
+
+/** ALL_CAPS that this host's bounding set has (root here may lack some, e.g. CAP_SYS_RESOURCE). */
+export function hostCaps(): string[] {
+  const bnd = BigInt("0x" + statusFields(readFileSync("/proc/self/status", "utf8")).CapBnd);
+  return ALL_CAPS.filter((_, i) => (bnd >> BigInt(i)) & 1n);
+}
+
+/**
+ * A process.json for `exec --process`: the container's own process from its
+ * bundle's config.json with `args`, and all of hostCaps() when `allCaps`.
+ */
+export function processFile(bundleDir: string, args: string[], opts: { allCaps?: boolean; env?: string[]; cwd?: string } = {}): string {
+  const proc = JSON.parse(readFileSync(join(bundleDir, "config.json"), "utf8")).process;
+  proc.args = args;
+  if (opts.allCaps) {
+    const caps = hostCaps();
+    proc.capabilities = { bounding: caps, effective: caps, permitted: caps };
+  }
+  if (opts.env) proc.env = opts.env;
+  if (opts.cwd) proc.cwd = opts.cwd;
+  const file = join(tempDir("process"), "process.json");
+  writeFileSync(file, JSON.stringify(proc));
+  return file;
+}
