@@ -5,11 +5,35 @@
 import { createHash } from "node:crypto";
 import {
   chmodSync, chownSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync,
-  rmSync, statSync, writeFileSync,
+  rmdirSync, rmSync, statSync, writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { LXCRI, REPO, tempDir } from "./helpers.ts";
-import type { Mount } from "../src/spec/types.ts";
+import { bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
+import type { Mount, Spec } from "../src/spec/types.ts";
+
+const scratchDirs: string[] = [];
+
+/** A temporary directory that removeScratch() removes (tests must leave nothing behind). */
+export function tempDir(prefix: string): string {
+  const d = untrackedTempDir(prefix);
+  scratchDirs.push(d);
+  return d;
+}
+
+/** helpers.ts bundle(), removed by removeScratch(). */
+export function bundle(args: string[], edit?: (s: Spec) => void): string {
+  const d = makeTestBundle(args, edit);
+  scratchDirs.push(d);
+  return d;
+}
+
+/** Removes every directory tempDir(), bundle() and compileTool() made in this process. */
+export function removeScratch(): void {
+  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  toolCache.clear();
+}
+
+const toolCache = new Map<string, string>();
 
 export const NOBODY = 65534;
 /** The host uid a user namespace maps the container's root to, in these tests. */
@@ -221,7 +245,6 @@ export function openUp(dir: string): void {
   for (let d = dir; d !== "/"; d = dirname(d)) chmodSync(d, statSync(d).mode | 0o055);
 }
 
-const toolCache = new Map<string, string>();
 
 /** Compiles test/attack-tools/<name>.c once per process with `flags`; returns the binary's path (root's, 0755). */
 export function compileTool(name: string, flags: string[] = ["-static", "-O1"]): string {
@@ -356,4 +379,45 @@ export function processFile(bundleDir: string, args: string[], opts: { allCaps?:
   const file = join(tempDir("process"), "process.json");
   writeFileSync(file, JSON.stringify(proc));
   return file;
+}
+
+/** Cgroup directories (any hierarchy, any depth ≤ 6) whose path contains `tag`. */
+export function cgroupsNamed(tag: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries)
+      if (e.isDirectory()) {
+        const p = join(dir, e.name);
+        if (e.name.includes(tag)) found.push(p);
+        else if (depth < 6) walk(p, depth + 1);
+      }
+  };
+  walk("/sys/fs/cgroup", 0);
+  return found;
+}
+
+/** Removes (deepest first) the cgroup directories cgroupsNamed(tag) finds: a test's own, left by a failed create. */
+export function removeCgroupsNamed(tag: string): void {
+  const all: string[] = [];
+  const collect = (d: string) => {
+    all.push(d);
+    try {
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) collect(join(d, e.name));
+    } catch {
+      /* gone */
+    }
+  };
+  for (const d of cgroupsNamed(tag)) collect(d);
+  for (const d of all.sort((a, b) => b.length - a.length))
+    try {
+      rmdirSync(d);
+    } catch {
+      /* not empty (a process in it) or gone */
+    }
 }

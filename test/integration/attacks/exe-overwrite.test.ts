@@ -18,10 +18,10 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
+import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import {
-  attackTool, cleanupAttackRoot, fakeLoader, hashTree, installedCopy, logLines, outDir, outMount, plant, prefixOf, PREFIX_TAG,
-  processFile, removeInstalledCopies, runtime, settle, sha256,
+  attackTool, bundle, cleanupAttackRoot, fakeLoader, hashTree, installedCopy, logLines, outDir, outMount, plant, prefixOf, PREFIX_TAG,
+  processFile, removeInstalledCopies, removeScratch, runtime, settle, sha256,
 } from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
@@ -38,6 +38,7 @@ beforeEach(() => {
 afterAll(() => {
   cleanupAttackRoot(root);
   removeInstalledCopies();
+  removeScratch();
 });
 
 /** A bundle whose image carries the attack, with a host directory at /out. */
