@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
+import { makeBundle } from "../scripts/make-bundle.ts";
 import type { Mount, Spec } from "../src/spec/types.ts";
 
 const scratchDirs: string[] = [];
@@ -421,3 +422,105 @@ export function removeCgroupsNamed(tag: string): void {
       /* not empty (a process in it) or gone */
     }
 }
+
+/** A root-owned 0755 directory outside the world-writable /tmp (removed by removeScratch()). */
+export function safeDir(name: string): string {
+  const d = mkdtempSync(`/run/lxcri-attack-${name}-`);
+  chmodSync(d, 0o755);
+  scratchDirs.push(d);
+  return d;
+}
+
+/** A busybox bundle in a safeDir(): nothing on its host path is writable by anyone but root. */
+export function safeBundle(args: string[]): string {
+  const d = safeDir("bundle");
+  makeBundle(d, args);
+  return d;
+}
+
+/** A shared object whose constructor appends to `marker` (test/attack-tools/evil-so.c). */
+export function evilSharedObject(marker: string): string {
+  const out = join(tempDir("evil-so"), "evil.so");
+  const r = Bun.spawnSync(["gcc", "-shared", "-fPIC", `-DMARKER="${marker}"`, "-o", out, join(REPO, "test", "attack-tools", "evil-so.c")], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (r.exitCode !== 0) throw new Error(`gcc evil-so.c: ${r.stderr.toString()}`);
+  chmodSync(dirname(out), 0o755);
+  chmodSync(out, 0o755);
+  return out;
+}
+
+/**
+ * C source for a root process that compiles and runs what it finds (TinyCC: no
+ * headers, no libc): a constructor and every function `legit` (the source the
+ * runtime itself wrote there) exports, each appending to `marker` with a raw
+ * creat(2) before anything else.
+ */
+export function evilCSource(marker: string, legit = ""): string {
+  const exported = new Set<string>();
+  for (const m of legit.matchAll(/^(?!static\b|typedef\b|struct\b[^(]*;|#)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*\{/gm)) exported.add(m[1]!);
+  const pwn = `static void planted(void) {
+  long r;
+  __asm__ volatile("syscall" : "=a"(r) : "a"(85L), "D"(${JSON.stringify(marker)}), "S"(438L) : "rcx", "r11", "memory");
+}
+__attribute__((constructor)) static void planted_ctor(void) { planted(); }
+`;
+  return `/* planted by an unprivileged user */\n${pwn}${[...exported].map((f) => `long ${f}(long a, long b, long c, long d) { planted(); return -1; }\n`).join("")}`;
+}
+
+export interface TracedCall {
+  pid: number;
+  call: string;
+  /** The path as the process gave it, resolved against the directory fd strace decoded (-y) when relative. */
+  path: string;
+  /** "exec", "read" (opened without write access), "write" (opened for writing or created), "probe" (stat/access) */
+  kind: "exec" | "read" | "write" | "probe";
+  line: string;
+}
+
+/** The strace(1) command that traces a process tree's file and exec calls into `out`. */
+export function straceCommand(out: string): string[] {
+  return [
+    "strace", "-f", "-q", "-y", "-s", "4096", "-o", out,
+    "-e", "trace=execve,execveat,open,openat,openat2,stat,lstat,newfstatat,statx,access,faccessat,faccessat2",
+  ];
+}
+
+/** The calls in strace -f -y output (unfinished calls count: what matters is what was attempted). */
+export function parseStrace(text: string): TracedCall[] {
+  const calls: TracedCall[] = [];
+  const unq = (s: string) => s.replace(/\\x([0-9a-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\(["\\])/g, "$1");
+  for (const line of text.split("\n")) {
+    const m = /^(\d+) +(\w+)\((.*)$/.exec(line);
+    if (!m) continue;
+    const [, pid, call, rest] = m as unknown as [string, string, string, string];
+    let dir: string | undefined;
+    let path: string | undefined;
+    let tail = "";
+    const withFd = /^(?:AT_FDCWD|-?\d+)(?:<([^>]*)>)?, "((?:[^"\\]|\\.)*)"(.*)$/.exec(rest);
+    const plain = /^"((?:[^"\\]|\\.)*)"(.*)$/.exec(rest);
+    if (["openat", "openat2", "newfstatat", "statx", "faccessat", "faccessat2", "execveat"].includes(call) && withFd) {
+      dir = withFd[1];
+      path = unq(withFd[2]!);
+      tail = withFd[3]!;
+    } else if (["open", "stat", "lstat", "access", "execve"].includes(call) && plain) {
+      path = unq(plain[1]!);
+      tail = plain[2]!;
+    }
+    if (path === undefined || path === "") continue;
+    const resolved = path.startsWith("/") || dir === undefined ? path : join(dir, path);
+    const kind = call.startsWith("exec")
+      ? "exec"
+      : call.startsWith("open")
+        ? /O_WRONLY|O_RDWR|O_CREAT/.test(tail)
+          ? "write"
+          : "read"
+        : "probe";
+    calls.push({ pid: Number(pid), call, path: resolved, kind, line });
+  }
+  return calls;
+}
+
+/** Code a process could load: shared objects, C sources and headers (compiled at run time). */
+export const CODE_FILE = /\.(so(\.\d+)*|c|h)$/;
