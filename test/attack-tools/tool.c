@@ -123,7 +123,7 @@ static int send_and_log(const char *path, const char *msg) {
 static int poke(const char *msg, char **paths) {
   for (; *paths; paths++) {
     struct stat st;
-    if (lstat(*paths, &st) != 0) {
+    if (stat(*paths, &st) != 0) { // follows links: /proc/<pid>/fd/N too
       logf_("stat %s: %s", *paths, strerror(errno));
       continue;
     }
