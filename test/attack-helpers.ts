@@ -524,3 +524,74 @@ export function parseStrace(text: string): TracedCall[] {
 
 /** Code a process could load: shared objects, C sources and headers (compiled at run time). */
 export const CODE_FILE = /\.(so(\.\d+)*|c|h)$/;
+
+/** pid and all its descendants (by /proc ppid links). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/**
+ * Runs a command while watching its peak resident memory (VmHWM): it and its
+ * descendants are killed when it runs longer than `timeoutMs` or grows past
+ * `killAboveKb`, so a test of a memory bomb cannot hurt the machine.
+ */
+export async function measure(
+  cmd: string[],
+  opts: { env?: Record<string, string>; timeoutMs: number; killAboveKb: number },
+): Promise<RunResult & { rssKb: number; killedFor?: "time" | "memory" }> {
+  const dir = tempDir("measure");
+  const outFd = openSync(join(dir, "out"), "w");
+  const errFd = openSync(join(dir, "err"), "w");
+  const started = performance.now();
+  const p = Bun.spawn(cmd, { env: opts.env ?? cleanEnv(), stdin: "ignore", stdout: outFd, stderr: errFd });
+  closeSync(outFd);
+  closeSync(errFd);
+  let rssKb = 0;
+  let killedFor: "time" | "memory" | undefined;
+  let done = false;
+  void p.exited.then(() => (done = true));
+  while (!done) {
+    try {
+      const hwm = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1] ?? 0);
+      rssKb = Math.max(rssKb, hwm);
+    } catch {
+      /* exiting */
+    }
+    const over = rssKb > opts.killAboveKb ? "memory" : performance.now() - started > opts.timeoutMs ? "time" : undefined;
+    if (over && !killedFor) {
+      killedFor = over;
+      for (const pid of descendants(p.pid).reverse())
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+    }
+    await Bun.sleep(10);
+  }
+  const code = await p.exited;
+  return {
+    code,
+    stdout: readFileSync(join(dir, "out"), "utf8"),
+    stderr: readFileSync(join(dir, "err"), "utf8"),
+    timedOut: killedFor === "time",
+    ms: performance.now() - started,
+    rssKb,
+    killedFor,
+  };
+}
