@@ -8,8 +8,10 @@
 //   tool reopen PATH LOG SECONDS MUST  the same for PATH (e.g. /proc/1/exe) opened here
 //   tool poke LOG MSG PATH...          FIFOs: open for reading and for writing (non-blocking,
 //                                      held 300 ms); sockets: connect, send MSG, log the reply
-//   tool sockscan DIR SECONDS MSG LOG  during SECONDS, connect to every socket under DIR
-//                                      (depth 3), send MSG, log what happened
+//   tool sockscan DIR SECONDS MSG LOG [PATH...]
+//                                      during SECONDS, connect to every socket under DIR
+//                                      (depth 3) and to each PATH (names guessed in a
+//                                      directory that cannot be listed), send MSG, log
 //   tool swap A B SECONDS              renameat2(RENAME_EXCHANGE) A and B in a loop
 //
 // MUST: the reopen/stage2 modes write into the target only when its path
@@ -187,6 +189,10 @@ int main(int argc, char **argv) {
     int hits = 0;
     while (now() < end) {
       scan(argv[2], 3, argv[4], &hits);
+      for (int i = 6; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISSOCK(st.st_mode)) hits += send_and_log(argv[i], argv[4]);
+      }
       msleep(5);
     }
     logf_("sockscan done, %d connections", hits);
