@@ -28,7 +28,7 @@ afterAll(() => {
   cleanupAttackRoot(root);
   removeInstalledCopies();
   removeScratch();
-});
+}, 60_000);
 
 // Without an install script the README's own layout (lxcri and lxcri-launcher alone) is attacked too.
 const LAYOUTS = existsSync(join(import.meta.dir, "../../../scripts/install.sh")) ? (["full"] as const) : (["readme", "full"] as const);

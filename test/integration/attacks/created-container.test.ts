@@ -31,7 +31,7 @@ afterAll(() => {
   cleanupAttackRoot(root);
   removeInstalledCopies();
   removeScratch();
-});
+}, 60_000);
 
 /** Mount points in the container that neither the spec asked for nor the kernel made below one: the runtime's. */
 function runtimeMounts(pid: number, spec: Spec): string[] {

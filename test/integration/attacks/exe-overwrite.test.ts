@@ -39,7 +39,7 @@ afterAll(() => {
   cleanupAttackRoot(root);
   removeInstalledCopies();
   removeScratch();
-});
+}, 60_000);
 
 /** A bundle whose image carries the attack, with a host directory at /out. */
 function evilBundle(args: string[], edit?: (s: Spec) => void): { b: string; out: string } {

@@ -23,7 +23,7 @@ const root = testRoot("attack-hookch");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 const forged = (path: string) =>
   [

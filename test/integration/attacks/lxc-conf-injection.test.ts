@@ -22,7 +22,7 @@ afterAll(() => {
   cleanupAttackRoot(root);
   removeCgroupsNamed(CGROUP_TAG);
   removeScratch();
-});
+}, 60_000);
 
 /** Line breaks liblxc splits on, and other control characters a value must not carry into lxc.conf. */
 const BREAKS: [string, string][] = [

@@ -27,7 +27,7 @@ const root = testRoot("attack-masks");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 /** A host directory with a file in it, which nothing in these tests may mount, change or show to a container. */
 function victim(): { dir: string; file: string } {

@@ -28,7 +28,7 @@ afterAll(() => {
   } catch {
     /* not there: good */
   }
-});
+}, 60_000);
 
 describe.skipIf(!canRunContainers)("attack: mount destinations in a volume another container swaps (CVE-2021-30465 class)", () => {
   test("a tmpfs destination inside a shared volume, while another container swaps a directory on its way with a symlink to /: nothing on the host", () => {

@@ -23,7 +23,7 @@ const root = testRoot("attack-proc");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 interface Case {
   /** Where the host directory is mounted in the container. */

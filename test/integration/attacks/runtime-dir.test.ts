@@ -20,7 +20,7 @@ const root = testRoot("attack-rundir");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 const SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
 

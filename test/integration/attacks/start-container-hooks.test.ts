@@ -23,7 +23,7 @@ const root = testRoot("attack-hooks");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 // The shell's own status (builtins only: an exec'd grep would have its capabilities recomputed by execve).
 const dumpStatus = (file: string) =>

@@ -22,7 +22,7 @@ const root = testRoot("attack-held");
 afterAll(() => {
   cleanupAttackRoot(root);
   removeScratch();
-});
+}, 60_000);
 
 describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/fd, hostile ids", () => {
   test("no host fd reaches init or an exec'd process, even when the caller has extra fds open (no --preserve-fds)", async () => {
