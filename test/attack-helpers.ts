@@ -217,15 +217,20 @@ export function hostMounts(): string[] {
     .sort();
 }
 
-/** Mounts in `after` that were not in `before`. */
-export function newMounts(before: string[], after = hostMounts()): string[] {
+/**
+ * Mounts on the host now that were not in `before`. Other tests on the machine
+ * (other worktrees' podman, containerd…) mount things too: with `mentioning`,
+ * only new mounts whose mount point, root or source contains one of those
+ * strings (the paths the attack aimed at) count.
+ */
+export function newMounts(before: string[], mentioning?: string[]): string[] {
   const seen = new Map<string, number>();
   for (const m of before) seen.set(m, (seen.get(m) ?? 0) + 1);
   const added: string[] = [];
-  for (const m of after) {
+  for (const m of hostMounts()) {
     const n = seen.get(m) ?? 0;
     if (n > 0) seen.set(m, n - 1);
-    else added.push(m);
+    else if (!mentioning || mentioning.some((x) => m.includes(x))) added.push(m);
   }
   return added;
 }
