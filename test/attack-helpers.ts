@@ -600,3 +600,22 @@ export async function measure(
     killedFor,
   };
 }
+
+/**
+ * Destroys a cgroup-v1 named hierarchy an attack made (it outlives the
+ * container's mount when a cgroup was left in it): mounted in a private mount
+ * namespace, emptied of child cgroups, its release_agent cleared, unmounted.
+ * The host's mount table never sees it. Returns whether it is gone.
+ */
+export function destroyNamedHierarchy(name: string): boolean {
+  const present = () => readFileSync("/proc/self/cgroup", "utf8").includes(`:name=${name}:`);
+  if (!present()) return true;
+  const d = tempDir("cg");
+  // a cgroup whose last process is still exiting cannot be removed yet: a few tries
+  for (let i = 0; i < 10 && present(); i++) {
+    run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+      `mount -t cgroup -o none,name=${name} cgroup "$1" && { find "$1" -mindepth 1 -depth -type d -exec rmdir {} \\; ; echo > "$1/release_agent"; umount "$1"; }`, "-", d]);
+    if (present()) Bun.sleepSync(300);
+  }
+  return !present();
+}

@@ -15,13 +15,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import {
-  bundle, cleanupAttackRoot, hostMarker, hostMounts, logLines, newMounts, outDir, outMount, plant, removeScratch, runtime, settle, statusFields,
+  bundle, cleanupAttackRoot, destroyNamedHierarchy, hostMarker, hostMounts, logLines, newMounts, outDir, outMount, plant, removeScratch, runtime, settle, statusFields,
 } from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-hooks");
+// the fresh cgroup-v1 hierarchy the escape makes (never one of the host's)
+const HIERARCHY = `lxcriattack${process.pid}`;
 afterAll(() => {
   cleanupAttackRoot(root);
+  destroyNamedHierarchy(HIERARCHY);
   removeScratch();
 }, 60_000);
 
@@ -74,7 +77,7 @@ describe.skipIf(!canRunContainers)("attack: startContainer hooks from the image 
 exec >>/out/escape.log 2>&1
 echo "hook: $(grep -E '^CapEff' /proc/self/status)"
 mkdir -p /dev/cg || exit 0
-if ! mount -t cgroup -o none,name=lxcriattack cgroup /dev/cg; then echo "mount failed"; exit 0; fi
+if ! mount -t cgroup -o none,name=${HIERARCHY} cgroup /dev/cg; then echo "mount failed"; exit 0; fi
 echo mounted
 host=$(awk '$5 == "/" { print $4 }' /proc/self/mountinfo | tail -1)
 echo "rootfs on the host: $host"
@@ -82,7 +85,8 @@ mkdir /dev/cg/x && echo 1 > /dev/cg/x/notify_on_release && echo "notify_on_relea
 echo "$host/payload.sh" > /dev/cg/release_agent && echo "release_agent set to $host/payload.sh"
 sh -c 'echo $$ > /dev/cg/x/cgroup.procs' && echo "emptied a cgroup"
 sleep 1
-rmdir /dev/cg/x; umount /dev/cg
+for i in 1 2 3 4 5; do rmdir /dev/cg/x 2>/dev/null && break; sleep 0.2; done
+echo > /dev/cg/release_agent; umount /dev/cg
 exit 0
 `,
       });
@@ -91,8 +95,12 @@ exit 0
       // the release agent runs asynchronously
       await settle(() => existsSync(marker), 2000);
       console.log(`start: exit ${r.code} ${r.stderr.trim()}\n  ${logLines(join(out, "escape.log")).join("\n  ")}`);
-      expect(existsSync(marker)).toBe(false);
-      expect(newMounts(mountsBefore, [" cgroup", b])).toEqual([]);
+      const escaped = existsSync(marker);
+      const mounted = newMounts(mountsBefore, [" cgroup", b]);
       expect(lx(["delete", "--force", `hookesc${cgroupns ? 1 : 0}`]).code).toBe(0);
+      // the hierarchy, if the hook made one, must not outlive the test (its release_agent points into the bundle)
+      const cleaned = destroyNamedHierarchy(HIERARCHY);
+      expect({ releaseAgentRanOnHost: escaped, newHostMounts: mounted }).toEqual({ releaseAgentRanOnHost: false, newHostMounts: [] });
+      expect(cleaned).toBe(true);
     }, 30_000);
 });
