@@ -17,7 +17,7 @@ import { bundle, cgroupsNamed, cleanupAttackRoot, removeCgroupsNamed, hostMarker
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-inject");
-const CGROUP_TAG = "lxcri-attack-inject";
+const CGROUP_TAG = `lxcri-attack-inject-${process.pid}`;
 afterAll(() => {
   cleanupAttackRoot(root);
   removeCgroupsNamed(CGROUP_TAG);
