@@ -10,7 +10,7 @@
 // runc 1.1.5: not affected (it does not write a line-based config); a sysctl
 // value with "\n" is written to /proc/sys as it is and fails there.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { canRunContainers, LXCRI, leftovers, testRoot } from "../../helpers.ts";
 import { bundle, cgroupsNamed, cleanupAttackRoot, removeCgroupsNamed, hostMarker, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
@@ -207,6 +207,8 @@ describe.skipIf(!canRunContainers)("attack: lxc.conf injection through config.js
           if (existsSync(marker)) problems.push(`${what}: THE INJECTED HOOK RAN ON THE HOST (created ${marker})`);
           const left = [...leftovers(root, id), ...cgroupsNamed(CGROUP_TAG).map((d) => `cgroup ${JSON.stringify(d)}`)];
           removeCgroupsNamed(CGROUP_TAG);
+          rmSync(b, { recursive: true, force: true });
+          rmSync(dirname(marker), { recursive: true, force: true });
           if (left.length) problems.push(`${what}: left ${left.join(", ")}`);
         }
       console.log(`${field}: ${outcomes.join("; ")}`);
