@@ -98,6 +98,18 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
+let cwdDir: string | undefined;
+
+/**
+ * The working directory commands run in: a scratch directory, never the
+ * checkout (a hook an attack injects may write relative paths: liblxc runs
+ * hooks with the container's name as an argument, `touch` makes it a file).
+ */
+export function scratchCwd(): string {
+  if (!cwdDir || !existsSync(cwdDir)) cwdDir = tempDir("cwd");
+  return cwdDir;
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -123,7 +135,7 @@ export function run(cmd: string[], opts: { env?: Record<string, string>; as?: nu
   try {
     p = Bun.spawnSync({
       cmd: full,
-      cwd: opts.cwd,
+      cwd: opts.cwd ?? scratchCwd(),
       env: opts.env ?? cleanEnv(),
       stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
       stdout: outFd,
@@ -563,7 +575,7 @@ export async function measure(
   const outFd = openSync(join(dir, "out"), "w");
   const errFd = openSync(join(dir, "err"), "w");
   const started = performance.now();
-  const p = Bun.spawn(cmd, { env: opts.env ?? cleanEnv(), stdin: "ignore", stdout: outFd, stderr: errFd });
+  const p = Bun.spawn(cmd, { env: opts.env ?? cleanEnv(), cwd: scratchCwd(), stdin: "ignore", stdout: outFd, stderr: errFd });
   closeSync(outFd);
   closeSync(errFd);
   let rssKb = 0;

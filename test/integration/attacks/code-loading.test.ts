@@ -20,7 +20,7 @@ import { basename, join } from "node:path";
 import { canRunContainers, testRoot } from "../../helpers.ts";
 import {
   cleanEnv, cleanupAttackRoot, CODE_FILE, evilCSource, evilSharedObject, hostMarker, installedCopy, NOBODY, parseStrace, removeInstalledCopies,
-  removeScratch, run, runtime, safeBundle, settle, straceCommand, tempDir, type TracedCall, unsafeComponent,
+  removeScratch, run, runtime, safeBundle, scratchCwd, settle, straceCommand, tempDir, type TracedCall, unsafeComponent,
 } from "../../attack-helpers.ts";
 
 const root = testRoot("attack-code");
@@ -56,7 +56,7 @@ async function lifecycle(exe: string, id: string, env: Record<string, string>, t
   if (traceDir) {
     const out = openSync(join(traceDir, "create.out"), "w");
     tracedCreate = Bun.spawn([...straceCommand(join(traceDir, "0-create")), exe, "--root", root, "create", "--bundle", b, id], {
-      env, stdin: "ignore", stdout: out, stderr: out,
+      env, cwd: scratchCwd(), stdin: "ignore", stdout: out, stderr: out,
     });
     closeSync(out);
     // create itself has exited once strace reports its first process gone

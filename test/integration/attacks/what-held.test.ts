@@ -13,9 +13,9 @@
 // runc 1.1.5 (Debian 1.1.5+ds1-1+deb12u1, with the CVE-2024-21626 fix): the same.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, removeScratch, run, runtime, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, removeScratch, run, runtime, scratchCwd, tempDir } from "../../attack-helpers.ts";
 import { Runtime } from "../../../src/index.ts";
 
 const root = testRoot("attack-held");
@@ -38,7 +38,7 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
       const o = openSync(join(io, "out"), "w");
       const e = openSync(join(io, "err"), "w");
       try {
-        const p = Bun.spawnSync({ cmd: [LXCRI, "--root", root, ...args], stdio: ["ignore", o, e, dirFd, fileFd], timeout: 20_000 } as never);
+        const p = Bun.spawnSync({ cmd: [LXCRI, "--root", root, ...args], cwd: scratchCwd(), stdio: ["ignore", o, e, dirFd, fileFd], timeout: 20_000 } as never);
         return { code: (p as { exitCode: number }).exitCode, stdout: readFileSync(join(io, "out"), "utf8"), stderr: readFileSync(join(io, "err"), "utf8") };
       } finally {
         closeSync(o);
@@ -105,9 +105,10 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
     const lx = runtime(LXCRI, root);
     const b = bundle(["true"]);
     mkdirSync(root, { recursive: true });
-    const snapshot = () => [readdirSync(root).sort(), readdirSync("/run").sort(), readdirSync(join(root, "..")).length];
-    const before = snapshot();
     const ids = ["../x", "a/b", "..", "../../tmp/x", "x".repeat(1000), "a\nb", "a\rb", "a\tb", "-rf", " a", "a b"];
+    // what each id would name as a path, and the state root itself (not all of /run: other tests use it too)
+    const snapshot = () => [readdirSync(root).sort(), ids.filter((id) => id.length < 200).map((id) => `${id}: ${existsSync(resolve(root, id))}`)];
+    const before = snapshot();
     const accepted: string[] = [];
     for (const id of ids)
       for (const cmd of [["create", "--bundle", b, "--", id], ["start", "--", id], ["state", "--", id], ["kill", "--", id, "KILL"], ["delete", "--force", "--", id], ["exec", "--", id, "true"]]) {
