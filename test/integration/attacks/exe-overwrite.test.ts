@@ -91,7 +91,7 @@ describe.skipIf(!canRunContainers)("attack: overwrite the runtime's binary throu
     expect(lx(["delete", "--force", "exe1"]).code).toBe(0);
   }, 30_000);
 
-  test("the same through exec --tty, exec --detach and exec with every capability", async () => {
+  test("the same through exec --detach and exec with every capability", async () => {
     const lx = runtime(exe, root);
     const { b, out } = evilBundle(["sleep", "60"]);
     const before = hashTree(prefix);
