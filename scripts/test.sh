@@ -4,8 +4,9 @@
 # computed from bun's JUnit report. As root, a skipped container test is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts)
-bash scripts/setup.sh podman containerd
+# podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts);
+# strace: the attack tests trace what the runtime loads (test/integration/attacks/code-loading.test.ts)
+bash scripts/setup.sh podman containerd strace
 
 # Static guards first: the type checker and the formatter (both pinned in package.json).
 static=0
