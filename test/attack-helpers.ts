@@ -4,8 +4,23 @@
 // change. Everything here is about behaviour, not about today's internals.
 import { createHash } from "node:crypto";
 import {
-  chmodSync, chownSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync,
-  rmdirSync, rmSync, statSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
@@ -123,7 +138,10 @@ export interface RunResult {
  * (a container inherits create's stdio: a pipe would stay open). `as` runs it as
  * that host uid and gid with no groups (setpriv).
  */
-export function run(cmd: string[], opts: { env?: Record<string, string>; as?: number; timeoutMs?: number; cwd?: string; stdin?: string } = {}): RunResult {
+export function run(
+  cmd: string[],
+  opts: { env?: Record<string, string>; as?: number; timeoutMs?: number; cwd?: string; stdin?: string } = {},
+): RunResult {
   const dir = tempDir("run");
   const out = join(dir, "out");
   const err = join(dir, "err");
@@ -163,7 +181,8 @@ export function run(cmd: string[], opts: { env?: Record<string, string>; as?: nu
 
 /** An lxcri executable (installed copy or build/'s) with a state root. */
 export function runtime(exe: string, root: string) {
-  return (args: string[], opts: Parameters<typeof run>[1] = {}) => run([exe, "--root", root, ...args], { ...opts, env: opts.env ?? cleanEnv() });
+  return (args: string[], opts: Parameters<typeof run>[1] = {}) =>
+    run([exe, "--root", root, ...args], { ...opts, env: opts.env ?? cleanEnv() });
 }
 
 /** Force-deletes every container under `root` (with build/'s lxcri: an attacked copy may be broken) and removes it. */
@@ -263,7 +282,6 @@ export function openUp(dir: string): void {
   for (let d = dir; d !== "/"; d = dirname(d)) chmodSync(d, statSync(d).mode | 0o055);
 }
 
-
 /** Compiles test/attack-tools/<name>.c once per process with `flags`; returns the binary's path (root's, 0755). */
 export function compileTool(name: string, flags: string[] = ["-static", "-O1"]): string {
   const key = `${name} ${flags.join(" ")}`;
@@ -272,7 +290,10 @@ export function compileTool(name: string, flags: string[] = ["-static", "-O1"]):
   const dir = tempDir("tools");
   chmodSync(dir, 0o755);
   const out = join(dir, name);
-  const r = Bun.spawnSync(["gcc", ...flags, "-o", out, join(REPO, "test", "attack-tools", `${name}.c`)], { stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(["gcc", ...flags, "-o", out, join(REPO, "test", "attack-tools", `${name}.c`)], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (r.exitCode !== 0) throw new Error(`gcc ${name}.c: ${r.stderr.toString()}`);
   toolCache.set(key, out);
   return out;
@@ -357,11 +378,46 @@ export { mkdtempSync };
 
 /** Every Linux capability up to CAP_CHECKPOINT_RESTORE (40): a process given all of them. */
 export const ALL_CAPS = [
-  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-  "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-  "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-  "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-  "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+  "CAP_CHOWN",
+  "CAP_DAC_OVERRIDE",
+  "CAP_DAC_READ_SEARCH",
+  "CAP_FOWNER",
+  "CAP_FSETID",
+  "CAP_KILL",
+  "CAP_SETGID",
+  "CAP_SETUID",
+  "CAP_SETPCAP",
+  "CAP_LINUX_IMMUTABLE",
+  "CAP_NET_BIND_SERVICE",
+  "CAP_NET_BROADCAST",
+  "CAP_NET_ADMIN",
+  "CAP_NET_RAW",
+  "CAP_IPC_LOCK",
+  "CAP_IPC_OWNER",
+  "CAP_SYS_MODULE",
+  "CAP_SYS_RAWIO",
+  "CAP_SYS_CHROOT",
+  "CAP_SYS_PTRACE",
+  "CAP_SYS_PACCT",
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_BOOT",
+  "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE",
+  "CAP_SYS_TIME",
+  "CAP_SYS_TTY_CONFIG",
+  "CAP_MKNOD",
+  "CAP_LEASE",
+  "CAP_AUDIT_WRITE",
+  "CAP_AUDIT_CONTROL",
+  "CAP_SETFCAP",
+  "CAP_MAC_OVERRIDE",
+  "CAP_MAC_ADMIN",
+  "CAP_SYSLOG",
+  "CAP_WAKE_ALARM",
+  "CAP_BLOCK_SUSPEND",
+  "CAP_AUDIT_READ",
+  "CAP_PERFMON",
+  "CAP_BPF",
   "CAP_CHECKPOINT_RESTORE",
 ];
 
@@ -476,7 +532,8 @@ export function evilSharedObject(marker: string): string {
  */
 export function evilCSource(marker: string, legit = ""): string {
   const exported = new Set<string>();
-  for (const m of legit.matchAll(/^(?!static\b|typedef\b|struct\b[^(]*;|#)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*\{/gm)) exported.add(m[1]!);
+  for (const m of legit.matchAll(/^(?!static\b|typedef\b|struct\b[^(]*;|#)[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*\{/gm))
+    exported.add(m[1]!);
   const pwn = `static void planted(void) {
   long r;
   __asm__ volatile("syscall" : "=a"(r) : "a"(85L), "D"(${JSON.stringify(marker)}), "S"(438L) : "rcx", "r11", "memory");
@@ -499,8 +556,16 @@ export interface TracedCall {
 /** The strace(1) command that traces a process tree's file and exec calls into `out`. */
 export function straceCommand(out: string): string[] {
   return [
-    "strace", "-f", "-q", "-y", "-s", "4096", "-o", out,
-    "-e", "trace=execve,execveat,open,openat,openat2,stat,lstat,newfstatat,statx,access,faccessat,faccessat2",
+    "strace",
+    "-f",
+    "-q",
+    "-y",
+    "-s",
+    "4096",
+    "-o",
+    out,
+    "-e",
+    "trace=execve,execveat,open,openat,openat2,stat,lstat,newfstatat,statx,access,faccessat,faccessat2",
   ];
 }
 
@@ -625,8 +690,17 @@ export function destroyNamedHierarchy(name: string): boolean {
   const d = tempDir("cg");
   // a cgroup whose last process is still exiting cannot be removed yet: a few tries
   for (let i = 0; i < 10 && present(); i++) {
-    run(["unshare", "-m", "--propagation", "private", "sh", "-c",
-      `mount -t cgroup -o none,name=${name} cgroup "$1" && { find "$1" -mindepth 1 -depth -type d -exec rmdir {} \\; ; echo > "$1/release_agent"; umount "$1"; }`, "-", d]);
+    run([
+      "unshare",
+      "-m",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      `mount -t cgroup -o none,name=${name} cgroup "$1" && { find "$1" -mindepth 1 -depth -type d -exec rmdir {} \\; ; echo > "$1/release_agent"; umount "$1"; }`,
+      "-",
+      d,
+    ]);
     if (present()) Bun.sleepSync(300);
   }
   return !present();

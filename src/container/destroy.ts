@@ -1,7 +1,8 @@
 // Bringing a container to nothing: its processes, its monitor, the cgroups
 // liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
-import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
 import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
@@ -65,21 +66,12 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);
-  removeMountpoints(record.rootfsMountpoints ?? []);
+  if (record.rootfs) removeMountpoints(record.rootfs, record.rootfsMountpoints ?? []);
   rmSync(dir, { recursive: true, force: true });
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }
 
-/** Removes what lxcri made in the rootfs, newest first, only while it is still empty. */
-function removeMountpoints(paths: string[]): void {
-  for (const p of [...paths].reverse()) {
-    try {
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        if (readdirSync(p).length === 0) rmdirSync(p);
-      } else if (st.size === 0) unlinkSync(p);
-    } catch {
-      /* already gone, or not ours to force */
-    }
-  }
+/** Removes what lxcri made in the rootfs, newest first, only while it is still empty; never through a symlink. */
+function removeMountpoints(rootfs: string, paths: string[]): void {
+  for (const p of [...paths].reverse()) removeBeneath(rootfs, p);
 }

@@ -64,6 +64,6 @@ export function require(c: Container, op: Operation, also: readonly Status[] = [
   const status = statusOf(c.record);
   const allowed = [...ALLOWED[op], ...also];
   if (allowed.includes(status)) return status;
-  const why = status === "stopped" ? `container not running (it is ${status})` : `it is ${status}, not ${allowed.join(" or ")}`;
+  const why = `${status === "stopped" ? "container not running: " : ""}it is ${status}, not ${allowed.join(" or ")}`;
   throw new LxcriError("bad-state", `cannot ${VERB[op]} container ${c.id}: ${why}${op === "delete" ? " (use --force)" : ""}`);
 }

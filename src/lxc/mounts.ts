@@ -48,8 +48,16 @@ export interface MountPlan {
   readonly: string[];
   /** Recursive options ("rro", ...) the launcher applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
-  /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
-  mountpoints: { path: string; kind: "dir" | "file" }[];
+  /**
+   * Mount points create makes on the host before liblxc runs, race-free
+   * (ffi/beneath.ts): `rel` below the host directory `base` — the rootfs, or
+   * the source of the bind mount the destination lies in. liblxc would make
+   * them with mkdir -p through whatever symlink a container sharing that
+   * directory swapped in (CVE-2021-30465); their entries have no create=.
+   * Destinations on a filesystem mounted fresh for the container (/dev's
+   * tmpfs, /sys, ...) keep liblxc's create=: nothing else can write there.
+   */
+  mountpoints: MountPoint[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
@@ -101,11 +109,31 @@ function checkProcMount(dest: string, m: Mount, bind: boolean, at: string): void
     throw configError(`${at}.destination`, `${dest}: mounts below /proc are refused (except ${[...PROC_MOUNTS_ALLOWED].join(", ")})`);
 }
 
+export interface MountPoint {
+  base: string;
+  rel: string;
+  kind: "dir" | "file";
+}
+
+/** Where a destination's mount point lives: under the latest earlier mount that contains it, else in the rootfs. */
+function mountPointOf(
+  dest: string,
+  kind: "dir" | "file",
+  earlier: { dest: string; bindSource?: string }[],
+  rootfs: string,
+): MountPoint | undefined {
+  const parent = earlier.findLast((e) => e.dest === "/" || dest.startsWith(`${e.dest}/`));
+  if (!parent) return { base: rootfs, rel: dest.slice(1), kind };
+  if (parent.bindSource === undefined) return undefined; // a fresh filesystem: liblxc's create= is safe there
+  return { base: parent.bindSource, rel: dest.slice(parent.dest.length + 1), kind };
+}
+
 export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
   const autoMounts: string[] = [];
   const recursive: RecursiveAttr[] = [];
+  const earlier: { dest: string; bindSource?: string }[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
@@ -126,6 +154,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
           throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
         autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
       } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      earlier.push({ dest });
       return;
     }
     let source = m.source ?? m.type ?? "none";
@@ -142,11 +171,14 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
     }
     const fstype = bind ? "none" : (m.type ?? "none");
-    options.push(`create=${kind}`);
-    const entry = `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",")} 0 0`;
+    const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
+    if (point) mountpoints.push(point);
+    else options.push(`create=${kind}`);
+    // an fstab line needs an options field: "defaults" when there is none
+    const entry = `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",") || "defaults"} 0 0`;
     items.push(["lxc.mount.entry", entry]);
     if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
-    mountpoints.push({ path: dest, kind });
+    earlier.push({ dest, bindSource: bind && kind === "dir" && ctx.stat(source) === "dir" ? source : undefined });
     if (dest === "/dev" && fstype === "tmpfs")
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
@@ -161,8 +193,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 
   const launcherOnly: string[] = [];
   if (!(spec.mounts ?? []).some((m) => m.destination === "/proc")) {
-    items.unshift(["lxc.mount.entry", "proc proc proc nosuid,nodev,noexec,create=dir 0 0"]);
-    mountpoints.push({ path: "/proc", kind: "dir" });
+    items.unshift(["lxc.mount.entry", "proc proc proc nosuid,nodev,noexec 0 0"]);
+    mountpoints.push({ base: ctx.rootfs, rel: "proc", kind: "dir" });
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);

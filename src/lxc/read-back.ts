@@ -11,6 +11,7 @@ import type { Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = /[\u0000-\u001f\u007f]+/;
 const MAX_MOUNT_ENTRY = 4095;
 
 /** Why liblxc would not read `value` of `key` back as it is, or undefined when it would. */
@@ -61,9 +62,15 @@ export function checkReadBack(items: readonly ConfigItem[], spec: Spec, sources:
   for (const [key, value] of items) {
     const problem = readBackProblem(key, value);
     if (!problem) continue;
-    // The offending part of the value: the whole value for the blank and quote cases.
+    // The config.json string the offending text came from. A control character: a string
+    // holding one, a part of which is in the item (as the item has it, or fstab-unescaped;
+    // a destination loses its leading slash). Blanks or quotes: the string itself.
+    const decoded = value.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const inItem = (part: string) => value.includes(part) || decoded.includes(part) || key.includes(part);
     const bad = (s: string) =>
-      s.length > 0 && (value.includes(s) || key.includes(s)) && (readBackProblem(key, s) !== undefined || CONTROL.test(s));
+      CONTROL.test(s)
+        ? s.split(CONTROLS).some((part) => part.replace(/^\/+/, "").length >= 3 && inItem(part.replace(/^\/+/, "")))
+        : s.length > 0 && inItem(s) && readBackProblem(key, s) !== undefined;
     const option = Object.entries(sources).find(([, v]) => bad(v))?.[0];
     const at = specPathOf(spec, bad) ?? option;
     if (at && at.startsWith("--")) throw new LxcriError("invalid-argument", `${at}: ${JSON.stringify(sources[at])} ${problem}`);

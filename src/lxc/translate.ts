@@ -9,7 +9,7 @@ import type { Spec } from "../spec/types.ts";
 import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
-import { type MountContext, mountItems, type MountPlan } from "./mounts.ts";
+import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
@@ -37,7 +37,7 @@ export interface TranslateContext extends MountContext {
 
 export interface Translation {
   items: ConfigItem[];
-  mountpoints: { path: string; kind: "dir" | "file" }[];
+  mountpoints: MountPoint[];
   /** What init does in the container before it is ready (all but the process). */
   setup: InitSetup;
   /** The container's cgroup below each hierarchy's root when cgroupsPath sets one. */

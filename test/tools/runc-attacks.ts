@@ -2,11 +2,45 @@
 // /usr/sbin/runc in a /run/lxcri-attack-prefix-* directory) for the comparison in
 // test/integration/attacks/README.md. Not a test: it prints what happened.
 //   bun test/tools/runc-attacks.ts [exe|hooks|rundir|created|reads|procwrites|mountrace|maskrace|stracecheck|cwd|all]
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import {
-  attackTool, bundle, fakeLoader, hashTree, hostMarker, hostMounts, logLines, measure, newMounts, outDir, outMount, plant, processFile, removeScratch, run,
-  settle, snapshotTree, statusFields, tempDir, NOBODY, MAPPED_ROOT, straceCommand, parseStrace, CODE_FILE, unsafeComponent, cleanEnv,
+  attackTool,
+  bundle,
+  fakeLoader,
+  hashTree,
+  hostMarker,
+  hostMounts,
+  logLines,
+  measure,
+  newMounts,
+  outDir,
+  outMount,
+  plant,
+  processFile,
+  removeScratch,
+  run,
+  tempDir,
+  NOBODY,
+  MAPPED_ROOT,
+  straceCommand,
+  parseStrace,
+  CODE_FILE,
+  unsafeComponent,
+  cleanEnv,
 } from "../attack-helpers.ts";
 
 const R = "/run/runc-attack";
@@ -38,7 +72,11 @@ async function exe() {
   // init from a created container
   del("rexe");
   say("create", rc(["create", "--bundle", b, "rexe2"]).stderr.trim());
-  const p = processFile(b, ["sh", "-c", "for p in /proc/[0-9]*; do /pwn reopen $p/exe /out/exe-attack2.log 0.5 lxcri-attack-prefix; done; true"], { allCaps: true });
+  const p = processFile(
+    b,
+    ["sh", "-c", "for p in /proc/[0-9]*; do /pwn reopen $p/exe /out/exe-attack2.log 0.5 lxcri-attack-prefix; done; true"],
+    { allCaps: true },
+  );
   rc(["exec", "--process", p, "rexe2"]);
   say(logLines(join(out, "exe-attack2.log")).join("\n"));
   del("rexe2");
@@ -46,7 +84,8 @@ async function exe() {
 
 function hooks() {
   const out = outDir("rhooks");
-  const dump = (f: string) => `while read -r k v; do case "$k" in Cap*|Seccomp:|NoNewPrivs:) echo "$k $v";; esac; done < /proc/self/status > ${f}`;
+  const dump = (f: string) =>
+    `while read -r k v; do case "$k" in Cap*|Seccomp:|NoNewPrivs:) echo "$k $v";; esac; done < /proc/self/status > ${f}`;
   const b = bundle(["sh", "-c", dump("/out/process")], (s) => {
     s.mounts!.push(outMount(out));
     s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["kexec_load"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }] };
@@ -66,7 +105,9 @@ function hooks() {
     s.hooks = { startContainer: [{ path: "/escape.sh" }] };
   });
   plant(b2, "/payload.sh", { text: `#!/bin/sh\ntouch ${marker}\n` });
-  plant(b2, "/escape.sh", { text: `#!/bin/sh\nexec >>/out/escape.log 2>&1\nmkdir -p /dev/cg; mount -t cgroup -o none,name=lxcriattack cgroup /dev/cg && echo mounted || echo "mount failed"\nexit 0\n` });
+  plant(b2, "/escape.sh", {
+    text: `#!/bin/sh\nexec >>/out/escape.log 2>&1\nmkdir -p /dev/cg; mount -t cgroup -o none,name=lxcriattack cgroup /dev/cg && echo mounted || echo "mount failed"\nexit 0\n`,
+  });
   rc(["create", "--bundle", b2, "rhooks2"]);
   const s = rc(["start", "rhooks2"]);
   say("escape start:", s.code, s.stderr.trim(), logLines(join(out2, "escape.log")).join(" | "), "marker:", existsSync(marker));
@@ -96,8 +137,20 @@ async function created() {
   plant(b, "/pwn", attackTool());
   rc(["create", "--bundle", b, "rcr"]);
   const pid = JSON.parse(rc(["state", "rcr"]).stdout).pid;
-  say("mounts:", readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" ")[4]).join(" "));
-  rc(["exec", "rcr", "sh", "-c", "find / \\( -path /proc -o -path /sys \\) -prune -o \\( -type p -o -type s \\) -print > /out/ipc 2>/dev/null; /pwn poke /out/poke.log x $(cat /out/ipc) /proc/1/fd/*"]);
+  say(
+    "mounts:",
+    readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+      .split("\n")
+      .map((l) => l.split(" ")[4])
+      .join(" "),
+  );
+  rc([
+    "exec",
+    "rcr",
+    "sh",
+    "-c",
+    "find / \\( -path /proc -o -path /sys \\) -prune -o \\( -type p -o -type s \\) -print > /out/ipc 2>/dev/null; /pwn poke /out/poke.log x $(cat /out/ipc) /proc/1/fd/*",
+  ]);
   await Bun.sleep(500);
   say("ipc:", readFileSync(join(out, "ipc"), "utf8").trim(), "| poke:", logLines(join(out, "poke.log")).join(" | "));
   say("state:", JSON.parse(rc(["state", "rcr"]).stdout).status, "started:", existsSync(join(out, "started")));
@@ -119,7 +172,9 @@ async function reads() {
     say(`create ${c.code} ${c.stderr.trim().slice(0, 200)}; start ${st.code} ${st.stderr.trim().slice(0, 200)}`);
     const p = processFile(b, ["sh", "-c", "echo $HOME"], { env: ["PATH=/bin"] });
     const r = await measure([RUNC, "--root", R, "exec", "--process", p, "rreads"], { timeoutMs: 15000, killAboveKb: 300 * 1024 });
-    say(`passwd ${what}: exit ${r.code} ${Math.round(r.ms)} ms ${Math.round(r.rssKb / 1024)} MB killed=${r.killedFor} ${r.stdout.trim()} ${r.stderr.trim().slice(0, 200)}`);
+    say(
+      `passwd ${what}: exit ${r.code} ${Math.round(r.ms)} ms ${Math.round(r.rssKb / 1024)} MB killed=${r.killedFor} ${r.stdout.trim()} ${r.stderr.trim().slice(0, 200)}`,
+    );
     del("rreads");
   }
 }
@@ -134,7 +189,9 @@ function procwrites() {
       s.linux!.sysctl = { "net.ipv4.ip_forward": "1" };
     });
     const c = rc(["create", "--bundle", b, "rproc"]);
-    say(`proc ${mode}: create ${c.code} ${c.stderr.trim().slice(0, 200)}; host file now ${JSON.stringify(readFileSync(join(host, "ip_forward"), "utf8"))}`);
+    say(
+      `proc ${mode}: create ${c.code} ${c.stderr.trim().slice(0, 200)}; host file now ${JSON.stringify(readFileSync(join(host, "ip_forward"), "utf8"))}`,
+    );
     del("rproc");
   }
 }
@@ -152,9 +209,17 @@ function mountrace() {
   rc(["start", "rswap"]);
   const outcomes: Record<string, number> = {};
   for (let i = 0; i < 25; i++) {
-    const b = bundle(["sleep", "30"], (s) => s.mounts!.push(outMount(vol, "/vol"), { destination: `/vol/d/${NAME}`, type: "tmpfs", source: "tmpfs", options: ["size=1m"] }));
+    const b = bundle(["sleep", "30"], (s) =>
+      s.mounts!.push(outMount(vol, "/vol"), { destination: `/vol/d/${NAME}`, type: "tmpfs", source: "tmpfs", options: ["size=1m"] }),
+    );
     const c = rc(["create", "--bundle", b, `rv${i}`]);
-    const k = c.code === 0 ? "created" : c.stderr.trim().replace(/.*msg="/, "").slice(0, 90);
+    const k =
+      c.code === 0
+        ? "created"
+        : c.stderr
+            .trim()
+            .replace(/.*msg="/, "")
+            .slice(0, 90);
     outcomes[k] = (outcomes[k] ?? 0) + 1;
     del(`rv${i}`);
   }
@@ -186,10 +251,19 @@ function maskrace() {
       s.linux!.maskedPaths!.push("/mf", "/m");
     });
     const c = rc(["create", "--bundle", b, `rm${i}`]);
-    let k = c.code === 0 ? "created" : "refused: " + c.stderr.trim().replace(/.*msg="/, "").slice(0, 80);
+    let k =
+      c.code === 0
+        ? "created"
+        : "refused: " +
+          c.stderr
+            .trim()
+            .replace(/.*msg="/, "")
+            .slice(0, 80);
     if (c.code === 0) {
       const pid = JSON.parse(rc(["state", `rm${i}`]).stdout).pid;
-      const mps = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" ")[4]);
+      const mps = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+        .split("\n")
+        .map((l) => l.split(" ")[4]);
       k += ["/mf", "/m"].map((p) => (mps.includes(p) ? ` ${p} masked` : ` ${p} NOT masked`)).join("");
     }
     outcomes[k] = (outcomes[k] ?? 0) + 1;
@@ -208,12 +282,20 @@ async function stracecheck() {
   const env = cleanEnv({ TMPDIR: T });
   const tr = tempDir("rtrace");
   const calls = [];
-  for (const [n, args] of [["create", ["create", "--bundle", b, "rst"]], ["start", ["start", "rst"]], ["exec", ["exec", "rst", "true"]], ["kill", ["kill", "rst", "KILL"]], ["delete", ["delete", "--force", "rst"]]] as const) {
+  for (const [n, args] of [
+    ["create", ["create", "--bundle", b, "rst"]],
+    ["start", ["start", "rst"]],
+    ["exec", ["exec", "rst", "true"]],
+    ["kill", ["kill", "rst", "KILL"]],
+    ["delete", ["delete", "--force", "rst"]],
+  ] as const) {
     run([...straceCommand(join(tr, n)), RUNC, "--root", R, ...args], { env, timeoutMs: 20000 });
     calls.push(...parseStrace(readFileSync(join(tr, n), "utf8")));
   }
   const bad = new Set<string>();
-  for (const c of calls) if ((c.kind === "exec" || CODE_FILE.test(c.path)) && unsafeComponent(c.path)) bad.add(`${c.kind} ${c.path}: ${unsafeComponent(c.path)}`);
+  for (const c of calls)
+    if ((c.kind === "exec" || CODE_FILE.test(c.path)) && unsafeComponent(c.path))
+      bad.add(`${c.kind} ${c.path}: ${unsafeComponent(c.path)}`);
   say("strace runc:", calls.length, "calls; unsafe:", [...bad]);
   say("execs:", [...new Set(calls.filter((c) => c.kind === "exec").map((c) => c.path))].join(" "));
   rmSync(b, { recursive: true, force: true });
@@ -222,10 +304,24 @@ async function stracecheck() {
 function cwd() {
   const res: string[] = [];
   for (let n = 3; n <= 8; n++) {
-    const b = bundle(["sh", "-c", "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../.. | tr '\\n' ' '"], (s) => (s.process!.cwd = `/proc/self/fd/${n}`));
+    const b = bundle(
+      ["sh", "-c", "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../.. | tr '\\n' ' '"],
+      (s) => (s.process!.cwd = `/proc/self/fd/${n}`),
+    );
     const r = rc(["run", "--bundle", b, `rcwd${n}`]);
     const [own, climbed] = r.stdout.split("\n");
-    res.push(`${n}: ${r.code !== 0 ? `refused: ${r.stderr.trim().replace(/.*msg="/, "").slice(0, 160)}` : own === climbed ? "inside" : `OUTSIDE: ${climbed}`}`);
+    res.push(
+      `${n}: ${
+        r.code !== 0
+          ? `refused: ${r.stderr
+              .trim()
+              .replace(/.*msg="/, "")
+              .slice(0, 160)}`
+          : own === climbed
+            ? "inside"
+            : `OUTSIDE: ${climbed}`
+      }`,
+    );
     del(`rcwd${n}`);
   }
   say("cwd:", res.join(" | "));
@@ -233,7 +329,11 @@ function cwd() {
 
 try {
   const all: Record<string, () => unknown> = { exe, hooks, rundir, created, reads, procwrites, mountrace, maskrace, stracecheck, cwd };
-  for (const [k, f] of Object.entries(all)) if (which === "all" || which === k) { say(`==== ${k}`); await f(); }
+  for (const [k, f] of Object.entries(all))
+    if (which === "all" || which === k) {
+      say(`==== ${k}`);
+      await f();
+    }
 } finally {
   for (const id of existsSync(R) ? readdirSync(R) : []) del(id);
   rmSync(prefix, { recursive: true, force: true });

@@ -190,14 +190,14 @@ describe("OCI → LXC translation", () => {
     expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]); // a v1 host: liblxc mounts every hierarchy
     const entries = values(it, "lxc.mount.entry");
     const order = [
-      "proc proc proc create=dir 0 0",
-      "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k,create=dir 0 0",
+      "proc proc proc defaults 0 0",
+      "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0",
       "/dev/null dev/null none bind,create=file 0 0",
       "/dev/tty dev/tty none bind,create=file 0 0",
       "devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0",
       "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
       "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
-      "sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0",
+      "sysfs sys sysfs nosuid,noexec,nodev,ro 0 0",
     ];
     const at = order.map((e) => entries.indexOf(e));
     expect(at.every((i) => i >= 0)).toBe(true);
@@ -216,8 +216,8 @@ describe("OCI → LXC translation", () => {
       s.mounts!.push({ destination: "/data", source: "/data", type: "bind" });
     });
     const entries = values(items(s), "lxc.mount.entry");
-    expect(entries).toContain("/etc/hosts etc/hosts none bind,ro,create=file 0 0");
-    expect(entries).toContain("/data data none bind,create=dir 0 0");
+    expect(entries).toContain("/etc/hosts etc/hosts none bind,ro 0 0");
+    expect(entries).toContain("/data data none bind 0 0");
     const missing = spec((s) => s.mounts!.push({ destination: "/x", source: "nope", options: ["bind"] }));
     expect(error(() => items(missing))).toContain('mounts[7].source: "/b/nope" does not exist');
   });
@@ -235,7 +235,7 @@ describe("OCI → LXC translation", () => {
       spec((s) => (s.mounts = s.mounts!.filter((m) => m.destination !== "/proc"))),
       ctx(),
     );
-    expect(values(t.items, "lxc.mount.entry")[0]).toBe("proc proc proc nosuid,nodev,noexec,create=dir 0 0");
+    expect(values(t.items, "lxc.mount.entry")[0]).toBe("proc proc proc nosuid,nodev,noexec 0 0");
     expect(t.setup.detach).toEqual(["/proc"]);
     expect(translate(spec(), ctx()).setup.detach).toEqual([]);
   });
@@ -245,7 +245,7 @@ describe("OCI → LXC translation", () => {
       items(spec((s) => s.mounts!.push({ destination: "/link/x", type: "tmpfs", source: "tmpfs" }))),
       "lxc.mount.entry",
     );
-    expect(entries).toContain("tmpfs target/x tmpfs create=dir 0 0");
+    expect(entries).toContain("tmpfs target/x tmpfs defaults 0 0");
   });
 
   test("masked and read-only paths are init's, resolved inside the container: none is a liblxc mount entry", () => {
@@ -270,6 +270,43 @@ describe("OCI → LXC translation", () => {
     expect(at("/proc")).toContain("mounts[7].destination: only a procfs may be mounted on /proc");
     expect(at("/proc/meminfo", "bind", "/etc/hosts")).toBeUndefined();
     expect(at("/link/x")).toBeUndefined();
+  });
+
+  test("mount points: made by create below the rootfs or the enclosing bind's source (no create=); liblxc's only on fresh filesystems", () => {
+    const t = translate(
+      spec((s) =>
+        s.mounts!.push(
+          { destination: "/data", type: "bind", source: "/data", options: ["rbind"] },
+          { destination: "/data/inner", type: "tmpfs", source: "tmpfs" },
+          { destination: "/etc/hosts", type: "bind", source: "/etc/hosts" },
+        ),
+      ),
+      ctx(),
+    );
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "proc", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "dev", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "data", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ base: "/data", rel: "inner", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "etc/hosts", kind: "file" });
+    expect(t.mountpoints.some((p) => p.rel.startsWith("dev/"))).toBe(false); // under /dev's fresh tmpfs: liblxc's create=
+    expect(values(t.items, "lxc.mount.entry")).toContain("tmpfs data/inner tmpfs defaults 0 0");
+  });
+
+  test("a control character on its way to lxc.conf is refused, naming the field it came from", () => {
+    const inj = "\nlxc.hook.pre-start = /bin/sh -c 'touch /x'";
+    const at = (edit: (s: Spec) => void) => error(() => items(spec(edit)));
+    expect(at((s) => (s.linux!.cgroupsPath = `/pod${inj}`))).toContain("linux.cgroupsPath");
+    // a newline in a path is fstab-escaped (\\012, which liblxc decodes); a CR cannot be
+    expect(at((s) => s.mounts!.push({ destination: `/mnt${inj}`, type: "tmpfs", source: "tmpfs" }))).toBeUndefined();
+    expect(at((s) => s.mounts!.push({ destination: `/mnt${inj.replace("\n", "\r")}`, type: "tmpfs", source: "tmpfs" }))).toContain(
+      "mounts[7].destination",
+    );
+    expect(at((s) => s.mounts!.push({ destination: "/mnt", type: "tmpfs", source: "tmpfs", options: [`size=1m${inj}`] }))).toContain(
+      "mounts[7].options[0]",
+    );
+    expect(at((s) => (s.linux!.sysctl = { "net.ipv4.ip_forward": `0${inj}` }))).toContain('linux.sysctl["net.ipv4.ip_forward"]');
+    expect(at((s) => (s.hostname = `box${inj}`))).toContain("hostname");
+    expect(at((s) => (s.hostname = " box"))).toContain("hostname: must not start or end with blanks");
   });
 
   test("nothing of the runtime is mounted into the container", () => {

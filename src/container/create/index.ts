@@ -42,7 +42,7 @@ import { type ContainerRecord, files, writeRecord } from "../record.ts";
 import { stateOf } from "../status.ts";
 import { handOverTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
-import { makeRuntimeDir, precreateMountpoints, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
+import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 
 export interface CreateOptions {
   /** Bundle directory (default: the current directory). */
@@ -131,7 +131,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
     writeRecord(dir, record);
     storeSpec(dir, bundle, spec);
-    record.rootfsMountpoints = precreateMountpoints(rootfs, spec, tr.mountpoints);
+    record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 
     phase = "writing lxc.conf";

@@ -1,13 +1,15 @@
 // create's first phase on the host: the runtime directory (root's, 0700),
 // the record, the stored config.json and hooks, the mount points lxcri must
 // make in a read-only rootfs, and the LXC config the monitor loads.
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { makeBeneath } from "../../../ffi/beneath.ts";
 import { join } from "node:path";
 import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
 import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
+import type { MountPoint } from "../../lxc/mounts.ts";
 import type { Spec } from "../../spec/types.ts";
 import { files } from "../record.ts";
 
@@ -63,38 +65,20 @@ export function rejectedItem(ctx: Context, id: string, items: readonly ConfigIte
 }
 
 /**
- * Mount points lxcri must make in the rootfs on the host: for a read-only
- * root, every mount destination (liblxc cannot create them there). Only
- * plain directories under the rootfs are walked: a symlink on the way is left
- * for liblxc, which refuses symlinked mount targets.
+ * The mount points translation listed, made race-free on the host
+ * (ffi/beneath.ts); the ones made in the rootfs are returned for delete to
+ * remove (those made in a volume stay, as runc leaves them).
  */
-export function precreateMountpoints(rootfs: string, spec: Spec, mountpoints: { path: string; kind: "dir" | "file" }[]): string[] {
-  if (!spec.root?.readonly) return [];
-  // Paths below /dev, /proc and /sys live on filesystems mounted at start; those three themselves do not.
-  const wanted = mountpoints.filter((m) => !/^\/(dev|proc|sys)\/./.test(m.path));
+export function makeMountpoints(rootfs: string, points: readonly MountPoint[]): string[] {
   const made: string[] = [];
-  for (const { path, kind } of wanted) {
-    const parts = path.split("/").filter(Boolean);
-    let cur = rootfs;
-    let ok = true;
-    for (let i = 0; i < parts.length && ok; i++) {
-      cur = join(cur, parts[i]!);
-      const last = i === parts.length - 1;
-      let st;
-      try {
-        st = lstatSync(cur);
-      } catch {
-        try {
-          if (last && kind === "file") writeFileSync(cur, "", { flag: "wx", mode: 0o644 });
-          else mkdirSync(cur, { mode: 0o755 });
-          made.push(cur);
-        } catch {
-          ok = false; // a read-only rootfs on the host: liblxc reports what is missing
-        }
-        continue;
-      }
-      if (st.isSymbolicLink() || (!last && !st.isDirectory())) ok = false;
+  for (const p of points) {
+    let paths: string[];
+    try {
+      paths = makeBeneath(p.base, p.rel, p.kind);
+    } catch (e) {
+      throw new LxcriError("invalid-config", `mount point /${p.rel} in ${p.base}: ${(e as Error).message}`);
     }
+    if (p.base === rootfs) made.push(...paths);
   }
   return made;
 }

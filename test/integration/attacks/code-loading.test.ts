@@ -19,8 +19,25 @@ import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, 
 import { basename, join } from "node:path";
 import { canRunContainers, testRoot } from "../../helpers.ts";
 import {
-  cleanEnv, cleanupAttackRoot, CODE_FILE, evilCSource, evilSharedObject, hostMarker, installedCopy, NOBODY, parseStrace, removeInstalledCopies,
-  removeScratch, run, runtime, safeBundle, scratchCwd, settle, straceCommand, tempDir, type TracedCall, unsafeComponent,
+  cleanEnv,
+  cleanupAttackRoot,
+  CODE_FILE,
+  evilCSource,
+  evilSharedObject,
+  hostMarker,
+  installedCopy,
+  NOBODY,
+  parseStrace,
+  removeInstalledCopies,
+  removeScratch,
+  run,
+  safeBundle,
+  scratchCwd,
+  settle,
+  straceCommand,
+  tempDir,
+  type TracedCall,
+  unsafeComponent,
 } from "../../attack-helpers.ts";
 
 const root = testRoot("attack-code");
@@ -46,7 +63,12 @@ function worldTmp(): string {
  * the container's init until it dies, so create runs in the background until
  * kill); returns every traced call.
  */
-async function lifecycle(exe: string, id: string, env: Record<string, string>, traceDir?: string): Promise<{ calls: TracedCall[]; log: string[] }> {
+async function lifecycle(
+  exe: string,
+  id: string,
+  env: Record<string, string>,
+  traceDir?: string,
+): Promise<{ calls: TracedCall[]; log: string[] }> {
   const b = safeBundle(["sleep", "60"]);
   const lx = (args: string[], n: string) =>
     run([...(traceDir ? straceCommand(join(traceDir, n)) : []), exe, "--root", root, ...args], { env, timeoutMs: 20_000 });
@@ -56,7 +78,11 @@ async function lifecycle(exe: string, id: string, env: Record<string, string>, t
   if (traceDir) {
     const out = openSync(join(traceDir, "create.out"), "w");
     tracedCreate = Bun.spawn([...straceCommand(join(traceDir, "0-create")), exe, "--root", root, "create", "--bundle", b, id], {
-      env, cwd: scratchCwd(), stdin: "ignore", stdout: out, stderr: out,
+      env,
+      cwd: scratchCwd(),
+      stdin: "ignore",
+      stdout: out,
+      stderr: out,
     });
     closeSync(out);
     // create itself has exited once strace reports its first process gone
@@ -79,7 +105,11 @@ async function lifecycle(exe: string, id: string, env: Record<string, string>, t
     const exited = await Promise.race([tracedCreate.exited, Bun.sleep(10_000).then(() => null)]);
     if (exited === null) tracedCreate.kill("SIGKILL");
   }
-  const calls = traceDir ? readdirSync(traceDir).filter((f) => /^\d-/.test(f)).flatMap((f) => parseStrace(readFileSync(join(traceDir, f), "utf8"))) : [];
+  const calls = traceDir
+    ? readdirSync(traceDir)
+        .filter((f) => /^\d-/.test(f))
+        .flatMap((f) => parseStrace(readFileSync(join(traceDir, f), "utf8")))
+    : [];
   return { calls, log };
 }
 
@@ -103,9 +133,14 @@ describe.skipIf(!canRunContainers)("attack: a local user plants code the runtime
       // 1. where does the runtime look? (an attacker reads the same from the binary)
       const trace = tempDir("trace");
       const seen = await lifecycle(exe, `code-${layout}-a`, env, trace);
-      const targets = [...new Set(seen.calls.filter((c) => (c.kind === "exec" || CODE_FILE.test(c.path)) && unsafeComponent(c.path)).map((c) => c.path))];
+      const targets = [
+        ...new Set(seen.calls.filter((c) => (c.kind === "exec" || CODE_FILE.test(c.path)) && unsafeComponent(c.path)).map((c) => c.path)),
+      ];
       // what the runtime wrote there itself names the functions it will call
-      const legit = targets.filter((p) => p.endsWith(".c") && existsSync(p)).map((p) => readFileSync(p, "utf8")).join("\n");
+      const legit = targets
+        .filter((p) => p.endsWith(".c") && existsSync(p))
+        .map((p) => readFileSync(p, "utf8"))
+        .join("\n");
       for (const e of readdirSync(T)) rmSync(join(T, e), { recursive: true, force: true }); // a fresh TMPDIR, before root ever used it
       // 2. nobody plants
       const marker = hostMarker();
@@ -118,10 +153,14 @@ describe.skipIf(!canRunContainers)("attack: a local user plants code the runtime
       const planted: string[] = [];
       for (const target of targets) {
         const kind = /\.so(\.\d+)*$/.test(target) ? "evil.so" : /\.[ch]$/.test(target) ? "evil.c" : "evil.sh";
-        const r = run(["sh", "-c", 'mkdir -p "$(dirname "$1")" && cp "$2" "$1" && chmod 755 "$1"', "-", target, join(staged, kind)], { as: NOBODY });
+        const r = run(["sh", "-c", 'mkdir -p "$(dirname "$1")" && cp "$2" "$1" && chmod 755 "$1"', "-", target, join(staged, kind)], {
+          as: NOBODY,
+        });
         if (r.code === 0) planted.push(`${target} (${kind})`);
       }
-      console.log(`${layout} layout: the runtime looked at ${targets.length} places a non-root user can write; nobody planted:\n  ${planted.join("\n  ") || "(nothing)"}`);
+      console.log(
+        `${layout} layout: the runtime looked at ${targets.length} places a non-root user can write; nobody planted:\n  ${planted.join("\n  ") || "(nothing)"}`,
+      );
       // 3. root runs the lifecycle
       const attacked = await lifecycle(exe, `code-${layout}-b`, env);
       console.log(`  root's lifecycle: ${attacked.log.join("; ")}`);
@@ -139,4 +178,3 @@ describe.skipIf(!canRunContainers)("attack: a local user plants code the runtime
     }, 30_000);
   }
 });
-

@@ -21,8 +21,20 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, testRoot } from "../../helpers.ts";
 import {
-  attackTool, bundle, cleanupAttackRoot, hostMarker, installedCopy, logLines, outDir, outMount, plant, prefixOf, removeInstalledCopies, removeScratch,
-  runtime, settle,
+  attackTool,
+  bundle,
+  cleanupAttackRoot,
+  hostMarker,
+  installedCopy,
+  logLines,
+  outDir,
+  outMount,
+  plant,
+  prefixOf,
+  removeInstalledCopies,
+  removeScratch,
+  runtime,
+  settle,
 } from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
@@ -36,7 +48,10 @@ afterAll(() => {
 /** Mount points in the container that neither the spec asked for nor the kernel made below one: the runtime's. */
 function runtimeMounts(pid: number, spec: Spec): string[] {
   const asked = new Set<string>([
-    "/", ...(spec.mounts ?? []).map((m) => m.destination), ...(spec.linux?.maskedPaths ?? []), ...(spec.linux?.readonlyPaths ?? []),
+    "/",
+    ...(spec.mounts ?? []).map((m) => m.destination),
+    ...(spec.linux?.maskedPaths ?? []),
+    ...(spec.linux?.readonlyPaths ?? []),
   ]);
   const out: string[] = [];
   for (const line of readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter(Boolean)) {
@@ -114,7 +129,10 @@ describe.skipIf(!canRunContainers)("attack: a process exec'd into a created cont
       const r = lx(["exec", id, "/attack.sh", "plant", ...mounts], { timeoutMs: 25_000 });
       const attempts = logLines(join(out, "attempts.log"));
       console.log(`exec /attack.sh plant: exit ${r.code}\n  ${attempts.join("\n  ")}`);
-      expect({ startedBeforeStart: existsSync(join(out, "started")), status: status() }).toEqual({ startedBeforeStart: false, status: "created" });
+      expect({ startedBeforeStart: existsSync(join(out, "started")), status: status() }).toEqual({
+        startedBeforeStart: false,
+        status: "created",
+      });
       const s = lx(["start", id], { timeoutMs: 20_000 });
       await settle(() => existsSync(join(out, "started")), 3000);
       console.log(`start: exit ${s.code} ${s.stderr.trim()}`);
@@ -134,7 +152,10 @@ describe.skipIf(!canRunContainers)("attack: a process exec'd into a created cont
     await Bun.sleep(500);
     const pokes = logLines(join(out, "poke.log"));
     console.log(`exec /attack.sh poke: exit ${r.code}\n  ${pokes.join("\n  ")}`);
-    expect({ startedBeforeStart: existsSync(join(out, "started")), status: status() }).toEqual({ startedBeforeStart: false, status: "created" });
+    expect({ startedBeforeStart: existsSync(join(out, "started")), status: status() }).toEqual({
+      startedBeforeStart: false,
+      status: "created",
+    });
     expect(pokes.filter((l) => /OPENED|CONNECTED/.test(l))).toEqual([]);
     expect(lx(["start", id], { timeoutMs: 20_000 }).code).toBe(0);
     expect(await settle(() => existsSync(join(out, "started")), 3000)).toBe(true);

@@ -20,8 +20,24 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import {
-  attackTool, bundle, cleanupAttackRoot, fakeLoader, hashTree, installedCopy, logLines, outDir, outMount, plant, prefixOf, PREFIX_TAG,
-  processFile, removeInstalledCopies, removeScratch, runtime, settle, sha256,
+  attackTool,
+  bundle,
+  cleanupAttackRoot,
+  fakeLoader,
+  hashTree,
+  installedCopy,
+  logLines,
+  outDir,
+  outMount,
+  plant,
+  prefixOf,
+  PREFIX_TAG,
+  processFile,
+  removeInstalledCopies,
+  removeScratch,
+  runtime,
+  settle,
+  sha256,
 } from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
@@ -126,7 +142,10 @@ describe.skipIf(!canRunContainers)("attack: overwrite the runtime's binary throu
     const lx = runtime(exe, root);
     // first a hook that tries every process it can see, then the #!/proc/self/exe one
     const script = `for p in /proc/[0-9]*; do /pwn reopen $p/exe /out/exe-attack.log 0.5 ${PREFIX_TAG}; done; true`;
-    const { b, out } = evilBundle(["sleep", "60"], (s) => (s.hooks = { startContainer: [{ path: "/bin/sh", args: ["sh", "-c", script] }, { path: "/evil" }] }));
+    const { b, out } = evilBundle(
+      ["sleep", "60"],
+      (s) => (s.hooks = { startContainer: [{ path: "/bin/sh", args: ["sh", "-c", script] }, { path: "/evil" }] }),
+    );
     const before = hashTree(prefix);
     expect(lx(["create", "--bundle", b, "exe4"]).code).toBe(0);
     const r = lx(["start", "exe4"], { timeoutMs: 20_000 });

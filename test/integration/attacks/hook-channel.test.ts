@@ -16,7 +16,18 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { attackTool, bundle, cleanupAttackRoot, logLines, MAPPED_ROOT, NOBODY, outDir, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
+import {
+  attackTool,
+  bundle,
+  cleanupAttackRoot,
+  logLines,
+  MAPPED_ROOT,
+  NOBODY,
+  outDir,
+  removeScratch,
+  runtime,
+  tempDir,
+} from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-hookch");
@@ -28,7 +39,20 @@ afterAll(() => {
 const forged = (path: string) =>
   [
     { pid: 1 },
-    { hook: { type: "prestart", index: 99, path, start: new Date().toISOString(), durationMs: 1, exitCode: 0, signal: null, timedOut: false, stdoutTail: "", stderrTail: "" } },
+    {
+      hook: {
+        type: "prestart",
+        index: 99,
+        path,
+        start: new Date().toISOString(),
+        durationMs: 1,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        stdoutTail: "",
+        stderrTail: "",
+      },
+    },
     { done: true },
   ]
     .map((m) => JSON.stringify(m) + "\n")
@@ -58,7 +82,20 @@ describe.skipIf(!canRunContainers)("attack: forged requests on the runtime's hoo
       const attackers = [NOBODY, MAPPED_ROOT].map((uid) => {
         const log = join(toolDir, `${uid}.log`);
         const p = Bun.spawn(
-          ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", tool, "sockscan", dir, "8", forged(`/forged-by-${uid}`), log, join(dir, "hook.sock")],
+          [
+            "setpriv",
+            `--reuid=${uid}`,
+            `--regid=${uid}`,
+            "--clear-groups",
+            "--",
+            tool,
+            "sockscan",
+            dir,
+            "8",
+            forged(`/forged-by-${uid}`),
+            log,
+            join(dir, "hook.sock"),
+          ],
           { stdin: "ignore", stdout: "ignore", stderr: "ignore" },
         );
         return { uid, log, p };
@@ -68,14 +105,19 @@ describe.skipIf(!canRunContainers)("attack: forged requests on the runtime's hoo
       const c = lx(["create", "--bundle", b, id], { timeoutMs: 25_000 });
       await Promise.all(attackers.map((a) => a.p.exited));
       const lines = attackers.flatMap((a) => logLines(a.log).map((l) => `uid ${a.uid}: ${l}`));
-      console.log(`create: exit ${c.code} ${c.stderr.trim()}\n  ${lines.filter((l) => !/connect .*: (No such file|Permission denied)/.test(l)).join("\n  ")}`);
+      console.log(
+        `create: exit ${c.code} ${c.stderr.trim()}\n  ${lines.filter((l) => !/connect .*: (No such file|Permission denied)/.test(l)).join("\n  ")}`,
+      );
       expect(c.code).toBe(0);
       const initPid = JSON.parse(lx(["state", id]).stdout).pid as number;
       const runs = readdirSync(states).map((f) => ({ f, pid: JSON.parse(readFileSync(join(states, f), "utf8")).pid as number }));
       const trace = lx(["hooks", id]).stdout;
       lx(["delete", "--force", id]);
       // what a forged request did: hooks run again or for another pid, records in the trace
-      expect(runs.map((r) => `${r.f.split("-")[0]} pid ${r.pid === initPid ? "init" : r.pid}`).sort()).toEqual(["createRuntime pid init", "prestart pid init"]);
+      expect(runs.map((r) => `${r.f.split("-")[0]} pid ${r.pid === initPid ? "init" : r.pid}`).sort()).toEqual([
+        "createRuntime pid init",
+        "prestart pid init",
+      ]);
       expect(trace.split("\n").filter((l) => l.includes("forged"))).toEqual([]);
       // and that it got through at all
       expect(lines.filter((l) => l.includes("CONNECTED"))).toEqual([]);

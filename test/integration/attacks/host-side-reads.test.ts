@@ -11,7 +11,17 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { attackTool, bundle, cleanupAttackRoot, measure, plant, processFile, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
+import {
+  attackTool,
+  bundle,
+  cleanupAttackRoot,
+  measure,
+  plant,
+  processFile,
+  removeScratch,
+  runtime,
+  tempDir,
+} from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-reads");
@@ -69,8 +79,14 @@ describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read fro
       const id = `reads${i}`;
       const b = running(id, make);
       const r = await execNoHome(b, id, ["sh", "-c", "echo home=$HOME"]);
-      console.log(`${what}: exit ${r.code} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.rssKb / 1024)} MB${r.killedFor ? ` (KILLED: ${r.killedFor})` : ""} ${r.stdout.trim()} ${r.stderr.trim().slice(0, 200)}`);
-      expect({ killed: r.killedFor, slow: r.ms > MAX_MS, big: r.rssKb > MAX_RSS_KB }).toEqual({ killed: undefined, slow: false, big: false });
+      console.log(
+        `${what}: exit ${r.code} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.rssKb / 1024)} MB${r.killedFor ? ` (KILLED: ${r.killedFor})` : ""} ${r.stdout.trim()} ${r.stderr.trim().slice(0, 200)}`,
+      );
+      expect({ killed: r.killedFor, slow: r.ms > MAX_MS, big: r.rssKb > MAX_RSS_KB }).toEqual({
+        killed: undefined,
+        slow: false,
+        big: false,
+      });
       expect(runtime(LXCRI, root)(["delete", "--force", id]).code).toBe(0);
     }, 30_000),
   );
@@ -78,12 +94,17 @@ describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read fro
   test("/etc/passwd is a symlink to /dev/zero and the process has no HOME: create and start end in bounded time", () => {
     const lx = runtime(LXCRI, root);
     // the lookup may happen inside the container: its memory is capped, the host's is not at stake
-    const b = bundle(["sh", "-c", "echo home=$HOME"], (s) => (s.linux!.resources = { ...s.linux!.resources, memory: { limit: 256 * 1024 ** 2 } }));
+    const b = bundle(
+      ["sh", "-c", "echo home=$HOME"],
+      (s) => (s.linux!.resources = { ...s.linux!.resources, memory: { limit: 256 * 1024 ** 2 } }),
+    );
     rmSync(join(b, "rootfs", "etc", "passwd"));
     symlinkSync("/dev/zero", join(b, "rootfs", "etc", "passwd"));
     const c = lx(["create", "--bundle", b, "reads-start"], { timeoutMs: MAX_MS + 5000 });
     const s = c.code === 0 ? lx(["start", "reads-start"], { timeoutMs: MAX_MS + 5000 }) : c;
-    console.log(`create: exit ${c.code} ${Math.round(c.ms)} ms; start: exit ${s.code} ${Math.round(s.ms)} ms ${s.stderr.trim().slice(0, 200)}`);
+    console.log(
+      `create: exit ${c.code} ${Math.round(c.ms)} ms; start: exit ${s.code} ${Math.round(s.ms)} ms ${s.stderr.trim().slice(0, 200)}`,
+    );
     expect({ timedOut: c.timedOut || s.timedOut, slow: c.ms + s.ms > MAX_MS }).toEqual({ timedOut: false, slow: false });
     lx(["delete", "--force", "reads-start"]);
   }, 30_000);
@@ -93,8 +114,16 @@ describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read fro
     ["a relative symlink climbing out", (f) => `../../../../../../../..${f}`],
     ["a symlink through /proc/1/root (own pid namespace)", (f) => `/proc/1/root${f}`],
     ["a symlink through /proc/self/root", (f) => `/proc/self/root${f}`],
-    ["a symlink through /proc/1/root, in the host's pid namespace", (f) => `/proc/1/root${f}`, (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid"))],
-    ["a symlink through /proc/1/cwd, in the host's pid namespace", (f) => `/proc/1/cwd${f}`, (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid"))],
+    [
+      "a symlink through /proc/1/root, in the host's pid namespace",
+      (f) => `/proc/1/root${f}`,
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")),
+    ],
+    [
+      "a symlink through /proc/1/cwd, in the host's pid namespace",
+      (f) => `/proc/1/cwd${f}`,
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")),
+    ],
   ];
   test("a symlinked /etc/passwd never gives the exec'd process a HOME from a host file", async () => {
     const secret = hostSecret();
@@ -144,4 +173,3 @@ describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read fro
       expect([...homes.keys()].filter((h) => h.includes(secret.home))).toEqual([]);
     }, 30_000);
 });
-

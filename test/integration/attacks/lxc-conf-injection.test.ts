@@ -13,7 +13,16 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { canRunContainers, LXCRI, leftovers, testRoot } from "../../helpers.ts";
-import { bundle, cgroupsNamed, cleanupAttackRoot, removeCgroupsNamed, hostMarker, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
+import {
+  bundle,
+  cgroupsNamed,
+  cleanupAttackRoot,
+  removeCgroupsNamed,
+  hostMarker,
+  removeScratch,
+  runtime,
+  tempDir,
+} from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-inject");
@@ -75,7 +84,8 @@ const CASES: Record<string, Case> = {
   "mounts[].source (a bind of a directory that exists)": {
     where: /mounts\[\d+\]/,
     isPath: true,
-    edit: (s, v) => s.mounts!.push({ destination: "/mnt", type: "bind", source: hostPathWith(v, (p) => mkdirSync(p)), options: ["rbind", "ro"] }),
+    edit: (s, v) =>
+      s.mounts!.push({ destination: "/mnt", type: "bind", source: hostPathWith(v, (p) => mkdirSync(p)), options: ["rbind", "ro"] }),
   },
   "mounts[].destination": {
     where: /mounts\[\d+\]/,
@@ -165,7 +175,8 @@ const CASES: Record<string, Case> = {
   },
   "linux.seccomp syscall name": {
     where: /linux\.seccomp/,
-    edit: (s, v) => (s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: [`getcwd${v}`], action: "SCMP_ACT_ERRNO" }] }),
+    edit: (s, v) =>
+      (s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: [`getcwd${v}`], action: "SCMP_ACT_ERRNO" }] }),
   },
   "process.rlimits[].type": {
     where: /process\.rlimits\[\d+\]/,

@@ -14,7 +14,19 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { attackTool, bundle, cleanupAttackRoot, hostMounts, newMounts, outMount, plant, removeScratch, runtime, snapshotTree, tempDir } from "../../attack-helpers.ts";
+import {
+  attackTool,
+  bundle,
+  cleanupAttackRoot,
+  hostMounts,
+  newMounts,
+  outMount,
+  plant,
+  removeScratch,
+  runtime,
+  snapshotTree,
+  tempDir,
+} from "../../attack-helpers.ts";
 
 const root = testRoot("attack-mountrace");
 // what a mount through the symlink would make on the host's root
@@ -60,14 +72,20 @@ describe.skipIf(!canRunContainers)("attack: mount destinations in a volume anoth
         outcomes.push("created");
         const pid = JSON.parse(lx(["state", id]).stdout).pid as number;
         // B's tmpfs must be at its destination inside B
-        const mine = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").filter((l) => l.includes(` tmpfs tmpfs `) && l.includes(NAME));
-        if (!mine.some((l) => l.split(" ")[4] === `/vol/d/${NAME}`)) problems.push(`${id}: its tmpfs is not at /vol/d/${NAME}: ${mine.join(" | ") || "(nowhere)"}`);
+        const mine = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+          .split("\n")
+          .filter((l) => l.includes(` tmpfs tmpfs `) && l.includes(NAME));
+        if (!mine.some((l) => l.split(" ")[4] === `/vol/d/${NAME}`))
+          problems.push(`${id}: its tmpfs is not at /vol/d/${NAME}: ${mine.join(" | ") || "(nowhere)"}`);
       } else outcomes.push(`refused (${c.stderr.trim().slice(0, 100)})`);
       lx(["delete", "--force", id]);
-      if (existsSync(join("/", NAME)) && !problems.some((p) => p.includes("host's root"))) problems.push(`${id}: /${NAME} appeared on the host's root`);
+      if (existsSync(join("/", NAME)) && !problems.some((p) => p.includes("host's root")))
+        problems.push(`${id}: /${NAME} appeared on the host's root`);
     }
     lx(["delete", "--force", "swapper"]);
-    console.log(`B: ${outcomes.length} tries: ${outcomes.filter((o) => o === "created").length} created; ${[...new Set(outcomes.filter((o) => o !== "created"))].join("; ")}`);
+    console.log(
+      `B: ${outcomes.length} tries: ${outcomes.filter((o) => o === "created").length} created; ${[...new Set(outcomes.filter((o) => o !== "created"))].join("; ")}`,
+    );
     expect(problems).toEqual([]);
     expect(newMounts(before.mounts, [vol, `/${NAME}`])).toEqual([]);
     expect(existsSync(join("/", NAME))).toBe(before.rootDirs);

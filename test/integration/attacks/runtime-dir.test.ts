@@ -56,7 +56,10 @@ function walk(dir: string): string[] {
 /** A shell script run as an unprivileged host user: each attempt prints "SUCCEEDED: what" or "denied: what". */
 function attempt(as: number, script: string): string[] {
   const file = join(tempDir("attempt"), "attempt.sh");
-  writeFileSync(file, `try() { what="$1"; shift; if "$@" >/dev/null 2>&1; then echo "SUCCEEDED: $what"; else echo "denied: $what"; fi; }\n${script}`);
+  writeFileSync(
+    file,
+    `try() { what="$1"; shift; if "$@" >/dev/null 2>&1; then echo "SUCCEEDED: $what"; else echo "denied: $what"; fi; }\n${script}`,
+  );
   chmodSync(join(file, ".."), 0o755);
   chmodSync(file, 0o755);
   const r = run(["/bin/sh", file], { as, timeoutMs: 20_000 });
@@ -120,11 +123,16 @@ describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-name
     expect(lx(["create", "--bundle", b, "rd3"]).code).toBe(0);
     const check = (when: string) => {
       const files = walk(join(root, "rd3")).filter((p) => lstatSync(p).isFile());
-      const nobody = attempt(NOBODY, [`try "list ${join(root, "rd3")}" ls ${q(join(root, "rd3"))}`, ...files.map((f) => `try "read ${f}" cat ${q(f)}`)].join("\n"));
+      const nobody = attempt(
+        NOBODY,
+        [`try "list ${join(root, "rd3")}" ls ${q(join(root, "rd3"))}`, ...files.map((f) => `try "read ${f}" cat ${q(f)}`)].join("\n"),
+      );
       // the mapped root may need to open some of the container's own files, never these
       const secret = files.filter((f) => /\/(config\.json|record\.json|hooks\/.*|hooks\.log|lxc\.conf)$/.test(f));
       const mapped = attempt(MAPPED_ROOT, secret.map((f) => `try "read ${f}" cat ${q(f)}`).join("\n"));
-      const leaked = [...nobody.map((l) => `nobody: ${l}`), ...mapped.map((l) => `uid ${MAPPED_ROOT}: ${l}`)].filter((l) => l.includes("SUCCEEDED"));
+      const leaked = [...nobody.map((l) => `nobody: ${l}`), ...mapped.map((l) => `uid ${MAPPED_ROOT}: ${l}`)].filter((l) =>
+        l.includes("SUCCEEDED"),
+      );
       expect({ when, leaked }).toEqual({ when, leaked: [] });
       // and the secret itself, through anything nobody can list and read
       const grep = run(["grep", "-r", SECRET, join(root, "rd3")], { as: NOBODY });

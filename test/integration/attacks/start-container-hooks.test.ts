@@ -15,7 +15,20 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import {
-  bundle, cleanupAttackRoot, destroyNamedHierarchy, hostMarker, hostMounts, logLines, newMounts, outDir, outMount, plant, removeScratch, runtime, settle, statusFields,
+  bundle,
+  cleanupAttackRoot,
+  destroyNamedHierarchy,
+  hostMarker,
+  hostMounts,
+  logLines,
+  newMounts,
+  outDir,
+  outMount,
+  plant,
+  removeScratch,
+  runtime,
+  settle,
+  statusFields,
 } from "../../attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
@@ -42,7 +55,10 @@ describe.skipIf(!canRunContainers)("attack: startContainer hooks from the image 
       const b = bundle(["sh", "-c", dumpStatus("/out/process")], (s) => {
         s.mounts!.push(outMount(out));
         s.process!.noNewPrivileges = nnp;
-        s.linux!.seccomp = { defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["kexec_load"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }] };
+        s.linux!.seccomp = {
+          defaultAction: "SCMP_ACT_ALLOW",
+          syscalls: [{ names: ["kexec_load"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }],
+        };
         s.hooks = { startContainer: [{ path: "/bin/sh", args: ["sh", "-c", dumpStatus("/out/hook")] }] };
       });
       const r = lx(["run", "--bundle", b, `hookctx${nnp ? 1 : 0}`], { timeoutMs: 20_000 });

@@ -38,8 +38,17 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
       const o = openSync(join(io, "out"), "w");
       const e = openSync(join(io, "err"), "w");
       try {
-        const p = Bun.spawnSync({ cmd: [LXCRI, "--root", root, ...args], cwd: scratchCwd(), stdio: ["ignore", o, e, dirFd, fileFd], timeout: 20_000 } as never);
-        return { code: (p as { exitCode: number }).exitCode, stdout: readFileSync(join(io, "out"), "utf8"), stderr: readFileSync(join(io, "err"), "utf8") };
+        const p = Bun.spawnSync({
+          cmd: [LXCRI, "--root", root, ...args],
+          cwd: scratchCwd(),
+          stdio: ["ignore", o, e, dirFd, fileFd],
+          timeout: 20_000,
+        } as never);
+        return {
+          code: (p as { exitCode: number }).exitCode,
+          stdout: readFileSync(join(io, "out"), "utf8"),
+          stderr: readFileSync(join(io, "err"), "utf8"),
+        };
       } finally {
         closeSync(o);
         closeSync(e);
@@ -75,7 +84,10 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
     const landed: string[] = [];
     for (let n = 3; n <= 12; n++) {
       // climbing from the cwd must stop at the container's root: list both and compare
-      const b = bundle(["sh", "-c", "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../../../.. | tr '\\n' ' '; echo; readlink /proc/self/cwd"], (s) => (s.process!.cwd = `/proc/self/fd/${n}`));
+      const b = bundle(
+        ["sh", "-c", "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../../../.. | tr '\\n' ' '; echo; readlink /proc/self/cwd"],
+        (s) => (s.process!.cwd = `/proc/self/fd/${n}`),
+      );
       const r = lx(["run", "--bundle", b, `cwd${n}`], { timeoutMs: 15_000 });
       lx(["delete", "--force", `cwd${n}`]);
       if (r.code !== 0) continue; // refused: fine
@@ -92,7 +104,18 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
     expect(lx(["start", "cwdexec"]).code).toBe(0);
     const landed: string[] = [];
     for (let n = 3; n <= 12; n++) {
-      const r = lx(["exec", "--cwd", `/proc/self/fd/${n}`, "cwdexec", "sh", "-c", "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../../../.. | tr '\\n' ' '; echo; readlink /proc/self/cwd"], { timeoutMs: 10_000 });
+      const r = lx(
+        [
+          "exec",
+          "--cwd",
+          `/proc/self/fd/${n}`,
+          "cwdexec",
+          "sh",
+          "-c",
+          "ls -a / | tr '\\n' ' '; echo; ls -a ../../../../../../../.. | tr '\\n' ' '; echo; readlink /proc/self/cwd",
+        ],
+        { timeoutMs: 10_000 },
+      );
       if (r.code !== 0) continue;
       const [own, climbed, cwd] = r.stdout.split("\n");
       if (own !== climbed) landed.push(`fd ${n}: cwd ${cwd}, climbing lists ${climbed}`);
@@ -107,14 +130,26 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
     mkdirSync(root, { recursive: true });
     const ids = ["../x", "a/b", "..", "../../tmp/x", "x".repeat(1000), "a\nb", "a\rb", "a\tb", "-rf", " a", "a b"];
     // what each id would name as a path, and the state root itself (not all of /run: other tests use it too)
-    const snapshot = () => [readdirSync(root).sort(), ids.filter((id) => id.length < 200).map((id) => `${id}: ${existsSync(resolve(root, id))}`)];
+    const snapshot = () => [
+      readdirSync(root).sort(),
+      ids.filter((id) => id.length < 200).map((id) => `${id}: ${existsSync(resolve(root, id))}`),
+    ];
     const before = snapshot();
     const accepted: string[] = [];
     for (const id of ids)
-      for (const cmd of [["create", "--bundle", b, "--", id], ["start", "--", id], ["state", "--", id], ["kill", "--", id, "KILL"], ["delete", "--force", "--", id], ["exec", "--", id, "true"]]) {
+      for (const cmd of [
+        ["create", "--bundle", b, "--", id],
+        ["start", "--", id],
+        ["state", "--", id],
+        ["kill", "--", id, "KILL"],
+        ["delete", "--force", "--", id],
+        ["exec", "--", id, "true"],
+      ]) {
         const r = lx(cmd);
-        if (r.code === 0 || !/invalid container id|does not exist/.test(r.stderr)) accepted.push(`${cmd[0]} ${JSON.stringify(id)}: exit ${r.code} ${r.stderr.trim().slice(0, 100)}`);
-        if (cmd[0] === "create" && !/invalid container id/.test(r.stderr)) accepted.push(`create ${JSON.stringify(id)} not refused as an invalid id: ${r.stderr.trim().slice(0, 100)}`);
+        if (r.code === 0 || !/invalid container id|does not exist/.test(r.stderr))
+          accepted.push(`${cmd[0]} ${JSON.stringify(id)}: exit ${r.code} ${r.stderr.trim().slice(0, 100)}`);
+        if (cmd[0] === "create" && !/invalid container id/.test(r.stderr))
+          accepted.push(`create ${JSON.stringify(id)} not refused as an invalid id: ${r.stderr.trim().slice(0, 100)}`);
       }
     expect(accepted).toEqual([]);
     expect(snapshot()).toEqual(before);
@@ -125,7 +160,10 @@ describe.skipIf(!canRunContainers)("what held: host fds, cwd through /proc/self/
     const rt = new Runtime({ root });
     const b = bundle(["true"]);
     for (const id of ["a\0b", "\0", "ok\0../../x"]) {
-      const err = await rt.create(id, { bundle: b }).then(() => undefined, (e: Error & { code?: string }) => e);
+      const err = await rt.create(id, { bundle: b }).then(
+        () => undefined,
+        (e: Error & { code?: string }) => e,
+      );
       expect({ id, code: err?.code }).toEqual({ id, code: "invalid-argument" });
     }
     expect(run(["ls", root]).stdout).toBe("");
