@@ -41,6 +41,7 @@
 #include "lxcri.h"
 
 static int channel = -1;
+static int devnull = -1;
 
 /*
  * Reports a failed setup step with errno and what it concerned, then waits to
@@ -53,6 +54,25 @@ static __attribute__((noreturn)) void fail(int step, const char *what)
 	send_error(channel, step, errno, what);
 	for (;;)
 		pause();
+}
+
+/* Closes every fd from `from` on except the `n` listed (each at `from` or above). */
+static void close_all_but(unsigned from, unsigned *keep, int n)
+{
+	for (int i = 0; i < n; i++) /* sort: n is tiny */
+		for (int j = i + 1; j < n; j++)
+			if (keep[j] < keep[i]) {
+				unsigned t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		if (keep[i] + 1 > from)
+			from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 static int move_fd(int fd, int to)
@@ -164,8 +184,8 @@ static unsigned long kept_flags(int fd)
  * readonlyPaths: each bound onto itself and remounted read-only. maskedPaths:
  * /dev/null over a file (or FIFO, socket, device), an empty read-only tmpfs
  * over a directory. Everything goes through fds this process opened: /dev/null
- * must be the real null device (1:3), never what a racing process swapped in
- * (CVE-2025-31133), and no symlink leads a mask elsewhere.
+ * is the host's (create opened it; never the container's, which a racing
+ * process could swap: CVE-2025-31133), and no symlink leads a mask elsewhere.
  */
 static void mask_and_protect(const struct init_plan *p)
 {
@@ -190,13 +210,17 @@ static void mask_and_protect(const struct init_plan *p)
 	}
 	if (!p->mask.count)
 		return;
-	int null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	/*
+	 * The host's /dev/null, as create passed it: a detached mount of its own
+	 * (open_tree). It is attached onto the first masked file; later masks bind
+	 * from there. Nothing of the container's /dev is ever the source.
+	 */
 	struct stat st;
-	if (null < 0 || fstat(null, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+	if (devnull < 0 || fstat(devnull, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
 		errno = EPERM;
-		fail(STEP_MASK, "/dev/null is not the null device");
+		fail(STEP_MASK, "the null device lxcri passed is not /dev/null");
 	}
-	fd_path(src, sizeof src, null);
+	int null_src = -1;
 	for (uint32_t i = 0; i < p->mask.count; i++) {
 		int t = open_in_container(p->mask.items[i]);
 		if (t < 0) {
@@ -208,13 +232,20 @@ static void mask_and_protect(const struct init_plan *p)
 		int r;
 		if (fstat(t, &st) == 0 && S_ISDIR(st.st_mode))
 			r = mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
-		else
+		else if (null_src < 0) {
+			r = (int)syscall(SYS_move_mount, devnull, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+			if (r == 0 && (null_src = open_in_container(p->mask.items[i])) < 0)
+				r = -1;
+		} else {
+			fd_path(src, sizeof src, null_src);
 			r = mount(src, dst, NULL, MS_BIND, NULL);
+		}
 		if (r != 0)
 			fail(STEP_MASK, p->mask.items[i]);
 		close(t);
 	}
-	close(null);
+	if (null_src >= 0)
+		close(null_src);
 }
 
 static void recursive_attrs(const struct init_plan *p)
@@ -248,9 +279,9 @@ int init_main(int plan_fd)
 	if (plan_ok) {
 		/* The caller's stdio comes right after the plan (liblxc ran us with /dev/null as stdio, so
 		 * that its fix_stdio_permissions could not chmod the caller's files). */
-		int first = (int)plan.process.keep_fds;
+		int slot0 = (int)plan.process.keep_fds - 1;
 		for (int fd = 0; fd <= 2; fd++)
-			if (dup2(first + 2 + fd, fd) < 0) {
+			if (dup2(slot0 + INHERITED_STDIN + fd, fd) < 0) {
 				int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 				if (null < 0 || dup2(null, fd) < 0)
 					_exit(126);
@@ -259,15 +290,12 @@ int init_main(int plan_fd)
 	}
 	if (move_fd(pair[1], CHANNEL_FD) < 0)
 		_exit(126);
+	/* the host's /dev/null (for the masks), at a number of its own */
+	devnull = plan_ok ? dup3((int)plan.process.keep_fds - 1 + INHERITED_DEVNULL, DEVNULL_FD, O_CLOEXEC) : -1;
 	/* Everything inherited from the runtime beyond the preserved fds (our executable, the
 	 * stdio copies, liblxc's) is not the process's: closed now, not only at the exec. */
-	if (plan_ok) {
-		unsigned keep = plan.process.keep_fds, a = (unsigned)channel;
-		if (a > keep)
-			syscall(SYS_close_range, keep, a - 1, 0);
-		syscall(SYS_close_range, (a >= keep ? a : keep - 1) + 1, CHANNEL_FD - 1, 0);
-		syscall(SYS_close_range, CHANNEL_FD + 1, ~0U, 0);
-	}
+	if (plan_ok)
+		close_all_but(plan.process.keep_fds, (unsigned[]){(unsigned)channel, DEVNULL_FD, CHANNEL_FD}, 3);
 	if (!plan_ok) {
 		errno = saved;
 		fail(STEP_PLAN, NULL);
@@ -283,6 +311,7 @@ int init_main(int plan_fd)
 	set_name(SYS_sethostname, ip->hostname);
 	set_name(SYS_setdomainname, ip->domainname);
 	mask_and_protect(ip);
+	close(devnull);
 	recursive_attrs(ip);
 	if (ip->has_root_propagation && mount(NULL, "/", NULL, ip->root_propagation, NULL) != 0)
 		fail(STEP_PROPAGATION, "/");

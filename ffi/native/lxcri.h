@@ -32,9 +32,14 @@ enum frame_kind {
 	FRAME_JSON = 7,  /* TypeScript ↔ TypeScript messages (the mount hook) */
 };
 
+/* What init inherits through liblxc, at keep_fds - 1 + these (src/contract/layout.ts INHERITED). */
+#define INHERITED_STDIN 3
+#define INHERITED_DEVNULL 6
+
 /* Fds init keeps at fixed numbers for `create` and `start` to copy with pidfd_getfd. */
 #define TERMINAL_MASTER_FD 1000
 #define CHANNEL_FD 1001
+#define DEVNULL_FD 999 /* init's own, until the masks are done */
 
 struct str_list {
 	uint32_t count;

@@ -37,9 +37,11 @@ export const CHANNEL_FD = 1001;
  * (3 … P), as P + these; liblxc keeps every fd up to $LISTEN_FDS for the
  * container (init, and the mount hook). The caller's stdio travels at P+3 …
  * P+5 while liblxc runs init with /dev/null (liblxc chmods init's stdio to
- * 0700); init puts it back. ffi/native/init.c reads the same layout.
+ * 0700); init puts it back. devNull is the host's /dev/null, which init binds
+ * over masked paths (never a /dev/null of the container's). ffi/native/lxcri.h
+ * has the same numbers (INHERITED_*; a test compares).
  */
-export const INHERITED = { initExe: 1, plan: 2, stdin: 3, stdout: 4, stderr: 5, hookSocket: 6, launcherExe: 7 } as const;
+export const INHERITED = { initExe: 1, plan: 2, stdin: 3, stdout: 4, stderr: 5, devNull: 6, hookSocket: 7, launcherExe: 8 } as const;
 
 /** The container init's argv: liblxc execs it from the sealed lxcri-init at fd `exeFd`. */
 export function initArgv(exeFd: number, planFd: number): string[] {

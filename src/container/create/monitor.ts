@@ -7,11 +7,11 @@
 // The fds the monitor gets (P = the highest fd passed to the container):
 //   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
 //   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
-//   P+1 … P+7    INHERITED (src/contract/layout.ts): init's executable, its plan, the
-//                caller's stdio, the hook socket and the lxcri executable for the mount hook;
-//                liblxc keeps fds up to $LISTEN_FDS = P+7 for the container
-//   P+8          the report pipe (closed by liblxc in start(): EOF = start began)
-//   P+9          the monitor's own executable
+//   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable, its plan, the
+//                caller's stdio, the host's /dev/null, the hook socket and the lxcri
+//                executable for the mount hook; liblxc keeps fds up to $LISTEN_FDS = P+8
+//   P+9          the report pipe (closed by liblxc in start(): EOF = start began)
+//   P+10         the monitor's own executable
 import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
@@ -79,6 +79,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     stdio[slot("stdin")] = orNull(stdin);
     stdio[slot("stdout")] = orNull(stdout);
     stdio[slot("stderr")] = orNull(stderr);
+    const hostNull = sealedExe("/dev/null"); // a detached mount of its own, for init's masks
+    ours.push(hostNull);
+    stdio[slot("devNull")] = hostNull;
     stdio[slot("hookSocket")] = orNull(l.hookSocket);
     stdio[slot("launcherExe")] = orNull(launcherFd);
     const last = P + INHERITED.launcherExe;
