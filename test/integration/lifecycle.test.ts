@@ -102,6 +102,33 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "k2"]).code).toBe(0);
   });
 
+  test("kill --all KILL of a container whose processes are gone exits 0, as runc does (containerd's shim sends it)", async () => {
+    const b = bundle(
+      ["sh", "-c", "sleep 30 & exit 0"],
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")),
+    );
+    expect(lxcri(root, ["create", "--bundle", b, "ka1"]).code).toBe(0);
+    expect(lxcri(root, ["start", "ka1"]).code).toBe(0);
+    await waitFor(() => state(root, "ka1").status === "stopped", 5000, "ka1's init to exit");
+    // init is gone, its background child is not: --all reaches it
+    const all = lxcri(root, ["kill", "--all", "ka1", "KILL"]);
+    expect(all.stderr).toBe("");
+    expect(all.code).toBe(0);
+    // nothing left in the container's cgroups: --all still exits 0, and changes nothing
+    await waitFor(() => lxcri(root, ["ps", "--format", "json", "ka1"]).stdout.trim() === "[]", 5000, "no process left");
+    const none = lxcri(root, ["kill", "--all", "ka1", "KILL"]);
+    expect(none.stderr).toBe("");
+    expect(none.code).toBe(0);
+    expect(state(root, "ka1").status).toBe("stopped");
+    // without --all a stopped container is still an error, and an unknown one always is
+    expect(lxcri(root, ["kill", "ka1", "KILL"]).stderr).toContain("container not running");
+    const missing = lxcri(root, ["kill", "--all", "nosuchcontainer", "KILL"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("does not exist");
+    expect(lxcri(root, ["delete", "ka1"]).code).toBe(0);
+    expect(leftovers(root, "ka1")).toEqual([]);
+  });
+
   test("delete of a created container works (runc and containerd rely on it); --force on a missing id exits 0", () => {
     const b = bundle(["sleep", "30"]);
     expect(lxcri(root, ["create", "--bundle", b, "d1"]).code).toBe(0);
