@@ -102,6 +102,34 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "k2"]).code).toBe(0);
   });
 
+  test("kill with real-time signals: 37, RTMIN+3, SIGRTMIN+3 (systemd's stop signal, podman stop's) and RTMAX-2", async () => {
+    const script = 'for s in 37 62; do trap "echo $s >> /dev/shm/sigs" $s; done; echo ready > /dev/shm/sigs; while :; do sleep 0.05; done';
+    const b = bundle(["sh", "-c", script]);
+    expect(lxcri(root, ["create", "--bundle", b, "rt1"]).code).toBe(0);
+    expect(lxcri(root, ["start", "rt1"]).code).toBe(0);
+    const sigs = () => lxcri(root, ["exec", "rt1", "cat", "/dev/shm/sigs"]).stdout;
+    await waitFor(() => sigs() === "ready\n", 5000, "the traps");
+    const expected = ["ready"];
+    for (const [arg, n] of [
+      ["37", 37],
+      ["RTMIN+3", 37],
+      ["SIGRTMIN+3", 37],
+      ["sigrtmax-2", 62],
+    ] as const) {
+      const k = lxcri(root, ["kill", "rt1", arg]);
+      expect(k.stderr).toBe("");
+      expect(k.code).toBe(0);
+      expected.push(String(n));
+      await waitFor(() => sigs() === expected.join("\n") + "\n", 5000, `signal ${arg}`);
+    }
+    for (const bad of ["0", "65", "RTMIN+31", "RTMAX-31", "RTMIN-1"])
+      expect(lxcri(root, ["kill", "rt1", bad]).stderr).toContain(`invalid signal ${JSON.stringify(bad)}`);
+    expect(lxcri(root, ["kill", "rt1", "KILL"]).code).toBe(0);
+    await waitFor(() => state(root, "rt1").status === "stopped", 5000, "rt1 stopped");
+    expect(lxcri(root, ["delete", "rt1"]).code).toBe(0);
+    expect(leftovers(root, "rt1")).toEqual([]);
+  });
+
   test("kill --all KILL of a container whose processes are gone exits 0, as runc does (containerd's shim sends it)", async () => {
     const b = bundle(
       ["sh", "-c", "sleep 30 & exit 0"],
