@@ -5,10 +5,13 @@
 //                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
 //   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
 //                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
-//   /sys/fs/cgroup    → cgroup2 on a pure v2 host; on v1 and hybrid hosts liblxc's
-//                       lxc.mount.auto cgroup (a tmpfs and every hierarchy; fresh v1 mounts
-//                       fail with EPERM inside liblxc's setup). liblxc mounts it after all
-//                       entries, so there its place in mountinfo is last.
+//   /sys/fs/cgroup    → cgroup2 on a pure v2 host. On v1 and hybrid hosts, as runc does: a
+//                       tmpfs, then per hierarchy a bind of the container's own cgroup
+//                       (<hierarchy>/<lxc.cgroup.dir.container>, which liblxc creates before it
+//                       applies any entry) onto <dest>/<hierarchy>, so the container reads its
+//                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
+//                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
+//                       only after all entries (so no later mount could go below it).
 import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
@@ -26,6 +29,8 @@ export interface CgroupHierarchy {
   fstype: "cgroup" | "cgroup2";
   /** Controller options for mount(2): "memory", "cpu,cpuacct", "none,name=systemd". */
   options: string;
+  /** The host directory liblxc makes the container's cgroup in (the mount point, or pid 1's cgroup below it). */
+  base: string;
 }
 
 export interface MountContext {
@@ -33,6 +38,8 @@ export interface MountContext {
   rootfs: string;
   /** Empty on a pure cgroup v2 host. */
   cgroupHierarchies: CgroupHierarchy[];
+  /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
+  cgroupDir?: string;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
@@ -74,7 +81,6 @@ export function containerPath(path: string, at: string): string {
 export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
-  const autoMounts: string[] = [];
   const recursive: RecursiveAttr[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
@@ -89,11 +95,9 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     if (split.attr) recursive.push(split.attr);
     if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
     if (isCgroupMount(m)) {
-      if (ctx.cgroupHierarchies.length) {
-        if (dest !== "/sys/fs/cgroup")
-          throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
-        autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
-      } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
+      else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      mountpoints.push({ path: dest, kind: "dir" });
       return;
     }
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
@@ -162,6 +166,35 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     mountpoints.push({ path: "/proc", kind: "dir" });
     launcherOnly.push("/proc");
   }
-  items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
+  items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
   return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive };
+}
+
+const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);
+
+/**
+ * A cgroup mount on a v1 or hybrid host, as runc's mountCgroupV1 makes it without a cgroup
+ * namespace of its own: a tmpfs (nosuid, nodev, noexec, mode 755; rw, so the mount points
+ * below it and later mounts, such as podman's /sys/fs/cgroup/systemd, can be made), then
+ * for each hierarchy a recursive bind of the container's own cgroup with the mount's options
+ * ("ro" makes each bind read-only). Where the host co-mounts controllers ("cpu,cpuacct"),
+ * runc adds a symlink per controller; mount entries cannot make symlinks, so each controller's
+ * name gets the same bind.
+ */
+function cgroupV1Entries(dest: string, options: string[], ctx: MountContext): ConfigItem[] {
+  if (ctx.cgroupDir === undefined) throw new Error("translate: a cgroup v1 mount needs the container's cgroup directory");
+  const target = fstabEscape(dest.slice(1));
+  const propagation = options.filter((o) => PROPAGATION_OPTIONS.has(o));
+  const items: ConfigItem[] = [
+    ["lxc.mount.entry", `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, "create=dir"].join(",")} 0 0`],
+  ];
+  const names = new Set(ctx.cgroupHierarchies.map((h) => h.name));
+  for (const h of ctx.cgroupHierarchies) {
+    const source = fstabEscape(join(h.base, ctx.cgroupDir));
+    const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
+    const aliases = h.name.includes(",") ? h.name.split(",").filter((n) => !names.has(n)) : [];
+    for (const name of [h.name, ...aliases])
+      items.push(["lxc.mount.entry", `${source} ${target}/${fstabEscape(name)} none ${bindOptions} 0 0`]);
+  }
+  return items;
 }

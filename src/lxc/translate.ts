@@ -32,6 +32,11 @@ export interface TranslateContext extends MountContext {
   isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
+  /**
+   * `name`, or the first of `name-1`, `name-2`, … that no hierarchy has yet (liblxc's own
+   * choice when it picks the cgroup's name, which it no longer does once translation names it).
+   */
+  freeCgroupName?: (name: string) => string;
   warn: (message: string) => void;
 }
 
@@ -121,12 +126,16 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   const cgroupsPath =
     spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : [];
+  // A cgroup mount on a v1 or hybrid host binds the container's own cgroup (mounts.ts): its path
+  // must be known before liblxc starts, so translation names it rather than liblxc.
+  const v1CgroupMount = ctx.cgroupHierarchies.length > 0 && (spec.mounts ?? []).some((m) => m.type === "cgroup" || m.type === "cgroup2");
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : v1CgroupMount ? lxcCgroupItems(ctx) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
 
-  const mounts = mountItems(spec, ctx);
+  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+  const mounts = mountItems(spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
   if (ctx.mountHook) {
@@ -137,7 +146,6 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
-  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
   return { items, mountpoints: mounts.mountpoints, setup: initSetup(spec, ctx, mounts), cgroupDir };
 }
 
@@ -182,6 +190,16 @@ export function cgroupPathItems(path: string, id: string): ConfigItem[] {
     ["lxc.cgroup.relative", "0"],
     ["lxc.cgroup.dir.container", rel],
     ["lxc.cgroup.dir.monitor", `lxc.monitor.${id}`],
+  ];
+}
+
+/** liblxc's own names (lxc.payload.<id>, lxc.monitor.<id>, "-N" when taken), chosen here so the cgroup's path is known. */
+function lxcCgroupItems(ctx: TranslateContext): ConfigItem[] {
+  const free = ctx.freeCgroupName ?? ((n: string) => n);
+  return [
+    ["lxc.cgroup.relative", "0"],
+    ["lxc.cgroup.dir.container", free(`lxc.payload.${ctx.id}`)],
+    ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${ctx.id}`)],
   ];
 }
 

@@ -219,6 +219,31 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(leftovers(root, "cg1")).toEqual([]);
   });
 
+  test("the container's own cgroup is at /sys/fs/cgroup/<controller> (v1) or /sys/fs/cgroup (v2), as runc puts it", () => {
+    const v1 = existsSync("/sys/fs/cgroup/memory");
+    const file = v1 ? "/sys/fs/cgroup/memory/memory.limit_in_bytes" : "/sys/fs/cgroup/memory.max";
+    const script = `cat ${file}; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; echo 1 > ${file} || echo read-only`;
+    for (const [id, cgroupns, cgroupsPath] of [
+      ["cgv1a", true, undefined],
+      ["cgv1b", false, undefined],
+      ["cgv1c", false, "/lxcri-test-own/cg"],
+    ] as const) {
+      const b = bundle(["sh", "-c", script], (s) => {
+        s.linux!.resources = { ...s.linux!.resources, memory: { limit: 64 << 20 }, pids: { limit: 55 } };
+        if (!cgroupns) s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "cgroup");
+        if (cgroupsPath) s.linux!.cgroupsPath = cgroupsPath;
+      });
+      const r = lxcri(root, ["run", "--bundle", b, id]);
+      expect(r.stdout.split("\n").slice(0, 2)).toEqual([String(64 << 20), "55"]);
+      // the spec's cgroup mount is read-only ("ro")
+      expect(r.stderr).toContain("Read-only file system");
+      expect(r.stdout).toContain("read-only");
+      expect(r.code).toBe(0);
+      expect(leftovers(root, id)).toEqual([]);
+    }
+    expect(existsSync(v1 ? "/sys/fs/cgroup/memory/lxcri-test-own" : "/sys/fs/cgroup/lxcri-test-own")).toBe(false);
+  });
+
   test("when liblxc's cgroup name is taken it picks <name>-1: delete still removes everything", () => {
     const base = existsSync("/sys/fs/cgroup/pids") ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
     const id = `sfx${process.pid}`; // cgroup names are host-wide: unique per run

@@ -31,9 +31,9 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     logLevel: "warn",
     isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
     cgroupHierarchies: [
-      { name: "memory", fstype: "cgroup", options: "memory" },
-      { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
-      { name: "unified", fstype: "cgroup2", options: "" },
+      { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory" },
+      { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd" },
+      { name: "unified", fstype: "cgroup2", options: "", base: "/sys/fs/cgroup/unified" },
     ],
     hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
     stat: (p) => hostKinds[p] ?? "missing",
@@ -187,7 +187,7 @@ describe("OCI → LXC translation", () => {
   test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
     const it = items(spec());
     expect(values(it, "lxc.autodev")).toEqual(["0"]);
-    expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]); // a v1 host: liblxc mounts every hierarchy
+    expect(values(it, "lxc.mount.auto")).toEqual([""]); // a v1 host: the cgroup mount is entries too (below)
     const entries = values(it, "lxc.mount.entry");
     const order = [
       "proc proc proc create=dir 0 0",
@@ -198,6 +198,8 @@ describe("OCI → LXC translation", () => {
       "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
       "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
       "sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0",
+      "tmpfs sys/fs/cgroup tmpfs nosuid,nodev,noexec,mode=755,create=dir 0 0",
+      "/sys/fs/cgroup/memory/lxc.payload.c1 sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
     ];
     const at = order.map((e) => entries.indexOf(e));
     expect(at.every((i) => i >= 0)).toBe(true);
@@ -208,6 +210,49 @@ describe("OCI → LXC translation", () => {
     const v2 = items(spec(), ctx({ cgroupHierarchies: [] }));
     expect(values(v2, "lxc.mount.entry")).toContain("cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0");
     expect(values(v2, "lxc.mount.auto")).toEqual([""]);
+  });
+
+  test("cgroup v1 and hybrid hosts: a tmpfs, then each hierarchy's own cgroup of the container bound onto it (as runc)", () => {
+    const taken = new Set(["lxc.payload.c1", "lxc.payload.c1-1"]);
+    const c = ctx({
+      cgroupHierarchies: [
+        { name: "cpu,cpuacct", fstype: "cgroup", options: "cpu,cpuacct", base: "/sys/fs/cgroup/cpu,cpuacct" },
+        { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory/nested" },
+        { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd" },
+        { name: "unified", fstype: "cgroup2", options: "", base: "/sys/fs/cgroup/unified" },
+      ],
+      freeCgroupName: (n) => (taken.has(n) ? (taken.has(`${n}-1`) ? `${n}-2` : `${n}-1`) : n),
+    });
+    const rw = spec((s) => (s.mounts!.find((m) => m.type === "cgroup")!.options = ["nosuid", "noexec", "nodev", "rw", "rslave"]));
+    const it = items(rw, c);
+    // liblxc's names, made predictable: the next free one when taken, as liblxc would pick
+    expect(values(it, "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1-2"]);
+    expect(values(it, "lxc.cgroup.dir.monitor")).toEqual(["lxc.monitor.c1"]);
+    const entries = values(it, "lxc.mount.entry");
+    const from = entries.indexOf("tmpfs sys/fs/cgroup tmpfs nosuid,nodev,noexec,mode=755,rslave,create=dir 0 0");
+    expect(from).toBeGreaterThan(entries.indexOf("sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0"));
+    const opts = "rbind,nosuid,noexec,nodev,rw,rslave,create=dir";
+    expect(entries.slice(from + 1, from + 7)).toEqual([
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpu,cpuacct none ${opts} 0 0`,
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpu none ${opts} 0 0`,
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpuacct none ${opts} 0 0`,
+      `/sys/fs/cgroup/memory/nested/lxc.payload.c1-2 sys/fs/cgroup/memory none ${opts} 0 0`,
+      `/sys/fs/cgroup/systemd/lxc.payload.c1-2 sys/fs/cgroup/systemd none ${opts} 0 0`,
+      `/sys/fs/cgroup/unified/lxc.payload.c1-2 sys/fs/cgroup/unified none ${opts} 0 0`,
+    ]);
+    expect(translate(rw, c).cgroupDir).toBe("lxc.payload.c1-2");
+    // cgroupsPath names the cgroup itself
+    const withPath = items(
+      spec((s) => (s.linux!.cgroupsPath = "/pods/x")),
+      c,
+    );
+    expect(values(withPath, "lxc.mount.entry")).toContain(
+      "/sys/fs/cgroup/memory/nested/pods/x sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    // no cgroup mount, or a pure v2 host: liblxc names the cgroup as it always did
+    const none = spec((s) => (s.mounts = s.mounts!.filter((m) => m.type !== "cgroup")));
+    expect(values(items(none, c), "lxc.cgroup.dir.container")).toEqual([]);
+    expect(values(items(spec(), ctx({ cgroupHierarchies: [] })), "lxc.cgroup.dir.container")).toEqual([]);
   });
 
   test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {

@@ -13,7 +13,7 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup } from "../../cgroups/container.ts";
-import { cgroupHierarchies, cgroupLayout } from "../../cgroups/host.ts";
+import { cgroupHierarchies, cgroupLayout, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -88,6 +88,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
+  const hierarchies = cgroupHierarchies();
   const tr = translate(spec, {
     id,
     bundle,
@@ -96,7 +97,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     stat: statKind,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
-    cgroupHierarchies: cgroupHierarchies(),
+    cgroupHierarchies: hierarchies,
+    freeCgroupName: (name) => freeCgroupName(hierarchies, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
