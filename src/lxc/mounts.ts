@@ -6,7 +6,7 @@
 //   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
 //                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
 //   /sys/fs/cgroup    → cgroup2 on a pure v2 host. On v1 and hybrid hosts, as runc does: a
-//                       tmpfs, then per hierarchy a bind of the container's own cgroup
+//                       tmpfs, then per v1 hierarchy a bind of the container's own cgroup
 //                       (<hierarchy>/<lxc.cgroup.dir.container>, which liblxc creates before it
 //                       applies any entry) onto <dest>/<hierarchy>, so the container reads its
 //                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
@@ -176,8 +176,12 @@ const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "pr
  * A cgroup mount on a v1 or hybrid host, as runc's mountCgroupV1 makes it without a cgroup
  * namespace of its own: a tmpfs (nosuid, nodev, noexec, mode 755; rw, so the mount points
  * below it and later mounts, such as podman's /sys/fs/cgroup/systemd, can be made), then
- * for each hierarchy a recursive bind of the container's own cgroup with the mount's options
- * ("ro" makes each bind read-only). Where the host co-mounts controllers ("cpu,cpuacct"),
+ * for each v1 hierarchy a recursive bind of the container's own cgroup with the mount's
+ * options ("ro" makes each bind read-only). Like runc, not a hybrid host's cgroup2
+ * (/sys/fs/cgroup/unified): with it, systemd as the container's init takes the hybrid
+ * layout, looks for its cgroup at the full path /proc/self/cgroup names below the unified
+ * mount and stops when it cannot create it there; without it, systemd uses the name=systemd
+ * hierarchy (which podman binds whole for it). Where the host co-mounts controllers ("cpu,cpuacct"),
  * runc adds a symlink per controller; mount entries cannot make symlinks, so each controller's
  * name gets the same bind.
  */
@@ -188,8 +192,9 @@ function cgroupV1Entries(dest: string, options: string[], ctx: MountContext): Co
   const items: ConfigItem[] = [
     ["lxc.mount.entry", `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, "create=dir"].join(",")} 0 0`],
   ];
-  const names = new Set(ctx.cgroupHierarchies.map((h) => h.name));
-  for (const h of ctx.cgroupHierarchies) {
+  const v1 = ctx.cgroupHierarchies.filter((h) => h.fstype === "cgroup");
+  const names = new Set(v1.map((h) => h.name));
+  for (const h of v1) {
     const source = fstabEscape(join(h.base, ctx.cgroupDir));
     const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
     const aliases = h.name.includes(",") ? h.name.split(",").filter((n) => !names.has(n)) : [];
