@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh, with podman, containerd, catatonit for podman's pods and debootstrap
 # for the systemd image), then runs every test: unit tests, and as root the container tests on
-# real liblxc. Ends with one line "N passed, N failed, N skipped" computed from bun's JUnit report. As root, a skipped container test is a failure.
+# real liblxc. Ends with one line "N passed, N failed, N skipped" computed from bun's JUnit
+# report. As root, a skipped container test is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts)
