@@ -1,4 +1,4 @@
-/* lxcri-init: `init <plan fd>` (init.c) or `exec <plan fd>` (enter.c). */
+/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c) or `propagate …` (propagate.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "lxcri.h"
@@ -9,5 +9,7 @@ int main(int argc, char **argv)
 		return init_main(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "exec"))
 		return enter_main(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "propagate"))
+		return propagate_main(argc, argv);
 	return 2;
 }

@@ -12,12 +12,13 @@
 //                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
 //                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
 //                       only after all entries (so no later mount could go below it).
+// A bind mount with shared propagation is no entry: see MountPlan.shared.
 import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
-import { recursiveAttrs } from "./mount-attrs.ts";
+import { recursiveAttrs, type SharedBind, sharedBind, wantsShared } from "./mount-attrs.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -57,6 +58,12 @@ export interface MountPlan {
   recursive: RecursiveAttr[];
   /** Mount points to create in the rootfs on the host (a read-only root cannot get them later). */
   mountpoints: { path: string; kind: "dir" | "file" }[];
+  /**
+   * Bind mounts that ask for shared propagation: not liblxc's (it makes every mount a
+   * dependent first), but mounted from the host after all others by lxc.hook.start-host
+   * (ffi/native/propagate.c), in the host's peer group as with runc.
+   */
+  shared: (SharedBind & { /** in spec.mounts */ index: number })[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
@@ -82,6 +89,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
   const recursive: RecursiveAttr[] = [];
+  const shared: (SharedBind & { index: number })[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
@@ -94,6 +102,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
     if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
+    // a mount below a shared bind mount would be hidden by it: that one is mounted after all others
+    const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
+    if (above)
+      throw configError(
+        `${at}.destination`,
+        `is at or below mounts[${above.index}].destination ${JSON.stringify(above.destination)}, a bind mount with shared propagation, which is mounted after all other mounts: list it first`,
+      );
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
       else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
@@ -113,6 +128,12 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
         throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
+      if (wantsShared(options)) {
+        if (k === "missing") return; // optional
+        shared.push({ ...sharedBind(source, dest, options, at), index: i });
+        mountpoints.push({ path: dest, kind });
+        return;
+      }
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     options.push(`create=${kind}`);
@@ -167,7 +188,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive };
+  return { items, mountpoints, launcherOnly, launcherMask, launcherReadonly, recursive, shared };
 }
 
 const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);

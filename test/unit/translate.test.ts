@@ -330,6 +330,62 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
   });
 
+  test("bind mounts with shared propagation are the start-host hook's, not liblxc's; it also sets the root's propagation", () => {
+    const hex = (s: string) => Buffer.from(s).toString("hex");
+    const s = spec((s) => {
+      s.mounts!.push({ destination: "/data/vol", type: "bind", source: "/data", options: ["rbind", "rshared", "rw", "nosuid", "rro"] });
+      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro"] });
+      s.mounts!.push({ destination: "/opt", source: "/data", options: ["rbind", "rslave"] }); // not shared: liblxc's
+      s.linux!.rootfsPropagation = "rshared";
+    });
+    const t = translate(s, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }));
+    const entries = values(t.items, "lxc.mount.entry");
+    expect(entries.some((e) => e.includes("data/vol") || e.includes("etc/hosts"))).toBe(false);
+    expect(entries).toContain("/data opt none rbind,rslave,create=dir 0 0");
+    const MS_SHARED = 1 << 20,
+      MS_REC = 0x4000;
+    expect(values(t.items, "lxc.hook.start-host")).toEqual([
+      [
+        "/proc/self/fd/11 propagate 18",
+        MS_SHARED | MS_REC, // the root's propagation, set there before the mounts
+        hex("/data"),
+        hex("/data/vol"),
+        "1 2 1", // rbind; nosuid set, read-only cleared
+        MS_SHARED | MS_REC,
+        hex("/etc/hosts"),
+        hex("/etc/hosts"),
+        "0 1 0",
+        MS_SHARED,
+      ].join(" "),
+    ]);
+    expect(values(t.items, "lxc.hook.version")).toEqual(["1"]);
+    // init leaves the root's propagation alone; recursive options stay init's
+    expect(t.setup.rootPropagation).toBeUndefined();
+    expect(t.setup.recursive).toContainEqual({ path: "/data/vol", set: 1, clr: 0 });
+    // the mount points, for a read-only root
+    expect(t.mountpoints).toContainEqual({ path: "/data/vol", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ path: "/etc/hosts", kind: "file" });
+    // without shared mounts: no start-host hook, init sets the propagation
+    const plain = translate(
+      spec((s) => (s.linux!.rootfsPropagation = "rshared")),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
+    );
+    expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
+    expect(plain.setup.rootPropagation).toBe(MS_SHARED | MS_REC);
+    // options it cannot apply to a clone of the source are refused, naming the mount
+    const bad = spec((s) =>
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755"] }),
+    );
+    expect(error(() => translate(bad, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })))).toContain(
+      'mounts[7].options: "mode=755" is not supported on a bind mount with shared propagation',
+    );
+    // an optional source that is not there: no mount, as liblxc's "optional"
+    const optional = spec((s) =>
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] }),
+    );
+    expect(values(translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([]);
+  });
+
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
     const v1 = deviceItems(spec(), "v1");
     expect(v1[0]).toEqual(["lxc.cgroup.devices.deny", "a"]);

@@ -18,6 +18,7 @@ import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
+import { STEP } from "../../contract/steps.ts";
 import { configError, LxcriError } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
@@ -102,6 +103,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
+    startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
     systemdCgroup: ctx.systemdCgroup,
     warn: (m) => warnings.push(m),
@@ -187,7 +189,11 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
-    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000);
+    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000, (failure) => {
+      if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT) return undefined;
+      const i = tr.shared.findIndex((m) => failure.what === m.source || failure.what === m.destination);
+      return i < 0 ? undefined : `mounts[${tr.shared[i]!.index}]`;
+    });
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);
