@@ -105,6 +105,8 @@ describe("OCI → LXC translation", () => {
     expect(values(it, "lxc.namespace.share.net")).toEqual(["/var/run/netns/x"]);
     expect(values(it, "lxc.net.0.type")).toEqual(["none"]);
     expect(values(items(spec()), "lxc.net.0.type")).toEqual(["empty"]);
+    expect(values(items(spec()), "lxc.net.0.flags")).toEqual(["up"]); // its loopback up, as runc does
+    expect(values(it, "lxc.net.0.flags")).toEqual([]);
   });
 
   test("namespaces lxcri cannot do are errors naming the field", () => {
