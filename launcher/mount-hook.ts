@@ -33,7 +33,11 @@ function receive(fd: number, reader: FrameReader): MountHookMessage | undefined 
 }
 
 export async function mountHook(fd: number): Promise<number> {
-  setCloexec(fd); // no hook inherits it
+  // No hook inherits the fds liblxc kept for the container (3 … $LISTEN_FDS: the caller's preserved
+  // ones, init's executable and plan, this socket, create's report pipe).
+  const kept = Number(process.env.LISTEN_FDS);
+  for (let i = 3; i <= (Number.isSafeInteger(kept) && kept < 65536 ? kept : fd); i++) setCloexec(i);
+  setCloexec(fd);
   const send = (m: MountHookMessage) => writeSync(fd, jsonFrame(m));
   // Our parent is the container's init-to-be.
   const initHostPid = Number(status("self").PPid);

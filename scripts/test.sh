@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh, with podman and containerd), then runs every test: unit tests, and as root the
-# container tests on real liblxc. Ends with one line "N passed, N failed, N skipped"
-# computed from bun's JUnit report. As root, a skipped container test is a failure.
+# Sets up (scripts/setup.sh, with podman, containerd, catatonit for podman's pods and debootstrap
+# for the systemd image), then runs every test: unit tests, and as root the container tests on
+# real liblxc. Ends with one line "N passed, N failed, N skipped" computed from bun's JUnit
+# report. As root, a skipped container test is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts);
 # strace: the attack tests trace what the runtime loads (test/integration/attacks/code-loading.test.ts)
-bash scripts/setup.sh podman containerd strace
+bash scripts/setup.sh podman containerd catatonit debootstrap strace
 
 # Static guards first: the type checker and the formatter (both pinned in package.json).
 static=0

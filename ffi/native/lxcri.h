@@ -1,7 +1,8 @@
 /*
  * lxcri's native helpers: one static program, lxcri-init, that is the
  * container's init until `start` (init.c), enters a container for `exec`
- * (enter.c), and confines every process it starts — the user's process,
+ * (enter.c), mounts bind mounts with shared propagation from the host as
+ * liblxc's start-host hook (propagate.c), and confines every process it starts — the user's process,
  * startContainer hooks, exec'd processes — with one step (confine.c). Its
  * input is a process plan that src/contract/plan.ts encodes (plan.c
  * decodes it); what it reports travels as frames (frames.c), whose kinds
@@ -164,9 +165,10 @@ void reset_signals(void);
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);
 
-/* init.c, enter.c, dump.c */
+/* init.c, enter.c, propagate.c, dump.c */
 int init_main(int plan_fd);
 int enter_main(int plan_fd);
+int propagate_main(int argc, char **argv);
 int dump_main(int plan_fd);
 
 #endif

@@ -1,4 +1,4 @@
-/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), or `plan <fd>` (dump.c, for tests). */
+/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), `propagate …` (propagate.c), or `plan <fd>` (dump.c, for tests). */
 #include <stdlib.h>
 #include <string.h>
 #include "lxcri.h"
@@ -11,5 +11,7 @@ int main(int argc, char **argv)
 		return enter_main(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "plan"))
 		return dump_main(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "propagate"))
+		return propagate_main(argc, argv);
 	return 2;
 }

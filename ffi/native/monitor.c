@@ -13,8 +13,8 @@
  * `create` ends this process once init is ready (README: the pid contract).
  *
  * A config liblxc refuses is reported on <report fd> as an ERROR frame (step
- * CONFIG). liblxc closes every inherited fd above $LISTEN_FDS in start(), so
- * EOF on <report fd> means start() has begun.
+ * CONFIG). <report fd> is within $LISTEN_FDS, which liblxc keeps open: the
+ * start-host hook (propagate.c) reports on it too; init closes it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +32,6 @@ int main(int argc, char **argv)
 	if (argc < 6)
 		return 2;
 	int report = atoi(argv[4]);
-	fcntl(report, F_SETFD, FD_CLOEXEC);
 	prctl(PR_SET_DUMPABLE, 0);
 	/* a signal to the caller's process group must not hit us; the container starts with default signals */
 	setsid();

@@ -42,7 +42,9 @@
 	X(CGROUP_VIEW, "binding the container's own cgroups")                 \
 	X(TTY, "making the pty the controlling terminal")                     \
 	X(CONFIG, "liblxc rejected a config item")                            \
-	X(START, "liblxc could not start the container")
+	X(START, "liblxc could not start the container")                      \
+	X(SHARED_SOURCE, "cloning the source of a shared bind mount")         \
+	X(SHARED_MOUNT, "mounting a shared bind mount in the container")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

@@ -1,5 +1,7 @@
 // The host's cgroup layout, read once per process: translation needs it.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { procCgroups } from "../host/proc.ts";
 import type { CgroupLayout } from "../lxc/devices.ts";
 import type { CgroupHierarchy } from "../lxc/mounts.ts";
 import { cgroupMounts } from "./paths.ts";
@@ -13,7 +15,12 @@ export function cgroupLayout(): CgroupLayout {
   return layout;
 }
 
-/** The host's v1 hierarchies (and a hybrid host's cgroup2) under /sys/fs/cgroup; empty on a pure v2 host. */
+/**
+ * The host's v1 hierarchies (and a hybrid host's cgroup2) under /sys/fs/cgroup; empty on a pure
+ * v2 host. Each with the directory liblxc (as root, lxc.cgroup.relative = 0) makes a container's
+ * cgroup in: pid 1's cgroup in that hierarchy without a trailing init.scope (cgfsng.c
+ * __initialize_cgroups), below the mount point.
+ */
 export function cgroupHierarchies(): CgroupHierarchy[] {
   hierarchies ??= readHierarchies();
   return hierarchies;
@@ -22,11 +29,26 @@ export function cgroupHierarchies(): CgroupHierarchy[] {
 function readHierarchies(): CgroupHierarchy[] {
   const mounts = cgroupMounts();
   if (mounts.some((m) => m.mountpoint === "/sys/fs/cgroup")) return [];
+  const init = new Map([...procCgroups(1)].map(([key, path]) => [key.startsWith("0:") ? "0:" : key.split(",").sort().join(","), path]));
   return mounts
     .filter((m) => /^\/sys\/fs\/cgroup\/[^/]+$/.test(m.mountpoint))
-    .map((m) => ({
-      name: m.mountpoint.slice("/sys/fs/cgroup/".length),
-      fstype: m.key === "0:" ? "cgroup2" : "cgroup",
-      options: m.key.startsWith("name=") ? `none,${m.key}` : m.key,
-    }));
+    .map((m) => {
+      const path = (init.get(m.key) ?? "/").replace(/\/init\.scope$/, "") || "/";
+      const rel = m.root !== "/" && path.startsWith(m.root) ? path.slice(m.root.length) : path;
+      return {
+        name: m.mountpoint.slice("/sys/fs/cgroup/".length),
+        fstype: m.key === "0:" ? "cgroup2" : "cgroup",
+        options: m.key.startsWith("name=") ? `none,${m.key}` : m.key,
+        base: join(m.mountpoint, rel),
+      } satisfies CgroupHierarchy;
+    });
+}
+
+/** `name`, or the first `name-N` (N < 1000, liblxc's limit) that none of the hierarchies has. */
+export function freeCgroupName(hierarchies: CgroupHierarchy[], name: string): string {
+  for (let n = 0; n < 1000; n++) {
+    const candidate = n ? `${name}-${n}` : name;
+    if (!hierarchies.some((h) => existsSync(join(h.base, candidate)))) return candidate;
+  }
+  return name; // liblxc then reports the cgroup it cannot create
 }

@@ -88,7 +88,7 @@ export const COMMANDS = {
   state: { description: "print the state of a container as JSON", args: [ID], flags: {} },
   kill: {
     description: "send a signal (default SIGTERM) to a container's process",
-    args: [ID, { name: "signal", description: "signal: number, TERM or SIGTERM" }],
+    args: [ID, { name: "signal", description: "signal: 1-64, TERM, SIGTERM, RTMIN+n or RTMAX-n" }],
     flags: { all: { type: "boolean", alias: "a", description: "signal every process in the container's cgroups" } },
   },
   delete: {

@@ -1,7 +1,9 @@
 // kill: signal the container's init (created, running or paused); anything
 // else is an error that changes nothing (runtime.md: kill). With `all`, every
 // process in the container's cgroups (runc kill --all: callers use it when
-// the container shares the host's pid namespace).
+// the container shares the host's pid namespace). As with runc, `--all` on a
+// container with no process left succeeds: containerd's shim sends it after
+// a container of a pod (sharing the pod's pid namespace) has exited.
 import { type Context, containerDir } from "../context.ts";
 import { containerPids } from "../cgroups/container.ts";
 import { LxcriError } from "../errors.ts";
@@ -16,7 +18,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   const record = readRecord(containerDir(ctx, id), id);
   if (opts.all) {
     const pids = containerPids(record);
-    if (!pids.length) throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (no process left)`);
+    if (!pids.length) ctx.log.debug(`kill --all ${id}: no process left`);
     for (const pid of pids)
       try {
         process.kill(pid, sig);

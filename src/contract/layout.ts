@@ -35,13 +35,26 @@ export const CHANNEL_FD = 1001;
 /**
  * The fds create hands the monitor right after the caller's preserved ones
  * (3 … P), as P + these; liblxc keeps every fd up to $LISTEN_FDS for the
- * container (init, and the mount hook). The caller's stdio travels at P+3 …
- * P+5 while liblxc runs init with /dev/null (liblxc chmods init's stdio to
- * 0700); init puts it back. devNull is the host's /dev/null, which init binds
- * over masked paths (never a /dev/null of the container's). ffi/native/lxcri.h
- * has the same numbers (INHERITED_*; a test compares).
+ * container (init, and the mount hook) and in the monitor (its start-host
+ * hook, ffi/native/propagate.c). The caller's stdio travels at P+3 … P+5
+ * while liblxc runs init with /dev/null (liblxc chmods init's stdio to 0700);
+ * init puts it back. devNull is the host's /dev/null as a detached mount,
+ * which init puts over masked paths (never a /dev/null of the container's).
+ * The report pipe, where the monitor and the start-host hook write an ERROR
+ * frame, is the last: init closes it (and every fd above P) first thing.
+ * ffi/native/lxcri.h has the same numbers (INHERITED_*; a test compares).
  */
-export const INHERITED = { initExe: 1, plan: 2, stdin: 3, stdout: 4, stderr: 5, devNull: 6, hookSocket: 7, launcherExe: 8 } as const;
+export const INHERITED = {
+  initExe: 1,
+  plan: 2,
+  stdin: 3,
+  stdout: 4,
+  stderr: 5,
+  devNull: 6,
+  hookSocket: 7,
+  launcherExe: 8,
+  report: 9,
+} as const;
 
 /** The container init's argv: liblxc execs it from the sealed lxcri-init at fd `exeFd`. */
 export function initArgv(exeFd: number, planFd: number): string[] {

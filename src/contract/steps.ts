@@ -39,6 +39,8 @@ export const STEPS = [
   ["TTY", "making the pty the controlling terminal"],
   ["CONFIG", "liblxc rejected a config item"],
   ["START", "liblxc could not start the container"],
+  ["SHARED_SOURCE", "cloning the source of a shared bind mount"],
+  ["SHARED_MOUNT", "mounting a shared bind mount in the container"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

@@ -40,6 +40,75 @@ const RECURSIVE: Record<string, [number, number]> = {
 };
 export const RECURSIVE_OPTIONS = Object.keys(RECURSIVE);
 
+/** A bind mount's own options (its top mount) → [attr_set, attr_clr]. */
+const TOP: Record<string, [number, number]> = {
+  ro: [RDONLY, 0],
+  rw: [0, RDONLY],
+  nosuid: [NOSUID, 0],
+  suid: [0, NOSUID],
+  nodev: [NODEV, 0],
+  dev: [0, NODEV],
+  noexec: [NOEXEC, 0],
+  exec: [0, NOEXEC],
+  nodiratime: [NODIRATIME, 0],
+  diratime: [0, NODIRATIME],
+  relatime: [0, ATIME],
+  norelatime: [0, ATIME],
+  noatime: [NOATIME, ATIME],
+  atime: [0, ATIME],
+  strictatime: [STRICTATIME, ATIME],
+  nostrictatime: [0, ATIME],
+  nosymfollow: [NOSYMFOLLOW, 0],
+  symfollow: [0, NOSYMFOLLOW],
+};
+
+const MS_REC = 0x4000,
+  MS_SHARED = 1 << 20;
+
+/** A bind mount with shared propagation, as ffi/native/propagate.c mounts it from the host. */
+export interface SharedBind {
+  source: string;
+  destination: string;
+  /** "rbind": the source's submounts too. */
+  recursive: boolean;
+  /** struct mount_attr for the top mount. */
+  set: number;
+  clr: number;
+  /** MS_SHARED, with MS_REC for "rshared". */
+  propagation: number;
+}
+
+/** Whether a mount's options ask for shared propagation. */
+export function wantsShared(options: readonly string[]): boolean {
+  return options.includes("shared") || options.includes("rshared");
+}
+
+/**
+ * A bind mount that asks for shared propagation: its options (after the recursive ones are
+ * split off, which init applies as for any mount) as mount_setattr(2) takes them. Options
+ * that mean something else (another propagation, filesystem data) are refused.
+ */
+export function sharedBind(source: string, destination: string, options: readonly string[], at: string): SharedBind {
+  let set = 0;
+  let clr = 0;
+  let recursive = false;
+  let propagation = 0;
+  for (const o of options) {
+    if (o === "bind" || o === "optional") continue;
+    if (o === "rbind") recursive = true;
+    else if (o === "shared" || o === "rshared") propagation |= MS_SHARED | (o === "rshared" ? MS_REC : 0);
+    else if (TOP[o]) {
+      set = (set & ~TOP[o][1]) | TOP[o][0];
+      clr = (clr & ~TOP[o][0]) | TOP[o][1];
+    } else
+      throw configError(
+        `${at}.options`,
+        `${JSON.stringify(o)} is not supported on a bind mount with shared propagation (mounted from the host; it takes bind, rbind, shared, rshared and ${Object.keys(TOP).join(", ")})`,
+      );
+  }
+  return { source, destination, recursive, set, clr, propagation };
+}
+
 /** Splits a mount's options into those for liblxc and the recursive attributes for the launcher. */
 export function recursiveAttrs(options: string[], dest: string, at: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;

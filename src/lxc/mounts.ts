@@ -5,16 +5,20 @@
 //                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
 //   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
 //                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
-//   /sys/fs/cgroup    → cgroup2 on a pure v2 host; on v1 and hybrid hosts liblxc's
-//                       lxc.mount.auto cgroup (a tmpfs and every hierarchy; fresh v1 mounts
-//                       fail with EPERM inside liblxc's setup). liblxc mounts it after all
-//                       entries, so there its place in mountinfo is last.
+//   /sys/fs/cgroup    → cgroup2 on a pure v2 host. On v1 and hybrid hosts, as runc does: a
+//                       tmpfs, then per v1 hierarchy a bind of the container's own cgroup
+//                       (<hierarchy>/<lxc.cgroup.dir.container>, which liblxc creates before it
+//                       applies any entry) onto <dest>/<hierarchy>, so the container reads its
+//                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
+//                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
+//                       only after all entries (so no later mount could go below it).
+// A bind mount with shared propagation is no entry: see MountPlan.shared.
 import { isAbsolute, join, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
-import { recursiveAttrs } from "./mount-attrs.ts";
+import { recursiveAttrs, type SharedBind, sharedBind, wantsShared } from "./mount-attrs.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -26,6 +30,8 @@ export interface CgroupHierarchy {
   fstype: "cgroup" | "cgroup2";
   /** Controller options for mount(2): "memory", "cpu,cpuacct", "none,name=systemd". */
   options: string;
+  /** The host directory liblxc makes the container's cgroup in (the mount point, or pid 1's cgroup below it). */
+  base: string;
 }
 
 export interface MountContext {
@@ -33,6 +39,8 @@ export interface MountContext {
   rootfs: string;
   /** Empty on a pure cgroup v2 host. */
   cgroupHierarchies: CgroupHierarchy[];
+  /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
+  cgroupDir?: string;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
@@ -58,6 +66,12 @@ export interface MountPlan {
    * tmpfs, /sys, ...) keep liblxc's create=: nothing else can write there.
    */
   mountpoints: MountPoint[];
+  /**
+   * Bind mounts that ask for shared propagation: not liblxc's (it makes every mount a
+   * dependent first), but mounted from the host after all others by lxc.hook.start-host
+   * (ffi/native/propagate.c), in the host's peer group as with runc.
+   */
+  shared: (SharedBind & { /** in spec.mounts */ index: number })[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
@@ -131,8 +145,8 @@ function mountPointOf(
 export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const items: ConfigItem[] = [];
   const mountpoints: MountPlan["mountpoints"] = [];
-  const autoMounts: string[] = [];
   const recursive: RecursiveAttr[] = [];
+  const shared: (SharedBind & { index: number })[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
@@ -146,14 +160,18 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
     if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
+    // a mount below a shared bind mount would be hidden by it: that one is mounted after all others
+    const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
+    if (above)
+      throw configError(
+        `${at}.destination`,
+        `is at or below mounts[${above.index}].destination ${JSON.stringify(above.destination)}, a bind mount with shared propagation, which is mounted after all other mounts: list it first`,
+      );
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
-      if (ctx.cgroupHierarchies.length) {
-        if (dest !== "/sys/fs/cgroup")
-          throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
-        autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
-      } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
+      else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       earlier.push({ dest });
       return;
     }
@@ -169,6 +187,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
         throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
+      if (wantsShared(options)) {
+        if (k === "missing") return; // optional
+        shared.push({ ...sharedBind(source, dest, options, at), index: i });
+        const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
+        if (point) mountpoints.push(point);
+        return;
+      }
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
@@ -197,6 +222,40 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     mountpoints.push({ base: ctx.rootfs, rel: "proc", kind: "dir" });
     launcherOnly.push("/proc");
   }
-  items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", autoMounts.join(" ")]);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive };
+  items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared };
+}
+
+const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);
+
+/**
+ * A cgroup mount on a v1 or hybrid host, as runc's mountCgroupV1 makes it without a cgroup
+ * namespace of its own: a tmpfs (nosuid, nodev, noexec, mode 755; rw, so the mount points
+ * below it and later mounts, such as podman's /sys/fs/cgroup/systemd, can be made), then
+ * for each v1 hierarchy a recursive bind of the container's own cgroup with the mount's
+ * options ("ro" makes each bind read-only). Like runc, not a hybrid host's cgroup2
+ * (/sys/fs/cgroup/unified): with it, systemd as the container's init takes the hybrid
+ * layout, looks for its cgroup at the full path /proc/self/cgroup names below the unified
+ * mount and stops when it cannot create it there; without it, systemd uses the name=systemd
+ * hierarchy (which podman binds whole for it). Where the host co-mounts controllers ("cpu,cpuacct"),
+ * runc adds a symlink per controller; mount entries cannot make symlinks, so each controller's
+ * name gets the same bind.
+ */
+function cgroupV1Entries(dest: string, options: string[], ctx: MountContext): ConfigItem[] {
+  if (ctx.cgroupDir === undefined) throw new Error("translate: a cgroup v1 mount needs the container's cgroup directory");
+  const target = fstabEscape(dest.slice(1));
+  const propagation = options.filter((o) => PROPAGATION_OPTIONS.has(o));
+  const items: ConfigItem[] = [
+    ["lxc.mount.entry", `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, "create=dir"].join(",")} 0 0`],
+  ];
+  const v1 = ctx.cgroupHierarchies.filter((h) => h.fstype === "cgroup");
+  const names = new Set(v1.map((h) => h.name));
+  for (const h of v1) {
+    const source = fstabEscape(join(h.base, ctx.cgroupDir));
+    const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
+    const aliases = h.name.includes(",") ? h.name.split(",").filter((n) => !names.has(n)) : [];
+    for (const name of [h.name, ...aliases])
+      items.push(["lxc.mount.entry", `${source} ${target}/${fstabEscape(name)} none ${bindOptions} 0 0`]);
+  }
+  return items;
 }

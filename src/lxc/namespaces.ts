@@ -55,8 +55,10 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
     ["g", spec.linux?.gidMappings],
   ] as const)
     for (const m of maps ?? []) items.push(["lxc.idmap", `${kind} ${m.containerID} ${m.hostID} ${m.size}`]);
-  // A new network namespace gets only a loopback device, as in runc.
+  // A new network namespace gets only a loopback device, up, as in runc (a pod's containers
+  // reach each other over it; liblxc sets "lo" up for an "empty" device with the "up" flag).
   const net = listed.find((n) => n.type === "network");
   items.push(["lxc.net.0.type", net && !net.path ? "empty" : "none"]);
+  if (net && !net.path) items.push(["lxc.net.0.flags", "up"]);
   return items;
 }

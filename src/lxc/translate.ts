@@ -28,10 +28,20 @@ export interface TranslateContext extends MountContext {
    * and of create's end of the hook socket, for lxc.hook.mount.
    */
   mountHook?: { exeFd: number; socketFd: number };
+  /**
+   * The fds (in the monitor, which liblxc keeps) of the sealed lxcri-init and of create's report
+   * pipe, for lxc.hook.start-host: it mounts bind mounts with shared propagation from the host.
+   */
+  startHostHook?: { exeFd: number; reportFd: number };
   /** Whether a namespace joined by `path` is the runtime's own (then a namespaced sysctl would change the host). */
   isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
+  /**
+   * `name`, or the first of `name-1`, `name-2`, … that no hierarchy has yet (liblxc's own
+   * choice when it picks the cgroup's name, which it no longer does once translation names it).
+   */
+  freeCgroupName?: (name: string) => string;
   warn: (message: string) => void;
 }
 
@@ -42,6 +52,8 @@ export interface Translation {
   setup: InitSetup;
   /** The container's cgroup below each hierarchy's root when cgroupsPath sets one. */
   cgroupDir?: string;
+  /** Bind mounts with shared propagation, which the start-host hook mounts (for its error messages). */
+  shared: MountPlan["shared"];
 }
 
 /** The host id a container id maps to (the id itself without a user namespace), or undefined when unmapped. */
@@ -121,24 +133,28 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   const cgroupsPath =
     spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : [];
+  // A cgroup mount on a v1 or hybrid host binds the container's own cgroup (mounts.ts): its path
+  // must be known before liblxc starts, so translation names it rather than liblxc.
+  const v1CgroupMount = ctx.cgroupHierarchies.length > 0 && (spec.mounts ?? []).some((m) => m.type === "cgroup" || m.type === "cgroup2");
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : v1CgroupMount ? lxcCgroupItems(ctx) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
 
-  const mounts = mountItems(spec, ctx);
+  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+  const mounts = mountItems(spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
+  if (ctx.mountHook || mounts.shared.length) items.push(["lxc.hook.version", "1"]);
   if (ctx.mountHook) {
     // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
     // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
     const { exeFd, socketFd } = ctx.mountHook;
-    items.push(["lxc.hook.version", "1"]);
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
+  if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(spec, ctx, mounts)]);
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
-  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
-  return { items, mountpoints: mounts.mountpoints, setup: initSetup(spec, ctx, mounts), cgroupDir };
+  return { items, mountpoints: mounts.mountpoints, setup: initSetup(spec, ctx, mounts), cgroupDir, shared: mounts.shared };
 }
 
 /** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */
@@ -152,8 +168,23 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
     mask: mounts.mask,
     readonly: mounts.readonly,
     recursive: mounts.recursive,
-    rootPropagation: rootPropagation(spec.linux?.rootfsPropagation),
+    // with shared bind mounts the start-host hook sets it, before it mounts them (as runc does)
+    rootPropagation: mounts.shared.length ? undefined : rootPropagation(spec.linux?.rootfsPropagation),
   };
+}
+
+/**
+ * lxc.hook.start-host: liblxc runs it as `sh -c "exec <cmd>"` in the monitor's (the host's)
+ * namespaces after the container's mounts, before init. The sealed lxcri-init in propagate
+ * mode, with the report fd, the root's propagation and per mount its source and destination
+ * (hex: nothing needs quoting), rbind, attr_set, attr_clr and propagation (decimal).
+ */
+function startHostCommand(spec: Spec, ctx: TranslateContext, mounts: MountPlan): string {
+  if (!ctx.startHostHook) throw new Error("translate: shared bind mounts need the start-host hook's fds");
+  const hex = (s: string) => Buffer.from(s).toString("hex");
+  const args = mounts.shared.flatMap((m) => [hex(m.source), hex(m.destination), m.recursive ? 1 : 0, m.set, m.clr, m.propagation]);
+  const { exeFd, reportFd } = ctx.startHostHook;
+  return [`/proc/self/fd/${exeFd}`, "propagate", reportFd, rootPropagation(spec.linux?.rootfsPropagation) ?? 0, ...args].join(" ");
 }
 
 /** The namespace a sysctl belongs to (runc's list), or undefined for a host-wide one. */
@@ -182,6 +213,16 @@ export function cgroupPathItems(path: string, id: string): ConfigItem[] {
     ["lxc.cgroup.relative", "0"],
     ["lxc.cgroup.dir.container", rel],
     ["lxc.cgroup.dir.monitor", `lxc.monitor.${id}`],
+  ];
+}
+
+/** liblxc's own names (lxc.payload.<id>, lxc.monitor.<id>, "-N" when taken), chosen here so the cgroup's path is known. */
+function lxcCgroupItems(ctx: TranslateContext): ConfigItem[] {
+  const free = ctx.freeCgroupName ?? ((n: string) => n);
+  return [
+    ["lxc.cgroup.relative", "0"],
+    ["lxc.cgroup.dir.container", free(`lxc.payload.${ctx.id}`)],
+    ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${ctx.id}`)],
   ];
 }
 

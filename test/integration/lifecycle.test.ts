@@ -102,6 +102,61 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "k2"]).code).toBe(0);
   });
 
+  test("kill with real-time signals: 37, RTMIN+3, SIGRTMIN+3 (systemd's stop signal, podman stop's) and RTMAX-2", async () => {
+    const script = 'for s in 37 62; do trap "echo $s >> /dev/shm/sigs" $s; done; echo ready > /dev/shm/sigs; while :; do sleep 0.05; done';
+    const b = bundle(["sh", "-c", script]);
+    expect(lxcri(root, ["create", "--bundle", b, "rt1"]).code).toBe(0);
+    expect(lxcri(root, ["start", "rt1"]).code).toBe(0);
+    const sigs = () => lxcri(root, ["exec", "rt1", "cat", "/dev/shm/sigs"]).stdout;
+    await waitFor(() => sigs() === "ready\n", 5000, "the traps");
+    const expected = ["ready"];
+    for (const [arg, n] of [
+      ["37", 37],
+      ["RTMIN+3", 37],
+      ["SIGRTMIN+3", 37],
+      ["sigrtmax-2", 62],
+    ] as const) {
+      const k = lxcri(root, ["kill", "rt1", arg]);
+      expect(k.stderr).toBe("");
+      expect(k.code).toBe(0);
+      expected.push(String(n));
+      await waitFor(() => sigs() === expected.join("\n") + "\n", 5000, `signal ${arg}`);
+    }
+    for (const bad of ["0", "65", "RTMIN+31", "RTMAX-31", "RTMIN-1"])
+      expect(lxcri(root, ["kill", "rt1", bad]).stderr).toContain(`invalid signal ${JSON.stringify(bad)}`);
+    expect(lxcri(root, ["kill", "rt1", "KILL"]).code).toBe(0);
+    await waitFor(() => state(root, "rt1").status === "stopped", 5000, "rt1 stopped");
+    expect(lxcri(root, ["delete", "rt1"]).code).toBe(0);
+    expect(leftovers(root, "rt1")).toEqual([]);
+  });
+
+  test("kill --all KILL of a container whose processes are gone exits 0, as runc does (containerd's shim sends it)", async () => {
+    const b = bundle(
+      ["sh", "-c", "sleep 30 & exit 0"],
+      (s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "pid")),
+    );
+    expect(lxcri(root, ["create", "--bundle", b, "ka1"]).code).toBe(0);
+    expect(lxcri(root, ["start", "ka1"]).code).toBe(0);
+    await waitFor(() => state(root, "ka1").status === "stopped", 5000, "ka1's init to exit");
+    // init is gone, its background child is not: --all reaches it
+    const all = lxcri(root, ["kill", "--all", "ka1", "KILL"]);
+    expect(all.stderr).toBe("");
+    expect(all.code).toBe(0);
+    // nothing left in the container's cgroups: --all still exits 0, and changes nothing
+    await waitFor(() => lxcri(root, ["ps", "--format", "json", "ka1"]).stdout.trim() === "[]", 5000, "no process left");
+    const none = lxcri(root, ["kill", "--all", "ka1", "KILL"]);
+    expect(none.stderr).toBe("");
+    expect(none.code).toBe(0);
+    expect(state(root, "ka1").status).toBe("stopped");
+    // without --all a stopped container is still an error, and an unknown one always is
+    expect(lxcri(root, ["kill", "ka1", "KILL"]).stderr).toContain("container not running");
+    const missing = lxcri(root, ["kill", "--all", "nosuchcontainer", "KILL"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("does not exist");
+    expect(lxcri(root, ["delete", "ka1"]).code).toBe(0);
+    expect(leftovers(root, "ka1")).toEqual([]);
+  });
+
   test("delete of a created container works (runc and containerd rely on it); --force on a missing id exits 0", () => {
     const b = bundle(["sleep", "30"]);
     expect(lxcri(root, ["create", "--bundle", b, "d1"]).code).toBe(0);
@@ -162,6 +217,31 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "cg1"]).code).toBe(0);
     expect(existsSync(v2 ? "/sys/fs/cgroup/lxcri-test-parent" : "/sys/fs/cgroup/memory/lxcri-test-parent")).toBe(false);
     expect(leftovers(root, "cg1")).toEqual([]);
+  });
+
+  test("the container's own cgroup is at /sys/fs/cgroup/<controller> (v1) or /sys/fs/cgroup (v2), as runc puts it", () => {
+    const v1 = existsSync("/sys/fs/cgroup/memory");
+    const file = v1 ? "/sys/fs/cgroup/memory/memory.limit_in_bytes" : "/sys/fs/cgroup/memory.max";
+    const script = `cat ${file}; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; echo 1 > ${file} || echo read-only`;
+    for (const [id, cgroupns, cgroupsPath] of [
+      ["cgv1a", true, undefined],
+      ["cgv1b", false, undefined],
+      ["cgv1c", false, "/lxcri-test-own/cg"],
+    ] as const) {
+      const b = bundle(["sh", "-c", script], (s) => {
+        s.linux!.resources = { ...s.linux!.resources, memory: { limit: 64 << 20 }, pids: { limit: 55 } };
+        if (!cgroupns) s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "cgroup");
+        if (cgroupsPath) s.linux!.cgroupsPath = cgroupsPath;
+      });
+      const r = lxcri(root, ["run", "--bundle", b, id]);
+      expect(r.stdout.split("\n").slice(0, 2)).toEqual([String(64 << 20), "55"]);
+      // the spec's cgroup mount is read-only ("ro")
+      expect(r.stderr).toContain("Read-only file system");
+      expect(r.stdout).toContain("read-only");
+      expect(r.code).toBe(0);
+      expect(leftovers(root, id)).toEqual([]);
+    }
+    expect(existsSync(v1 ? "/sys/fs/cgroup/memory/lxcri-test-own" : "/sys/fs/cgroup/lxcri-test-own")).toBe(false);
   });
 
   test("when liblxc's cgroup name is taken it picks <name>-1: delete still removes everything", () => {

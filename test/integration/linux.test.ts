@@ -3,8 +3,9 @@
 // memory policy (the launcher's exec step), and the root's propagation (the
 // launcher, after liblxc made it rshared).
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
-import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, testRoot } from "../helpers.ts";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot } from "../helpers.ts";
 import type { Spec } from "../../src/spec/types.ts";
 
 const root = testRoot("linux");
@@ -132,5 +133,86 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("ro \nro rw \n");
     expect(leftovers(root, "rro1")).toEqual([]);
+  });
+
+  describe("a Bidirectional volume as Kubernetes makes it ([rbind, rshared, rw], rootfsPropagation rshared)", () => {
+    // a host tmpfs made shared, as kubelet's volume directories are
+    const host = tempDir("shared-vol");
+    const mounted: string[] = [];
+    const mount = (args: string[]) => expect(Bun.spawnSync(["mount", ...args], { stderr: "pipe" }).exitCode).toBe(0);
+    const peerGroup = (mountinfo: string, at: string) => {
+      const line = mountinfo.split("\n").find((l) => l.split(" ")[4] === at);
+      return line?.split(" - ")[0]!.split(" ").slice(6).join(" ");
+    };
+    afterAll(() => {
+      for (const m of mounted.reverse()) Bun.spawnSync(["umount", "-l", m]);
+      rmSync(host, { recursive: true, force: true });
+    });
+
+    for (const [name, user] of [
+      ["", false],
+      [", also with a user namespace and rootfsPropagation rslave", true],
+    ] as const)
+      test(`it is in the host's peer group: mounts propagate both ways${name}`, () => {
+        const id = user ? "bidir-userns" : "bidir";
+        const src = join(host, user ? "v2" : "v1");
+        mkdirSync(src);
+        mount(["-t", "tmpfs", "-o", "size=1m", "vol", src]);
+        mounted.push(src);
+        mount(["--make-shared", src]);
+        const b = bundle(["sleep", "60"], (s) => {
+          s.mounts!.push({ destination: "/data/vol", type: "bind", source: src, options: ["rbind", "rshared", "rw"] });
+          s.linux!.rootfsPropagation = user ? "rslave" : "rshared";
+          // mount(8) inside needs CAP_SYS_ADMIN (a privileged pod's)
+          s.process!.capabilities = { bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"] };
+          if (user) {
+            s.linux!.namespaces!.push({ type: "user" });
+            s.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+            s.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+          }
+        });
+        chmodSync(b, 0o755); // the user namespace's root reads the rootfs
+        const created = lxcri(root, ["create", "--bundle", b, id]);
+        expect(created.stderr).toBe("");
+        expect(created.code).toBe(0);
+        expect(lxcri(root, ["start", id]).code).toBe(0);
+        const pid = state(root, id).pid;
+        // runc's result: the volume is in the host's own peer group ("shared:M"), not "shared:N master:M"
+        const hostGroup = peerGroup(readFileSync("/proc/self/mountinfo", "utf8"), src);
+        expect(hostGroup).toMatch(/^shared:\d+$/);
+        expect(peerGroup(readFileSync(`/proc/${pid}/mountinfo`, "utf8"), "/data/vol")).toBe(hostGroup);
+        // container → host (as a user namespace's root, mount(8) is allowed only in the container's
+        // own mount namespace: the mount still propagates to its peers, the host's among them)
+        const inner = lxcri(root, [
+          "exec",
+          id,
+          "sh",
+          "-c",
+          "mkdir -p /data/vol/in && mount -t tmpfs -o size=1m inner /data/vol/in && echo in > /data/vol/in/f",
+        ]);
+        expect(inner.stderr).toBe("");
+        expect(inner.code).toBe(0);
+        mounted.push(join(src, "in"));
+        expect(readFileSync(join(src, "in", "f"), "utf8")).toBe("in\n");
+        // host → container
+        mkdirSync(join(src, "out"));
+        mount(["-t", "tmpfs", "-o", "size=1m", "outer", join(src, "out")]);
+        mounted.push(join(src, "out"));
+        writeFileSync(join(src, "out", "g"), "out\n");
+        expect(lxcri(root, ["exec", id, "cat", "/data/vol/out/g"]).stdout).toBe("out\n");
+        expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+        expect(leftovers(root, id)).toEqual([]);
+      });
+
+    test("a mount below a shared bind mount is refused (it would be hidden), naming both fields", () => {
+      const b = bundle(["true"], (s) => {
+        s.mounts!.push({ destination: "/data", type: "bind", source: host, options: ["rbind", "rshared"] });
+        s.mounts!.push({ destination: "/data/x", type: "tmpfs", source: "tmpfs" });
+      });
+      const r = lxcri(root, ["create", "--bundle", b, "bidir-below"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain("mounts[8].destination: is at or below mounts[7].destination");
+      expect(leftovers(root, "bidir-below")).toEqual([]);
+    });
   });
 });

@@ -65,6 +65,20 @@ describe.skipIf(!canRunContainers)("namespaces joined by path (real containers)"
     expect(leftovers(root, "mnt2")).toEqual([]);
   });
 
+  test("a new network namespace has its loopback up, as with runc: a server in it answers on 127.0.0.1", () => {
+    const script =
+      "ip -o link show lo | grep -q 'LOWER_UP' && echo lo-up; mkdir -p /tmp/www && echo hi > /tmp/www/i && httpd -p 127.0.0.1:8080 -h /tmp/www && wget -qO- http://127.0.0.1:8080/i";
+    const b = bundle(["sh", "-c", script], (s) => {
+      s.root!.readonly = false;
+      s.mounts!.push({ destination: "/tmp", type: "tmpfs", source: "tmpfs" });
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "lo1"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("lo-up\nhi\n");
+    expect(r.code).toBe(0);
+    expect(leftovers(root, "lo1")).toEqual([]);
+  });
+
   test("a uts namespace: the hostname is set in it, not on the host", async () => {
     const ns = await holder("--uts", "uts");
     const before = hostname();

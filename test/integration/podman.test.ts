@@ -1,12 +1,13 @@
 // lxcri behind real podman (and its conmon), registered the way the README
 // says: a containers.conf naming lxcri as a runtime that supports JSON logs.
 // The image is busybox-static imported from a local tarball (no registry).
-// podman is kept off the host's own state: its own storage root (vfs), no
-// network. Each scenario checks what a runc
+// podman is kept off the host's own state: its own storage root (vfs). Most
+// scenarios pass --network none; those of a user's defaults (podman's own
+// network namespace, -p, pods) do not. Each scenario checks what a runc
 // user sees: output, exit codes, exec, terminals, stop, pause, logs, limits,
 // and that nothing (runtime dir, cgroup, process) is left behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
@@ -67,6 +68,12 @@ beforeAll(() => {
       'events_logger = "none"',
       "[engine.runtimes]",
       `lxcri = ["${LXCRI}"]`,
+      "[containers]",
+      // Debian's /usr/share/containers/containers.conf (not read when CONTAINERS_CONF is set): podman's
+      // default network then comes with this sysctl, which the runtime applies in podman's namespace.
+      'default_sysctls = ["net.ipv4.ping_group_range=0 0"]',
+      // for what podman starts itself (a pod's infra container), as ULIMITS does for the rest
+      'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
       "",
     ].join("\n"),
   );
@@ -80,6 +87,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (!enabled) return;
+  podman(["pod", "rm", "-af", "-t", "0"]);
   podman(["rm", "-af", "-t", "0"]);
   podman(["rmi", "-af"]);
   rmSync(dir, { recursive: true, force: true });
@@ -176,13 +184,116 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(podman(["rm", "p4"]).code).toBe(0);
   });
 
-  test("--memory 64m is the container's memory limit", () => {
-    // cgroup v1 without a cgroup namespace: the container's own cgroup is mounted at its full path
-    const script =
-      "f=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)/memory.limit_in_bytes; [ -f $f ] || f=/sys/fs/cgroup/memory.max; cat $f";
-    const r = podman(["run", "--rm", "--network", "none", ...ULIMITS, "--memory", "64m", IMAGE, "sh", "-c", script]);
+  test("--memory 64m is the container's memory limit, read where runc puts it: /sys/fs/cgroup/memory/ (v1), /sys/fs/cgroup/ (v2)", () => {
+    // cgroup v1 without a cgroup namespace too: the container's own cgroup is bound at /sys/fs/cgroup/<controller>
+    const file = existsSync("/sys/fs/cgroup/memory") ? "/sys/fs/cgroup/memory/memory.limit_in_bytes" : "/sys/fs/cgroup/memory.max";
+    const r = podman(["run", "--rm", "--network", "none", ...ULIMITS, "--memory", "64m", IMAGE, "cat", file]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(String(64 * 1024 * 1024));
+  });
+
+  test("podman's default network (no --network): its own namespace, joined by path, with its sysctl", () => {
+    const hostRange = readFileSync("/proc/sys/net/ipv4/ping_group_range", "utf8");
+    const r = podman(["run", "--rm", IMAGE, "sh", "-c", "cat /proc/sys/net/ipv4/ping_group_range; ip -o -4 addr show eth0"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const [range, eth0] = r.stdout.split("\n");
+    expect(range).toBe("0\t0");
+    expect(eth0).toMatch(/^\d+: eth0\s+inet \d+\.\d+\.\d+\.\d+\//);
+    // set in podman's namespace, not the host's
+    expect(readFileSync("/proc/sys/net/ipv4/ping_group_range", "utf8")).toBe(hostRange);
+  });
+
+  test("run -p 8080:80: busybox httpd answers on the host through the published port", async () => {
+    const started = podman([
+      "run",
+      "-d",
+      "--name",
+      "web",
+      "-p",
+      "8080:80",
+      IMAGE,
+      "sh",
+      "-c",
+      "mkdir -p /www && echo hello through the port > /www/index.html && exec httpd -f -p 80 -h /www",
+    ]);
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    const id = idOf("web");
+    let body = "";
+    for (let i = 0; i < 100 && !body; i++) {
+      body = await fetch("http://127.0.0.1:8080/", { signal: AbortSignal.timeout(2000) })
+        .then((res) => res.text())
+        .catch(() => "");
+      if (!body) await Bun.sleep(50);
+    }
+    expect(body).toBe("hello through the port\n");
+    expect(podman(["rm", "-f", "-t", "0", "web"]).code).toBe(0);
+    expect(leftovers(id)).toEqual([]);
+  });
+
+  test("pod create with its defaults: two containers share the pod's network, ipc and uts namespaces", () => {
+    const created = podman(["pod", "create", "--name", "pod1"]);
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const pod = created.stdout.trim();
+    const server = podman([
+      "run",
+      "-d",
+      "--pod",
+      "pod1",
+      "--name",
+      "pod1-a",
+      IMAGE,
+      "sh",
+      "-c",
+      "echo shared memory > /dev/shm/note; mkdir -p /www && echo from a > /www/index.html && exec httpd -f -p 8081 -h /www",
+    ]);
+    expect(server.stderr).toBe("");
+    expect(server.code).toBe(0);
+    const client = podman([
+      "run",
+      "-d",
+      "--pod",
+      "pod1",
+      "--name",
+      "pod1-b",
+      IMAGE,
+      "sh",
+      "-c",
+      "until wget -qO /tmp/got http://127.0.0.1:8081/; do sleep 0.1; done; exec sleep 1000",
+    ]);
+    expect(client.stderr).toBe("");
+    expect(client.code).toBe(0);
+    const ids = ["pod1-a", "pod1-b"].map(idOf);
+    const infra = podman(["pod", "inspect", "--format", "{{.InfraContainerID}}", "pod1"]).stdout.trim();
+    expect(infra).toMatch(/^[0-9a-f]{64}$/);
+    // b reached a over the pod's loopback, reads what a wrote to the pod's /dev/shm, has the pod's hostname
+    const seen = podman(["exec", "pod1-b", "sh", "-c", "sleep 0.5; cat /tmp/got /dev/shm/note; hostname"]);
+    expect(seen.stderr).toBe("");
+    expect(seen.stdout).toBe("from a\nshared memory\npod1\n");
+    // the same namespaces as the pod's infra container; each its own mount namespace
+    const pidOf = (c: string) => Number(podman(["inspect", "--format", "{{.State.Pid}}", c]).stdout.trim());
+    const [pa, pb, pi] = [pidOf("pod1-a"), pidOf("pod1-b"), pidOf(infra)];
+    const ns = (pid: number, t: string) => readlinkSync(`/proc/${pid}/ns/${t}`);
+    for (const t of ["net", "ipc", "uts"]) {
+      expect(ns(pa, t)).toBe(ns(pi, t));
+      expect(ns(pb, t)).toBe(ns(pi, t));
+      expect(ns(pi, t)).not.toBe(readlinkSync(`/proc/self/ns/${t}`));
+    }
+    expect(ns(pa, "mnt")).not.toBe(ns(pb, "mnt"));
+    expect(podman(["pod", "stop", "-t", "1", "pod1"]).code).toBe(0);
+    expect(podman(["pod", "rm", "pod1"]).code).toBe(0);
+    for (const id of [...ids, infra]) expect(leftovers(id)).toEqual([]);
+    // podman 4.3 leaves the pod's own cgroup in the name=systemd and cgroup2 hierarchies of a hybrid
+    // host (with runc too); nothing of the containers may be left in it
+    for (const h of readdirSync("/sys/fs/cgroup")) {
+      const d = join("/sys/fs/cgroup", h, "libpod_parent", pod);
+      if (!existsSync(d)) continue;
+      expect(readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
+      expect(readFileSync(join(d, "cgroup.procs"), "utf8")).toBe("");
+      rmdirSync(d);
+    }
   });
 
   test("run -t gives the process a real terminal", () => {

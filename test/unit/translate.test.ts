@@ -31,9 +31,9 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     logLevel: "warn",
     isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
     cgroupHierarchies: [
-      { name: "memory", fstype: "cgroup", options: "memory" },
-      { name: "systemd", fstype: "cgroup", options: "none,name=systemd" },
-      { name: "unified", fstype: "cgroup2", options: "" },
+      { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory" },
+      { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd" },
+      { name: "unified", fstype: "cgroup2", options: "", base: "/sys/fs/cgroup/unified" },
     ],
     hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
     stat: (p) => hostKinds[p] ?? "missing",
@@ -105,6 +105,8 @@ describe("OCI → LXC translation", () => {
     expect(values(it, "lxc.namespace.share.net")).toEqual(["/var/run/netns/x"]);
     expect(values(it, "lxc.net.0.type")).toEqual(["none"]);
     expect(values(items(spec()), "lxc.net.0.type")).toEqual(["empty"]);
+    expect(values(items(spec()), "lxc.net.0.flags")).toEqual(["up"]); // its loopback up, as runc does
+    expect(values(it, "lxc.net.0.flags")).toEqual([]);
   });
 
   test("namespaces lxcri cannot do are errors naming the field", () => {
@@ -187,7 +189,7 @@ describe("OCI → LXC translation", () => {
   test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
     const it = items(spec());
     expect(values(it, "lxc.autodev")).toEqual(["0"]);
-    expect(values(it, "lxc.mount.auto")).toEqual(["cgroup:ro"]); // a v1 host: liblxc mounts every hierarchy
+    expect(values(it, "lxc.mount.auto")).toEqual([""]); // a v1 host: the cgroup mount is entries too (below)
     const entries = values(it, "lxc.mount.entry");
     const order = [
       "proc proc proc defaults 0 0",
@@ -198,6 +200,8 @@ describe("OCI → LXC translation", () => {
       "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
       "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
       "sysfs sys sysfs nosuid,noexec,nodev,ro 0 0",
+      "tmpfs sys/fs/cgroup tmpfs nosuid,nodev,noexec,mode=755,create=dir 0 0",
+      "/sys/fs/cgroup/memory/lxc.payload.c1 sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
     ];
     const at = order.map((e) => entries.indexOf(e));
     expect(at.every((i) => i >= 0)).toBe(true);
@@ -208,6 +212,50 @@ describe("OCI → LXC translation", () => {
     const v2 = items(spec(), ctx({ cgroupHierarchies: [] }));
     expect(values(v2, "lxc.mount.entry")).toContain("cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0");
     expect(values(v2, "lxc.mount.auto")).toEqual([""]);
+  });
+
+  test("cgroup v1 and hybrid hosts: a tmpfs, then each v1 hierarchy's own cgroup of the container bound onto it (as runc)", () => {
+    const taken = new Set(["lxc.payload.c1", "lxc.payload.c1-1"]);
+    const c = ctx({
+      cgroupHierarchies: [
+        { name: "cpu,cpuacct", fstype: "cgroup", options: "cpu,cpuacct", base: "/sys/fs/cgroup/cpu,cpuacct" },
+        { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory/nested" },
+        { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd" },
+        { name: "unified", fstype: "cgroup2", options: "", base: "/sys/fs/cgroup/unified" },
+      ],
+      freeCgroupName: (n) => (taken.has(n) ? (taken.has(`${n}-1`) ? `${n}-2` : `${n}-1`) : n),
+    });
+    const rw = spec((s) => (s.mounts!.find((m) => m.type === "cgroup")!.options = ["nosuid", "noexec", "nodev", "rw", "rslave"]));
+    const it = items(rw, c);
+    // liblxc's names, made predictable: the next free one when taken, as liblxc would pick
+    expect(values(it, "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1-2"]);
+    expect(values(it, "lxc.cgroup.dir.monitor")).toEqual(["lxc.monitor.c1"]);
+    const entries = values(it, "lxc.mount.entry");
+    const from = entries.indexOf("tmpfs sys/fs/cgroup tmpfs nosuid,nodev,noexec,mode=755,rslave,create=dir 0 0");
+    expect(from).toBeGreaterThan(entries.indexOf("sysfs sys sysfs nosuid,noexec,nodev,ro,create=dir 0 0"));
+    const opts = "rbind,nosuid,noexec,nodev,rw,rslave,create=dir";
+    expect(entries.slice(from + 1, from + 6)).toEqual([
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpu,cpuacct none ${opts} 0 0`,
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpu none ${opts} 0 0`,
+      `/sys/fs/cgroup/cpu,cpuacct/lxc.payload.c1-2 sys/fs/cgroup/cpuacct none ${opts} 0 0`,
+      `/sys/fs/cgroup/memory/nested/lxc.payload.c1-2 sys/fs/cgroup/memory none ${opts} 0 0`,
+      `/sys/fs/cgroup/systemd/lxc.payload.c1-2 sys/fs/cgroup/systemd none ${opts} 0 0`,
+    ]);
+    // as with runc, not a hybrid host's cgroup2 (systemd in the container would take the hybrid layout)
+    expect(entries.some((e) => e.includes("sys/fs/cgroup/unified"))).toBe(false);
+    expect(translate(rw, c).cgroupDir).toBe("lxc.payload.c1-2");
+    // cgroupsPath names the cgroup itself
+    const withPath = items(
+      spec((s) => (s.linux!.cgroupsPath = "/pods/x")),
+      c,
+    );
+    expect(values(withPath, "lxc.mount.entry")).toContain(
+      "/sys/fs/cgroup/memory/nested/pods/x sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    // no cgroup mount, or a pure v2 host: liblxc names the cgroup as it always did
+    const none = spec((s) => (s.mounts = s.mounts!.filter((m) => m.type !== "cgroup")));
+    expect(values(items(none, c), "lxc.cgroup.dir.container")).toEqual([]);
+    expect(values(items(spec(), ctx({ cgroupHierarchies: [] })), "lxc.cgroup.dir.container")).toEqual([]);
   });
 
   test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {
@@ -319,6 +367,62 @@ describe("OCI → LXC translation", () => {
     expect(values(it, "lxc.hook.mount")).toEqual(["/proc/self/fd/9 __mount-hook 8"]);
     expect(values(it, "lxc.hook.version")).toEqual(["1"]);
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
+  });
+
+  test("bind mounts with shared propagation are the start-host hook's, not liblxc's; it also sets the root's propagation", () => {
+    const hex = (s: string) => Buffer.from(s).toString("hex");
+    const s = spec((s) => {
+      s.mounts!.push({ destination: "/data/vol", type: "bind", source: "/data", options: ["rbind", "rshared", "rw", "nosuid", "rro"] });
+      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro"] });
+      s.mounts!.push({ destination: "/opt", source: "/data", options: ["rbind", "rslave"] }); // not shared: liblxc's
+      s.linux!.rootfsPropagation = "rshared";
+    });
+    const t = translate(s, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }));
+    const entries = values(t.items, "lxc.mount.entry");
+    expect(entries.some((e) => e.includes("data/vol") || e.includes("etc/hosts"))).toBe(false);
+    expect(entries).toContain("/data opt none rbind,rslave 0 0");
+    const MS_SHARED = 1 << 20,
+      MS_REC = 0x4000;
+    expect(values(t.items, "lxc.hook.start-host")).toEqual([
+      [
+        "/proc/self/fd/11 propagate 18",
+        MS_SHARED | MS_REC, // the root's propagation, set there before the mounts
+        hex("/data"),
+        hex("/data/vol"),
+        "1 2 1", // rbind; nosuid set, read-only cleared
+        MS_SHARED | MS_REC,
+        hex("/etc/hosts"),
+        hex("/etc/hosts"),
+        "0 1 0",
+        MS_SHARED,
+      ].join(" "),
+    ]);
+    expect(values(t.items, "lxc.hook.version")).toEqual(["1"]);
+    // init leaves the root's propagation alone; recursive options stay init's
+    expect(t.setup.rootPropagation).toBeUndefined();
+    expect(t.setup.recursive).toContainEqual({ path: "/data/vol", set: 1, clr: 0 });
+    // their mount points, made by create below the rootfs
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "data/vol", kind: "dir" });
+    expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "etc/hosts", kind: "file" });
+    // without shared mounts: no start-host hook, init sets the propagation
+    const plain = translate(
+      spec((s) => (s.linux!.rootfsPropagation = "rshared")),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
+    );
+    expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
+    expect(plain.setup.rootPropagation).toBe(MS_SHARED | MS_REC);
+    // options it cannot apply to a clone of the source are refused, naming the mount
+    const bad = spec((s) =>
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755"] }),
+    );
+    expect(error(() => translate(bad, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })))).toContain(
+      'mounts[7].options: "mode=755" is not supported on a bind mount with shared propagation',
+    );
+    // an optional source that is not there: no mount, as liblxc's "optional"
+    const optional = spec((s) =>
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] }),
+    );
+    expect(values(translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([]);
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {

@@ -13,11 +13,12 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup } from "../../cgroups/container.ts";
-import { cgroupHierarchies, cgroupLayout } from "../../cgroups/host.ts";
+import { cgroupHierarchies, cgroupLayout, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
+import { STEP } from "../../contract/steps.ts";
 import { configError, LxcriError } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
@@ -88,6 +89,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
+  const hierarchies = cgroupHierarchies();
   const tr = translate(spec, {
     id,
     bundle,
@@ -96,10 +98,12 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     stat: statKind,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
-    cgroupHierarchies: cgroupHierarchies(),
+    cgroupHierarchies: hierarchies,
+    freeCgroupName: (name) => freeCgroupName(hierarchies, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
+    startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
     systemdCgroup: ctx.systemdCgroup,
     warn: (m) => warnings.push(m),
@@ -185,7 +189,18 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
-    const init = await waitReady(monitor, f.lxcLog, hooks, (opts.timeout ?? 60) * 1000, () => rejectedItem(ctx, id, tr.items));
+    const init = await waitReady(
+      monitor,
+      f.lxcLog,
+      hooks,
+      (opts.timeout ?? 60) * 1000,
+      () => rejectedItem(ctx, id, tr.items),
+      (failure) => {
+        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT) return undefined;
+        const i = tr.shared.findIndex((m) => failure.what === m.source || failure.what === m.destination);
+        return i < 0 ? undefined : `mounts[${tr.shared[i]!.index}]`;
+      },
+    );
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);

@@ -8,9 +8,10 @@
 //   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
 //   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
 //   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable, its plan, the
-//                caller's stdio, the host's /dev/null, the hook socket and the lxcri
-//                executable for the mount hook; liblxc keeps fds up to $LISTEN_FDS = P+8
-//   P+9          the report pipe (closed by liblxc in start(): EOF = start began)
+//                caller's stdio, the host's /dev/null (a detached mount), the hook socket,
+//                the lxcri executable for the mount hook and the report pipe (the
+//                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
+//                to $LISTEN_FDS = P+9 for the container and its hooks
 //   P+10         the monitor's own executable
 import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
@@ -19,10 +20,10 @@ import { strerror } from "../../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
-import { decodeError, describeNative, FRAME, FrameReader } from "../../contract/frames.ts";
+import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
-import { LxcriError } from "../../errors.ts";
+import { configError, LxcriError } from "../../errors.ts";
 import type { HookServer } from "../../hooks/server.ts";
 import { withLxcErrors } from "../../host/lxc-log.ts";
 import { procChildren, procCmdline } from "../../host/proc.ts";
@@ -84,10 +85,17 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     stdio[slot("devNull")] = hostNull;
     stdio[slot("hookSocket")] = orNull(l.hookSocket);
     stdio[slot("launcherExe")] = orNull(launcherFd);
-    const last = P + INHERITED.launcherExe;
-    stdio[last + 1] = reportEnd;
-    stdio[last + 2] = monitorFd;
-    const cmd = [`/proc/self/fd/${last + 2}`, l.lxcpath, l.name, l.lxcConf, String(last + 1), ...initArgv(slot("initExe"), slot("plan"))];
+    stdio[slot("report")] = reportEnd;
+    const last = P + INHERITED.report;
+    stdio[last + 1] = monitorFd;
+    const cmd = [
+      `/proc/self/fd/${last + 1}`,
+      l.lxcpath,
+      l.name,
+      l.lxcConf,
+      String(slot("report")),
+      ...initArgv(slot("initExe"), slot("plan")),
+    ];
     const proc = Bun.spawn({ cmd, stdio: stdio as never, env: { ...process.env, ...l.env, LISTEN_FDS: String(last) } });
     setNonBlocking(report);
     return { proc, pid: proc.pid, report };
@@ -113,6 +121,8 @@ export async function waitReady(
   hooks: HookServer | undefined,
   timeoutMs: number,
   rejected: () => string | undefined,
+  /** The config.json field a failure of the start-host hook concerns (it reports a mount's destination). */
+  fieldOf: (f: NativeFailure) => string | undefined = () => undefined,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const report = new FrameReader();
@@ -131,10 +141,13 @@ export async function waitReady(
         if (bytes === null) reportOpen = false;
         for (const f of bytes ? report.push(bytes) : [])
           if (f.kind === FRAME.ERROR) {
+            const failure = decodeError(f.payload);
+            const field = fieldOf(failure);
+            if (field) throw configError(field, describeNative(failure, strerror));
             // liblxc did not load lxc.conf: which item it refuses, asked of liblxc in this process
-            const item = rejected();
+            const item = failure.step === STEP.CONFIG ? rejected() : undefined;
             if (item) throw fail(item, "invalid-config");
-            throw fail(`the monitor could not start the container: ${describeNative(decodeError(f.payload), strerror)}`);
+            throw fail(`the monitor could not start the container: ${describeNative(failure, strerror)}`);
           }
       }
       if (hooks) {

@@ -1,0 +1,105 @@
+// systemd as the container's init under real podman (`podman run --systemd=always IMAGE
+// /sbin/init`), the system container runc and crun run: it must boot to "running" (or
+// "degraded"), take `podman exec`, and stop with `podman stop`, which sends systemd's stop
+// signal SIGRTMIN+3 (37). The image is a minimal Debian 12 with systemd, debootstrapped once
+// and cached under /var/cache/lxcri-test (test/tools/systemd-image.sh: about 1.5 minutes the
+// first time). podman has its own storage here, as in podman.test.ts.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { canRunContainers, LXCRI, REPO, tempDir } from "../helpers.ts";
+
+const podmanBin = Bun.which("podman");
+const enabled = canRunContainers && !!podmanBin && !!Bun.which("debootstrap");
+const dir = enabled ? tempDir("systemd") : "";
+const runtimeRoot = "/run/lxcri";
+const IMAGE = "localhost/lxcri-systemd";
+
+function podman(args: string[], timeout = 60_000) {
+  const p = Bun.spawnSync([podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args], {
+    env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout,
+  });
+  return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
+}
+
+/** The image's tarball, built (once: about 1.5 minutes) while the file loads, where no test or hook timeout can cut debootstrap short. */
+function systemdImage(): string {
+  const built = Bun.spawnSync(["bash", join(REPO, "test/tools/systemd-image.sh")], { stdout: "pipe", stderr: "pipe" });
+  if (built.exitCode !== 0) throw new Error(`systemd image: ${built.stderr.toString()}`);
+  return built.stdout.toString().trim();
+}
+const imageTar = enabled ? systemdImage() : "";
+
+function leftovers(id: string): string[] {
+  const found: string[] = [];
+  if (existsSync(join(runtimeRoot, id))) found.push(`runtime dir ${join(runtimeRoot, id)}`);
+  for (const h of readdirSync("/sys/fs/cgroup")) {
+    for (const d of [join("/sys/fs/cgroup", h, "libpod_parent", `libpod-${id}`), join("/sys/fs/cgroup", h, `lxc.monitor.${id}`)])
+      if (existsSync(d)) found.push(`cgroup ${d}`);
+  }
+  return found;
+}
+
+beforeAll(() => {
+  if (!enabled) return;
+  writeFileSync(
+    join(dir, "containers.conf"),
+    [
+      "[engine]",
+      'runtime = "lxcri"',
+      'runtime_supports_json = ["lxcri"]',
+      'cgroup_manager = "cgroupfs"',
+      'events_logger = "none"',
+      "[engine.runtimes]",
+      `lxcri = ["${LXCRI}"]`,
+      "[containers]",
+      // podman's default RLIMIT_NOFILE exceeds the hard limit root has on this kind of machine
+      'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
+      "",
+    ].join("\n"),
+  );
+  const imported = podman(["import", imageTar, IMAGE], 110_000);
+  if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+});
+
+afterAll(() => {
+  if (!enabled) return;
+  podman(["rm", "-af", "-t", "0"]);
+  podman(["rmi", "-af"]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!enabled)("systemd as the container's init (real podman, --systemd=always)", () => {
+  test("boots to running, takes podman exec, stops with podman stop (SIGRTMIN+3), leaves nothing", async () => {
+    const started = podman(["run", "-d", "--name", "sd1", "--systemd=always", IMAGE, "/sbin/init"]);
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    let state = "";
+    for (let i = 0; i < 120 && !/^(running|degraded)$/.test(state); i++) {
+      state = podman(["exec", "sd1", "systemctl", "is-system-running"]).stdout.trim();
+      if (!/^(running|degraded)$/.test(state)) await Bun.sleep(250);
+    }
+    expect(state).toMatch(/^(running|degraded)$/);
+    // systemd is pid 1 and manages its own cgroups below the container's
+    const pid1 = podman(["exec", "sd1", "cat", "/proc/1/comm"]);
+    expect(pid1.stdout.trim()).toBe("systemd");
+    expect(podman(["exec", "sd1", "sh", "-c", "echo in $(hostname)"]).stdout).toBe(`in ${id.slice(0, 12)}\n`);
+    // podman stop sends the image's stop signal, 37; systemd halts and exits 0 well before podman's 10 s SIGKILL
+    const t0 = Date.now();
+    const stopped = podman(["stop", "sd1"]);
+    expect(stopped.stderr).toBe("");
+    expect(stopped.code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(9000);
+    expect(podman(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "sd1"]).stdout.trim()).toBe("exited 0");
+    expect(podman(["rm", "sd1"]).code).toBe(0);
+    expect(leftovers(id)).toEqual([]);
+  });
+});
+
+// Says why in the test report, only where podman or debootstrap is missing (CI installs both).
+if (canRunContainers && !enabled) test.skip("systemd under podman: podman or debootstrap is not installed", () => {});
