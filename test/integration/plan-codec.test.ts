@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { sealedMemfd } from "../../ffi/sealed.ts";
 import { closeFd } from "../../ffi/fds.ts";
 import { encodeExecPlan, encodeInitPlan, type ProcessPlan } from "../../src/contract/plan.ts";
+import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
 import { STEPS } from "../../src/contract/steps.ts";
 import { REPO } from "../helpers.ts";
 
@@ -152,6 +153,17 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
     expect(() => decode(plan.subarray(0, plan.length - 1))).toThrow();
     expect(() => decode(Buffer.concat([plan, Buffer.from([0])]))).toThrow();
+  });
+});
+
+describe("the fd layout init inherits", () => {
+  test("ffi/native/lxcri.h's INHERITED_* and fixed fds are src/contract/layout.ts's", () => {
+    const header = readFileSync(join(REPO, "ffi", "native", "lxcri.h"), "utf8");
+    const define = (name: string) => Number(new RegExp(`#define ${name} (\\d+)`).exec(header)?.[1]);
+    expect(define("INHERITED_STDIN")).toBe(INHERITED.stdin);
+    expect(define("INHERITED_DEVNULL")).toBe(INHERITED.devNull);
+    expect(define("CHANNEL_FD")).toBe(CHANNEL_FD);
+    expect(define("TERMINAL_MASTER_FD")).toBe(TERMINAL_MASTER_FD);
   });
 });
 
