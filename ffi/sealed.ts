@@ -16,14 +16,24 @@ const MOUNT_ATTR_NODEV = 4;
 const MFD_CLOEXEC = 1;
 const MFD_ALLOW_SEALING = 2;
 
-/** An fd (close-on-exec) of `path` on a read-only, nosuid, nodev detached mount: exec it as /proc/self/fd/N. */
-export function sealedExe(path: string): number {
+/** A detached mount of `path` alone (close-on-exec) with the MOUNT_ATTR_* flags `set`. */
+function detachedMount(path: string, set: number): number {
   const p = Buffer.from(path + "\0");
   const fd = sys(`open_tree ${path}`, SYS.open_tree, AT_FDCWD, ptr(p), OPEN_TREE_CLONE | O_CLOEXEC);
-  const attr = new BigUint64Array([BigInt(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), 0n, 0n, 0n]);
+  const attr = new BigUint64Array([BigInt(set), 0n, 0n, 0n]);
   const empty = Buffer.from("\0");
   sys(`mount_setattr ${path}`, SYS.mount_setattr, fd, ptr(empty), AT_EMPTY_PATH, ptr(attr), 32);
   return fd;
+}
+
+/** An fd (close-on-exec) of `path` on a read-only, nosuid, nodev detached mount: exec it as /proc/self/fd/N. */
+export function sealedExe(path: string): number {
+  return detachedMount(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
+/** The host's /dev/null on a detached mount of its own (nosuid, usable as a device): what masks are made of. */
+export function detachedNull(): number {
+  return detachedMount("/dev/null", MOUNT_ATTR_NOSUID);
 }
 
 /** A sealed memfd (close-on-exec) holding `data`: it can be read, never changed. */

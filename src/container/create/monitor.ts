@@ -18,7 +18,7 @@ import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
-import { sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
+import { detachedNull, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
 import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
@@ -80,7 +80,7 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     stdio[slot("stdin")] = orNull(stdin);
     stdio[slot("stdout")] = orNull(stdout);
     stdio[slot("stderr")] = orNull(stderr);
-    const hostNull = sealedExe("/dev/null"); // a detached mount of its own, for init's masks
+    const hostNull = detachedNull(); // a detached mount of its own, for init's masks
     ours.push(hostNull);
     stdio[slot("devNull")] = hostNull;
     stdio[slot("hookSocket")] = orNull(l.hookSocket);

@@ -142,9 +142,20 @@ describe.skipIf(!canRunContainers)(
         if (c.code === 0) {
           const pid = JSON.parse(lx(["state", id]).stdout).pid as number;
           const mounts = mountsOf(pid);
-          // masked, or create fails: never a container whose masked path shows what is there
-          for (const p of ["/mf", "/m"])
-            if (!mounts.some((m) => m.mp === p)) problems.push(`${id}: ${p} is not masked (nothing mounted on it)`);
+          // masked, or create fails: never a container whose masked path shows what is there.
+          // A's RENAME_EXCHANGE moves the masked file and directory (mounts and all) between
+          // /mf and /mf.lnk, /m and /m.lnk: what B reads under either name must never be the image's.
+          for (let look = 0; look < 5; look++) {
+            const e = run(
+              [LXCRI, "--root", root, "exec", id, "sh", "-c", "cat /mf /mf.lnk /m/image-secret /m.lnk/image-secret 2>/dev/null"],
+              {
+                timeoutMs: 5000,
+              },
+            );
+            if (e.stdout.includes("IMAGE SECRET")) problems.push(`${id}: a masked path shows what is there: ${e.stdout.trim()}`);
+          }
+          if (!mounts.some((m) => ["/mf", "/mf.lnk"].includes(m.mp)) || !mounts.some((m) => ["/m", "/m.lnk"].includes(m.mp)))
+            problems.push(`${id}: a masked path is not masked (nothing mounted on it under either name)`);
           for (const m of mounts) if (m.root.startsWith(v.dir)) problems.push(`${id}: host ${m.root} is mounted at ${m.mp}`);
           outcomes.push("created");
         } else outcomes.push(`refused: ${c.stderr.trim().slice(0, 120)}`);

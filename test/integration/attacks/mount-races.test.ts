@@ -71,12 +71,13 @@ describe.skipIf(!canRunContainers)("attack: mount destinations in a volume anoth
       if (c.code === 0) {
         outcomes.push("created");
         const pid = JSON.parse(lx(["state", id]).stdout).pid as number;
-        // B's tmpfs must be at its destination inside B
+        // B's tmpfs must be inside B's volume: at /vol/d/NAME, or wherever A's renames
+        // (RENAME_EXCHANGE of d and lnk) have since moved that directory within the volume
         const mine = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
           .split("\n")
           .filter((l) => l.includes(` tmpfs tmpfs `) && l.includes(NAME));
-        if (!mine.some((l) => l.split(" ")[4] === `/vol/d/${NAME}`))
-          problems.push(`${id}: its tmpfs is not at /vol/d/${NAME}: ${mine.join(" | ") || "(nowhere)"}`);
+        if (!mine.some((l) => [`/vol/d/${NAME}`, `/vol/lnk/${NAME}`].includes(l.split(" ")[4]!)))
+          problems.push(`${id}: its tmpfs is not in the volume: ${mine.join(" | ") || "(nowhere)"}`);
       } else outcomes.push(`refused (${c.stderr.trim().slice(0, 100)})`);
       lx(["delete", "--force", id]);
       if (existsSync(join("/", NAME)) && !problems.some((p) => p.includes("host's root")))
