@@ -17,7 +17,7 @@ export async function update(ctx: Context, id: string, resources: Record<string,
   const { devices: _ignored, ...rest } = resources;
   let items: ReturnType<typeof resourceItems>;
   try {
-    items = resourceItems({ ociVersion: "1.0.0", linux: { resources: rest } } as Spec, cgroupLayout(), (m) => ctx.log.warn(m));
+    items = resourceItems({ ociVersion: "1.0.0", linux: { resources: rest } } as unknown as Spec, cgroupLayout(), (m) => ctx.log.warn(m));
   } catch (e) {
     if (e instanceof LxcriError)
       throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));

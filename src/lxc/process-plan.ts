@@ -42,7 +42,7 @@ export function processPlan(proc: Process, linux: Linux | undefined, ctx: Proces
     rlimits: (proc.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard })),
     noNewPrivileges: !!proc.noNewPrivileges,
     seccomp: linux?.seccomp ? seccompPlan(linux.seccomp) : undefined,
-    attrs: processAttrs({ ociVersion: "", process: proc, linux }),
+    attrs: processAttrs({ ociVersion: "", root: { path: "" }, process: proc, linux }),
     lookupHome: !env.some((e) => e.startsWith("HOME=")),
     finalCpus: final === undefined ? undefined : parseList(final, "process.execCPUAffinity.final", MAX_NODES),
   };

@@ -68,7 +68,7 @@ function refuseUnsupported(spec: Spec): void {
     ["linux.netDevices", linux.netDevices],
     ["process.apparmorProfile", spec.process?.apparmorProfile],
     ["process.selinuxLabel", spec.process?.selinuxLabel],
-    ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c]] as [string, unknown]),
+    ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c as "rdma"]] as [string, unknown]),
   ];
   for (const [path, value] of later) if (value) throw configError(path, "is not supported yet");
 }

@@ -63,7 +63,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const bundle = resolve(opts.bundle ?? ".");
   const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
-  const spec = loadSpec(join(bundle, "config.json"));
+  const spec = loadSpec(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
   const proc = spec.process;
   if (!proc) throw configError("process", "is required");
   if (proc.terminal && !opts.consoleSocket)
