@@ -60,7 +60,9 @@ export function configError(path: string, message: string): ConfigError {
  * A valid config that this host cannot (or must not) do: the refusal depends
  * on something only the host has — its cgroup layout ("has no cgroup v2
  * equivalent"), the runtime's own namespaces, its cgroup v1 mounts, the files
- * in the bundle and rootfs. A config that no host could run is configError's.
+ * in the bundle and rootfs. The only refusal translation (src/lxc) makes
+ * (besides read-back.ts's boundary check); every host-independent one is the
+ * checker's (src/spec), as configError.
  */
 export function unsupportedOnHost(path: string, why: string): ConfigError {
   return new ConfigError("unsupported-on-host", CONFIG_JSON.label, path, why);

@@ -2,10 +2,9 @@
 // only the top mount, and liblxc passes options it does not know to the
 // filesystem as data, which a bind mount ignores: "rro" would silently do
 // nothing. init applies them with mount_setattr(2) and AT_RECURSIVE
-// after liblxc's mounts, before the container is created. Id-mapped mounts
-// ("idmap", "ridmap") are refused.
+// after liblxc's mounts, before the container is created. (Id-mapped mounts,
+// "idmap" and "ridmap", are refused by the checker: src/spec/mounts.ts.)
 import type { RecursiveAttr } from "../contract/plan.ts";
-import { configError } from "../errors.ts";
 
 const RDONLY = 0x1,
   NOSUID = 0x2,
@@ -41,12 +40,11 @@ const RECURSIVE: Record<string, [number, number]> = {
 export const RECURSIVE_OPTIONS = Object.keys(RECURSIVE);
 
 /** Splits a mount's options into those for liblxc and the recursive attributes for the launcher. */
-export function recursiveAttrs(options: string[], dest: string, at: string): { options: string[]; attr?: RecursiveAttr } {
+export function recursiveAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;
   let clr = 0;
   const rest: string[] = [];
-  options.forEach((o, i) => {
-    if (o === "idmap" || o === "ridmap") throw configError(`${at}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
+  options.forEach((o) => {
     const attr = RECURSIVE[o];
     if (!attr) return void rest.push(o);
     set = (set & ~attr[1]) | attr[0];

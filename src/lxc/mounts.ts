@@ -10,7 +10,8 @@
 //                       fail with EPERM inside liblxc's setup). liblxc mounts it after all
 //                       entries, so there its place in mountinfo is last.
 import { isAbsolute, join, normalize } from "node:path";
-import { configError } from "../errors.ts";
+import { unsupportedOnHost } from "../errors.ts";
+import { procMountProblem } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
@@ -62,43 +63,18 @@ function isCgroupMount(m: Mount): boolean {
   return m.type === "cgroup" || m.type === "cgroup2";
 }
 
-/** A destination inside the container, normalized, with no way out of the rootfs by "..". */
-export function containerPath(path: string, at: string): string {
-  if (!isAbsolute(path)) throw configError(at, `must be an absolute path, got ${JSON.stringify(path)}`);
-  if (path.includes("\0")) throw configError(at, "must not contain NUL");
-  const n = normalize(path);
-  if (n.split("/").includes("..")) throw configError(at, `must not leave the rootfs: ${JSON.stringify(path)}`);
-  return n;
+/** A destination inside the container, normalized (the checker made sure it is absolute and stays in the rootfs). */
+export function containerPath(path: string): string {
+  return normalize(path);
 }
 
-/** The files under /proc a mount may cover (what lxcfs emulates), as in runc's checkProcMount. */
-const PROC_MOUNTS_ALLOWED = new Set([
-  "/proc/cpuinfo",
-  "/proc/diskstats",
-  "/proc/meminfo",
-  "/proc/stat",
-  "/proc/swaps",
-  "/proc/uptime",
-  "/proc/loadavg",
-  "/proc/slabinfo",
-  "/proc/sys/kernel/ns_last_pid",
-  "/proc/sys/crypto/fips_enabled",
-]);
-
 /**
- * Nothing but a procfs goes on /proc, and nothing on what is below it but a
- * few files lxcfs emulates: liblxc writes sysctls and oom_score_adj through
- * the container's /proc after the mount entries, and a mount there would
- * redirect those writes to what the config brought (the CVE-2025-52881 class).
+ * The checker refused what the config names on /proc (src/spec/mounts.ts);
+ * this is for a destination the rootfs's symlinks resolve to /proc or below.
  */
 function checkProcMount(dest: string, m: Mount, bind: boolean, at: string): void {
-  if (dest === "/proc") {
-    if (m.type === "proc" && !bind) return;
-    if (bind && m.source === "/proc") return;
-    throw configError(`${at}.destination`, "only a procfs may be mounted on /proc");
-  }
-  if (dest.startsWith("/proc/") && !PROC_MOUNTS_ALLOWED.has(dest))
-    throw configError(`${at}.destination`, `${dest}: mounts below /proc are refused (except ${[...PROC_MOUNTS_ALLOWED].join(", ")})`);
+  const problem = procMountProblem(dest, m, bind);
+  if (problem) throw unsupportedOnHost(`${at}.destination`, problem);
 }
 
 export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
@@ -109,21 +85,19 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
-    const dest = ctx.resolve(containerPath(m.destination, `${at}.destination`));
+    const dest = ctx.resolve(containerPath(m.destination));
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
-      at,
     );
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
-    if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) {
         if (dest !== "/sys/fs/cgroup")
-          throw configError(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
+          throw unsupportedOnHost(`${at}.destination`, "on a cgroup v1 host a cgroup mount must be at /sys/fs/cgroup");
         autoMounts.push(options.includes("ro") ? "cgroup:ro" : "cgroup:rw");
       } else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       return;
@@ -131,13 +105,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     let source = m.source ?? m.type ?? "none";
     let kind: "dir" | "file" = "dir";
     if (bind) {
-      if (!m.source) throw configError(`${at}.source`, "is required for a bind mount");
-      source = isAbsolute(m.source) ? m.source : join(ctx.bundle, m.source);
+      const from = m.source!; // the checker made sure a bind mount has one
+      source = isAbsolute(from) ? from : join(ctx.bundle, from);
       const k = ctx.stat(source);
       if (k === "missing") {
-        if (!options.includes("optional")) throw configError(`${at}.source`, `${JSON.stringify(source)} does not exist`);
+        if (!options.includes("optional")) throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} does not exist`);
       } else if (k === "fifo")
-        throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
+        throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
     }
@@ -158,7 +132,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   // maskedPaths: files get /dev/null bound over them, directories an empty read-only tmpfs.
   // Under /proc and /sys the container sees what the host sees, so the host path tells which.
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => {
-    const path = containerPath(p, `linux.maskedPaths[${i}]`);
+    const path = containerPath(p);
     const kind = ctx.stat(/^\/(proc|sys)(\/|$)/.test(path) ? path : join(ctx.rootfs, path));
     if (kind === "missing") return; // nothing to mask
     if (kind === "fifo") {
@@ -178,7 +152,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   // (podman's /proc/sys) is left to the launcher, which runs after that.
   const sysctlFiles = Object.keys(spec.linux?.sysctl ?? {}).map((k) => `/proc/sys/${k.replace(/\./g, "/")}`);
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
-    const path = containerPath(p, `linux.readonlyPaths[${i}]`);
+    const path = containerPath(p);
     const aboveSysctl = sysctlFiles.some((f) => f === path || f.startsWith(path + "/"));
     if (aboveSysctl || (!/^\/(proc|sys)(\/|$)/.test(path) && ctx.stat(join(ctx.rootfs, path)) === "fifo")) {
       launcherReadonly.push(path);
