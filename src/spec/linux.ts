@@ -177,8 +177,8 @@ export function namespaceRules(spec: Spec): void {
   const index = (t: string) => listed.findIndex((n) => n.type === t);
   // liblxc sets up the rootfs with pivot_root in the container's mount namespace:
   // in the runtime's own it would change the root of every process on the host.
-  // A namespace joined by path is taken over the same way (as runc does); host.ts
-  // refuses a path that is the runtime's or pid 1's.
+  // A namespace joined by path is taken over the same way (as runc does);
+  // src/host/namespaces.ts refuses a path that is the runtime's or pid 1's.
   if (index("mount") < 0)
     throw configError(
       "linux.namespaces",

@@ -18,7 +18,7 @@ import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
-import { configError, LxcriError } from "../../errors.ts";
+import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
@@ -71,7 +71,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
-  if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
+  if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.
   const rootfs = realpathSync(given);
 
