@@ -18,7 +18,7 @@ report=build/junit.xml
 rm -f "$report"
 if [[ $(id -u) == 0 ]]; then export LXCRI_REQUIRE_CONTAINER_TESTS=1; fi
 set +e
-bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" test/ 2>&1 | grep -Ev '^\(pass\)'
+bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" test/ 2>&1 | grep -aEv '^\(pass\)'
 status=${PIPESTATUS[0]}
 set -e
 

@@ -1,8 +1,8 @@
 // features.md: what lxcri implements, independent of the host. Only what
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
-import { RECURSIVE_OPTIONS } from "./lxc/mount-attrs.ts";
-import { SECCOMP_FEATURES } from "./lxc/seccomp.ts";
+import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
+import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
 import { HOOK_TYPES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
 import pkg from "../package.json" with { type: "json" };

@@ -1,7 +1,7 @@
 // lxcri as a library: `import { Runtime } from "lxcri"`.
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
-export { LxcriError, type ErrorCode } from "./errors.ts";
+export { ConfigError, LxcriError, type ErrorCode } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";
 export type { StoredHook } from "./hooks/layout.ts";
 export type { Spec, State, Status, Hook, Hooks, HookType } from "./spec/types.ts";

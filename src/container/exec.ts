@@ -22,15 +22,16 @@ import type { Context } from "../context.ts";
 import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
 import { STEP, stepText } from "../contract/steps.ts";
-import { LxcriError } from "../errors.ts";
+import { LxcriError, type Source } from "../errors.ts";
 import { installed } from "../host/artefacts.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
 import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
+import { validateProcess, validateSpec } from "../spec/validate.ts";
 import { load, require } from "./load.ts";
-import { type ContainerRecord, readStoredSpec } from "./record.ts";
+import { type ContainerRecord, files, readStoredSpec } from "./record.ts";
 
 export interface ExecOptions {
   /** The process to run (runtime-spec `process`). */
@@ -56,18 +57,19 @@ export interface ExecResult {
   wait(): Promise<number>;
 }
 
+/** What errors in ExecOptions.process name (the CLI checks an --process file under its own name first). */
+const EXEC: Source = { label: "exec", code: "invalid-argument" };
+
 export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise<ExecResult> {
   const container = load(ctx, id);
   require(container, "exec", opts.ignorePaused ? ["paused"] : []);
   const { dir, record } = container;
-  const proc = opts.process;
-  if (!proc.args.length) throw new LxcriError("invalid-argument", "exec: process.args must not be empty");
-  if (proc.apparmorProfile) throw new LxcriError("invalid-config", "process.apparmorProfile: AppArmor is not supported by lxcri");
-  if (proc.selinuxLabel) throw new LxcriError("invalid-config", "process.selinuxLabel: SELinux is not supported by lxcri");
+  const proc = validateProcess(opts.process, EXEC, "process");
   if (proc.terminal && opts.detach && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
   if (!proc.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
-  const spec = readStoredSpec(dir);
+  // The copy create checked; checked again into typed values (nulls dropped), named as the copy.
+  const spec = validateSpec(readStoredSpec(dir), { source: { label: files(dir).config, code: "invalid-config" }, systemdCgroup: "either" });
   // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const warnings: string[] = [];

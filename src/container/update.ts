@@ -1,28 +1,32 @@
 // update: new cgroup limits for a created, running or paused container
 // (runtime-spec LinuxResources, as podman, containerd and CRI-O send it).
-// The same translation as create, written straight to the container's
-// cgroup files. Device rules are not updated (runc ignores them too).
+// Checked as --resources (errors name its fields), then the same
+// translation as create's, written straight to the container's cgroup files.
+// Device rules are not updated (runc ignores them too).
 import type { Context } from "../context.ts";
 import { writeCgroupItems } from "../cgroups/container.ts";
-import { LxcriError } from "../errors.ts";
+import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { cgroupLayout } from "../cgroups/host.ts";
+import type { CgroupLayout } from "../lxc/devices.ts";
+import type { ConfigItem } from "../lxc/items.ts";
 import { resourceItems } from "../lxc/resources.ts";
-import type { Spec } from "../spec/types.ts";
+import { validateResources } from "../spec/validate.ts";
 import { load, require, withLock } from "./load.ts";
+
+const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
+
+/** The cgroup items for an update's resources on a `layout` host; errors and warnings name --resources and the field. */
+export function updateItems(resources: Record<string, unknown>, layout: CgroupLayout, warn: (m: string) => void): ConfigItem[] {
+  const { devices: _ignored, ...rest } = resources;
+  const r = validateResources(rest, RESOURCES);
+  return checkedFrom(RESOURCES, () => resourceItems(r, layout, (m) => warn(`${RESOURCES.label}: ${m}`), ""));
+}
 
 export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {
   const container = load(ctx, id);
   if (typeof resources !== "object" || resources === null || Array.isArray(resources))
     throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
-  const { devices: _ignored, ...rest } = resources;
-  let items: ReturnType<typeof resourceItems>;
-  try {
-    items = resourceItems({ ociVersion: "1.0.0", linux: { resources: rest } } as Spec, cgroupLayout(), (m) => ctx.log.warn(m));
-  } catch (e) {
-    if (e instanceof LxcriError)
-      throw new LxcriError("invalid-argument", e.message.replace(/^config\.json: linux\.resources\.?/, "--resources: "));
-    throw e;
-  }
+  const items = updateItems(resources, cgroupLayout(), (m) => ctx.log.warn(m));
   await withLock(container, (c) => {
     require(c, "update");
     try {

@@ -2,7 +2,7 @@
 // namespace of its type, and joins that would change the host are refused.
 import { statSync } from "node:fs";
 import { namespaceType } from "../../ffi/namespaces.ts";
-import { configError } from "../errors.ts";
+import { unsupportedOnHost } from "../errors.ts";
 
 const CLONE_FLAGS: Record<string, number> = {
   mount: 0x00020000,
@@ -59,13 +59,13 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
     try {
       type = namespaceType(ns.path);
     } catch (e) {
-      throw configError(at, `cannot open ${ns.path}: ${(e as NodeJS.ErrnoException).code}`);
+      throw unsupportedOnHost(at, `cannot open ${ns.path}: ${(e as NodeJS.ErrnoException).code}`);
     }
-    if (type !== CLONE_FLAGS[ns.type]) throw configError(at, `${ns.path} is not a ${ns.type} namespace`);
+    if (type !== CLONE_FLAGS[ns.type]) throw unsupportedOnHost(at, `${ns.path} is not a ${ns.type} namespace`);
     if (ns.type === "mount" && isRuntimeNamespace("mount", ns.path))
-      throw configError(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
+      throw unsupportedOnHost(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
     if (ns.type === "uts" && opts.setsUtsNames && isRuntimeNamespace("uts", ns.path))
-      throw configError(
+      throw unsupportedOnHost(
         at,
         `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`,
       );

@@ -5,22 +5,11 @@
 // cgroup rules keep the user's order, then the defaults follow (runtime-tools
 // checks the order), as v1 or v2 keys.
 import type { DeviceNode } from "../contract/plan.ts";
-import { configError } from "../errors.ts";
-import type { Spec } from "../spec/types.ts";
+import { DEFAULT_DEVICE_NUMBERS } from "../spec/linux.ts";
+import type { Device, Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
 
 export type CgroupLayout = "v1" | "v2";
-
-const AUTODEV: Record<string, [string, number, number]> = {
-  "/dev/null": ["c", 1, 3],
-  "/dev/zero": ["c", 1, 5],
-  "/dev/full": ["c", 1, 7],
-  "/dev/random": ["c", 1, 8],
-  "/dev/urandom": ["c", 1, 9],
-  "/dev/tty": ["c", 5, 0],
-  "/dev/ptmx": ["c", 5, 2],
-  "/dev/console": ["c", 5, 1],
-};
 
 /** Devices every container may use (as runc allows them). */
 export const DEFAULT_DEVICE_RULES = [
@@ -37,33 +26,20 @@ export const DEFAULT_DEVICE_RULES = [
   "c 136:* rwm",
 ];
 
-const S_IFMT: Record<string, number> = { c: 0o020000, u: 0o020000, b: 0o060000, p: 0o010000 };
+const S_IFMT: Record<Device["type"], number> = { c: 0o020000, u: 0o020000, b: 0o060000, p: 0o010000 };
 
-/** linux.devices other than the default ones, which are there already. */
+/** linux.devices other than the default ones, which are there already (the checker made sure those are what they must be). */
 export function deviceNodes(spec: Spec, resolve: (p: string) => string): DeviceNode[] {
-  const nodes: DeviceNode[] = [];
-  (spec.linux?.devices ?? []).forEach((d, i) => {
-    const at = `linux.devices[${i}]`;
-    const std = AUTODEV[d.path];
-    if (std) {
-      if (std[0] !== d.type || std[1] !== d.major || std[2] !== d.minor)
-        throw configError(at, `${d.path} must be ${std[0]} ${std[1]}:${std[2]}, got ${d.type} ${d.major}:${d.minor}`);
-      return;
-    }
-    if (d.type !== "p" && (d.major === undefined || d.minor === undefined))
-      throw configError(at, `a ${d.type} device needs major and minor`);
-    if ((d.major ?? 0) < 0 || (d.minor ?? 0) < 0 || (d.major ?? 0) > 0xfff || (d.minor ?? 0) > 0xfffff)
-      throw configError(at, `device number ${d.major}:${d.minor} is out of range`);
-    nodes.push({
+  return (spec.linux?.devices ?? [])
+    .filter((d) => !DEFAULT_DEVICE_NUMBERS[d.path])
+    .map((d) => ({
       path: resolve(d.path),
-      mode: S_IFMT[d.type]! | ((d.fileMode ?? 0o666) & 0o7777),
+      mode: S_IFMT[d.type] | ((d.fileMode ?? 0o666) & 0o7777),
       major: d.major ?? 0,
       minor: d.minor ?? 0,
       uid: d.uid ?? 0,
       gid: d.gid ?? 0,
-    });
-  });
-  return nodes;
+    }));
 }
 
 export function deviceItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
@@ -71,14 +47,13 @@ export function deviceItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
   const items: ConfigItem[] = [];
   const rules = spec.linux?.resources?.devices;
   if (!rules) return items;
-  rules.forEach((r, i) => {
+  for (const r of rules) {
     const access = r.access ?? "rwm";
-    if (!/^[rwm]{1,3}$/.test(access)) throw configError(`linux.resources.devices[${i}].access`, `invalid access ${JSON.stringify(access)}`);
     const type = r.type ?? "a";
     const num = (n: number | undefined) => (n === undefined || n < 0 ? "*" : String(n));
     const rule = type === "a" && r.major === undefined && r.minor === undefined ? "a" : `${type} ${num(r.major)}:${num(r.minor)} ${access}`;
     items.push([`${key}.${r.allow ? "allow" : "deny"}`, rule]);
-  });
+  }
   for (const rule of DEFAULT_DEVICE_RULES) items.push([`${key}.allow`, rule]);
   return items;
 }

@@ -2,10 +2,10 @@
 // only the top mount, and liblxc passes options it does not know to the
 // filesystem as data, which a bind mount ignores: "rro" would silently do
 // nothing. init applies them with mount_setattr(2) and AT_RECURSIVE
-// after liblxc's mounts, before the container is created. Id-mapped mounts
-// ("idmap", "ridmap") are refused.
+// after liblxc's mounts, before the container is created. (Id-mapped mounts,
+// "idmap" and "ridmap", are refused by the checker: src/spec/mounts.ts.)
 import type { RecursiveAttr } from "../contract/plan.ts";
-import { configError } from "../errors.ts";
+import type { RecursiveOption, SharedBindFlag } from "../spec/mounts.ts";
 
 const RDONLY = 0x1,
   NOSUID = 0x2,
@@ -18,7 +18,7 @@ const NODIRATIME = 0x80,
   NOSYMFOLLOW = 0x200000;
 
 /** option → [attr_set, attr_clr] for struct mount_attr. */
-const RECURSIVE: Record<string, [number, number]> = {
+const RECURSIVE: Record<RecursiveOption, [number, number]> = {
   rro: [RDONLY, 0],
   rrw: [0, RDONLY],
   rnosuid: [NOSUID, 0],
@@ -38,10 +38,9 @@ const RECURSIVE: Record<string, [number, number]> = {
   rnosymfollow: [NOSYMFOLLOW, 0],
   rsymfollow: [0, NOSYMFOLLOW],
 };
-export const RECURSIVE_OPTIONS = Object.keys(RECURSIVE);
 
 /** A bind mount's own options (its top mount) → [attr_set, attr_clr]. */
-const TOP: Record<string, [number, number]> = {
+const TOP: Record<SharedBindFlag, [number, number]> = {
   ro: [RDONLY, 0],
   rw: [0, RDONLY],
   nosuid: [NOSUID, 0],
@@ -78,15 +77,10 @@ export interface SharedBind {
   propagation: number;
 }
 
-/** Whether a mount's options ask for shared propagation. */
-export function wantsShared(options: readonly string[]): boolean {
-  return options.includes("shared") || options.includes("rshared");
-}
-
 /**
  * A bind mount that asks for shared propagation: its options (after the recursive ones are
- * split off, which init applies as for any mount) as mount_setattr(2) takes them. Options
- * that mean something else (another propagation, filesystem data) are refused.
+ * split off, which init applies as for any mount) as mount_setattr(2) takes them (the
+ * checker let only those through: src/spec/mounts.ts SHARED_BIND_FLAGS).
  */
 export function sharedBind(source: string, destination: string, options: readonly string[], at: string): SharedBind {
   let set = 0;
@@ -97,26 +91,23 @@ export function sharedBind(source: string, destination: string, options: readonl
     if (o === "bind" || o === "optional") continue;
     if (o === "rbind") recursive = true;
     else if (o === "shared" || o === "rshared") propagation |= MS_SHARED | (o === "rshared" ? MS_REC : 0);
-    else if (TOP[o]) {
-      set = (set & ~TOP[o][1]) | TOP[o][0];
-      clr = (clr & ~TOP[o][0]) | TOP[o][1];
-    } else
-      throw configError(
-        `${at}.options`,
-        `${JSON.stringify(o)} is not supported on a bind mount with shared propagation (mounted from the host; it takes bind, rbind, shared, rshared and ${Object.keys(TOP).join(", ")})`,
-      );
+    else {
+      const flags = TOP[o as SharedBindFlag];
+      if (!flags) throw new Error(`translate: the checker let ${JSON.stringify(o)} through on ${at}, a shared bind mount`);
+      set = (set & ~flags[1]) | flags[0];
+      clr = (clr & ~flags[0]) | flags[1];
+    }
   }
   return { source, destination, recursive, set, clr, propagation };
 }
 
 /** Splits a mount's options into those for liblxc and the recursive attributes for the launcher. */
-export function recursiveAttrs(options: string[], dest: string, at: string): { options: string[]; attr?: RecursiveAttr } {
+export function recursiveAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;
   let clr = 0;
   const rest: string[] = [];
-  options.forEach((o, i) => {
-    if (o === "idmap" || o === "ridmap") throw configError(`${at}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
-    const attr = RECURSIVE[o];
+  options.forEach((o) => {
+    const attr = RECURSIVE[o as RecursiveOption];
     if (!attr) return void rest.push(o);
     set = (set & ~attr[1]) | attr[0];
     clr = (clr & ~attr[0]) | attr[1];

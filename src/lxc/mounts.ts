@@ -14,11 +14,12 @@
 //                       only after all entries (so no later mount could go below it).
 // A bind mount with shared propagation is no entry: see MountPlan.shared.
 import { isAbsolute, join, normalize } from "node:path";
-import { configError } from "../errors.ts";
+import { unsupportedOnHost } from "../errors.ts";
+import { procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
-import { recursiveAttrs, type SharedBind, sharedBind, wantsShared } from "./mount-attrs.ts";
+import { recursiveAttrs, type SharedBind, sharedBind } from "./mount-attrs.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -84,43 +85,18 @@ function isCgroupMount(m: Mount): boolean {
   return m.type === "cgroup" || m.type === "cgroup2";
 }
 
-/** A destination inside the container, normalized, with no way out of the rootfs by "..". */
-export function containerPath(path: string, at: string): string {
-  if (!isAbsolute(path)) throw configError(at, `must be an absolute path, got ${JSON.stringify(path)}`);
-  if (path.includes("\0")) throw configError(at, "must not contain NUL");
-  const n = normalize(path);
-  if (n.split("/").includes("..")) throw configError(at, `must not leave the rootfs: ${JSON.stringify(path)}`);
-  return n;
+/** A destination inside the container, normalized (the checker made sure it is absolute and stays in the rootfs). */
+export function containerPath(path: string): string {
+  return normalize(path);
 }
 
-/** The files under /proc a mount may cover (what lxcfs emulates), as in runc's checkProcMount. */
-const PROC_MOUNTS_ALLOWED = new Set([
-  "/proc/cpuinfo",
-  "/proc/diskstats",
-  "/proc/meminfo",
-  "/proc/stat",
-  "/proc/swaps",
-  "/proc/uptime",
-  "/proc/loadavg",
-  "/proc/slabinfo",
-  "/proc/sys/kernel/ns_last_pid",
-  "/proc/sys/crypto/fips_enabled",
-]);
-
 /**
- * Nothing but a procfs goes on /proc, and nothing on what is below it but a
- * few files lxcfs emulates: liblxc writes sysctls and oom_score_adj through
- * the container's /proc after the mount entries, and a mount there would
- * redirect those writes to what the config brought (the CVE-2025-52881 class).
+ * The checker refused what the config names on /proc (src/spec/mounts.ts);
+ * this is for a destination the rootfs's symlinks resolve to /proc or below.
  */
 function checkProcMount(dest: string, m: Mount, bind: boolean, at: string): void {
-  if (dest === "/proc") {
-    if (m.type === "proc" && !bind) return;
-    if (bind && m.source === "/proc") return;
-    throw configError(`${at}.destination`, "only a procfs may be mounted on /proc");
-  }
-  if (dest.startsWith("/proc/") && !PROC_MOUNTS_ALLOWED.has(dest))
-    throw configError(`${at}.destination`, `${dest}: mounts below /proc are refused (except ${[...PROC_MOUNTS_ALLOWED].join(", ")})`);
+  const problem = procMountProblem(dest, m, bind);
+  if (problem) throw unsupportedOnHost(`${at}.destination`, problem);
 }
 
 export interface MountPoint {
@@ -151,21 +127,20 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
-    const dest = ctx.resolve(containerPath(m.destination, `${at}.destination`));
+    const dest = ctx.resolve(containerPath(m.destination));
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
-      at,
     );
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
-    if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${at}.uidMappings`, "id-mapped mounts are not supported yet");
-    // a mount below a shared bind mount would be hidden by it: that one is mounted after all others
+    // a mount below a shared bind mount would be hidden by it (that one is mounted after all
+    // others); the checker refused what the config names, this is where the rootfs's symlinks lead
     const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
     if (above)
-      throw configError(
+      throw unsupportedOnHost(
         `${at}.destination`,
-        `is at or below mounts[${above.index}].destination ${JSON.stringify(above.destination)}, a bind mount with shared propagation, which is mounted after all other mounts: list it first`,
+        `resolves in the rootfs to ${JSON.stringify(dest)}, at or below mounts[${above.index}].destination, a bind mount with shared propagation, which is mounted after all other mounts`,
       );
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
@@ -178,13 +153,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     let source = m.source ?? m.type ?? "none";
     let kind: "dir" | "file" = "dir";
     if (bind) {
-      if (!m.source) throw configError(`${at}.source`, "is required for a bind mount");
-      source = isAbsolute(m.source) ? m.source : join(ctx.bundle, m.source);
+      const from = m.source!; // the checker made sure a bind mount has one
+      source = isAbsolute(from) ? from : join(ctx.bundle, from);
       const k = ctx.stat(source);
       if (k === "missing") {
-        if (!options.includes("optional")) throw configError(`${at}.source`, `${JSON.stringify(source)} does not exist`);
+        if (!options.includes("optional")) throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} does not exist`);
       } else if (k === "fifo")
-        throw configError(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
+        throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
       if (wantsShared(options)) {
@@ -213,8 +188,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   // container refusing any symlink on the way (one would move the mask elsewhere), masks
   // what it finds (/dev/null over a file, an empty read-only tmpfs over a directory)
   // through the fd it opened, and never opens a FIFO (liblxc would block on one).
-  const mask = (spec.linux?.maskedPaths ?? []).map((p, i) => containerPath(p, `linux.maskedPaths[${i}]`));
-  const readonly = (spec.linux?.readonlyPaths ?? []).map((p, i) => containerPath(p, `linux.readonlyPaths[${i}]`));
+  const mask = (spec.linux?.maskedPaths ?? []).map((p) => containerPath(p));
+  const readonly = (spec.linux?.readonlyPaths ?? []).map((p) => containerPath(p));
 
   const launcherOnly: string[] = [];
   if (!(spec.mounts ?? []).some((m) => m.destination === "/proc")) {

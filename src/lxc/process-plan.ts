@@ -6,10 +6,11 @@
 // hooks (which run under the process's plan), so their security contexts
 // cannot drift apart.
 import type { ProcessPlan } from "../contract/plan.ts";
+import { listNumbers } from "../spec/lists.ts";
 import { RLIMITS } from "../spec/rlimits.ts";
 import type { Linux, Process } from "../spec/types.ts";
 import { processCapabilities } from "./capabilities.ts";
-import { MAX_NODES, parseList, processAttrs } from "./process-attrs.ts";
+import { processAttrs } from "./process-attrs.ts";
 import { seccompPlan } from "./seccomp.ts";
 
 export interface ProcessContext {
@@ -25,8 +26,8 @@ export const DEFAULT_UMASK = 0o022;
 
 /**
  * `proc` as a plan; `linux` gives the container-wide parts (the seccomp
- * profile, personality, memory policy). `at` names where `proc` came from in
- * errors ("process" in config.json, or an exec's process.json).
+ * profile, personality, memory policy). Both were checked (src/spec): a plan
+ * is never refused.
  */
 export function processPlan(proc: Process, linux: Linux | undefined, ctx: ProcessContext): ProcessPlan {
   const env = proc.env ?? [];
@@ -42,14 +43,14 @@ export function processPlan(proc: Process, linux: Linux | undefined, ctx: Proces
     rlimits: (proc.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type]!, soft: r.soft, hard: r.hard })),
     noNewPrivileges: !!proc.noNewPrivileges,
     seccomp: linux?.seccomp ? seccompPlan(linux.seccomp) : undefined,
-    attrs: processAttrs({ ociVersion: "", process: proc, linux }),
+    attrs: processAttrs(proc, linux),
     lookupHome: !env.some((e) => e.startsWith("HOME=")),
-    finalCpus: final === undefined ? undefined : parseList(final, "process.execCPUAffinity.final", MAX_NODES),
+    finalCpus: final === undefined ? undefined : listNumbers(final),
   };
 }
 
 /** process.execCPUAffinity.initial as CPU numbers (exec only: applied before joining the container's cgroups). */
 export function initialCpus(proc: Process): number[] | undefined {
   const initial = proc.execCPUAffinity?.initial;
-  return initial === undefined ? undefined : parseList(initial, "process.execCPUAffinity.initial", MAX_NODES);
+  return initial === undefined ? undefined : listNumbers(initial);
 }

@@ -1,10 +1,13 @@
 // The OCI spec → the complete list of LXC config items for one container.
 // Pure: every input from the host (paths, cgroup layout, stat) comes in
 // through TranslateContext, so each mapping is unit-tested without root.
+// The spec was checked (src/spec/validate.ts): the only refusals here are
+// the host's (unsupportedOnHost), and read-back.ts's boundary check.
 import { isAbsolute, join } from "node:path";
 import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import type { InitSetup } from "../contract/plan.ts";
-import { configError } from "../errors.ts";
+import { unsupportedOnHost } from "../errors.ts";
+import { sysctlNamespace } from "../spec/linux.ts";
 import type { Spec } from "../spec/types.ts";
 import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
@@ -56,40 +59,14 @@ export interface Translation {
   shared: MountPlan["shared"];
 }
 
-/** The host id a container id maps to (the id itself without a user namespace), or undefined when unmapped. */
-export function hostId(maps: { containerID: number; hostID: number; size: number }[] | undefined, id: number): number | undefined {
-  if (!maps?.length) return id;
-  const m = maps.find((m) => id >= m.containerID && id < m.containerID + m.size);
-  return m && m.hostID + (id - m.containerID);
-}
-
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
 export function rootfsPath(spec: Spec, bundle: string): string {
-  const root = spec.root?.path;
-  if (!root) throw configError("root.path", "is required");
+  const root = spec.root.path;
   return isAbsolute(root) ? root : join(bundle, root);
-}
-
-const RESOURCE_CONTROLLERS_LATER = ["rdma"];
-
-function refuseUnsupported(spec: Spec): void {
-  const linux = spec.linux ?? {};
-  const later: [string, unknown][] = [
-    ["linux.mountLabel", linux.mountLabel],
-    ["linux.intelRdt", linux.intelRdt],
-    ["linux.netDevices", linux.netDevices],
-    ["process.apparmorProfile", spec.process?.apparmorProfile],
-    ["process.selinuxLabel", spec.process?.selinuxLabel],
-    ...RESOURCE_CONTROLLERS_LATER.map((c) => [`linux.resources.${c}`, linux.resources?.[c]] as [string, unknown]),
-  ];
-  for (const [path, value] of later) if (value) throw configError(path, "is not supported yet");
 }
 
 export function translate(spec: Spec, ctx: TranslateContext): Translation {
   const proc = spec.process;
-  if (!proc) throw configError("process", "is required");
-  if (proc.args.length === 0) throw configError("process.args", "must not be empty");
-  refuseUnsupported(spec);
 
   const dir = ctx.runtimeDir;
   const items: ConfigItem[] = [
@@ -121,14 +98,13 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     const at = `linux.sysctl[${JSON.stringify(key)}]`;
-    if (!/^[a-z0-9_.\-/]+$/i.test(key)) throw configError(at, "invalid sysctl name");
-    const ns = sysctlNamespace(key);
-    if (!ns) throw configError(at, "is not a namespaced sysctl: it would change the host");
-    // A namespace joined by path is the container's too (podman passes its network namespace
-    // so), unless it is the runtime's own: compare it with ours, as runc does.
+    // The checker made sure it is namespaced, in a namespace the config lists. A namespace
+    // joined by path is the container's too (podman passes its network namespace so),
+    // unless it is the runtime's own: compare it with ours, as runc does.
+    const ns = sysctlNamespace(key)!;
     const own = spec.linux?.namespaces?.find((n) => n.type === ns);
-    if (!own || (own.path && ctx.isRuntimeNamespace(ns, own.path)))
-      throw configError(at, `needs a ${ns} namespace of the container's own (new, or joined by path), or it would change the host's`);
+    if (own?.path && ctx.isRuntimeNamespace(ns, own.path))
+      throw unsupportedOnHost(at, `needs a ${ns} namespace of the container's own (new, or joined by path), or it would change the host's`);
     items.push([`lxc.sysctl.${key}`, value]);
   }
   const cgroupsPath =
@@ -139,7 +115,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : v1CgroupMount ? lxcCgroupItems(ctx) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
-  items.push(...resourceItems(spec, ctx.cgroup, ctx.warn));
+  items.push(...resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn));
 
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
   const mounts = mountItems(spec, { ...ctx, cgroupDir });
@@ -160,11 +136,11 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
 /** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */
 function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSetup {
   return {
-    terminal: !!spec.process!.terminal,
+    terminal: !!spec.process.terminal,
     detach: mounts.launcherOnly,
     devices: deviceNodes(spec, ctx.resolve),
     hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
-    domainname: domainname(spec),
+    domainname: spec.domainname,
     mask: mounts.mask,
     readonly: mounts.readonly,
     recursive: mounts.recursive,
@@ -187,28 +163,13 @@ function startHostCommand(spec: Spec, ctx: TranslateContext, mounts: MountPlan):
   return [`/proc/self/fd/${exeFd}`, "propagate", reportFd, rootPropagation(spec.linux?.rootfsPropagation) ?? 0, ...args].join(" ");
 }
 
-/** The namespace a sysctl belongs to (runc's list), or undefined for a host-wide one. */
-export function sysctlNamespace(key: string): "ipc" | "network" | "uts" | undefined {
-  const k = key.replace(/\//g, ".");
-  if (/^kernel\.(msgmax|msgmnb|msgmni|sem|shmall|shmmax|shmmni|shm_rmid_forced)$/.test(k) || k.startsWith("fs.mqueue.")) return "ipc";
-  if (k.startsWith("net.")) return "network";
-  if (k === "kernel.hostname" || k === "kernel.domainname") return "uts";
-  return undefined;
-}
-
 /**
  * cgroupsPath: an absolute path is relative to the cgroup root; a relative one
  * is placed under lxcri/. The monitor gets a sibling, so callers can find the
- * container's own cgroup.
+ * container's own cgroup. The checker made sure of its syntax.
  */
 export function cgroupPathItems(path: string, id: string): ConfigItem[] {
-  if (path.includes("..") || path.includes("\0") || path.includes(":"))
-    throw configError(
-      "linux.cgroupsPath",
-      `invalid cgroup path ${JSON.stringify(path)} (a systemd "slice:prefix:name" path needs --systemd-cgroup)`,
-    );
   const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
-  if (!rel) throw configError("linux.cgroupsPath", "must not be the cgroup root");
   return [
     ["lxc.cgroup.relative", "0"],
     ["lxc.cgroup.dir.container", rel],
@@ -234,12 +195,4 @@ export function rootPropagation(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const rec = value.startsWith("r");
   return PROPAGATION[rec ? value.slice(1) : value]! | (rec ? MS_REC : 0);
-}
-
-function domainname(spec: Spec): string | undefined {
-  if (spec.domainname === undefined) return undefined;
-  if (!spec.linux?.namespaces?.some((n) => n.type === "uts"))
-    throw configError("domainname", "setting a domain name needs a uts namespace in linux.namespaces (new, or joined by path)");
-  if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
-  return spec.domainname;
 }

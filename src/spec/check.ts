@@ -87,16 +87,18 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F): Che
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(fields)) {
       const x = src[key];
-      const at = p ? `${p}.${key}` : key;
+      const path = at(p, key);
       if (x === undefined || (x === null && !field.required)) {
-        if (field.required) throw configError(at, "is required");
+        if (field.required) throw configError(path, "is required");
         continue;
       }
-      out[key] = field.check(x, at);
+      out[key] = field.check(x, path);
     }
     return out as Out<F>;
   };
 }
 
-/** Any JSON value, kept as is (for fields another layer checks). */
-export const any: Check<unknown> = (v) => v;
+/** The JSON path of `key` (a name, or "[i]") below `path` ("" is the document itself). */
+export function at(path: string, key: string): string {
+  return !path ? key : key.startsWith("[") ? path + key : `${path}.${key}`;
+}

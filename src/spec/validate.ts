@@ -1,27 +1,18 @@
-// config.json → Spec, checked field by field. Errors name the JSON path
-// and the bad value: `config.json: process.args[0]: expected a string, got number 5`.
+// The checker's entry points: config.json → Spec, an exec's process →
+// Process, an update's --resources → Resources. Each is given its source,
+// and its errors name it, the JSON path and the bad value:
+// `config.json: process.args[0]: expected a string, got number 5`.
+// Everything that does not depend on the host is checked here, so
+// translation (src/lxc) only maps; the areas are process.ts, mounts.ts,
+// linux.ts, resources.ts and seccomp.ts.
 import { readFileSync } from "node:fs";
-import { configError, LxcriError } from "../errors.ts";
-import {
-  absolutePath,
-  any,
-  arrayOf,
-  boolean,
-  type Check,
-  int64,
-  integer,
-  mapOf,
-  object,
-  oneOf,
-  opt,
-  req,
-  string,
-  uint32,
-  uint64,
-} from "./check.ts";
-import { CAPABILITY_SETS, HOOK_TYPES, NAMESPACE_TYPES, type Process, type Spec } from "./types.ts";
-import { RLIMITS } from "./rlimits.ts";
-
+import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
+import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
+import { linux, namespaceRules } from "./linux.ts";
+import { mounts } from "./mounts.ts";
+import { argString, envEntry, process } from "./process.ts";
+import { resources } from "./resources.ts";
+import { HOOK_TYPES, type Process, type Resources, type Spec } from "./types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./versions.ts";
 
 const ociVersion: Check<string> = (v, p) => {
@@ -31,27 +22,6 @@ const ociVersion: Check<string> = (v, p) => {
     throw configError(p, `unsupported version ${JSON.stringify(s)} (lxcri implements ${OCI_VERSION_MIN} to ${OCI_VERSION_MAX})`);
   return s;
 };
-
-const envEntry: Check<string> = (v, p) => {
-  const s = string(v, p);
-  if (!s.includes("=")) throw configError(p, `environment entry ${JSON.stringify(s)} has no "="`);
-  if (s.includes("\0")) throw configError(p, "must not contain NUL");
-  return s;
-};
-
-const argString: Check<string> = (v, p) => {
-  const s = string(v, p);
-  if (s.includes("\0")) throw configError(p, "must not contain NUL");
-  return s;
-};
-
-const capability: Check<string> = (v, p) => {
-  const s = string(v, p);
-  if (!/^CAP_[A-Z_]+$/.test(s)) throw configError(p, `invalid capability name ${JSON.stringify(s)}`);
-  return s;
-};
-
-const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
 
 const hook = object({
   path: req(absolutePath),
@@ -67,127 +37,47 @@ const hooks = object(
   >,
 );
 
-const rlimit = object({ type: req(oneOf(Object.keys(RLIMITS))), soft: req(uint64), hard: req(uint64) });
-
-const process_ = object({
-  terminal: opt(boolean),
-  consoleSize: opt(object({ height: req(uint32), width: req(uint32) })),
-  user: req(
-    object({
-      uid: req(uint32),
-      gid: req(uint32),
-      umask: opt(uint32),
-      additionalGids: opt(arrayOf(uint32)),
-      username: opt(string),
-    }),
-  ),
-  args: req(arrayOf(argString)),
-  commandLine: opt(string),
-  env: opt(arrayOf(envEntry)),
-  cwd: req(absolutePath),
-  capabilities: opt(
-    object(
-      Object.fromEntries(CAPABILITY_SETS.map((s) => [s, opt(arrayOf(capability))])) as Record<
-        (typeof CAPABILITY_SETS)[number],
-        ReturnType<typeof opt<string[]>>
-      >,
-    ),
-  ),
-  rlimits: opt(arrayOf(rlimit)),
-  noNewPrivileges: opt(boolean),
-  apparmorProfile: opt(string),
-  oomScoreAdj: opt(integer(-1000, 1000)),
-  selinuxLabel: opt(string),
-  ioPriority: opt(any),
-  scheduler: opt(any),
-  execCPUAffinity: opt(any),
-});
-
-const mount = object({
-  destination: req(string),
-  type: opt(string),
-  source: opt(string),
-  options: opt(arrayOf(string)),
-  uidMappings: opt(arrayOf(idMapping)),
-  gidMappings: opt(arrayOf(idMapping)),
-});
-
-const deviceRule = object({
-  allow: req(boolean),
-  type: opt(oneOf(["a", "b", "c"])),
-  major: opt(int64),
-  minor: opt(int64),
-  access: opt(string),
-});
-
-const device = object({
-  type: req(oneOf(["c", "b", "u", "p"])),
-  path: req(absolutePath),
-  major: opt(int64),
-  minor: opt(int64),
-  fileMode: opt(uint32),
-  uid: opt(uint32),
-  gid: opt(uint32),
-});
-
-const linux = object({
-  namespaces: opt(arrayOf(object({ type: req(oneOf(NAMESPACE_TYPES)), path: opt(absolutePath) }))),
-  uidMappings: opt(arrayOf(idMapping)),
-  gidMappings: opt(arrayOf(idMapping)),
-  devices: opt(arrayOf(device)),
-  cgroupsPath: opt(string),
-  resources: opt(object({ devices: opt(arrayOf(deviceRule)) })),
-  sysctl: opt(mapOf(string)),
-  seccomp: opt(any),
-  rootfsPropagation: opt(oneOf(["shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"])),
-  maskedPaths: opt(arrayOf(absolutePath)),
-  readonlyPaths: opt(arrayOf(absolutePath)),
-  mountLabel: opt(string),
-  intelRdt: opt(any),
-  personality: opt(any),
-  timeOffsets: opt(any),
-  memoryPolicy: opt(any),
-  netDevices: opt(any),
-});
-
-const spec = object({
-  ociVersion: req(ociVersion),
-  root: opt(object({ path: req(string), readonly: opt(boolean) })),
-  process: opt(process_),
-  hostname: opt(string),
-  domainname: opt(string),
-  mounts: opt(arrayOf(mount)),
-  hooks: opt(hooks),
-  annotations: opt(mapOf(string)),
-  linux: opt(linux),
-});
-
-/** Validates a parsed config.json. `resources` keys other than devices are kept for translation to judge. */
-export function validateSpec(json: unknown): Spec {
-  const s = spec(json, "") as Spec;
-  // Keep the raw resources object: translation reports every controller it cannot apply.
-  const rawResources = (json as { linux?: { resources?: Record<string, unknown> } }).linux?.resources;
-  if (s.linux?.resources && rawResources) s.linux.resources = { ...rawResources, ...s.linux.resources };
-  checkUnique(s);
+/** root.path: a path, relative to the bundle or absolute. */
+const rootPath: Check<string> = (v, p) => {
+  const s = string(v, p);
+  if (!s) throw configError(p, "is required");
   return s;
+};
+
+const spec = (systemdCgroup: boolean | "either") =>
+  object({
+    ociVersion: req(ociVersion),
+    root: req(object({ path: req(rootPath), readonly: opt(boolean) })),
+    process: req(process),
+    hostname: opt(string),
+    domainname: opt(string),
+    mounts: opt(mounts),
+    hooks: opt(hooks),
+    annotations: opt(mapOf(string)),
+    linux: opt(linux(systemdCgroup)),
+  });
+
+export interface ValidateOptions {
+  /** What errors name (default: config.json). */
+  source?: Source;
+  /**
+   * --systemd-cgroup: cgroupsPath is "slice:prefix:name", else (the default)
+   * a path; "either": whichever form it has (a stored copy create checked).
+   */
+  systemdCgroup?: boolean | "either";
 }
 
-function checkUnique(s: Spec): void {
-  const seen = new Set<string>();
-  s.linux?.namespaces?.forEach((ns, i) => {
-    if (seen.has(ns.type)) throw configError(`linux.namespaces[${i}].type`, `duplicate namespace "${ns.type}"`);
-    seen.add(ns.type);
-  });
-  const limits = new Set<string>();
-  s.process?.rlimits?.forEach((r, i) => {
-    if (limits.has(r.type)) throw configError(`process.rlimits[${i}].type`, `duplicate rlimit "${r.type}"`);
-    if (r.soft > r.hard) throw configError(`process.rlimits[${i}]`, `soft limit ${r.soft} is above the hard limit ${r.hard}`);
-    limits.add(r.type);
+/** Checks a parsed config.json into a Spec. */
+export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
+  return checkedFrom(opts.source ?? CONFIG_JSON, () => {
+    const s: Spec = spec(opts.systemdCgroup ?? false)(json, "");
+    namespaceRules(s);
+    return s;
   });
 }
 
-/** Reads and validates `<bundle>/config.json`. */
-export function loadSpec(file: string): Spec {
+/** Reads and checks `<bundle>/config.json`; errors name `file`. */
+export function loadSpec(file: string, opts: { systemdCgroup?: boolean } = {}): Spec {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -201,26 +91,18 @@ export function loadSpec(file: string): Spec {
   } catch (e) {
     throw new LxcriError("invalid-config", `${file}: invalid JSON: ${(e as Error).message}`);
   }
-  try {
-    return validateSpec(json);
-  } catch (e) {
-    if (e instanceof LxcriError) throw new LxcriError(e.code, e.message.replace(/^config\.json/, file));
-    throw e;
-  }
+  return validateSpec(json, { source: { label: file, code: "invalid-config" }, systemdCgroup: opts.systemdCgroup });
 }
 
-/** Validates a process object (`exec --process FILE`); errors name `file` and the field. */
-export function validateProcess(json: unknown, file: string): Process {
-  try {
-    const p = process_(json, "") as Process;
-    const limits = new Set<string>();
-    p.rlimits?.forEach((r, i) => {
-      if (limits.has(r.type)) throw configError(`rlimits[${i}].type`, `duplicate rlimit "${r.type}"`);
-      limits.add(r.type);
-    });
-    return p;
-  } catch (e) {
-    if (e instanceof LxcriError) throw new LxcriError(e.code, e.message.replace(/^config\.json/, file));
-    throw e;
-  }
+/**
+ * Checks a process: an exec's process.json (`source` its file name, fields
+ * named from its root) or ExecOptions.process (`path` "process").
+ */
+export function validateProcess(json: unknown, source: string | Source, path = ""): Process {
+  return checkedFrom(typeof source === "string" ? { label: source, code: "invalid-config" } : source, () => process(json, path));
+}
+
+/** Checks resources given apart from config.json (update's --resources): fields named from its root. */
+export function validateResources(json: unknown, source: Source): Resources {
+  return checkedFrom(source, () => resources(json, ""));
 }

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LxcriError, Runtime } from "../../src/index.ts";
+import { ConfigError, LxcriError, Runtime, type Spec } from "../../src/index.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("library");
@@ -49,6 +49,33 @@ describe.skipIf(!canRunContainers)("Runtime (library, real containers)", () => {
     expect(await codeOf(rt.delete("lib2"))).toBe("bad-state");
     await rt.delete("lib2", { force: true });
     expect(leftovers(root, "lib2")).toEqual([]);
+  });
+
+  test("a config no host could run is invalid-config; one this host does not allow is unsupported-on-host", async () => {
+    const refusal = async (id: string, edit: (s: Spec) => void) => {
+      try {
+        await rt.create(id, { bundle: bundle(["true"], edit) });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        const { code, path, detail } = e as ConfigError;
+        expect(leftovers(root, id)).toEqual([]);
+        return { code, path, detail };
+      }
+      throw new Error(`${id}: created`);
+    };
+    expect(await refusal("lib5", (s) => (s.process.args = []))).toEqual({
+      code: "invalid-config",
+      path: "process.args",
+      detail: "must not be empty",
+    });
+    expect(await refusal("lib6", (s) => s.mounts!.push({ destination: "/x", source: "/nonexistent", type: "bind" }))).toEqual({
+      code: "unsupported-on-host",
+      path: "mounts[7].source",
+      detail: '"/nonexistent" does not exist',
+    });
+    expect(
+      await refusal("lib7", (s) => (s.linux!.namespaces!.find((n) => n.type === "network")!.path = `/proc/${process.pid}/ns/ipc`)),
+    ).toMatchObject({ code: "unsupported-on-host", path: "linux.namespaces[1].path" });
   });
 
   test("run resolves with the exit status; the hooks trace is returned as records", async () => {

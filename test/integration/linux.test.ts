@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot } from "../helpers.ts";
-import type { Spec } from "../../src/spec/types.ts";
+import type { Linux, Spec } from "../../src/spec/types.ts";
 
 const root = testRoot("linux");
 afterAll(() => cleanupRoot(root));
@@ -88,7 +88,7 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
   // runtime-tools' check: bind / (recursively) at /t, then mount at /m; /t/m shows it only if / is shared.
   const propagation = (mode: string) => (s: Spec) => {
     s.root!.readonly = false;
-    s.linux!.rootfsPropagation = mode;
+    s.linux!.rootfsPropagation = mode as Linux["rootfsPropagation"];
     const caps = [...s.process!.capabilities!.bounding!, "CAP_SYS_ADMIN"];
     s.process!.capabilities = { bounding: caps, effective: caps, permitted: caps };
   };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
+import type { Seccomp } from "../../src/spec/types.ts";
 
 const podmanBin = Bun.which("podman");
 const root = testRoot("podman-seccomp");
@@ -30,7 +31,7 @@ const podman = (args: string[]) =>
     ],
     { stderr: "pipe", stdout: "pipe" },
   );
-let seccomp: unknown;
+let seccomp: Seccomp | undefined; // podman's profile, as its config.json has it (lxcri checks it at create)
 
 beforeAll(() => {
   if (!dir) return;

@@ -62,8 +62,12 @@ const results: Record<string, () => unknown> = {
   state: async () => ({ status: "running" }),
   stats: async () => ({}),
 };
+// bun runs every test file in one process: the real methods come back after this file
+const proto = Runtime.prototype as unknown as Record<string, unknown>;
+const originals = Object.fromEntries(Object.keys(results).map((m) => [m, proto[m]]));
+afterAll(() => Object.assign(proto, originals));
 for (const [method, result] of Object.entries(results))
-  (Runtime.prototype as unknown as Record<string, unknown>)[method] = function (this: InstanceType<typeof Runtime>, ...args: unknown[]) {
+  proto[method] = function (this: InstanceType<typeof Runtime>, ...args: unknown[]) {
     record(method, JSON.parse(JSON.stringify(args)), this.ctx);
     return result();
   };

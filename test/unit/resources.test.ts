@@ -1,12 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { blkioToIoWeight, resourceItems, sharesToWeight } from "../../src/lxc/resources.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
+import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
 
+/** linux.resources of the default spec, set to `resources` and checked. */
 const withResources = (resources: Record<string, unknown>) => {
   const s = defaultSpec();
   s.linux!.resources = resources;
-  return s;
+  return validateSpec(s).linux!.resources;
 };
 const error = errorOf;
 
@@ -100,7 +102,7 @@ describe("cgroup resources", () => {
     expect(blkioToIoWeight(1000)).toBe(10000);
   });
 
-  test("what a controller cannot do is an error naming the field", () => {
+  test("what a controller cannot do, or cannot do on this host, is an error naming the field", () => {
     expect(error(() => resourceItems(withResources({ unified: { "memory.high": "1" } }), "v1", () => {}))).toContain(
       "linux.resources.unified: raw cgroup v2 keys need a cgroup v2 host",
     );

@@ -1,12 +1,21 @@
 import { describe, expect, test } from "bun:test";
 import { seccompPlan } from "../../src/lxc/seccomp.ts";
+import { defaultSpec } from "../../src/spec/default.ts";
+import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
 
 const error = errorOf;
 
+/** linux.seccomp of the default spec set to `profile`, checked (src/spec/seccomp.ts), then planned. */
+const planOf = (profile: unknown) => {
+  const s = defaultSpec();
+  s.linux!.seccomp = profile as never;
+  return seccompPlan(validateSpec(s).linux!.seccomp!);
+};
+
 describe("seccomp → the launcher's libseccomp plan", () => {
   test("actions with their errno, architectures, flags, and argument conditions kept together (AND)", () => {
-    const plan = seccompPlan({
+    const plan = planOf({
       defaultAction: "SCMP_ACT_ERRNO",
       defaultErrnoRet: 38,
       architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
@@ -50,30 +59,30 @@ describe("seccomp → the launcher's libseccomp plan", () => {
   });
 
   test("ERRNO without errnoRet means EPERM", () => {
-    expect(
-      seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] }).rules[0]!.action,
-    ).toBe(0x00050001);
+    expect(planOf({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO" }] }).rules[0]!.action).toBe(
+      0x00050001,
+    );
   });
 
   test("what cannot be done is an error naming the field", () => {
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain(
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain(
       "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener",
     );
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain(
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain(
       'linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"',
     );
-    expect(
-      error(() => seccompPlan({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] })),
-    ).toContain('linux.seccomp.syscalls[0].names[0]: invalid syscall name "a b"');
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names: ["a b"], action: "SCMP_ACT_KILL" }] }))).toContain(
+      'linux.seccomp.syscalls[0].names[0]: invalid syscall name "a b"',
+    );
     expect(
       error(() =>
-        seccompPlan({
+        planOf({
           defaultAction: "SCMP_ACT_ALLOW",
           syscalls: [{ names: ["x"], action: "SCMP_ACT_KILL", args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }] }],
         }),
       ),
     ).toContain("linux.seccomp.syscalls[0].args[0].index: 7 is out of range");
-    expect(error(() => seccompPlan({ defaultAction: "SCMP_ACT_BOGUS" }))).toContain(
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_BOGUS" }))).toContain(
       'linux.seccomp.defaultAction: unknown value "SCMP_ACT_BOGUS"',
     );
   });

@@ -4,9 +4,11 @@ import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape } from "../../src/lxc/items.ts";
 import { processPlan } from "../../src/lxc/process-plan.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { cgroupPathItems, hostId, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { cgroupPathItems, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
+import { hostId } from "../../src/spec/linux.ts";
 import type { Spec } from "../../src/spec/types.ts";
+import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
 
 const hostKinds: Record<string, PathKind> = {
@@ -43,10 +45,11 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
   };
 }
 
+/** The default spec, edited, as the checker leaves it: what lxcri refuses whatever the host is refused here. */
 const spec = (edit?: (s: Spec) => void): Spec => {
   const s = defaultSpec(["sh", "-c", "true"]);
   edit?.(s);
-  return s;
+  return validateSpec(s);
 };
 const items = (s: Spec, c = ctx()) => translate(s, c).items;
 const values = (list: readonly (readonly [string, string])[], key: string) => list.filter(([k]) => k === key).map(([, v]) => v);
@@ -411,13 +414,23 @@ describe("OCI → LXC translation", () => {
     );
     expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
     expect(plain.setup.rootPropagation).toBe(MS_SHARED | MS_REC);
-    // options it cannot apply to a clone of the source are refused, naming the mount
-    const bad = spec((s) =>
-      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755"] }),
-    );
-    expect(error(() => translate(bad, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })))).toContain(
-      'mounts[7].options: "mode=755" is not supported on a bind mount with shared propagation',
-    );
+    // options it cannot apply to a clone of the source are the checker's refusal, naming the option
+    expect(
+      error(() =>
+        spec((s) => s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755"] })),
+      ),
+    ).toContain('mounts[7].options[2]: "mode=755" is not supported on a bind mount with shared propagation');
+    // as is a mount the shared one, mounted last, would hide
+    expect(
+      error(() =>
+        spec((s) =>
+          s.mounts!.push(
+            { destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared"] },
+            { destination: "/v/sub", type: "tmpfs", source: "tmpfs" },
+          ),
+        ),
+      ),
+    ).toContain('mounts[8].destination: is at or below mounts[7].destination "/v"');
     // an optional source that is not there: no mount, as liblxc's "optional"
     const optional = spec((s) =>
       s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] }),
@@ -473,8 +486,9 @@ describe("OCI → LXC translation", () => {
   test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
     expect(cgroupPathItems("/a/b", "c1")).toContainEqual(["lxc.cgroup.dir.container", "a/b"]);
     expect(cgroupPathItems("x", "c1")).toContainEqual(["lxc.cgroup.dir.container", "lxcri/x"]);
-    expect(error(() => cgroupPathItems("system.slice:lxcri:c1", "c1"))).toContain("linux.cgroupsPath");
-    expect(error(() => cgroupPathItems("/a/../..", "c1"))).toContain("linux.cgroupsPath");
+    expect(error(() => spec((s) => (s.linux!.cgroupsPath = "system.slice:lxcri:c1")))).toContain("linux.cgroupsPath");
+    expect(error(() => spec((s) => (s.linux!.cgroupsPath = "/a/../..")))).toContain("linux.cgroupsPath");
+    expect(error(() => spec((s) => (s.linux!.cgroupsPath = "//")))).toContain("linux.cgroupsPath: must not be the cgroup root");
   });
 
   test("fields lxcri cannot apply yet are errors, never dropped", () => {

@@ -19,7 +19,7 @@ import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
-import { configError, LxcriError } from "../../errors.ts";
+import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
@@ -34,7 +34,7 @@ import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
-import { hostId, rootfsPath, translate } from "../../lxc/translate.ts";
+import { rootfsPath, translate } from "../../lxc/translate.ts";
 import type { Spec, State } from "../../spec/types.ts";
 import { loadSpec } from "../../spec/validate.ts";
 import { destroy } from "../destroy.ts";
@@ -64,21 +64,17 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const bundle = resolve(opts.bundle ?? ".");
   const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
-  const spec = loadSpec(join(bundle, "config.json"));
+  const spec = loadSpec(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
   const proc = spec.process;
-  if (!proc) throw configError("process", "is required");
   if (proc.terminal && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
-  if (statKind(given) !== "dir") throw configError("root.path", `${given} is not a directory`);
+  if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.
   const rootfs = realpathSync(given);
-  // init runs as the container's root, which a user namespace maps to another host uid.
-  if (hostId(spec.linux?.uidMappings, 0) === undefined || hostId(spec.linux?.gidMappings, 0) === undefined)
-    throw configError("linux.uidMappings", "container uid and gid 0 must be mapped: the container's init runs as its root");
 
   const dir = containerDir(ctx, id);
   const f = files(dir);

@@ -1,0 +1,168 @@
+// mounts checked into Mount[]: destinations that stay in the rootfs, a source
+// for every bind mount, nothing but a procfs on /proc and only what lxcfs
+// emulates below it, no id-mapped mounts (not supported yet), and bind mounts
+// with shared propagation that take only what mount_setattr(2) can set and
+// come before any mount below them. What a
+// destination resolves to through the rootfs's symlinks, and whether a bind
+// source exists, are the host's: translation checks those (src/lxc/mounts.ts).
+import { isAbsolute, normalize } from "node:path";
+import { configError } from "../errors.ts";
+import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
+import type { Mount } from "./types.ts";
+
+const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
+
+/** A path inside the container: absolute, with no way out of the rootfs by "..". */
+export const containerPath: Check<string> = (v, p) => {
+  const path = string(v, p);
+  if (!isAbsolute(path)) throw configError(p, `must be an absolute path, got ${JSON.stringify(path)}`);
+  if (path.includes("\0")) throw configError(p, "must not contain NUL");
+  if (normalize(path).split("/").includes("..")) throw configError(p, `must not leave the rootfs: ${JSON.stringify(path)}`);
+  return path;
+};
+
+/** The files under /proc a mount may cover (what lxcfs emulates), as in runc's checkProcMount. */
+const PROC_MOUNTS_ALLOWED = new Set([
+  "/proc/cpuinfo",
+  "/proc/diskstats",
+  "/proc/meminfo",
+  "/proc/stat",
+  "/proc/swaps",
+  "/proc/uptime",
+  "/proc/loadavg",
+  "/proc/slabinfo",
+  "/proc/sys/kernel/ns_last_pid",
+  "/proc/sys/crypto/fips_enabled",
+]);
+
+/** runc's recursive mount options: init applies them with mount_setattr(2) and AT_RECURSIVE (src/lxc/mount-attrs.ts). */
+export const RECURSIVE_OPTIONS = [
+  "rro",
+  "rrw",
+  "rnosuid",
+  "rsuid",
+  "rnodev",
+  "rdev",
+  "rnoexec",
+  "rexec",
+  "rnodiratime",
+  "rdiratime",
+  "rrelatime",
+  "rnorelatime",
+  "rnoatime",
+  "ratime",
+  "rstrictatime",
+  "rnostrictatime",
+  "rnosymfollow",
+  "rsymfollow",
+] as const;
+export type RecursiveOption = (typeof RECURSIVE_OPTIONS)[number];
+
+/**
+ * The flags a bind mount with shared propagation may have besides bind, rbind, optional,
+ * shared, rshared and the recursive ones: the start-host hook mounts it from the host and
+ * sets these with mount_setattr(2) (ffi/native/propagate.c); anything else (another
+ * propagation, filesystem data) would mean something it cannot do.
+ */
+export const SHARED_BIND_FLAGS = [
+  "ro",
+  "rw",
+  "nosuid",
+  "suid",
+  "nodev",
+  "dev",
+  "noexec",
+  "exec",
+  "nodiratime",
+  "diratime",
+  "relatime",
+  "norelatime",
+  "noatime",
+  "atime",
+  "strictatime",
+  "nostrictatime",
+  "nosymfollow",
+  "symfollow",
+] as const;
+export type SharedBindFlag = (typeof SHARED_BIND_FLAGS)[number];
+
+const SHARED_BIND_OPTIONS = new Set<string>(["bind", "rbind", "optional", "shared", "rshared", ...SHARED_BIND_FLAGS, ...RECURSIVE_OPTIONS]);
+
+/** Whether a mount's options ask for shared propagation. */
+export function wantsShared(options: readonly string[]): boolean {
+  return options.includes("shared") || options.includes("rshared");
+}
+
+/** Whether `m` is a bind mount (by its type or its options). */
+function isBind(m: Mount): boolean {
+  return m.type === "bind" || !!m.options?.includes("bind") || !!m.options?.includes("rbind");
+}
+
+/**
+ * Why `m` must not be mounted at `dest` (normalized), if it must not: nothing
+ * but a procfs goes on /proc, and nothing on what is below it but a few files
+ * lxcfs emulates. liblxc writes sysctls and oom_score_adj through the
+ * container's /proc after the mount entries, and a mount there would redirect
+ * those writes to what the config brought (the CVE-2025-52881 class).
+ */
+export function procMountProblem(dest: string, m: Mount, bind: boolean): string | undefined {
+  if (dest === "/proc") {
+    if (m.type === "proc" && !bind) return undefined;
+    if (bind && m.source === "/proc") return undefined;
+    return "only a procfs may be mounted on /proc";
+  }
+  if (dest.startsWith("/proc/") && !PROC_MOUNTS_ALLOWED.has(dest))
+    return `${dest}: mounts below /proc are refused (except ${[...PROC_MOUNTS_ALLOWED].join(", ")})`;
+  return undefined;
+}
+
+const shape = object({
+  destination: req(containerPath),
+  type: opt(string),
+  source: opt(string),
+  options: opt(arrayOf(string)),
+  uidMappings: opt(arrayOf(idMapping)),
+  gidMappings: opt(arrayOf(idMapping)),
+});
+
+/** One entry of mounts at `p` ("mounts[i]"). */
+export const mount: Check<Mount> = (v, p) => {
+  const m: Mount = shape(v, p);
+  m.options?.forEach((o, i) => {
+    if (o === "idmap" || o === "ridmap") throw configError(`${p}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
+  });
+  if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${p}.uidMappings`, "id-mapped mounts are not supported yet");
+  const problem = procMountProblem(normalize(m.destination), m, isBind(m));
+  if (problem) throw configError(`${p}.destination`, problem);
+  if (isBind(m) && !m.source) throw configError(`${p}.source`, "is required for a bind mount");
+  if (isBind(m) && wantsShared(m.options ?? []))
+    m.options!.forEach((o, i) => {
+      if (!SHARED_BIND_OPTIONS.has(o))
+        throw configError(
+          `${p}.options[${i}]`,
+          `${JSON.stringify(o)} is not supported on a bind mount with shared propagation (mounted from the host; it takes ${[...SHARED_BIND_OPTIONS].join(", ")})`,
+        );
+    });
+  return m;
+};
+
+/**
+ * mounts: each entry, and none at or below the destination of an earlier bind mount with
+ * shared propagation: those are mounted after all others (by the start-host hook), so they
+ * would hide it.
+ */
+export const mounts: Check<Mount[]> = (v, p) => {
+  const list = arrayOf(mount)(v, p);
+  const shared: { dest: string; index: number }[] = [];
+  list.forEach((m, i) => {
+    const dest = normalize(m.destination);
+    const above = shared.find((s) => dest === s.dest || dest.startsWith(`${s.dest === "/" ? "" : s.dest}/`));
+    if (above)
+      throw configError(
+        `${p}[${i}].destination`,
+        `is at or below ${p}[${above.index}].destination ${JSON.stringify(above.dest)}, a bind mount with shared propagation, which is mounted after all other mounts: list it first`,
+      );
+    if (isBind(m) && wantsShared(m.options ?? [])) shared.push({ dest, index: i });
+  });
+  return list;
+};
