@@ -19,5 +19,5 @@ if [[ "$(bun --version 2>/dev/null)" != "1.4.5" ]]; then
   echo "setup: installing bun 1.4.5" >&2
   npm install -g --silent bun@1.4.5 >/dev/null
 fi
-bun install --frozen-lockfile --silent
+bun install --frozen-lockfile --silent --ignore-scripts # setup builds next (scripts/postinstall.ts is for dependents)
 bun run --silent build

@@ -1,0 +1,52 @@
+// lxcri as a Bun project gets it: the packed package (`bun pm pack`) added to a
+// fresh project that trusts it, whose postinstall builds the helpers and the
+// executable in node_modules/lxcri/build (issue 13.7); then a script of that
+// project runs a real container through `import { Runtime } from "lxcri"`,
+// with a createRuntime hook (which needs the executable); run deletes it.
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, canRunContainers, REPO, tempDir, testRoot } from "../helpers.ts";
+
+const root = testRoot("package");
+const project = tempDir("package");
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+function run(cmd: string[], cwd: string): { code: number; out: string } {
+  const p = Bun.spawnSync({ cmd, cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: p.exitCode ?? -1, out: `${p.stdout.toString()}${p.stderr.toString()}` };
+}
+
+describe.skipIf(!canRunContainers)("the npm package", () => {
+  test("bun add of the packed package builds what it needs; a script runs a container with a hook", () => {
+    const packed = run([process.execPath, "pm", "pack", "--destination", project], REPO);
+    expect(packed.code).toBe(0);
+    const tgz = readdirSync(project).find((f) => f.endsWith(".tgz"))!;
+    expect(tgz).toBeDefined();
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "uses-lxcri", type: "module", dependencies: { lxcri: `./${tgz}` }, trustedDependencies: ["lxcri"] }),
+    );
+    const installed = run([process.execPath, "install"], project);
+    expect(installed.out).not.toContain("error");
+    expect(installed.code).toBe(0);
+    for (const f of ["lxcri", "lxcri-init", "lxcri-monitor"]) expect(existsSync(join(project, "node_modules/lxcri/build", f))).toBe(true);
+
+    const b = bundle(["sh", "-c", "exit 7"], (s) => {
+      s.hooks = { createRuntime: [{ path: "/bin/sh", args: ["sh", "-c", `cat > ${project}/hook-state.json`] }] };
+    });
+    writeFileSync(
+      join(project, "main.ts"),
+      `import { Runtime } from "lxcri";
+const rt = new Runtime({ root: ${JSON.stringify(root)} });
+const code = await rt.run("pkg1", { bundle: ${JSON.stringify(b)} });
+console.log("exit", code);`,
+    );
+    const r = run([process.execPath, "main.ts"], project);
+    expect(r.out.trim()).toBe("exit 7");
+    expect(existsSync(join(project, "hook-state.json"))).toBe(true);
+  }, 120_000);
+});
