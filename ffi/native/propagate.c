@@ -14,7 +14,9 @@
  * namespace (a clone of a shared mount is in its peer group), the per-mount attributes set
  * on the clone, then setns() into the container's mount namespace and move_mount() of the
  * clone onto the destination, resolved inside the container's root (openat2 RESOLVE_IN_ROOT
- * from /proc/$LXC_PID/root, made when missing). The root's propagation (linux.rootfsPropagation)
+ * from /proc/$LXC_PID/root, made when missing). liblxc has bound the same source there as a
+ * plain mount entry, in the config's order: the clone is stacked on it, so mountinfo keeps
+ * the order the config gives while the container sees the clone. The root's propagation (linux.rootfsPropagation)
  * is set first, as runc sets it before the mounts, so that it does not turn these mounts into
  * dependents afterwards; init then leaves it alone.
  *

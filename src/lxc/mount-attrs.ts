@@ -79,21 +79,21 @@ export interface SharedBind {
 
 /**
  * A bind mount that asks for shared propagation: its options (after the recursive ones are
- * split off, which init applies as for any mount) as mount_setattr(2) takes them (the
- * checker let only those through: src/spec/mounts.ts SHARED_BIND_FLAGS).
+ * split off, which init applies as for any mount) as mount_setattr(2) takes them. What is not
+ * a flag (filesystem data such as "mode=755", which the kernel ignores on a bind mount, or
+ * another propagation) means nothing for the clone, as for liblxc's bind below it.
  */
-export function sharedBind(source: string, destination: string, options: readonly string[], at: string): SharedBind {
+export function sharedBind(source: string, destination: string, options: readonly string[]): SharedBind {
   let set = 0;
   let clr = 0;
   let recursive = false;
   let propagation = 0;
   for (const o of options) {
-    if (o === "bind" || o === "optional") continue;
     if (o === "rbind") recursive = true;
     else if (o === "shared" || o === "rshared") propagation |= MS_SHARED | (o === "rshared" ? MS_REC : 0);
     else {
       const flags = TOP[o as SharedBindFlag];
-      if (!flags) throw new Error(`translate: the checker let ${JSON.stringify(o)} through on ${at}, a shared bind mount`);
+      if (!flags) continue;
       set = (set & ~flags[1]) | flags[0];
       clr = (clr & ~flags[0]) | flags[1];
     }

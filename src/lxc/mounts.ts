@@ -12,7 +12,7 @@
 //                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
 //                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
 //                       only after all entries (so no later mount could go below it).
-// A bind mount with shared propagation is no entry: see MountPlan.shared.
+// A bind mount with shared propagation is also mounted from the host: see MountPlan.shared.
 import { isAbsolute, join, normalize } from "node:path";
 import { unsupportedOnHost } from "../errors.ts";
 import { procMountProblem, wantsShared } from "../spec/mounts.ts";
@@ -68,9 +68,10 @@ export interface MountPlan {
    */
   mountpoints: MountPoint[];
   /**
-   * Bind mounts that ask for shared propagation: not liblxc's (it makes every mount a
-   * dependent first), but mounted from the host after all others by lxc.hook.start-host
-   * (ffi/native/propagate.c), in the host's peer group as with runc.
+   * Bind mounts that ask for shared propagation: liblxc cannot put them in the host's peer
+   * group (it makes every mount a dependent first), so lxc.hook.start-host
+   * (ffi/native/propagate.c) mounts a clone from the host on top of liblxc's plain bind after
+   * all other mounts, in the host's peer group as with runc.
    */
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
 }
@@ -134,13 +135,14 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     );
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
-    // a mount below a shared bind mount would be hidden by it (that one is mounted after all
-    // others); the checker refused what the config names, this is where the rootfs's symlinks lead
+    // a mount below a shared bind mount would be hidden by it (the host's clone is stacked on it
+    // after all others); the checker refused what the config names, this is where the rootfs's
+    // symlinks lead
     const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
     if (above)
       throw unsupportedOnHost(
         `${at}.destination`,
-        `resolves in the rootfs to ${JSON.stringify(dest)}, at or below mounts[${above.index}].destination, a bind mount with shared propagation, which is mounted after all other mounts`,
+        `resolves in the rootfs to ${JSON.stringify(dest)}, at or below mounts[${above.index}].destination, a bind mount with shared propagation, whose clone from the host is mounted on top after all other mounts`,
       );
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
@@ -164,10 +166,13 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
       if (wantsShared(options)) {
         if (k === "missing") return; // optional
-        shared.push({ ...sharedBind(source, dest, options, at), index: i });
-        const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
-        if (point) mountpoints.push(point);
-        return;
+        // the start-host hook stacks the host's clone on it; liblxc's plain bind below keeps
+        // the mount's place in the config's order (runtime-spec: mounts in order, as
+        // mountinfo lists them). Optional: a user namespace's root may not reach the source,
+        // which the hook, on the host, does.
+        shared.push({ ...sharedBind(source, dest, options), index: i });
+        for (const p of ["shared", "rshared"]) while (options.includes(p)) options.splice(options.indexOf(p), 1);
+        if (!options.includes("optional")) options.push("optional");
       }
     }
     const fstype = bind ? "none" : (m.type ?? "none");

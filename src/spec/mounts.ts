@@ -1,8 +1,7 @@
 // mounts checked into Mount[]: destinations that stay in the rootfs, a source
 // for every bind mount, nothing but a procfs on /proc and only what lxcfs
 // emulates below it, no id-mapped mounts (not supported yet), and bind mounts
-// with shared propagation that take only what mount_setattr(2) can set and
-// come before any mount below them. What a
+// with shared propagation listed before any mount below them. What a
 // destination resolves to through the rootfs's symlinks, and whether a bind
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
@@ -58,12 +57,7 @@ export const RECURSIVE_OPTIONS = [
 ] as const;
 export type RecursiveOption = (typeof RECURSIVE_OPTIONS)[number];
 
-/**
- * The flags a bind mount with shared propagation may have besides bind, rbind, optional,
- * shared, rshared and the recursive ones: the start-host hook mounts it from the host and
- * sets these with mount_setattr(2) (ffi/native/propagate.c); anything else (another
- * propagation, filesystem data) would mean something it cannot do.
- */
+/** A bind mount's own flags, which the start-host hook sets with mount_setattr(2) on a shared bind mount's clone (src/lxc/mount-attrs.ts). */
 export const SHARED_BIND_FLAGS = [
   "ro",
   "rw",
@@ -85,8 +79,6 @@ export const SHARED_BIND_FLAGS = [
   "symfollow",
 ] as const;
 export type SharedBindFlag = (typeof SHARED_BIND_FLAGS)[number];
-
-const SHARED_BIND_OPTIONS = new Set<string>(["bind", "rbind", "optional", "shared", "rshared", ...SHARED_BIND_FLAGS, ...RECURSIVE_OPTIONS]);
 
 /** Whether a mount's options ask for shared propagation. */
 export function wantsShared(options: readonly string[]): boolean {
@@ -135,21 +127,13 @@ export const mount: Check<Mount> = (v, p) => {
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));
   if (problem) throw configError(`${p}.destination`, problem);
   if (isBind(m) && !m.source) throw configError(`${p}.source`, "is required for a bind mount");
-  if (isBind(m) && wantsShared(m.options ?? []))
-    m.options!.forEach((o, i) => {
-      if (!SHARED_BIND_OPTIONS.has(o))
-        throw configError(
-          `${p}.options[${i}]`,
-          `${JSON.stringify(o)} is not supported on a bind mount with shared propagation (mounted from the host; it takes ${[...SHARED_BIND_OPTIONS].join(", ")})`,
-        );
-    });
   return m;
 };
 
 /**
  * mounts: each entry, and none at or below the destination of an earlier bind mount with
- * shared propagation: those are mounted after all others (by the start-host hook), so they
- * would hide it.
+ * shared propagation: the host's clone of its source is stacked on it after all other mounts
+ * (by the start-host hook), so it would hide them.
  */
 export const mounts: Check<Mount[]> = (v, p) => {
   const list = arrayOf(mount)(v, p);
@@ -160,7 +144,7 @@ export const mounts: Check<Mount[]> = (v, p) => {
     if (above)
       throw configError(
         `${p}[${i}].destination`,
-        `is at or below ${p}[${above.index}].destination ${JSON.stringify(above.dest)}, a bind mount with shared propagation, which is mounted after all other mounts: list it first`,
+        `is at or below ${p}[${above.index}].destination ${JSON.stringify(above.dest)}, a bind mount with shared propagation, whose clone from the host is mounted on top after all other mounts: list it first`,
       );
     if (isBind(m) && wantsShared(m.options ?? [])) shared.push({ dest, index: i });
   });

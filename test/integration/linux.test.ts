@@ -140,8 +140,9 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     const host = tempDir("shared-vol");
     const mounted: string[] = [];
     const mount = (args: string[]) => expect(Bun.spawnSync(["mount", ...args], { stderr: "pipe" }).exitCode).toBe(0);
+    // of the mount a path shows: the last one mountinfo lists there (liblxc's bind is below the clone)
     const peerGroup = (mountinfo: string, at: string) => {
-      const line = mountinfo.split("\n").find((l) => l.split(" ")[4] === at);
+      const line = mountinfo.split("\n").findLast((l) => l.split(" ")[4] === at);
       return line?.split(" - ")[0]!.split(" ").slice(6).join(" ");
     };
     afterAll(() => {
