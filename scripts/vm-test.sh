@@ -25,6 +25,11 @@
 # of scripts/vm/packages, scripts/vm/build-image.sh and the host's bun
 # executable (copied into the guest): a change to any of them rebuilds it. Its
 # disk is used with snapshot=on, so every run starts from the same state.
+# The project is mounted with 9p's cache=loose (LXCRI_VM_P9_CACHE to change):
+# with cache=mmap or none, every exec of build/lxcri (a 110 MB bun executable)
+# reads it through 9p again, 4-7 s a call instead of 0.3 s. So the host must not
+# change the project while a job runs; the job's writes reach it by the sync
+# before power-off.
 # The guest has no network device: only loopback (podman and containerd only
 # use local plugins). Variables CI and LXCRI_* (not LXCRI_VM_*) are passed on
 # to the job. Times of build, boot, job and shutdown are printed at the end.
@@ -103,7 +108,7 @@ rm -rf "$run"
 mkdir -p "$run"
 cp scripts/vm/guest-job.sh "$run/"
 {
-  printf 'export PROJECT=%q P9_CACHE=%q\n' "$project" "${LXCRI_VM_P9_CACHE:-mmap}"
+  printf 'export PROJECT=%q P9_CACHE=%q\n' "$project" "${LXCRI_VM_P9_CACHE:-loose}"
   while IFS='=' read -r name _; do
     [[ $name == CI || ($name == LXCRI_* && $name != LXCRI_VM_*) ]] && printf 'export %s=%q\n' "$name" "${!name}"
   done < <(env)
@@ -125,11 +130,13 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
+kernel=$guest/vmlinux
+[[ -f $kernel ]] || kernel=$guest/vmlinuz
 log "booting the guest ($smp vCPUs, $mem MiB, TCG); job: $*"
 t_boot=$SECONDS
 qemu-system-x86_64 -name lxcri-vm -nodefaults -no-user-config -display none -no-reboot \
   -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem" \
-  -kernel "$guest/vmlinuz" -initrd "$guest/initrd.img" \
+  -kernel "$kernel" -initrd "$guest/initrd.img" \
   -append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 fsck.mode=skip panic=-1 net.ifnames=0 tsc=reliable" \
   -drive "file=$guest/rootfs.img,format=raw,if=virtio,snapshot=on,cache=unsafe" \
   -virtfs "local,path=$project,mount_tag=lxcri-project,security_model=none,multidevs=remap" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the vm-test guest (see scripts/vm-test.sh) into OUT_DIR:
 #   vmlinuz, initrd.img  the guest's own Debian kernel and initramfs (booted with -kernel/-initrd)
+#   vmlinux              the same kernel decompressed (an ELF that qemu boots through PVH, faster)
 #   rootfs.img           a sparse raw ext4 image of the root filesystem (made with mkfs.ext4 -d: no loop device)
 #   packages.txt         what got installed (dpkg -l)
 # Everything is installed in a chroot on the host, at native speed: debootstrap
@@ -167,6 +168,16 @@ install -m 755 "$bun_exe" "$root/usr/local/bin/bun"
 ln -sf bun "$root/usr/local/bin/bunx"
 
 cp "$vmlinuz" "$work/vmlinuz"
+# The kernel also as the ELF inside the bzImage (vmlinux), which qemu boots through PVH:
+# decompressing the bzImage (xz) under TCG takes ~6 s of every boot. Same kernel, same initrd.
+off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$vmlinuz" | head -1 | cut -d: -f1 || true)
+if [[ -n $off ]] && xz -dc --single-stream <(tail -c +$((off + 1)) "$vmlinuz") >"$work/vmlinux" 2>/dev/null &&
+  [[ $(head -c 4 "$work/vmlinux") == $'\x7fELF' ]]; then
+  log "vmlinux extracted ($(du -h "$work/vmlinux" | cut -f1))"
+else
+  log "no xz vmlinux in $vmlinuz: booting the bzImage"
+  rm -f "$work/vmlinux"
+fi
 cp "$initrd" "$work/initrd.img"
 # Trimmed after the kernel and initrd are out: the image keeps no /boot, .debs or apt lists.
 rm -rf "$root"/boot/* "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/*.log
@@ -178,6 +189,7 @@ mkfs.ext4 -q -F -L lxcri-vm -d "$root" "$work/rootfs.img"
 log "rootfs.img ($image_size sparse, $(du -sh "$work/rootfs.img" | cut -f1) used) in $((SECONDS - t)) s"
 
 mkdir -p "$out"
+[[ -f $work/vmlinux ]] && mv "$work/vmlinux" "$out/"
 mv "$work/vmlinuz" "$work/initrd.img" "$work/rootfs.img" "$work/packages.txt" "$out/"
 echo "$kver" >"$out/kernel-version"
 log "guest built in $((SECONDS - started)) s (kernel $kver)"
