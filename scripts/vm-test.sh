@@ -128,7 +128,8 @@ stop() {
   qemu_pid='' tail_pid=''
 }
 trap stop EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 kernel=$guest/vmlinux
 [[ -f $kernel ]] || kernel=$guest/vmlinuz
@@ -137,7 +138,7 @@ t_boot=$SECONDS
 qemu-system-x86_64 -name lxcri-vm -nodefaults -no-user-config -display none -no-reboot \
   -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem" \
   -kernel "$kernel" -initrd "$guest/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 fsck.mode=skip panic=-1 net.ifnames=0 tsc=reliable" \
+  -append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 fsck.mode=skip panic=-1 net.ifnames=0 tsc=reliable ${LXCRI_VM_APPEND:-}" \
   -drive "file=$guest/rootfs.img,format=raw,if=virtio,snapshot=on,cache=unsafe" \
   -virtfs "local,path=$project,mount_tag=lxcri-project,security_model=none,multidevs=remap" \
   -virtfs "local,path=$run,mount_tag=lxcri-ctl,security_model=none" \
