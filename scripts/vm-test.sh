@@ -22,9 +22,16 @@
 #
 # The guest (scripts/vm/build-image.sh) is built once, on the host in a chroot,
 # and cached in $LXCRI_VM_CACHE (default /var/cache/lxcri-vm) under a key made
-# of scripts/vm/packages, scripts/vm/build-image.sh and the host's bun
-# executable (copied into the guest): a change to any of them rebuilds it. Its
-# disk is used with snapshot=on, so every run starts from the same state.
+# of scripts/vm/packages, scripts/vm/build-image.sh, LXCRI_VM_DISK_SIZE and the
+# host's bun executable (copied into the guest): a change to any of them
+# rebuilds it. Its disk is used with snapshot=on, so every run starts from the
+# same state. The job runs as the systemd service lxcri-vm-job.service (cgroup
+# /system.slice/lxcri-vm-job.service) once boot is complete (is-system-running
+# says running); the guest's console is kept in build/vm-run/console.log.
+#
+# Costs on a 2-core host (TCG): building the guest ~2.3 min cold (debootstrap
+# ~30 s, apt-get ~80-90 s, mkfs ~6 s; .debs are kept in $LXCRI_VM_CACHE/debs for
+# a rebuild), boot 25-65 s (it grows with the host's load), power-off ~1 s.
 # The project is mounted with 9p's cache=loose (LXCRI_VM_P9_CACHE to change):
 # with cache=mmap or none, every exec of build/lxcri (a 110 MB bun executable)
 # reads it through 9p again, 4-7 s a call instead of 0.3 s. So the host must not
@@ -33,6 +40,8 @@
 # The guest has no network device: only loopback (podman and containerd only
 # use local plugins). Variables CI and LXCRI_* (not LXCRI_VM_*) are passed on
 # to the job. Times of build, boot, job and shutdown are printed at the end.
+# Other variables: LXCRI_VM_APPEND (more kernel arguments), LXCRI_VM_MIRROR (the
+# Debian mirror; default: the host's), LXCRI_VM_DISK_SIZE (default 8G, sparse).
 # Needs root, qemu-system-x86, debootstrap and e2fsprogs (installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +88,7 @@ t_setup=$((SECONDS - t_setup))
 cache=${LXCRI_VM_CACHE:-/var/cache/lxcri-vm}
 mkdir -p "$cache"
 bun_exe=$(readlink -f "$(command -v bun)")
-key=$({ cat scripts/vm/packages scripts/vm/build-image.sh; sha256sum <"$bun_exe"; } | sha256sum | cut -c1-16)
+key=$({ cat scripts/vm/packages scripts/vm/build-image.sh; echo "${LXCRI_VM_DISK_SIZE:-}"; sha256sum <"$bun_exe"; } | sha256sum | cut -c1-16)
 guest="$cache/$key"
 t_build=$SECONDS
 built=0
@@ -104,6 +113,9 @@ t_build=$((SECONDS - t_build))
 
 # --- one run ---
 run="$project/build/vm-run"
+mkdir -p build
+exec {runlock}>build/vm-run.lock
+flock -n "$runlock" || { log "another vm-test uses $run"; exit 2; }
 rm -rf "$run"
 mkdir -p "$run"
 cp scripts/vm/guest-job.sh "$run/"
