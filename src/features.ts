@@ -57,7 +57,7 @@ export function features() {
     linux: {
       namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
       capabilities: KNOWN_CAPABILITIES,
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
+      cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: false },
       seccomp: { enabled: true, ...SECCOMP_FEATURES },
       apparmor: { enabled: false },
       selinux: { enabled: false },

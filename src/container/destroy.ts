@@ -1,5 +1,5 @@
-// Bringing a container to nothing: its processes, its monitor, the cgroups
-// liblxc made, the mount points lxcri made in the rootfs, the runtime
+// Bringing a container to nothing: its processes, its monitor, its systemd
+// scope, the cgroups liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
 import { rmSync } from "node:fs";
 import { removeBeneath } from "../../ffi/beneath.ts";
@@ -9,6 +9,7 @@ import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEm
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { isAlive, procChildren } from "../host/proc.ts";
+import { stopUnit } from "../systemd/units.ts";
 import type { ContainerRecord } from "./record.ts";
 
 function kill(pid: number, signal: NodeJS.Signals): void {
@@ -63,6 +64,10 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups });
   mark(ctx.log, "destroy: container and monitor gone");
+  if (record.systemdUnit)
+    await stopUnit(record.systemdUnit).catch((e) =>
+      ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`),
+    );
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);

@@ -1,7 +1,8 @@
 // update: new cgroup limits for a created, running or paused container
 // (runtime-spec LinuxResources, as podman, containerd and CRI-O send it).
 // Checked as --resources (errors name its fields), then the same
-// translation as create's, written straight to the container's cgroup files.
+// translation as create's, written straight to the container's cgroup files
+// (and, for a container in a systemd scope, set as the scope's properties first).
 // Device rules are not updated (runc ignores them too).
 import type { Context } from "../context.ts";
 import { writeCgroupItems } from "../cgroups/container.ts";
@@ -10,7 +11,9 @@ import { cgroupLayout } from "../cgroups/host.ts";
 import type { CgroupLayout } from "../lxc/devices.ts";
 import type { ConfigItem } from "../lxc/items.ts";
 import { resourceItems } from "../lxc/resources.ts";
+import { scopeProperties } from "../lxc/systemd-cgroup.ts";
 import { validateResources } from "../spec/validate.ts";
+import { setProperties } from "../systemd/units.ts";
 import { load, require, withLock } from "./load.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
@@ -27,9 +30,11 @@ export async function update(ctx: Context, id: string, resources: Record<string,
   if (typeof resources !== "object" || resources === null || Array.isArray(resources))
     throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
   const items = updateItems(resources, cgroupLayout(), (m) => ctx.log.warn(m));
-  await withLock(container, (c) => {
+  await withLock(container, async (c) => {
     require(c, "update");
     try {
+      // the scope's properties first: systemd writes the files for those itself
+      if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, scopeProperties(items));
       writeCgroupItems(c.record, items);
     } catch (e) {
       throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);

@@ -17,6 +17,8 @@ const RULES: Record<string, string[]> = {
   "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts"],
   // pure translation: no host, no liblxc, no operations
   "src/lxc/": ["src/lxc/", "src/spec/", "src/errors.ts", "src/contract/"],
+  // talking to systemd: a socket and the D-Bus wire format, nothing of containers
+  "src/systemd/": ["src/systemd/"],
   // the hook launcher runs at liblxc's mount hook: no host, cgroup or container code
   "launcher/": ["launcher/", "ffi/", "src/contract/", "src/hooks/run.ts", "src/hooks/server.ts", "src/spec/types.ts"],
 };

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
-import { isMonitorCgroup } from "../../cgroups/container.ts";
+import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
 import { cgroupHierarchies, cgroupLayout, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
@@ -34,9 +34,12 @@ import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
+import { resourceItems } from "../../lxc/resources.ts";
+import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import type { Spec, State } from "../../spec/types.ts";
 import { loadSpec } from "../../spec/validate.ts";
+import { startScope, systemdRuns } from "../../systemd/units.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
 import { type ContainerRecord, files, writeRecord } from "../record.ts";
@@ -201,6 +204,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);
     writeRecord(dir, record);
+    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
+      phase = "starting the container's systemd scope";
+      await startSystemdScope(ctx, dir, record, spec);
+    }
     if (proc.terminal) {
       phase = "setting up the terminal";
       handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
@@ -225,6 +232,28 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     hooks?.close();
     lock.release();
   }
+}
+
+/**
+ * --systemd-cgroup where systemd runs: the scope unit around the cgroup liblxc made, with
+ * init as its process (systemd finds it there already). systemd then writes the files of the
+ * controllers it enables for the unit: the limits go as its properties, and all are written
+ * again after it (what it has no property for, it may have reset). Recorded before it
+ * starts, so that a failure from here on stops it.
+ */
+async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
+  const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
+  if (!scope) return;
+  if (!systemdRuns()) {
+    ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
+    return;
+  }
+  const items = resourceItems(spec.linux?.resources, cgroupLayout(), () => {});
+  record.systemdUnit = scope.unit;
+  writeRecord(dir, record);
+  await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(items));
+  writeCgroupItems(record, items);
+  mark(ctx.log, `create: systemd scope ${scope.unit} started`);
 }
 
 /** startContainer hooks as init runs them (it gets them in its plan, never from a path). */

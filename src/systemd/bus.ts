@@ -1,0 +1,156 @@
+// A D-Bus connection to systemd (PID 1) over its private socket, as
+// systemctl makes one as root: no dbus-daemon in between (a host may have
+// none), no Hello, and systemd sends its job signals to every such connection.
+// Written here rather than taken from libsystemd's sd-bus through bun:ffi or
+// an npm D-Bus package: a handful of calls need one socket (Bun.connect,
+// ~0.2 ms; node:net alone costs ~10 ms to load) and src/systemd/wire.ts.
+import type { Socket } from "bun";
+import { decodeMessage, encodeCall, type Message, MessageType, messageLength, type Value } from "./wire.ts";
+
+export const PRIVATE_SOCKET = "/run/systemd/private";
+
+/** An error reply: systemd's error name (org.freedesktop.systemd1.NoSuchUnit, ...) and its message. */
+export class BusError extends Error {
+  constructor(
+    public readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Call {
+  path: string;
+  interface: string;
+  member: string;
+  signature?: string;
+  body?: Value[];
+}
+
+export class Bus {
+  private socket?: Socket;
+  private received: Uint8Array = new Uint8Array(0);
+  /** Until BEGIN: the server's authentication reply line. */
+  private authReply?: string;
+  private messages: Message[] = [];
+  private unsent: Uint8Array[] = [];
+  private wake?: () => void;
+  private failure?: Error;
+  private serial = 0;
+
+  private constructor(
+    private readonly path: string,
+    /** Every wait on this connection ends by this time (ms since the epoch). */
+    private readonly deadline: number,
+  ) {}
+
+  /** Connects and authenticates (EXTERNAL: systemd checks our uid against the socket's peer). */
+  static async connect(path = PRIVATE_SOCKET, timeoutMs = 5000): Promise<Bus> {
+    const bus = new Bus(path, Date.now() + timeoutMs);
+    try {
+      bus.socket = await Bun.connect({
+        unix: path,
+        socket: {
+          data: (_s, chunk) => bus.receive(chunk),
+          drain: () => bus.flush(),
+          close: () => bus.fail(new Error(`${path}: systemd closed the connection`)),
+          error: (_s, e) => bus.fail(e),
+        },
+      });
+    } catch (e) {
+      throw new Error(`${path}: ${(e as Error).message}`);
+    }
+    bus.authReply = "";
+    bus.send(new TextEncoder().encode(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString("hex")}\r\n`));
+    while (!bus.authReply.endsWith("\r\n")) await bus.waitForData();
+    const reply = bus.authReply.trimEnd();
+    bus.authReply = undefined;
+    if (!reply.startsWith("OK ")) {
+      bus.close();
+      throw new Error(`${path}: D-Bus authentication refused: ${reply}`);
+    }
+    bus.send(new TextEncoder().encode("BEGIN\r\n"));
+    return bus;
+  }
+
+  private receive(chunk: Uint8Array): void {
+    if (this.authReply !== undefined) this.authReply += Buffer.from(chunk).toString("latin1");
+    else {
+      const all = new Uint8Array(this.received.length + chunk.length);
+      all.set(this.received);
+      all.set(chunk, this.received.length);
+      this.received = all;
+      try {
+        for (let n = messageLength(this.received); n !== undefined && this.received.length >= n; n = messageLength(this.received)) {
+          this.messages.push(decodeMessage(this.received.subarray(0, n)));
+          this.received = this.received.slice(n);
+        }
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    }
+    this.wake?.();
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.unsent.push(bytes);
+    this.flush();
+  }
+
+  /** Writes what the socket takes; Bun calls drain for the rest. */
+  private flush(): void {
+    while (this.unsent.length && this.socket) {
+      const head = this.unsent[0]!;
+      const n = this.socket.write(head);
+      if (n < head.length) {
+        this.unsent[0] = head.subarray(Math.max(n, 0));
+        return;
+      }
+      this.unsent.shift();
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.wake?.();
+  }
+
+  private async waitForData(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const left = this.deadline - Date.now();
+    if (left <= 0) throw new Error(`${this.path}: systemd did not answer in time`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  /** Calls a method and returns the reply; an error reply throws BusError. */
+  async call(c: Call): Promise<Message> {
+    const serial = ++this.serial;
+    this.send(encodeCall(serial, c));
+    const reply = await this.next((m) => (m.type === MessageType.reply || m.type === MessageType.error) && m.replySerial === serial);
+    if (reply.type === MessageType.error) throw new BusError(reply.errorName ?? "error", String(reply.body[0] ?? reply.errorName));
+    return reply;
+  }
+
+  /** The first message (received already or yet to come) that `match` takes; the others stay queued. */
+  async next(match: (m: Message) => boolean): Promise<Message> {
+    for (;;) {
+      const i = this.messages.findIndex(match);
+      if (i >= 0) return this.messages.splice(i, 1)[0]!;
+      await this.waitForData();
+    }
+  }
+
+  close(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    this.failure ??= new Error(`${this.path}: closed`);
+    s?.end();
+  }
+}
