@@ -44,6 +44,15 @@ function readHierarchies(): CgroupHierarchy[] {
     });
 }
 
+/**
+ * On a pure cgroup v2 host, the directory liblxc makes a container's cgroup in (as root,
+ * lxc.cgroup.relative = 0): pid 1's cgroup without a trailing init.scope, as for v1 above.
+ */
+export function cgroupV2Base(): string {
+  const path = ([...procCgroups(1)].find(([key]) => key.startsWith("0:"))?.[1] ?? "/").replace(/\/init\.scope$/, "") || "/";
+  return join("/sys/fs/cgroup", path);
+}
+
 /** `name`, or the first `name-N` (N < 1000, liblxc's limit) that none of the hierarchies has. */
 export function freeCgroupName(hierarchies: CgroupHierarchy[], name: string): string {
   for (let n = 0; n < 1000; n++) {

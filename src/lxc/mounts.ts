@@ -5,7 +5,8 @@
 //                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
 //   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
 //                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
-//   /sys/fs/cgroup    → cgroup2 on a pure v2 host. On v1 and hybrid hosts, as runc does: a
+//   /sys/fs/cgroup    → cgroup2 on a pure v2 host with a cgroup namespace; without one, a bind
+//                       of the container's own cgroup (as runc). On v1 and hybrid hosts, as runc does: a
 //                       tmpfs, then per v1 hierarchy a bind of the container's own cgroup
 //                       (<hierarchy>/<lxc.cgroup.dir.container>, which liblxc creates before it
 //                       applies any entry) onto <dest>/<hierarchy>, so the container reads its
@@ -40,6 +41,8 @@ export interface MountContext {
   rootfs: string;
   /** Empty on a pure cgroup v2 host. */
   cgroupHierarchies: CgroupHierarchy[];
+  /** On a pure cgroup v2 host: the directory liblxc makes the container's cgroup in (host.ts cgroupV2Base). */
+  cgroupV2Base?: string;
   /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
   cgroupDir?: string;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
@@ -148,7 +151,9 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
-      else items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      else if (hasCgroupNamespace(spec))
+        items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
+      else items.push(cgroupV2Bind(dest, options, ctx));
       earlier.push({ dest });
       return;
     }
@@ -204,6 +209,22 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
   return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared };
+}
+
+function hasCgroupNamespace(spec: Spec): boolean {
+  return (spec.linux?.namespaces ?? []).some((n) => n.type === "cgroup");
+}
+
+/**
+ * A cgroup mount on a pure v2 host without a cgroup namespace: a cgroup2 mount would show the
+ * host's whole hierarchy, so, as runc does, the container's own cgroup is bound there instead
+ * (the container reads its limits at /sys/fs/cgroup/memory.max).
+ */
+function cgroupV2Bind(dest: string, options: string[], ctx: MountContext): ConfigItem {
+  if (ctx.cgroupDir === undefined || ctx.cgroupV2Base === undefined)
+    throw new Error("translate: a cgroup mount without a cgroup namespace needs the container's cgroup directory");
+  const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
+  return ["lxc.mount.entry", `${fstabEscape(join(ctx.cgroupV2Base, ctx.cgroupDir))} ${fstabEscape(dest.slice(1))} none ${bindOptions} 0 0`];
 }
 
 const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);

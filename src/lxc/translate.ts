@@ -109,10 +109,13 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   const cgroupsPath =
     spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
-  // A cgroup mount on a v1 or hybrid host binds the container's own cgroup (mounts.ts): its path
-  // must be known before liblxc starts, so translation names it rather than liblxc.
-  const v1CgroupMount = ctx.cgroupHierarchies.length > 0 && (spec.mounts ?? []).some((m) => m.type === "cgroup" || m.type === "cgroup2");
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : v1CgroupMount ? lxcCgroupItems(ctx) : [];
+  // A cgroup mount on a v1 or hybrid host, or without a cgroup namespace, binds the container's
+  // own cgroup (mounts.ts): its path must be known before liblxc starts, so translation names it
+  // rather than liblxc.
+  const bindsOwnCgroup =
+    (spec.mounts ?? []).some((m) => m.type === "cgroup" || m.type === "cgroup2") &&
+    (ctx.cgroupHierarchies.length > 0 || !(spec.linux?.namespaces ?? []).some((n) => n.type === "cgroup"));
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : bindsOwnCgroup ? lxcCgroupItems(ctx) : [];
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn));

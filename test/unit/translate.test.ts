@@ -261,6 +261,20 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec(), ctx({ cgroupHierarchies: [] })), "lxc.cgroup.dir.container")).toEqual([]);
   });
 
+  test("pure cgroup v2: cgroup2 in a cgroup namespace; without one, the container's own cgroup bound there (as runc)", () => {
+    const v2 = ctx({ cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup" });
+    expect(values(items(spec(), v2), "lxc.mount.entry")).toContain(
+      "cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    const hostNs = spec((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "cgroup")));
+    const it = items(hostNs, v2);
+    expect(values(it, "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1"]);
+    expect(values(it, "lxc.mount.entry")).toContain(
+      "/sys/fs/cgroup/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(values(it, "lxc.mount.entry").some((e) => e.startsWith("cgroup2 "))).toBe(false);
+  });
+
   test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {
     const s = spec((s) => {
       s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "ro"] });

@@ -13,7 +13,7 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import { cgroupHierarchies, cgroupLayout, freeCgroupName } from "../../cgroups/host.ts";
+import { cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -98,6 +98,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
     cgroupHierarchies: hierarchies,
+    cgroupV2Base: cgroupLayout() === "v2" ? cgroupV2Base() : undefined,
     freeCgroupName: (name) => freeCgroupName(hierarchies, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
