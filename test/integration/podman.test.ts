@@ -3,7 +3,8 @@
 // The image is busybox-static imported from a local tarball (no registry).
 // podman is kept off the host's own state: its own storage root (vfs). Most
 // scenarios pass --network none; those of a user's defaults (podman's own
-// network namespace, -p, pods) do not. Each scenario checks what a runc
+// network namespace, -p, pods; the systemd cgroup manager where systemd runs)
+// do not. Each scenario checks what a runc
 // user sees: output, exit codes, exec, terminals, stop, pause, logs, limits,
 // and that nothing (runtime dir, cgroup, process) is left behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -44,15 +45,25 @@ const run = (args: string[]) => podman(["run", "--rm", "--network", "none", ...U
 /** Full container id of a podman container name. */
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
 
-/** What a podman container left behind: lxcri's runtime dir, its cgroups (by podman's cgroup name), processes. */
+// podman's own default: the systemd cgroup manager where systemd runs (a scope per container in
+// machine.slice, made by the runtime), else cgroupfs (libpod_parent/libpod-<id>)
+const systemdRuns = existsSync("/run/systemd/system");
+const cgroupManager = systemdRuns ? "systemd" : "cgroupfs";
+
+/** What a podman container left behind: lxcri's runtime dir, its cgroups (by podman's cgroup name), its scope, processes. */
 function leftovers(id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(runtimeRoot, id))) found.push(`runtime dir ${join(runtimeRoot, id)}`);
-  for (const h of readdirSync("/sys/fs/cgroup")) {
-    const d = join("/sys/fs/cgroup", h, "libpod_parent", `libpod-${id}`);
-    if (existsSync(d)) found.push(`cgroup ${d}`);
+  const hierarchies = existsSync("/sys/fs/cgroup/cgroup.controllers") ? [""] : readdirSync("/sys/fs/cgroup");
+  for (const h of hierarchies) {
+    for (const d of [
+      join("/sys/fs/cgroup", h, "libpod_parent", `libpod-${id}`),
+      join("/sys/fs/cgroup", h, "machine.slice", `libpod-${id}.scope`),
+    ])
+      if (existsSync(d)) found.push(`cgroup ${d}`);
     if (existsSync(join("/sys/fs/cgroup", h, `lxc.monitor.${id}`))) found.push(`cgroup lxc.monitor.${id} in ${h}`);
   }
+  if (systemdRuns && Bun.spawnSync(["systemctl", "is-active", `libpod-${id}.scope`]).exitCode === 0) found.push(`unit libpod-${id}.scope`);
   return found;
 }
 
@@ -64,7 +75,7 @@ beforeAll(() => {
       "[engine]",
       'runtime = "lxcri"',
       'runtime_supports_json = ["lxcri"]',
-      'cgroup_manager = "cgroupfs"',
+      `cgroup_manager = "${cgroupManager}"`,
       'events_logger = "none"',
       "[engine.runtimes]",
       `lxcri = ["${LXCRI}"]`,
@@ -101,6 +112,24 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(ok.code).toBe(0);
     expect(run(["sh", "-c", "exit 3"]).code).toBe(3);
   });
+
+  test.skipIf(!systemdRuns)(
+    "under systemd (podman's systemd cgroup manager): the container is a scope systemd knows, gone after rm",
+    () => {
+      const started = podman(["run", "-d", "--name", "sd1", "--network", "none", ...ULIMITS, IMAGE, "sleep", "1000"]);
+      expect(started.stderr).toBe("");
+      expect(started.code).toBe(0);
+      const id = idOf("sd1");
+      const unit = `libpod-${id}.scope`;
+      const show = Bun.spawnSync(["systemctl", "show", unit, "--property=ActiveState", "--property=ControlGroup", "--property=Delegate"]);
+      expect(show.stdout.toString()).toBe(`ActiveState=active\nControlGroup=/machine.slice/${unit}\nDelegate=yes\n`);
+      // podman finds the unit it asks systemd for (with no scope: "PID … does not belong to any loaded unit")
+      const stats = podman(["stats", "--no-stream", "--format", "{{.Name}}", "sd1"]);
+      expect(stats.stderr).not.toContain("does not belong to any loaded unit");
+      expect(podman(["rm", "-f", "-t", "0", "sd1"]).code).toBe(0);
+      expect(leftovers(id)).toEqual([]);
+    },
+  );
 
   test("a program that is not there: 127, as with runc; one that is not executable: 126", () => {
     const missing = run(["nosuchprogram"]);
