@@ -46,11 +46,15 @@ describe.skipIf(!canRunContainers || appArmorEnabled())("process.apparmorProfile
   });
 
   test("exec: --apparmor PROFILE and a process.json profile are refused naming the field, no process is left; unconfined runs", async () => {
-    const b = bundle(["sleep", "100"], (s) => (s.process.apparmorProfile = "unconfined"));
+    const b = bundle(["sleep", "100"], (s) => {
+      s.process.apparmorProfile = "unconfined";
+      s.root.readonly = false; // so that a process that ran would leave /tmp/ran
+    });
     expect(lxcri(root, ["create", "--bundle", b, "aa4"]).code).toBe(0);
     expect(lxcri(root, ["start", "aa4"]).code).toBe(0);
     await waitFor(() => state(root, "aa4").status === "running");
-    const before = lxcri(root, ["ps", "aa4"]).stdout;
+    const pids = () => lxcri(root, ["ps", "--format", "json", "aa4"]).stdout;
+    const before = pids();
 
     const flag = lxcri(root, ["exec", "--apparmor", "p1", "aa4", "touch", "/tmp/ran"]);
     expect(flag.code).toBe(1);
@@ -62,7 +66,7 @@ describe.skipIf(!canRunContainers || appArmorEnabled())("process.apparmorProfile
     expect(json.code).toBe(1);
     expect(json.stderr).toContain(REFUSED);
     expect(lxcri(root, ["exec", "aa4", "ls", "/tmp/ran"]).code).not.toBe(0); // neither ran
-    expect(lxcri(root, ["ps", "aa4"]).stdout).toBe(before);
+    expect(pids()).toBe(before);
 
     const ok = lxcri(root, ["exec", "--apparmor", "unconfined", "aa4", "echo", "ran"]);
     expect(ok.stdout).toBe("ran\n");

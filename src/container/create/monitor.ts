@@ -209,7 +209,10 @@ function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?:
   }
   // A profile the kernel does not know: the config is valid, this host cannot confine by it.
   if (f.step === STEP.APPARMOR && f.errno === ENOENT)
-    return unsupportedOnHost("process.apparmorProfile", `${describeNative(f, strerror)} (load it with apparmor_parser)`);
+    return unsupportedOnHost(
+      "process.apparmorProfile",
+      `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
+    );
   return fail(`container init: ${describeNative(f, strerror)}`);
 }
 
