@@ -59,7 +59,8 @@ export function features() {
       capabilities: KNOWN_CAPABILITIES,
       cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: false },
       seccomp: { enabled: true, ...SECCOMP_FEATURES },
-      apparmor: { enabled: false },
+      // process.apparmorProfile is applied (refused on a host without AppArmor, as runc does)
+      apparmor: { enabled: true },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: false } },

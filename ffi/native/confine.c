@@ -256,7 +256,8 @@ int find_program(const struct process_plan *p, char *out, size_t outlen)
 
 /*
  * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
- * only the stdio, the fds below keep_fds and `status_fd` (close-on-exec)
+ * the AppArmor profile first (this task, before no_new_privs: apparmor.c),
+ * then only the stdio, the fds below keep_fds and `status_fd` (close-on-exec)
  * stay open; cwd (checked to be inside the container: a leaked directory fd
  * must not become it), umask, HOME when asked, then confine_exec. Returns
  * only on failure, with the step (errno set).
@@ -264,6 +265,13 @@ int find_program(const struct process_plan *p, char *out, size_t outlen)
 int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[])
 {
 	reset_signals();
+	if (p->apparmor && apparmor_exec(p->apparmor) != 0)
+		return STEP_APPARMOR;
+	/* a procfs fd (the host's, for exec) must not reach the process, whatever keep_fds says */
+	if (proc_root >= 0) {
+		close(proc_root);
+		proc_root = -1;
+	}
 	for (int fd = 0; fd <= 2; fd++) {
 		int fl = fcntl(fd, F_GETFL);
 		if (fl >= 0 && (fl & O_NONBLOCK))
@@ -299,6 +307,11 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 		envp = with;
 	}
 	return confine_exec(p, path, argv, envp);
+}
+
+const char *failed_subject(const struct process_plan *p, int step, const char *path)
+{
+	return step == STEP_APPARMOR && p->apparmor ? p->apparmor : path;
 }
 
 int exec_process(const struct process_plan *p, int status_fd)

@@ -81,6 +81,8 @@ int dump_main(int fd)
 		mask(p->final_cpus);
 	else
 		printf("null");
+	printf(",\"apparmor\":");
+	p->apparmor ? str(p->apparmor) : (void)printf("null");
 	if (plan.kind == PLAN_INIT) {
 		const struct init_plan *ip = &plan.init;
 		printf(",\"terminal\":%u,\"devices\":[", ip->terminal);

@@ -10,6 +10,9 @@
  * container's pid namespace. The process confines itself (confine.c) and
  * execs; its pid goes to the status fd as a PID frame, a failure as ERROR.
  * EOF after PID means the exec happened (the status fd is close-on-exec).
+ * With an AppArmor profile, the host's /proc is opened before setns: the
+ * process writes its attr file through it (apparmor.c), never through a
+ * /proc the container mounted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +45,8 @@ int enter_main(int plan_fd)
 	for (uint32_t i = 0; i < e->ncg; i++)
 		if (write(e->cg_fds[i], "0", 1) != 1)
 			return step_failed(status, STEP_CGROUPS, NULL);
+	if (plan.process.apparmor && (proc_root = open_proc_root()) < 0)
+		return step_failed(status, STEP_APPARMOR, plan.process.apparmor);
 	for (uint32_t i = 0; i < e->nns; i++)
 		if (setns(e->ns_fds[i], 0) != 0)
 			return step_failed(status, STEP_SETNS, NULL);
@@ -59,9 +64,11 @@ int enter_main(int plan_fd)
 			}
 		}
 		int step = exec_process(&plan.process, status);
-		send_error(status, step, errno, plan.process.args.items[0]);
-		_exit(errno == ENOENT ? 127 : 126);
+		send_error(status, step, errno, failed_subject(&plan.process, step, plan.process.args.items[0]));
+		_exit(step != STEP_APPARMOR && errno == ENOENT ? 127 : 126);
 	}
+	if (proc_root >= 0)
+		close(proc_root);
 	uint8_t pid[4] = {(uint8_t)child, (uint8_t)(child >> 8), (uint8_t)(child >> 16), (uint8_t)(child >> 24)};
 	send_frame(status, FRAME_PID, pid, 4);
 	return 0;

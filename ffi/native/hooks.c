@@ -100,8 +100,8 @@ static __attribute__((noreturn)) void child(const struct plan *plan, const struc
 	/* hooks without env get the container's, as in runc */
 	char *const *envp = h->has_env ? h->env.items : plan->process.env.items;
 	int step = exec_as(&p, 3, h->path, argv, envp);
-	send_error(3, step, errno, h->path);
-	_exit(errno == ENOENT ? 127 : 126);
+	send_error(3, step, errno, failed_subject(&p, step, h->path));
+	_exit(step != STEP_APPARMOR && errno == ENOENT ? 127 : 126);
 }
 
 static void run_one(const struct plan *plan, const struct hook *h, const char *state, size_t state_len, struct run *r)
@@ -189,8 +189,10 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 	uint32_t len;
 	uint8_t report[64];
 	if (read_frame(st[0], &kind, report, sizeof report, &len) == 0 && kind == FRAME_ERROR && len >= 8) {
+		uint32_t step = (uint32_t)report[0] | (uint32_t)report[1] << 8 | (uint32_t)report[2] << 16 | (uint32_t)report[3] << 24;
 		int e = (int)((uint32_t)report[4] | (uint32_t)report[5] << 8 | (uint32_t)report[6] << 16 | (uint32_t)report[7] << 24);
-		snprintf(r->error, sizeof r->error, "cannot execute: %s", strerrorname_np(e) ? strerrorname_np(e) : "error");
+		snprintf(r->error, sizeof r->error, "%s: %s", step == STEP_APPARMOR ? "cannot apply process.apparmorProfile" : "cannot execute",
+			 strerrorname_np(e) ? strerrorname_np(e) : "error");
 		r->exit_code = 127;
 		r->signal = 0;
 	}

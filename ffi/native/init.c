@@ -302,6 +302,18 @@ int init_main(int plan_fd)
 	}
 	const struct init_plan *ip = &plan.init;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * process.apparmorProfile: the procfs at /proc now, before anything of the
+	 * container ran (nothing can be mounted over it yet), kept for the writes at
+	 * start (apparmor.c). The profile is set on this task now too, so that one
+	 * the kernel does not know fails create, as with runc; exec_as writes it
+	 * again in each task that execs (startContainer hooks, the process).
+	 */
+	if (plan.process.apparmor) {
+		int fd = open_proc_root();
+		if (fd < 0 || (proc_root = move_fd(fd, PROC_ROOT_FD)) < 0 || apparmor_exec(plan.process.apparmor) != 0)
+			fail(STEP_APPARMOR, plan.process.apparmor);
+	}
 
 	if (access("/dev/ptmx", F_OK) != 0 && access("/dev/pts/ptmx", F_OK) == 0)
 		if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* a read-only /dev: the process still has /dev/pts/ptmx */ }
@@ -337,6 +349,6 @@ int init_main(int plan_fd)
 		_exit(1);
 	send_frame(channel, FRAME_EXEC, NULL, 0);
 	int step = exec_process(&plan.process, channel);
-	send_error(channel, step, errno, plan.process.args.items[0]);
-	return errno == ENOENT ? 127 : 126;
+	send_error(channel, step, errno, failed_subject(&plan.process, step, plan.process.args.items[0]));
+	return step != STEP_APPARMOR && errno == ENOENT ? 127 : 126;
 }

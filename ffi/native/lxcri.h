@@ -3,7 +3,8 @@
  * container's init until `start` (init.c), enters a container for `exec`
  * (enter.c), mounts bind mounts with shared propagation from the host as
  * liblxc's start-host hook (propagate.c), and confines every process it starts — the user's process,
- * startContainer hooks, exec'd processes — with one step (confine.c). Its
+ * startContainer hooks, exec'd processes — with one step (confine.c; the
+ * AppArmor profile's write: apparmor.c). Its
  * input is a process plan that src/contract/plan.ts encodes (plan.c
  * decodes it); what it reports travels as frames (frames.c), whose kinds
  * src/contract/frames.ts knows. The program is exec'd from a read-only
@@ -18,7 +19,7 @@
 #include "steps.h"
 
 #define PLAN_MAGIC "LXCRIPLN"
-#define PLAN_VERSION 1
+#define PLAN_VERSION 2
 #define PLAN_INIT 1
 #define PLAN_EXEC 2
 
@@ -41,6 +42,7 @@ enum frame_kind {
 #define TERMINAL_MASTER_FD 1000
 #define CHANNEL_FD 1001
 #define DEVNULL_FD 999 /* init's own, until the masks are done */
+#define PROC_ROOT_FD 998 /* init's own, with process.apparmorProfile: the procfs its writes go through */
 
 struct str_list {
 	uint32_t count;
@@ -78,6 +80,7 @@ struct process_plan {
 	uint32_t keep_fds;    /* fds from here on are closed before the exec */
 	uint32_t has_final_cpus;
 	uint64_t final_cpus[CPU_MASK_WORDS];
+	char *apparmor; /* process.apparmorProfile; NULL: none, or "unconfined" (nothing to write) */
 };
 
 #define ATTR_PERSONALITY 1
@@ -158,9 +161,19 @@ int confine_exec(const struct process_plan *p, const char *path, char *const arg
 /* A process of the plan: fds, cwd, umask, HOME when asked, then confine_exec (see confine.c). */
 int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[]);
 int exec_process(const struct process_plan *p, int status_fd);
+/* What an ERROR frame for `step` names: the profile for STEP_APPARMOR, else `path`. */
+const char *failed_subject(const struct process_plan *p, int step, const char *path);
 int find_program(const struct process_plan *p, char *out, size_t outlen);
 int lookup_home(uint32_t uid, char *out, size_t outlen);
 void reset_signals(void);
+
+/* apparmor.c */
+/* A procfs root fd the process's AppArmor write goes through (-1: none), opened
+ * by init at create or by the exec helper on the host before setns; exec_as closes it. */
+extern int proc_root;
+int open_proc_root(void);
+/* "exec <profile>" to this task's attr file below proc_root: confined at the next execve. */
+int apparmor_exec(const char *profile);
 
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);

@@ -89,6 +89,11 @@ static void bytes(struct reader *r, uint8_t *out, uint32_t n)
 		memcpy(out, b, n);
 }
 
+static char *optional(struct reader *r)
+{
+	return u32(r) ? str(r) : NULL;
+}
+
 static void process(struct reader *r, struct process_plan *p)
 {
 	strs(r, &p->args);
@@ -134,11 +139,7 @@ static void process(struct reader *r, struct process_plan *p)
 	p->has_final_cpus = u32(r);
 	for (int i = 0; i < CPU_MASK_WORDS; i++)
 		p->final_cpus[i] = u64(r);
-}
-
-static char *optional(struct reader *r)
-{
-	return u32(r) ? str(r) : NULL;
+	p->apparmor = optional(r);
 }
 
 static void init_part(struct reader *r, struct init_plan *p)

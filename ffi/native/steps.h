@@ -44,7 +44,8 @@
 	X(CONFIG, "liblxc rejected a config item")                            \
 	X(START, "liblxc could not start the container")                      \
 	X(SHARED_SOURCE, "cloning the source of a shared bind mount")         \
-	X(SHARED_MOUNT, "mounting a shared bind mount in the container")
+	X(SHARED_MOUNT, "mounting a shared bind mount in the container")      \
+	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

@@ -112,7 +112,7 @@ export const COMMANDS = {
       "additional-gids": { type: "string", alias: "g", description: "extra group id (repeatable)", multiple: true },
       cap: { type: "string", alias: "c", description: "capability to add (repeatable)", multiple: true },
       "no-new-privs": { type: "boolean", description: "set no_new_privs" },
-      apparmor: { type: "string", description: "AppArmor profile (not supported)" },
+      apparmor: { type: "string", description: "AppArmor profile for the process (default: the container's)" },
       "process-label": { type: "string", description: "SELinux label (not supported)" },
       "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1) to the process" },
       "ignore-paused": { type: "boolean", description: "exec even into a paused container" },

@@ -8,6 +8,8 @@
 // our child, so with --detach it is re-parented to the caller (conmon and
 // containerd-shim are subreapers) and its pid goes to the pid-file. HOME and
 // the PATH search happen inside the container, never through host paths.
+// Without a profile of its own the process gets the container's AppArmor
+// profile (as with runc), which it sets through the host's /proc.
 import { openSync, readlinkSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
@@ -19,10 +21,11 @@ import { compileSeccomp } from "../../ffi/seccomp.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { decodeError, decodePid, describeNative, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
 import { STEP, stepText } from "../contract/steps.ts";
-import { LxcriError, type Source } from "../errors.ts";
+import { checkedFrom, LxcriError, type Source } from "../errors.ts";
+import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
@@ -64,12 +67,15 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   const container = load(ctx, id);
   require(container, "exec", opts.ignorePaused ? ["paused"] : []);
   const { dir, record } = container;
-  const proc = validateProcess(opts.process, EXEC, "process");
-  if (proc.terminal && opts.detach && !opts.consoleSocket)
+  const given = validateProcess(opts.process, EXEC, "process");
+  if (given.terminal && opts.detach && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
-  if (!proc.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
+  if (!given.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
   // The copy create checked; checked again into typed values (nulls dropped), named as the copy.
   const spec = validateSpec(readStoredSpec(dir), { source: { label: files(dir).config, code: "invalid-config" }, systemdCgroup: "either" });
+  // As runc: a process without an AppArmor profile of its own is confined by the container's.
+  const proc = given.apparmorProfile ? given : { ...given, apparmorProfile: spec.process.apparmorProfile };
+  checkedFrom(EXEC, () => checkAppArmorProfile(proc.apparmorProfile));
   // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const warnings: string[] = [];
@@ -225,5 +231,6 @@ function describeExecFailure(arg0: string, f: NativeFailure): string {
     if (f.errno === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
     return `exec: ${JSON.stringify(arg0)}: ${text}`;
   }
+  if (f.step === STEP.APPARMOR) return `exec: ${describeNative(f, strerror)}`;
   return `exec: ${stepText(f.step)}: ${text}`;
 }

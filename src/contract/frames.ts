@@ -13,7 +13,7 @@
 //   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
 import type { HookRecord } from "./hooks.ts";
-import { stepText } from "./steps.ts";
+import { STEP, stepText } from "./steps.ts";
 
 export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, JSON: 7 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
@@ -91,7 +91,18 @@ export function decodeError(payload: Buffer): NativeFailure {
 
 export function describeNative(f: NativeFailure, strerror: (e: number) => string): string {
   const what = f.what ? `${f.what}: ` : "";
-  return `${stepText(f.step)}: ${what}${f.errno ? strerror(f.errno) : "failed"}`;
+  return `${stepText(f.step)}: ${what}${nativeHint(f) ?? (f.errno ? strerror(f.errno) : "failed")}`;
+}
+
+const ENOENT = 2;
+const EXDEV = 18;
+
+/** What an errno means where its bare text would mislead (ffi/native/apparmor.c's failures). */
+function nativeHint(f: NativeFailure): string | undefined {
+  if (f.step !== STEP.APPARMOR) return undefined;
+  if (f.errno === ENOENT) return "the kernel has no AppArmor profile of that name loaded";
+  if (f.errno === EXDEV) return "its attr file is not on the real procfs (something is mounted over /proc)";
+  return undefined;
 }
 
 /** HOOK: one startContainer hook run, as init reports it (ffi/native/hooks.c). */

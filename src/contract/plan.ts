@@ -8,7 +8,7 @@ import type { SeccompRules } from "../../ffi/seccomp.ts";
 
 export type SeccompPlan = SeccompRules;
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 const PLAN_INIT = 1;
 const PLAN_EXEC = 2;
 
@@ -48,6 +48,8 @@ export interface ProcessPlan {
   lookupHome: boolean;
   /** process.execCPUAffinity.final (exec only: the spec does not apply it to init). */
   finalCpus?: number[];
+  /** The AppArmor profile the process is confined by from its execve; absent for none and for "unconfined". */
+  apparmorProfile?: string;
 }
 
 /** A device node init makes: S_IF* type bits plus permissions in `mode`. */
@@ -218,6 +220,7 @@ function processPart(w: Writer, p: ProcessPlan, keepFds: number, seccomp: Compil
   w.u32(p.lookupHome ? 1 : 0).u32(keepFds);
   w.u32(p.finalCpus ? 1 : 0);
   mask1024(w, p.finalCpus);
+  w.optional(p.apparmorProfile);
 }
 
 function header(kind: number): Writer {

@@ -41,6 +41,7 @@ export const STEPS = [
   ["START", "liblxc could not start the container"],
   ["SHARED_SOURCE", "cloning the source of a shared bind mount"],
   ["SHARED_MOUNT", "mounting a shared bind mount in the container"],
+  ["APPARMOR", "setting the AppArmor profile (process.apparmorProfile)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

@@ -1,12 +1,13 @@
 // The one process plan: what a container process is made of — args, env,
 // cwd, umask, user, the five capability sets, rlimits, no_new_privs, the
-// seccomp rules, the attributes liblxc has no key for, whether HOME comes
-// from the container's /etc/passwd. The same pure function serves init (the
+// seccomp rules, the attributes liblxc has no key for, the AppArmor profile,
+// whether HOME comes from the container's /etc/passwd. The same pure function serves init (the
 // container's process), `exec` (another process in it) and startContainer
 // hooks (which run under the process's plan), so their security contexts
 // cannot drift apart.
 import type { ProcessPlan } from "../contract/plan.ts";
 import { listNumbers } from "../spec/lists.ts";
+import { confiningProfile } from "../spec/process.ts";
 import { RLIMITS } from "../spec/rlimits.ts";
 import type { Linux, Process } from "../spec/types.ts";
 import { processCapabilities } from "./capabilities.ts";
@@ -46,6 +47,7 @@ export function processPlan(proc: Process, linux: Linux | undefined, ctx: Proces
     attrs: processAttrs(proc, linux),
     lookupHome: !env.some((e) => e.startsWith("HOME=")),
     finalCpus: final === undefined ? undefined : listNumbers(final),
+    apparmorProfile: confiningProfile(proc.apparmorProfile),
   };
 }
 

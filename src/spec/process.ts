@@ -1,6 +1,7 @@
 // process — config.json's, or the one an exec runs — checked into a Process:
 // shapes and ranges, duplicate rlimits, the scheduler's priority rules, CPU
-// lists, and what lxcri does not support yet (AppArmor, SELinux).
+// lists, AppArmor profile names, and what lxcri does not support yet (SELinux).
+// Whether the host has AppArmor is src/host/apparmor.ts's question.
 import { configError } from "../errors.ts";
 import { absolutePath, arrayOf, at, boolean, type Check, integer, object, oneOf, opt, req, string, uint32, uint64 } from "./check.ts";
 import { MAX_NODES, numberList } from "./lists.ts";
@@ -25,6 +26,28 @@ const capability: Check<string> = (v, p) => {
   if (!/^CAP_[A-Z_]+$/.test(s)) throw configError(p, `invalid capability name ${JSON.stringify(s)}`);
   return s;
 };
+
+/**
+ * A profile name as the kernel reads "exec <name>" from the attr file: it
+ * trims blanks around the name, so a name is printable, without surrounding
+ * blanks ("" means none, as with runc).
+ */
+const apparmorProfile: Check<string> = (v, p) => {
+  const s = string(v, p);
+  if (/[\x00-\x1f\x7f]/.test(s)) throw configError(p, `must not contain control characters: ${JSON.stringify(s)}`);
+  if (s.trim() !== s) throw configError(p, `must not start or end with a blank: ${JSON.stringify(s)}`);
+  if (Buffer.byteLength(s) > 4000) throw configError(p, "is longer than 4000 bytes");
+  return s;
+};
+
+/**
+ * The profile that confines a process: none for "" and for "unconfined" (the
+ * native helpers run unconfined already: liblxc gets lxc.apparmor.profile =
+ * unconfined, because init still mounts what container profiles deny).
+ */
+export function confiningProfile(profile: string | undefined): string | undefined {
+  return profile && profile !== "unconfined" ? profile : undefined;
+}
 
 const rlimit = object({ type: req(oneOf(Object.keys(RLIMITS))), soft: req(uint64), hard: req(uint64) });
 
@@ -54,7 +77,7 @@ const shape = object({
   ),
   rlimits: opt(arrayOf(rlimit)),
   noNewPrivileges: opt(boolean),
-  apparmorProfile: opt(string),
+  apparmorProfile: opt(apparmorProfile),
   oomScoreAdj: opt(integer(-1000, 1000)),
   selinuxLabel: opt(string),
   ioPriority: opt(object({ class: req(oneOf(IOPRIO_CLASSES)), priority: opt(integer(0, 7)) })),
@@ -89,7 +112,6 @@ export const process: Check<Process> = (v, p) => {
     if (realtime && !s.priority) throw configError(at(p, "scheduler.priority"), `${s.policy} needs a priority from 1 to 99`);
     if (!realtime && s.priority) throw configError(at(p, "scheduler.priority"), `must be 0 for ${s.policy}`);
   }
-  for (const field of ["apparmorProfile", "selinuxLabel"] as const)
-    if (proc[field]) throw configError(at(p, field), "is not supported yet");
+  if (proc.selinuxLabel) throw configError(at(p, "selinuxLabel"), "is not supported yet");
   return proc;
 };

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sealedMemfd } from "../../ffi/sealed.ts";
 import { closeFd } from "../../ffi/fds.ts";
-import { encodeExecPlan, encodeInitPlan, type ProcessPlan } from "../../src/contract/plan.ts";
+import { encodeExecPlan, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
 import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
 import { STEPS } from "../../src/contract/steps.ts";
 import { REPO } from "../helpers.ts";
@@ -46,6 +46,7 @@ const process: ProcessPlan = {
   },
   lookupHome: true,
   finalCpus: [1, 3],
+  apparmorProfile: "containers-default-0.50.1",
 };
 
 describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", () => {
@@ -104,6 +105,7 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
       lookupHome: 1,
       keepFds: 4,
       finalCpus: [1, 3],
+      apparmor: "containers-default-0.50.1",
       terminal: 1,
       devices: [["/dev/x", 0o20660, 10, 200, 1, 2]],
       hostname: "box",
@@ -126,7 +128,7 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     const got = decode(
       encodeExecPlan(
         {
-          process: { ...process, noNewPrivileges: false, finalCpus: undefined },
+          process: { ...process, noNewPrivileges: false, finalCpus: undefined, apparmorProfile: undefined },
           keepFds: 3,
           nsFds: [7, 8],
           cgroupFds: [9],
@@ -145,8 +147,18 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
       ttyFd: -1,
       initialCpus: [0],
       finalCpus: null,
+      apparmor: null, // none, or "unconfined": nothing to write
       seccompFirst: 1,
     });
+  });
+
+  test("a plan of another version is refused (the AppArmor profile came with version 2)", () => {
+    const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
+    expect(plan.readUInt32LE(8)).toBe(PLAN_VERSION);
+    expect(PLAN_VERSION).toBe(2);
+    const old = Buffer.from(plan);
+    old.writeUInt32LE(1, 8);
+    expect(() => decode(old)).toThrow();
   });
 
   test("a plan that is cut short or has trailing bytes is refused", () => {

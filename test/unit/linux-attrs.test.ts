@@ -202,9 +202,11 @@ describe("recursive mount options and features", () => {
     ).toContain('mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet');
   });
 
-  test("features lists what works: seccomp, time and user namespaces, recursive options; no idmap", () => {
+  test("features lists what works: seccomp, AppArmor, time and user namespaces, recursive options; no idmap", () => {
     const f = features();
     expect(f.linux.seccomp.enabled).toBe(true);
+    expect(f.linux.apparmor.enabled).toBe(true);
+    expect(f.linux.selinux.enabled).toBe(false);
     expect(f.linux.seccomp.actions).not.toContain("SCMP_ACT_NOTIFY");
     expect(f.linux.namespaces).toContain("time");
     expect(f.linux.namespaces).toContain("user");

@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { updateItems } from "../../src/container/update.ts";
-import { ConfigError, LxcriError } from "../../src/errors.ts";
+import { ConfigError, checkedFrom, LxcriError } from "../../src/errors.ts";
+import { appArmorEnabled, checkAppArmorProfile } from "../../src/host/apparmor.ts";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -97,12 +98,12 @@ describe("the source is the entry point's", () => {
     // ExecOptions.process, as the library's exec checks it
     const lib = thrown(() =>
       validateProcess(
-        proc((p) => (p.apparmorProfile = "x")),
+        proc((p) => (p.selinuxLabel = "x")),
         { label: "exec", code: "invalid-argument" },
         "process",
       ),
     );
-    expect(lib.message).toBe("exec: process.apparmorProfile: is not supported yet");
+    expect(lib.message).toBe("exec: process.selinuxLabel: is not supported yet");
     expect(lib.code).toBe("invalid-argument");
   });
 
@@ -168,6 +169,22 @@ describe("config errors and host refusals", () => {
         code: "unsupported-on-host",
       });
     }
+  });
+
+  test("an AppArmor profile: valid anywhere (the checker is host-independent), refused by src/host where AppArmor is off", () => {
+    const s = validateSpec(spec((s) => (s.process.apparmorProfile = "p1")));
+    expect(s.process.apparmorProfile).toBe("p1");
+    expect(() => checkAppArmorProfile("unconfined")).not.toThrow();
+    expect(() => checkAppArmorProfile(undefined)).not.toThrow();
+    if (appArmorEnabled()) return expect(() => checkAppArmorProfile("p1")).not.toThrow();
+    const e = thrown(() => checkAppArmorProfile("p1"));
+    expect({ message: e.message, code: e.code }).toEqual({
+      message: 'config.json: process.apparmorProfile: AppArmor is not enabled on this host: cannot confine the process by profile "p1"',
+      code: "unsupported-on-host",
+    });
+    // exec names its own source, and keeps the host's code
+    const x = thrown(() => checkedFrom({ label: "exec", code: "invalid-argument" }, () => checkAppArmorProfile("p1")));
+    expect([x.message.split(":").slice(0, 2).join(":"), x.code]).toEqual(["exec: process.apparmorProfile", "unsupported-on-host"]);
   });
 
   test("what no host could do is the checker's (invalid-config), before translation", () => {

@@ -97,6 +97,30 @@ describe("OCI → LXC translation", () => {
     expect(p.seccomp?.rules).toEqual([{ names: ["getcwd"], action: 0x00050001, args: [] }]);
   });
 
+  test("apparmorProfile: the process plan's (init and exec write it); liblxc leaves init unconfined; unconfined asks for nothing", () => {
+    const s = spec((s) => (s.process!.apparmorProfile = "containers-default-0.50.1"));
+    // init still mounts (masks, read-only paths, propagation) what container profiles deny
+    expect(values(items(s), "lxc.apparmor.profile")).toEqual(["unconfined"]);
+    const plan = (p: string | undefined) =>
+      processPlan({ ...s.process!, apparmorProfile: p }, s.linux, { lastCap: 40, warn: () => {} }).apparmorProfile;
+    expect(plan("containers-default-0.50.1")).toBe("containers-default-0.50.1");
+    expect(plan("unconfined")).toBeUndefined();
+    expect(plan("")).toBeUndefined();
+    expect(plan(undefined)).toBeUndefined();
+    // what the kernel would read otherwise ("exec <name>", blanks trimmed) is refused by the checker
+    for (const [bad, why] of [
+      ["a\nexec unconfined", "control characters"],
+      ["p\0", "control characters"],
+      [" p", "blank"],
+      ["p ", "blank"],
+      ["x".repeat(4001), "longer than 4000 bytes"],
+    ] as const) {
+      const e = error(() => spec((s) => (s.process!.apparmorProfile = bad)));
+      expect(e).toStartWith("config.json: process.apparmorProfile: ");
+      expect(e).toContain(why);
+    }
+  });
+
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
     const it = items(
       spec((s) => {
@@ -516,7 +540,7 @@ describe("OCI → LXC translation", () => {
     expect(error(() => items(spec((s) => (s.linux!.resources!.rdma = { mlx5_1: { hcaHandles: 3 } }))))).toBe(
       "config.json: linux.resources.rdma: is not supported yet",
     );
-    expect(error(() => items(spec((s) => (s.process!.apparmorProfile = "x"))))).toContain("process.apparmorProfile");
+    expect(error(() => items(spec((s) => (s.process!.selinuxLabel = "x"))))).toContain("process.selinuxLabel");
     expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
   });
 

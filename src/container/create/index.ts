@@ -24,6 +24,7 @@ import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
+import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { installed } from "../../host/artefacts.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
@@ -74,6 +75,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.

@@ -23,7 +23,7 @@ import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
 import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
-import { configError, LxcriError } from "../../errors.ts";
+import { configError, LxcriError, unsupportedOnHost } from "../../errors.ts";
 import type { HookServer } from "../../hooks/server.ts";
 import { withLxcErrors } from "../../host/lxc-log.ts";
 import { procChildren, procCmdline } from "../../host/proc.ts";
@@ -207,6 +207,12 @@ function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?:
     if (f.errno === ENOENT) return fail(`exec: ${arg0}: no such file or directory`, "invalid-config");
     if (f.errno === EACCES) return fail(`exec: ${arg0}: permission denied`, "invalid-config");
   }
+  // A profile the kernel does not know: the config is valid, this host cannot confine by it.
+  if (f.step === STEP.APPARMOR && f.errno === ENOENT)
+    return unsupportedOnHost(
+      "process.apparmorProfile",
+      `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
+    );
   return fail(`container init: ${describeNative(f, strerror)}`);
 }
 
