@@ -51,7 +51,7 @@ export class Runtime {
     };
   }
 
-  /** Creates the container from its bundle; its init is the launcher, waiting for start. */
+  /** Creates the container from its bundle; its init is lxcri-init, waiting for start. */
   async create(id: string, opts: CreateOptions = {}): Promise<State> {
     const { create } = await import("./container/create/index.ts");
     return create(this.ctx, id, opts);

@@ -1,6 +1,6 @@
 // PATH lookup in the container's filesystem, with the container's PATH, and
-// HOME from the container's /etc/passwd (as runc does). `root` is "/" in the
-// launcher (it runs inside), or /proc/<init>/root when create checks from the
+// HOME from the container's /etc/passwd (as runc does). `root` is "/" inside
+// the container, or /proc/<init>/root when create checks from the
 // host that the program exists, so that a missing one fails create (as in
 // runc, whose callers map "executable file not found" to exit status 127).
 import { accessSync, constants, readFileSync, statSync } from "node:fs";

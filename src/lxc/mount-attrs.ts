@@ -101,7 +101,7 @@ export function sharedBind(source: string, destination: string, options: readonl
   return { source, destination, recursive, set, clr, propagation };
 }
 
-/** Splits a mount's options into those for liblxc and the recursive attributes for the launcher. */
+/** Splits a mount's options into those for liblxc and the recursive attributes for init. */
 export function recursiveAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;
   let clr = 0;

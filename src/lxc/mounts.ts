@@ -2,7 +2,7 @@
 // (runtime-tools checks the order in mountinfo). Two mounts need more than
 // one entry:
 //   /dev (tmpfs)      → the tmpfs, then the default device nodes bound from the host
-//                       (liblxc adds /dev/fd, stdin, stdout, stderr; the launcher /dev/ptmx)
+//                       (liblxc adds /dev/fd, stdin, stdout, stderr; init /dev/ptmx)
 //   /dev/pts (devpts) → twice: with lxc.pty.max = 0 liblxc unmounts whatever is on /dev/pts
 //                       once (conf.c lxc_finish_devpts_child); the first mount stays, in order
 //   /sys/fs/cgroup    → cgroup2 on a pure v2 host with a cgroup namespace; without one, a bind
@@ -53,12 +53,12 @@ export interface MountContext {
 
 export interface MountPlan {
   items: ConfigItem[];
-  /** Mounts only the launcher needs (Bun cannot start without /proc); it detaches them before the exec. */
+  /** Mounts only liblxc needs (it execs init through /proc/self/fd); init detaches them before the exec. */
   launcherOnly: string[];
   /** maskedPaths and readonlyPaths: init applies them inside the container (ffi/native/init.c). */
   mask: string[];
   readonly: string[];
-  /** Recursive options ("rro", ...) the launcher applies with mount_setattr(2), in mount order. */
+  /** Recursive options ("rro", ...) init applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free

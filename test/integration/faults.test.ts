@@ -41,8 +41,8 @@ describe.skipIf(!canRunContainers)("faults (real containers)", () => {
     await Bun.sleep(200);
     start.kill("SIGKILL");
     await start.exited;
-    // The launcher finds nobody to report to and exits, or finishes the exec: either way, no limbo.
-    await waitFor(() => ["stopped", "running"].includes(state(root, "fm3").status), 5000, "a settled state");
+    // init finds nobody to report to and exits, or finishes the exec: either way, no limbo.
+    await waitFor(() => ["stopped", "running"].includes(state(root, "fm3").status), 15_000, "a settled state");
     expect(lxcri(root, ["delete", "--force", "fm3"]).code).toBe(0);
     expect(leftovers(root, "fm3")).toEqual([]);
   });

@@ -327,7 +327,7 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["delete", "--force", "priv"]).code).toBe(0);
   });
 
-  test("a spec with no mounts at all runs, and the process sees no /proc (the launcher's is detached)", () => {
+  test("a spec with no mounts at all runs, and the process sees no /proc (the one liblxc needed to exec init is detached)", () => {
     const b = bundle(["/bin/sh", "-c", "ls /proc | wc -l; echo done"], (s) => {
       s.mounts = [];
       s.linux!.maskedPaths = [];

@@ -1,7 +1,7 @@
 // Linux fields liblxc has no working key for, proven on real containers: the
 // time namespace's offsets (liblxc), personality, scheduler, I/O priority and
-// memory policy (the launcher's exec step), and the root's propagation (the
-// launcher, after liblxc made it rshared).
+// memory policy (init's exec step), and the root's propagation (init, after
+// liblxc made it rshared).
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -54,7 +54,7 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     expect(r.stdout).toBe("7 3\nbest-effort: prio 6\n");
   });
 
-  test("a real-time scheduler needs CAP_SYS_NICE the launcher still has, even for a process without it", () => {
+  test("a real-time scheduler needs CAP_SYS_NICE init still has, even for a process without it", () => {
     const b = bundle(["sh", "-c", "cut -d' ' -f18,41 /proc/self/stat"], (s) => {
       s.process!.scheduler = { policy: "SCHED_RR", priority: 3 };
       s.process!.capabilities = {};

@@ -1,7 +1,7 @@
 // podman's own default seccomp profile as input: the section podman writes
 // into a real container's config.json, run by lxcri. Blocked syscalls get the
-// profile's errno, allowed ones work, and the launcher (which loads the filter
-// in its last C step) survives it. Runs whenever podman is installed; podman
+// profile's errno, allowed ones work, and init (which loads the filter in its
+// last step before execve) survives it. Runs whenever podman is installed; podman
 // is kept off the host's state: its own storage root (vfs), no cgroups, and a
 // runtime (/bin/false) that fails `init` right after podman wrote the config.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -76,7 +76,7 @@ afterAll(() => {
 });
 
 describe.skipIf(!canRunContainers || !podmanBin)("podman's default seccomp profile (real podman, real containers)", () => {
-  test("blocked syscalls return the profile's errno, allowed ones work, the launcher survives", () => {
+  test("blocked syscalls return the profile's errno, allowed ones work, init survives", () => {
     const profile = seccomp as { defaultAction: string; syscalls: { names: string[]; action: string; errnoRet?: number }[] };
     expect(profile.syscalls.length).toBeGreaterThan(5);
     const rule = profile.syscalls.find((r) => r.names.includes("sethostname") && r.action === "SCMP_ACT_ERRNO");

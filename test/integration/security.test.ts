@@ -1,4 +1,4 @@
-// The security context the launcher applies right before exec, read back by
+// The security context init's exec step applies right before execve, read back by
 // the user process from /proc/self/status: seccomp (with its errno), all five
 // capability sets, the user and groups, no_new_privs, rlimits, umask; and the
 // runtime's files gone from the container.
@@ -101,7 +101,7 @@ describe.skipIf(!canRunContainers)("security context (real containers)", () => {
     expect(r.stdout).toBe("65534\nNoNewPrivs:\t0\nSeccomp:\t2\n");
   });
 
-  test("rlimits bind the process exactly, including limits the launcher itself could not run under", () => {
+  test("rlimits bind the process exactly, including limits init itself could not run under", () => {
     const b = bundle(["sh", "-c", "ulimit -n; ulimit -Hn; ulimit -v"], (s) => {
       s.process!.rlimits = [
         { type: "RLIMIT_NOFILE", soft: 3000, hard: 4000 },

@@ -13,7 +13,7 @@ const planOf = (profile: unknown) => {
   return seccompPlan(validateSpec(s).linux!.seccomp!);
 };
 
-describe("seccomp → the launcher's libseccomp plan", () => {
+describe("seccomp → init's libseccomp plan", () => {
   test("actions with their errno, architectures, flags, and argument conditions kept together (AND)", () => {
     const plan = planOf({
       defaultAction: "SCMP_ACT_ERRNO",
