@@ -2,8 +2,8 @@
 // loaded into every process, but bun:ffi builds a wrapper per symbol: the
 // dlopen happens on first use, so commands that never call libc (`state`,
 // `--version`) do not pay for it.
-import { dlopen, FFIType, read } from "bun:ffi";
-import { ECHILD, EINTR, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
+import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";
+import { ECHILD, EINTR, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 
 const { i32, ptr, cstring, u64, i64 } = FFIType;
 
@@ -74,7 +74,13 @@ export function reapChild(pid: number): number | null {
   throw new Error(`waitpid(${pid}): ${errnoMessage()}`);
 }
 
-/** PR_SET_CHILD_SUBREAPER: orphaned descendants (a container's init) are re-parented to this process. */
-export function becomeSubreaper(): void {
-  trySys(SYS.prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+/**
+ * PR_SET_CHILD_SUBREAPER on or off (orphaned descendants, such as a container's init, are then
+ * re-parented to this process); returns whether it was on before.
+ */
+export function setSubreaper(on: boolean): boolean {
+  const was = new Int32Array(1);
+  trySys(SYS.prctl, PR_GET_CHILD_SUBREAPER, ptrOf(was), 0, 0, 0);
+  trySys(SYS.prctl, PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0);
+  return was[0] !== 0;
 }

@@ -55,6 +55,7 @@ export const WNOHANG = 1;
 export const MNT_DETACH = 2;
 
 export const PR_SET_CHILD_SUBREAPER = 36;
+export const PR_GET_CHILD_SUBREAPER = 37;
 
 export const EINTR = 4;
 export const EBADF = 9;

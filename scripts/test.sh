@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh, with podman, containerd, catatonit for podman's pods and debootstrap
-# for the systemd image), then runs every test: unit tests, and as root the container tests on
-# real liblxc. Ends with one line "N passed, N failed, N skipped" computed from bun's JUnit
-# report. As root, a skipped container test is a failure.
+# for the systemd image), then runs every test: unit tests, as root the container tests on real
+# liblxc, then the VM tests (below). Ends with one line "N passed, N failed, N skipped" computed
+# from bun's JUnit reports. As root, a skipped container test is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts);
@@ -14,21 +14,53 @@ static=0
 bunx tsc --noEmit -p . || static=1
 bunx biome format . >/dev/null || { echo "test: files not formatted: run bunx biome format --write ." >&2; static=1; }
 
+# The systemd image (test/integration/systemd.test.ts) is cached in build/, where the guest finds it too.
+export LXCRI_TEST_CACHE=$PWD/build/test-cache
 report=build/junit.xml
-rm -f "$report"
+vm_report=build/vm-junit.xml
+rm -f "$report" "$vm_report"
 if [[ $(id -u) == 0 ]]; then export LXCRI_REQUIRE_CONTAINER_TESTS=1; fi
 set +e
-bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" test/ 2>&1 | grep -aEv '^\(pass\)'
+bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" test/unit test/integration 2>&1 | grep -aEv '^\(pass\)'
 status=${PIPESTATUS[0]}
+
+# Then where most users are: a Debian 12 guest with systemd as PID 1 on pure cgroup v2 (qemu
+# TCG, scripts/vm-test.sh; built once and cached), running test/vm and the caller tests of
+# podman's defaults there (the systemd cgroup manager, AppArmor). The rest of test/integration
+# runs only on the host: docs/vm-tests.md says what and why. LXCRI_SKIP_VM=1 skips it (not in CI).
+vm=0
+if [[ $(id -u) == 0 && ${LXCRI_SKIP_VM:-0} != 1 ]]; then
+  vm=1
+  LXCRI_REQUIRE_VM_TESTS=1 LXCRI_PODMAN_STORAGE_DRIVER=overlay bash scripts/vm-test.sh --no-setup --timeout 2700 -- \
+    bun test --timeout 600000 --reporter=junit --reporter-outfile="$vm_report" \
+    test/vm test/integration/podman.test.ts test/integration/systemd.test.ts test/integration/lifecycle.test.ts 2>&1 | grep -aEv '^\(pass\)'
+  vm_status=${PIPESTATUS[0]}
+  if ((vm_status != 0)); then status=1; fi
+fi
 set -e
+
+# "tests failures skipped" of a JUnit report (errors count as failures).
+counts() {
+  local tests failures skipped errors
+  read -r tests failures skipped < <(sed -n 's/.*<testsuites [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*skipped="\([0-9]*\)".*/\1 \2 \3/p' "$1" | head -1)
+  errors=$(grep -c '<error' "$1" || true)
+  echo "${tests:-0} $((${failures:-0} + errors)) ${skipped:-0}"
+}
 
 if [[ ! -s $report ]]; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-read -r tests failures skipped < <(sed -n 's/.*<testsuites [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*skipped="\([0-9]*\)".*/\1 \2 \3/p' "$report" | head -1)
-errors=$(grep -c '<error' "$report" || true)
-failures=$((failures + errors))
+read -r tests failures skipped < <(counts "$report")
+if ((vm)); then
+  if [[ -s $vm_report ]]; then
+    read -r t f k < <(counts "$vm_report")
+    tests=$((tests + t)) failures=$((failures + f)) skipped=$((skipped + k))
+  else
+    echo "test: the VM job gave no report (build/vm-run/console.log has the guest's console)" >&2
+    tests=$((tests + 1)) failures=$((failures + 1))
+  fi
+fi
 passed=$((tests - failures - skipped))
 if [[ $(id -u) == 0 && $skipped -gt 0 ]]; then
   echo "test: $skipped tests skipped although running as root" >&2

@@ -125,13 +125,21 @@ export class Runtime {
 
   /**
    * create + start + wait + delete. Resolves with the container's exit status
-   * (128+n for signal n). The process becomes a subreaper (as runc run does),
-   * so init — re-parented when create ends liblxc's monitor — is its child to reap.
+   * (128+n for signal n). The process is a subreaper (as runc run is) while create
+   * ends liblxc's monitor, so init is re-parented to it, its child to reap. Only
+   * then: a script that stayed one would adopt every later orphan (a detached
+   * exec's process, another container's init) and never reap it, and a pid
+   * namespace's init cannot finish dying while such a zombie of it waits.
    */
   async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
-    const { becomeSubreaper, reapChild } = await import("../ffi/libc.ts");
-    becomeSubreaper();
-    const { pid } = await this.create(id, opts);
+    const { setSubreaper, reapChild } = await import("../ffi/libc.ts");
+    const was = setSubreaper(true);
+    let pid: number | undefined;
+    try {
+      ({ pid } = await this.create(id, opts));
+    } finally {
+      if (!was) setSubreaper(false);
+    }
     const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
     if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.on(s, forward);
     try {

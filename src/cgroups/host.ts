@@ -53,11 +53,12 @@ export function cgroupV2Base(): string {
   return join("/sys/fs/cgroup", path);
 }
 
-/** `name`, or the first `name-N` (N < 1000, liblxc's limit) that none of the hierarchies has. */
+/** `name`, or the first `name-N` (N < 1000, liblxc's limit) that none of the hierarchies (or a pure v2 host's base) has. */
 export function freeCgroupName(hierarchies: CgroupHierarchy[], name: string): string {
+  const bases = hierarchies.length ? hierarchies.map((h) => h.base) : [cgroupV2Base()];
   for (let n = 0; n < 1000; n++) {
     const candidate = n ? `${name}-${n}` : name;
-    if (!hierarchies.some((h) => existsSync(join(h.base, candidate)))) return candidate;
+    if (!bases.some((b) => existsSync(join(b, candidate)))) return candidate;
   }
   return name; // liblxc then reports the cgroup it cannot create
 }

@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
-import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
+import { cgroupProcs, findCgroupDirs, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { isAlive, procChildren } from "../host/proc.ts";
@@ -56,11 +56,11 @@ export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000)
 }
 
 export async function destroy(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
-  // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
-  // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
-  // too) needs the tree walked for liblxc's names, which is slow with many containers.
-  const suffixed = record.cgroups?.some((d) => /-\d+$/.test(d));
-  const found = record.cgroups?.length && !suffixed ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
+  // A create that finished recorded its cgroups (read from /proc). One that died early has the names
+  // translation gave them; only a lost record falls back to liblxc's names for this id, never a
+  // "-N" one: that may be another state root's container with the same id, still running.
+  const names = record.cgroupNames ?? [`lxc.payload.${record.id}`, `lxc.monitor.${record.id}`];
+  const found = record.cgroups?.length ? [] : findCgroupDirs((n) => names.includes(n));
   const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups });
   mark(ctx.log, "destroy: container and monitor gone");

@@ -19,6 +19,8 @@ export interface ContainerRecord {
   monitorStart?: number;
   initPid?: number;
   initStart?: number;
+  /** The names translation gave the container's and the monitor's cgroups (lxc.cgroup.dir.*): what delete looks for before `cgroups` is known. */
+  cgroupNames?: string[];
   /** cgroup directories (absolute) that belong to this container, removed at delete. */
   cgroups?: string[];
   /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */

@@ -109,13 +109,11 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   const cgroupsPath =
     spec.linux?.cgroupsPath && ctx.systemdCgroup ? systemdCgroupPath(spec.linux.cgroupsPath, ctx.id) : spec.linux?.cgroupsPath;
-  // A cgroup mount on a v1 or hybrid host, or without a cgroup namespace, binds the container's
-  // own cgroup (mounts.ts): its path must be known before liblxc starts, so translation names it
-  // rather than liblxc.
-  const bindsOwnCgroup =
-    (spec.mounts ?? []).some((m) => m.type === "cgroup" || m.type === "cgroup2") &&
-    (ctx.cgroupHierarchies.length > 0 || !(spec.linux?.namespaces ?? []).some((n) => n.type === "cgroup"));
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : bindsOwnCgroup ? lxcCgroupItems(ctx) : [];
+  // Translation names the container's cgroups rather than liblxc: a cgroup mount that binds the
+  // container's own cgroup (mounts.ts) needs its path before liblxc starts, and delete must
+  // know exactly which directories are this container's (liblxc's "-N" for a taken name may
+  // be another state root's container with the same id).
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : lxcCgroupItems(ctx);
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn));

@@ -6,16 +6,21 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { becomeSubreaper, reapChild } from "../../ffi/libc.ts";
+import { reapChild, setSubreaper } from "../../ffi/libc.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, REPO, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("callers");
-afterAll(() => cleanupRoot(root));
 // A detached exec'd process is re-parented to the nearest subreaper once `exec`
 // returns, as conmon and containerd-shim are: this test process plays that part
 // and reaps it (this machine's pid 1 does not, and a container's init cannot
 // finish exiting while a process of its pid namespace is an unreaped zombie).
-if (canRunContainers) becomeSubreaper();
+// Only for this file: bun runs every file in this process, and a subreaper that
+// does not reap what it adopts holds up every later container's end.
+if (canRunContainers) setSubreaper(true);
+afterAll(() => {
+  cleanupRoot(root);
+  if (canRunContainers) setSubreaper(false);
+});
 
 /** A container running `sleep 1000`, started. */
 function running(id: string, edit?: Parameters<typeof bundle>[1]): string {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, LxcriError, Runtime, type Spec } from "../../src/index.ts";
-import { bundle, canRunContainers, cleanupRoot, leftovers, tempDir, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("library");
 afterAll(() => cleanupRoot(root));
@@ -92,6 +92,20 @@ describe.skipIf(!canRunContainers)("Runtime (library, real containers)", () => {
     expect(layout.map((h) => `${h.type}[${h.index}]`)).toEqual(["createRuntime[0]"]);
     expect(trace[0]).toMatchObject({ type: "createRuntime", index: 0, path: "/bin/sh", exitCode: 0, timedOut: false });
     await rt.delete("lib4");
+  });
+
+  test("after run the script is no subreaper: a later detached exec's process is not adopted, and delete ends it", async () => {
+    expect(await rt.run("libsr1", { bundle: bundle(["true"]) })).toBe(0);
+    await rt.create("libsr2", { bundle: bundle(["sleep", "60"]) });
+    await rt.start("libsr2");
+    const pidFile = join(tempDir("libsr"), "pid");
+    expect(lxcri(root, ["exec", "--detach", "--pid-file", pidFile, "libsr2", "sleep", "60"]).code).toBe(0);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    // adopted and never reaped, it would keep the container's init from finishing its exit
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+    expect(ppid).not.toBe(process.pid);
+    await rt.delete("libsr2", { force: true });
+    expect(leftovers(root, "libsr2")).toEqual([]);
   });
 
   test("`lxcri run` forwards SIGTERM to the container", async () => {

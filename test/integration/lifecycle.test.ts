@@ -1,6 +1,6 @@
 // The OCI lifecycle through the real CLI, on real containers (root, liblxc).
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, LXCRI, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
@@ -72,12 +72,15 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
   });
 
   test("the monitor's own exit status mirrors the container's (what conmon and containerd reap)", async () => {
-    const { libc } = await import("../../ffi/libc.ts");
-    // Become a subreaper so the monitor is re-parented to this process when create exits.
-    expect(libc.syscall(157, 36, 1, 0, 0, 0)).toBe(0n); // prctl(PR_SET_CHILD_SUBREAPER, 1)
+    const { libc, setSubreaper } = await import("../../ffi/libc.ts");
+    // A subreaper while create runs, so the monitor is re-parented to this process when create exits
+    // (for longer, this test process would adopt later tests' orphans and never reap them).
+    setSubreaper(true);
     const b = bundle(["sh", "-c", "exit 7"]);
     const pidFile = join(b, "pid");
-    expect(lxcri(root, ["create", "--bundle", b, "--pid-file", pidFile, "mon7"]).code).toBe(0);
+    const created = lxcri(root, ["create", "--bundle", b, "--pid-file", pidFile, "mon7"]);
+    setSubreaper(false);
+    expect(created.code).toBe(0);
     const monitor = Number(readFileSync(pidFile, "utf8"));
     expect(lxcri(root, ["start", "mon7"]).code).toBe(0);
     const st = new Int32Array(1);
@@ -244,15 +247,41 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(existsSync(v1 ? "/sys/fs/cgroup/memory/lxcri-test-own" : "/sys/fs/cgroup/lxcri-test-own")).toBe(false);
   });
 
-  test("when liblxc's cgroup name is taken it picks <name>-1: delete still removes everything", () => {
+  test("when the cgroup name is taken it gets <name>-1, and delete removes its own, not the taken one", () => {
     const base = existsSync("/sys/fs/cgroup/pids") ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
     const id = `sfx${process.pid}`; // cgroup names are host-wide: unique per run
-    mkdirSync(join(base, `lxc.payload.${id}`));
+    const taken = join(base, `lxc.payload.${id}`);
+    mkdirSync(taken);
     const b = bundle(["sleep", "30"]);
     expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
     const pid = state(root, id).pid;
     expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain(`lxc.payload.${id}-1`);
     expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    // the taken one may be another state root's container of the same id: not this delete's
+    expect(leftovers(root, id)).toEqual([`cgroup ${taken}`]);
+    rmdirSync(taken);
+    expect(leftovers(root, id)).toEqual([]);
+  });
+
+  test("two state roots, one id: deleting the second container leaves the first running, in its own cgroup", () => {
+    const other = testRoot("lifecycle-other");
+    const id = `twin${process.pid}`;
+    const b = bundle(["sleep", "60"]);
+    try {
+      expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+      expect(lxcri(other, ["create", "--bundle", b, id]).code).toBe(0);
+      const first = state(root, id).pid;
+      expect(readFileSync(`/proc/${state(other, id).pid}/cgroup`, "utf8")).toContain(`lxc.payload.${id}-1`);
+      expect(lxcri(other, ["delete", "--force", id]).code).toBe(0);
+      expect(state(root, id).status).toBe("created");
+      expect(readFileSync(`/proc/${first}/cgroup`, "utf8")).toContain(`lxc.payload.${id}
+`);
+      expect(lxcri(root, ["start", id]).code).toBe(0);
+      expect(state(root, id).status).toBe("running");
+      expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    } finally {
+      cleanupRoot(other);
+    }
     expect(leftovers(root, id)).toEqual([]);
   });
 

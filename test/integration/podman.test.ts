@@ -113,23 +113,26 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(run(["sh", "-c", "exit 3"]).code).toBe(3);
   });
 
-  test.skipIf(!systemdRuns)(
-    "under systemd (podman's systemd cgroup manager): the container is a scope systemd knows, gone after rm",
-    () => {
+  // only where systemd runs (the VM job, where test/vm requires it); elsewhere it is not a test at all
+  if (systemdRuns)
+    test("under systemd (podman's systemd cgroup manager): the container is a scope systemd knows, gone after rm", () => {
       const started = podman(["run", "-d", "--name", "sd1", "--network", "none", ...ULIMITS, IMAGE, "sleep", "1000"]);
       expect(started.stderr).toBe("");
       expect(started.code).toBe(0);
       const id = idOf("sd1");
       const unit = `libpod-${id}.scope`;
       const show = Bun.spawnSync(["systemctl", "show", unit, "--property=ActiveState", "--property=ControlGroup", "--property=Delegate"]);
-      expect(show.stdout.toString()).toBe(`ActiveState=active\nControlGroup=/machine.slice/${unit}\nDelegate=yes\n`);
+      expect(show.stdout.toString().trim().split("\n").sort()).toEqual([
+        "ActiveState=active",
+        `ControlGroup=/machine.slice/${unit}`,
+        "Delegate=yes",
+      ]);
       // podman finds the unit it asks systemd for (with no scope: "PID … does not belong to any loaded unit")
       const stats = podman(["stats", "--no-stream", "--format", "{{.Name}}", "sd1"]);
       expect(stats.stderr).not.toContain("does not belong to any loaded unit");
       expect(podman(["rm", "-f", "-t", "0", "sd1"]).code).toBe(0);
       expect(leftovers(id)).toEqual([]);
-    },
-  );
+    });
 
   test("a program that is not there: 127, as with runc; one that is not executable: 126", () => {
     const missing = run(["nosuchprogram"]);

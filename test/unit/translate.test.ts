@@ -279,10 +279,11 @@ describe("OCI → LXC translation", () => {
     expect(values(withPath, "lxc.mount.entry")).toContain(
       "/sys/fs/cgroup/memory/nested/pods/x sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
     );
-    // no cgroup mount, or a pure v2 host: liblxc names the cgroup as it always did
+    // without a cgroup mount, and on a pure v2 host, translation names the cgroups too: delete must
+    // know which are this container's (a "-N" liblxc picked may be another state root's container)
     const none = spec((s) => (s.mounts = s.mounts!.filter((m) => m.type !== "cgroup")));
-    expect(values(items(none, c), "lxc.cgroup.dir.container")).toEqual([]);
-    expect(values(items(spec(), ctx({ cgroupHierarchies: [] })), "lxc.cgroup.dir.container")).toEqual([]);
+    expect(values(items(none, c), "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1-2"]);
+    expect(values(items(spec(), ctx({ cgroupHierarchies: [] })), "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1"]);
   });
 
   test("pure cgroup v2: cgroup2 in a cgroup namespace; without one, the container's own cgroup bound there (as runc)", () => {

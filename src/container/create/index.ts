@@ -135,6 +135,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let phase = `writing the runtime directory ${dir}`;
   try {
     if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
+    record.cgroupNames = tr.items
+      .filter(([k]) => k === "lxc.cgroup.dir.container" || k === "lxc.cgroup.dir.monitor")
+      .map(([, v]) => v.slice(v.lastIndexOf("/") + 1));
     writeRecord(dir, record);
     storeSpec(dir, bundle, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
