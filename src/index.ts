@@ -1,6 +1,8 @@
 // lxcri as a library: `import { Runtime } from "lxcri"`.
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
+export type { ExecOptions, ExecResult } from "./container/exec.ts";
+export type { Stats } from "./container/stats.ts";
 export { ConfigError, LxcriError, type ErrorCode } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";
 export type { StoredHook } from "./hooks/layout.ts";
