@@ -19,13 +19,16 @@ const IMAGE = "localhost/lxcri-systemd";
 const STORAGE_DRIVER = process.env.LXCRI_PODMAN_STORAGE_DRIVER ?? "vfs";
 
 function podman(args: string[], timeout = 60_000) {
-  const p = Bun.spawnSync([podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", STORAGE_DRIVER, ...args], {
-    env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout,
-  });
+  const p = Bun.spawnSync(
+    [podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", STORAGE_DRIVER, ...args],
+    {
+      env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout,
+    },
+  );
   return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
