@@ -2,9 +2,10 @@
 // flags, and reading what is there without blocking. Bun's fs functions work
 // on these fds too; these are what it lacks.
 import { ptr } from "bun:ffi";
-import { readSync } from "node:fs";
-import { libc, sys, trySys } from "./libc.ts";
+import { errno, errnoMessage, libc, sys, trySys } from "./libc.ts";
 import {
+  EAGAIN,
+  EINTR,
   FD_CLOEXEC,
   F_DUPFD_CLOEXEC,
   F_GETFD,
@@ -18,6 +19,7 @@ import {
   SYS,
 } from "./syscalls.ts";
 
+const ECONNRESET = 104;
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
 
@@ -71,15 +73,13 @@ export function readAvailable(fd: number): Buffer | null {
   const chunks: Buffer[] = [];
   const buf = Buffer.alloc(65536);
   for (;;) {
-    let n: number;
-    try {
-      n = readSync(fd, buf);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN" || code === "EWOULDBLOCK") break;
-      if (code === "EINTR") continue;
-      if (code === "ECONNRESET") return chunks.length ? Buffer.concat(chunks) : null;
-      throw e;
+    const n = trySys(SYS.read, fd, ptr(buf), buf.length);
+    if (n < 0) {
+      const e = errno(); // EWOULDBLOCK is EAGAIN on Linux
+      if (e === EAGAIN) break;
+      if (e === EINTR) continue;
+      if (e === ECONNRESET) return chunks.length ? Buffer.concat(chunks) : null;
+      throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
     }
     if (n === 0) return chunks.length ? Buffer.concat(chunks) : null;
     chunks.push(Buffer.from(buf.subarray(0, n)));

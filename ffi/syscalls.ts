@@ -1,7 +1,17 @@
 // x86_64 system call numbers and the flags lxcri passes, in one table: every
 // raw syscall lxcri makes goes through ffi/ with these names.
 export const SYS = {
+  read: 0,
+  write: 1,
   close: 3,
+  poll: 7,
+  flock: 73,
+  getdents64: 217,
+  openat: 257,
+  mkdirat: 258,
+  newfstatat: 262,
+  unlinkat: 263,
+  renameat: 264,
   fcntl: 72,
   ioctl: 16,
   pipe2: 293,
@@ -24,13 +34,21 @@ export const SYS = {
 } as const;
 
 export const O_RDONLY = 0;
+export const O_WRONLY = 1;
 export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_DIRECTORY = 0o200000;
 export const O_NONBLOCK = 0o4000;
 export const O_NOCTTY = 0o400;
 export const O_NOFOLLOW = 0o400000;
 export const O_CLOEXEC = 0o2000000;
 export const O_PATH = 0o10000000;
 export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
 export const AT_EMPTY_PATH = 0x1000;
 export const AT_RECURSIVE = 0x8000;
 
@@ -56,7 +74,39 @@ export const MNT_DETACH = 2;
 
 export const PR_SET_CHILD_SUBREAPER = 36;
 
+export const ENOENT = 2;
 export const EINTR = 4;
 export const EBADF = 9;
 export const ECHILD = 10;
 export const EAGAIN = 11;
+export const EEXIST = 17;
+export const EISDIR = 21;
+
+/** errno values by the names node:fs gives its errors' `code` (callers match those names). */
+export const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  6: "ENXIO",
+  9: "EBADF",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  16: "EBUSY",
+  17: "EEXIST",
+  19: "ENODEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  24: "EMFILE",
+  28: "ENOSPC",
+  30: "EROFS",
+  32: "EPIPE",
+  36: "ENAMETOOLONG",
+  39: "ENOTEMPTY",
+  40: "ELOOP",
+  95: "EOPNOTSUPP",
+  104: "ECONNRESET",
+};

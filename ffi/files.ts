@@ -1,0 +1,248 @@
+// Synchronous file I/O over raw system calls, for the paths of the short
+// calls (start, kill, delete): importing node:fs costs a compiled lxcri ~2 ms,
+// more than those calls spend on their files (docs/performance.md). Failures
+// throw a SysError whose `code` is node's name for the errno (ENOENT, …), so
+// callers test it as they would node:fs's. Every fd is close-on-exec; only
+// exists() and stat() follow a symlink at the last component, as node's
+// existsSync and statSync do.
+import { ptr } from "bun:ffi";
+import { closeFd } from "./fds.ts";
+import { errno, strerror, trySys } from "./libc.ts";
+import {
+  AT_FDCWD,
+  AT_REMOVEDIR,
+  AT_SYMLINK_NOFOLLOW,
+  EINTR,
+  ENOENT,
+  ERRNO_NAMES,
+  LOCK_EX,
+  O_APPEND,
+  O_CLOEXEC,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_RDONLY,
+  O_TRUNC,
+  O_WRONLY,
+  SYS,
+} from "./syscalls.ts";
+
+/** A failed system call: `code` as node:fs names it, the message as `what: strerror (errno N)`. */
+export class SysError extends Error {
+  readonly code: string;
+  constructor(
+    readonly errno: number,
+    what: string,
+  ) {
+    super(`${what}: ${strerror(errno)} (errno ${errno})`);
+    this.code = ERRNO_NAMES[errno] ?? `E${errno}`;
+  }
+}
+
+type Arg = number | bigint | null;
+
+/** The call's result, retried on EINTR; a SysError naming `what` on any other failure. */
+function call(what: () => string, nr: number, ...args: Arg[]): number {
+  for (;;) {
+    const r = trySys(nr, ...args);
+    if (r >= 0) return r;
+    const e = errno();
+    if (e !== EINTR) throw new SysError(e, what());
+  }
+}
+
+// A path as a C string. Each caller keeps it in a local while the call runs:
+// a ptr() number alone does not keep the buffer from the garbage collector.
+export const cs = (s: string) => Buffer.from(`${s}\0`);
+
+export function openFile(path: string, flags: number, mode = 0): number {
+  const p = cs(path);
+  return call(() => `open ${path}`, SYS.openat, AT_FDCWD, ptr(p), flags | O_CLOEXEC, mode);
+}
+
+/** Everything `fd` gives until EOF (files of /proc and cgroupfs report no size: read until 0). */
+export function readFd(fd: number, what = `fd ${fd}`): Buffer {
+  let buf = Buffer.allocUnsafe(4096);
+  let size = 0;
+  for (;;) {
+    if (size === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, size);
+      buf = bigger;
+    }
+    const n = call(() => `read ${what}`, SYS.read, fd, ptr(buf, size), buf.length - size);
+    if (n === 0) return buf.subarray(0, size);
+    size += n;
+  }
+}
+
+export function readFile(path: string): Buffer {
+  const fd = openFile(path, O_RDONLY);
+  try {
+    return readFd(fd, path);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+export function readText(path: string): string {
+  return readFile(path).toString("utf8");
+}
+
+/** The file's text, or undefined when it cannot be read (gone, no such cgroup file, …). */
+export function tryReadText(path: string): string | undefined {
+  try {
+    return readText(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes all of `data` to `fd` (a pipe or a socket may take it in parts). */
+export function writeAll(fd: number, data: string | Uint8Array, what = `fd ${fd}`): void {
+  const buf = typeof data === "string" ? Buffer.from(data) : data;
+  for (let done = 0; done < buf.length; ) done += call(() => `write ${what}`, SYS.write, fd, ptr(buf, done), buf.length - done);
+}
+
+function writeWith(path: string, data: string | Uint8Array, flags: number, mode: number): void {
+  const fd = openFile(path, O_WRONLY | flags, mode);
+  try {
+    writeAll(fd, data, path);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+/** Creates or truncates `path` (`mode` for a new file, less the umask) and writes `data`. */
+export function writeFile(path: string, data: string | Uint8Array, mode = 0o666): void {
+  writeWith(path, data, O_CREAT | O_TRUNC, mode);
+}
+
+/** Writes to an existing file as it is (a cgroup file): no create, no truncate. */
+export function writeExisting(path: string, data: string | Uint8Array): void {
+  writeWith(path, data, 0, 0);
+}
+
+/** Writes `data` to a file that must not exist yet (EEXIST otherwise). */
+export function writeNew(path: string, data: string | Uint8Array, mode: number): void {
+  writeWith(path, data, O_CREAT | O_EXCL, mode);
+}
+
+/** Appends `data` in one write (O_APPEND: lines from several processes do not interleave). */
+export function appendFile(path: string, data: string | Uint8Array, mode = 0o666): void {
+  writeWith(path, data, O_CREAT | O_APPEND, mode);
+}
+
+export function rename(from: string, to: string): void {
+  const [f, t] = [cs(from), cs(to)];
+  call(() => `rename ${from} to ${to}`, SYS.renameat, AT_FDCWD, ptr(f), AT_FDCWD, ptr(t));
+}
+
+/** Removes a file or a symlink (never what it points to); a file already gone is no error. */
+export function unlinkIfExists(path: string): void {
+  const p = cs(path);
+  if (trySys(SYS.unlinkat, AT_FDCWD, ptr(p), 0) < 0 && errno() !== ENOENT) throw new SysError(errno(), `unlink ${path}`);
+}
+
+/** rmdir(2): an empty directory, or a cgroup without processes or children. */
+export function removeDir(path: string): void {
+  const p = cs(path);
+  call(() => `rmdir ${path}`, SYS.unlinkat, AT_FDCWD, ptr(p), AT_REMOVEDIR);
+}
+
+/** mkdir(2) (`mode` less the umask); EEXIST when it is there. */
+export function makeDir(path: string, mode: number): void {
+  const p = cs(path);
+  call(() => `mkdir ${path}`, SYS.mkdirat, AT_FDCWD, ptr(p), mode);
+}
+
+export interface Stat {
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+const S_IFMT = 0o170000;
+
+function statAt(path: string, flags: number): Stat {
+  const st = new BigUint64Array(18); // x86_64 struct stat: st_mode, st_uid, st_gid at bytes 24, 28, 32; st_size at 48
+  const p = cs(path);
+  call(() => `stat ${path}`, SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), flags);
+  const v = new DataView(st.buffer);
+  const mode = v.getUint32(24, true);
+  const type = mode & S_IFMT;
+  return {
+    mode,
+    uid: v.getUint32(28, true),
+    gid: v.getUint32(32, true),
+    size: Number(st[6]),
+    isDirectory: () => type === 0o040000,
+    isFile: () => type === 0o100000,
+    isSymbolicLink: () => type === 0o120000,
+  };
+}
+
+/** lstat(2): a symlink is described, not followed. */
+export const lstat = (path: string): Stat => statAt(path, AT_SYMLINK_NOFOLLOW);
+/** stat(2): follows symlinks. */
+export const stat = (path: string): Stat => statAt(path, 0);
+
+/** Whether `path` names something (through symlinks), as node's existsSync. */
+export function exists(path: string): boolean {
+  const st = new BigUint64Array(18);
+  const p = cs(path);
+  return trySys(SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), 0) === 0;
+}
+
+export interface DirEntry {
+  name: string;
+  /** The entry's d_type: "dir", "file", "symlink", "other" or "unknown" (the filesystem did not say). */
+  type: "dir" | "file" | "symlink" | "other" | "unknown";
+}
+
+const D_TYPES: Record<number, DirEntry["type"]> = { 0: "unknown", 4: "dir", 8: "file", 10: "symlink" };
+
+/** The entries of the open directory `fd` (getdents64), without "." and "..". */
+export function readDirFd(fd: number, what = `fd ${fd}`): DirEntry[] {
+  const out: DirEntry[] = [];
+  const buf = Buffer.allocUnsafe(32768);
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  for (;;) {
+    const n = call(() => `reading directory ${what}`, SYS.getdents64, fd, ptr(buf), buf.length);
+    if (n === 0) return out;
+    // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[] (NUL-terminated)
+    for (let at = 0; at < n; ) {
+      const reclen = v.getUint16(at + 16, true);
+      const end = buf.indexOf(0, at + 19);
+      const name = buf.toString("utf8", at + 19, end);
+      if (name !== "." && name !== "..") out.push({ name, type: D_TYPES[buf[at + 18]!] ?? "other" });
+      at += reclen;
+    }
+  }
+}
+
+/** The entries of directory `path`, without "." and "..". */
+export function readDir(path: string): DirEntry[] {
+  const fd = openFile(path, O_RDONLY | O_DIRECTORY);
+  try {
+    return readDirFd(fd, path);
+  } finally {
+    closeFd(fd);
+  }
+}
+
+/** An exclusive flock(2) on `path` (created 0600 if missing), held until release(). */
+export function lockFile(path: string): { release(): void } {
+  const fd = openFile(path, O_WRONLY | O_APPEND | O_CREAT, 0o600);
+  try {
+    call(() => `flock ${path}`, SYS.flock, fd, LOCK_EX);
+  } catch (e) {
+    closeFd(fd);
+    throw e;
+  }
+  return { release: () => closeFd(fd) };
+}
