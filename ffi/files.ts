@@ -1,8 +1,9 @@
 // Synchronous file I/O over raw system calls, for the paths of the short
 // calls (start, kill, delete): importing node:fs costs a compiled lxcri ~2 ms,
 // more than those calls spend on their files (docs/performance.md). Failures
-// throw a SysError whose `code` is node's name for the errno (ENOENT, …), so
-// callers test it as they would node:fs's. Every fd is close-on-exec; only
+// throw a SysError as node:fs words its errors ("ENOENT: no such file or
+// directory, open '/x'"; `code` the errno's name), so callers and the
+// messages users see stay as they were. Every fd is close-on-exec; only
 // exists() and stat() follow a symlink at the last component, as node's
 // existsSync and statSync do.
 import { ptr } from "bun:ffi";
@@ -27,17 +28,22 @@ import {
   SYS,
 } from "./syscalls.ts";
 
-/** A failed system call: `code` as node:fs names it, the message as `what: strerror (errno N)`. */
+/** A failed system call (`what`: the call and its path, "open '/x'"), worded as node:fs words it. */
 export class SysError extends Error {
   readonly code: string;
   constructor(
     readonly errno: number,
     what: string,
   ) {
-    super(`${what}: ${strerror(errno)} (errno ${errno})`);
-    this.code = ERRNO_NAMES[errno] ?? `E${errno}`;
+    const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+    const text = strerror(errno);
+    super(`${code}: ${text.charAt(0).toLowerCase()}${text.slice(1)}, ${what}`);
+    this.code = code;
   }
 }
+
+/** "open '/x'": a call and its path as node:fs names them in a message. */
+export const callOn = (call: string, path: string) => `${call} '${path}'`;
 
 type Arg = number | bigint | null;
 
@@ -57,11 +63,11 @@ export const cs = (s: string) => Buffer.from(`${s}\0`);
 
 export function openFile(path: string, flags: number, mode = 0): number {
   const p = cs(path);
-  return call(() => `open ${path}`, SYS.openat, AT_FDCWD, ptr(p), flags | O_CLOEXEC, mode);
+  return call(() => callOn("open", path), SYS.openat, AT_FDCWD, ptr(p), flags | O_CLOEXEC, mode);
 }
 
 /** Everything `fd` gives until EOF (files of /proc and cgroupfs report no size: read until 0). */
-export function readFd(fd: number, what = `fd ${fd}`): Buffer {
+export function readFd(fd: number, what = "read"): Buffer {
   let buf = Buffer.allocUnsafe(4096);
   let size = 0;
   for (;;) {
@@ -70,7 +76,7 @@ export function readFd(fd: number, what = `fd ${fd}`): Buffer {
       buf.copy(bigger, 0, 0, size);
       buf = bigger;
     }
-    const n = call(() => `read ${what}`, SYS.read, fd, ptr(buf, size), buf.length - size);
+    const n = call(() => what, SYS.read, fd, ptr(buf, size), buf.length - size);
     if (n === 0) return buf.subarray(0, size);
     size += n;
   }
@@ -79,7 +85,7 @@ export function readFd(fd: number, what = `fd ${fd}`): Buffer {
 export function readFile(path: string): Buffer {
   const fd = openFile(path, O_RDONLY);
   try {
-    return readFd(fd, path);
+    return readFd(fd, callOn("read", path));
   } finally {
     closeFd(fd);
   }
@@ -99,15 +105,15 @@ export function tryReadText(path: string): string | undefined {
 }
 
 /** Writes all of `data` to `fd` (a pipe or a socket may take it in parts). */
-export function writeAll(fd: number, data: string | Uint8Array, what = `fd ${fd}`): void {
+export function writeAll(fd: number, data: string | Uint8Array, what = "write"): void {
   const buf = typeof data === "string" ? Buffer.from(data) : data;
-  for (let done = 0; done < buf.length; ) done += call(() => `write ${what}`, SYS.write, fd, ptr(buf, done), buf.length - done);
+  for (let done = 0; done < buf.length; ) done += call(() => what, SYS.write, fd, ptr(buf, done), buf.length - done);
 }
 
 function writeWith(path: string, data: string | Uint8Array, flags: number, mode: number): void {
   const fd = openFile(path, O_WRONLY | flags, mode);
   try {
-    writeAll(fd, data, path);
+    writeAll(fd, data, callOn("write", path));
   } finally {
     closeFd(fd);
   }
@@ -135,25 +141,25 @@ export function appendFile(path: string, data: string | Uint8Array, mode = 0o666
 
 export function rename(from: string, to: string): void {
   const [f, t] = [cs(from), cs(to)];
-  call(() => `rename ${from} to ${to}`, SYS.renameat, AT_FDCWD, ptr(f), AT_FDCWD, ptr(t));
+  call(() => `rename '${from}' -> '${to}'`, SYS.renameat, AT_FDCWD, ptr(f), AT_FDCWD, ptr(t));
 }
 
 /** Removes a file or a symlink (never what it points to); a file already gone is no error. */
 export function unlinkIfExists(path: string): void {
   const p = cs(path);
-  if (trySys(SYS.unlinkat, AT_FDCWD, ptr(p), 0) < 0 && errno() !== ENOENT) throw new SysError(errno(), `unlink ${path}`);
+  if (trySys(SYS.unlinkat, AT_FDCWD, ptr(p), 0) < 0 && errno() !== ENOENT) throw new SysError(errno(), callOn("unlink", path));
 }
 
 /** rmdir(2): an empty directory, or a cgroup without processes or children. */
 export function removeDir(path: string): void {
   const p = cs(path);
-  call(() => `rmdir ${path}`, SYS.unlinkat, AT_FDCWD, ptr(p), AT_REMOVEDIR);
+  call(() => callOn("rmdir", path), SYS.unlinkat, AT_FDCWD, ptr(p), AT_REMOVEDIR);
 }
 
 /** mkdir(2) (`mode` less the umask); EEXIST when it is there. */
 export function makeDir(path: string, mode: number): void {
   const p = cs(path);
-  call(() => `mkdir ${path}`, SYS.mkdirat, AT_FDCWD, ptr(p), mode);
+  call(() => callOn("mkdir", path), SYS.mkdirat, AT_FDCWD, ptr(p), mode);
 }
 
 export interface Stat {
@@ -171,7 +177,7 @@ const S_IFMT = 0o170000;
 function statAt(path: string, flags: number): Stat {
   const st = new BigUint64Array(18); // x86_64 struct stat: st_mode, st_uid, st_gid at bytes 24, 28, 32; st_size at 48
   const p = cs(path);
-  call(() => `stat ${path}`, SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), flags);
+  call(() => callOn(flags ? "lstat" : "stat", path), SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), flags);
   const v = new DataView(st.buffer);
   const mode = v.getUint32(24, true);
   const type = mode & S_IFMT;
@@ -207,12 +213,12 @@ export interface DirEntry {
 const D_TYPES: Record<number, DirEntry["type"]> = { 0: "unknown", 4: "dir", 8: "file", 10: "symlink" };
 
 /** The entries of the open directory `fd` (getdents64), without "." and "..". */
-export function readDirFd(fd: number, what = `fd ${fd}`): DirEntry[] {
+export function readDirFd(fd: number, what = "scandir"): DirEntry[] {
   const out: DirEntry[] = [];
   const buf = Buffer.allocUnsafe(32768);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.length);
   for (;;) {
-    const n = call(() => `reading directory ${what}`, SYS.getdents64, fd, ptr(buf), buf.length);
+    const n = call(() => what, SYS.getdents64, fd, ptr(buf), buf.length);
     if (n === 0) return out;
     // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[] (NUL-terminated)
     for (let at = 0; at < n; ) {
@@ -229,7 +235,7 @@ export function readDirFd(fd: number, what = `fd ${fd}`): DirEntry[] {
 export function readDir(path: string): DirEntry[] {
   const fd = openFile(path, O_RDONLY | O_DIRECTORY);
   try {
-    return readDirFd(fd, path);
+    return readDirFd(fd, callOn("scandir", path));
   } finally {
     closeFd(fd);
   }
@@ -239,7 +245,7 @@ export function readDir(path: string): DirEntry[] {
 export function lockFile(path: string): { release(): void } {
   const fd = openFile(path, O_WRONLY | O_APPEND | O_CREAT, 0o600);
   try {
-    call(() => `flock ${path}`, SYS.flock, fd, LOCK_EX);
+    call(() => callOn("flock", path), SYS.flock, fd, LOCK_EX);
   } catch (e) {
     closeFd(fd);
     throw e;
