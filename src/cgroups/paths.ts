@@ -1,9 +1,9 @@
 // Finding and removing the cgroup directories liblxc made for a container.
 // liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { exists, readDir, readText, removeDir, tryReadText } from "../../ffi/files.ts";
 import { procCgroups } from "../host/proc.ts";
+import { join } from "../path.ts";
 
 export { isLxcCgroupName } from "./freezer.ts";
 
@@ -17,7 +17,7 @@ const CONTROLLER_OPTS = /^(name=.*|cpu|cpuacct|cpuset|memory|devices|freezer|net
 
 export function cgroupMounts(): CgroupMount[] {
   const out: CgroupMount[] = [];
-  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+  for (const line of readText("/proc/self/mountinfo").split("\n")) {
     const [left, right] = line.split(" - ");
     if (!left || !right) continue;
     const f = left.split(" ");
@@ -53,13 +53,7 @@ export function cgroupDirsOf(pid: number, mounts = cgroupMounts(), withRoots = f
 /** Host pids in the cgroup.procs of each of `dirs` (a directory already gone counts as empty). */
 export function cgroupProcs(dirs: string[]): number[] {
   const pids: number[] = [];
-  for (const d of dirs) {
-    try {
-      for (const p of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n")) if (p) pids.push(Number(p));
-    } catch {
-      /* gone */
-    }
-  }
+  for (const d of dirs) for (const p of tryReadText(join(d, "cgroup.procs"))?.split("\n") ?? []) if (p) pids.push(Number(p)); // undefined: gone
   return pids;
 }
 
@@ -69,12 +63,12 @@ export function findCgroupDirs(matches: (name: string) => boolean, mounts = cgro
   const walk = (dir: string, level: number) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readDir(dir);
     } catch {
       return;
     }
     for (const e of entries) {
-      if (!e.isDirectory()) continue;
+      if (e.type !== "dir") continue;
       const p = join(dir, e.name);
       if (matches(e.name)) found.push(p);
       else if (level < depth) walk(p, level + 1);
@@ -105,8 +99,8 @@ export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<s
 }
 
 function removeTree(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeTree(join(dir, e.name));
-  rmdirSync(dir);
+  for (const e of readDir(dir)) if (e.type === "dir") removeTree(join(dir, e.name));
+  removeDir(dir);
 }
 
 /** The ancestors of `rel` (a path below each hierarchy's root) that do not exist yet: liblxc will create them. */
@@ -116,7 +110,7 @@ export function missingAncestors(rel: string, mounts = cgroupMounts()): string[]
   for (const m of new Set(mounts.map((m) => m.mountpoint)))
     for (let i = 1; i < parts.length; i++) {
       const dir = join(m, ...parts.slice(0, i));
-      if (!existsSync(dir)) out.push(dir);
+      if (!exists(dir)) out.push(dir);
     }
   return out;
 }
@@ -125,7 +119,7 @@ export function missingAncestors(rel: string, mounts = cgroupMounts()): string[]
 export function removeIfEmpty(dirs: string[]): void {
   for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length))
     try {
-      rmdirSync(d);
+      removeDir(d);
     } catch {
       /* in use by another container, or gone */
     }

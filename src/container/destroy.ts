@@ -1,15 +1,14 @@
 // Bringing a container to nothing: its processes, its monitor, its systemd
 // scope, the cgroups liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
-import { rmSync } from "node:fs";
 import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
+import { removeTree } from "../../ffi/remove-tree.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
 import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeIfEmpty } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { isAlive, procChildren } from "../host/proc.ts";
-import { stopUnit } from "../systemd/units.ts";
 import type { ContainerRecord } from "./record.ts";
 
 function kill(pid: number, signal: NodeJS.Signals): void {
@@ -64,15 +63,16 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   const cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
   await stopContainer({ ...record, cgroups });
   mark(ctx.log, "destroy: container and monitor gone");
+  // imported only here: a container without a scope (most) does not load the D-Bus code
   if (record.systemdUnit)
-    await stopUnit(record.systemdUnit).catch((e) =>
-      ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`),
-    );
+    await import("../systemd/units.ts")
+      .then(({ stopUnit }) => stopUnit(record.systemdUnit!))
+      .catch((e) => ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`));
   const left = await removeCgroups(cgroups);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
   removeIfEmpty(record.cgroupParents ?? []);
   if (record.rootfs) removeMountpoints(record.rootfs, record.rootfsMountpoints ?? []);
-  rmSync(dir, { recursive: true, force: true });
+  removeTree(dir);
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }
 
