@@ -69,22 +69,34 @@ export function pollReadable(fds: number[], ms: number): number[] {
 }
 
 /** What can be read from a non-blocking `fd` now: bytes, or null at EOF. */
-export function readAvailable(fd: number): Buffer | null {
-  const chunks: Buffer[] = [];
-  const buf = Buffer.alloc(65536);
+export function readAvailable(fd: number): Uint8Array | null {
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(65536);
   for (;;) {
     const n = trySys(SYS.read, fd, ptr(buf), buf.length);
     if (n < 0) {
       const e = errno(); // EWOULDBLOCK is EAGAIN on Linux
       if (e === EAGAIN) break;
       if (e === EINTR) continue;
-      if (e === ECONNRESET) return chunks.length ? Buffer.concat(chunks) : null;
+      if (e === ECONNRESET) return chunks.length ? concat(chunks) : null;
       throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
     }
-    if (n === 0) return chunks.length ? Buffer.concat(chunks) : null;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
+    if (n === 0) return chunks.length ? concat(chunks) : null;
+    chunks.push(buf.slice(0, n));
   }
-  return Buffer.concat(chunks);
+  return concat(chunks);
+}
+
+/** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, ~0.2 ms). */
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**
