@@ -83,22 +83,38 @@ export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<s
   const deadline = Date.now() + timeoutMs;
   let pending = dirs;
   for (;;) {
-    const failed: string[] = [];
-    for (const dir of pending) {
-      try {
-        removeTree(dir);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== "ENOENT") failed.push(`${dir}: ${code}`);
-      }
-    }
-    if (!failed.length || Date.now() > deadline) return failed;
-    pending = failed.map((f) => f.slice(0, f.lastIndexOf(": ")));
+    const failed = removeCgroupsNow(pending);
+    if (!failed.length || Date.now() > deadline) return failed.map((f) => `${f.dir}: ${f.code}`);
+    pending = failed.map((f) => f.dir);
     await Bun.sleep(20);
   }
 }
 
+/** One attempt at removing each of `dirs` (one already gone counts as removed): the ones that stay, with the errno's name. */
+export function removeCgroupsNow(dirs: string[]): { dir: string; code: string }[] {
+  const failed: { dir: string; code: string }[] = [];
+  for (const dir of dirs)
+    try {
+      removeTree(dir);
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? String(e);
+      if (code !== "ENOENT") failed.push({ dir, code });
+    }
+  return failed;
+}
+
+/**
+ * rmdir(2) first: a container's cgroup rarely has children, and the kernel
+ * refuses (EBUSY) one that has them or processes; only then are its
+ * children looked for and removed, and the rmdir tried again.
+ */
 function removeTree(dir: string): void {
+  try {
+    removeDir(dir);
+    return;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") throw e;
+  }
   for (const e of readDir(dir)) if (e.type === "dir") removeTree(join(dir, e.name));
   removeDir(dir);
 }
