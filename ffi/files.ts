@@ -15,7 +15,7 @@ import {
   AT_SYMLINK_NOFOLLOW,
   EINTR,
   ENOENT,
-  ERRNO_NAMES,
+  ERRNO,
   LOCK_EX,
   O_APPEND,
   O_CLOEXEC,
@@ -35,12 +35,14 @@ export class SysError extends Error {
     readonly errno: number,
     what: string,
   ) {
-    const code = ERRNO_NAMES[errno] ?? `E${errno}`;
-    const text = strerror(errno);
-    super(`${code}: ${text.charAt(0).toLowerCase()}${text.slice(1)}, ${what}`);
+    const [code, text] = ERRNO[errno] ?? [`E${errno}`, strerror(errno)];
+    super(`${code}: ${text}, ${what}`);
     this.code = code;
   }
 }
+
+/** node's name for an errno ("ENOENT"). */
+export const errnoName = (e: number): string => ERRNO[e]?.[0] ?? `E${e}`;
 
 /** "open '/x'": a call and its path as node:fs names them in a message. */
 export const callOn = (call: string, path: string) => `${call} '${path}'`;
@@ -100,12 +102,21 @@ export function readText(path: string): string {
   return decoder.decode(readFile(path));
 }
 
-/** The file's text, or undefined when it cannot be read (gone, no such cgroup file, …). */
+/**
+ * The file's text, or undefined when it cannot be read (gone, no such cgroup
+ * file, …): no error is made when it cannot be opened, the common case (a
+ * process that exited), which costs an Error's stack trace.
+ */
 export function tryReadText(path: string): string | undefined {
+  const p = cs(path);
+  const fd = trySys(SYS.openat, AT_FDCWD, ptr(p), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return undefined;
   try {
-    return readText(path);
+    return decoder.decode(readFd(fd, callOn("read", path)));
   } catch {
     return undefined;
+  } finally {
+    closeFd(fd);
   }
 }
 
@@ -157,8 +168,14 @@ export function unlinkIfExists(path: string): void {
 
 /** rmdir(2): an empty directory, or a cgroup without processes or children. */
 export function removeDir(path: string): void {
+  const code = tryRemoveDir(path);
+  if (code) throw new SysError(code, callOn("rmdir", path));
+}
+
+/** rmdir(2) without an error made: 0, or the errno of its failure (ENOENT: already gone). */
+export function tryRemoveDir(path: string): number {
   const p = cs(path);
-  call(() => callOn("rmdir", path), SYS.unlinkat, AT_FDCWD, ptr(p), AT_REMOVEDIR);
+  return trySys(SYS.unlinkat, AT_FDCWD, ptr(p), AT_REMOVEDIR) === 0 ? 0 : errno();
 }
 
 /** mkdir(2) (`mode` less the umask); EEXIST when it is there. */

@@ -1,7 +1,8 @@
 // Finding and removing the cgroup directories liblxc made for a container.
 // liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { exists, readDir, readText, removeDir, tryReadText } from "../../ffi/files.ts";
+import { type DirEntry, errnoName, exists, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
+import { ENOENT } from "../../ffi/syscalls.ts";
 import { procCgroups } from "../host/proc.ts";
 import { join } from "../path.ts";
 
@@ -93,30 +94,30 @@ export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<s
 /** One attempt at removing each of `dirs` (one already gone counts as removed): the ones that stay, with the errno's name. */
 export function removeCgroupsNow(dirs: string[]): { dir: string; code: string }[] {
   const failed: { dir: string; code: string }[] = [];
-  for (const dir of dirs)
-    try {
-      removeTree(dir);
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? String(e);
-      if (code !== "ENOENT") failed.push({ dir, code });
-    }
+  for (const dir of dirs) {
+    const e = removeTree(dir);
+    if (e !== 0 && e !== ENOENT) failed.push({ dir, code: errnoName(e) });
+  }
   return failed;
 }
 
 /**
  * rmdir(2) first: a container's cgroup rarely has children, and the kernel
  * refuses (EBUSY) one that has them or processes; only then are its
- * children looked for and removed, and the rmdir tried again.
+ * children looked for and removed, and the rmdir tried again. 0 or the
+ * errno, without making an Error (most calls meet an ENOENT or two).
  */
-function removeTree(dir: string): void {
+function removeTree(dir: string): number {
+  const first = tryRemoveDir(dir);
+  if (first === 0 || first === ENOENT) return first;
+  let entries: DirEntry[];
   try {
-    removeDir(dir);
-    return;
-  } catch (e) {
-    if ((e as { code?: string }).code === "ENOENT") throw e;
+    entries = readDir(dir);
+  } catch {
+    return first;
   }
-  for (const e of readDir(dir)) if (e.type === "dir") removeTree(join(dir, e.name));
-  removeDir(dir);
+  for (const e of entries) if (e.type === "dir") removeTree(join(dir, e.name));
+  return tryRemoveDir(dir);
 }
 
 /** The ancestors of `rel` (a path below each hierarchy's root) that do not exist yet: liblxc will create them. */
@@ -133,10 +134,5 @@ export function missingAncestors(rel: string, mounts = cgroupMounts()): string[]
 
 /** Removes directories that are empty, deepest first; anything in use or not empty stays. */
 export function removeIfEmpty(dirs: string[]): void {
-  for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length))
-    try {
-      removeDir(d);
-    } catch {
-      /* in use by another container, or gone */
-    }
+  for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length)) tryRemoveDir(d); // fails while in use by another container, or gone
 }
