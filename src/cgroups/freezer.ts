@@ -19,6 +19,19 @@ export function isLxcCgroupName(name: string, id: string, kinds: readonly ("payl
   return false;
 }
 
+/**
+ * Whether liblxc had to pick "<name>-N" for any of `dirs` (a plain name was
+ * taken). Only a suffix past the id counts: an id that itself ends in
+ * -<digits> ("web-1") is no sign of one.
+ */
+export function hasSuffixedName(dirs: readonly string[], id: string): boolean {
+  const plain = [`lxc.payload.${id}`, `lxc.monitor.${id}`];
+  return dirs.some((d) => {
+    const name = d.slice(d.lastIndexOf("/") + 1);
+    return !plain.includes(name) && isLxcCgroupName(name, id);
+  });
+}
+
 export function isMonitorCgroup(dir: string, id: string): boolean {
   return isLxcCgroupName(dir.slice(dir.lastIndexOf("/") + 1), id, ["monitor"]);
 }

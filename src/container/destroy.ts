@@ -5,6 +5,7 @@ import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import { removeTree } from "../../ffi/remove-tree.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
+import { hasSuffixedName } from "../cgroups/freezer.ts";
 import { cgroupProcs, findCgroupDirs, isLxcCgroupName, removeCgroups, removeCgroupsNow, removeIfEmpty } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
@@ -58,9 +59,10 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   // A create that finished recorded its cgroups (read from /proc). Only one that died early, a lost
   // record, or liblxc finding its name taken (it then picks <name>-1, and the taken ones are removed
   // too) needs the tree walked for liblxc's names, which is slow with many containers.
-  const suffixed = record.cgroups?.some((d) => /-\d+$/.test(d));
-  const found = record.cgroups?.length && !suffixed ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
-  let cgroups = [...new Set([...(record.cgroups ?? []), ...found])];
+  // (Before, any name ending in -<digits> counted, so every id like "web-1" sent its delete on the walk.)
+  const recorded = record.cgroups ?? [];
+  const found = recorded.length && !hasSuffixedName(recorded, record.id) ? [] : findCgroupDirs((n) => isLxcCgroupName(n, record.id));
+  let cgroups = [...new Set([...recorded, ...found])];
   // Most deletes come after the container's process exited: init is gone, and with its pid namespace
   // everything that ran in it, so its cgroups are empty and go at once (the kernel refuses to remove one
   // that holds a process). Reading each cgroup.procs first (20 files on cgroup v1) cost more than the
