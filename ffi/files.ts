@@ -50,12 +50,12 @@ export const callOn = (call: string, path: string) => `${call} '${path}'`;
 type Arg = number | bigint | null;
 
 /** The call's result, retried on EINTR; a SysError naming `what` on any other failure. */
-function call(what: () => string, nr: number, ...args: Arg[]): number {
+function call(what: () => string, nr: number, a: Arg = 0, b: Arg = 0, c: Arg = 0, d: Arg = 0, e: Arg = 0): number {
   for (;;) {
-    const r = trySys(nr, ...args);
+    const r = trySys(nr, a, b, c, d, e);
     if (r >= 0) return r;
-    const e = errno();
-    if (e !== EINTR) throw new SysError(e, what());
+    const err = errno();
+    if (err !== EINTR) throw new SysError(err, what());
   }
 }
 
@@ -234,30 +234,35 @@ export interface DirEntry {
 
 const D_TYPES: Record<number, DirEntry["type"]> = { 0: "unknown", 4: "dir", 8: "file", 10: "symlink" };
 
-/** The entries of the open directory `fd` (getdents64), without "." and "..". */
-export function readDirFd(fd: number, what = "scandir"): DirEntry[] {
+// One buffer for every listing: readDirFd returns before anyone can list again.
+const dirents = new Uint8Array(32768);
+const direntView = new DataView(dirents.buffer);
+
+/**
+ * The entries of the open directory `fd` (getdents64), without "." and "..";
+ * with `only`, just the entries of that type, whose names alone are decoded
+ * (a cgroup directory lists dozens of files for each subdirectory).
+ */
+export function readDirFd(fd: number, what = "scandir", only?: DirEntry["type"]): DirEntry[] {
   const out: DirEntry[] = [];
-  const buf = new Uint8Array(32768);
-  const v = new DataView(buf.buffer);
   for (;;) {
-    const n = call(() => what, SYS.getdents64, fd, ptr(buf), buf.length);
+    const n = call(() => what, SYS.getdents64, fd, ptr(dirents), dirents.length);
     if (n === 0) return out;
     // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[] (NUL-terminated)
-    for (let at = 0; at < n; ) {
-      const reclen = v.getUint16(at + 16, true);
-      const end = buf.indexOf(0, at + 19);
-      const name = decoder.decode(buf.subarray(at + 19, end));
-      if (name !== "." && name !== "..") out.push({ name, type: D_TYPES[buf[at + 18]!] ?? "other" });
-      at += reclen;
+    for (let at = 0; at < n; at += direntView.getUint16(at + 16, true)) {
+      const type = D_TYPES[dirents[at + 18]!] ?? "other";
+      if (only !== undefined && type !== only) continue;
+      const name = decoder.decode(dirents.subarray(at + 19, dirents.indexOf(0, at + 19)));
+      if (name !== "." && name !== "..") out.push({ name, type });
     }
   }
 }
 
-/** The entries of directory `path`, without "." and "..". */
-export function readDir(path: string): DirEntry[] {
+/** The entries of directory `path`, without "." and ".."; with `only`, just those of that type. */
+export function readDir(path: string, only?: DirEntry["type"]): DirEntry[] {
   const fd = openFile(path, O_RDONLY | O_DIRECTORY);
   try {
-    return readDirFd(fd, callOn("scandir", path));
+    return readDirFd(fd, callOn("scandir", path), only);
   } finally {
     closeFd(fd);
   }

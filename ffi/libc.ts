@@ -33,7 +33,7 @@ export const libc: Libc = new Proxy({} as Libc, {
 });
 
 export function errno(): number {
-  return read.i32(libc.__errno_location()!, 0);
+  return read.i32((errnoLocation ??= libc.__errno_location)()!, 0);
 }
 
 export function strerror(e: number): string {
@@ -52,16 +52,20 @@ type Arg = number | bigint | null;
  */
 export function sys(what: string, nr: number, ...args: Arg[]): number {
   for (;;) {
-    const r = trySys(nr, ...args);
+    const r = trySys(nr, args[0], args[1], args[2], args[3], args[4]);
     if (r >= 0) return r;
     if (errno() !== EINTR) throw new Error(`${what}: ${errnoMessage()}`);
   }
 }
 
+// The two symbols every system call uses, kept out of the Proxy: a short call makes hundreds
+// of calls, and each through the Proxy and a rest-argument array cost microseconds more.
+let syscall: Libc["syscall"] | undefined;
+let errnoLocation: Libc["__errno_location"] | undefined;
+
 /** A raw system call whose failure the caller handles: its result, -1 with errno set. */
-export function trySys(nr: number, ...args: Arg[]): number {
-  const a = [...args, 0, 0, 0, 0, 0].slice(0, 5) as [number, number, number, number, number];
-  return Number(libc.syscall(nr, ...a));
+export function trySys(nr: number, a: Arg = 0, b: Arg = 0, c: Arg = 0, d: Arg = 0, e: Arg = 0): number {
+  return Number((syscall ??= libc.syscall)(nr, a ?? 0, b ?? 0, c ?? 0, d ?? 0, e ?? 0));
 }
 
 /** Wait status to a shell-style exit code (128+signal for a signal). */

@@ -64,13 +64,12 @@ export function findCgroupDirs(matches: (name: string) => boolean, mounts = cgro
   const walk = (dir: string, level: number) => {
     let entries;
     try {
-      entries = readDir(dir);
+      entries = readDir(dir, "dir");
     } catch {
       return;
     }
     for (const e of entries) {
-      if (e.type !== "dir") continue;
-      const p = join(dir, e.name);
+      const p = `${dir}/${e.name}`; // a name getdents gave: one component
       if (matches(e.name)) found.push(p);
       else if (level < depth) walk(p, level + 1);
     }
@@ -112,11 +111,11 @@ function removeTree(dir: string): number {
   if (first === 0 || first === ENOENT) return first;
   let entries: DirEntry[];
   try {
-    entries = readDir(dir);
+    entries = readDir(dir, "dir");
   } catch {
     return first;
   }
-  for (const e of entries) if (e.type === "dir") removeTree(join(dir, e.name));
+  for (const e of entries) removeTree(`${dir}/${e.name}`);
   return tryRemoveDir(dir);
 }
 
