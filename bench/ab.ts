@@ -45,7 +45,9 @@ for (let i = 0; i < runs + 2; i++)
     ["A", a],
     ["B", b],
   ] as const) {
-    const r = phases(bin, `ab-${k}-${i}`);
+    // The id ends in a letter: builds before d422e08 walked the whole cgroup tree at delete for any id
+    // ending in -<digits>, which would hide every other difference in delete.
+    const r = phases(bin, `ab-${i}-${k}`);
     if (i >= 2) results[k].push(r); // two warm-up rounds
   }
 for (const k of ["A", "B"] as const) {

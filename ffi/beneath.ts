@@ -5,6 +5,7 @@
 // in on the way (CVE-2021-30465) makes the call fail; it never redirects it.
 import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
+import { cs } from "./files.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";
 import { O_CLOEXEC, O_NOFOLLOW, O_PATH, SYS } from "./syscalls.ts";
 
@@ -21,8 +22,6 @@ const SYS_mkdirat = 258;
 const SYS_openat = 257;
 const SYS_unlinkat = 263;
 const SYS_newfstatat = 262;
-
-const cs = (s: string) => Buffer.from(s + "\0");
 
 function openBeneath(dirFd: number, path: string, flags: number): number {
   const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), 0n, BigInt(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)]);

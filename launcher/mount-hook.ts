@@ -9,7 +9,7 @@
 // and sends each run's record back for the trace (src/contract/frames.ts).
 import { readFileSync, readSync, writeSync } from "node:fs";
 import { setCloexec } from "../ffi/fds.ts";
-import { FRAME, FrameReader, jsonFrame } from "../src/contract/frames.ts";
+import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../src/contract/frames.ts";
 import type { MountHookMessage } from "../src/hooks/server.ts";
 import { describeFailure, runHooks } from "../src/hooks/run.ts";
 
@@ -28,7 +28,7 @@ function receive(fd: number, reader: FrameReader): MountHookMessage | undefined 
   for (;;) {
     const n = readSync(fd, buf);
     if (n === 0) return undefined;
-    for (const f of reader.push(buf.subarray(0, n))) if (f.kind === FRAME.JSON) return JSON.parse(f.payload.toString()) as MountHookMessage;
+    for (const f of reader.push(buf.subarray(0, n))) if (f.kind === FRAME.JSON) return jsonPayload(f.payload) as MountHookMessage;
   }
 }
 

@@ -1,6 +1,6 @@
 // The runtime's log (--log FILE, --log-format text|json), runc-style:
 // json is one object per line: {"level":"error","msg":"…","time":"RFC 3339"}.
-import { appendFileSync } from "node:fs";
+import { appendFile } from "../ffi/files.ts";
 
 export type Level = "debug" | "info" | "warn" | "error";
 
@@ -19,7 +19,7 @@ export function createLogger(opts: { file?: string; format?: "text" | "json"; de
       opts.format === "json" ? JSON.stringify({ level, msg, time }) + "\n" : `time="${time}" level=${level} msg=${JSON.stringify(msg)}\n`;
     if (opts.file) {
       try {
-        appendFileSync(opts.file, line);
+        appendFile(opts.file, line);
       } catch {
         /* a broken log must not break the operation */
       }

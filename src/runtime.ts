@@ -2,8 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readDir } from "../ffi/files.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CreateOptions } from "./container/create/index.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
@@ -20,6 +19,7 @@ import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { observe } from "./container/observe.ts";
 import { FORWARDED_SIGNALS } from "./host/signals.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
+import { join } from "./path.ts";
 
 export { DEFAULT_ROOT };
 
@@ -157,7 +157,7 @@ export class Runtime {
   async list(): Promise<State[]> {
     let names: string[];
     try {
-      names = readdirSync(this.ctx.root);
+      names = readDir(this.ctx.root).map((e) => e.name);
     } catch {
       return [];
     }

@@ -2,22 +2,16 @@
 // kill --all) and its freezer state (pause, resume, state "paused"). Only the
 // payload cgroups: liblxc's lxc.monitor.<id> holds the monitor, which is not
 // the container's.
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { tryReadText, writeExisting } from "../../ffi/files.ts";
 import type { ContainerRecord } from "../container/record.ts";
+import { join } from "../path.ts";
 import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";
 import { cgroupProcs } from "./paths.ts";
 
 export { isMonitorCgroup, payloadCgroups } from "./freezer.ts";
 
 /** A cgroup file's content, or undefined where the hierarchy has no such file. */
-export function read(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
+export const read = (file: string): string | undefined => tryReadText(file);
 
 /** Host pids of every process in the container's cgroups, ascending. */
 export function containerPids(r: ContainerRecord): number[] {
@@ -35,14 +29,14 @@ export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs =
   if (!f) throw new Error("the container has no freezer cgroup");
   const deadline = Date.now() + timeoutMs;
   const want = frozen ? f.frozen : f.thawed;
-  writeFileSync(f.file, want);
+  writeExisting(f.file, want);
   while (!f.done(want)) {
     if (Date.now() > deadline) {
-      if (frozen) writeFileSync(f.file, f.thawed); // leave it running rather than half frozen
+      if (frozen) writeExisting(f.file, f.thawed); // leave it running rather than half frozen
       throw new Error(`${f.file}: still not ${want} after ${timeoutMs / 1000} s`);
     }
     await Bun.sleep(1);
-    if (frozen) writeFileSync(f.file, want); // v1 may stay FREEZING until asked again
+    if (frozen) writeExisting(f.file, want); // v1 may stay FREEZING until asked again
   }
 }
 
@@ -65,7 +59,7 @@ export function writeCgroupItems(r: ContainerRecord, items: readonly (readonly [
     let lastError: Error | undefined;
     for (const w of pending)
       try {
-        writeFileSync(w.path, w.value);
+        writeExisting(w.path, w.value);
       } catch (e) {
         failed.push(w);
         lastError = e as Error;

@@ -1,9 +1,10 @@
 // Finding and removing the cgroup directories liblxc made for a container.
 // liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { existsSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { type DirEntry, errnoName, exists, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
+import { ENOENT } from "../../ffi/syscalls.ts";
 import { procCgroups } from "../host/proc.ts";
+import { join } from "../path.ts";
 
 export { isLxcCgroupName } from "./freezer.ts";
 
@@ -17,7 +18,7 @@ const CONTROLLER_OPTS = /^(name=.*|cpu|cpuacct|cpuset|memory|devices|freezer|net
 
 export function cgroupMounts(): CgroupMount[] {
   const out: CgroupMount[] = [];
-  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+  for (const line of readText("/proc/self/mountinfo").split("\n")) {
     const [left, right] = line.split(" - ");
     if (!left || !right) continue;
     const f = left.split(" ");
@@ -53,13 +54,7 @@ export function cgroupDirsOf(pid: number, mounts = cgroupMounts(), withRoots = f
 /** Host pids in the cgroup.procs of each of `dirs` (a directory already gone counts as empty). */
 export function cgroupProcs(dirs: string[]): number[] {
   const pids: number[] = [];
-  for (const d of dirs) {
-    try {
-      for (const p of readFileSync(join(d, "cgroup.procs"), "utf8").split("\n")) if (p) pids.push(Number(p));
-    } catch {
-      /* gone */
-    }
-  }
+  for (const d of dirs) for (const p of tryReadText(join(d, "cgroup.procs"))?.split("\n") ?? []) if (p) pids.push(Number(p)); // undefined: gone
   return pids;
 }
 
@@ -69,13 +64,12 @@ export function findCgroupDirs(matches: (name: string) => boolean, mounts = cgro
   const walk = (dir: string, level: number) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readDir(dir, "dir");
     } catch {
       return;
     }
     for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const p = join(dir, e.name);
+      const p = `${dir}/${e.name}`; // a name getdents gave: one component
       if (matches(e.name)) found.push(p);
       else if (level < depth) walk(p, level + 1);
     }
@@ -89,24 +83,40 @@ export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<s
   const deadline = Date.now() + timeoutMs;
   let pending = dirs;
   for (;;) {
-    const failed: string[] = [];
-    for (const dir of pending) {
-      try {
-        removeTree(dir);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== "ENOENT") failed.push(`${dir}: ${code}`);
-      }
-    }
-    if (!failed.length || Date.now() > deadline) return failed;
-    pending = failed.map((f) => f.slice(0, f.lastIndexOf(": ")));
+    const failed = removeCgroupsNow(pending);
+    if (!failed.length || Date.now() > deadline) return failed.map((f) => `${f.dir}: ${f.code}`);
+    pending = failed.map((f) => f.dir);
     await Bun.sleep(20);
   }
 }
 
-function removeTree(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeTree(join(dir, e.name));
-  rmdirSync(dir);
+/** One attempt at removing each of `dirs` (one already gone counts as removed): the ones that stay, with the errno's name. */
+export function removeCgroupsNow(dirs: string[]): { dir: string; code: string }[] {
+  const failed: { dir: string; code: string }[] = [];
+  for (const dir of dirs) {
+    const e = removeTree(dir);
+    if (e !== 0 && e !== ENOENT) failed.push({ dir, code: errnoName(e) });
+  }
+  return failed;
+}
+
+/**
+ * rmdir(2) first: a container's cgroup rarely has children, and the kernel
+ * refuses (EBUSY) one that has them or processes; only then are its
+ * children looked for and removed, and the rmdir tried again. 0 or the
+ * errno, without making an Error (most calls meet an ENOENT or two).
+ */
+function removeTree(dir: string): number {
+  const first = tryRemoveDir(dir);
+  if (first === 0 || first === ENOENT) return first;
+  let entries: DirEntry[];
+  try {
+    entries = readDir(dir, "dir");
+  } catch {
+    return first;
+  }
+  for (const e of entries) removeTree(`${dir}/${e.name}`);
+  return tryRemoveDir(dir);
 }
 
 /** The ancestors of `rel` (a path below each hierarchy's root) that do not exist yet: liblxc will create them. */
@@ -116,17 +126,12 @@ export function missingAncestors(rel: string, mounts = cgroupMounts()): string[]
   for (const m of new Set(mounts.map((m) => m.mountpoint)))
     for (let i = 1; i < parts.length; i++) {
       const dir = join(m, ...parts.slice(0, i));
-      if (!existsSync(dir)) out.push(dir);
+      if (!exists(dir)) out.push(dir);
     }
   return out;
 }
 
 /** Removes directories that are empty, deepest first; anything in use or not empty stays. */
 export function removeIfEmpty(dirs: string[]): void {
-  for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length))
-    try {
-      rmdirSync(d);
-    } catch {
-      /* in use by another container, or gone */
-    }
+  for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length)) tryRemoveDir(d); // fails while in use by another container, or gone
 }

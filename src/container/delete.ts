@@ -1,7 +1,7 @@
 // delete: a stopped (or, as runc and containerd expect, a created) container is
 // destroyed; a running one only with force. Then the poststop hooks run: a
 // failing poststop is a warning, the rest still run, delete succeeds.
-import { existsSync } from "node:fs";
+import { exists } from "../../ffi/files.ts";
 import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
 import { LxcriError } from "../errors.ts";
@@ -19,7 +19,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
   const dir = containerDir(ctx, id);
   // Checked before the lock (it lives in the directory) and again after: another delete may have won.
   const gone = () => {
-    if (existsSync(dir)) return false;
+    if (exists(dir)) return false;
     if (opts.force) return true;
     throw new LxcriError("not-found", `container ${id} does not exist`);
   };

@@ -1,7 +1,7 @@
 // The record lxcri keeps of one container in its runtime directory
 // (src/contract/layout.ts), written atomically, and the runtime directory's
 // own check: it must be root's and private before anything in it is trusted.
-import { lstatSync, readFileSync } from "node:fs";
+import { lstat, readText } from "../../ffi/files.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { writeAtomic } from "../host/fsutil.ts";
@@ -38,7 +38,7 @@ export const files = runtimeFiles;
 
 /** config.json as it was at create, validated then (runtime.md: later changes to the bundle do not count). */
 export function readStoredSpec(dir: string): Spec {
-  return JSON.parse(readFileSync(files(dir).config, "utf8")) as Spec;
+  return JSON.parse(readText(files(dir).config)) as Spec;
 }
 
 export function writeRecord(dir: string, r: ContainerRecord): void {
@@ -49,9 +49,9 @@ export function readRecord(dir: string, id: string): ContainerRecord {
   checkRuntimeDir(dir);
   let text: string;
   try {
-    text = readFileSync(files(dir).record, "utf8");
+    text = readText(files(dir).record);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new LxcriError("not-found", `container ${id} does not exist`);
+    if ((e as { code?: string }).code === "ENOENT") throw new LxcriError("not-found", `container ${id} does not exist`);
     throw e;
   }
   return parseRecord(text, id, files(dir).record);
@@ -67,7 +67,7 @@ export function readRecord(dir: string, id: string): ContainerRecord {
 export function checkRuntimeDir(dir: string): void {
   let st;
   try {
-    st = lstatSync(dir);
+    st = lstat(dir);
   } catch {
     return; // gone: the caller reports "does not exist"
   }

@@ -2,8 +2,8 @@
 // GO, relay what init reports — each startContainer hook run for the trace,
 // an error, EXEC — until EOF (init's end is close-on-exec: EOF after EXEC
 // means the process runs), then run poststart hooks.
-import { writeSync } from "node:fs";
 import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
+import { writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
@@ -59,7 +59,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     const fd = getFd(pidfd, CHANNEL_FD);
     if (fd === null) throw new LxcriError("runtime", `container ${record.id}: init is not waiting for start`);
     chan = fd;
-    writeSync(chan, encodeFrame(FRAME.GO));
+    writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
     setNonBlocking(chan);
     const startHooks = readHooks(f.hooks, "startContainer");
     const reader = new FrameReader();

@@ -8,9 +8,9 @@
 // hold secrets). Runners read only these files, and only on the host: init
 // gets its startContainer hooks in its plan, the mount hook its
 // createContainer hooks from create over the hook socket.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { exists, makeDir, readDir, readText, writeFile } from "../../ffi/files.ts";
 import type { StoredHook } from "../contract/hooks.ts";
+import { join } from "../path.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";
 
 export type { StoredHook };
@@ -18,31 +18,42 @@ export type { StoredHook };
 const nulJoin = (list: string[]) => list.map((s) => s + "\0").join("");
 const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
 
+/** Each of `dirs` (0700), parents first; one that exists is left as it is (mkdir -p). */
+function makeDirs(dirs: string[]): void {
+  for (const d of dirs)
+    try {
+      makeDir(d, 0o700);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+    }
+}
+
 export function writeHooks(hooksDir: string, hooks: Hooks | undefined): void {
   for (const type of HOOK_TYPES) {
     const list = hooks?.[type];
     if (!list?.length) continue;
     list.forEach((h: Hook, n) => {
       const d = join(hooksDir, type, String(n));
-      mkdirSync(d, { recursive: true, mode: 0o700 });
-      writeFileSync(join(d, "path"), h.path, { mode: 0o600 });
-      writeFileSync(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), { mode: 0o600 });
-      if (h.env) writeFileSync(join(d, "environ"), nulJoin(h.env), { mode: 0o600 });
-      if (h.timeout !== undefined) writeFileSync(join(d, "timeout"), String(h.timeout), { mode: 0o600 });
+      makeDirs([hooksDir, join(hooksDir, type), d]);
+      writeFile(join(d, "path"), h.path, 0o600);
+      writeFile(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), 0o600);
+      if (h.env) writeFile(join(d, "environ"), nulJoin(h.env), 0o600);
+      if (h.timeout !== undefined) writeFile(join(d, "timeout"), String(h.timeout), 0o600);
     });
   }
 }
 
 /** Reads the hooks of one type from `typeDir` (= <dir>/hooks/<type>), in order. */
 export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
-  if (!existsSync(typeDir)) return [];
-  return readdirSync(typeDir)
+  if (!exists(typeDir)) return [];
+  return readDir(typeDir)
+    .map((e) => e.name)
     .filter((n) => /^\d+$/.test(n))
     .map(Number)
     .sort((a, b) => a - b)
     .map((index) => {
       const d = join(typeDir, String(index));
-      const read = (f: string) => (existsSync(join(d, f)) ? readFileSync(join(d, f), "utf8") : undefined);
+      const read = (f: string) => (exists(join(d, f)) ? readText(join(d, f)) : undefined);
       const timeout = read("timeout");
       const environ = read("environ");
       return {

@@ -7,7 +7,7 @@
 import { writeSync } from "node:fs";
 import { closeFd, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
 import type { HookRecord, StoredHook } from "../contract/hooks.ts";
-import { FRAME, FrameReader, jsonFrame } from "../contract/frames.ts";
+import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
 import type { State } from "../spec/types.ts";
 
 export type MountHookMessage =
@@ -41,7 +41,7 @@ export function hookServer(
       if (bytes === null) settle("the mount hook exited without reporting");
       for (const f of bytes ? reader.push(bytes) : []) {
         if (f.kind !== FRAME.JSON) continue;
-        const m = JSON.parse(f.payload.toString()) as MountHookMessage;
+        const m = jsonPayload(f.payload) as MountHookMessage;
         if ("trace" in m) onRecord(m.trace);
         else if ("result" in m) settle("error" in m.result ? m.result.error : null);
         else if ("hello" in m)

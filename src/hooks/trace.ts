@@ -1,14 +1,14 @@
 // hooks.log: one JSON line per hook run, appended by whichever process ran it.
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFile, exists, readText } from "../../ffi/files.ts";
 import type { HookRecord } from "./run.ts";
 
 export function appendTrace(file: string, record: HookRecord): void {
-  appendFileSync(file, JSON.stringify(record) + "\n", { mode: 0o600 });
+  appendFile(file, JSON.stringify(record) + "\n", 0o600);
 }
 
 export function readTrace(file: string): HookRecord[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
+  if (!exists(file)) return [];
+  return readText(file)
     .split("\n")
     .filter(Boolean)
     .flatMap((l) => {

@@ -1,8 +1,8 @@
-// Small filesystem helpers: atomic writes and per-container locks.
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { errnoMessage, libc } from "../../ffi/libc.ts";
-import { LOCK_EX } from "../../ffi/syscalls.ts";
+// Small filesystem helpers: atomic writes and per-container locks, over
+// ffi/files.ts (no node:fs: start, kill and delete load this file).
+import { lockFile, rename, unlinkIfExists, writeNew } from "../../ffi/files.ts";
+
+export { lockFile };
 
 /**
  * Writes `data` to `file` through a temp file in the same directory and
@@ -12,28 +12,13 @@ import { LOCK_EX } from "../../ffi/syscalls.ts";
  * a disk-backed /run costs milliseconds per write.
  */
 export function writeAtomic(file: string, data: string, mode = 0o600): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const slash = file.lastIndexOf("/");
+  const tmp = `${file.slice(0, slash + 1)}.${file.slice(slash + 1)}.${process.pid}.tmp`;
   try {
-    const fd = openSync(tmp, "wx", mode);
-    try {
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    writeNew(tmp, data, mode);
+    rename(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    unlinkIfExists(tmp);
     throw e;
   }
-}
-
-/** An exclusive flock(2) on `file` (created if missing), held until release(). */
-export function lockFile(file: string): { release(): void } {
-  const fd = openSync(file, "a", 0o600);
-  if (libc.flock(fd, LOCK_EX) !== 0) {
-    const msg = errnoMessage();
-    closeSync(fd);
-    throw new Error(`flock ${file}: ${msg}`);
-  }
-  return { release: () => closeSync(fd) };
 }

@@ -3,8 +3,48 @@
 // SIGRTMIN+3), a name (TERM, SIGTERM, any case), or a real-time name
 // RTMIN, RTMIN+n, RTMAX, RTMAX-n (with or without SIG). The result is the
 // signal's number, which process.kill takes as it is.
-import { constants } from "node:os";
 import { LxcriError } from "../errors.ts";
+
+/**
+ * Linux's signal numbers (x86_64) by name, as node:os's constants.signals has
+ * them (test/unit/signals.test.ts compares the two): a table here, because
+ * importing node:os costs `kill` ~0.5 ms (docs/performance.md).
+ */
+export const SIGNALS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGIOT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPOLL: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+};
 
 /** What a foreground `run` or `exec` passes on to the container's process (runc forwards these too). */
 export const FORWARDED_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
@@ -14,7 +54,7 @@ export const SIGRTMIN = 34;
 export const SIGRTMAX = 64;
 
 export function parseSignal(arg: string | number | undefined): number {
-  if (arg === undefined || arg === "") return constants.signals.SIGTERM;
+  if (arg === undefined || arg === "") return SIGNALS.SIGTERM!;
   const s = String(arg).trim();
   const invalid = () => new LxcriError("invalid-argument", `invalid signal ${JSON.stringify(s)}`);
   if (/^\d+$/.test(s)) {
@@ -31,7 +71,7 @@ export function parseSignal(arg: string | number | undefined): number {
     if (n < SIGRTMIN || n > SIGRTMAX) throw invalid();
     return n;
   }
-  const n = (constants.signals as Record<string, number>)[`SIG${name}`];
+  const n = Object.hasOwn(SIGNALS, `SIG${name}`) ? SIGNALS[`SIG${name}`] : undefined;
   if (n === undefined) throw invalid();
   return n;
 }

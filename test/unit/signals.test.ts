@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { parseSignal } from "../../src/host/signals.ts";
+import { constants } from "node:os";
+import { parseSignal, SIGNALS } from "../../src/host/signals.ts";
 import { errorOf } from "./error-of.ts";
 
 test("kill's signal: numbers 1–64, names in any case with or without SIG, real-time names as kill(1) takes them", () => {
@@ -18,4 +19,10 @@ test("kill's signal: numbers 1–64, names in any case with or without SIG, real
   expect(parseSignal("SIGRTMAX-30")).toBe(34);
   for (const bad of ["0", "65", "-1", "RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMAX+1", "NOTASIGNAL", "SIG"])
     expect(errorOf(() => parseSignal(bad))).toContain(`invalid signal ${JSON.stringify(bad)}`);
+});
+
+test("the signal table is node:os's (kill reads it without importing node:os)", () => {
+  expect(SIGNALS).toEqual(constants.signals as Record<string, number>);
+  for (const bad of ["CONSTRUCTOR", "TOSTRING", "__PROTO__", "HASOWNPROPERTY"])
+    expect(errorOf(() => parseSignal(bad))).toContain("invalid signal");
 });

@@ -1,8 +1,11 @@
 // What the quickest calls load (docs/performance.md, "Start-up of the one
-// executable"): `--version` only version.ts and what it needs, and `state`
-// nothing of node:fs, node:path, bun:ffi or citty, which cost a compiled lxcri
-// up to a millisecond and a half each to load. Static imports are followed;
-// `import()` is lazy and is not; type-only imports are erased.
+// executable"): `--version` only version.ts and what it needs; `state`
+// nothing of node:fs, node:path, bun:ffi or citty; `start`, `kill` and
+// `delete` nothing of node:fs, node:path or node:os (they need bun:ffi for
+// pidfds and system calls: ffi/files.ts). Each costs a compiled lxcri
+// 0.3–2 ms to load. Static imports are followed; `import()` is lazy and is
+// not, so each lazy step a call takes is named below; type-only imports are
+// erased.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -29,6 +32,11 @@ function staticGraph(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+const NODE = ["node:fs", "node:path", "node:os"];
+
+/** The static graphs of `files` (below src/) together: what a call that imports each of them loads. */
+const graphOf = (...files: string[]) => new Set(files.flatMap((f) => [...staticGraph(join(SRC, f))]));
+
 const heavy = (graph: Set<string>) => [...graph].filter((m) => m.startsWith("node:") || m === "bun:ffi" || m === "citty");
 
 test("--version loads version.ts and nothing heavy", () => {
@@ -43,4 +51,28 @@ test("state loads no node:fs, node:path, bun:ffi or citty", () => {
   expect(heavy(graph)).toEqual([]);
   // the walk does see them where they are: create's handler resolves --console-socket with node:path
   expect(heavy(staticGraph(join(SRC, "cli/commands/create.ts")))).toContain("node:path");
+});
+
+// cli.ts → the handler → globals.ts's runtime() (runtime.ts and log.ts) → the Runtime method's import()
+const CALLS: Record<string, string[]> = {
+  start: ["cli/cli.ts", "cli/commands/start.ts", "runtime.ts", "log.ts", "container/start.ts"],
+  delete: ["cli/cli.ts", "cli/commands/delete.ts", "runtime.ts", "log.ts", "container/delete.ts"],
+  kill: ["cli/cli.ts", "cli/commands/kill.ts", "runtime.ts", "log.ts", "container/kill.ts"],
+};
+
+for (const [call, files] of Object.entries(CALLS))
+  test(`${call} loads no node:fs, node:path or node:os, and no D-Bus code`, () => {
+    const graph = graphOf(...files);
+    expect([...graph].filter((m) => NODE.includes(m))).toEqual([]);
+    // a container's systemd scope is stopped through a lazy import (container/destroy.ts)
+    expect([...graph].filter((m) => m.includes("/systemd/"))).toEqual([]);
+  });
+
+test("the lazy steps named above are the ones the code takes", () => {
+  const text = (f: string) => readFileSync(join(SRC, f), "utf8");
+  expect(text("cli/globals.ts")).toContain('import("../runtime.ts")');
+  expect(text("cli/globals.ts")).toContain('import("../log.ts")');
+  expect(text("runtime.ts")).toContain('import("./container/start.ts")');
+  expect(text("runtime.ts")).toContain('import("./container/delete.ts")');
+  expect(graphOf("runtime.ts").has(join(SRC, "container/kill.ts"))).toBe(true);
 });
