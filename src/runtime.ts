@@ -9,15 +9,11 @@ import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./container/ids.ts";
-import { kill } from "./container/kill.ts";
 import type { ExecOptions, ExecResult } from "./container/exec.ts";
-import { containerPids } from "./cgroups/container.ts";
 import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { observe } from "./container/observe.ts";
-import { FORWARDED_SIGNALS } from "./host/signals.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
 import { join } from "./path.ts";
 
@@ -65,11 +61,13 @@ export class Runtime {
 
   async state(id: string): Promise<State> {
     checkId(id);
+    const { observe } = await import("./container/observe.ts");
     return (await observe(containerDir(this.ctx, id), id)).state;
   }
 
   /** Signals init, or with `all` every process in the container's cgroups. */
-  kill(id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {
+  async kill(id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {
+    const { kill } = await import("./container/kill.ts");
     return kill(this.ctx, id, signal, opts);
   }
 
@@ -114,6 +112,7 @@ export class Runtime {
   /** Host pids of the container's processes. */
   async ps(id: string): Promise<number[]> {
     checkId(id);
+    const { containerPids } = await import("./cgroups/container.ts");
     return containerPids(readRecord(containerDir(this.ctx, id), id));
   }
 
@@ -133,6 +132,7 @@ export class Runtime {
    */
   async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
     const { setSubreaper, reapChild } = await import("../ffi/libc.ts");
+    const { FORWARDED_SIGNALS } = await import("./host/signals.ts");
     const was = setSubreaper(true);
     let pid: number | undefined;
     try {

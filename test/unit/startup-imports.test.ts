@@ -74,5 +74,5 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("cli/globals.ts")).toContain('import("../log.ts")');
   expect(text("runtime.ts")).toContain('import("./container/start.ts")');
   expect(text("runtime.ts")).toContain('import("./container/delete.ts")');
-  expect(graphOf("runtime.ts").has(join(SRC, "container/kill.ts"))).toBe(true);
+  expect(text("runtime.ts")).toContain('import("./container/kill.ts")');
 });
