@@ -1,6 +1,8 @@
 // What every bench shares: the two runtimes, running them, bundles, medians.
-// Run as root. The bench process is a subreaper, so runc's container init and
-// lxcri's monitor (each runtime's pid-file process) are both its children.
+// Run as root. The bench process is a subreaper, so each runtime's container
+// init (its pid-file process) is re-parented to it. BENCH_LXCRI=<executable>
+// benches another lxcri build against runc (an older one, for a before/after;
+// the library figure always runs this checkout's src/).
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
@@ -10,7 +12,7 @@ import type { Hooks } from "../src/spec/types.ts";
 export const repo = join(import.meta.dir, "..");
 export const work = join(repo, "build", "bench");
 export const RUNTIMES = {
-  lxcri: { bin: join(repo, "build", "lxcri"), root: "/run/lxcri-bench" },
+  lxcri: { bin: process.env.BENCH_LXCRI ?? join(repo, "build", "lxcri"), root: "/run/lxcri-bench" },
   runc: { bin: "/usr/sbin/runc", root: "/run/runc-bench" },
 };
 export type Name = keyof typeof RUNTIMES;

@@ -1,7 +1,8 @@
 // `bun run bench`: every figure of issue 6 in one run, printed as the tables
 // in docs/performance.md. Run as root after `bun run build`.
 //   bun bench/main.ts [runs]          runs per figure (default 20; BENCH_RUNS too)
-//   BENCH_PARALLEL_ROUNDS (3), BENCH_RSS_COUNT (10), BENCH_MANY (200, 0 skips it)
+//   BENCH_PARALLEL_ROUNDS (3), BENCH_RSS_COUNT (10), BENCH_MANY (200, 0 skips it),
+//   BENCH_LXCRI (another lxcri executable to bench against runc)
 import { readFileSync } from "node:fs";
 import { lifecycleRows } from "./lifecycle.ts";
 import { manyRow } from "./many.ts";

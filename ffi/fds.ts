@@ -87,6 +87,19 @@ export function readAvailable(fd: number): Uint8Array | null {
   return concat(chunks);
 }
 
+/** One read(2) of up to `max` bytes from a blocking `fd`, retried on EINTR: bytes, or null at EOF. */
+export function readOnce(fd: number, max = 65536): Uint8Array | null {
+  const buf = new Uint8Array(max);
+  for (;;) {
+    const n = trySys(SYS.read, fd, ptr(buf), buf.length);
+    if (n > 0) return buf.subarray(0, n);
+    if (n === 0) return null;
+    const e = errno();
+    if (e === ECONNRESET) return null;
+    if (e !== EINTR) throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
+  }
+}
+
 /** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, ~0.2 ms). */
 function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;

@@ -7,16 +7,19 @@
 // in the runtime's namespaces, gets the createContainer hooks, the state and
 // the environment for them, runs them here, in the container's namespaces,
 // and sends each run's record back for the trace (src/contract/frames.ts).
-import { readFileSync, readSync, writeSync } from "node:fs";
-import { setCloexec } from "../ffi/fds.ts";
+import { readOnce, setCloexec } from "../ffi/fds.ts";
+import { readText, writeAll } from "../ffi/files.ts";
 import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../src/contract/frames.ts";
 import type { MountHookMessage } from "../src/hooks/server.ts";
 import { describeFailure, runHooks } from "../src/hooks/run.ts";
 
+// No node:fs and no Buffer (docs/performance.md): this process starts at every create with hooks
+// before liblxc goes on, and importing node:fs cost it ~1.5 ms.
+
 /** A process's status fields. /proc here is still the host's: pids are the host's. */
 function status(pid: number | "self"): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
+  for (const line of readText(`/proc/${pid}/status`).split("\n")) {
     const i = line.indexOf(":");
     if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim();
   }
@@ -24,11 +27,10 @@ function status(pid: number | "self"): Record<string, string> {
 }
 
 function receive(fd: number, reader: FrameReader): MountHookMessage | undefined {
-  const buf = Buffer.alloc(65536);
   for (;;) {
-    const n = readSync(fd, buf);
-    if (n === 0) return undefined;
-    for (const f of reader.push(buf.subarray(0, n))) if (f.kind === FRAME.JSON) return jsonPayload(f.payload) as MountHookMessage;
+    const bytes = readOnce(fd);
+    if (bytes === null) return undefined;
+    for (const f of reader.push(bytes)) if (f.kind === FRAME.JSON) return jsonPayload(f.payload) as MountHookMessage;
   }
 }
 
@@ -38,7 +40,7 @@ export async function mountHook(fd: number): Promise<number> {
   const kept = Number(process.env.LISTEN_FDS);
   for (let i = 3; i <= (Number.isSafeInteger(kept) && kept < 65536 ? kept : fd); i++) setCloexec(i);
   setCloexec(fd);
-  const send = (m: MountHookMessage) => writeSync(fd, jsonFrame(m));
+  const send = (m: MountHookMessage) => writeAll(fd, jsonFrame(m), "write to create's socket");
   // Our parent is the container's init-to-be.
   const initHostPid = Number(status("self").PPid);
   const initNsPid = Number(status(initHostPid).NSpid!.split(/\s+/).pop());

@@ -88,7 +88,7 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
       env: hook.env ? envObject(hook.env) : (opts.env ?? process.env),
       cwd: opts.cwd,
       // Bun writes the state itself and tolerates a hook that exits without reading it (EPIPE).
-      stdin: Buffer.from(JSON.stringify(state)),
+      stdin: new TextEncoder().encode(JSON.stringify(state)),
       stdout: "pipe",
       stderr: "pipe",
       // Its own process group, so a timeout reaches the hook's children too.

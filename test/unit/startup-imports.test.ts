@@ -1,7 +1,7 @@
 // What the quickest calls load (docs/performance.md, "Start-up of the one
 // executable"): `--version` only version.ts and what it needs; `state`
 // nothing of node:fs, node:path, bun:ffi or citty; `start`, `kill` and
-// `delete` nothing of node:fs, node:path or node:os (they need bun:ffi for
+// `delete` (and the mount hook) nothing of node:fs, node:path or node:os (they need bun:ffi for
 // pidfds and system calls: ffi/files.ts). Each costs a compiled lxcri
 // 0.3–2 ms to load. Static imports are followed; `import()` is lazy and is
 // not, so each lazy step a call takes is named below; type-only imports are
@@ -58,6 +58,8 @@ const CALLS: Record<string, string[]> = {
   start: ["cli/cli.ts", "cli/commands/start.ts", "runtime.ts", "log.ts", "container/start.ts"],
   delete: ["cli/cli.ts", "cli/commands/delete.ts", "runtime.ts", "log.ts", "container/delete.ts"],
   kill: ["cli/cli.ts", "cli/commands/kill.ts", "runtime.ts", "log.ts", "container/kill.ts"],
+  // liblxc's mount hook at every create with prestart, createRuntime or createContainer hooks
+  "the mount hook": ["cli/cli.ts", "../launcher/mount-hook.ts"],
 };
 
 for (const [call, files] of Object.entries(CALLS))
