@@ -40,7 +40,6 @@ import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import type { Spec, State } from "../../spec/types.ts";
 import { loadSpec } from "../../spec/validate.ts";
-import { startScope, systemdRuns } from "../../systemd/units.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
 import { type ContainerRecord, files, writeRecord } from "../record.ts";
@@ -250,6 +249,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
 async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
   const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
   if (!scope) return;
+  // the D-Bus code only here: most creates have no scope to start (as in destroy.ts)
+  const { startScope, systemdRuns } = await import("../../systemd/units.ts");
   if (!systemdRuns()) {
     ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
     return;
