@@ -5,6 +5,7 @@ import { ptr } from "bun:ffi";
 import { errno, errnoMessage, libc, sys, trySys } from "./libc.ts";
 import {
   EAGAIN,
+  ECONNRESET,
   EINTR,
   FD_CLOEXEC,
   F_DUPFD_CLOEXEC,
@@ -19,7 +20,6 @@ import {
   SYS,
 } from "./syscalls.ts";
 
-const ECONNRESET = 104;
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
 

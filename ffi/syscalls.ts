@@ -82,6 +82,7 @@ export const ECHILD = 10;
 export const EAGAIN = 11;
 export const EEXIST = 17;
 export const EISDIR = 21;
+export const ECONNRESET = 104;
 
 /**
  * errno values as node:fs (libuv) names and words them in its errors' `code`
