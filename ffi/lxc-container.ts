@@ -6,6 +6,7 @@
 // ABI, and this is their one place: the monitor (ffi/native/monitor.c) is
 // compiled against lxccontainer.h.
 import { CFunction, FFIType, type Pointer, read } from "bun:ffi";
+import { cs } from "./files.ts";
 import { liblxc } from "./liblxc.ts";
 
 const { ptr, cstring, i32, bool } = FFIType;
@@ -68,8 +69,4 @@ export class LxcContainer {
   [Symbol.dispose](): void {
     this.release();
   }
-}
-
-function cs(s: string): Buffer {
-  return Buffer.from(s + "\0", "utf8");
 }
