@@ -166,12 +166,6 @@ export function unlinkIfExists(path: string): void {
   if (trySys(SYS.unlinkat, AT_FDCWD, ptr(p), 0) < 0 && errno() !== ENOENT) throw new SysError(errno(), callOn("unlink", path));
 }
 
-/** rmdir(2): an empty directory, or a cgroup without processes or children. */
-export function removeDir(path: string): void {
-  const code = tryRemoveDir(path);
-  if (code) throw new SysError(code, callOn("rmdir", path));
-}
-
 /** rmdir(2) without an error made: 0, or the errno of its failure (ENOENT: already gone). */
 export function tryRemoveDir(path: string): number {
   const p = cs(path);

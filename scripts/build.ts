@@ -34,7 +34,7 @@ function run(what: string, cmd: string[], hint: string): void {
 }
 
 const cflags = ["-O2", "-Wall", "-Wextra", "-Werror", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong"];
-const shared = ["plan.c", "frames.c", "confine.c", "apparmor.c"].map((f) => join(native, f));
+const shared = ["plan.c", "frames.c", "signals.c", "confine.c", "apparmor.c"].map((f) => join(native, f));
 run(
   "build/lxcri-init",
   [
@@ -50,7 +50,16 @@ run(
 );
 run(
   "build/lxcri-monitor",
-  ["cc", ...cflags, "-o", join(out, "lxcri-monitor"), join(native, "monitor.c"), join(native, "frames.c"), "-l:liblxc.so.1"],
+  [
+    "cc",
+    ...cflags,
+    "-o",
+    join(out, "lxcri-monitor"),
+    join(native, "monitor.c"),
+    join(native, "frames.c"),
+    join(native, "signals.c"),
+    "-l:liblxc.so.1",
+  ],
   "needs gcc, lxc-dev and liblxc.so.1 from the lxc package",
 );
 for (const f of ["lxcri-init", "lxcri-monitor"]) chmodSync(join(out, f), 0o755);

@@ -23,8 +23,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
+import { cgroupDirsWhere, bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
 import { makeBundle } from "../scripts/make-bundle.ts";
+import { KNOWN_CAPABILITIES } from "../src/lxc/capabilities.ts";
 import type { Mount, Spec } from "../src/spec/types.ts";
 
 const scratchDirs: string[] = [];
@@ -377,49 +378,7 @@ export function logLines(path: string): string[] {
 export { mkdtempSync };
 
 /** Every Linux capability up to CAP_CHECKPOINT_RESTORE (40): a process given all of them. */
-export const ALL_CAPS = [
-  "CAP_CHOWN",
-  "CAP_DAC_OVERRIDE",
-  "CAP_DAC_READ_SEARCH",
-  "CAP_FOWNER",
-  "CAP_FSETID",
-  "CAP_KILL",
-  "CAP_SETGID",
-  "CAP_SETUID",
-  "CAP_SETPCAP",
-  "CAP_LINUX_IMMUTABLE",
-  "CAP_NET_BIND_SERVICE",
-  "CAP_NET_BROADCAST",
-  "CAP_NET_ADMIN",
-  "CAP_NET_RAW",
-  "CAP_IPC_LOCK",
-  "CAP_IPC_OWNER",
-  "CAP_SYS_MODULE",
-  "CAP_SYS_RAWIO",
-  "CAP_SYS_CHROOT",
-  "CAP_SYS_PTRACE",
-  "CAP_SYS_PACCT",
-  "CAP_SYS_ADMIN",
-  "CAP_SYS_BOOT",
-  "CAP_SYS_NICE",
-  "CAP_SYS_RESOURCE",
-  "CAP_SYS_TIME",
-  "CAP_SYS_TTY_CONFIG",
-  "CAP_MKNOD",
-  "CAP_LEASE",
-  "CAP_AUDIT_WRITE",
-  "CAP_AUDIT_CONTROL",
-  "CAP_SETFCAP",
-  "CAP_MAC_OVERRIDE",
-  "CAP_MAC_ADMIN",
-  "CAP_SYSLOG",
-  "CAP_WAKE_ALARM",
-  "CAP_BLOCK_SUSPEND",
-  "CAP_AUDIT_READ",
-  "CAP_PERFMON",
-  "CAP_BPF",
-  "CAP_CHECKPOINT_RESTORE",
-];
+export const ALL_CAPS = KNOWN_CAPABILITIES;
 
 /** Waits (polling) until `cond` holds or `ms` pass; returns whether it held. Never throws. */
 export async function settle(cond: () => boolean, ms: number): Promise<boolean> {
@@ -457,23 +416,7 @@ export function processFile(bundleDir: string, args: string[], opts: { allCaps?:
 
 /** Cgroup directories (any hierarchy, any depth ≤ 6) whose path contains `tag`. */
 export function cgroupsNamed(tag: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries)
-      if (e.isDirectory()) {
-        const p = join(dir, e.name);
-        if (e.name.includes(tag)) found.push(p);
-        else if (depth < 6) walk(p, depth + 1);
-      }
-  };
-  walk("/sys/fs/cgroup", 0);
-  return found;
+  return cgroupDirsWhere((name) => name.includes(tag), 6);
 }
 
 /** Removes (deepest first) the cgroup directories cgroupsNamed(tag) finds: a test's own, left by a failed create. */

@@ -99,14 +99,11 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "c
 }
 
 /**
- * Everything a container with this id could leave on the host. Empty means clean.
- * It walks /sys/fs/cgroup itself rather than using src/cgroups.ts, so a bug in
- * the runtime's own search cannot hide a leak from the tests.
+ * Cgroup directories below /sys/fs/cgroup (any hierarchy) whose name matches, at most
+ * `maxDepth` levels below a hierarchy's root; a match is not searched further.
  */
-export function leftovers(root: string, id: string): string[] {
+export function cgroupDirsWhere(matches: (name: string) => boolean, maxDepth: number): string[] {
   const found: string[] = [];
-  if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
-  const named = (n: string) => isLxcCgroupName(n, id);
   const walk = (dir: string, depth: number) => {
     let entries;
     try {
@@ -116,11 +113,24 @@ export function leftovers(root: string, id: string): string[] {
     }
     for (const e of entries)
       if (e.isDirectory()) {
-        if (named(e.name)) found.push(`cgroup ${join(dir, e.name)}`);
-        else if (depth < 3) walk(join(dir, e.name), depth + 1);
+        const p = join(dir, e.name);
+        if (matches(e.name)) found.push(p);
+        else if (depth < maxDepth) walk(p, depth + 1);
       }
   };
   walk("/sys/fs/cgroup", 0);
+  return found;
+}
+
+/**
+ * Everything a container with this id could leave on the host. Empty means clean.
+ * It walks /sys/fs/cgroup itself rather than using src/cgroups.ts, so a bug in
+ * the runtime's own search cannot hide a leak from the tests.
+ */
+export function leftovers(root: string, id: string): string[] {
+  const found: string[] = [];
+  if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
+  for (const d of cgroupDirsWhere((n) => isLxcCgroupName(n, id), 3)) found.push(`cgroup ${d}`);
   const mounts = readFileSync("/proc/self/mountinfo", "utf8");
   if (mounts.includes(`/${id}/`)) found.push("a mount naming the container");
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {

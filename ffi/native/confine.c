@@ -38,17 +38,6 @@ static int has(uint64_t set, int cap)
 	return (set >> cap) & 1;
 }
 
-void reset_signals(void)
-{
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static int load_seccomp(const struct process_plan *p)
 {
 	struct sock_fprog_ prog = {(unsigned short)(p->seccomp_len / 8), p->seccomp};

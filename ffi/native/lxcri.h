@@ -165,6 +165,9 @@ int exec_process(const struct process_plan *p, int status_fd);
 const char *failed_subject(const struct process_plan *p, int step, const char *path);
 int find_program(const struct process_plan *p, char *out, size_t outlen);
 int lookup_home(uint32_t uid, char *out, size_t outlen);
+
+/* signals.c */
+/* Every signal to its default action, none blocked: how a container process starts. */
 void reset_signals(void);
 
 /* apparmor.c */

@@ -35,13 +35,7 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0);
 	/* a signal to the caller's process group must not hit us; the container starts with default signals */
 	setsid();
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	reset_signals();
 
 	struct lxc_container *c = lxc_container_new(argv[2], argv[1]);
 	if (!c || !c->load_config(c, argv[3])) {

@@ -8,10 +8,11 @@
 // user sees: output, exit codes, exec, terminals, stop, pause, logs, limits,
 // and that nothing (runtime dir, cgroup, process) is left behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
+import { podmanIn, podmanLeftovers, systemdRuns, writeContainersConf } from "../podman.ts";
 
 const podmanBin = Bun.which("podman");
 const enabled = canRunContainers && !!podmanBin;
@@ -23,71 +24,25 @@ const IMAGE = "localhost/lxcri-busybox";
 // limit needs CAP_SYS_RESOURCE, which root lacks on this kind of machine (runc fails the same).
 const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function podman(args: string[], opts: { timeout?: number } = {}): Out {
-  const p = Bun.spawnSync([podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args], {
-    env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: opts.timeout ?? 60_000,
-  });
-  return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
-}
+const podman = podmanIn(dir, "vfs");
 
 const run = (args: string[]) => podman(["run", "--rm", "--network", "none", ...ULIMITS, IMAGE, ...args]);
 
 /** Full container id of a podman container name. */
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
 
-// podman's own default: the systemd cgroup manager where systemd runs (a scope per container in
-// machine.slice, made by the runtime), else cgroupfs (libpod_parent/libpod-<id>)
-const systemdRuns = existsSync("/run/systemd/system");
-const cgroupManager = systemdRuns ? "systemd" : "cgroupfs";
-
 /** What a podman container left behind: lxcri's runtime dir, its cgroups (by podman's cgroup name), its scope, processes. */
-function leftovers(id: string): string[] {
-  const found: string[] = [];
-  if (existsSync(join(runtimeRoot, id))) found.push(`runtime dir ${join(runtimeRoot, id)}`);
-  const hierarchies = existsSync("/sys/fs/cgroup/cgroup.controllers") ? [""] : readdirSync("/sys/fs/cgroup");
-  for (const h of hierarchies) {
-    for (const d of [
-      join("/sys/fs/cgroup", h, "libpod_parent", `libpod-${id}`),
-      join("/sys/fs/cgroup", h, "machine.slice", `libpod-${id}.scope`),
-    ])
-      if (existsSync(d)) found.push(`cgroup ${d}`);
-    if (existsSync(join("/sys/fs/cgroup", h, `lxc.monitor.${id}`))) found.push(`cgroup lxc.monitor.${id} in ${h}`);
-  }
-  if (systemdRuns && Bun.spawnSync(["systemctl", "is-active", `libpod-${id}.scope`]).exitCode === 0) found.push(`unit libpod-${id}.scope`);
-  return found;
-}
+const leftovers = (id: string) => podmanLeftovers(runtimeRoot, id, { unit: true });
 
 beforeAll(() => {
   if (!enabled) return;
-  writeFileSync(
-    join(dir, "containers.conf"),
-    [
-      "[engine]",
-      'runtime = "lxcri"',
-      'runtime_supports_json = ["lxcri"]',
-      `cgroup_manager = "${cgroupManager}"`,
-      'events_logger = "none"',
-      "[engine.runtimes]",
-      `lxcri = ["${LXCRI}"]`,
-      "[containers]",
-      // Debian's /usr/share/containers/containers.conf (not read when CONTAINERS_CONF is set): podman's
-      // default network then comes with this sysctl, which the runtime applies in podman's namespace.
-      'default_sysctls = ["net.ipv4.ping_group_range=0 0"]',
-      // for what podman starts itself (a pod's infra container), as ULIMITS does for the rest
-      'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
-      "",
-    ].join("\n"),
-  );
+  writeContainersConf(dir, [
+    // Debian's /usr/share/containers/containers.conf (not read when CONTAINERS_CONF is set): podman's
+    // default network then comes with this sysctl, which the runtime applies in podman's namespace.
+    'default_sysctls = ["net.ipv4.ping_group_range=0 0"]',
+    // for what podman starts itself (a pod's infra container), as ULIMITS does for the rest
+    'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
+  ]);
   const b = join(dir, "image");
   makeBundle(b, ["sh"]);
   const tar = join(dir, "rootfs.tar");

@@ -4,9 +4,10 @@
 // signal SIGRTMIN+3 (37). The image is a minimal Debian 12 with systemd, debootstrapped once
 // and cached (test/tools/systemd-image.sh: about 1.5 minutes the first time). podman has its own storage here, as in podman.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { canRunContainers, LXCRI, REPO, tempDir } from "../helpers.ts";
+import { canRunContainers, REPO, tempDir } from "../helpers.ts";
+import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
 
 const podmanBin = Bun.which("podman");
 // without debootstrap and without a cached image, systemdImage() fails the file, saying so
@@ -18,19 +19,7 @@ const IMAGE = "localhost/lxcri-systemd";
 // the whole image for each container, minutes under emulation
 const STORAGE_DRIVER = process.env.LXCRI_PODMAN_STORAGE_DRIVER ?? "vfs";
 
-function podman(args: string[], timeout = 60_000) {
-  const p = Bun.spawnSync(
-    [podmanBin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", STORAGE_DRIVER, ...args],
-    {
-      env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-      timeout,
-    },
-  );
-  return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
-}
+const podman = podmanIn(dir, STORAGE_DRIVER);
 
 /** The image's tarball, built (once: about 1.5 minutes) while the file loads, where no test or hook timeout can cut debootstrap short. */
 function systemdImage(): string {
@@ -40,41 +29,15 @@ function systemdImage(): string {
 }
 const imageTar = enabled ? systemdImage() : "";
 
-// podman's own default: the systemd cgroup manager where systemd runs, else cgroupfs
-const systemdRuns = existsSync("/run/systemd/system");
-
-function leftovers(id: string): string[] {
-  const found: string[] = [];
-  if (existsSync(join(runtimeRoot, id))) found.push(`runtime dir ${join(runtimeRoot, id)}`);
-  const hierarchies = existsSync("/sys/fs/cgroup/cgroup.controllers") ? [""] : readdirSync("/sys/fs/cgroup");
-  for (const h of hierarchies)
-    for (const d of [
-      join("/sys/fs/cgroup", h, "libpod_parent", `libpod-${id}`),
-      join("/sys/fs/cgroup", h, "machine.slice", `libpod-${id}.scope`),
-      join("/sys/fs/cgroup", h, `lxc.monitor.${id}`),
-    ])
-      if (existsSync(d)) found.push(`cgroup ${d}`);
-  return found;
-}
+/** What a podman container left behind: lxcri's runtime dir and its cgroups. */
+const leftovers = (id: string) => podmanLeftovers(runtimeRoot, id, { unit: false });
 
 beforeAll(() => {
   if (!enabled) return;
-  writeFileSync(
-    join(dir, "containers.conf"),
-    [
-      "[engine]",
-      'runtime = "lxcri"',
-      'runtime_supports_json = ["lxcri"]',
-      `cgroup_manager = "${systemdRuns ? "systemd" : "cgroupfs"}"`,
-      'events_logger = "none"',
-      "[engine.runtimes]",
-      `lxcri = ["${LXCRI}"]`,
-      "[containers]",
-      // podman's default RLIMIT_NOFILE exceeds the hard limit root has on this kind of machine
-      'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
-      "",
-    ].join("\n"),
-  );
+  writeContainersConf(dir, [
+    // podman's default RLIMIT_NOFILE exceeds the hard limit root has on this kind of machine
+    'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
+  ]);
   const imported = podman(["import", imageTar, IMAGE], 600_000);
   if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
 });
