@@ -68,11 +68,11 @@ export function pollReadable(fds: number[], ms: number): number[] {
   return fds.filter((_, i) => (pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */);
 }
 
-/** What can be read from a non-blocking `fd` now: bytes, or null at EOF. */
-export function readAvailable(fd: number): Uint8Array | null {
+/** What can be read from a non-blocking `fd` now, up to about `max` bytes (a 64 KiB read past it at most): bytes, or null at EOF. */
+export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8Array | null {
   const chunks: Uint8Array[] = [];
   const buf = new Uint8Array(65536);
-  for (;;) {
+  for (let total = 0; total < max; ) {
     const n = trySys(SYS.read, fd, ptr(buf), buf.length);
     if (n < 0) {
       const e = errno(); // EWOULDBLOCK is EAGAIN on Linux
@@ -83,6 +83,7 @@ export function readAvailable(fd: number): Uint8Array | null {
     }
     if (n === 0) return chunks.length ? concat(chunks) : null;
     chunks.push(buf.slice(0, n));
+    total += n;
   }
   return concat(chunks);
 }

@@ -10,6 +10,7 @@ import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
 import { errno, strerror, trySys } from "./libc.ts";
 import {
+  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_REMOVEDIR,
   AT_SYMLINK_NOFOLLOW,
@@ -206,6 +207,15 @@ function statAt(path: string, flags: number): Stat {
     isFile: () => type === 0o100000,
     isSymbolicLink: () => type === 0o120000,
   };
+}
+
+/** What an open fd is, by identity: its inode (exact, as a decimal string) and whether it is a socket. */
+export function fdIdentity(fd: number): { inode: string; isSocket: boolean } {
+  const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8, st_mode at 24
+  const empty = cs("");
+  call(() => `fstat fd ${fd}`, SYS.newfstatat, fd, ptr(empty), ptr(st), AT_EMPTY_PATH);
+  const mode = new DataView(st.buffer).getUint32(24, true);
+  return { inode: String(st[1]), isSocket: (mode & S_IFMT) === 0o140000 };
 }
 
 /** lstat(2): a symlink is described, not followed. */

@@ -10,6 +10,11 @@ export function pidfdOpen(pid: number): number {
   return trySys(SYS.pidfd_open, pid, 0);
 }
 
+/** Sends `signal` to the process behind `fd` (never to a later process with its pid); false once it has exited. */
+export function pidfdSignal(fd: number, signal: number): boolean {
+  return trySys(SYS.pidfd_send_signal, fd, signal, 0, 0) === 0;
+}
+
 /** Blocks up to `ms` for the process to exit; true when it has. */
 export function pidfdWait(fd: number, ms: number): boolean {
   const pfd = new Int32Array([fd, POLLIN]);

@@ -26,6 +26,7 @@ export const SYS = {
   accept4: 288,
   prctl: 157,
   memfd_create: 319,
+  pidfd_send_signal: 424,
   pidfd_open: 434,
   pidfd_getfd: 438,
   open_tree: 428,

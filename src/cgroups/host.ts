@@ -53,6 +53,15 @@ export function cgroupV2Base(): string {
   return join("/sys/fs/cgroup", path);
 }
 
+/**
+ * The directories liblxc (as root, lxc.cgroup.relative = 0) makes for the cgroup `rel`
+ * (lxc.cgroup.dir.container or .monitor): one below each hierarchy's base, or the pure v2 base.
+ */
+export function cgroupDirsFor(rel: string): string[] {
+  const h = cgroupHierarchies();
+  return h.length ? h.map((x) => join(x.base, rel)) : [join(cgroupV2Base(), rel)];
+}
+
 /** `name`, or the first `name-N` (N < 1000, liblxc's limit) that none of the hierarchies (or a pure v2 host's base) has. */
 export function freeCgroupName(hierarchies: CgroupHierarchy[], name: string): string {
   const bases = hierarchies.length ? hierarchies.map((h) => h.base) : [cgroupV2Base()];

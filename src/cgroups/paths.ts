@@ -1,8 +1,10 @@
-// Finding and removing the cgroup directories liblxc made for a container.
-// liblxc's monitor removes the payload cgroup when it exits, but a monitor
+// The cgroup directories liblxc made for a container, as the record names them
+// exactly: their processes and their removal. Nothing here looks a cgroup up by
+// name. liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
 import { type DirEntry, errnoName, exists, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
 import { ENOENT } from "../../ffi/syscalls.ts";
+import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";
 import { join } from "../path.ts";
 
@@ -58,43 +60,40 @@ export function cgroupProcs(dirs: string[]): number[] {
   return pids;
 }
 
-/** Directories whose name `matches`, anywhere in the first levels below each hierarchy's root. */
-export function findCgroupDirs(matches: (name: string) => boolean, mounts = cgroupMounts(), depth = 3): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, level: number) => {
-    let entries;
-    try {
-      entries = readDir(dir, "dir");
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = `${dir}/${e.name}`; // a name getdents gave: one component
-      if (matches(e.name)) found.push(p);
-      else if (level < depth) walk(p, level + 1);
-    }
-  };
-  for (const m of new Set(mounts.map((m) => m.mountpoint))) walk(m, 1);
-  return found;
+/**
+ * Signals every process listed in the cgroup.procs of `dirs` (but `skip`) through a pidfd,
+ * each checked to be in one of `dirs` (or below) once its pidfd is open: a pid that was
+ * recycled after the read is never signalled. The number signalled.
+ */
+export function signalCgroupMembers(dirs: string[], signal: number, skip: readonly number[] = []): number {
+  const pids = cgroupProcs(dirs).filter((p) => !skip.includes(p));
+  if (!pids.length) return 0;
+  const mounts = cgroupMounts();
+  const inside = (pid: number) => cgroupDirsOf(pid, mounts).some((d) => dirs.some((top) => d === top || d.startsWith(`${top}/`)));
+  return signalEach(pids, signal, inside);
 }
 
 /** Removes cgroup directories, children first; retries while the last processes leave, up to `timeoutMs` in all. */
-export async function removeCgroups(dirs: string[], timeoutMs = 2000): Promise<string[]> {
+export async function removeCgroups(dirs: string[], withChildren = true, timeoutMs = 2000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let pending = dirs;
   for (;;) {
-    const failed = removeCgroupsNow(pending);
+    const failed = removeCgroupsNow(pending, withChildren);
     if (!failed.length || Date.now() > deadline) return failed.map((f) => `${f.dir}: ${f.code}`);
     pending = failed.map((f) => f.dir);
     await Bun.sleep(20);
   }
 }
 
-/** One attempt at removing each of `dirs` (one already gone counts as removed): the ones that stay, with the errno's name. */
-export function removeCgroupsNow(dirs: string[]): { dir: string; code: string }[] {
+/**
+ * One attempt at removing each of `dirs` (one already gone counts as removed): the ones that
+ * stay, with the errno's name. Their children too when `withChildren` (cgroups proven the
+ * container's); else a plain rmdir, which the kernel refuses for a cgroup in use.
+ */
+export function removeCgroupsNow(dirs: string[], withChildren = true): { dir: string; code: string }[] {
   const failed: { dir: string; code: string }[] = [];
   for (const dir of dirs) {
-    const e = removeTree(dir);
+    const e = withChildren ? removeTree(dir) : tryRemoveDir(dir);
     if (e !== 0 && e !== ENOENT) failed.push({ dir, code: errnoName(e) });
   }
   return failed;

@@ -33,7 +33,9 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
       record = readRecord(dir, id);
     } catch (e) {
       if (!opts.force) throw e;
-      // A record that cannot be read: with force, remove what can be found.
+      // A record that cannot be read names nothing: with force, only the runtime directory goes.
+      // Nothing is searched for by the id's name (it may be someone else's).
+      ctx.log.warn(`${(e as Error).message}: removing only ${dir}; its processes and cgroups, if any, are left as they are`);
       await destroy(ctx, dir, { id, bundle: "", rootfs: "", ociVersion: "", annotations: {}, created: "" });
       return [];
     }

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
 import { callerStdio, closeFd, pipe } from "../../ffi/fds.ts";
 import { reapChild, strerror } from "../../ffi/libc.ts";
+import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
@@ -27,6 +28,7 @@ import { STEP, stepText } from "../contract/steps.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
+import { openRecorded } from "../host/pidfds.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
@@ -87,6 +89,12 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   for (const w of warnings) ctx.log.warn(w);
   const seccomp = plan.seccomp && compileSeccomp(plan.seccomp);
   const init = record.initPid!;
+  // init pinned by a pidfd (checked against its recorded start time) while its /proc files are
+  // opened, and checked alive after: the namespaces, root and cgroups are then init's, never
+  // those of a process that got its pid after it exited.
+  const initFd = openRecorded(init, record.initStart);
+  if (initFd === undefined)
+    throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (init ${init} has exited)`);
 
   // What the helper gets (its fd numbers: 3 … P are the passed ones), what is ours to read.
   const forHelper: number[] = [];
@@ -115,6 +123,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     forHelper.push(...nsFds);
     const cgroupFds = joinedCgroups(record, init).map((d) => openFd(join(d, "cgroup.procs"), "w"));
     forHelper.push(...cgroupFds);
+    if (pidfdWait(initFd, 0)) throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (init exited)`);
 
     // The helper's fd layout: after the passed fds, the namespaces, the cgroups, the status
     // pipe, the pty slave, the plan, the helper itself.
@@ -172,6 +181,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     };
   } finally {
     for (const fd of [...forHelper, ...ours]) closeFd(fd);
+    pidfdClose(initFd);
   }
 }
 
@@ -206,14 +216,16 @@ function joinedCgroups(record: ContainerRecord, init: number): string[] {
 
 /** The status pipe until EOF: the process's pid, and a failure if there was one. */
 function readStatus(fd: number): { pid?: number; failure?: NativeFailure } {
-  const reader = new FrameReader();
+  // The helper sends a PID and at most one ERROR, each well under 8 KiB: anything more is refused.
+  const reader = new FrameReader(8 << 10);
   const buf = Buffer.alloc(4096);
   let pid: number | undefined;
   let failure: NativeFailure | undefined;
-  for (;;) {
+  for (let frames = 0; ; ) {
     const n = readSync(fd, buf);
     if (n === 0) return { pid, failure };
     for (const f of reader.push(buf.subarray(0, n))) {
+      if (++frames > 2) throw new Error("exec: the helper sent more than a PID and an ERROR");
       if (f.kind === FRAME.PID) pid = decodePid(f.payload);
       else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
     }

@@ -5,8 +5,10 @@
 // container with no process left succeeds: containerd's shim sends it after
 // a container of a pod (sharing the pod's pid namespace) has exited.
 import { type Context, containerDir } from "../context.ts";
-import { containerPids } from "../cgroups/container.ts";
+import { payloadCgroups } from "../cgroups/container.ts";
+import { signalCgroupMembers } from "../cgroups/paths.ts";
 import { LxcriError } from "../errors.ts";
+import { signalRecorded } from "../host/pidfds.ts";
 import { checkId } from "./ids.ts";
 import { readRecord } from "./record.ts";
 import { parseSignal } from "../host/signals.ts";
@@ -17,22 +19,14 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   const sig = parseSignal(signal);
   const record = readRecord(containerDir(ctx, id), id);
   if (opts.all) {
-    const pids = containerPids(record);
-    if (!pids.length) ctx.log.debug(`kill --all ${id}: no process left`);
-    for (const pid of pids)
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* exited meanwhile */
-      }
+    // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
+    if (!signalCgroupMembers(payloadCgroups(record), sig)) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }
   const status = statusOf(record);
   if (status !== "created" && status !== "running" && status !== "paused")
     throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (it is ${status})`);
-  try {
-    process.kill(record.initPid!, sig);
-  } catch (e) {
-    throw new LxcriError("bad-state", `cannot kill container ${id}: no such process (${(e as Error).message})`);
-  }
+  // through a pidfd of the recorded init (pid and start time): a pid recycled since is never signalled
+  if (!signalRecorded(record.initPid, record.initStart, sig))
+    throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (init ${record.initPid} has exited)`);
 }

@@ -9,7 +9,7 @@
 import { freezerFiles, isFrozenWith } from "../cgroups/freezer.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
-import { isLive, parseCmdline, parseProcStat } from "../host/proc-text.ts";
+import { isLive, parseProcStat } from "../host/proc-text.ts";
 import type { State } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "./rules.ts";
@@ -43,11 +43,10 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   const record = parseRecord(text, id, file);
   // The one process the rules ask about: init, or before it the monitor.
   const pid = record.initPid ?? record.monitorPid;
-  const [stat, cmdline] = pid && pid > 0 ? await Promise.all([read(`/proc/${pid}/stat`), read(`/proc/${pid}/cmdline`)]) : [];
+  const stat = pid && pid > 0 ? await read(`/proc/${pid}/stat`) : undefined;
   let askedFrozen = false;
   const probe = (frozen: boolean): Probe => ({
     alive: (p, start) => p === pid && stat !== undefined && isLive(parseProcStat(stat), start),
-    cmdline: () => (cmdline === undefined ? undefined : parseCmdline(cmdline)),
     frozen: () => ((askedFrozen = true), frozen),
   });
   let status = statusFrom(record, probe(false));

@@ -19,9 +19,11 @@ export interface ContainerRecord {
   monitorStart?: number;
   initPid?: number;
   initStart?: number;
-  /** The names translation gave the container's and the monitor's cgroups (lxc.cgroup.dir.*): what delete looks for before `cgroups` is known. */
-  cgroupNames?: string[];
-  /** cgroup directories (absolute) that belong to this container, removed at delete. */
+  /**
+   * The container's and the monitor's cgroup directories (absolute), exactly as translation
+   * named them, recorded before liblxc makes them (none of them existed then): the only
+   * cgroups cleanup touches. Nothing is ever looked up by name.
+   */
   cgroups?: string[];
   /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */
   cgroupParents?: string[];
@@ -29,6 +31,10 @@ export interface ContainerRecord {
   systemdUnit?: string;
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
+  /** When start let init go (ISO time): from then on the container is running, however its pid 1 looks. */
+  started?: string;
+  /** The inode of init's end of its channel (pidfd_getfd at create): start takes only that socket from init. */
+  channelInode?: string;
   /** Set when poststop hooks already ran (after a start that failed in a hook). */
   poststopDone?: boolean;
 }

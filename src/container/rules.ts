@@ -3,7 +3,6 @@
 // status.ts apply them with system calls (ffi/files.ts); observe.ts with
 // Bun.file, so that `state` loads neither bun:ffi nor node:fs
 // (docs/performance.md). Imports nothing that runs.
-import { isInitArgv } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import type { State, Status } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -35,18 +34,32 @@ export function parseRecord(text: string, id: string, file: string): ContainerRe
 export interface Probe {
   /** True while `pid` is the process that started at `startTime` and has not exited. */
   alive(pid: number | undefined, startTime: number | undefined): boolean;
-  /** /proc/<pid>/cmdline as argv. */
-  cmdline(pid: number): string[] | undefined;
   /** The container's freezer says frozen (or freezing). */
   frozen(r: ContainerRecord): boolean;
 }
 
-/** A container's OCI status: our init still being init means `created`. */
+/**
+ * A container's OCI status, from what only the runtime writes: the record's pids with their
+ * start times, and `started`, which start sets (under the lock) before it lets init go. Never
+ * from anything the container can change (its pid 1's argv, comm or fds): a process that
+ * re-execs pid 1 must not make a running container "created" again and start run twice.
+ */
 export function statusFrom(r: ContainerRecord, host: Probe): Status {
   if (r.initPid === undefined) return host.alive(r.monitorPid, r.monitorStart) ? "creating" : "stopped";
   if (!host.alive(r.initPid, r.initStart)) return "stopped";
-  if (isInitArgv(host.cmdline(r.initPid))) return "created";
+  if (r.started === undefined) return "created";
   return host.frozen(r) ? "paused" : "running";
+}
+
+/**
+ * Whether the record's cgroups are proven the container's: liblxc refuses to start in a
+ * container or monitor cgroup that exists already, so once init is up (initPid recorded) every
+ * recorded directory is one liblxc made for it. Before that, a recorded directory may be one
+ * someone else made in the moment between create's check and liblxc's mkdir: cleanup then
+ * kills no process found in it and removes it only if empty.
+ */
+export function cgroupsProven(r: ContainerRecord): boolean {
+  return r.initPid !== undefined;
 }
 
 export function stateFrom(r: ContainerRecord, status: Status): State {

@@ -3,9 +3,9 @@
 // an error, EXEC — until EOF (init's end is close-on-exec: EOF after EXEC
 // means the process runs), then run poststart hooks.
 import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
-import { writeAll } from "../../ffi/files.ts";
+import { fdIdentity, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
-import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
+import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodeHookRun, describeNative, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
@@ -15,7 +15,7 @@ import { readHooks } from "../hooks/layout.ts";
 import { runPoststart, runPoststop } from "../hooks/points.ts";
 import { describeFailure, type HookRecord } from "../hooks/run.ts";
 import { appendTrace } from "../hooks/trace.ts";
-import { isAlive } from "../host/proc.ts";
+import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
@@ -25,8 +25,8 @@ import { stateOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {
   return withLock(load(ctx, id), async (c) => {
-    // While our init is init the container is "created", however often start was tried
-    // (a start killed before GO leaves it so); the lock keeps starts apart.
+    // "created" until a start has let init go (the record's `started`, which only we write):
+    // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
     require(c, "start");
     const { dir, files: f, record } = c;
     try {
@@ -50,24 +50,43 @@ export async function start(ctx: Context, id: string): Promise<State> {
   });
 }
 
+/** The largest frame init sends start: a HOOK record (three strings of at most 4096 bytes each, ffi/native/hooks.c) or an ERROR. */
+const MAX_FRAME = 16 << 10;
+
+/**
+ * Copies init's channel, checks it is the socket create recorded, marks the container started,
+ * sends GO and relays what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
+ * records by the number of startContainer hooks the plan has, the whole by their sum.
+ */
 async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {
   const f = files(dir);
-  const pidfd = pidfdOpen(record.initPid!);
-  if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
+  const pidfd = openRecorded(record.initPid, record.initStart);
+  if (pidfd === undefined) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
   try {
     const fd = getFd(pidfd, CHANNEL_FD);
     if (fd === null) throw new LxcriError("runtime", `container ${record.id}: init is not waiting for start`);
     chan = fd;
+    // Whatever sits at init's CHANNEL_FD now (a process of the container may have put a file,
+    // a pipe or another socket there) is used only if it is the very socket create recorded.
+    const got = fdIdentity(chan);
+    if (!got.isSocket || got.inode !== record.channelInode)
+      throw new LxcriError("runtime", `container ${record.id}: init's channel is not the socket create made: refusing to start`);
+    // From here on the container counts as started (never "created" again), whatever follows.
+    record.started = new Date().toISOString();
+    writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
     setNonBlocking(chan);
     const startHooks = readHooks(f.hooks, "startContainer");
-    const reader = new FrameReader();
+    const reader = new FrameReader(MAX_FRAME);
+    const maxFrames = startHooks.length + 2; // a HOOK per hook, then EXEC or ERROR
+    let frames = 0;
     let execing = false;
     let lastHook: HookRecord | undefined;
     for (;;) {
-      const bytes = readAvailable(chan);
+      const bytes = readAvailable(chan, MAX_FRAME);
       for (const fr of bytes ? reader.push(bytes) : []) {
+        if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
         if (fr.kind === FRAME.HOOK) {
           lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
           appendTrace(f.hooksLog, lastHook);
@@ -81,7 +100,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
       }
       // EOF after EXEC and no error: execve() closed init's end.
       if (bytes === null) break;
-      if (!pollReadable([chan], 20).length && !isAlive(record.initPid, record.initStart)) break;
+      if (!pollReadable([chan], 20).length && pidfdWait(pidfd, 0)) break;
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {

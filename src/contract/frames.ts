@@ -42,9 +42,14 @@ export const jsonFrame = (value: unknown) => encodeFrame(FRAME.JSON, encoder.enc
 /** A JSON frame's payload as its value. */
 export const jsonPayload = (payload: Uint8Array): unknown => JSON.parse(decoder.decode(payload));
 
-/** Collects bytes as they arrive and hands out whole frames. */
+/**
+ * Collects bytes as they arrive and hands out whole frames. A frame longer than `maxFrame`
+ * throws: each reader of a channel another process can write names its own bound.
+ */
 export class FrameReader {
   #pending = new Uint8Array(0);
+
+  constructor(readonly maxFrame = 1 << 24) {}
 
   push(bytes: Uint8Array): Frame[] {
     const joined = new Uint8Array(this.#pending.length + bytes.length);
@@ -54,7 +59,7 @@ export class FrameReader {
     const out: Frame[] = [];
     while (this.#pending.length >= 5) {
       const len = view(this.#pending).getUint32(0, true);
-      if (len > 1 << 24) throw new Error(`frame of ${len} bytes: the peer does not speak lxcri's frames`);
+      if (len > this.maxFrame) throw new Error(`frame of ${len} bytes (at most ${this.maxFrame}): the peer does not speak lxcri's frames`);
       if (this.#pending.length < 5 + len) break;
       out.push({ kind: this.#pending[4]!, payload: this.#pending.subarray(5, 5 + len) });
       this.#pending = this.#pending.subarray(5 + len);

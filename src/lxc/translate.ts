@@ -53,8 +53,10 @@ export interface Translation {
   mountpoints: MountPoint[];
   /** What init does in the container before it is ready (all but the process). */
   setup: InitSetup;
-  /** The container's cgroup below each hierarchy's root when cgroupsPath sets one. */
-  cgroupDir?: string;
+  /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): always set. */
+  cgroupDir: string;
+  /** The monitor's cgroup below each hierarchy's base (lxc.cgroup.dir.monitor). */
+  monitorCgroupDir: string;
   /** Bind mounts with shared propagation, which the start-host hook mounts (for its error messages). */
   shared: MountPlan["shared"];
 }
@@ -113,12 +115,13 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   // container's own cgroup (mounts.ts) needs its path before liblxc starts, and delete must
   // know exactly which directories are this container's (liblxc's "-N" for a taken name may
   // be another state root's container with the same id).
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id) : lxcCgroupItems(ctx);
+  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id, ctx.freeCgroupName) : lxcCgroupItems(ctx);
   items.push(...cgroup);
   items.push(...deviceItems(spec, ctx.cgroup));
   items.push(...resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn));
 
-  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")?.[1];
+  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
+  const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];
   const mounts = mountItems(spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
@@ -131,7 +134,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(spec, ctx, mounts)]);
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
-  return { items, mountpoints: mounts.mountpoints, setup: initSetup(spec, ctx, mounts), cgroupDir, shared: mounts.shared };
+  return {
+    items,
+    mountpoints: mounts.mountpoints,
+    setup: initSetup(spec, ctx, mounts),
+    cgroupDir,
+    monitorCgroupDir,
+    shared: mounts.shared,
+  };
 }
 
 /** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */
@@ -169,12 +179,12 @@ function startHostCommand(spec: Spec, ctx: TranslateContext, mounts: MountPlan):
  * is placed under lxcri/. The monitor gets a sibling, so callers can find the
  * container's own cgroup. The checker made sure of its syntax.
  */
-export function cgroupPathItems(path: string, id: string): ConfigItem[] {
+export function cgroupPathItems(path: string, id: string, free: (name: string) => string = (n) => n): ConfigItem[] {
   const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
   return [
     ["lxc.cgroup.relative", "0"],
     ["lxc.cgroup.dir.container", rel],
-    ["lxc.cgroup.dir.monitor", `lxc.monitor.${id}`],
+    ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${id}`)],
   ];
 }
 

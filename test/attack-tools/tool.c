@@ -13,6 +13,11 @@
 //                                      (depth 3) and to each PATH (names guessed in a
 //                                      directory that cannot be listed), send MSG, log
 //   tool swap A B SECONDS              renameat2(RENAME_EXCHANGE) A and B in a loop
+//   tool masquerade SELF zero|none     as the container's pid 1: put /dev/zero at fd 1001
+//                                      (where init parks its channel) or not, then re-exec
+//                                      SELF with init's argv ("/proc/self/fd/5 init 7"):
+//                                      same pid, same start time, an argv like lxcri's init
+//   tool init N                        what that argv runs: sleeps (600 s at most)
 //
 // MUST: the reopen/stage2 modes write into the target only when its path
 // (readlink of the fd) contains MUST, so a mistake in a test can never make
@@ -164,6 +169,19 @@ static void scan(const char *dir, int depth, const char *msg, int *hits) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "init")) {
+    for (int i = 0; i < 600; i++) sleep(1);
+    return 0;
+  }
+  if (argc >= 4 && !strcmp(argv[1], "masquerade")) {
+    if (!strcmp(argv[3], "zero")) {
+      int z = open("/dev/zero", O_RDONLY);
+      if (z < 0 || dup2(z, 1001) < 0) return 1;
+    }
+    char *args[] = {"/proc/self/fd/5", "init", "7", NULL};
+    execv(argv[2], args);
+    return 1;
+  }
   if (argc >= 5 && !strcmp(argv[1], "stage2")) {
     openlog_(argv[2]);
     logf_("stage2 running as uid %d", getuid());
@@ -208,6 +226,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "swapped %ld times\n", n);
     return 0;
   }
-  fprintf(stderr, "usage: tool stage2|reopen|poke|sockscan|swap ...\n");
+  fprintf(stderr, "usage: tool stage2|reopen|poke|sockscan|swap|masquerade|init ...\n");
   return 2;
 }

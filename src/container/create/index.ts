@@ -8,12 +8,13 @@
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
 import { realpathSync } from "node:fs";
+import { exists } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDirsOf, isLxcCgroupName, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
+import { cgroupDirsOf, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import { cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
+import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -133,10 +134,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    if (tr.cgroupDir) record.cgroupParents = missingAncestors(tr.cgroupDir);
-    record.cgroupNames = tr.items
-      .filter(([k]) => k === "lxc.cgroup.dir.container" || k === "lxc.cgroup.dir.monitor")
-      .map(([, v]) => v.slice(v.lastIndexOf("/") + 1));
+    record.cgroupParents = missingAncestors(tr.cgroupDir);
+    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir);
     writeRecord(dir, record);
     storeSpec(dir, bundle, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
@@ -193,7 +192,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     writeRecord(dir, record);
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
-    const init = await waitReady(
+    const { init, channelInode } = await waitReady(
       monitor,
       f.lxcLog,
       hooks,
@@ -207,7 +206,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     );
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
-    record.cgroups = ownCgroups(id, tr.cgroupDir, [...cgroupDirsOf(init), ...cgroupDirsOf(monitor.pid)]);
+    record.channelInode = channelInode;
+    checkInitCgroups(init, record.cgroups);
     writeRecord(dir, record);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
       phase = "starting the container's systemd scope";
@@ -283,12 +283,23 @@ function stateHalves(state: State): [string, string] {
 }
 
 /**
- * The cgroups of init and monitor that this container owns and delete removes:
- * liblxc's lxc.payload.<id> and lxc.monitor.<id>, or the configured cgroupsPath.
- * Never the cgroup a caller ran us in.
+ * The container's and the monitor's cgroup directories, exactly: the record names them before
+ * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
+ * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
  */
-function ownCgroups(id: string, configured: string | undefined, dirs: string[]): string[] {
-  const own = (d: string) =>
-    isLxcCgroupName(d.slice(d.lastIndexOf("/") + 1), id) || (configured !== undefined && d.endsWith(`/${configured}`));
-  return [...new Set(dirs.filter(own))];
+function plannedCgroups(container: string, monitor: string): string[] {
+  const dirs = [...cgroupDirsFor(container), ...cgroupDirsFor(monitor)];
+  const taken = dirs.find((d) => exists(d));
+  if (taken)
+    throw unsupportedOnHost(
+      "linux.cgroupsPath",
+      `the cgroup ${taken} exists already: lxcri runs a container only in a cgroup it makes for it, and never takes over one it did not make`,
+    );
+  return dirs;
+}
+
+/** init must be in the container's planned cgroups: anything else means they are not what the record says. */
+function checkInitCgroups(init: number, planned: string[]): void {
+  const stray = cgroupDirsOf(init).filter((d) => !planned.some((p) => d === p || d.startsWith(`${p}/`)));
+  if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
 }

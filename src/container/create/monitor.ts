@@ -17,6 +17,7 @@ import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
+import { fdIdentity } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNull, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
@@ -110,8 +111,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
 
 /**
  * Waits until init reports READY on its channel (it then has set up the
- * container, found the program, and waits for start): returns init's pid.
- * Serves the mount hook meanwhile. A monitor that exits, an init that
+ * container, found the program, and waits for start): returns init's pid and
+ * the inode of init's end of the channel, the one socket start will take from
+ * init. Serves the mount hook meanwhile. A monitor that exits, an init that
  * reports an error or dies, a failed hook or the deadline end it with the
  * clearest error there is.
  */
@@ -123,7 +125,7 @@ export async function waitReady(
   rejected: () => string | undefined,
   /** The config.json field a failure of the start-host hook concerns (it reports a mount's destination). */
   fieldOf: (f: NativeFailure) => string | undefined = () => undefined,
-): Promise<number> {
+): Promise<{ init: number; channelInode: string }> {
   const deadline = Date.now() + timeoutMs;
   const report = new FrameReader();
   const channel = new FrameReader();
@@ -171,7 +173,7 @@ export async function waitReady(
       if (chan >= 0) {
         const bytes = readAvailable(chan);
         for (const f of bytes ? channel.push(bytes) : []) {
-          if (f.kind === FRAME.READY) return init!;
+          if (f.kind === FRAME.READY) return { init: init!, channelInode: fdIdentity(chan).inode };
           if (f.kind === FRAME.ERROR) throw initFailure(decodeError(f.payload), fail);
         }
         if (bytes === null) throw fail("the container's init exited before it was ready");
