@@ -23,6 +23,10 @@ import {
   O_CREAT,
   O_DIRECTORY,
   O_EXCL,
+  O_NOCTTY,
+  O_NOFOLLOW,
+  O_NONBLOCK,
+  O_PATH,
   O_RDONLY,
   O_TRUNC,
   O_WRONLY,
@@ -87,6 +91,56 @@ export function readFd(fd: number, what = "read"): Uint8Array {
     const n = call(() => what, SYS.read, fd, ptr(buf, size), buf.length - size);
     if (n === 0) return buf.subarray(0, size);
     size += n;
+  }
+}
+
+/** What `fd` gives until EOF, but never more than `max` bytes (the caller knows a longer file for what it is). */
+function readFdUpTo(fd: number, max: number, what: string, sizeHint: number): Uint8Array {
+  let buf = new Uint8Array(Math.min(max, sizeHint + 1, 1 << 20) || 1);
+  let size = 0;
+  while (size < max) {
+    if (size === buf.length) {
+      const bigger = new Uint8Array(Math.min(max, buf.length * 2));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const n = call(() => what, SYS.read, fd, ptr(buf, size), buf.length - size);
+    if (n === 0) break;
+    size += n;
+  }
+  return buf.subarray(0, size);
+}
+
+/**
+ * The bytes of the regular file `path`, read through one open file, or why
+ * not: a symlink at its last component is not followed, anything but a
+ * regular file (a FIFO, a device, a directory) is refused before it is opened
+ * for reading — an O_PATH fd is looked at first, and only that inode is then
+ * opened (through /proc/self/fd), so nothing swapped in between is read, no
+ * FIFO blocks and no device's open runs — and a file larger than `limit`
+ * (when opened, or growing while read) is refused after at most `limit` + 1
+ * bytes.
+ */
+export function readRegularFile(path: string, limit: number): { bytes: Uint8Array } | { refused: Exclude<FileType, "file"> | "too large" } {
+  const at = openFile(path, O_PATH | O_NOFOLLOW);
+  try {
+    const st = fstat(at, path);
+    if (st.type !== "file") return { refused: st.type };
+    if (st.size > limit) return { refused: "too large" };
+    let fd: number;
+    try {
+      fd = openFile(`/proc/self/fd/${at}`, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    } catch (e) {
+      throw e instanceof SysError ? new SysError(e.errno, callOn("open", path)) : e;
+    }
+    try {
+      const bytes = readFdUpTo(fd, limit + 1, callOn("read", path), st.size);
+      return bytes.length > limit ? { refused: "too large" } : { bytes };
+    } finally {
+      closeFd(fd);
+    }
+  } finally {
+    closeFd(at);
   }
 }
 
@@ -179,8 +233,12 @@ export function makeDir(path: string, mode: number): void {
   call(() => callOn("mkdir", path), SYS.mkdirat, AT_FDCWD, ptr(p), mode);
 }
 
+/** A file's type, from its mode. */
+export type FileType = "file" | "dir" | "symlink" | "fifo" | "socket" | "char device" | "block device" | "unknown";
+
 export interface Stat {
   mode: number;
+  type: FileType;
   uid: number;
   gid: number;
   size: number;
@@ -190,22 +248,33 @@ export interface Stat {
 }
 
 const S_IFMT = 0o170000;
+const TYPES: Record<number, FileType> = {
+  0o100000: "file",
+  0o040000: "dir",
+  0o120000: "symlink",
+  0o010000: "fifo",
+  0o140000: "socket",
+  0o020000: "char device",
+  0o060000: "block device",
+};
 
-function statAt(path: string, flags: number): Stat {
+/** newfstatat(2) of `path` relative to `dirFd` (AT_EMPTY_PATH with "": the fd itself), as a Stat. */
+function statAt(dirFd: number, path: string, flags: number, what: () => string): Stat {
   const st = new BigUint64Array(18); // x86_64 struct stat: st_mode, st_uid, st_gid at bytes 24, 28, 32; st_size at 48
   const p = cs(path);
-  call(() => callOn(flags ? "lstat" : "stat", path), SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), flags);
+  call(what, SYS.newfstatat, dirFd, ptr(p), ptr(st), flags);
   const v = new DataView(st.buffer);
   const mode = v.getUint32(24, true);
-  const type = mode & S_IFMT;
+  const type = TYPES[mode & S_IFMT] ?? "unknown";
   return {
     mode,
+    type,
     uid: v.getUint32(28, true),
     gid: v.getUint32(32, true),
     size: Number(st[6]),
-    isDirectory: () => type === 0o040000,
-    isFile: () => type === 0o100000,
-    isSymbolicLink: () => type === 0o120000,
+    isDirectory: () => type === "dir",
+    isFile: () => type === "file",
+    isSymbolicLink: () => type === "symlink",
   };
 }
 
@@ -219,9 +288,11 @@ export function fdIdentity(fd: number): { inode: string; isSocket: boolean } {
 }
 
 /** lstat(2): a symlink is described, not followed. */
-export const lstat = (path: string): Stat => statAt(path, AT_SYMLINK_NOFOLLOW);
+export const lstat = (path: string): Stat => statAt(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, () => callOn("lstat", path));
 /** stat(2): follows symlinks. */
-export const stat = (path: string): Stat => statAt(path, 0);
+export const stat = (path: string): Stat => statAt(AT_FDCWD, path, 0, () => callOn("stat", path));
+/** fstat(2) of an open fd (an O_PATH one too); errors name `path`, what it was opened as. */
+export const fstat = (fd: number, path: string): Stat => statAt(fd, "", AT_EMPTY_PATH, () => callOn("fstat", path));
 
 /** Whether `path` names something (through symlinks), as node's existsSync. */
 export function exists(path: string): boolean {

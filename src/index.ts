@@ -7,6 +7,7 @@ export { ConfigError, LxcriError, type ErrorCode } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";
 export type { StoredHook } from "./hooks/layout.ts";
 export type { Spec, State, Status, Hook, Hooks, HookType } from "./spec/types.ts";
-export { loadSpec, validateSpec } from "./spec/validate.ts";
+export { validateSpec } from "./spec/validate.ts";
+export { loadSpec } from "./host/config-file.ts";
 export { defaultSpec } from "./spec/default.ts";
 export { createLogger, type Logger } from "./log.ts";

@@ -77,7 +77,7 @@ export class Runtime {
     return exec(this.ctx, id, opts);
   }
 
-  /** The config.json the container was created from (its copy, as it was at create). */
+  /** The config.json the container was created from: the bytes create read and checked, never the bundle's file again. */
   spec(id: string): Spec {
     checkId(id);
     const dir = containerDir(this.ctx, id);

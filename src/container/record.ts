@@ -42,7 +42,7 @@ export interface ContainerRecord {
 /** The runtime directory's files (src/contract/layout.ts). */
 export const files = runtimeFiles;
 
-/** config.json as it was at create, validated then (runtime.md: later changes to the bundle do not count). */
+/** config.json as create read it, the bytes it checked and ran (runtime.md: later changes to the bundle do not count). */
 export function readStoredSpec(dir: string): Spec {
   return JSON.parse(readText(files(dir).config)) as Spec;
 }

@@ -6,7 +6,7 @@
 //   <root>/                      0700, root's
 //     <id>/                      0700, root's: checked before every use
 //       record.json              the container record (src/container/record.ts), written atomically
-//       config.json              the bundle's config.json as it was at create (0600: it holds the env)
+//       config.json              the bytes of config.json create read once and checked (0600: it holds the env)
 //       lxc.conf, lxc.log        the LXC config the monitor set, liblxc's log
 //       hooks/<type>/<n>/…       the hooks layout (src/hooks/layout.ts), 0600 files
 //       hooks.log                one JSON line per hook run

@@ -11,7 +11,7 @@ export { lockFile };
  * (the pid-file and record would be stale after one anyway), and an fsync on
  * a disk-backed /run costs milliseconds per write.
  */
-export function writeAtomic(file: string, data: string, mode = 0o600): void {
+export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const slash = file.lastIndexOf("/");
   const tmp = `${file.slice(0, slash + 1)}.${file.slice(slash + 1)}.${process.pid}.tmp`;
   try {

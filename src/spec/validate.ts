@@ -1,11 +1,10 @@
-// The checker's entry points: config.json → Spec, an exec's process →
+// The checker's entry points: config.json's bytes → Spec, an exec's process →
 // Process, an update's --resources → Resources. Each is given its source,
 // and its errors name it, the JSON path and the bad value:
 // `config.json: process.args[0]: expected a string, got number 5`.
 // Everything that does not depend on the host is checked here, so
 // translation (src/lxc) only maps; the areas are process.ts, mounts.ts,
 // linux.ts, resources.ts and seccomp.ts.
-import { readFileSync } from "node:fs";
 import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
 import { linux, namespaceRules } from "./linux.ts";
@@ -76,18 +75,14 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
   });
 }
 
-/** Reads and checks `<bundle>/config.json`; errors name `file`. */
-export function loadSpec(file: string, opts: { systemdCgroup?: boolean } = {}): Spec {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new LxcriError("invalid-config", `${file}: cannot read: ${err.code === "ENOENT" ? "no such file" : err.message}`);
-  }
+/**
+ * Checks config.json's bytes (as src/host/config-file.ts read them) into a
+ * Spec; errors name `file`.
+ */
+export function parseSpec(bytes: Uint8Array, file: string, opts: { systemdCgroup?: boolean } = {}): Spec {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new LxcriError("invalid-config", `${file}: invalid JSON: ${(e as Error).message}`);
   }

@@ -40,7 +40,7 @@ import { resourceItems } from "../../lxc/resources.ts";
 import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import type { Spec, State } from "../../spec/types.ts";
-import { loadSpec } from "../../spec/validate.ts";
+import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
 import { type ContainerRecord, files, writeRecord } from "../record.ts";
@@ -68,7 +68,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const bundle = resolve(opts.bundle ?? ".");
   const pidFile = opts.pidFile ? resolve(opts.pidFile) : undefined;
   if (statKind(bundle) !== "dir") throw new LxcriError("invalid-config", `bundle ${bundle} is not a directory`);
-  const spec = loadSpec(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
+  // read once: these bytes are checked, run and stored; the bundle's file is never opened again
+  const config = loadConfig(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
+  const spec = config.spec;
   const proc = spec.process;
   if (proc.terminal && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
@@ -137,7 +139,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.cgroupParents = missingAncestors(tr.cgroupDir);
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir);
     writeRecord(dir, record);
-    storeSpec(dir, bundle, spec);
+    storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 

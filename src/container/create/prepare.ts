@@ -1,12 +1,12 @@
 // create's first phase on the host: the runtime directory (root's, 0700),
 // the record, the stored config.json and hooks, the mount points lxcri must
 // make in a read-only rootfs, and the LXC config the monitor loads.
-import { chmodSync, copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { makeBeneath } from "../../../ffi/beneath.ts";
-import { join } from "node:path";
 import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
+import { writeAtomic } from "../../host/fsutil.ts";
 import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { MountPoint } from "../../lxc/mounts.ts";
@@ -33,11 +33,13 @@ export function makeRuntimeDir(ctx: Context, dir: string, id: string, userns: bo
   chmodSync(dir, 0o700); // whatever the umask
 }
 
-/** config.json as it was (0600: its env may hold secrets) and the hooks layout. */
-export function storeSpec(dir: string, bundle: string, spec: Spec): void {
+/**
+ * config.json as create read and checked it — those bytes, not the bundle's
+ * file again (0600: its env may hold secrets) — and the hooks layout.
+ */
+export function storeSpec(dir: string, config: Uint8Array, spec: Spec): void {
   const f = files(dir);
-  copyFileSync(join(bundle, "config.json"), f.config);
-  chmodSync(f.config, 0o600);
+  writeAtomic(f.config, config, 0o600);
   writeHooks(f.hooks, spec.hooks);
 }
 
