@@ -8,9 +8,9 @@ import { runtime } from "../globals.ts";
 import type { Call } from "../table.ts";
 
 export default async function hooks({ id, flags }: Call<"hooks">): Promise<void> {
-  const { layout, trace } = (await runtime()).hooks(id);
+  const { layout, trace, truncated } = (await runtime()).hooks(id);
   if (flags.format === "json") {
-    console.log(escapeJson(JSON.stringify({ layout, trace }, null, 2)));
+    console.log(escapeJson(JSON.stringify({ layout, trace, truncated }, null, 2)));
     return;
   }
   const t = (s: string) => escapeText(s);
@@ -31,5 +31,6 @@ export default async function hooks({ id, flags }: Call<"hooks">): Promise<void>
     }
     out.push(...columns(rows, 2, "  "));
   }
+  if (truncated) out.push("  (hooks.log reached its cap: later runs are not recorded)");
   console.log(out.join("\n"));
 }
