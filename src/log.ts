@@ -1,6 +1,7 @@
 // The runtime's log (--log FILE, --log-format text|json), runc-style:
 // json is one object per line: {"level":"error","msg":"…","time":"RFC 3339"}.
 import { appendFile } from "../ffi/files.ts";
+import { escapeText } from "./text/escape.ts";
 
 export type Level = "debug" | "info" | "warn" | "error";
 
@@ -12,8 +13,10 @@ export interface Logger {
 }
 
 export function createLogger(opts: { file?: string; format?: "text" | "json"; debug?: boolean }): Logger {
-  const write = (level: Level, msg: string) => {
+  const write = (level: Level, raw: string) => {
     if (level === "debug" && !opts.debug) return;
+    // One line, nothing a terminal acts on (JSON.stringify leaves C1 and DEL raw): a message can carry a container's bytes.
+    const msg = escapeText(raw);
     const time = new Date().toISOString();
     const line =
       opts.format === "json" ? JSON.stringify({ level, msg, time }) + "\n" : `time="${time}" level=${level} msg=${JSON.stringify(msg)}\n`;

@@ -176,13 +176,13 @@ export class Runtime {
     return out;
   }
 
-  /** The hooks layout of a container and the trace of every hook run so far. */
-  hooks(id: string): { layout: StoredHook[]; trace: HookRecord[] } {
+  /** The hooks layout of a container and the trace of every hook run so far (`truncated`: hooks.log reached its cap, later runs are not in it). */
+  hooks(id: string): { layout: StoredHook[]; trace: HookRecord[]; truncated: boolean } {
     checkId(id);
     const dir = containerDir(this.ctx, id);
     readRecord(dir, id);
     const f = files(dir);
-    return { layout: HOOK_TYPES.flatMap((t) => readHooks(f.hooks, t)), trace: readTrace(f.hooksLog) };
+    return { layout: HOOK_TYPES.flatMap((t) => readHooks(f.hooks, t)), ...readTrace(f.hooksLog) };
   }
 
   /** Where a container's files are (for tools and tests). */

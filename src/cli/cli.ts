@@ -8,6 +8,7 @@
 // main.ts, the entry, answers --version before loading this file.
 import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
+import { escapeText } from "../text/escape.ts";
 import { applyGlobals, globals, log } from "./globals.ts";
 import { isCommand, parseArgv, toCall } from "./parse.ts";
 import type { Call, CommandName } from "./table.ts";
@@ -52,9 +53,14 @@ export async function cli(argv: string[]): Promise<number> {
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
 }
 
-/** The message for stderr and --log; a stack only with LXCRI_DEBUG, for errors that are not lxcri's own. */
+/**
+ * The message for stderr and --log, on one line and escaped: a message can
+ * carry what a container or an image wrote (a hook's output, init's report, a
+ * file name from the rootfs in liblxc's log). A stack only with LXCRI_DEBUG,
+ * for errors that are not lxcri's own.
+ */
 export async function reportError(e: unknown): Promise<void> {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = escapeText(e instanceof Error ? e.message : String(e));
   if (globals.log) (await log()).error(message);
   console.error(`lxcri: ${message}`);
   if (!(e instanceof LxcriError) && process.env.LXCRI_DEBUG) console.error(e);

@@ -12,7 +12,8 @@
 //   exec   ─ helper:    ◀─ PID, EOF | ERROR                    (the status pipe is close-on-exec)
 //   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
-import type { HookRecord } from "./hooks.ts";
+import { escapeBytes } from "../text/escape.ts";
+import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
 import { STEP, stepText } from "./steps.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use
@@ -89,15 +90,20 @@ class Cursor {
     this.at += 8;
     return v;
   }
-  str(): string {
+  /**
+   * A string from init or the exec helper, which run where the container can
+   * reach them: at most `max` of its bytes (the last ones with `end`), escaped
+   * (src/text/escape.ts; `keep`: the controls left as they are).
+   */
+  str(max: number, keep: string, end = false): string {
     const n = this.u32();
-    const s = decoder.decode(this.b.subarray(this.at, this.at + n));
+    const b = this.b.subarray(this.at, this.at + n);
     this.at += n;
-    return s;
+    return escapeBytes(b.length <= max ? b : end ? b.subarray(b.length - max) : b.subarray(0, max), keep);
   }
 }
 
-/** ERROR: the failed step, errno, and what it concerned. */
+/** ERROR: the failed step, errno, and what it concerned (for a message: no control kept). */
 export interface NativeFailure {
   step: number;
   errno: number;
@@ -106,7 +112,7 @@ export interface NativeFailure {
 
 export function decodeError(payload: Uint8Array): NativeFailure {
   const c = new Cursor(payload);
-  return { step: c.u32(), errno: c.i32(), what: c.str() };
+  return { step: c.u32(), errno: c.i32(), what: c.str(TEXT_MAX, "") };
 }
 
 export function describeNative(f: NativeFailure, strerror: (e: number) => string): string {
@@ -134,9 +140,9 @@ export function decodeHookRun(payload: Uint8Array, path: (index: number) => stri
   const exitCode = c.i32();
   const signal = c.u32();
   const timedOut = c.u32() !== 0;
-  const error = c.str();
-  const stdoutTail = c.str();
-  const stderrTail = c.str();
+  const error = c.str(TEXT_MAX, "\n\t");
+  const stdoutTail = c.str(TAIL, "\n\t", true);
+  const stderrTail = c.str(TAIL, "\n\t", true);
   return {
     type: "startContainer",
     index,

@@ -13,6 +13,16 @@ export interface StoredHook {
   timeout?: number;
 }
 
+/**
+ * The bytes of each output stream a hook record keeps: the last ones
+ * (ffi/native/hooks.c's TAIL is the same). Escaped (src/text/escape.ts), they
+ * take at most 4 characters each.
+ */
+export const TAIL = 4096;
+/** The most of a record's path or error kept, and of a string init reports (a path, a short error). */
+export const TEXT_MAX = 4096;
+
+/** A record's text: escaped where it is made (tails, init's report) and again by the trace, bounded there. */
 export interface HookRecord {
   type: string;
   index: number;

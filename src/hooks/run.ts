@@ -2,7 +2,8 @@
 // that is enforced (SIGTERM to the hook's process group, SIGKILL after a grace),
 // and one record per run. Shared by the CLI and the launcher.
 import type { State } from "../spec/types.ts";
-import type { HookRecord, StoredHook } from "../contract/hooks.ts";
+import { type HookRecord, type StoredHook, TAIL } from "../contract/hooks.ts";
+import { escapeBytes, escapeText } from "../text/escape.ts";
 
 export type { HookRecord };
 
@@ -10,7 +11,6 @@ export type { HookRecord };
 export const DEFAULT_HOOK_TIMEOUT = 60;
 /** Time between SIGTERM and SIGKILL for a hook past its timeout. */
 export const KILL_GRACE_MS = 1000;
-const TAIL = 4096;
 
 export interface RunOptions {
   /** Seconds, for hooks without their own timeout. */
@@ -30,17 +30,31 @@ export function envObject(list: string[]): Record<string, string> {
   return out;
 }
 
-/** Collects the last TAIL bytes of a stream without waiting for EOF once told to stop. */
+/** The last TAIL bytes of `kept` and then `more`. */
+function lastBytes(kept: Uint8Array, more: Uint8Array): Uint8Array {
+  if (more.length >= TAIL) return more.slice(more.length - TAIL);
+  const old = Math.min(kept.length, TAIL - more.length);
+  const out = new Uint8Array(old + more.length);
+  out.set(kept.subarray(kept.length - old));
+  out.set(more, old);
+  return out;
+}
+
+/**
+ * Collects the last TAIL bytes of a stream without waiting for EOF once told
+ * to stop; the text is escaped (lines and tabs kept): a hook can be a program
+ * of the image, and its bytes must not reach a terminal or the trace raw. Kept
+ * as bytes until then, so an invalid byte shows as itself ("\xff").
+ */
 function tail(stream: ReadableStream<Uint8Array>) {
-  let text = "";
+  let kept: Uint8Array = new Uint8Array(0);
   const reader = stream.getReader();
   const done = (async () => {
-    const dec = new TextDecoder();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        text = (text + dec.decode(value, { stream: true })).slice(-TAIL);
+        kept = lastBytes(kept, value);
       }
     } catch {
       /* cancelled */
@@ -51,7 +65,7 @@ function tail(stream: ReadableStream<Uint8Array>) {
       const timer = new Promise((r) => setTimeout(r, waitMs));
       await Promise.race([done, timer]);
       reader.cancel().catch(() => {});
-      return text;
+      return escapeBytes(kept, "\n\t");
     },
   };
 }
@@ -127,11 +141,16 @@ export function failed(r: HookRecord): boolean {
   return r.timedOut || r.error !== undefined || r.signal !== null || r.exitCode !== 0;
 }
 
-/** "createRuntime hook 1 (/usr/bin/x) exited with status 3: <stderr tail>" */
+/**
+ * "createRuntime hook 1 (/usr/bin/x) exited with status 3: <stderr tail>", on
+ * one line: the tail's last lines joined by a visible "\n", every control
+ * escaped (src/text/escape.ts), so nothing the hook wrote can pass for a line
+ * of lxcri's or act on the terminal.
+ */
 export function describeFailure(r: HookRecord): string {
   const what = r.error ?? (r.signal ? `was killed by ${r.signal}` : `exited with status ${r.exitCode}`);
   const stderr = r.stderrTail.trim().split("\n").slice(-5).join("\n").trim();
-  return `${r.type} hook ${r.index} (${r.path}) ${what}${stderr ? `: ${stderr}` : ""}`;
+  return escapeText(`${r.type} hook ${r.index} (${r.path}) ${what}${stderr ? `: ${stderr}` : ""}`);
 }
 
 /**

@@ -117,8 +117,49 @@ describe("hook runner", () => {
       opts,
     );
     expect(failed(r)).toBe(false);
-    expect(r.stdoutTail.length).toBeLessThanOrEqual(4096);
+    expect(r.stdoutTail).toBe("\\x00".repeat(4096)); // its last 4096 bytes, escaped
     expect(r.stderrTail).toBe("END\n");
+  });
+
+  test("a hook's output is kept escaped (lines kept, invalid UTF-8 as \\xNN), and its failure is one escaped line", async () => {
+    const p = script(
+      "escapes",
+      `printf 'first\\n\\033]0;pwned\\007\\033[2J\\033[32mall good\\033[0m\\302\\233\\377 caf\\303\\251\\n' >&2; exit 1`,
+    );
+    const r = await runHook({ type: "prestart", index: 0, path: p, argv: [p] }, state, opts);
+    expect(r.stderrTail).toBe("first\n\\x1b]0;pwned\\x07\\x1b[2J\\x1b[32mall good\\x1b[0m\\u009b\\xff café\n");
+    expect(describeFailure(r)).toBe(
+      `prestart hook 0 (${p}) exited with status 1: first\\n\\x1b]0;pwned\\x07\\x1b[2J\\x1b[32mall good\\x1b[0m\\u009b\\xff café`,
+    );
+    expect(describeFailure({ ...r, path: "/x\n\x1b[2Jfake", error: "\u009b" })).toBe(
+      "prestart hook 0 (/x\\n\\x1b[2Jfake) \\u009b: first\\n\\x1b]0;pwned\\x07\\x1b[2J\\x1b[32mall good\\x1b[0m\\u009b\\xff café",
+    );
+  });
+
+  test("a tail is the last 4096 bytes, however the output is cut", async () => {
+    // 5000 × "é" (2 bytes): the tail starts in the middle of one, shown as its byte
+    const r = await runHook(
+      {
+        type: "poststop",
+        index: 0,
+        path: "/bin/sh",
+        argv: ["sh", "-c", "i=0; while [ $i -lt 5000 ]; do printf '\\303\\251'; i=$((i+1)); done >&2"],
+      },
+      state,
+      opts,
+    );
+    expect(r.stderrTail).toBe("é".repeat(2048));
+    const odd = await runHook(
+      {
+        type: "poststop",
+        index: 0,
+        path: "/bin/sh",
+        argv: ["sh", "-c", "printf x >&2; i=0; while [ $i -lt 5000 ]; do printf '\\303\\251'; i=$((i+1)); done >&2; printf y >&2"],
+      },
+      state,
+      opts,
+    );
+    expect(odd.stderrTail).toBe(`\\xa9${"é".repeat(2047)}y`);
   });
 
   test("the default timeout applies to hooks without one", async () => {

@@ -11,10 +11,12 @@ const ROOT = join(import.meta.dir, "..", "..");
 const RULES: Record<string, string[]> = {
   // every pointer and syscall: imports nothing of lxcri above it
   "ffi/": ["ffi/"],
+  // pure text helpers (escaping what a container wrote): the bottom, with ffi/
+  "src/text/": [],
   // the spec's types and its checker
   "src/spec/": ["src/spec/", "src/errors.ts"],
   // what lxcri's processes agree on: shared by src/ and the launcher
-  "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts"],
+  "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts", "src/text/"],
   // pure translation: no host, no liblxc, no operations
   "src/lxc/": ["src/lxc/", "src/spec/", "src/errors.ts", "src/contract/"],
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers

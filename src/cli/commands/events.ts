@@ -1,6 +1,7 @@
 // events: runc's stats stream. --stats prints one {"type":"stats",...} object;
 // otherwise one every --interval (default 5s) until the container stops.
 import { LxcriError } from "../../errors.ts";
+import { escapeJson } from "../../text/escape.ts";
 import { runtime } from "../globals.ts";
 import type { Call } from "../table.ts";
 
@@ -19,7 +20,7 @@ export default async function events({ id, flags }: Call<"events">): Promise<voi
       if (flags.stats) throw new LxcriError("bad-state", `container ${id}: container not running`);
       return;
     }
-    console.log(JSON.stringify({ type: "stats", id, data: await rt.stats(id) }));
+    console.log(escapeJson(JSON.stringify({ type: "stats", id, data: await rt.stats(id) })));
     if (flags.stats) return;
     await Bun.sleep(interval * 1000);
   }

@@ -2,6 +2,7 @@
 // containerd's shim parses); table runs the host's ps with the given options
 // and keeps the header and the container's lines, as runc does.
 import { LxcriError } from "../../errors.ts";
+import { escapeText } from "../../text/escape.ts";
 import { runtime } from "../globals.ts";
 import type { Call } from "../table.ts";
 
@@ -19,6 +20,7 @@ export default async function ps({ id, args: psArgs, flags }: Call<"ps">): Promi
   const col = (header ?? "").trim().split(/\s+/).indexOf("PID");
   if (col < 0) throw new LxcriError("invalid-argument", "ps output has no PID column");
   const wanted = new Set(pids);
-  console.log(header);
-  for (const l of lines) if (wanted.has(Number(l.trim().split(/\s+/)[col]))) console.log(l);
+  console.log(escapeText(header ?? ""));
+  // The container's command lines: the host's ps may print them as they are.
+  for (const l of lines) if (wanted.has(Number(l.trim().split(/\s+/)[col]))) console.log(escapeText(l));
 }
