@@ -1,5 +1,5 @@
 /*
- * lxcri-monitor <lxcpath> <name> <lxc.conf> <report fd> <init argv...>
+ * lxcri-monitor <lxcpath> <name> <lxc.conf> <report fd> <gate fd> <init argv...>
  *
  * The container's monitor while it is created: liblxc refuses a
  * non-daemonized start() in a multi-threaded process (Bun always is), so
@@ -11,6 +11,11 @@
  * by hand here — then runs start() with daemonize off: the container's init
  * is our child, and we exit with its status (128+signal when it was killed).
  * `create` ends this process once init is ready (README: the pid contract).
+ *
+ * It waits for one byte on <gate fd> before it does anything: create writes it
+ * once the record names this process (pid and start time), so that nothing
+ * this monitor makes (cgroups, the container) exists before the record can
+ * lead cleanup to it. EOF instead (create died first): exit at once.
  *
  * A config liblxc refuses is reported on <report fd> as an ERROR frame (step
  * CONFIG). <report fd> is within $LISTEN_FDS, which liblxc keeps open: the
@@ -29,10 +34,18 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 6)
+	if (argc < 7)
 		return 2;
 	int report = atoi(argv[4]);
+	int gate = atoi(argv[5]);
 	prctl(PR_SET_DUMPABLE, 0);
+	char go;
+	ssize_t n;
+	while ((n = read(gate, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(254); /* create is gone: start nothing */
+	close(gate);
 	/* a signal to the caller's process group must not hit us; the container starts with default signals */
 	setsid();
 	reset_signals();
@@ -45,7 +58,7 @@ int main(int argc, char **argv)
 	c->want_daemonize(c, false);
 	/* fds we inherited beyond $LISTEN_FDS (the report) must not reach the container */
 	c->want_close_all_fds(c, true);
-	bool ok = c->start(c, 0, argv + 5);
+	bool ok = c->start(c, 0, argv + 6);
 	int status = c->error_num;
 	if (!ok && status == 1)
 		_exit(255); /* start() failed before init ran (liblxc's initial error_num) */

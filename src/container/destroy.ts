@@ -2,13 +2,13 @@
 // scope, the cgroups liblxc made, the mount points lxcri made in the rootfs, the runtime
 // directory. Used by delete and by every failed create.
 import { removeBeneath } from "../../ffi/beneath.ts";
-import { pidfdClose, pidfdSignal, pidfdWait } from "../../ffi/pidfd.ts";
+import { pidfdClose, pidfdOpen, pidfdSignal, pidfdWait } from "../../ffi/pidfd.ts";
 import { removeTree } from "../../ffi/remove-tree.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
 import { removeCgroups, removeCgroupsNow, removeIfEmpty, signalCgroupMembers } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
-import { openRecorded, signalEach, signalRecorded } from "../host/pidfds.ts";
+import { openRecorded, signalRecorded } from "../host/pidfds.ts";
 import { isAlive, procChildren, procStat } from "../host/proc.ts";
 import type { ContainerRecord } from "./record.ts";
 import { cgroupsProven } from "./rules.ts";
@@ -39,7 +39,7 @@ export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000)
     let killedMonitor = false;
     while (initAlive() || (monitor !== undefined && monitorAlive())) {
       // Before init exists the monitor's children are the container being set up.
-      if (monitor !== undefined && record.initPid === undefined && monitorAlive()) killChildren(monitor);
+      if (monitor !== undefined && record.initPid === undefined && monitorAlive()) killDescendants(monitor);
       if (Date.now() > deadline && !killedMonitor && monitor !== undefined) {
         signalRecorded(monitor, record.monitorStart, SIGKILL);
         killedMonitor = true;
@@ -53,9 +53,32 @@ export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000)
   }
 }
 
-/** SIGKILL to the monitor's children, each through a pidfd checked to be its child still. */
-function killChildren(monitor: number): void {
-  signalEach(procChildren(monitor), SIGKILL, (pid) => procStat(pid)?.ppid === monitor);
+/**
+ * SIGKILL to every descendant of the monitor (the container being set up, the mount hook and
+ * the hooks it runs), each through a pidfd opened while /proc shows it a child of the one
+ * above. The whole tree is held first, then signalled: a process killed first would hand its
+ * children to a subreaper, out of our sight.
+ */
+function killDescendants(monitor: number): void {
+  const held: number[] = [];
+  try {
+    for (let level = [monitor]; level.length; ) {
+      const next: number[] = [];
+      for (const parent of level)
+        for (const pid of procChildren(parent)) {
+          const fd = pidfdOpen(pid);
+          if (fd < 0) continue;
+          if (procStat(pid)?.ppid === parent) {
+            held.push(fd);
+            next.push(pid);
+          } else pidfdClose(fd);
+        }
+      level = next;
+    }
+    for (const fd of held) pidfdSignal(fd, SIGKILL);
+  } finally {
+    for (const fd of held) pidfdClose(fd);
+  }
 }
 
 export async function destroy(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {

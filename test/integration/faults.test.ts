@@ -92,7 +92,17 @@ describe.skipIf(!canRunContainers)("faults (real containers)", () => {
       2000,
       "the container's init to die",
     );
-    for (const c of cgroups) if (existsSync(c)) rmdirSync(c);
+    // a dead init stays in its cgroups until its new parent reaps it
+    const removed = () => {
+      for (const c of cgroups)
+        try {
+          if (existsSync(c)) rmdirSync(c);
+        } catch {
+          /* busy a little longer */
+        }
+      return cgroups.every((c) => !existsSync(c));
+    };
+    await waitFor(removed, 5000, "the container's cgroups to be removable");
     expect(leftovers(root, "fm4")).toEqual([]);
   });
 });

@@ -192,6 +192,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.monitorPid = monitor.pid;
     record.monitorStart = procStat(monitor.pid)?.startTime;
     writeRecord(dir, record);
+    // only now, with the monitor in the record, may it make anything (its cgroups, the container)
+    monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
     const { init, channelInode } = await waitReady(

@@ -13,11 +13,12 @@
 //                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
 //                to $LISTEN_FDS = P+9 for the container and its hooks
 //   P+10         the monitor's own executable
+//   P+11         the gate: the monitor starts nothing until create, having recorded it, writes a byte
 import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
-import { fdIdentity } from "../../../ffi/files.ts";
+import { fdIdentity, writeAll } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNull, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
@@ -51,12 +52,17 @@ export interface Monitor {
   pid: number;
   /** The monitor's report pipe (read end, non-blocking). */
   report: number;
+  /** Lets the monitor start the container: call once the record names it. */
+  release(): void;
+  /** Closes the gate unopened (the monitor then exits having made nothing). */
+  closeGate(): void;
 }
 
 export function spawnMonitor(l: MonitorLaunch): Monitor {
   const P = l.highest;
   const ours: number[] = [];
   const [report, reportEnd] = pipe();
+  const [gate, gateEnd] = pipe();
   try {
     const initFd = sealedExe(l.initExe);
     ours.push(initFd);
@@ -89,22 +95,36 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     stdio[slot("report")] = reportEnd;
     const last = P + INHERITED.report;
     stdio[last + 1] = monitorFd;
+    stdio[last + 2] = gate;
     const cmd = [
       `/proc/self/fd/${last + 1}`,
       l.lxcpath,
       l.name,
       l.lxcConf,
       String(slot("report")),
+      String(last + 2),
       ...initArgv(slot("initExe"), slot("plan")),
     ];
     const proc = Bun.spawn({ cmd, stdio: stdio as never, env: { ...process.env, ...l.env, LISTEN_FDS: String(last) } });
     setNonBlocking(report);
-    return { proc, pid: proc.pid, report };
+    let open = true;
+    const closeGate = (go: boolean) => {
+      if (!open) return;
+      open = false;
+      try {
+        if (go) writeAll(gateEnd, new Uint8Array([1]), "write to the monitor's gate");
+      } finally {
+        closeFd(gateEnd);
+      }
+    };
+    return { proc, pid: proc.pid, report, release: () => closeGate(true), closeGate: () => closeGate(false) };
   } catch (e) {
     closeFd(report);
+    closeFd(gateEnd);
     throw e;
   } finally {
     closeFd(reportEnd);
+    closeFd(gate);
     for (const fd of ours) closeFd(fd);
   }
 }
@@ -220,6 +240,7 @@ function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?:
 
 /** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */
 export async function endMonitor(m: Monitor): Promise<void> {
+  m.closeGate();
   m.proc.kill("SIGKILL");
   await m.proc.exited;
   closeFd(m.report);
