@@ -96,10 +96,12 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   if (!running && !record.systemdUnit) cgroups = removeCgroupsNow(cgroups, proven).map((f) => f.dir);
   if (running || cgroups.length) await stopContainer({ ...record, cgroups });
   mark(ctx.log, "destroy: container and monitor gone");
-  // imported only here: a container without a scope (most) does not load the D-Bus code
+  // imported only here: a container without a scope (most) does not load the D-Bus code.
+  // Stopped only while it is the invocation create started: systemd may have started another of that name since.
   if (record.systemdUnit)
     await import("../systemd/units.ts")
-      .then(({ stopUnit }) => stopUnit(record.systemdUnit!))
+      .then(({ stopScope }) => stopScope(record.systemdUnit!, record.systemdInvocation))
+      .then((leftAlone) => leftAlone && ctx.log.warn(leftAlone))
       .catch((e) => ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`));
   const left = await removeCgroups(cgroups, proven);
   for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);

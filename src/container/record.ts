@@ -27,8 +27,10 @@ export interface ContainerRecord {
   cgroups?: string[];
   /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */
   cgroupParents?: string[];
-  /** --systemd-cgroup where systemd runs: the transient scope create started around init, stopped at delete. */
+  /** --systemd-cgroup where systemd runs: the transient scope create started around init, stopped at delete. Set once systemd ran its start job. */
   systemdUnit?: string;
+  /** That start's invocation id (32 hex digits): a unit of that name in another invocation is not the container's. */
+  systemdInvocation?: string;
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
   /** When start let init go (ISO time): from then on the container is running, however its pid 1 looks. */

@@ -34,7 +34,7 @@ export async function update(ctx: Context, id: string, resources: Record<string,
     require(c, "update");
     try {
       // the scope's properties first: systemd writes the files for those itself
-      if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, scopeProperties(items));
+      if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items));
       writeCgroupItems(c.record, items);
     } catch (e) {
       throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);

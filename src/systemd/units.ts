@@ -4,11 +4,27 @@
 // container's), its limits as unit properties so that systemd, which writes
 // the cgroup files of the controllers it enables for a unit, writes the
 // container's and not its defaults; stopped at delete.
+//
+// A unit name is no proof of whose the unit is: a user's session-N.scope or
+// another tenant's libpod-<id>.scope may have the name a cgroupsPath maps to.
+// The scope is the container's only once systemd reports the start job create
+// asked for done; from then on it is known by its invocation id (systemd
+// makes a new one at each start of a unit), and changed or stopped only
+// through the bus path systemd gives for that id, which names no other
+// invocation: a unit systemd started again under the same name is left alone.
 import { existsSync } from "node:fs";
 import { Bus, BusError } from "./bus.ts";
 import type { Value, Variant } from "./wire.ts";
 
 const MANAGER = { path: "/org/freedesktop/systemd1", interface: "org.freedesktop.systemd1.Manager" } as const;
+const UNIT = "org.freedesktop.systemd1.Unit";
+/** systemd's error names (its bus-common-errors.h). */
+const ERROR = {
+  unitExists: "org.freedesktop.systemd1.UnitExists",
+  noSuchUnit: "org.freedesktop.systemd1.NoSuchUnit",
+  noInvocation: "org.freedesktop.systemd1.NoUnitForInvocationID",
+  unknownObject: "org.freedesktop.DBus.Error.UnknownObject",
+} as const;
 
 export type Property = [name: string, value: Variant];
 
@@ -32,8 +48,54 @@ async function jobResult(bus: Bus, job: string): Promise<string> {
   return String(m.body[3]);
 }
 
-/** Starts the transient scope `unit` in `slice` holding `pid`; throws unless systemd's job is done. */
-export async function startScope(unit: string, slice: string, pid: number, properties: Property[], timeoutMs = 30_000): Promise<void> {
+/** An invocation id as systemd shows it (32 lowercase hex digits) from the 16 bytes of a unit's InvocationID; empty when it has none. */
+export function invocationHex(bytes: Value): string {
+  if (!Array.isArray(bytes) || (bytes.length !== 16 && bytes.length !== 0) || !bytes.every((b) => typeof b === "number"))
+    throw new Error("systemd: an InvocationID that is not 16 bytes");
+  return (bytes as number[]).map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The 16 bytes of an invocation id written as invocationHex writes it. */
+export function invocationBytes(hex: string): number[] {
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`systemd: ${JSON.stringify(hex)} is not an invocation id`);
+  return Array.from({ length: 16 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** A unit's property (org.freedesktop.DBus.Properties.Get on its bus path). */
+async function property(bus: Bus, path: string, name: string): Promise<Value> {
+  const reply = await bus.call({ path, interface: "org.freedesktop.DBus.Properties", member: "Get", signature: "ss", body: [UNIT, name] });
+  return (reply.body[0] as Variant).value;
+}
+
+/** The bus path of the unit in invocation `invocation`, valid only while that invocation lasts; undefined once it is over. */
+async function invocationPath(bus: Bus, invocation: string): Promise<string | undefined> {
+  try {
+    const reply = await bus.call({ ...MANAGER, member: "GetUnitByInvocationID", signature: "ay", body: [invocationBytes(invocation)] });
+    return String(reply.body[0]);
+  } catch (e) {
+    if (e instanceof BusError && e.name === ERROR.noInvocation) return undefined;
+    throw e;
+  }
+}
+
+/** Whether systemd has a unit of this name loaded (any invocation, any state). */
+async function unitLoaded(bus: Bus, unit: string): Promise<boolean> {
+  try {
+    await bus.call({ ...MANAGER, member: "GetUnit", signature: "s", body: [unit] });
+    return true;
+  } catch (e) {
+    if (e instanceof BusError && e.name === ERROR.noSuchUnit) return false;
+    throw e;
+  }
+}
+
+/**
+ * Starts the transient scope `unit` in `slice` holding `pid` and returns its invocation id, the
+ * proof at delete that a unit of this name is still the one create started. Throws unless
+ * systemd's job is done: then the unit is not the container's (a unit of this name that exists
+ * already is someone else's) and the caller records nothing, so that no cleanup touches it.
+ */
+export async function startScope(unit: string, slice: string, pid: number, properties: Property[], timeoutMs = 30_000): Promise<string> {
   const all: Value[] = [
     ["Description", { sig: "s", value: `lxcri container ${unit}` }],
     ...(slice ? [["Slice", { sig: "s", value: slice }] as Value] : []),
@@ -43,37 +105,66 @@ export async function startScope(unit: string, slice: string, pid: number, prope
     ["DefaultDependencies", { sig: "b", value: false }],
     ...properties,
   ];
-  await withBus(timeoutMs, async (bus) => {
-    const reply = await bus.call({
-      ...MANAGER,
-      member: "StartTransientUnit",
-      signature: "ssa(sv)a(sa(sv))",
-      body: [unit, "fail", all, []],
-    });
-    const result = await jobResult(bus, String(reply.body[0]));
-    if (result !== "done") throw new Error(`systemd could not start ${unit}: its job ended "${result}" (journalctl -u ${unit})`);
-  });
-}
-
-/** Changes a running scope's properties (update), as systemctl set-property --runtime does. */
-export async function setProperties(unit: string, properties: Property[], timeoutMs = 30_000): Promise<void> {
-  if (!properties.length) return;
-  await withBus(timeoutMs, (bus) =>
-    bus.call({ ...MANAGER, member: "SetUnitProperties", signature: "sba(sv)", body: [unit, true, properties as Value[]] }),
-  );
-}
-
-/** Stops the unit and waits until it is gone; a unit systemd no longer has is no error (it stops a scope whose processes all died). */
-export async function stopUnit(unit: string, timeoutMs = 30_000): Promise<void> {
-  await withBus(timeoutMs, async (bus) => {
+  return await withBus(timeoutMs, async (bus) => {
     let job: string;
     try {
-      job = String((await bus.call({ ...MANAGER, member: "StopUnit", signature: "ss", body: [unit, "replace"] })).body[0]);
+      const body = [unit, "fail", all, []];
+      job = String((await bus.call({ ...MANAGER, member: "StartTransientUnit", signature: "ssa(sv)a(sa(sv))", body })).body[0]);
     } catch (e) {
-      if (e instanceof BusError && e.name === "org.freedesktop.systemd1.NoSuchUnit") return;
+      if (e instanceof BusError && e.name === ERROR.unitExists)
+        throw new Error(`systemd unit ${unit} exists already: it is not this container's and is left alone (${e.message})`);
       throw e;
     }
     const result = await jobResult(bus, job);
+    if (result !== "done") throw new Error(`systemd could not start ${unit}: its job ended "${result}" (journalctl -u ${unit})`);
+    // Ours: systemd ran the start job we asked for. Its invocation id, read at once, is that start's.
+    const path = String((await bus.call({ ...MANAGER, member: "GetUnit", signature: "s", body: [unit] })).body[0]);
+    const invocation = invocationHex(await property(bus, path, "InvocationID"));
+    if (!invocation) throw new Error(`systemd gave ${unit} no InvocationID (systemd 232 or later has one)`);
+    return invocation;
+  });
+}
+
+/** Changes the running scope's properties (update), as systemctl set-property --runtime does; only while it is still invocation `invocation`. */
+export async function setProperties(
+  unit: string,
+  invocation: string | undefined,
+  properties: Property[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  if (!properties.length) return;
+  if (!invocation)
+    throw new Error(`systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not changed`);
+  await withBus(timeoutMs, async (bus) => {
+    const path = await invocationPath(bus, invocation);
+    if (!path) throw new Error(`systemd unit ${unit} is not this container's any more (invocation ${invocation} is over)`);
+    await bus.call({ path, interface: UNIT, member: "SetProperties", signature: "ba(sv)", body: [true, properties as Value[]] });
+  });
+}
+
+/**
+ * Stops the scope and waits until it is gone, if it is still invocation `invocation` (the one
+ * create started); returns why it left a unit of that name alone, if it did. A unit systemd no
+ * longer has is no error (it stops a scope whose processes all died).
+ */
+export async function stopScope(unit: string, invocation: string | undefined, timeoutMs = 30_000): Promise<string | undefined> {
+  if (!invocation)
+    return `systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not stopped; systemd stops a scope whose processes are gone`;
+  return await withBus(timeoutMs, async (bus) => {
+    const path = await invocationPath(bus, invocation);
+    let job: string | undefined;
+    try {
+      if (path) job = String((await bus.call({ path, interface: UNIT, member: "Stop", signature: "s", body: ["replace"] })).body[0]);
+    } catch (e) {
+      // the invocation ended between the two calls: its path names nothing now
+      if (!(e instanceof BusError && [ERROR.noInvocation, ERROR.noSuchUnit, ERROR.unknownObject].includes(e.name as never))) throw e;
+    }
+    if (job === undefined)
+      return (await unitLoaded(bus, unit))
+        ? `systemd unit ${unit} is not this container's: systemd started it again after the container's invocation ${invocation}; left alone`
+        : undefined;
+    const result = await jobResult(bus, job);
     if (result !== "done") throw new Error(`systemd could not stop ${unit}: its job ended "${result}"`);
+    return undefined;
   });
 }

@@ -247,8 +247,11 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
  * --systemd-cgroup where systemd runs: the scope unit around the cgroup liblxc made, with
  * init as its process (systemd finds it there already). systemd then writes the files of the
  * controllers it enables for the unit: the limits go as its properties, and all are written
- * again after it (what it has no property for, it may have reset). Recorded before it
- * starts, so that a failure from here on stops it.
+ * again after it (what it has no property for, it may have reset). Recorded only once
+ * systemd has run our start job, with its invocation id: a unit of that name that exists
+ * already is someone else's, and no cleanup may stop it. If create dies between the start
+ * and the record, the unrecorded scope holds nothing but our init: delete (or this create's
+ * cleanup) kills init from the record, and systemd stops a scope whose processes are gone.
  */
 async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
   const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
@@ -260,9 +263,10 @@ async function startSystemdScope(ctx: Context, dir: string, record: ContainerRec
     return;
   }
   const items = resourceItems(spec.linux?.resources, cgroupLayout(), () => {});
+  const invocation = await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(items));
   record.systemdUnit = scope.unit;
+  record.systemdInvocation = invocation;
   writeRecord(dir, record);
-  await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(items));
   writeCgroupItems(record, items);
   mark(ctx.log, `create: systemd scope ${scope.unit} started`);
 }
