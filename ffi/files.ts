@@ -242,6 +242,8 @@ export interface Stat {
   uid: number;
   gid: number;
   size: number;
+  /** st_ino, exact (a decimal string: it is a u64) */
+  inode: string;
   isDirectory(): boolean;
   isFile(): boolean;
   isSymbolicLink(): boolean;
@@ -260,7 +262,7 @@ const TYPES: Record<number, FileType> = {
 
 /** newfstatat(2) of `path` relative to `dirFd` (AT_EMPTY_PATH with "": the fd itself), as a Stat. */
 function statAt(dirFd: number, path: string, flags: number, what: () => string): Stat {
-  const st = new BigUint64Array(18); // x86_64 struct stat: st_mode, st_uid, st_gid at bytes 24, 28, 32; st_size at 48
+  const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8; st_mode, st_uid, st_gid at 24, 28, 32; st_size at 48
   const p = cs(path);
   call(what, SYS.newfstatat, dirFd, ptr(p), ptr(st), flags);
   const v = new DataView(st.buffer);
@@ -272,19 +274,11 @@ function statAt(dirFd: number, path: string, flags: number, what: () => string):
     uid: v.getUint32(28, true),
     gid: v.getUint32(32, true),
     size: Number(st[6]),
+    inode: String(st[1]),
     isDirectory: () => type === "dir",
     isFile: () => type === "file",
     isSymbolicLink: () => type === "symlink",
   };
-}
-
-/** What an open fd is, by identity: its inode (exact, as a decimal string) and whether it is a socket. */
-export function fdIdentity(fd: number): { inode: string; isSocket: boolean } {
-  const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8, st_mode at 24
-  const empty = cs("");
-  call(() => `fstat fd ${fd}`, SYS.newfstatat, fd, ptr(empty), ptr(st), AT_EMPTY_PATH);
-  const mode = new DataView(st.buffer).getUint32(24, true);
-  return { inode: String(st[1]), isSocket: (mode & S_IFMT) === 0o140000 };
 }
 
 /** lstat(2): a symlink is described, not followed. */

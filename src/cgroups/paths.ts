@@ -2,7 +2,7 @@
 // exactly: their processes and their removal. Nothing here looks a cgroup up by
 // name. liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { type DirEntry, errnoName, exists, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
+import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
 import { ENOENT } from "../../ffi/syscalls.ts";
 import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";
@@ -58,6 +58,34 @@ export function cgroupProcs(dirs: string[]): number[] {
   const pids: number[] = [];
   for (const d of dirs) for (const p of tryReadText(join(d, "cgroup.procs"))?.split("\n") ?? []) if (p) pids.push(Number(p)); // undefined: gone
   return pids;
+}
+
+/** The inode of each of `dirs` that exists (a cgroup directory's identity: one made again at the same path has another). */
+export function cgroupInodes(dirs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of dirs)
+    try {
+      out[d] = lstat(d).inode;
+    } catch {
+      /* a hierarchy liblxc left alone */
+    }
+  return out;
+}
+
+/**
+ * Of `dirs`, those that are still the directories whose inodes create recorded: a cgroup that
+ * went away with the container (systemd removes a stopped scope's) and was made again at the
+ * same path by someone else is not the container's. All of `dirs` when no inodes were recorded.
+ */
+export function sameCgroups(dirs: string[], inodes: Record<string, string> | undefined): string[] {
+  if (!inodes) return dirs;
+  return dirs.filter((d) => {
+    try {
+      return inodes[d] !== undefined && lstat(d).inode === inodes[d];
+    } catch {
+      return false; // gone
+    }
+  });
 }
 
 /**

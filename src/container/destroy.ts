@@ -5,7 +5,7 @@ import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdSignal, pidfdWait } from "../../ffi/pidfd.ts";
 import { removeTree } from "../../ffi/remove-tree.ts";
 import { isFrozen, setFrozen } from "../cgroups/container.ts";
-import { removeCgroups, removeCgroupsNow, removeIfEmpty, signalCgroupMembers } from "../cgroups/paths.ts";
+import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { openRecorded, signalRecorded } from "../host/pidfds.ts";
@@ -86,7 +86,8 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   // is looked up by name. Until init was up they may be someone else's (rules.ts cgroupsProven):
   // then no process in them is killed and they go only if empty.
   const proven = cgroupsProven(record);
-  let cgroups = record.cgroups ?? [];
+  // and only while each is still the directory liblxc made (a path made again since is another's)
+  let cgroups = proven ? sameCgroups(record.cgroups ?? [], record.cgroupInodes) : (record.cgroups ?? []);
   // Most deletes come after the container's process exited: init is gone, and with its pid namespace
   // everything that ran in it, so its cgroups are empty and go at once (the kernel refuses to remove one
   // that holds a process). Reading each cgroup.procs first (20 files on cgroup v1) cost more than the

@@ -6,11 +6,12 @@
 // a container of a pod (sharing the pod's pid namespace) has exited.
 import { type Context, containerDir } from "../context.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
-import { signalCgroupMembers } from "../cgroups/paths.ts";
+import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
 import { LxcriError } from "../errors.ts";
 import { signalRecorded } from "../host/pidfds.ts";
 import { checkId } from "./ids.ts";
 import { readRecord } from "./record.ts";
+import { cgroupsProven } from "./rules.ts";
 import { parseSignal } from "../host/signals.ts";
 import { statusOf } from "./status.ts";
 
@@ -20,7 +21,9 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   const record = readRecord(containerDir(ctx, id), id);
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
-    if (!signalCgroupMembers(payloadCgroups(record), sig)) ctx.log.debug(`kill --all ${id}: no process left`);
+    // only cgroups proven the container's, each still the directory liblxc made
+    const dirs = cgroupsProven(record) ? sameCgroups(payloadCgroups(record), record.cgroupInodes) : [];
+    if (!signalCgroupMembers(dirs, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }
   const status = statusOf(record);

@@ -25,6 +25,8 @@ export interface ContainerRecord {
    * cgroups cleanup touches. Nothing is ever looked up by name.
    */
   cgroups?: string[];
+  /** The inode of each of `cgroups` once liblxc made them: cleanup acts on a path only while it is still that directory. */
+  cgroupInodes?: Record<string, string>;
   /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */
   cgroupParents?: string[];
   /** --systemd-cgroup where systemd runs: the transient scope create started around init, stopped at delete. Set once systemd ran its start job. */

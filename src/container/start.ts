@@ -3,7 +3,7 @@
 // an error, EXEC — until EOF (init's end is close-on-exec: EOF after EXEC
 // means the process runs), then run poststart hooks.
 import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
-import { fdIdentity, writeAll } from "../../ffi/files.ts";
+import { fstat, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
@@ -69,8 +69,8 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     chan = fd;
     // Whatever sits at init's CHANNEL_FD now (a process of the container may have put a file,
     // a pipe or another socket there) is used only if it is the very socket create recorded.
-    const got = fdIdentity(chan);
-    if (!got.isSocket || got.inode !== record.channelInode)
+    const got = fstat(chan, "init's channel");
+    if (got.type !== "socket" || got.inode !== record.channelInode)
       throw new LxcriError("runtime", `container ${record.id}: init's channel is not the socket create made: refusing to start`);
     // From here on the container counts as started (never "created" again), whatever follows.
     record.started = new Date().toISOString();

@@ -99,30 +99,36 @@ describe.skipIf(!onSystemdV2)("--systemd-cgroup: only the unit create started is
     expect(existsSync(`/sys/fs/cgroup/system.slice/${unit}`)).toBe(false);
   }, 120_000);
 
-  test("delete leaves a unit of the recorded name that systemd started after ours ended (another invocation) alone", async () => {
-    const id = `owner${process.pid}`;
-    const unit = `owner-${id}.scope`;
-    const b = bundle(["sleep", "600"], (s) => {
-      s.linux!.cgroupsPath = "system.slice:owner:";
-    });
-    const created = lxcri(root, ["--systemd-cgroup", "create", "--bundle", b, id]);
-    expect(created.stderr).toBe("");
-    expect(created.code).toBe(0);
-    const ours = show(unit, "ActiveState", "InvocationID");
-    expect(ours.ActiveState).toBe("active");
-    // the container's process ends, so systemd stops its scope; someone then starts another of that name
-    expect(lxcri(root, ["kill", id, "KILL"]).code).toBe(0);
-    await waitFor(() => state(root, id).status === "stopped", 30_000, "the container stopped");
-    await waitFor(() => show(unit, "ActiveState").ActiveState !== "active", 30_000, `${unit} stopped by systemd`);
-    const other = await othersScope(unit, "other.slice");
-    expect(other.invocation).not.toBe(ours.InvocationID);
+  // In system.slice the other unit's cgroup has the very path the record names: delete must also
+  // leave its processes and its cgroup alone (the record's cgroup inodes, src/cgroups/paths.ts sameCgroups).
+  test.each(["other.slice", "system.slice"])(
+    "delete leaves a unit of the recorded name that systemd started after ours ended (another invocation, in %s) alone",
+    async (slice) => {
+      const id = `owner${slice[0]}${process.pid}`;
+      const unit = `owner-${id}.scope`;
+      const b = bundle(["sleep", "600"], (s) => {
+        s.linux!.cgroupsPath = "system.slice:owner:";
+      });
+      const created = lxcri(root, ["--systemd-cgroup", "create", "--bundle", b, id]);
+      expect(created.stderr).toBe("");
+      expect(created.code).toBe(0);
+      const ours = show(unit, "ActiveState", "InvocationID");
+      expect(ours.ActiveState).toBe("active");
+      // the container's process ends, so systemd stops its scope; someone then starts another of that name
+      expect(lxcri(root, ["kill", id, "KILL"]).code).toBe(0);
+      await waitFor(() => state(root, id).status === "stopped", 30_000, "the container stopped");
+      await waitFor(() => show(unit, "ActiveState").ActiveState !== "active", 30_000, `${unit} stopped by systemd`);
+      const other = await othersScope(unit, slice);
+      expect(other.invocation).not.toBe(ours.InvocationID);
 
-    const deleted = lxcri(root, ["delete", "--force", id]);
-    await Bun.sleep(500);
-    expect(show(unit, "ActiveState", "InvocationID")).toEqual({ ActiveState: "active", InvocationID: other.invocation });
-    expect(runsIn(other.pid, `/other.slice/${unit}`)).toBe(true);
-    expect(deleted.code).toBe(0);
-    expect(deleted.stderr).toContain(`systemd unit ${unit} is not this container's`);
-    expect(leftovers(root, id)).toEqual([]);
-  }, 120_000);
+      const deleted = lxcri(root, ["delete", "--force", id]);
+      await Bun.sleep(500);
+      expect(show(unit, "ActiveState", "InvocationID")).toEqual({ ActiveState: "active", InvocationID: other.invocation });
+      expect(runsIn(other.pid, `/${slice}/${unit}`)).toBe(true);
+      expect(deleted.code).toBe(0);
+      expect(deleted.stderr).toContain(`systemd unit ${unit} is not this container's`);
+      expect(leftovers(root, id)).toEqual([]);
+    },
+    120_000,
+  );
 });

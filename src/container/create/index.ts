@@ -12,7 +12,7 @@ import { exists } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDirsOf, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
+import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
 import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
@@ -212,6 +212,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
     checkInitCgroups(init, record.cgroups);
+    record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
       phase = "starting the container's systemd scope";

@@ -18,7 +18,7 @@ import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
-import { fdIdentity, writeAll } from "../../../ffi/files.ts";
+import { fstat, writeAll } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNull, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
@@ -193,7 +193,7 @@ export async function waitReady(
       if (chan >= 0) {
         const bytes = readAvailable(chan);
         for (const f of bytes ? channel.push(bytes) : []) {
-          if (f.kind === FRAME.READY) return { init: init!, channelInode: fdIdentity(chan).inode };
+          if (f.kind === FRAME.READY) return { init: init!, channelInode: fstat(chan, "init's channel").inode };
           if (f.kind === FRAME.ERROR) throw initFailure(decodeError(f.payload), fail);
         }
         if (bytes === null) throw fail("the container's init exited before it was ready");
