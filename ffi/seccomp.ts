@@ -77,8 +77,12 @@ export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: nu
   }
 }
 
-// seccomp(2) flags for the libseccomp attributes a plan may set (CTL_LOG, CTL_SSB).
-const FILTER_FLAGS: Record<number, number> = { 6: 2 /* SECCOMP_FILTER_FLAG_LOG */, 7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */ };
+// seccomp(2) flags for the libseccomp attributes a plan may set (CTL_TSYNC, CTL_LOG, CTL_SSB).
+const FILTER_FLAGS: Record<number, number> = {
+  4: 1 /* SECCOMP_FILTER_FLAG_TSYNC */,
+  6: 2 /* SECCOMP_FILTER_FLAG_LOG */,
+  7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */,
+};
 const MFD_CLOEXEC = 1;
 
 function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {

@@ -1,9 +1,10 @@
 // features.md: what lxcri implements, independent of the host. Only what
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
+import { POTENTIALLY_UNSAFE_ANNOTATIONS } from "./spec/annotations.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
-import { HOOK_TYPES } from "./spec/types.ts";
+import { HOOK_TYPES, MPOL_FLAGS, MPOL_MODES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
 import pkg from "../package.json" with { type: "json" };
 
@@ -63,8 +64,12 @@ export function features() {
       apparmor: { enabled: true },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
+      // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
+      memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },
       mountExtensions: { idmap: { enabled: false } },
+      netDevices: { enabled: false },
     },
     annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
+    potentiallyUnsafeConfigAnnotations: [...POTENTIALLY_UNSAFE_ANNOTATIONS],
   };
 }

@@ -1,14 +1,20 @@
 // linux.seccomp → the rules create (and exec) compile to BPF with the host's
 // libseccomp, and the native helper loads right before the process's execve
 // (as runc does); liblxc would load the filter into init itself. Every OCI action, errno,
-// argument condition (ANDed within a rule), architecture and the LOG and
-// SPEC_ALLOW flags are kept; values stay decimal strings (64-bit exact).
+// argument condition (ANDed within a rule), architecture and the TSYNC, LOG
+// and SPEC_ALLOW flags are kept; values stay decimal strings (64-bit exact).
 // The profile was checked (src/spec/seccomp.ts): this only maps it.
 import type { SeccompPlan } from "../contract/plan.ts";
 import { type Seccomp, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag } from "../spec/types.ts";
 
 /** libseccomp filter attributes for OCI flags. */
-export const FLAG_ATTRIBUTES: Record<SeccompFlag, number> = { SECCOMP_FILTER_FLAG_LOG: 6, SECCOMP_FILTER_FLAG_SPEC_ALLOW: 7 };
+export const FLAG_ATTRIBUTES: Record<SeccompFlag, number> = {
+  // TSYNC: the filter is loaded right before execve by a process with one thread; the flag is
+  // passed to seccomp(2) all the same (runc accepts it and loads with it where libseccomp can).
+  SECCOMP_FILTER_FLAG_TSYNC: 4,
+  SECCOMP_FILTER_FLAG_LOG: 6,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW: 7,
+};
 
 const EPERM = 1;
 

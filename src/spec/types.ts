@@ -259,7 +259,7 @@ export const SECCOMP_OPERATORS = [
 ] as const;
 export type SeccompOperator = (typeof SECCOMP_OPERATORS)[number];
 /** The flags lxcri applies (as libseccomp filter attributes). */
-export const SECCOMP_FLAGS = ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] as const;
+export const SECCOMP_FLAGS = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] as const;
 export type SeccompFlag = (typeof SECCOMP_FLAGS)[number];
 
 export interface Seccomp {

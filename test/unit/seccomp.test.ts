@@ -64,9 +64,23 @@ describe("seccomp → init's libseccomp plan", () => {
     );
   });
 
+  test("SECCOMP_FILTER_FLAG_TSYNC is kept as libseccomp's CTL_TSYNC attribute", () => {
+    expect(
+      planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] }).attributes,
+    ).toEqual([4, 7]);
+  });
+
   test("what cannot be done is an error naming the field", () => {
     expect(error(() => planOf({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain(
-      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener",
+      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp notify listener",
+    );
+    expect(
+      error(() =>
+        planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] }),
+      ),
+    ).toContain("linux.seccomp.flags[1]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to a seccomp notify listener");
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock" }))).toContain(
+      "linux.seccomp.listenerPath: seccomp notify listeners",
     );
     expect(error(() => planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain(
       'linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"',
