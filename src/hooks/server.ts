@@ -9,11 +9,18 @@ import { closeFd, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
 import type { HookRecord, StoredHook } from "../contract/hooks.ts";
 import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
 import type { State } from "../spec/types.ts";
+import type { OnOutput, Stream } from "./output.ts";
 
 export type MountHookMessage =
   | { hello: { pid: number } }
-  | { reply: { ok: false } | { ok: true; hooks: StoredHook[]; state: State; env: Record<string, string | undefined>; timeout: number } }
+  | {
+      reply:
+        | { ok: false }
+        | { ok: true; hooks: StoredHook[]; state: State; env: Record<string, string | undefined>; timeout: number; relayOutput?: boolean };
+    }
   | { trace: HookRecord }
+  /** A chunk of a createContainer hook's output (base64), for the hook output files: create appends it. */
+  | { output: { stream: Stream; data: string } }
   | { result: { done: true } | { error: string } };
 
 export interface HookServer {
@@ -27,6 +34,7 @@ export function hookServer(
   fd: number,
   onHello: (initPid: number) => Promise<{ error?: string; hooks: StoredHook[]; state: State; timeout: number }>,
   onRecord: (record: HookRecord) => void,
+  onOutput?: OnOutput,
 ): HookServer {
   setNonBlocking(fd);
   const reader = new FrameReader();
@@ -43,13 +51,17 @@ export function hookServer(
         if (f.kind !== FRAME.JSON) continue;
         const m = jsonPayload(f.payload) as MountHookMessage;
         if ("trace" in m) onRecord(m.trace);
-        else if ("result" in m) settle("error" in m.result ? m.result.error : null);
+        else if ("output" in m) {
+          const { stream, data } = m.output;
+          if (onOutput && (stream === "stdout" || stream === "stderr") && typeof data === "string")
+            onOutput(stream, Uint8Array.fromBase64(data));
+        } else if ("result" in m) settle("error" in m.result ? m.result.error : null);
         else if ("hello" in m)
           onHello(m.hello.pid).then(
             (r) => {
               const reply: MountHookMessage = r.error
                 ? { reply: { ok: false } }
-                : { reply: { ok: true, hooks: r.hooks, state: r.state, env: process.env, timeout: r.timeout } };
+                : { reply: { ok: true, hooks: r.hooks, state: r.state, env: process.env, timeout: r.timeout, relayOutput: !!onOutput } };
               writeSync(fd, jsonFrame(reply));
               if (r.error) settle(r.error);
             },

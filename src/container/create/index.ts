@@ -23,6 +23,7 @@ import { STEP } from "../../contract/steps.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
+import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
@@ -39,7 +40,7 @@ import { processPlan } from "../../lxc/process-plan.ts";
 import { resourceItems } from "../../lxc/resources.ts";
 import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
-import type { Spec, State } from "../../spec/types.ts";
+import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
@@ -133,6 +134,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   };
   let monitor: Monitor | undefined;
   let hooks: HookServer | undefined;
+  let output: HookOutput | undefined;
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
@@ -143,6 +145,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 
+    phase = "opening the hook output files";
+    // as crun: opened (and made) at create when there are hooks; a file that cannot be is an error now
+    if (HOOK_TYPES.some((t) => spec.hooks?.[t]?.length)) output = openHookOutput(record.annotations);
     phase = "writing lxc.conf";
     writeLxcConf(dir, tr.items);
     const plan: InitPlan = {
@@ -161,12 +166,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hooks = hookServer(
         ours,
         async (initPid) => ({
-          error: await runtimeHooks(ctx, record, dir, initPid),
+          error: await runtimeHooks(ctx, record, dir, initPid, output),
           hooks: readHooks(f.hooks, "createContainer"),
           state: stateOf(record, "creating"),
           timeout: ctx.hookTimeout,
         }),
         (r) => appendTrace(f.hooksLog, r),
+        output?.onOutput,
       );
     }
 
@@ -234,12 +240,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record);
     if (monitor) await endMonitor(monitor).catch(() => {});
-    await runPoststop(ctx, record, poststop);
+    await runPoststop(ctx, record, poststop, undefined, output);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
     closeFd(hookEnd);
     hooks?.close();
+    output?.close();
     lock.release();
   }
 }
