@@ -32,6 +32,7 @@ export const SYS = {
   open_tree: 428,
   mount_setattr: 442,
   openat2: 437,
+  setns: 308,
 } as const;
 
 export const O_RDONLY = 0;

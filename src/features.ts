@@ -67,7 +67,7 @@ export function features() {
       // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
       memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },
       mountExtensions: { idmap: { enabled: false } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
     potentiallyUnsafeConfigAnnotations: [...POTENTIALLY_UNSAFE_ANNOTATIONS],

@@ -14,6 +14,7 @@ import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
+import { type DeviceAddresses, netDeviceItems } from "./net-devices.ts";
 import { resourceItems } from "./resources.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
 import { timeOffsetItems } from "./time.ts";
@@ -45,6 +46,8 @@ export interface TranslateContext extends MountContext {
    * choice when it picks the cgroup's name, which it no longer does once translation names it).
    */
   freeCgroupName?: (name: string) => string;
+  /** linux.netDevices: a host device's addresses to carry over (default: none, the device known by /sys/class/net). */
+  netDeviceAddresses?: DeviceAddresses;
   warn: (message: string) => void;
 }
 
@@ -90,6 +93,9 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
   items.push(...namespaceItems(spec));
+  items.push(
+    ...netDeviceItems(spec, ctx.netDeviceAddresses ?? ((name) => (ctx.stat(`/sys/class/net/${name}`) === "dir" ? [] : undefined))),
+  );
   items.push(...timeOffsetItems(spec));
   // rlimits are set right before the process's exec (so limits such as RLIMIT_AS bind
   // the process, not init); liblxc raises those above our hard limit.

@@ -3,12 +3,20 @@
 // memory.checkBeforeUpdate, seccomp's TSYNC flag, oom events, exact counters
 // above 2^53 in events --stats.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, canRunContainers, cleanupRoot, LXCRI, lxcri, state, testRoot } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, LXCRI, lxcri, state, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("fields");
 afterAll(() => cleanupRoot(root));
+
+function waitForText(file: string, text: string): void {
+  const deadline = Date.now() + 10000;
+  while (!readFileSync(file, "utf8").includes(text)) {
+    if (Date.now() > deadline) throw new Error(`${file}: no ${JSON.stringify(text)} in ${JSON.stringify(readFileSync(file, "utf8"))}`);
+    Bun.sleepSync(50);
+  }
+}
 
 function memoryCgroupOf(pid: number): string {
   const line = readFileSync(`/proc/${pid}/cgroup`, "utf8")
@@ -92,6 +100,97 @@ describe.skipIf(!canRunContainers)("config fields applied as runc applies them (
     expect(lxcri(root, ["delete", "--force", "oom1"]).code).toBe(0);
     // events ends once the container is gone
     expect(await Promise.race([ev.exited, Bun.sleep(5000).then(() => "running")])).not.toBe("running");
+  });
+
+  // runc 1.4's semantics (runtime-spec "namespace lifecycle"): the device lives in the container's network
+  // namespace; when a new one ends, the kernel returns a physical device to the host and destroys a virtual one.
+  test("netDevices: a host device is moved into a new network namespace under its new name, up; it ends with the namespace", () => {
+    // no dummy driver on every host: one end of a veth pair (its peer stays on the host and keeps the pair alive)
+    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
+    try {
+      const b = bundle(
+        ["sh", "-c", "cat /sys/class/net/ctr0/operstate /sys/class/net/ctr0/ifindex; ls /sys/class/net; sleep 1000"],
+        (s) => {
+          s.linux!.netDevices = { "lxcri-t0": { name: "ctr0" } };
+        },
+      );
+      const ifindex = readFileSync("/sys/class/net/lxcri-t0/ifindex", "utf8").trim();
+      const dir = tempDir("netdev");
+      const out = join(dir, "out");
+      const fd = openSync(out, "w");
+      expect(lxcri(root, ["create", "--bundle", b, "nd1"], { stdout: fd }).stderr).toBe("");
+      closeSync(fd);
+      expect(existsSync("/sys/class/net/lxcri-t0")).toBe(false); // gone from the host
+      expect(lxcri(root, ["start", "nd1"]).code).toBe(0);
+      waitForText(out, "ctr0\n");
+      const [operstate, index, ...names] = readFileSync(out, "utf8").trim().split("\n");
+      expect(operstate).toMatch(/^(up|lowerlayerdown)$/); // its peer on the host is down: "lowerlayerdown" once up
+      expect(index).toBe(ifindex); // the same device
+      expect(names.sort()).toEqual(["ctr0", "lo"]);
+      expect(lxcri(root, ["delete", "--force", "nd1"]).code).toBe(0);
+      // a veth is virtual: gone with the namespace, and its peer with it
+      expect(existsSync("/sys/class/net/lxcri-t0")).toBe(false);
+      expect(existsSync("/sys/class/net/lxcri-t1")).toBe(false);
+    } finally {
+      Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    }
+  });
+
+  test("netDevices: the device's permanent global address goes with it (runc 1.4)", () => {
+    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
+    try {
+      expect(Bun.spawnSync(["ip", "addr", "add", "10.199.0.2/24", "dev", "lxcri-t0"]).exitCode).toBe(0);
+      const v6 = Bun.spawnSync(["ip", "-6", "addr", "add", "fd00:199::2/64", "dev", "lxcri-t0"]).exitCode === 0; // where IPv6 is on
+      const b = bundle(["ip", "addr", "show", "dev", "ctr0"], (s) => {
+        s.linux!.netDevices = { "lxcri-t0": { name: "ctr0" } };
+      });
+      const r = lxcri(root, ["run", "--bundle", b, "nd2"]);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("inet 10.199.0.2/24");
+      if (v6) expect(r.stdout).toContain("inet6 fd00:199::2/64");
+      lxcri(root, ["delete", "--force", "nd2"]);
+    } finally {
+      Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    }
+  });
+
+  test("netDevices into a network namespace joined by path: moved, renamed, addressed, up; it stays there after the container", () => {
+    Bun.spawnSync(["ip", "netns", "del", "lxcri-tns"]);
+    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(Bun.spawnSync(["ip", "netns", "add", "lxcri-tns"]).exitCode).toBe(0);
+    expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
+    try {
+      expect(Bun.spawnSync(["ip", "addr", "add", "10.199.1.2/24", "dev", "lxcri-t0"]).exitCode).toBe(0);
+      const b = bundle(["ip", "-4", "addr", "show", "dev", "ctr1"], (s) => {
+        s.linux!.namespaces = s.linux!.namespaces!.map((n) =>
+          n.type === "network" ? { type: "network", path: "/run/netns/lxcri-tns" } : n,
+        );
+        s.linux!.netDevices = { "lxcri-t0": { name: "ctr1" } };
+      });
+      const r = lxcri(root, ["run", "--bundle", b, "nd3"]);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("inet 10.199.1.2/24");
+      expect(r.stdout).toMatch(/<[^>]*\bUP\b/);
+      expect(existsSync("/sys/class/net/lxcri-t0")).toBe(false);
+      lxcri(root, ["delete", "--force", "nd3"]);
+      const still = Bun.spawnSync(["ip", "netns", "exec", "lxcri-tns", "ip", "-o", "link", "show", "ctr1"], { stdout: "pipe" });
+      expect(still.exitCode).toBe(0);
+    } finally {
+      Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+      Bun.spawnSync(["ip", "link", "del", "lxcri-t1"]);
+      Bun.spawnSync(["ip", "netns", "del", "lxcri-tns"]);
+    }
+  });
+
+  test("netDevices: a device the host does not have is refused at create naming it", () => {
+    const b = bundle(["true"], (s) => {
+      s.linux!.netDevices = { "lxcri-none9": {} };
+    });
+    const r = lxcri(root, ["create", "--bundle", b, "nd4"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('linux.netDevices["lxcri-none9"]: no such network device on the host');
   });
 
   test("events --stats: counters above 2^53 are exact", () => {

@@ -1,3 +1,4 @@
+import { netDeviceMoves } from "../../src/lxc/net-devices.ts";
 import { describe, expect, test } from "bun:test";
 import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
@@ -542,7 +543,58 @@ describe("OCI → LXC translation", () => {
       "config.json: linux.resources.rdma: is not supported yet",
     );
     expect(error(() => items(spec((s) => (s.process!.selinuxLabel = "x"))))).toContain("process.selinuxLabel");
-    expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
+  });
+
+  test("netDevices: each host device a phys network under its new name, set up; names checked; the host's device must exist", () => {
+    const c = ctx({ stat: (p) => (p === "/sys/class/net/eth1" || p === "/sys/class/net/eth2" ? "dir" : "missing") });
+    const withNet = (devices: Record<string, { name?: string }>) =>
+      spec((s) => {
+        s.linux!.netDevices = devices; // the default spec has a new network namespace
+      });
+    const it = items(withNet({ eth1: { name: "ctr0" }, eth2: {} }), c);
+    expect(it.filter(([k]) => k.startsWith("lxc.net."))).toEqual([
+      ["lxc.net.0.type", "empty"],
+      ["lxc.net.0.flags", "up"],
+      ["lxc.net.1.type", "phys"],
+      ["lxc.net.1.link", "eth1"],
+      ["lxc.net.1.name", "ctr0"],
+      ["lxc.net.1.flags", "up"],
+      ["lxc.net.2.type", "phys"],
+      ["lxc.net.2.link", "eth2"],
+      ["lxc.net.2.name", "eth2"],
+      ["lxc.net.2.flags", "up"],
+    ]);
+    expect(error(() => items(withNet({ eth9: {} }), c))).toContain('linux.netDevices["eth9"]: no such network device on the host');
+    expect(error(() => withNet({ "a/b": {} }))).toContain('linux.netDevices["a/b"]: invalid network device name');
+    expect(error(() => withNet({ eth1: { name: "x".repeat(16) } }))).toContain(
+      'linux.netDevices["eth1"].name: invalid network device name',
+    );
+    expect(error(() => withNet({ eth1: { name: "lo" } }))).toContain("loopback");
+    expect(error(() => withNet({ eth1: { name: "eth2" }, eth2: {} }))).toContain('"eth1" has the name "eth2"');
+    expect(
+      error(() =>
+        spec((s) => {
+          s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+          s.linux!.netDevices = { eth1: {} };
+        }),
+      ),
+    ).toContain("linux.netDevices: moving network devices needs a network namespace of the container's own");
+    // a joined namespace: create moves the devices itself (no liblxc network); a device's addresses go with it
+    const joined = spec((s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "network" ? { ...n, path: "/run/netns/x" } : n));
+      s.linux!.netDevices = { eth1: {} };
+    });
+    expect(items(joined, c).filter(([k]) => /^lxc\.net\.[1-9]/.test(k))).toEqual([]);
+    expect(netDeviceMoves(joined)).toEqual([{ host: "eth1", name: "eth1", nsPath: "/run/netns/x" }]);
+    const addressed = ctx({ netDeviceAddresses: (n) => (n === "eth1" ? ["10.0.0.2/24", "fd00:0:0:0:0:0:0:2/64"] : undefined) });
+    expect(items(withNet({ eth1: {} }), addressed).filter(([k]) => k.startsWith("lxc.net.1."))).toEqual([
+      ["lxc.net.1.type", "phys"],
+      ["lxc.net.1.link", "eth1"],
+      ["lxc.net.1.name", "eth1"],
+      ["lxc.net.1.ipv4.address", "10.0.0.2/24"],
+      ["lxc.net.1.ipv6.address", "fd00:0:0:0:0:0:0:2/64"],
+      ["lxc.net.1.flags", "up"],
+    ]);
   });
 
   test("sysctl: only namespaced keys, and only in a namespace of the container's own (new, or joined but not the runtime's)", () => {

@@ -8,7 +8,7 @@
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
 import { realpathSync } from "node:fs";
-import { exists } from "../../../ffi/files.ts";
+import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
@@ -37,6 +37,7 @@ import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
+import { netDeviceMoves } from "../../lxc/net-devices.ts";
 import { resourceItems } from "../../lxc/resources.ts";
 import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
@@ -94,6 +95,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
   const hierarchies = cgroupHierarchies();
+  // rtnetlink only for a config that moves devices (most do not)
+  const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
   const tr = translate(spec, {
     id,
     bundle,
@@ -111,6 +114,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
     systemdCgroup: ctx.systemdCgroup,
+    netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
   const process = {
@@ -148,6 +152,14 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     phase = "opening the hook output files";
     // as crun: opened (and made) at create when there are hooks; a file that cannot be is an error now
     if (HOOK_TYPES.some((t) => spec.hooks?.[t]?.length)) output = openHookOutput(record.annotations);
+    // Into a namespace joined by path, the devices move now (liblxc sets up networks only in one it
+    // makes); they stay there whatever happens next, as with runc: that namespace is its owner's.
+    for (const m of netDeviceMoves(spec)) {
+      if (!m.nsPath || !netlink) continue;
+      phase = `moving network device ${m.host} into ${m.nsPath} (linux.netDevices)`;
+      const index = deviceIndex(m.host);
+      netlink.moveDevice(index, m.name, m.nsPath, netlink.permanentGlobalAddresses(index));
+    }
     phase = "writing lxc.conf";
     writeLxcConf(dir, tr.items);
     const plan: InitPlan = {
@@ -277,6 +289,19 @@ async function startSystemdScope(ctx: Context, dir: string, record: ContainerRec
   writeRecord(dir, record);
   writeCgroupItems(record, items);
   mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+}
+
+/** A host network device's index, from sysfs (no such device: an error naming it). */
+function deviceIndex(name: string): number {
+  const text = exists(`/sys/class/net/${name}/ifindex`) ? readText(`/sys/class/net/${name}/ifindex`).trim() : "";
+  if (!/^\d+$/.test(text)) throw unsupportedOnHost(`linux.netDevices[${JSON.stringify(name)}]`, "no such network device on the host");
+  return Number(text);
+}
+
+/** A host device's permanent global addresses as liblxc takes them, or undefined when there is no such device. */
+function deviceAddresses(netlink: typeof import("../../../ffi/netlink.ts"), name: string): string[] | undefined {
+  if (!exists(`/sys/class/net/${name}/ifindex`)) return undefined;
+  return netlink.permanentGlobalAddresses(deviceIndex(name)).map(netlink.addressText);
 }
 
 /** startContainer hooks as init runs them (it gets them in its plan, never from a path). */
