@@ -160,6 +160,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hookEnd = theirs;
       hooks = hookServer(
         ours,
+        spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
           error: await runtimeHooks(ctx, record, dir, initPid),
           hooks: readHooks(f.hooks, "createContainer"),
