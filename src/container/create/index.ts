@@ -177,6 +177,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hookEnd = theirs;
       hooks = hookServer(
         ours,
+        spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
           error: await runtimeHooks(ctx, record, dir, initPid, output),
           hooks: readHooks(f.hooks, "createContainer"),
