@@ -213,4 +213,16 @@ describe("recursive mount options and features", () => {
     expect(f.mountOptions).toContain("rro");
     expect(f.linux.mountExtensions.idmap.enabled).toBe(false);
   });
+
+  test("features: memory policy modes and flags, netDevices, seccomp flags lxcri applies, the annotations it acts on", () => {
+    const f = features();
+    expect(f.linux.memoryPolicy.modes).toContain("MPOL_BIND");
+    expect(f.linux.memoryPolicy.flags).toContain("MPOL_F_STATIC_NODES");
+    expect(f.linux.netDevices.enabled).toBe(true);
+    expect(f.linux.seccomp.supportedFlags).toContain("SECCOMP_FILTER_FLAG_TSYNC");
+    // known (runc's list) but needs a notify listener, which is refused
+    expect(f.linux.seccomp.knownFlags).toContain("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+    expect(f.linux.seccomp.supportedFlags).not.toContain("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+    expect(f.potentiallyUnsafeConfigAnnotations).toEqual(expect.arrayContaining(["run.oci.hooks.stdout", "run.oci.hooks.stderr"]));
+  });
 });
