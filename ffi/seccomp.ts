@@ -27,6 +27,8 @@ export interface SeccompRules {
   defaultAction: number;
   architectures: string[];
   attributes: number[];
+  /** seccomp(2) flags beyond what the attributes give (NEW_LISTENER, WAIT_KILLABLE_RECV). */
+  filterFlags?: number;
   rules: { names: string[]; action: number; args: { index: number; op: number; a: string; b: string }[] }[];
 }
 
@@ -71,7 +73,10 @@ export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: nu
         if (r !== 0) throw new Error(`seccomp: cannot add the rule for ${name} (errno ${-r})`);
       }
     }
-    return { program: exportBpf(lib, ctx), flags: plan.attributes.reduce((f, a) => f | (FILTER_FLAGS[a] ?? 0), 0) };
+    let flags = plan.attributes.reduce((f, a) => f | (FILTER_FLAGS[a] ?? 0), plan.filterFlags ?? 0);
+    // the kernel takes TSYNC with NEW_LISTENER only with TSYNC_ESRCH (libseccomp adds it so too)
+    if (flags & 1 && flags & 8) flags |= 16;
+    return { program: exportBpf(lib, ctx), flags };
   } finally {
     lib.seccomp_release(ctx);
   }

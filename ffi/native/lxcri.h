@@ -32,6 +32,7 @@ enum frame_kind {
 	FRAME_GO = 5,    /* start → init: run the startContainer hooks and the process */
 	FRAME_PID = 6,   /* exec: u32 host pid of the new process */
 	FRAME_JSON = 7,  /* TypeScript ↔ TypeScript messages (the mount hook) */
+	FRAME_LISTENER = 8, /* no payload; the process's seccomp notify fd rides along (SCM_RIGHTS) */
 };
 
 /* What init inherits through liblxc, at keep_fds - 1 + these (src/contract/layout.ts INHERITED). */
@@ -144,6 +145,8 @@ int read_plan(int fd, struct plan *plan);
 
 /* frames.c */
 int send_frame(int fd, int kind, const void *payload, uint32_t len);
+/* An empty frame of `kind` with `passfd` as SCM_RIGHTS, in one sendmsg; no allocation. */
+int send_fd_frame(int sock, int kind, int passfd);
 int send_error(int fd, int step, int err, const char *message);
 int read_frame(int fd, int *kind, uint8_t *buf, uint32_t max, uint32_t *len);
 struct buf {

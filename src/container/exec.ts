@@ -10,10 +10,10 @@
 // the PATH search happen inside the container, never through host paths.
 // Without a profile of its own the process gets the container's AppArmor
 // profile (as with runc), which it sets through the host's /proc.
-import { openSync, readlinkSync, readSync } from "node:fs";
+import { openSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
-import { callerStdio, closeFd, pipe } from "../../ffi/fds.ts";
+import { callerStdio, closeFd, pollReadable, recvAvailable, setNonBlocking, socketPair } from "../../ffi/fds.ts";
 import { reapChild, strerror } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
@@ -37,6 +37,7 @@ import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
 import { load, require } from "./load.ts";
 import { type ContainerRecord, files, readStoredSpec } from "./record.ts";
+import { stateOf } from "./status.ts";
 
 export interface ExecOptions {
   /** The process to run (runtime-spec `process`). */
@@ -116,7 +117,8 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         }
       }
     }
-    const [statusRead, statusWrite] = pipe();
+    // a socket: the process passes its seccomp notify fd over it (SCMP_ACT_NOTIFY rules)
+    const [statusRead, statusWrite] = socketPair();
     ours.push(statusRead);
     forHelper.push(statusWrite);
     const nsFds = namespacesOf(init).map((p) => openFd(p, "r"));
@@ -157,8 +159,22 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     const helper = Bun.spawn({ cmd: [`/proc/self/fd/${exeSlot}`, "exec", String(planSlot)], stdio: stdio as never });
     // Only the helper and the process hold the write end now: EOF tells what happened.
     for (const fd of forHelper.splice(0)) closeFd(fd);
-    const { pid, failure } = readStatus(statusRead);
+    let agentError: string | undefined;
+    const { pid, failure } = await readStatus(statusRead, async (fd, pid) => {
+      const { sendToAgent } = await import("./seccomp-agent.ts");
+      try {
+        sendToAgent(spec.linux?.seccomp, { ...stateOf(record, "running") }, pid, fd);
+      } catch (e) {
+        // it would wait for ever in its first notified syscall
+        agentError = `exec: seccomp agent: ${(e as Error).message}`;
+        process.kill(pid, "SIGKILL");
+      }
+    });
     await helper.exited;
+    if (agentError) {
+      if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
+      throw new LxcriError("runtime", agentError);
+    }
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
@@ -214,21 +230,42 @@ function joinedCgroups(record: ContainerRecord, init: number): string[] {
   return own.map((top) => current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
 }
 
-/** The status pipe until EOF: the process's pid, and a failure if there was one. */
-function readStatus(fd: number): { pid?: number; failure?: NativeFailure } {
-  // The helper sends a PID and at most one ERROR, each well under 8 KiB: anything more is refused.
+/**
+ * The status socket until EOF: the process's pid, and a failure if there was one. A seccomp
+ * notify fd the process passes goes to `onListener` with its pid as soon as both are here:
+ * the process may wait in a notified syscall before it execs (and EOF comes).
+ */
+async function readStatus(
+  fd: number,
+  onListener: (fd: number, pid: number) => Promise<void>,
+): Promise<{ pid?: number; failure?: NativeFailure }> {
+  // The helper sends a PID, at most one ERROR and one LISTENER, each well under 8 KiB: anything more is refused.
   const reader = new FrameReader(8 << 10);
-  const buf = Buffer.alloc(4096);
+  const passed: number[] = [];
   let pid: number | undefined;
   let failure: NativeFailure | undefined;
-  for (let frames = 0; ; ) {
-    const n = readSync(fd, buf);
-    if (n === 0) return { pid, failure };
-    for (const f of reader.push(buf.subarray(0, n))) {
-      if (++frames > 2) throw new Error("exec: the helper sent more than a PID and an ERROR");
-      if (f.kind === FRAME.PID) pid = decodePid(f.payload);
-      else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+  let listener: number | undefined;
+  setNonBlocking(fd);
+  try {
+    for (let frames = 0; ; ) {
+      pollReadable([fd], -1);
+      const bytes = recvAvailable(fd, 64 << 10, passed);
+      for (const f of bytes ? reader.push(bytes) : []) {
+        if (++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
+        if (f.kind === FRAME.PID) pid = decodePid(f.payload);
+        else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+        else if (f.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
+      }
+      if (listener !== undefined && listener >= 0 && pid !== undefined) {
+        const l = listener;
+        listener = -1; // handed on, once
+        await onListener(l, pid);
+      }
+      if (bytes === null) return { pid, failure };
     }
+  } finally {
+    if (listener !== undefined && listener >= 0) closeFd(listener);
+    for (const f of passed) closeFd(f);
   }
 }
 

@@ -202,12 +202,12 @@ describe("recursive mount options and features", () => {
     ).toContain('mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet');
   });
 
-  test("features lists what works: seccomp, AppArmor, time and user namespaces, recursive options; no idmap", () => {
+  test("features lists what works: seccomp (notify too), AppArmor, time and user namespaces, recursive options; no idmap", () => {
     const f = features();
     expect(f.linux.seccomp.enabled).toBe(true);
     expect(f.linux.apparmor.enabled).toBe(true);
     expect(f.linux.selinux.enabled).toBe(false);
-    expect(f.linux.seccomp.actions).not.toContain("SCMP_ACT_NOTIFY");
+    expect(f.linux.seccomp.actions).toContain("SCMP_ACT_NOTIFY"); // with a listenerPath (test/integration/seccomp-notify.test.ts)
     expect(f.linux.namespaces).toContain("time");
     expect(f.linux.namespaces).toContain("user");
     expect(f.mountOptions).toContain("rro");
@@ -220,9 +220,7 @@ describe("recursive mount options and features", () => {
     expect(f.linux.memoryPolicy.flags).toContain("MPOL_F_STATIC_NODES");
     expect(f.linux.netDevices.enabled).toBe(true);
     expect(f.linux.seccomp.supportedFlags).toContain("SECCOMP_FILTER_FLAG_TSYNC");
-    // known (runc's list) but needs a notify listener, which is refused
-    expect(f.linux.seccomp.knownFlags).toContain("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
-    expect(f.linux.seccomp.supportedFlags).not.toContain("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+    expect(f.linux.seccomp.supportedFlags).toEqual(expect.arrayContaining(f.linux.seccomp.knownFlags)); // all four of runc's
     expect(f.potentiallyUnsafeConfigAnnotations).toEqual(expect.arrayContaining(["run.oci.hooks.stdout", "run.oci.hooks.stderr"]));
   });
 });
