@@ -4,8 +4,8 @@
 // translation as create's, written straight to the container's cgroup files
 // (and, for a container in a systemd scope, set as the scope's properties first).
 // Device rules are not updated (runc ignores them too). With
-// memory.checkBeforeUpdate (the update's own, else config.json's, as runc keeps
-// it), a memory or memory+swap limit at or below the current usage is refused
+// memory.checkBeforeUpdate (the update's own, else the last update's, else
+// config.json's: runc keeps it so), a memory or memory+swap limit at or below the current usage is refused
 // before anything is written (runc does so on cgroup v2; lxcri on v1 too,
 // where the kernel would otherwise reclaim, swap or fail half-way).
 import type { Context } from "../context.ts";
@@ -22,7 +22,7 @@ import type { Resources } from "../spec/types.ts";
 import { payloadCgroups, read } from "../cgroups/container.ts";
 import { join } from "../path.ts";
 import { load, require, withLock } from "./load.ts";
-import { readStoredSpec } from "./record.ts";
+import { readStoredSpec, writeRecord } from "./record.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
 
@@ -71,8 +71,12 @@ export async function update(ctx: Context, id: string, resources: Record<string,
   const asked = (resources.memory as Resources["memory"] | undefined)?.checkBeforeUpdate;
   await withLock(container, async (c) => {
     require(c, "update");
-    const check = asked ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
+    const check = asked ?? c.record.memoryCheckBeforeUpdate ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
     memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? memoryUsage(payloadCgroups(c.record)) : undefined);
+    if (asked !== undefined && asked !== c.record.memoryCheckBeforeUpdate) {
+      c.record.memoryCheckBeforeUpdate = asked;
+      writeRecord(c.dir, c.record);
+    }
     try {
       // the scope's properties first: systemd writes the files for those itself
       if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items));

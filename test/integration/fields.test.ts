@@ -53,6 +53,8 @@ describe.skipIf(!canRunContainers)("config fields applied as runc applies them (
     const done = update('{"memory":{"limit":134217728,"checkBeforeUpdate":false}}');
     expect(done.stderr.toString()).toBe("");
     expect(readFileSync(limitFile, "utf8").trim()).toBe(String(128 << 20));
+    // and is kept for the next update (runc keeps it in its state): no check now
+    expect(update('{"memory":{"limit":4096}}').stderr.toString()).not.toContain("checkBeforeUpdate");
     expect(lxcri(root, ["delete", "--force", "cbu1"]).code).toBe(0);
   });
 
