@@ -10,6 +10,17 @@ import { bundle, canRunContainers, cleanupRoot, LXCRI, lxcri, state, tempDir, te
 const root = testRoot("fields");
 afterAll(() => cleanupRoot(root));
 
+/** Waits until the kernel has the device gone (namespace cleanup is asynchronous); `remove`: deletes it first. */
+function deviceGone(name: string, remove = true): boolean {
+  if (remove) Bun.spawnSync(["ip", "link", "del", name]);
+  const deadline = Date.now() + 10000;
+  while (existsSync(`/sys/class/net/${name}`)) {
+    if (Date.now() > deadline) return false;
+    Bun.sleepSync(50);
+  }
+  return true;
+}
+
 function waitForText(file: string, text: string): void {
   const deadline = Date.now() + 10000;
   while (!readFileSync(file, "utf8").includes(text)) {
@@ -108,7 +119,7 @@ describe.skipIf(!canRunContainers)("config fields applied as runc applies them (
   // namespace; when a new one ends, the kernel returns a physical device to the host and destroys a virtual one.
   test("netDevices: a host device is moved into a new network namespace under its new name, up; it ends with the namespace", () => {
     // no dummy driver on every host: one end of a veth pair (its peer stays on the host and keeps the pair alive)
-    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(deviceGone("lxcri-t0") && deviceGone("lxcri-t1")).toBe(true);
     expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
     try {
       const b = bundle(
@@ -131,16 +142,16 @@ describe.skipIf(!canRunContainers)("config fields applied as runc applies them (
       expect(index).toBe(ifindex); // the same device
       expect(names.sort()).toEqual(["ctr0", "lo"]);
       expect(lxcri(root, ["delete", "--force", "nd1"]).code).toBe(0);
-      // a veth is virtual: gone with the namespace, and its peer with it
-      expect(existsSync("/sys/class/net/lxcri-t0")).toBe(false);
-      expect(existsSync("/sys/class/net/lxcri-t1")).toBe(false);
+      // a veth is virtual: gone with the namespace (the kernel cleans namespaces up a little later), and its peer with it
+      expect(deviceGone("lxcri-t0", false)).toBe(true);
+      expect(deviceGone("lxcri-t1", false)).toBe(true);
     } finally {
       Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
     }
   });
 
   test("netDevices: the device's permanent global address goes with it (runc 1.4)", () => {
-    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(deviceGone("lxcri-t0") && deviceGone("lxcri-t1")).toBe(true);
     expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
     try {
       expect(Bun.spawnSync(["ip", "addr", "add", "10.199.0.2/24", "dev", "lxcri-t0"]).exitCode).toBe(0);
@@ -160,7 +171,7 @@ describe.skipIf(!canRunContainers)("config fields applied as runc applies them (
 
   test("netDevices into a network namespace joined by path: moved, renamed, addressed, up; it stays there after the container", () => {
     Bun.spawnSync(["ip", "netns", "del", "lxcri-tns"]);
-    Bun.spawnSync(["ip", "link", "del", "lxcri-t0"]);
+    expect(deviceGone("lxcri-t0") && deviceGone("lxcri-t1")).toBe(true);
     expect(Bun.spawnSync(["ip", "netns", "add", "lxcri-tns"]).exitCode).toBe(0);
     expect(Bun.spawnSync(["ip", "link", "add", "lxcri-t0", "type", "veth", "peer", "name", "lxcri-t1"]).exitCode).toBe(0);
     try {
