@@ -71,6 +71,11 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     chan = fd;
     // Whatever sits at init's CHANNEL_FD now (a process of the container may have put a file,
     // a pipe or another socket there) is used only if it is the very socket create recorded.
+    if (record.channelInode === undefined)
+      throw new LxcriError(
+        "runtime",
+        `container ${record.id} was created by an older lxcri, whose channel start cannot check: delete it and create it again`,
+      );
     const got = fstat(chan, "init's channel");
     if (got.type !== "socket" || got.inode !== record.channelInode)
       throw new LxcriError("runtime", `container ${record.id}: init's channel is not the socket create made: refusing to start`);
