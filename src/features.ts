@@ -1,6 +1,7 @@
 // features.md: what lxcri implements, independent of the host. Only what
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
+import { IDMAP_OPTIONS } from "./spec/idmap.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
 import { HOOK_TYPES } from "./spec/types.ts";
@@ -53,6 +54,7 @@ export function features() {
       "sync",
       "unbindable",
       ...RECURSIVE_OPTIONS,
+      ...IDMAP_OPTIONS,
     ].sort(),
     linux: {
       namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
@@ -63,7 +65,8 @@ export function features() {
       apparmor: { enabled: true },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      // id-mapped bind mounts (mounts[].uidMappings, "idmap", "ridmap"): src/lxc/idmap-mounts.ts
+      mountExtensions: { idmap: { enabled: true } },
     },
     annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
   };

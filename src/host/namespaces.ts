@@ -64,6 +64,12 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
     if (type !== CLONE_FLAGS[ns.type]) throw unsupportedOnHost(at, `${ns.path} is not a ${ns.type} namespace`);
     if (ns.type === "mount" && isRuntimeNamespace("mount", ns.path))
       throw unsupportedOnHost(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
+    // liblxc joins it to run the container as its root there: the runtime's own has no such root
+    if (ns.type === "user" && isRuntimeNamespace("user", ns.path))
+      throw unsupportedOnHost(
+        at,
+        `${ns.path} is the runtime's or the host's user namespace: to run in it, leave "user" out of linux.namespaces`,
+      );
     if (ns.type === "uts" && opts.setsUtsNames && isRuntimeNamespace("uts", ns.path))
       throw unsupportedOnHost(
         at,

@@ -21,6 +21,8 @@ import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
 import { recursiveAttrs, type SharedBind, sharedBind } from "./mount-attrs.ts";
+import { checkBelowIdmapped, type IdmapMount, idmapMount } from "./idmap-mounts.ts";
+import { IDMAP_OPTIONS } from "../spec/idmap.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -77,10 +79,12 @@ export interface MountPlan {
    * all other mounts, in the host's peer group as with runc.
    */
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
+  /** Id-mapped bind mounts: a second start-host hook stacks them on liblxc's bind (src/lxc/idmap-mounts.ts). */
+  idmapped: IdmapMount[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
-const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
+const OCI_ONLY_OPTIONS = new Set(["tmpcopyup", ...IDMAP_OPTIONS]);
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
@@ -127,6 +131,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const mountpoints: MountPlan["mountpoints"] = [];
   const recursive: RecursiveAttr[] = [];
   const shared: (SharedBind & { index: number })[] = [];
+  const idmapped: IdmapMount[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
@@ -141,6 +146,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     // a mount below a shared bind mount would be hidden by it (the host's clone is stacked on it
     // after all others); the checker refused what the config names, this is where the rootfs's
     // symlinks lead
+    checkBelowIdmapped(idmapped, dest, at);
     const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
     if (above)
       throw unsupportedOnHost(
@@ -179,6 +185,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
         for (const p of ["shared", "rshared"]) while (options.includes(p)) options.splice(options.indexOf(p), 1);
         if (!options.includes("optional")) options.push("optional");
       }
+      const idmap = k === "missing" ? undefined : idmapMount(m, i, source, dest, options);
+      if (idmap) idmapped.push(idmap);
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
@@ -208,7 +216,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared };
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared, idmapped };
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {

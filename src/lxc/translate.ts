@@ -13,6 +13,7 @@ import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
+import { idmapHookCommand } from "./idmap-mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
@@ -59,6 +60,8 @@ export interface Translation {
   monitorCgroupDir: string;
   /** Bind mounts with shared propagation, which the start-host hook mounts (for its error messages). */
   shared: MountPlan["shared"];
+  /** Id-mapped bind mounts, which the second start-host hook mounts (for its error messages). */
+  idmapped: MountPlan["idmapped"];
 }
 
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
@@ -125,7 +128,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   const mounts = mountItems(spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
-  if (ctx.mountHook || mounts.shared.length) items.push(["lxc.hook.version", "1"]);
+  if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length) items.push(["lxc.hook.version", "1"]);
   if (ctx.mountHook) {
     // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
     // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
@@ -133,6 +136,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
   if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(spec, ctx, mounts)]);
+  if (mounts.idmapped.length) items.push(["lxc.hook.start-host", idmapStartHost(ctx, mounts)]);
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
   return {
     items,
@@ -141,7 +145,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     cgroupDir,
     monitorCgroupDir,
     shared: mounts.shared,
+    idmapped: mounts.idmapped,
   };
+}
+
+/** The second lxc.hook.start-host, after propagate's: the id-mapped bind mounts (src/lxc/idmap-mounts.ts). */
+function idmapStartHost(ctx: TranslateContext, mounts: MountPlan): string {
+  if (!ctx.startHostHook) throw new Error("translate: id-mapped mounts need the start-host hook's fds");
+  return idmapHookCommand(mounts.idmapped, ctx.startHostHook.exeFd, ctx.startHostHook.reportFd);
 }
 
 /** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */

@@ -7,6 +7,7 @@
 // linux.ts, resources.ts and seccomp.ts.
 import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
+import { idmapRules } from "./idmap.ts";
 import { linux, namespaceRules } from "./linux.ts";
 import { mounts } from "./mounts.ts";
 import { argString, envEntry, process } from "./process.ts";
@@ -71,6 +72,7 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
   return checkedFrom(opts.source ?? CONFIG_JSON, () => {
     const s: Spec = spec(opts.systemdCgroup ?? false)(json, "");
     namespaceRules(s);
+    idmapRules(s);
     return s;
   });
 }

@@ -31,6 +31,7 @@ import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { capLastCap } from "../../host/kernel.ts";
 import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import { adoptJoinedMaps, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
@@ -77,6 +78,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
   checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
@@ -203,9 +205,11 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       (opts.timeout ?? 60) * 1000,
       () => rejectedItem(ctx, id, tr.items),
       (failure) => {
-        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT) return undefined;
-        const i = tr.shared.findIndex((m) => failure.what === m.source || failure.what === m.destination);
-        return i < 0 ? undefined : `mounts[${tr.shared[i]!.index}]`;
+        const idmap = failure.step === STEP.IDMAP_SOURCE || failure.step === STEP.IDMAP_USERNS || failure.step === STEP.IDMAP_MOUNT;
+        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT && !idmap) return undefined;
+        const list = idmap ? tr.idmapped : tr.shared;
+        const i = list.findIndex((m) => failure.what === m.source || failure.what === m.destination);
+        return i < 0 ? undefined : `mounts[${list[i]!.index}]`;
       },
     );
     record.initPid = init;
