@@ -13,6 +13,7 @@ import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
+import { withHostSysfs } from "./host-sysfs.ts";
 import { idmapHookCommand } from "./idmap-mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { resourceItems } from "./resources.ts";
@@ -37,6 +38,10 @@ export interface TranslateContext extends MountContext {
    * pipe, for lxc.hook.start-host: it mounts bind mounts with shared propagation from the host.
    */
   startHostHook?: { exeFd: number; reportFd: number };
+  /** Namespace types joined by path that the monitor joins itself, before liblxc joins the user namespace (src/host/namespaces.ts joinedBeforeUser). */
+  joinedByMonitor?: string[];
+  /** A user namespace that does not own the network namespace joined by path: sysfs cannot be mounted (src/lxc/host-sysfs.ts). */
+  sysfsFromHost?: boolean;
   /** Whether a namespace joined by `path` is the runtime's own (then a namespaced sysctl would change the host). */
   isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
@@ -92,7 +97,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
-  items.push(...namespaceItems(spec));
+  items.push(...namespaceItems(spec, ctx.joinedByMonitor));
   items.push(...timeOffsetItems(spec));
   // rlimits are set right before the process's exec (so limits such as RLIMIT_AS bind
   // the process, not init); liblxc raises those above our hard limit.
@@ -125,7 +130,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
 
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
   const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];
-  const mounts = mountItems(spec, { ...ctx, cgroupDir });
+  const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
   if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length) items.push(["lxc.hook.version", "1"]);

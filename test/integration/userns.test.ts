@@ -76,6 +76,56 @@ describe.skipIf(!canRunContainers)("user namespaces shared and id-mapped mounts 
     }
   });
 
+  test("containerd 2.x's pod: a network namespace made in a user namespace of its own, a sandbox with a new one, a container joining the sandbox's", async () => {
+    // the pod's network namespace, made as containerd makes it: in a throwaway user namespace with the pod's maps
+    const netns = join(host, "netns");
+    writeFileSync(netns, "");
+    const maker = Bun.spawn(["unshare", "--user", "--net", "sleep", "60"]);
+    try {
+      await Bun.sleep(200);
+      writeFileSync(`/proc/${maker.pid}/uid_map`, `0 ${MAPPED} 65536`);
+      writeFileSync(`/proc/${maker.pid}/gid_map`, `0 ${MAPPED} 65536`);
+      expect(Bun.spawnSync(["mount", "--bind", `/proc/${maker.pid}/ns/net`, netns]).exitCode).toBe(0);
+    } finally {
+      maker.kill();
+    }
+    const podNet = (s: Spec) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+      s.linux!.namespaces!.push({ type: "network", path: netns });
+    };
+    try {
+      // neither user namespace owns the network namespace: sysfs is the host's, bound read-only
+      run(
+        "cd-sandbox",
+        userBundle(["sleep", "60"], (s) => {
+          ownUserns(s);
+          podNet(s);
+        }),
+      );
+      const sandbox = state(root, "cd-sandbox").pid;
+      run(
+        "cd-app",
+        userBundle(["sleep", "60"], (s) => {
+          podNet(s);
+          s.linux!.namespaces!.push({ type: "user", path: `/proc/${sandbox}/ns/user` });
+        }),
+      );
+      const app = state(root, "cd-app").pid;
+      expect(statSync(`/proc/${app}/ns/user`).ino).toBe(statSync(`/proc/${sandbox}/ns/user`).ino);
+      expect(statSync(`/proc/${app}/ns/net`).ino).toBe(statSync(netns).ino);
+      const sys = lxcri(root, ["exec", "cd-app", "sh", "-c", "ls /sys/class/net && touch /sys/fs/x; grep ' /sys ' /proc/self/mountinfo"]);
+      expect(sys.stdout).toContain("lo");
+      expect(sys.stderr).toContain("Read-only file system");
+      expect(sys.stdout).toMatch(/ \/sys ro,/);
+      for (const id of ["cd-app", "cd-sandbox"]) {
+        expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+        expect(leftovers(root, id)).toEqual([]);
+      }
+    } finally {
+      Bun.spawnSync(["umount", netns]);
+    }
+  });
+
   test("maps given with a joined user namespace must be its own", () => {
     run("pod-c", userBundle(["sleep", "60"], ownUserns));
     const a = state(root, "pod-c").pid;

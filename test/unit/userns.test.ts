@@ -19,7 +19,7 @@ const ctx: TranslateContext = {
   isRuntimeNamespace: () => false,
   cgroupHierarchies: [],
   hardRlimits: {},
-  stat: (p) => (p.startsWith("/data") ? "dir" : "missing"),
+  stat: (p) => (p.startsWith("/data") || p === "/sys" ? "dir" : "missing"),
   resolve: (p) => p,
   startHostHook: { exeFd: 7, reportFd: 9 },
   warn: () => {},
@@ -110,6 +110,26 @@ describe("a user namespace joined by path", () => {
     adoptJoinedMaps(spec(ownUserns), () => {
       throw new Error("read");
     });
+  });
+});
+
+describe("namespaces the joined user namespace does not own", () => {
+  test("the monitor joins them (liblxc neither shares nor clones them); sysfs is the host's, bound read-only", () => {
+    const s = spec((s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+      s.linux!.namespaces!.push({ type: "network", path: "/run/netns/pod" });
+      joined(s);
+      s.linux!.uidMappings = s.linux!.gidMappings = MAP;
+    });
+    const t = translate(s, { ...ctx, joinedByMonitor: ["network"], sysfsFromHost: true });
+    const items = (key: string) => t.items.filter(([k]) => k === key).map(([, v]) => v);
+    expect(items("lxc.namespace.share.net")).toEqual([]);
+    expect(items("lxc.namespace.share.user")).toEqual(["/proc/42/ns/user"]);
+    expect(items("lxc.namespace.clone")[0]).not.toContain("net");
+    expect(items("lxc.mount.entry").filter((e) => e.includes(" sys "))).toEqual(["/sys sys none rbind,nosuid,noexec,nodev,ro 0 0"]);
+    expect(t.setup.recursive).toContainEqual({ path: "/sys", set: 1, clr: 0 });
+    // otherwise a sysfs of its own
+    expect(values(s, "lxc.mount.entry").filter((e) => e.includes(" sys "))).toEqual(["sysfs sys sysfs nosuid,noexec,nodev,ro 0 0"]);
   });
 });
 

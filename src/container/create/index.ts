@@ -30,7 +30,14 @@ import { installed } from "../../host/artefacts.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { capLastCap } from "../../host/kernel.ts";
-import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import {
+  checkNamespacePaths,
+  isRuntimeNamespace,
+  joinedBeforeUser,
+  MONITOR_JOINS_ENV,
+  monitorJoins,
+  netnsNotOwned,
+} from "../../host/namespaces.ts";
 import { adoptJoinedMaps, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
@@ -79,6 +86,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
+  const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
   checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
@@ -111,6 +119,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
+    joinedByMonitor: joinFirst.map((n) => n.type),
+    sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
     systemdCgroup: ctx.systemdCgroup,
     warn: (m) => warnings.push(m),
   });
@@ -177,6 +187,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
     const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    if (joinFirst.length) monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
