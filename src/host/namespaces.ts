@@ -87,11 +87,20 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
  * (ffi/native/monitor.c), which then keeps them for the container. Checked paths only.
  */
 export function joinedBeforeUser(namespaces: { type: string; path?: string }[]): { type: string; path: string }[] {
-  const user = namespaces.find((n) => n.type === "user" && n.path);
-  if (!user) return [];
-  return namespaces.filter(
-    (ns): ns is { type: string; path: string } => !!ns.path && ns.type !== "user" && !ownedWithin(ns.path, user.path!),
+  const user = namespaces.findIndex((n) => n.type === "user" && n.path);
+  if (user < 0) return [];
+  const found = namespaces.flatMap((ns, i) =>
+    ns.path && ns.type !== "user" && !ownedWithin(ns.path, namespaces[user]!.path!) ? [{ type: ns.type, path: ns.path, i }] : [],
   );
+  // not in the monitor: its hooks open bind sources in the host's mount namespace, and liblxc
+  // finds the monitor's cgroup through its cgroup namespace
+  for (const ns of found)
+    if (ns.type === "mount" || ns.type === "cgroup")
+      throw unsupportedOnHost(
+        `linux.namespaces[${ns.i}].path`,
+        `${ns.path} belongs to another user namespace than linux.namespaces[${user}].path: liblxc joins that one first, and from there cannot join this`,
+      );
+  return found.map(({ type, path }) => ({ type, path }));
 }
 
 /** The monitor's environment variable naming what it joins first: the paths, hex (no separator or quoting to get wrong), comma-separated. */
