@@ -126,6 +126,28 @@ describe.skipIf(!canRunContainers)("user namespaces shared and id-mapped mounts 
     }
   });
 
+  test("a mount namespace the joined user namespace does not own is refused, naming the field", async () => {
+    run("own-a", userBundle(["sleep", "60"], ownUserns));
+    const a = state(root, "own-a").pid;
+    const other = Bun.spawn(["unshare", "--mount", "sleep", "60"]);
+    try {
+      await Bun.sleep(200);
+      const b = userBundle(["true"], (s) => {
+        s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "mount");
+        s.linux!.namespaces!.push({ type: "mount", path: `/proc/${other.pid}/ns/mnt` }, { type: "user", path: `/proc/${a}/ns/user` });
+      });
+      const r = lxcri(root, ["create", "--bundle", b, "own-b"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(
+        /linux\.namespaces\[\d+\]\.path: \/proc\/\d+\/ns\/mnt belongs to another user namespace than linux\.namespaces\[\d+\]\.path/,
+      );
+      expect(leftovers(root, "own-b")).toEqual([]);
+    } finally {
+      other.kill();
+    }
+    expect(lxcri(root, ["delete", "--force", "own-a"]).code).toBe(0);
+  });
+
   test("maps given with a joined user namespace must be its own", () => {
     run("pod-c", userBundle(["sleep", "60"], ownUserns));
     const a = state(root, "pod-c").pid;
