@@ -51,6 +51,12 @@ export interface MountContext {
   stat: (hostPath: string) => PathKind;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
   resolve: (containerPath: string) => string;
+  /**
+   * A user namespace that does not own the network namespace joined by path: sysfs cannot be
+   * mounted, the host's /sys is bound (src/lxc/host-sysfs.ts), and a cgroup2 mount on its
+   * /sys/fs/cgroup would be refused (EBUSY, the same superblock): the container's cgroup is bound, as runc falls back.
+   */
+  sysfsFromHost?: boolean;
 }
 
 export interface MountPlan {
@@ -157,7 +163,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
-      else if (hasCgroupNamespace(spec))
+      else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
       earlier.push({ dest });

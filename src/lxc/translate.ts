@@ -40,8 +40,6 @@ export interface TranslateContext extends MountContext {
   startHostHook?: { exeFd: number; reportFd: number };
   /** Namespace types joined by path that the monitor joins itself, before liblxc joins the user namespace (src/host/namespaces.ts joinedBeforeUser). */
   joinedByMonitor?: string[];
-  /** A user namespace that does not own the network namespace joined by path: sysfs cannot be mounted (src/lxc/host-sysfs.ts). */
-  sysfsFromHost?: boolean;
   /** Whether a namespace joined by `path` is the runtime's own (then a namespaced sysctl would change the host). */
   isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */

@@ -121,13 +121,21 @@ describe("namespaces the joined user namespace does not own", () => {
       joined(s);
       s.linux!.uidMappings = s.linux!.gidMappings = MAP;
     });
-    const t = translate(s, { ...ctx, joinedByMonitor: ["network"], sysfsFromHost: true });
+    const t = translate(s, { ...ctx, joinedByMonitor: ["network"], sysfsFromHost: true, cgroupV2Base: "/sys/fs/cgroup" });
     const items = (key: string) => t.items.filter(([k]) => k === key).map(([, v]) => v);
     expect(items("lxc.namespace.share.net")).toEqual([]);
     expect(items("lxc.namespace.share.user")).toEqual(["/proc/42/ns/user"]);
     expect(items("lxc.namespace.clone")[0]).not.toContain("net");
     expect(items("lxc.mount.entry").filter((e) => e.includes(" sys "))).toEqual(["/sys sys none rbind,nosuid,noexec,nodev,ro 0 0"]);
     expect(t.setup.recursive).toContainEqual({ path: "/sys", set: 1, clr: 0 });
+    // on pure cgroup v2, even with a cgroup namespace: the container's cgroup bound, not a cgroup2 mount on the host's
+    const v2 = spec(() => {}); // runc spec's: a cgroup namespace and a cgroup mount
+    const cg = (sysfsFromHost: boolean) =>
+      translate(v2, { ...ctx, sysfsFromHost, cgroupV2Base: "/sys/fs/cgroup" })
+        .items.filter(([k, v]) => k === "lxc.mount.entry" && v.includes("sys/fs/cgroup"))
+        .map(([, v]) => v);
+    expect(cg(true)).toEqual(["/sys/fs/cgroup/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0"]);
+    expect(cg(false)).toEqual(["cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0"]);
     // otherwise a sysfs of its own
     expect(values(s, "lxc.mount.entry").filter((e) => e.includes(" sys "))).toEqual(["sysfs sys sysfs nosuid,noexec,nodev,ro 0 0"]);
   });
