@@ -13,8 +13,10 @@
  * (a process in the namespace reading its own maps would see its parent namespace's).
  * The namespace may hold a hostile container: the child is made non-dumpable before it joins
  * (ptrace of it then needs CAP_SYS_PTRACE in our namespace, not in the container's), holds
- * no fd but its pipes, and runs nothing but a read. Prints "u <inside> <outside> <count>"
- * then "g ..." lines; exit 1 with a message on stderr when the path cannot be joined.
+ * no fd but its pipes, and runs nothing but a read. Prints "n <dev> <inode>" of the namespace
+ * (liblxc opens the path again later: create checks the container is in this one), then
+ * "u <inside> <outside> <count>" and "g ..." lines; exit 1 with a message on stderr when the
+ * path cannot be joined.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lxcri.h"
@@ -147,6 +150,13 @@ int userns_maps_main(const char *path)
 		fprintf(stderr, "cannot open %s: %s\n", path, strerrorname_np(errno));
 		return 1;
 	}
+	struct stat st;
+	if (fstat(ns, &st) != 0) {
+		fprintf(stderr, "cannot stat %s: %s\n", path, strerrorname_np(errno));
+		return 1;
+	}
+	/* the namespace these maps are of: create checks that the container's init ends up in it */
+	printf("n %llu %llu\n", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	int hold = -1;
 	pid_t pid = holder(ns, &hold);
 	close(ns);

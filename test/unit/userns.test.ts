@@ -3,7 +3,8 @@
 // hands liblxc and the idmap start-host hook.
 import { describe, expect, test } from "bun:test";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
-import { adoptJoinedMaps, parseMaps } from "../../src/host/userns.ts";
+import { statSync } from "node:fs";
+import { adoptJoinedMaps, checkJoinedUserns, parseMaps } from "../../src/host/userns.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Mount, Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
@@ -75,6 +76,16 @@ describe("a user namespace joined by path", () => {
     expect(values(s, "lxc.namespace.share.user")).toEqual(["/proc/42/ns/user"]);
     expect(values(s, "lxc.namespace.clone")[0]).not.toContain("user");
     expect(values(s, "lxc.idmap")).toEqual(["u 0 100000 65536", "g 0 200000 1000", "g 1000 1000 1"]);
+  });
+
+  test("create checks init ended up in the namespace whose maps it read (liblxc opens the path again)", () => {
+    const own = statSync(`/proc/${process.pid}/ns/user`);
+    const read = parseMaps(`n ${own.dev} ${own.ino}\nu 0 100000 65536\n`);
+    expect(read.ns).toEqual({ dev: own.dev, ino: own.ino });
+    checkJoinedUserns(process.pid, read, "/proc/42/ns/user");
+    expect(errorOf(() => checkJoinedUserns(process.pid, { ...read, ns: { dev: own.dev, ino: own.ino + 1 } }, "/proc/42/ns/user"))).toBe(
+      "config.json: linux.namespaces: the user namespace at /proc/42/ns/user changed while the container was created (its process exited?)",
+    );
   });
 
   test("maps the config gives must be the namespace's (in any order); its root must be mapped", () => {

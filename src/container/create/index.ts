@@ -38,7 +38,7 @@ import {
   monitorJoins,
   netnsNotOwned,
 } from "../../host/namespaces.ts";
-import { adoptJoinedMaps, readUserNamespaceMaps } from "../../host/userns.ts";
+import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
@@ -85,7 +85,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
-  adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
+  const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
   const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
   checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
@@ -229,6 +229,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
+    // recorded first: a failure here destroys what is recorded
+    if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);

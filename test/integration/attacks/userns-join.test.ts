@@ -96,7 +96,9 @@ describe.skipIf(!canRunContainers || !strace)("attack: the child that reads a jo
     expect(seen.stderr).toContain("Permission denied");
     // and the helper still did its job
     expect(await helper.exited).toBe(0);
-    expect((await new Response(helper.stdout).text()).trim()).toBe(`u 0 ${MAPPED_ROOT} 65536\ng 0 ${MAPPED_ROOT} 65536`);
+    expect((await new Response(helper.stdout).text()).trim()).toBe(
+      `n ${statSync(`/proc/${pid}/ns/user`).dev} ${ino}\nu 0 ${MAPPED_ROOT} 65536\ng 0 ${MAPPED_ROOT} 65536`,
+    );
     expect(lxcri(root, ["delete", "--force", "victim-ns"]).code).toBe(0);
   }, 60_000);
 });
