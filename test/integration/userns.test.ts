@@ -206,9 +206,11 @@ describe.skipIf(!canRunContainers)("user namespaces shared and id-mapped mounts 
     mkdirSync(vol);
     writeFileSync(join(vol, "owned"), "x");
     chownSync(join(vol, "owned"), 1000, 1000);
-    const b = userBundle(["stat", "-c", "%u %g", "/a/owned", "/b/owned"], (s) => {
+    const b = userBundle(["stat", "-c", "%u %g", "/a/owned", "/b/owned", "/etc/owned.conf"], (s) => {
       ownUserns(s);
       s.mounts!.push({ destination: "/a", type: "bind", source: vol, options: ["bind", "idmap"] });
+      // a file, as Kubernetes binds /etc/hosts
+      s.mounts!.push({ destination: "/etc/owned.conf", type: "bind", source: join(vol, "owned"), options: ["bind", "ro", "idmap"] });
       // on-disk 1000 is 1000+5 in the mount's namespace → host 100005 → uid 5 in the container
       s.mounts!.push({
         destination: "/b",
@@ -221,7 +223,7 @@ describe.skipIf(!canRunContainers)("user namespaces shared and id-mapped mounts 
     });
     const r = lxcri(root, ["run", "--bundle", b, "idmap-opt"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout.trim().split("\n")).toEqual(["1000 1000", "1005 1007"]);
+    expect(r.stdout.trim().split("\n")).toEqual(["1000 1000", "1005 1007", "1000 1000"]);
     expect(leftovers(root, "idmap-opt")).toEqual([]);
   });
 });
