@@ -187,7 +187,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
     const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
-    if (joinFirst.length) monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
+    // always set: the monitor's environment is the caller's too, and only create says what it joins
+    monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
