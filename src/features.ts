@@ -2,6 +2,7 @@
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
 import { POTENTIALLY_UNSAFE_ANNOTATIONS } from "./spec/annotations.ts";
+import { IDMAP_OPTIONS } from "./spec/idmap.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
 import { HOOK_TYPES, MPOL_FLAGS, MPOL_MODES } from "./spec/types.ts";
@@ -54,6 +55,7 @@ export function features() {
       "sync",
       "unbindable",
       ...RECURSIVE_OPTIONS,
+      ...IDMAP_OPTIONS,
     ].sort(),
     linux: {
       namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
@@ -66,7 +68,8 @@ export function features() {
       intelRdt: { enabled: false },
       // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
       memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },
-      mountExtensions: { idmap: { enabled: false } },
+      // id-mapped bind mounts (mounts[].uidMappings, "idmap", "ridmap"): src/lxc/idmap-mounts.ts
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: true },
     },
     annotations: { "org.linuxcontainers.lxcri.version": pkg.version },

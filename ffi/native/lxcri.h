@@ -184,7 +184,17 @@ int apparmor_exec(const char *profile);
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);
 
-/* init.c, enter.c, propagate.c, dump.c */
+/* propagate.c: a hex-encoded argument decoded (NULL: not hex); the O_PATH fd of `dest` below
+ * the container's `root`, resolved in it and made when missing (a directory when `dir`) */
+char *unhex(const char *s);
+int mount_point(int root, const char *dest, int dir);
+
+/* userns.c: an fd of a new user namespace with these maps ("c:h:s/c:h:s...", uid then gid), -1 on failure */
+int make_userns(const char *uid_maps, const char *gid_maps);
+
+/* init.c, enter.c, propagate.c, idmap.c, userns.c, dump.c */
+int idmap_main(int argc, char **argv);
+int userns_maps_main(const char *path);
 int init_main(int plan_fd);
 int enter_main(int plan_fd);
 int propagate_main(int argc, char **argv);

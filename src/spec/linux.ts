@@ -210,13 +210,16 @@ export function namespaceRules(spec: Spec): void {
     );
   const user = index("user");
   const mapped = !!linux?.uidMappings?.length || !!linux?.gidMappings?.length;
-  if (user >= 0 && listed[user]!.path)
-    throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
-  if (user >= 0 && !(linux?.uidMappings?.length && linux?.gidMappings?.length))
+  // A user namespace joined by path has its maps already: create reads them from it
+  // (src/host/userns.ts) and checks any the config gives against them, as runc does.
+  const joined = user >= 0 && !!listed[user]!.path;
+  if (joined && !!linux?.uidMappings?.length !== !!linux?.gidMappings?.length)
+    throw configError("linux.uidMappings", "give both linux.uidMappings and linux.gidMappings of the joined user namespace, or neither");
+  if (user >= 0 && !joined && !(linux?.uidMappings?.length && linux?.gidMappings?.length))
     throw configError(`linux.namespaces[${user}]`, "a new user namespace needs linux.uidMappings and linux.gidMappings");
   if (user < 0 && mapped) throw configError("linux.uidMappings", "id mappings need a user namespace in linux.namespaces");
   // init runs as the container's root, which a user namespace maps to another host uid.
-  if (hostId(linux?.uidMappings, 0) === undefined || hostId(linux?.gidMappings, 0) === undefined)
+  if ((!joined || mapped) && (hostId(linux?.uidMappings, 0) === undefined || hostId(linux?.gidMappings, 0) === undefined))
     throw configError("linux.uidMappings", "container uid and gid 0 must be mapped: the container's init runs as its root");
   if (spec.hostname !== undefined && index("uts") < 0)
     throw configError("hostname", "setting a hostname needs a uts namespace in linux.namespaces (new, or joined by path)");

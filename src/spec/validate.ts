@@ -8,6 +8,7 @@
 import { annotationRules } from "./annotations.ts";
 import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
+import { idmapRules } from "./idmap.ts";
 import { linux, namespaceRules } from "./linux.ts";
 import { mounts } from "./mounts.ts";
 import { argString, envEntry, process } from "./process.ts";
@@ -73,6 +74,7 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
     const s: Spec = spec(opts.systemdCgroup ?? false)(json, "");
     namespaceRules(s);
     annotationRules(s);
+    idmapRules(s);
     return s;
   });
 }

@@ -31,7 +31,15 @@ import { installed } from "../../host/artefacts.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { capLastCap } from "../../host/kernel.ts";
-import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import {
+  checkNamespacePaths,
+  isRuntimeNamespace,
+  joinedBeforeUser,
+  MONITOR_JOINS_ENV,
+  monitorJoins,
+  netnsNotOwned,
+} from "../../host/namespaces.ts";
+import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
@@ -79,6 +87,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
+  const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
   checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
@@ -113,6 +123,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
+    joinedByMonitor: joinFirst.map((n) => n.type),
+    sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
     systemdCgroup: ctx.systemdCgroup,
     netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
@@ -194,6 +206,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
     const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    // always set: the monitor's environment is the caller's too, and only create says what it joins
+    monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
@@ -222,9 +236,11 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       (opts.timeout ?? 60) * 1000,
       () => rejectedItem(ctx, id, tr.items),
       (failure) => {
-        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT) return undefined;
-        const i = tr.shared.findIndex((m) => failure.what === m.source || failure.what === m.destination);
-        return i < 0 ? undefined : `mounts[${tr.shared[i]!.index}]`;
+        const idmap = failure.step === STEP.IDMAP_SOURCE || failure.step === STEP.IDMAP_USERNS || failure.step === STEP.IDMAP_MOUNT;
+        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT && !idmap) return undefined;
+        const list = idmap ? tr.idmapped : tr.shared;
+        const i = list.findIndex((m) => failure.what === m.source || failure.what === m.destination);
+        return i < 0 ? undefined : `mounts[${list[i]!.index}]`;
       },
     );
     record.initPid = init;
@@ -233,6 +249,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
+    // recorded first: a failure here destroys what is recorded
+    if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);
