@@ -95,6 +95,15 @@ const OCI_ONLY_OPTIONS = new Set(["tmpcopyup", ...IDMAP_OPTIONS]);
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
+/**
+ * Whether the default devices are bound from the host (as runc does in a user namespace, where
+ * mknod is refused) rather than made by init in the /dev tmpfs (devices.ts). Only in a user
+ * namespace may a container hold a host device inode: there its root is not the inode's owner
+ * and cannot chmod or chown it; without one, a container's root with CAP_FOWNER changed the
+ * host's /dev/null through the bind (`chmod 700 /dev/null` broke the host).
+ */
+export const bindsHostDevices = (spec: Spec): boolean => spec.linux?.namespaces?.some((n) => n.type === "user") ?? false;
+
 function isCgroupMount(m: Mount): boolean {
   return m.type === "cgroup" || m.type === "cgroup2";
 }
@@ -203,7 +212,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     items.push(["lxc.mount.entry", entry]);
     if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
     earlier.push({ dest, bindSource: bind && kind === "dir" && ctx.stat(source) === "dir" ? source : undefined });
-    if (dest === "/dev" && fstype === "tmpfs")
+    if (dest === "/dev" && fstype === "tmpfs" && bindsHostDevices(spec))
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 
