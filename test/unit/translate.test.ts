@@ -214,6 +214,29 @@ describe("OCI → LXC translation", () => {
     ]);
   });
 
+  test("the default devices: made by init without a user namespace, bound from the host only in one", () => {
+    const plain = translate(spec(), ctx());
+    expect(values(plain.items, "lxc.mount.entry").filter((e) => e.startsWith("/dev/null "))).toEqual([]);
+    expect(plain.setup.devices.map((d) => d.path)).toEqual([
+      "/dev/null",
+      "/dev/zero",
+      "/dev/full",
+      "/dev/random",
+      "/dev/urandom",
+      "/dev/tty",
+    ]);
+    const userns = translate(
+      spec((s) => {
+        s.linux!.namespaces!.push({ type: "user" });
+        s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      }),
+      ctx(),
+    );
+    expect(values(userns.items, "lxc.mount.entry")).toContain("/dev/null dev/null none bind,create=file 0 0");
+    expect(userns.setup.devices).toEqual([]);
+  });
+
   test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
     const it = items(spec());
     expect(values(it, "lxc.autodev")).toEqual(["0"]);
@@ -222,8 +245,6 @@ describe("OCI → LXC translation", () => {
     const order = [
       "proc proc proc defaults 0 0",
       "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0",
-      "/dev/null dev/null none bind,create=file 0 0",
-      "/dev/tty dev/tty none bind,create=file 0 0",
       "devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0",
       "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
       "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
@@ -505,7 +526,16 @@ describe("OCI → LXC translation", () => {
       ),
       ctx(),
     );
+    // on the /dev tmpfs without a user namespace init makes the default devices too (never the
+    // host's inodes); a default one the config lists keeps its own mode
+    const dflt = (name: string, minor: number, major = 1) => ({ path: `/dev/${name}`, mode: 0o020666, major, minor, uid: 0, gid: 0 });
     expect(t.setup.devices).toEqual([
+      dflt("null", 3),
+      dflt("zero", 5),
+      dflt("full", 7),
+      dflt("random", 8),
+      dflt("urandom", 9),
+      dflt("tty", 0, 5),
       { path: "/dev/fuse", mode: 0o020640, major: 10, minor: 229, uid: 5, gid: 6 },
       { path: "/dev/fifo", mode: 0o010666, major: 0, minor: 0, uid: 0, gid: 0 },
     ]);
