@@ -281,6 +281,39 @@ describe.if(canRunContainers)("--pidfd-socket", () => {
     expect(lxcri(root, ["delete", "--force", "pf2"]).code).toBe(0);
   });
 
+  test("run in the foreground: --pidfd-socket gets init's pidfd before it runs; --preserve-fds 2 passes fds 3 and 4", async () => {
+    const d = tempDir("pfrun");
+    const files = [3, 4].map((n) => join(d, `fd${n}`));
+    const fds = files.map((f) => openSync(f, "w"));
+    const recv = fdReceiver();
+    const err = join(d, "err");
+    const p = Bun.spawn({
+      cmd: [
+        LXCRI,
+        "--root",
+        root,
+        "run",
+        "--preserve-fds",
+        "2",
+        "--pidfd-socket",
+        recv.path,
+        "--bundle",
+        bundle(["sh", "-c", "echo r3 >&3; echo r4 >&4; sleep 0.2; exit 6"]),
+        "pf4",
+      ],
+      stdio: ["ignore", "ignore", Bun.file(err), ...fds] as never,
+    });
+    for (const fd of fds) closeSync(fd);
+    const init = recv.take();
+    expect(init.data).toBe("standard");
+    expect(pidOfPidfd(init.fd)).toBeGreaterThan(0);
+    closeFd(init.fd);
+    expect(await p.exited).toBe(6);
+    expect(readFileSync(err, "utf8")).toBe("");
+    expect(files.map((f) => readFileSync(f, "utf8"))).toEqual(["r3\n", "r4\n"]);
+    expect(lxcri(root, ["state", "pf4"]).code).toBe(1);
+  });
+
   test("a socket nobody listens on: create fails naming --pidfd-socket and leaves nothing", () => {
     const r = lxcri(root, ["create", "--pidfd-socket", join(tempDir("nosock"), "none.sock"), "--bundle", bundle(["sleep", "1000"]), "pf3"]);
     expect(r.code).toBe(1);
