@@ -13,7 +13,7 @@ export interface Flag {
   default?: string;
   /** Repeatable: every value is kept, in order (runc's StringSlice flags). */
   multiple?: true;
-  /** Taken but left out of --help (runc's hidden flags, which it warns about and ignores). */
+  /** Taken but left out of --help: runc's hidden flags (which it warns about and ignores), and flags taken only to be refused by name. */
   hidden?: true;
 }
 
@@ -136,7 +136,7 @@ export const COMMANDS = {
       cap: { type: "string", alias: "c", description: "capability to add (repeatable)", multiple: true },
       "no-new-privs": { type: "boolean", description: "set no_new_privs" },
       apparmor: { type: "string", description: "AppArmor profile for the process (default: the container's)" },
-      "process-label": { type: "string", description: "SELinux label for the process (process.selinuxLabel)" },
+      "process-label": { type: "string", description: "SELinux label for the process (process.selinuxLabel; refused where unsupported)" },
       "pidfd-socket": { type: "string", description: "AF_UNIX socket that gets a pidfd of the process (SCM_RIGHTS)" },
       "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1, after $LISTEN_FDS) to the process" },
       cgroup: { type: "string", description: "run in this existing sub-cgroup of the container's: [controller[,…]:]path", multiple: true },
@@ -158,8 +158,9 @@ export const COMMANDS = {
     flags: {
       resources: { type: "string", alias: "r", description: "LinuxResources JSON file, or - for stdin" },
       ...resourceFlags,
-      "l3-cache-schema": { type: "string", description: "Intel RDT/CAT L3 cache schema (refused: lxcri has no linux.intelRdt)" },
-      "mem-bw-schema": { type: "string", description: "Intel RDT/MBA memory bandwidth schema (refused: lxcri has no linux.intelRdt)" },
+      // taken to be refused by name (commands/update.ts), so not in --help
+      "l3-cache-schema": { type: "string", description: "Intel RDT/CAT L3 cache schema (refused)", hidden: true },
+      "mem-bw-schema": { type: "string", description: "Intel RDT/MBA memory bandwidth schema (refused)", hidden: true },
     },
   },
   events: {
@@ -181,7 +182,7 @@ export const COMMANDS = {
       "console-socket": { type: "string", description: "AF_UNIX socket that gets the pty master (process.terminal)" },
       "pidfd-socket": { type: "string", description: "AF_UNIX socket that gets a pidfd of the container's init (SCM_RIGHTS)" },
       "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1, after $LISTEN_FDS) to the container process" },
-      "no-subreaper": { type: "boolean", description: "with --detach only: run never stays a subreaper then" },
+      "no-subreaper": { type: "boolean", description: "with --detach only (run -d is never a subreaper); refused without" },
       "no-pivot": { type: "boolean", description: "accepted: liblxc pivots, or moves and chroots when / is a ramfs" },
       "no-new-keyring": { type: "boolean", description: "keep the caller's session keyring (no new one for the container)" },
     },
