@@ -235,6 +235,53 @@ describe.if(canRunContainers)("run", () => {
     expect(readFileSync(out, "utf8")).toMatch(/^\/dev\/pts\/\d+\r?\n/);
   });
 
+  test("beside runc 1.1.5, same bundle: run -d (status, pid file) and run --keep (exit status, then stopped)", async () => {
+    const runcRoot = `/run/runc-test-cli-honest-${process.pid}`;
+    // a container keeps run's stdio: a pipe there would not see EOF until it exits
+    const runc = (args: string[]) => {
+      const out = args[0] === "run" ? "ignore" : "pipe";
+      const p = Bun.spawnSync(["runc", "--root", runcRoot, ...args], { stdin: "ignore", stdout: out, stderr: out, timeout: 30_000 });
+      return { code: p.exitCode, stdout: p.stdout?.toString() ?? "" };
+    };
+    const observe = (tool: "lxcri" | "runc", id: string, b: string, pidFile: string) => {
+      const code =
+        tool === "lxcri"
+          ? lxcri(root, ["run", "-d", "--pid-file", pidFile, "--bundle", b, id]).code
+          : runc(["run", "-d", "--pid-file", pidFile, "--bundle", b, id]).code;
+      const st = tool === "lxcri" ? state(root, id) : JSON.parse(runc(["state", id]).stdout);
+      return {
+        code,
+        status: st.status,
+        pidFileIsInit: Number(readFileSync(pidFile, "utf8")) === st.pid,
+        alive: existsSync(`/proc/${st.pid}`),
+        pid: st.pid as number,
+      };
+    };
+    const d = tempDir("vsrunc");
+    const sleeper = bundle(["sleep", "1000"]);
+    try {
+      const ours = observe("lxcri", "vs1", sleeper, join(d, "ours"));
+      const theirs = observe("runc", "vs1", sleeper, join(d, "theirs"));
+      const { pid: p1, ...a } = ours;
+      const { pid: p2, ...b } = theirs;
+      expect(a).toEqual(b);
+      expect(a).toEqual({ code: 0, status: "running", pidFileIsInit: true, alive: true });
+      expect(lxcri(root, ["delete", "--force", "vs1"]).code).toBe(0);
+      expect(runc(["delete", "--force", "vs1"]).code).toBe(0);
+      for (const p of [p1, p2]) await waitFor(() => reapChild(p) !== null || !existsSync(`/proc/${p}`), 5000);
+      const exit3 = bundle(["sh", "-c", "exit 3"]);
+      expect(lxcri(root, ["run", "--keep", "--bundle", exit3, "vs2"]).code).toBe(3);
+      expect(runc(["run", "--keep", "--bundle", exit3, "vs2"]).code).toBe(3);
+      expect(state(root, "vs2").status).toBe("stopped");
+      expect(JSON.parse(runc(["state", "vs2"]).stdout).status).toBe("stopped");
+    } finally {
+      lxcri(root, ["delete", "--force", "vs2"]);
+      runc(["delete", "--force", "vs1"]);
+      runc(["delete", "--force", "vs2"]);
+      rmSync(runcRoot, { recursive: true, force: true });
+    }
+  });
+
   test("run --no-subreaper without -d is refused, naming it", () => {
     const r = lxcri(root, ["run", "--no-subreaper", "--bundle", bundle(["true"]), "rs1"]);
     expect(r.code).toBe(1);
