@@ -282,6 +282,33 @@ describe.if(canRunContainers)("run", () => {
     }
   });
 
+  test("run in the foreground with process.terminal and no --console-socket: its own terminal, sized like it, as runc", () => {
+    const b = bundle(["sh", "-c", "tty; stty size; exit 5"], (s) => (s.process!.terminal = true));
+    const runcRoot = `/run/runc-test-cli-honest-tty-${process.pid}`;
+    // script(1) gives the runtime a terminal of its own, 22 rows by 77 columns
+    const inScript = (cmd: string) => {
+      const p = Bun.spawnSync(["script", "-qec", `stty rows 22 cols 77; ${cmd}`, "/dev/null"], {
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+        timeout: 30_000,
+      });
+      return { out: p.stdout.toString().replace(/\r/g, ""), code: p.exitCode };
+    };
+    try {
+      const ours = inScript(`${LXCRI} --root ${root} run --bundle ${b} tt1`);
+      const theirs = inScript(`runc --root ${runcRoot} run --bundle ${b} tt1`);
+      for (const r of [ours, theirs]) {
+        expect(r.out).toMatch(/\/dev\/pts\/\d+$/m); // script(1) may show a NUL as ^@ before it
+        expect(r.out).toContain("22 77");
+        expect(r.code).toBe(5);
+      }
+      expect(lxcri(root, ["state", "tt1"]).code).toBe(1);
+    } finally {
+      rmSync(runcRoot, { recursive: true, force: true });
+    }
+  });
+
   test("run --no-subreaper without -d is refused, naming it", () => {
     const r = lxcri(root, ["run", "--no-subreaper", "--bundle", bundle(["true"]), "rs1"]);
     expect(r.code).toBe(1);
