@@ -148,6 +148,10 @@ describe("unknown flags", () => {
     expect(help([])).not.toContain("--criu");
     for (const f of ["detach", "keep", "console-socket", "pidfd-socket", "preserve-fds"]) expect(help(["run"])).toContain(`--${f}`);
     expect(help(["exec"])).toContain("--cgroup");
+    // runc's `help COMMAND` (and `h`) gives that command's usage
+    const helpOf = Bun.spawnSync([LXCRI, "help", "exec"], { stdout: "pipe" });
+    expect(helpOf.exitCode).toBe(0);
+    expect(helpOf.stdout.toString()).toContain("USAGE lxcri exec");
     // what runc 1.1.5 has on run, lxcri has too
     for (const f of ["detach", "keep", "console-socket", "preserve-fds", "no-subreaper", "no-pivot", "no-new-keyring"])
       expect(runcHas("run", f)).toBe(true);
