@@ -51,10 +51,15 @@ export function setNonBlocking(fd: number, on = true): void {
   if (flags >= 0) libc.fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 }
 
-/** Whether `fd` is open and inheritable (what a caller passes to a child is). */
+/** Whether `fd` is open and inheritable (what a caller passes to a child is; for 0-2 only: Bun marks 4 and up close-on-exec at start). */
 export function isInheritable(fd: number): boolean {
   const flags = libc.fcntl(fd, F_GETFD, 0);
   return flags >= 0 && !(flags & FD_CLOEXEC);
+}
+
+/** Whether `fd` is open. */
+export function isOpen(fd: number): boolean {
+  return libc.fcntl(fd, F_GETFD, 0) >= 0;
 }
 
 /** Waits up to `ms` for any of `fds` to be readable or hung up; the ones that are. */

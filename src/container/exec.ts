@@ -20,7 +20,8 @@ import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
-import { cgroupDirsOf } from "../cgroups/paths.ts";
+import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
+import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodePid, describeNative, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
@@ -29,6 +30,7 @@ import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
 import { openRecorded } from "../host/pidfds.ts";
+import { sendPidfd } from "../host/pidfd-socket.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
@@ -52,6 +54,10 @@ export interface ExecOptions {
   preserveFds?: number;
   /** Exec into a paused container too. */
   ignorePaused?: boolean;
+  /** The AF_UNIX socket that gets a pidfd of the process once it runs (runc's --pidfd-socket). */
+  pidfdSocket?: string;
+  /** Existing sub-cgroups of the container's to run the process in, as runc's --cgroup takes them (src/cgroups/sub-cgroups.ts). */
+  cgroup?: readonly string[];
 }
 
 export interface ExecResult {
@@ -74,6 +80,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   if (given.terminal && opts.detach && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
   if (!given.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
+  const subs = parseSubCgroups(opts.cgroup ?? []);
   // The copy create checked; checked again into typed values (nulls dropped), named as the copy.
   const spec = validateSpec(readStoredSpec(dir), { source: { label: files(dir).config, code: "invalid-config" }, systemdCgroup: "either" });
   // As runc: a process without an AppArmor profile of its own is confined by the container's.
@@ -123,7 +130,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     forHelper.push(statusWrite);
     const nsFds = namespacesOf(init).map((p) => openFd(p, "r"));
     forHelper.push(...nsFds);
-    const cgroupFds = joinedCgroups(record, init).map((d) => openFd(join(d, "cgroup.procs"), "w"));
+    const cgroupFds = joinedCgroups(record, init, subs).map((d) => openCgroupProcs(d, subs !== undefined));
     forHelper.push(...cgroupFds);
     if (pidfdWait(initFd, 0)) throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (init exited)`);
 
@@ -183,6 +190,16 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         failure ? describeExecFailure(proc.args[0]!, failure) : `exec: the process was not started (helper exit status ${helper.exitCode})`,
       );
     }
+    if (opts.pidfdSocket) {
+      try {
+        sendPidfd(opts.pidfdSocket, "setns", pid);
+      } catch (e) {
+        // as runc, whose process fails before it execs: the caller never gets a process it cannot watch
+        process.kill(pid, "SIGKILL");
+        while (reapChild(pid) === null) await Bun.sleep(1);
+        throw e;
+      }
+    }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
     const master = pty && !opts.consoleSocket ? pty.master : undefined;
     if (master !== undefined) ours.splice(ours.indexOf(master), 1); // the caller's now
@@ -205,6 +222,17 @@ function openFd(path: string, mode: "r" | "w"): number {
   return openSync(path, mode);
 }
 
+/** A cgroup's cgroup.procs, for writing; one of --cgroup's sub-cgroups that is not there is named. */
+function openCgroupProcs(dir: string, asked: boolean): number {
+  try {
+    return openFd(join(dir, "cgroup.procs"), "w");
+  } catch (e) {
+    if (asked && (e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new LxcriError("invalid-argument", `--cgroup: no cgroup ${dir}: the sub-cgroup must exist`);
+    throw e;
+  }
+}
+
 /** The namespaces of `pid` this process is not in, as /proc paths; the user namespace last (joining it drops our host privileges). */
 function namespacesOf(pid: number): string[] {
   const out: string[] = [];
@@ -224,11 +252,22 @@ function namespacesOf(pid: number): string[] {
  * moved itself below the container's top cgroup, which on cgroup v2 then
  * takes no processes), else the container's recorded ones.
  */
-function joinedCgroups(record: ContainerRecord, init: number): string[] {
+function joinedCgroups(record: ContainerRecord, init: number, subs: SubCgroups | undefined): string[] {
   const own = payloadCgroups(record);
   const current = cgroupDirsOf(init);
-  return own.map((top) => current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
+  const asked = subs ? subCgroupDirs(own.map(withControllers(cgroupMounts())), subs) : [];
+  return own.map((top, i) => asked[i] ?? current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
 }
+
+/** A cgroup directory with the controllers of the hierarchy it is in (none on cgroup v2). */
+const withControllers =
+  (mounts: ReturnType<typeof cgroupMounts>) =>
+  (dir: string): CgroupDir => {
+    const m = mounts
+      .filter((m) => dir === m.mountpoint || dir.startsWith(`${m.mountpoint}/`))
+      .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
+    return { dir, controllers: !m || m.key === "0:" ? [] : m.key.split(",") };
+  };
 
 /**
  * The status socket until EOF: the process's pid, and a failure if there was one. A seccomp

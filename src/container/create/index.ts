@@ -30,6 +30,7 @@ import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { installed } from "../../host/artefacts.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
+import { sendPidfd } from "../../host/pidfd-socket.ts";
 import { capLastCap } from "../../host/kernel.ts";
 import {
   checkNamespacePaths,
@@ -70,6 +71,10 @@ export interface CreateOptions {
   consoleSocket?: string;
   /** Extra fds (3, 4, … after any LISTEN_FDS meant for us) the container process gets. */
   preserveFds?: number;
+  /** The AF_UNIX socket that gets a pidfd of init once it is created (runc's --pidfd-socket). */
+  pidfdSocket?: string;
+  /** Keep the caller's session keyring: liblxc makes no new one for the container (runc's --no-new-keyring). */
+  noNewKeyring?: boolean;
 }
 
 export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
@@ -173,7 +178,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       netlink.moveDevice(index, m.name, m.nsPath, netlink.permanentGlobalAddresses(index));
     }
     phase = "writing lxc.conf";
-    writeLxcConf(dir, tr.items);
+    writeLxcConf(dir, opts.noNewKeyring ? [...tr.items, ["lxc.keyring.session", "0"]] : tr.items);
     const plan: InitPlan = {
       process,
       setup: tr.setup,
@@ -258,6 +263,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (proc.terminal) {
       phase = "setting up the terminal";
       handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
+    }
+    if (opts.pidfdSocket) {
+      phase = "sending init's pidfd";
+      sendPidfd(resolve(opts.pidfdSocket), "standard", init, record.initStart);
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
