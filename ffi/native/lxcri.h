@@ -19,7 +19,7 @@
 #include "steps.h"
 
 #define PLAN_MAGIC "LXCRIPLN"
-#define PLAN_VERSION 2
+#define PLAN_VERSION 3
 #define PLAN_INIT 1
 #define PLAN_EXEC 2
 
@@ -96,6 +96,12 @@ struct device_node {
 struct mount_attr_item {
 	char *path;
 	uint64_t set, clr;
+	uint32_t top; /* the mount at path only; else AT_RECURSIVE */
+};
+
+struct propagation_item {
+	char *path;
+	uint64_t flags; /* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, | MS_REC */
 };
 
 struct hook {
@@ -115,8 +121,9 @@ struct init_plan {
 	struct str_list mask, readonly;
 	uint32_t nrecursive;
 	struct mount_attr_item *recursive;
-	uint32_t has_root_propagation;
-	uint64_t root_propagation;
+	uint32_t npropagation;
+	struct propagation_item *propagation;
+	struct str_list copy_up; /* tmpfs destinations with "tmpcopyup" */
 	struct str_list detach;
 	uint32_t hook_timeout;
 	char *state_before, *state_after; /* the state JSON on either side of the pid */
@@ -180,6 +187,14 @@ int apparmor_exec(const char *profile);
 
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);
+
+/* propagate.c */
+/* Each step's propagation on the mount at its path, resolved in `root`; -1 with errno and *failed the path. */
+int apply_propagation(int root, const struct propagation_item *steps, uint32_t n, const char **failed);
+
+/* copyup.c */
+/* "tmpcopyup": what the image has at `dest` below the tmpfs mounted there, copied into it; -1 with errno. */
+int copy_up(const char *dest);
 
 /* init.c, enter.c, propagate.c, dump.c */
 int init_main(int plan_fd);

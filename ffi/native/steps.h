@@ -35,7 +35,7 @@
 	X(HOSTNAME, "setting the hostname or domain name")                    \
 	X(MASK, "masking or protecting a path")                               \
 	X(MOUNT_ATTR, "applying recursive mount options")                     \
-	X(PROPAGATION, "setting linux.rootfsPropagation")                     \
+	X(PROPAGATION, "setting mount propagation")                     \
 	X(DETACH, "detaching the runtime's own mounts")                       \
 	X(CHANNEL, "talking to lxcri")                                        \
 	X(HOOK, "a startContainer hook failed")                               \
@@ -45,7 +45,8 @@
 	X(START, "liblxc could not start the container")                      \
 	X(SHARED_SOURCE, "cloning the source of a shared bind mount")         \
 	X(SHARED_MOUNT, "mounting a shared bind mount in the container")      \
-	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)")
+	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)") \
+	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

@@ -31,7 +31,7 @@ export const STEPS = [
   ["HOSTNAME", "setting the hostname or domain name"],
   ["MASK", "masking or protecting a path"],
   ["MOUNT_ATTR", "applying recursive mount options"],
-  ["PROPAGATION", "setting linux.rootfsPropagation"],
+  ["PROPAGATION", "setting mount propagation"],
   ["DETACH", "detaching the runtime's own mounts"],
   ["CHANNEL", "talking to lxcri"],
   ["HOOK", "a startContainer hook failed"],
@@ -42,6 +42,7 @@ export const STEPS = [
   ["SHARED_SOURCE", "cloning the source of a shared bind mount"],
   ["SHARED_MOUNT", "mounting a shared bind mount in the container"],
   ["APPARMOR", "setting the AppArmor profile (process.apparmorProfile)"],
+  ["COPY_UP", "copying the image's files into a tmpfs (tmpcopyup)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

@@ -101,6 +101,26 @@ export function sharedBind(source: string, destination: string, options: readonl
   return { source, destination, recursive, set, clr, propagation };
 }
 
+/** Options liblxc does not know and would pass to the filesystem as data (a bind mount ignores it): init sets them on the mount alone. */
+const TOP_ONLY: Partial<Record<SharedBindFlag, [number, number]>> = { nosymfollow: TOP.nosymfollow, symfollow: TOP.symfollow };
+
+/** Splits off "nosymfollow" and "symfollow", which init applies to the mount at `dest` alone (mount_setattr without AT_RECURSIVE). */
+export function topAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
+  let set = 0;
+  let clr = 0;
+  const rest: string[] = [];
+  for (const o of options) {
+    const attr = TOP_ONLY[o as SharedBindFlag];
+    if (!attr) {
+      rest.push(o);
+      continue;
+    }
+    set = (set & ~attr[1]) | attr[0];
+    clr = (clr & ~attr[0]) | attr[1];
+  }
+  return { options: rest, attr: set || clr ? { path: dest, set, clr, top: true } : undefined };
+}
+
 /** Splits a mount's options into those for liblxc and the recursive attributes for init. */
 export function recursiveAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;

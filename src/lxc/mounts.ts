@@ -13,14 +13,16 @@
 //                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
 //                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
 //                       only after all entries (so no later mount could go below it).
-// A bind mount with shared propagation is also mounted from the host: see MountPlan.shared.
+// A bind mount with shared propagation in the host's peer group is also mounted from the host:
+// see MountPlan.shared. Propagation is set again after liblxc's pivot_root: MountPlan.propagation.
 import { isAbsolute, join, normalize } from "node:path";
 import { unsupportedOnHost } from "../errors.ts";
 import { procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
-import type { RecursiveAttr } from "../contract/plan.ts";
-import { recursiveAttrs, type SharedBind, sharedBind } from "./mount-attrs.ts";
+import type { PropagationStep, RecursiveAttr } from "../contract/plan.ts";
+import { recursiveAttrs, type SharedBind, sharedBind, topAttrs } from "./mount-attrs.ts";
+import { mountSteps, PROPAGATION_OPTIONS, PropagationSteps } from "./propagation.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -58,8 +60,12 @@ export interface MountPlan {
   /** maskedPaths and readonlyPaths: init applies them inside the container (ffi/native/init.c). */
   mask: string[];
   readonly: string[];
-  /** Recursive options ("rro", ...) init applies with mount_setattr(2), in mount order. */
+  /** Recursive options ("rro", ...) and "nosymfollow" init applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
+  /** Propagation steps, in order (src/lxc/propagation.ts): init's, or the start-host hook's when there are shared binds. */
+  propagation: PropagationStep[];
+  /** tmpfs destinations with "tmpcopyup", which init fills from the image (ffi/native/copyup.c). */
+  copyUp: string[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free
    * (ffi/beneath.ts): `rel` below the host directory `base` — the rootfs, or
@@ -71,16 +77,25 @@ export interface MountPlan {
    */
   mountpoints: MountPoint[];
   /**
-   * Bind mounts that ask for shared propagation: liblxc cannot put them in the host's peer
-   * group (it makes every mount a dependent first), so lxc.hook.start-host
-   * (ffi/native/propagate.c) mounts a clone from the host on top of liblxc's plain bind after
-   * all other mounts, in the host's peer group as with runc.
+   * Bind mounts that ask for shared propagation where runc's would be in the host's peer group
+   * (linux.rootfsPropagation "shared" or "rshared" and no user namespace: runc's mount
+   * namespace keeps the host's peer groups then): liblxc cannot put them there (it makes
+   * every mount a dependent first), so lxc.hook.start-host (ffi/native/propagate.c) mounts a
+   * clone from the host on top of liblxc's plain bind after all other mounts. Otherwise
+   * "shared" is liblxc's and the propagation steps' (a peer group of the container's own,
+   * a dependent of the host's: nothing the container mounts reaches the host, as with runc).
    */
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
+
+/** Whether runc's container would keep the host's peer groups: its "/" made shared, no user namespace (which makes every copy a dependent). */
+function keepsHostPeers(spec: Spec): boolean {
+  const root = spec.linux?.rootfsPropagation;
+  return (root === "shared" || root === "rshared") && !(spec.linux?.namespaces ?? []).some((n) => n.type === "user");
+}
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
@@ -128,16 +143,23 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const recursive: RecursiveAttr[] = [];
   const shared: (SharedBind & { index: number })[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
+  const propagation = new PropagationSteps();
+  const copyUp: string[] = [];
+  const hostPeers = keepsHostPeers(spec);
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination));
+    if (m.options?.includes("tmpcopyup")) copyUp.push(dest); // the checker made sure it is a tmpfs one can write
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
     );
     const options = split.options;
     if (split.attr) recursive.push(split.attr);
+    // its propagation once liblxc's rshared is undone; not for a host clone (the hook's) nor an optional bind that is not there
+    let steps: PropagationStep[] | undefined = mountSteps(dest, options);
+    const parent = earlier.findLast((e) => e.dest === "/" || dest === e.dest || dest.startsWith(`${e.dest}/`))?.dest;
     // a mount below a shared bind mount would be hidden by it (the host's clone is stacked on it
     // after all others); the checker refused what the config names, this is where the rootfs's
     // symlinks lead
@@ -150,6 +172,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
+      propagation.mount(dest, parent, steps);
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
       else if (hasCgroupNamespace(spec))
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
@@ -165,21 +188,27 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       const k = ctx.stat(source);
       if (k === "missing") {
         if (!options.includes("optional")) throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} does not exist`);
+        steps = undefined; // no mount there
       } else if (k === "fifo")
         throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
-      if (wantsShared(options)) {
+      if (hostPeers && wantsShared(options)) {
         if (k === "missing") return; // optional
         // the start-host hook stacks the host's clone on it; liblxc's plain bind below keeps
         // the mount's place in the config's order (runtime-spec: mounts in order, as
-        // mountinfo lists them). Optional: a user namespace's root may not reach the source,
-        // which the hook, on the host, does.
+        // mountinfo lists them). Optional: the clone is what counts.
         shared.push({ ...sharedBind(source, dest, options), index: i });
         for (const p of ["shared", "rshared"]) while (options.includes(p)) options.splice(options.indexOf(p), 1);
         if (!options.includes("optional")) options.push("optional");
+        steps = []; // the hook makes it shared after the steps
       }
     }
+    if (steps) propagation.mount(dest, parent, steps);
+    // "nosymfollow": liblxc would pass it on as data, which a bind mount ignores; a host clone has it already
+    const top = topAttrs(options, dest);
+    options.splice(0, options.length, ...top.options);
+    if (top.attr && steps !== undefined && !shared.some((s) => s.index === i)) recursive.push(top.attr);
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
     if (point) mountpoints.push(point);
@@ -208,7 +237,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared };
+  propagation.root(spec.linux?.rootfsPropagation);
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, copyUp, shared };
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {
@@ -226,8 +256,6 @@ function cgroupV2Bind(dest: string, options: string[], ctx: MountContext): Confi
   const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
   return ["lxc.mount.entry", `${fstabEscape(join(ctx.cgroupV2Base, ctx.cgroupDir))} ${fstabEscape(dest.slice(1))} none ${bindOptions} 0 0`];
 }
-
-const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);
 
 /**
  * A cgroup mount on a v1 or hybrid host, as runc's mountCgroupV1 makes it without a cgroup

@@ -117,11 +117,23 @@ const shape = object({
   gidMappings: opt(arrayOf(idMapping)),
 });
 
+/**
+ * "tmpcopyup" (podman's --tmpfs): init copies the image's files at the destination into the
+ * tmpfs (ffi/native/copyup.c), which it can only for a tmpfs it can write, not on "/".
+ */
+function checkCopyUp(m: Mount, at: string): void {
+  if (m.type !== "tmpfs") throw configError(at, `"tmpcopyup" applies to a tmpfs mount only, not type ${JSON.stringify(m.type ?? "")}`);
+  if (m.options!.findLast((o) => o === "ro" || o === "rw") === "ro")
+    throw configError(at, '"tmpcopyup" on a read-only tmpfs is not supported (the copy is written after the mount)');
+  if (normalize(m.destination) === "/") throw configError(at, '"tmpcopyup" on "/" is not supported');
+}
+
 /** One entry of mounts at `p` ("mounts[i]"). */
 export const mount: Check<Mount> = (v, p) => {
   const m: Mount = shape(v, p);
   m.options?.forEach((o, i) => {
     if (o === "idmap" || o === "ridmap") throw configError(`${p}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
+    if (o === "tmpcopyup") checkCopyUp(m, `${p}.options[${i}]`);
   });
   if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${p}.uidMappings`, "id-mapped mounts are not supported yet");
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));

@@ -160,7 +160,9 @@ describe("root propagation", () => {
     expect(rootPropagation("unbindable")).toBe(1 << 17);
     expect(rootPropagation(undefined)).toBeUndefined();
     const t = tr((s) => (s.linux!.rootfsPropagation = "shared"));
-    expect(t.setup.rootPropagation).toBe(1 << 20);
+    // after the reset of liblxc's rshared (MS_SLAVE | MS_REC on "/"), last
+    expect(t.setup.propagation.at(-1)).toEqual({ path: "/", flags: 1 << 20 });
+    expect(t.setup.propagation[0]).toEqual({ path: "/", flags: (1 << 19) | 0x4000 });
     expect(t.items.filter(([k]) => k === "lxc.rootfs.options").map(([, v]) => v)).toEqual(["ro"]);
   });
 });

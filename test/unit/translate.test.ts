@@ -411,11 +411,11 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
   });
 
-  test("bind mounts with shared propagation: liblxc's plain bind in order, the host's clone stacked on it by the start-host hook; it also sets the root's propagation", () => {
+  test("bind mounts with shared propagation under a shared root: liblxc's plain bind in order, the host's clone stacked on it by the start-host hook; it also sets the propagation", () => {
     const hex = (s: string) => Buffer.from(s).toString("hex");
     const s = spec((s) => {
       s.mounts!.push({ destination: "/data/vol", type: "bind", source: "/data", options: ["rbind", "rshared", "rw", "nosuid", "rro"] });
-      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro"] });
+      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro", "nosymfollow"] });
       s.mounts!.push({ destination: "/opt", source: "/data", options: ["rbind", "rslave"] }); // not shared: liblxc's
       s.linux!.rootfsPropagation = "rshared";
     });
@@ -427,25 +427,32 @@ describe("OCI → LXC translation", () => {
     expect(at("/etc/hosts etc/hosts none bind,ro,optional 0 0")).toBe(at("/data data/vol none rbind,rw,nosuid,optional 0 0") + 1);
     expect(at("/data opt none rbind,rslave 0 0")).toBe(at("/etc/hosts etc/hosts none bind,ro,optional 0 0") + 1);
     const MS_SHARED = 1 << 20,
+      MS_SLAVE = 1 << 19,
       MS_REC = 0x4000;
     expect(values(t.items, "lxc.hook.start-host")).toEqual([
       [
         "/proc/self/fd/11 propagate 18",
-        MS_SHARED | MS_REC, // the root's propagation, set there before the mounts
+        3, // propagation steps: liblxc's rshared undone, /opt's rslave, the root's, before the mounts
+        hex("/"),
+        MS_SLAVE | MS_REC,
+        hex("/opt"),
+        MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_SHARED | MS_REC,
         hex("/data"),
         hex("/data/vol"),
         "1 2 1", // rbind; nosuid set, read-only cleared
         MS_SHARED | MS_REC,
         hex("/etc/hosts"),
         hex("/etc/hosts"),
-        "0 1 0",
+        "0 2097153 0", // read-only, nosymfollow
         MS_SHARED,
       ].join(" "),
     ]);
     expect(values(t.items, "lxc.hook.version")).toEqual(["1"]);
-    // init leaves the root's propagation alone; recursive options stay init's
-    expect(t.setup.rootPropagation).toBeUndefined();
-    expect(t.setup.recursive).toContainEqual({ path: "/data/vol", set: 1, clr: 0 });
+    // init leaves propagation alone; recursive options stay init's; the clone has nosymfollow already
+    expect(t.setup.propagation).toEqual([]);
+    expect(t.setup.recursive).toEqual([{ path: "/data/vol", set: 1, clr: 0 }]);
     // their mount points, made by create below the rootfs
     expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "data/vol", kind: "dir" });
     expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "etc/hosts", kind: "file" });
@@ -455,13 +462,27 @@ describe("OCI → LXC translation", () => {
       ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
     expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
-    expect(plain.setup.rootPropagation).toBe(MS_SHARED | MS_REC);
+    expect(plain.setup.propagation).toEqual([
+      { path: "/", flags: MS_SLAVE | MS_REC },
+      { path: "/", flags: MS_SHARED | MS_REC },
+    ]);
     // filesystem data means nothing to a bind mount (the kernel ignores it, runc passes it on): not to the clone either
-    const withData = spec((s) =>
-      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755", "size=1k"] }),
-    );
+    const withData = spec((s) => {
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755", "size=1k"] });
+      s.linux!.rootfsPropagation = "shared";
+    });
     expect(values(translate(withData, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([
-      ["/proc/self/fd/11 propagate 18", 0, hex("/data"), hex("/v"), "1 0 0", MS_SHARED | MS_REC].join(" "),
+      [
+        "/proc/self/fd/11 propagate 18 2",
+        hex("/"),
+        MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_SHARED,
+        hex("/data"),
+        hex("/v"),
+        "1 0 0",
+        MS_SHARED | MS_REC,
+      ].join(" "),
     ]);
     // a mount the shared one's clone, stacked last, would hide is the checker's refusal
     expect(
@@ -475,10 +496,76 @@ describe("OCI → LXC translation", () => {
       ),
     ).toContain('mounts[8].destination: is at or below mounts[7].destination "/v"');
     // an optional source that is not there: no mount, as liblxc's "optional"
-    const optional = spec((s) =>
-      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] }),
+    const optional = spec((s) => {
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] });
+      s.linux!.rootfsPropagation = "rshared";
+    });
+    const o = translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }));
+    expect(values(o.items, "lxc.hook.start-host")).toEqual([]);
+    expect(o.setup.propagation.some((p) => p.path === "/v")).toBe(false);
+  });
+
+  test("propagation as runc leaves it: liblxc's rshared undone, then each mount's options in order, then rootfsPropagation", () => {
+    const MS_SHARED = 1 << 20,
+      MS_SLAVE = 1 << 19,
+      MS_PRIVATE = 1 << 18,
+      MS_UNBINDABLE = 1 << 17,
+      MS_REC = 0x4000;
+    const t = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/a", type: "tmpfs", source: "tmpfs", options: ["private", "nosuid"] });
+        // shared without a shared root: liblxc's (a peer group of the container's own), not the host's
+        s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "rshared"] });
+        s.mounts!.push({ destination: "/c", type: "bind", source: "/data", options: ["bind", "unbindable", "rslave"] });
+        s.linux!.rootfsPropagation = "rprivate";
+      }),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
-    expect(values(translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([]);
+    expect(values(t.items, "lxc.hook.start-host")).toEqual([]);
+    expect(t.setup.propagation).toEqual([
+      { path: "/", flags: MS_SLAVE | MS_REC },
+      { path: "/a", flags: MS_PRIVATE },
+      { path: "/b", flags: MS_SHARED | MS_REC },
+      { path: "/c", flags: MS_UNBINDABLE },
+      { path: "/c", flags: MS_SLAVE | MS_REC },
+      { path: "/", flags: MS_PRIVATE | MS_REC },
+    ]);
+    // liblxc still applies them at mount time, as runc does
+    expect(values(t.items, "lxc.mount.entry")).toContain("/data b none rbind,rshared 0 0");
+    // with a user namespace runc's copies are all dependents: no host clone even under an rshared root
+    const userns = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "rshared"] });
+        s.linux!.rootfsPropagation = "rshared";
+        s.linux!.namespaces!.push({ type: "user" });
+        s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      }),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
+    );
+    expect(values(userns.items, "lxc.hook.start-host")).toEqual([]);
+  });
+
+  test("tmpcopyup: init's, for a tmpfs; nosymfollow: init's, on the mount alone", () => {
+    const t = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["rw", "nosuid", "tmpcopyup"] });
+        s.mounts!.push({ destination: "/n", type: "bind", source: "/data", options: ["rbind", "nosymfollow"] });
+      }),
+      ctx(),
+    );
+    expect(t.setup.copyUp).toEqual(["/tmp"]);
+    const entries = values(t.items, "lxc.mount.entry");
+    expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
+    expect(entries).toContain("/data n none rbind 0 0");
+    expect(t.setup.recursive).toEqual([{ path: "/n", set: 0x200000, clr: 0, top: true }]);
+    const bad = (m: object) => error(() => spec((s) => s.mounts!.push(m as never)));
+    expect(bad({ destination: "/x", type: "bind", source: "/data", options: ["bind", "tmpcopyup"] })).toContain(
+      'mounts[7].options[1]: "tmpcopyup" applies to a tmpfs mount only',
+    );
+    expect(bad({ destination: "/x", type: "tmpfs", source: "tmpfs", options: ["ro", "tmpcopyup"] })).toContain(
+      'mounts[7].options[1]: "tmpcopyup" on a read-only tmpfs',
+    );
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
