@@ -1,7 +1,8 @@
 /*
- * "tmpcopyup" on a tmpfs mount (podman's --tmpfs sets it): what the image has at the
- * destination is copied into the tmpfs, as runc and crun do, before anything of the
- * container runs. liblxc has mounted the tmpfs over the image's directory already, so init
+ * A tmpfs mount takes from the image's directory at its destination what runc gives it,
+ * before anything of the container runs: its mode, unless the options name one (runc ≥ 1.2
+ * passes "mode=<the directory's>" before the options), and with "tmpcopyup" (podman's --tmpfs
+ * sets it) its files, copied into the tmpfs as runc and crun do. liblxc has mounted the tmpfs over the image's directory already, so init
  * reads that directory through a clone of the mount below it without its submounts
  * (open_tree of the parent directory, not recursive: the tmpfs is not in it), and writes
  * through a clone of the tmpfs alone (so nothing goes to a mount made below the destination,
@@ -152,7 +153,7 @@ static int copy_dir(int src, int dst, int depth)
 	return r == 0 && errno ? -1 : r;
 }
 
-int copy_up(const char *dest)
+int tmpfs_from_image(const char *dest, uint32_t flags)
 {
 	const char *slash = strrchr(dest, '/');
 	if (!slash || !slash[1] || strlen(dest) >= PATH_MAX) {
@@ -188,11 +189,14 @@ int copy_up(const char *dest)
 		goto out;
 	}
 	dst = openat(tmp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dst < 0)
+	struct stat st;
+	if (dst < 0 || fstat(src, &st) != 0)
 		goto out;
 	mode_t old = umask(0);
-	r = copy_dir(src, dst, 0);
+	r = flags & TMPFS_COPY_UP ? copy_dir(src, dst, 0) : 0;
 	umask(old);
+	if (r == 0 && (flags & TMPFS_MODE) && fchmod(dst, st.st_mode & 07777) != 0)
+		r = -1;
 out:;
 	int saved = errno;
 	for (int *fd = (int[]){at, tmp, below, src, dst}, i = 0; i < 5; i++)

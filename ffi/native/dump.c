@@ -111,8 +111,13 @@ int dump_main(int fd)
 			str(ip->propagation[i].path);
 			printf(",%llu]", (unsigned long long)ip->propagation[i].flags);
 		}
-		printf("],\"copyUp\":");
-		strs(&ip->copy_up);
+		printf("],\"tmpfs\":[");
+		for (uint32_t i = 0; i < ip->ntmpfs; i++) {
+			printf(i ? ",[" : "[");
+			str(ip->tmpfs[i].path);
+			printf(",%u]", ip->tmpfs[i].flags);
+		}
+		printf("]");
 		printf(",\"detach\":");
 		strs(&ip->detach);
 		printf(",\"hookTimeout\":%u,\"state\":[", ip->hook_timeout);

@@ -4,7 +4,7 @@
  * no seccomp yet) from a read-only detached mount: its /proc/self/exe is no
  * writable host file.
  *
- *   create ──plan (sealed memfd)──▶ init: mount propagation, tmpcopyup, terminal,
+ *   create ──plan (sealed memfd)──▶ init: mount propagation, tmpfs from the image, terminal,
  *                                         devices, uts names, masks, recursive mount
  *                                         options, detach runtime mounts,
  *                                         find process.args[0]
@@ -326,9 +326,9 @@ int init_main(int plan_fd)
 			fail(STEP_PROPAGATION, failed ? failed : "/");
 		close(root);
 	}
-	for (uint32_t i = 0; i < ip->copy_up.count; i++)
-		if (copy_up(ip->copy_up.items[i]) != 0)
-			fail(STEP_COPY_UP, ip->copy_up.items[i]);
+	for (uint32_t i = 0; i < ip->ntmpfs; i++)
+		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags) != 0)
+			fail(STEP_COPY_UP, ip->tmpfs[i].path);
 
 	if (access("/dev/ptmx", F_OK) != 0 && access("/dev/pts/ptmx", F_OK) == 0)
 		if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* a read-only /dev: the process still has /dev/pts/ptmx */ }

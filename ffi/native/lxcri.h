@@ -99,6 +99,13 @@ struct mount_attr_item {
 	uint32_t top; /* the mount at path only; else AT_RECURSIVE */
 };
 
+#define TMPFS_COPY_UP 1 /* "tmpcopyup" */
+#define TMPFS_MODE 2    /* the image directory's mode */
+struct tmpfs_item {
+	char *path;
+	uint32_t flags;
+};
+
 struct propagation_item {
 	char *path;
 	uint64_t flags; /* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, | MS_REC */
@@ -123,7 +130,8 @@ struct init_plan {
 	struct mount_attr_item *recursive;
 	uint32_t npropagation;
 	struct propagation_item *propagation;
-	struct str_list copy_up; /* tmpfs destinations with "tmpcopyup" */
+	uint32_t ntmpfs;
+	struct tmpfs_item *tmpfs;
 	struct str_list detach;
 	uint32_t hook_timeout;
 	char *state_before, *state_after; /* the state JSON on either side of the pid */
@@ -193,8 +201,8 @@ int run_start_hooks(const struct plan *plan, int channel, long pid);
 int apply_propagation(int root, const struct propagation_item *steps, uint32_t n, const char **failed);
 
 /* copyup.c */
-/* "tmpcopyup": what the image has at `dest` below the tmpfs mounted there, copied into it; -1 with errno. */
-int copy_up(const char *dest);
+/* A tmpfs at `dest` takes from the image's directory below it its files (TMPFS_COPY_UP) or mode (TMPFS_MODE); -1 with errno. */
+int tmpfs_from_image(const char *dest, uint32_t flags);
 
 /* init.c, enter.c, propagate.c, dump.c */
 int init_main(int plan_fd);

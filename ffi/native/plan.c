@@ -174,7 +174,12 @@ static void init_part(struct reader *r, struct init_plan *p)
 		p->propagation[i].path = str(r);
 		p->propagation[i].flags = u64(r);
 	}
-	strs(r, &p->copy_up);
+	p->ntmpfs = u32(r);
+	p->tmpfs = array(r, p->ntmpfs, sizeof(struct tmpfs_item));
+	for (uint32_t i = 0; p->tmpfs && i < p->ntmpfs; i++) {
+		p->tmpfs[i].path = str(r);
+		p->tmpfs[i].flags = u32(r);
+	}
 	strs(r, &p->detach);
 	p->hook_timeout = u32(r);
 	p->state_before = str(r);

@@ -80,6 +80,15 @@ export interface PropagationStep {
   flags: number;
 }
 
+/** A tmpfs mount and what it takes from the image's directory below it, as runc does. */
+export interface TmpfsFromImage {
+  path: string;
+  /** "tmpcopyup": the directory's files copied in. */
+  copyUp: boolean;
+  /** No "mode=" in the options: the directory's mode (runc ≥ 1.2 passes it as the first mode=). */
+  mode: boolean;
+}
+
 /** What init does in the container before it reports ready (see ffi/native/init.c). */
 export interface InitSetup {
   terminal: boolean;
@@ -98,8 +107,8 @@ export interface InitSetup {
    * the start-host hook applies them (ffi/native/propagate.c).
    */
   propagation: PropagationStep[];
-  /** tmpfs destinations with "tmpcopyup": the image's files there copied into the tmpfs. */
-  copyUp: string[];
+  /** tmpfs mounts that take what the image has at their destination (ffi/native/copyup.c). */
+  tmpfs: TmpfsFromImage[];
   /** Mounts only init needed (a /proc to be exec'd through), detached before ready. */
   detach: string[];
 }
@@ -260,7 +269,8 @@ export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffe
       .u32(r.top ? 1 : 0);
   w.u32(s.propagation.length);
   for (const p of s.propagation) w.str(p.path).u64(p.flags);
-  w.strs(s.copyUp);
+  w.u32(s.tmpfs.length);
+  for (const t of s.tmpfs) w.str(t.path).u32((t.copyUp ? 1 : 0) | (t.mode ? 2 : 0));
   w.strs(s.detach);
   w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
   w.u32(plan.hooks.length);

@@ -20,7 +20,7 @@ import { unsupportedOnHost } from "../errors.ts";
 import { procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
-import type { PropagationStep, RecursiveAttr } from "../contract/plan.ts";
+import type { PropagationStep, RecursiveAttr, TmpfsFromImage } from "../contract/plan.ts";
 import { recursiveAttrs, type SharedBind, sharedBind, topAttrs } from "./mount-attrs.ts";
 import { mountSteps, PROPAGATION_OPTIONS, PropagationSteps } from "./propagation.ts";
 
@@ -64,8 +64,8 @@ export interface MountPlan {
   recursive: RecursiveAttr[];
   /** Propagation steps, in order (src/lxc/propagation.ts): init's, or the start-host hook's when there are shared binds. */
   propagation: PropagationStep[];
-  /** tmpfs destinations with "tmpcopyup", which init fills from the image (ffi/native/copyup.c). */
-  copyUp: string[];
+  /** tmpfs mounts that take the image directory's files ("tmpcopyup") or mode from init (ffi/native/copyup.c). */
+  tmpfs: TmpfsFromImage[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free
    * (ffi/beneath.ts): `rel` below the host directory `base` — the rootfs, or
@@ -144,13 +144,20 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const shared: (SharedBind & { index: number })[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
   const propagation = new PropagationSteps();
-  const copyUp: string[] = [];
+  const tmpfs: TmpfsFromImage[] = [];
   const hostPeers = keepsHostPeers(spec);
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination));
-    if (m.options?.includes("tmpcopyup")) copyUp.push(dest); // the checker made sure it is a tmpfs one can write
+    if (m.type === "tmpfs") {
+      // the checker made sure "tmpcopyup" is on a tmpfs one can write; the mode is the
+      // directory's where the image has one (a mount point create makes is not the image's)
+      const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
+      const inImage = !!point && ctx.stat(join(point.base, point.rel)) === "dir";
+      const t = { path: dest, copyUp: !!m.options?.includes("tmpcopyup"), mode: inImage && !m.options?.some((o) => o.startsWith("mode=")) };
+      if (t.copyUp || t.mode) tmpfs.push(t);
+    }
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
@@ -238,7 +245,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
   propagation.root(spec.linux?.rootfsPropagation);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, copyUp, shared };
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, shared };
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {

@@ -158,7 +158,7 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
     recursive: mounts.recursive,
     // with shared bind mounts from the host the start-host hook sets it, before it mounts them
     propagation: mounts.shared.length ? [] : mounts.propagation,
-    copyUp: mounts.copyUp,
+    tmpfs: mounts.tmpfs,
   };
 }
 

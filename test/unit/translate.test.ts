@@ -554,7 +554,8 @@ describe("OCI → LXC translation", () => {
       }),
       ctx(),
     );
-    expect(t.setup.copyUp).toEqual(["/tmp"]);
+    // (no mode: the test's host has no /b/rootfs/tmp)
+    expect(t.setup.tmpfs).toEqual([{ path: "/tmp", copyUp: true, mode: false }]);
     const entries = values(t.items, "lxc.mount.entry");
     expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
     expect(entries).toContain("/data n none rbind 0 0");
