@@ -80,6 +80,12 @@ export const SHARED_BIND_FLAGS = [
 ] as const;
 export type SharedBindFlag = (typeof SHARED_BIND_FLAGS)[number];
 
+/**
+ * mount(2) flags runc knows that liblxc does not: it would pass them to the filesystem as
+ * data, which a bind mount ignores and a tmpfs refuses. Refused rather than dropped.
+ */
+const FLAGS_LIBLXC_LACKS = new Set(["iversion", "noiversion", "nolazytime", "loud", "silent"]);
+
 /** Whether a mount's options ask for shared propagation. */
 export function wantsShared(options: readonly string[]): boolean {
   return options.includes("shared") || options.includes("rshared");
@@ -134,6 +140,11 @@ export const mount: Check<Mount> = (v, p) => {
   m.options?.forEach((o, i) => {
     if (o === "idmap" || o === "ridmap") throw configError(`${p}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
     if (o === "tmpcopyup") checkCopyUp(m, `${p}.options[${i}]`);
+    if (FLAGS_LIBLXC_LACKS.has(o))
+      throw configError(
+        `${p}.options[${i}]`,
+        `"${o}" is not supported (liblxc would hand it to the filesystem as data, not as the mount flag)`,
+      );
   });
   if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${p}.uidMappings`, "id-mapped mounts are not supported yet");
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));

@@ -213,6 +213,12 @@ describe("recursive mount options and features", () => {
     expect(f.linux.namespaces).toContain("time");
     expect(f.linux.namespaces).toContain("user");
     expect(f.mountOptions).toContain("rro");
+    for (const o of ["tmpcopyup", "nosymfollow", "rslave", "runbindable"]) expect(f.mountOptions).toContain(o);
+    // what liblxc would hand to the filesystem as data is refused, not listed
+    for (const o of ["silent", "iversion", "nolazytime", "idmap"]) expect(f.mountOptions).not.toContain(o);
+    expect(
+      errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nolazytime"] }))),
+    ).toContain('mounts[7].options[1]: "nolazytime" is not supported');
     expect(f.linux.mountExtensions.idmap.enabled).toBe(false);
   });
 });
