@@ -153,7 +153,8 @@ static int copy_dir(int src, int dst, int depth)
 	return r == 0 && errno ? -1 : r;
 }
 
-int tmpfs_from_image(const char *dest, uint32_t flags)
+/* "tmpcopyup": the image's directory at `dest`, below the tmpfs `at` is, copied into it. */
+static int copy_up(int at, const char *dest)
 {
 	const char *slash = strrchr(dest, '/');
 	if (!slash || !slash[1] || strlen(dest) >= PATH_MAX) {
@@ -161,20 +162,12 @@ int tmpfs_from_image(const char *dest, uint32_t flags)
 		return -1;
 	}
 	char parent[PATH_MAX];
-	memcpy(parent, dest, (size_t)(slash - dest));
-	parent[slash == dest ? 1 : slash - dest] = 0;
-	if (slash == dest)
-		parent[0] = '/';
+	size_t n = slash == dest ? 1 : (size_t)(slash - dest);
+	memcpy(parent, dest, n);
+	parent[n] = 0;
 
-	int r = -1, at = -1, tmp = -1, below = -1, src = -1, dst = -1;
-	struct statfs fs;
-	at = open_no_symlinks(AT_FDCWD, dest, O_PATH | O_DIRECTORY);
-	if (at < 0 || fstatfs(at, &fs) != 0)
-		goto out;
-	if (fs.f_type != TMPFS_MAGIC) {
-		errno = ENOTDIR; /* the tmpfs liblxc mounted is not there */
-		goto out;
-	}
+	int r = -1, tmp = -1, below = -1, src = -1, dst = -1;
+	/* clones: an unbindable mount has none (EINVAL), and create fails naming the path */
 	tmp = clone_mount(at);
 	int p = open_no_symlinks(AT_FDCWD, parent, O_PATH | O_DIRECTORY);
 	below = p < 0 ? -1 : clone_mount(p);
@@ -189,19 +182,36 @@ int tmpfs_from_image(const char *dest, uint32_t flags)
 		goto out;
 	}
 	dst = openat(tmp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
-	if (dst < 0 || fstat(src, &st) != 0)
+	if (dst < 0)
 		goto out;
 	mode_t old = umask(0);
-	r = flags & TMPFS_COPY_UP ? copy_dir(src, dst, 0) : 0;
+	r = copy_dir(src, dst, 0);
 	umask(old);
-	if (r == 0 && (flags & TMPFS_MODE) && fchmod(dst, st.st_mode & 07777) != 0)
-		r = -1;
 out:;
 	int saved = errno;
-	for (int *fd = (int[]){at, tmp, below, src, dst}, i = 0; i < 5; i++)
+	for (int *fd = (int[]){tmp, below, src, dst}, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+	errno = saved;
+	return r;
+}
+
+int tmpfs_from_image(const char *dest, uint32_t flags, uint32_t mode)
+{
+	struct statfs fs;
+	int at = open_no_symlinks(AT_FDCWD, dest, O_RDONLY | O_DIRECTORY);
+	if (at < 0 || fstatfs(at, &fs) != 0 || fs.f_type != TMPFS_MAGIC) {
+		if (at >= 0) {
+			close(at);
+			errno = ENOTDIR; /* the tmpfs liblxc mounted is not there */
+		}
+		return -1;
+	}
+	int r = flags & TMPFS_COPY_UP ? copy_up(at, dest) : 0;
+	if (r == 0 && (flags & TMPFS_MODE) && fchmod(at, mode & 07777) != 0)
+		r = -1;
+	int saved = errno;
+	close(at);
 	errno = saved;
 	return r;
 }

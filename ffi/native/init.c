@@ -318,7 +318,11 @@ int init_main(int plan_fd)
 			fail(STEP_APPARMOR, plan.process.apparmor);
 	}
 
-	/* first, so that what init mounts below has runc's propagation too (propagate.c) */
+	/* tmpcopyup clones mounts: before the propagation steps can make one unbindable */
+	for (uint32_t i = 0; i < ip->ntmpfs; i++)
+		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags, ip->tmpfs[i].mode) != 0)
+			fail(STEP_COPY_UP, ip->tmpfs[i].path);
+	/* then, so that what init mounts below has runc's propagation too (propagate.c) */
 	if (ip->npropagation) {
 		const char *failed = NULL;
 		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -326,9 +330,6 @@ int init_main(int plan_fd)
 			fail(STEP_PROPAGATION, failed ? failed : "/");
 		close(root);
 	}
-	for (uint32_t i = 0; i < ip->ntmpfs; i++)
-		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags) != 0)
-			fail(STEP_COPY_UP, ip->tmpfs[i].path);
 
 	if (access("/dev/ptmx", F_OK) != 0 && access("/dev/pts/ptmx", F_OK) == 0)
 		if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* a read-only /dev: the process still has /dev/pts/ptmx */ }

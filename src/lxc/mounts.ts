@@ -49,6 +49,8 @@ export interface MountContext {
   cgroupDir?: string;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
+  /** A host directory's permission bits (undefined if it is none): what a tmpfs on it takes. */
+  dirMode?: (hostPath: string) => number | undefined;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
   resolve: (containerPath: string) => string;
 }
@@ -143,7 +145,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const recursive: RecursiveAttr[] = [];
   const shared: (SharedBind & { index: number })[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
-  const propagation = new PropagationSteps();
+  const propagation = new PropagationSteps(spec.linux?.rootfsPropagation);
   const tmpfs: TmpfsFromImage[] = [];
   const hostPeers = keepsHostPeers(spec);
 
@@ -154,9 +156,9 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       // the checker made sure "tmpcopyup" is on a tmpfs one can write; the mode is the
       // directory's where the image has one (a mount point create makes is not the image's)
       const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
-      const inImage = !!point && ctx.stat(join(point.base, point.rel)) === "dir";
-      const t = { path: dest, copyUp: !!m.options?.includes("tmpcopyup"), mode: inImage && !m.options?.some((o) => o.startsWith("mode=")) };
-      if (t.copyUp || t.mode) tmpfs.push(t);
+      const mode = point && !m.options?.some((o) => o.startsWith("mode=")) ? ctx.dirMode?.(join(point.base, point.rel)) : undefined;
+      const copyUp = !!m.options?.includes("tmpcopyup");
+      if (copyUp || mode !== undefined) tmpfs.push({ path: dest, copyUp, mode });
     }
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
@@ -244,7 +246,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  propagation.root(spec.linux?.rootfsPropagation);
+  propagation.root();
   return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, shared };
 }
 

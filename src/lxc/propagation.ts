@@ -3,11 +3,17 @@
 // options right after the mount (as runc), and then, after pivot_root, makes the whole tree
 // rshared (conf.c lxc_pivot_root): every mount of the container in a peer group of its own,
 // which no runc container has. The steps here undo that, in one place for init
-// (ffi/native/init.c) and the start-host hook (ffi/native/propagate.c): MS_SLAVE | MS_REC on
-// "/" (what depended on the host still does, the groups liblxc invented go), then each
-// mount's own options in the config's order, then linux.rootfsPropagation (runc ≥ 1.2 sets it
-// after pivot_root too). What the kernel did on its own when a mount went on or below one
-// that was shared (it made the new one shared too) is done again as a step of its own.
+// (ffi/native/init.c) and the start-host hook (ffi/native/propagate.c), as runc ≥ 1.2 leaves
+// it: MS_SLAVE | MS_REC on "/" (runc's prepareRoot, MS_PRIVATE | MS_REC for rootfsPropagation
+// rprivate: what depended on the host still does, the groups liblxc invented go), "/" alone
+// private (runc makes the rootfs's parent mount private before it binds the rootfs), each
+// mount's own options in the config's order, then linux.rootfsPropagation unless it is
+// private (runc sets it after pivot_root; 1.1 did not). What the kernel did on its own when a
+// mount went on or below one that was shared (it made the new one shared too) is done again
+// as a step of its own. Where runc's namespace keeps the host's peer groups (rootfsPropagation
+// shared, rshared, slave, private, unbindable: all but the recursive slave, private and
+// unbindable), runc's binds of a host's shared mount are its peers; lxcri's stay dependents
+// unless they ask for "shared" under a shared root (src/lxc/mounts.ts keepsHostPeers).
 import type { PropagationStep } from "../contract/plan.ts";
 
 const MS_REC = 0x4000;
@@ -23,9 +29,6 @@ export function propagationFlags(value: string | undefined): number | undefined 
   return FLAGS[rec ? value.slice(1) : value]! | (rec ? MS_REC : 0);
 }
 
-/** What undoes liblxc's rshared: first of the steps. */
-export const RESET: PropagationStep = { path: "/", flags: FLAGS.slave! | MS_REC };
-
 /** A mount's propagation options as steps on its destination, in the order given (runc applies each). */
 export function mountSteps(dest: string, options: readonly string[]): PropagationStep[] {
   return options.flatMap((o) => {
@@ -36,11 +39,22 @@ export function mountSteps(dest: string, options: readonly string[]): Propagatio
 
 const below = (path: string, dest: string) => path === dest || path.startsWith(dest === "/" ? "/" : `${dest}/`);
 
-/** The steps for the mounts, in the config's order (the first is RESET). */
+/** The steps for the mounts, in the config's order. */
 export class PropagationSteps {
-  readonly steps: PropagationStep[] = [RESET];
+  readonly steps: PropagationStep[];
+  readonly #root: number | undefined;
   readonly #all: string[] = [];
   readonly #shared = new Set<string>();
+
+  /** What undoes liblxc's rshared, for linux.rootfsPropagation `root`. */
+  constructor(root: string | undefined) {
+    this.#root = propagationFlags(root);
+    const reset = root === "rprivate" ? FLAGS.private! | MS_REC : FLAGS.slave! | MS_REC;
+    this.steps = [
+      { path: "/", flags: reset },
+      { path: "/", flags: FLAGS.private! },
+    ];
+  }
 
   /**
    * A mount at `dest`, made on the one at `parent` (the destination of the latest earlier
@@ -61,9 +75,8 @@ export class PropagationSteps {
     }
   }
 
-  /** linux.rootfsPropagation, last. */
-  root(value: string | undefined): void {
-    const flags = propagationFlags(value);
-    if (flags !== undefined) this.steps.push({ path: "/", flags });
+  /** linux.rootfsPropagation, last; private is done already (runc ≥ 1.2 skips it here). */
+  root(): void {
+    if (this.#root !== undefined && !(this.#root & FLAGS.private!)) this.steps.push({ path: "/", flags: this.#root });
   }
 }

@@ -428,13 +428,16 @@ describe("OCI → LXC translation", () => {
     expect(at("/data opt none rbind,rslave 0 0")).toBe(at("/etc/hosts etc/hosts none bind,ro,optional 0 0") + 1);
     const MS_SHARED = 1 << 20,
       MS_SLAVE = 1 << 19,
+      MS_PRIVATE = 1 << 18,
       MS_REC = 0x4000;
     expect(values(t.items, "lxc.hook.start-host")).toEqual([
       [
         "/proc/self/fd/11 propagate 18",
-        3, // propagation steps: liblxc's rshared undone, /opt's rslave, the root's, before the mounts
+        4, // propagation steps: liblxc's rshared undone, "/" private, /opt's rslave, the root's, before the mounts
         hex("/"),
         MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_PRIVATE,
         hex("/opt"),
         MS_SLAVE | MS_REC,
         hex("/"),
@@ -464,6 +467,7 @@ describe("OCI → LXC translation", () => {
     expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
     expect(plain.setup.propagation).toEqual([
       { path: "/", flags: MS_SLAVE | MS_REC },
+      { path: "/", flags: MS_PRIVATE },
       { path: "/", flags: MS_SHARED | MS_REC },
     ]);
     // filesystem data means nothing to a bind mount (the kernel ignores it, runc passes it on): not to the clone either
@@ -473,9 +477,11 @@ describe("OCI → LXC translation", () => {
     });
     expect(values(translate(withData, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([
       [
-        "/proc/self/fd/11 propagate 18 2",
+        "/proc/self/fd/11 propagate 18 3",
         hex("/"),
         MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_PRIVATE,
         hex("/"),
         MS_SHARED,
         hex("/data"),
@@ -522,13 +528,30 @@ describe("OCI → LXC translation", () => {
       ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
     expect(values(t.items, "lxc.hook.start-host")).toEqual([]);
+    // rprivate: runc's prepareRoot makes everything private before the mounts, and skips it after pivot_root
     expect(t.setup.propagation).toEqual([
-      { path: "/", flags: MS_SLAVE | MS_REC },
+      { path: "/", flags: MS_PRIVATE | MS_REC },
+      { path: "/", flags: MS_PRIVATE },
       { path: "/a", flags: MS_PRIVATE },
       { path: "/b", flags: MS_SHARED | MS_REC },
       { path: "/c", flags: MS_UNBINDABLE },
       { path: "/c", flags: MS_SLAVE | MS_REC },
-      { path: "/", flags: MS_PRIVATE | MS_REC },
+    ]);
+    // a mount made on or below one that is shared then is shared too (the kernel's), unless it says otherwise
+    const nested = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/s", type: "tmpfs", source: "tmpfs", options: ["shared"] });
+        s.mounts!.push({ destination: "/s/a", type: "tmpfs", source: "tmpfs", options: [] });
+        s.mounts!.push({ destination: "/s/b", type: "tmpfs", source: "tmpfs", options: ["private"] });
+        s.mounts!.push({ destination: "/s2", type: "tmpfs", source: "tmpfs", options: [] });
+      }),
+      ctx(),
+    );
+    expect(nested.setup.propagation.slice(2)).toEqual([
+      { path: "/s", flags: MS_SHARED },
+      { path: "/s/a", flags: MS_SHARED },
+      { path: "/s/b", flags: MS_SHARED },
+      { path: "/s/b", flags: MS_PRIVATE },
     ]);
     // liblxc still applies them at mount time, as runc does
     expect(values(t.items, "lxc.mount.entry")).toContain("/data b none rbind,rshared 0 0");
@@ -547,6 +570,7 @@ describe("OCI → LXC translation", () => {
   });
 
   test("tmpcopyup: init's, for a tmpfs; nosymfollow: init's, on the mount alone", () => {
+    const tmpfsAt = (destination: string, ...options: string[]) => ({ destination, type: "tmpfs", source: "tmpfs", options });
     const t = translate(
       spec((s) => {
         s.mounts!.push({ destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["rw", "nosuid", "tmpcopyup"] });
@@ -555,7 +579,13 @@ describe("OCI → LXC translation", () => {
       ctx(),
     );
     // (no mode: the test's host has no /b/rootfs/tmp)
-    expect(t.setup.tmpfs).toEqual([{ path: "/tmp", copyUp: true, mode: false }]);
+    expect(t.setup.tmpfs).toEqual([{ path: "/tmp", copyUp: true, mode: undefined }]);
+    // the image directory's mode, unless the options name one
+    const modes = translate(
+      spec((s) => s.mounts!.push(tmpfsAt("/a"), tmpfsAt("/b", "mode=700"), tmpfsAt("/a/c"))),
+      ctx({ dirMode: (p) => (p === "/b/rootfs/a" ? 0o750 : p === "/b/rootfs/b" ? 0o711 : undefined) }),
+    );
+    expect(modes.setup.tmpfs).toEqual([{ path: "/a", copyUp: false, mode: 0o750 }]);
     const entries = values(t.items, "lxc.mount.entry");
     expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
     expect(entries).toContain("/data n none rbind 0 0");

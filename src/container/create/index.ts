@@ -33,7 +33,7 @@ import { capLastCap } from "../../host/kernel.ts";
 import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
-import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { resourceItems } from "../../lxc/resources.ts";
@@ -99,6 +99,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     rootfs,
     runtimeDir: dir,
     stat: statKind,
+    dirMode,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
     cgroupHierarchies: hierarchies,
