@@ -80,8 +80,7 @@ export interface MountPlan {
   mountpoints: MountPoint[];
   /**
    * Bind mounts that ask for shared propagation where runc's would be in the host's peer group
-   * (linux.rootfsPropagation "shared" or "rshared" and no user namespace: runc's mount
-   * namespace keeps the host's peer groups then): liblxc cannot put them there (it makes
+   * (linux.rootfsPropagation "shared" or "rshared"): liblxc cannot put them there (it makes
    * every mount a dependent first), so lxc.hook.start-host (ffi/native/propagate.c) mounts a
    * clone from the host on top of liblxc's plain bind after all other mounts. Otherwise
    * "shared" is liblxc's and the propagation steps' (a peer group of the container's own,
@@ -93,10 +92,14 @@ export interface MountPlan {
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
 
-/** Whether runc's container would keep the host's peer groups: its "/" made shared, no user namespace (which makes every copy a dependent). */
+/**
+ * Whether a bind mount asking for "shared" or "rshared" is a peer of the host's: where runc's
+ * would stay one, linux.rootfsPropagation "shared" or "rshared" (runc sets the root's
+ * propagation after its mounts; a recursive slave or private one turns them into dependents).
+ */
 function keepsHostPeers(spec: Spec): boolean {
   const root = spec.linux?.rootfsPropagation;
-  return (root === "shared" || root === "rshared") && !(spec.linux?.namespaces ?? []).some((n) => n.type === "user");
+  return root === "shared" || root === "rshared";
 }
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */

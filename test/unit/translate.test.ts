@@ -555,18 +555,15 @@ describe("OCI → LXC translation", () => {
     ]);
     // liblxc still applies them at mount time, as runc does
     expect(values(t.items, "lxc.mount.entry")).toContain("/data b none rbind,rshared 0 0");
-    // with a user namespace runc's copies are all dependents: no host clone even under an rshared root
-    const userns = translate(
+    // a recursive slave root turns runc's shared binds into dependents after its mounts: no host clone
+    const rslave = translate(
       spec((s) => {
         s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "rshared"] });
-        s.linux!.rootfsPropagation = "rshared";
-        s.linux!.namespaces!.push({ type: "user" });
-        s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-        s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux!.rootfsPropagation = "rslave";
       }),
       ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
-    expect(values(userns.items, "lxc.hook.start-host")).toEqual([]);
+    expect(values(rslave.items, "lxc.hook.start-host")).toEqual([]);
   });
 
   test("tmpcopyup: init's, for a tmpfs; nosymfollow: init's, on the mount alone", () => {
