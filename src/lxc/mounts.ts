@@ -17,7 +17,7 @@
 // see MountPlan.shared. Propagation is set again after liblxc's pivot_root: MountPlan.propagation.
 import { isAbsolute, join, normalize } from "node:path";
 import { unsupportedOnHost } from "../errors.ts";
-import { procMountProblem, wantsShared } from "../spec/mounts.ts";
+import { keepsHostPeers, procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { PropagationStep, RecursiveAttr, TmpfsFromImage } from "../contract/plan.ts";
@@ -91,16 +91,6 @@ export interface MountPlan {
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
-
-/**
- * Whether a bind mount asking for "shared" or "rshared" is a peer of the host's: where runc's
- * would stay one, linux.rootfsPropagation "shared" or "rshared" (runc sets the root's
- * propagation after its mounts; a recursive slave or private one turns them into dependents).
- */
-function keepsHostPeers(spec: Spec): boolean {
-  const root = spec.linux?.rootfsPropagation;
-  return root === "shared" || root === "rshared";
-}
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];

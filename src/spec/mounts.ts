@@ -1,13 +1,13 @@
 // mounts checked into Mount[]: destinations that stay in the rootfs, a source
 // for every bind mount, nothing but a procfs on /proc and only what lxcfs
 // emulates below it, no id-mapped mounts (not supported yet), and bind mounts
-// with shared propagation listed before any mount below them. What a
+// in the host's peer group listed before any mount below them. What a
 // destination resolves to through the rootfs's symlinks, and whether a bind
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
-import type { Mount } from "./types.ts";
+import type { Mount, Spec } from "./types.ts";
 
 const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
 
@@ -153,13 +153,29 @@ export const mount: Check<Mount> = (v, p) => {
   return m;
 };
 
+/** mounts: each entry. */
+export const mounts: Check<Mount[]> = (v, p) => arrayOf(mount)(v, p);
+
 /**
- * mounts: each entry, and none at or below the destination of an earlier bind mount with
- * shared propagation: the host's clone of its source is stacked on it after all other mounts
+ * Whether a bind mount asking for "shared" or "rshared" is mounted in the host's peer group:
+ * where runc's stays one, under linux.rootfsPropagation "shared" or "rshared" (runc sets the
+ * root's propagation after its mounts; a recursive slave or private root makes them
+ * dependents). src/lxc/mounts.ts mounts those from the host.
+ */
+export function keepsHostPeers(spec: Spec): boolean {
+  const root = spec.linux?.rootfsPropagation;
+  return root === "shared" || root === "rshared";
+}
+
+/**
+ * Where bind mounts are the host's peers (keepsHostPeers), none at or below the destination
+ * of an earlier one: the host's clone of its source is stacked on it after all other mounts
  * (by the start-host hook), so it would hide them.
  */
-export const mounts: Check<Mount[]> = (v, p) => {
-  const list = arrayOf(mount)(v, p);
+export function sharedBindRules(spec: Spec): void {
+  if (!keepsHostPeers(spec)) return;
+  const p = "mounts";
+  const list = spec.mounts ?? [];
   const shared: { dest: string; index: number }[] = [];
   list.forEach((m, i) => {
     const dest = normalize(m.destination);
@@ -171,5 +187,4 @@ export const mounts: Check<Mount[]> = (v, p) => {
       );
     if (isBind(m) && wantsShared(m.options ?? [])) shared.push({ dest, index: i });
   });
-  return list;
-};
+}

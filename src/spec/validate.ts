@@ -8,7 +8,7 @@
 import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
 import { linux, namespaceRules } from "./linux.ts";
-import { mounts } from "./mounts.ts";
+import { mounts, sharedBindRules } from "./mounts.ts";
 import { argString, envEntry, process } from "./process.ts";
 import { resources } from "./resources.ts";
 import { HOOK_TYPES, type Process, type Resources, type Spec } from "./types.ts";
@@ -71,6 +71,7 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
   return checkedFrom(opts.source ?? CONFIG_JSON, () => {
     const s: Spec = spec(opts.systemdCgroup ?? false)(json, "");
     namespaceRules(s);
+    sharedBindRules(s);
     return s;
   });
 }

@@ -209,6 +209,7 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
       const b = bundle(["true"], (s) => {
         s.mounts!.push({ destination: "/data", type: "bind", source: host, options: ["rbind", "rshared"] });
         s.mounts!.push({ destination: "/data/x", type: "tmpfs", source: "tmpfs" });
+        s.linux!.rootfsPropagation = "rshared";
       });
       const r = lxcri(root, ["create", "--bundle", b, "bidir-below"]);
       expect(r.code).not.toBe(0);
