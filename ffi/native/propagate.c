@@ -166,9 +166,11 @@ int propagate_main(int argc, char **argv)
 		return 2;
 	report = atoi(argv[2]);
 	unsigned long nsteps = strtoul(argv[3], NULL, 10);
-	if (nsteps > MAX_MOUNTS * 2 || (unsigned long)argc < 4 + 2 * nsteps || (argc - 4 - 2 * nsteps) % FIELDS)
+	if (nsteps > (unsigned long)argc || (unsigned long)argc < 4 + 2 * nsteps || (argc - 4 - 2 * nsteps) % FIELDS)
 		return 2;
-	static struct propagation_item steps[MAX_MOUNTS * 2];
+	struct propagation_item *steps = calloc(nsteps + 1, sizeof *steps);
+	if (!steps)
+		fail(STEP_PROPAGATION, "allocating the propagation steps");
 	for (unsigned long i = 0; i < nsteps; i++) {
 		steps[i].path = unhex(argv[4 + 2 * i]);
 		steps[i].flags = strtoull(argv[5 + 2 * i], NULL, 10);
