@@ -10,7 +10,7 @@
 // the host in the host's own peer group whatever the root's propagation: with runc's default
 // (the root a recursive slave) the container's tmpfs at /vol/in appeared on the host.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Mount } from "../../../src/spec/types.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot } from "../../helpers.ts";
@@ -129,5 +129,47 @@ describe.skipIf(!canRunContainers)("attack: mounts made in the container do not 
     expect(r.stdout).toBe("");
     expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
     expect(leftovers(root, id)).toEqual([]);
+  });
+});
+
+describe.skipIf(!canRunContainers)("attack: a hostile image under a tmpcopyup tmpfs", () => {
+  test("symlinks are copied as links, never followed; a FIFO is made, never opened; deep trees are bounded", () => {
+    const id = "copyup-hostile";
+    const b = bundle(["sh", "-c", "cd /c && readlink esc && readlink up && ls -l fifo | cut -c1 && cat f && find . | wc -l"], (s) => {
+      s.mounts!.push({ destination: "/c", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "size=1m"] } as Mount);
+    });
+    const image = join(b, "rootfs", "c");
+    mkdirSync(image);
+    symlinkSync("/proc/1/root/etc/shadow", join(image, "esc"));
+    symlinkSync("../../../../../../etc", join(image, "up"));
+    Bun.spawnSync(["mkfifo", join(image, "fifo")]);
+    writeFileSync(join(image, "f"), "f\n");
+    let deep = image;
+    for (let i = 0; i < 40; i++) mkdirSync((deep = join(deep, "d")));
+    const started = Date.now();
+    const r = lxcri(root, ["run", "--bundle", b, id]);
+    expect(Date.now() - started).toBeLessThan(30_000); // the FIFO was not opened
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("/proc/1/root/etc/shadow\n../../../../../../etc\np\nf\n45\n");
+    expect(leftovers(root, id)).toEqual([]);
+  });
+
+  test("deeper than 256 directories: create fails naming the mount, nothing is left", () => {
+    const id = "copyup-deep";
+    const b = bundle(["true"], (s) => {
+      s.mounts!.push({ destination: "/c", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "size=4m"] } as Mount);
+    });
+    // built by relative mkdir: the full path would pass PATH_MAX
+    const p = Bun.spawnSync(["sh", "-c", "mkdir c && cd c && for i in $(seq 300); do mkdir d && cd d || exit 1; done"], {
+      cwd: join(b, "rootfs"),
+    });
+    expect(p.exitCode).toBe(0);
+    const r = lxcri(root, ["run", "--bundle", b, id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("tmpcopyup");
+    expect(r.stderr).toContain("/c");
+    lxcri(root, ["delete", "--force", id]);
+    expect(leftovers(root, id)).toEqual([]);
+    Bun.spawnSync(["rm", "-rf", b]);
   });
 });
