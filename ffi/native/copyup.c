@@ -1,8 +1,7 @@
 /*
- * A tmpfs mount takes from the image's directory at its destination what runc gives it,
- * before anything of the container runs: its mode, unless the options name one (runc ≥ 1.2
- * passes "mode=<the directory's>" before the options), and with "tmpcopyup" (podman's --tmpfs
- * sets it) its files, copied into the tmpfs as runc and crun do. liblxc has mounted the tmpfs over the image's directory already, so init
+ * "tmpcopyup" on a tmpfs mount (podman's --tmpfs sets it): the image's files at the
+ * destination are copied into the tmpfs, as runc and crun do, before anything of the
+ * container runs (the directory's mode is the mount's "mode=": src/lxc/mounts.ts). liblxc has mounted the tmpfs over the image's directory already, so init
  * reads that directory through a clone of the mount below it without its submounts
  * (open_tree of the parent directory, not recursive: the tmpfs is not in it), and writes
  * through a clone of the tmpfs alone (so nothing goes to a mount made below the destination,
@@ -196,7 +195,7 @@ out:;
 	return r;
 }
 
-int tmpfs_from_image(const char *dest, uint32_t flags, uint32_t mode)
+int tmpfs_from_image(const char *dest, uint32_t flags)
 {
 	struct statfs fs;
 	int at = open_no_symlinks(AT_FDCWD, dest, O_RDONLY | O_DIRECTORY);
@@ -208,8 +207,6 @@ int tmpfs_from_image(const char *dest, uint32_t flags, uint32_t mode)
 		return -1;
 	}
 	int r = flags & TMPFS_COPY_UP ? copy_up(at, dest) : 0;
-	if (r == 0 && (flags & TMPFS_MODE) && fchmod(at, mode & 07777) != 0)
-		r = -1;
 	int saved = errno;
 	close(at);
 	errno = saved;

@@ -115,7 +115,7 @@ int dump_main(int fd)
 		for (uint32_t i = 0; i < ip->ntmpfs; i++) {
 			printf(i ? ",[" : "[");
 			str(ip->tmpfs[i].path);
-			printf(",%u,%u]", ip->tmpfs[i].flags, ip->tmpfs[i].mode);
+			printf(",%u]", ip->tmpfs[i].flags);
 		}
 		printf("]");
 		printf(",\"detach\":");

@@ -320,7 +320,7 @@ int init_main(int plan_fd)
 
 	/* tmpcopyup clones mounts: before the propagation steps can make one unbindable */
 	for (uint32_t i = 0; i < ip->ntmpfs; i++)
-		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags, ip->tmpfs[i].mode) != 0)
+		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags) != 0)
 			fail(STEP_COPY_UP, ip->tmpfs[i].path);
 	/* then, so that what init mounts below has runc's propagation too (propagate.c) */
 	if (ip->npropagation) {

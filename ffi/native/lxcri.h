@@ -100,10 +100,9 @@ struct mount_attr_item {
 };
 
 #define TMPFS_COPY_UP 1 /* "tmpcopyup" */
-#define TMPFS_MODE 2    /* mode: the image directory's */
 struct tmpfs_item {
 	char *path;
-	uint32_t flags, mode;
+	uint32_t flags;
 };
 
 struct propagation_item {
@@ -201,8 +200,8 @@ int run_start_hooks(const struct plan *plan, int channel, long pid);
 int apply_propagation(int root, const struct propagation_item *steps, uint32_t n, const char **failed);
 
 /* copyup.c */
-/* A tmpfs at `dest` takes the image's files from its directory below it (TMPFS_COPY_UP) and `mode` (TMPFS_MODE); -1 with errno. */
-int tmpfs_from_image(const char *dest, uint32_t flags, uint32_t mode);
+/* A tmpfs at `dest` takes the image's files from its directory below it (TMPFS_COPY_UP); -1 with errno. */
+int tmpfs_from_image(const char *dest, uint32_t flags);
 
 /* init.c, enter.c, propagate.c, dump.c */
 int init_main(int plan_fd);

@@ -179,7 +179,6 @@ static void init_part(struct reader *r, struct init_plan *p)
 	for (uint32_t i = 0; p->tmpfs && i < p->ntmpfs; i++) {
 		p->tmpfs[i].path = str(r);
 		p->tmpfs[i].flags = u32(r);
-		p->tmpfs[i].mode = u32(r);
 	}
 	strs(r, &p->detach);
 	p->hook_timeout = u32(r);

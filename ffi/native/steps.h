@@ -46,7 +46,7 @@
 	X(SHARED_SOURCE, "cloning the source of a shared bind mount")         \
 	X(SHARED_MOUNT, "mounting a shared bind mount in the container")      \
 	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)") \
-	X(COPY_UP, "giving a tmpfs the image's files (tmpcopyup) or mode")
+	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

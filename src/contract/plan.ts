@@ -85,8 +85,6 @@ export interface TmpfsFromImage {
   path: string;
   /** "tmpcopyup": the directory's files copied in. */
   copyUp: boolean;
-  /** The image directory's permission bits, where it has one and the options name no "mode=" (runc ≥ 1.2 passes it as the first mode=). */
-  mode?: number;
 }
 
 /** What init does in the container before it reports ready (see ffi/native/init.c). */
@@ -270,10 +268,7 @@ export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffe
   w.u32(s.propagation.length);
   for (const p of s.propagation) w.str(p.path).u64(p.flags);
   w.u32(s.tmpfs.length);
-  for (const t of s.tmpfs)
-    w.str(t.path)
-      .u32((t.copyUp ? 1 : 0) | (t.mode !== undefined ? 2 : 0))
-      .u32(t.mode ?? 0);
+  for (const t of s.tmpfs) w.str(t.path).u32(t.copyUp ? 1 : 0);
   w.strs(s.detach);
   w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
   w.u32(plan.hooks.length);

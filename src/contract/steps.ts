@@ -42,7 +42,7 @@ export const STEPS = [
   ["SHARED_SOURCE", "cloning the source of a shared bind mount"],
   ["SHARED_MOUNT", "mounting a shared bind mount in the container"],
   ["APPARMOR", "setting the AppArmor profile (process.apparmorProfile)"],
-  ["COPY_UP", "giving a tmpfs the image's files (tmpcopyup) or mode"],
+  ["COPY_UP", "copying the image's files into a tmpfs (tmpcopyup)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

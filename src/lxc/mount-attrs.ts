@@ -101,20 +101,24 @@ export function sharedBind(source: string, destination: string, options: readonl
   return { source, destination, recursive, set, clr, propagation };
 }
 
-/** Options liblxc does not know and would pass to the filesystem as data (a bind mount ignores it): init sets them on the mount alone. */
-const TOP_ONLY: Partial<Record<SharedBindFlag, [number, number]>> = { nosymfollow: TOP.nosymfollow, symfollow: TOP.symfollow };
+/** Options liblxc does not know and would pass to the filesystem as data (a bind mount ignores it). */
+const DATA_TO_LIBLXC = new Set(["nosymfollow", "symfollow"]);
 
-/** Splits off "nosymfollow" and "symfollow", which init applies to the mount at `dest` alone (mount_setattr without AT_RECURSIVE). */
-export function topAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
+/**
+ * A mount's own flags that init sets on the mount at `dest` alone (mount_setattr without
+ * AT_RECURSIVE), as runc's MS_BIND | MS_REMOUNT does: on a bind mount every flag (liblxc
+ * remounts a bind mount only when it is read-only: "nosuid", "nodev", "noexec", "noatime" on a
+ * read-write one did nothing), elsewhere "nosymfollow" and "symfollow", which liblxc would hand
+ * to the filesystem as data. Those two are taken out of liblxc's options.
+ */
+export function topAttrs(options: string[], dest: string, bind: boolean): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;
   let clr = 0;
   const rest: string[] = [];
   for (const o of options) {
-    const attr = TOP_ONLY[o as SharedBindFlag];
-    if (!attr) {
-      rest.push(o);
-      continue;
-    }
+    const attr = bind || DATA_TO_LIBLXC.has(o) ? TOP[o as SharedBindFlag] : undefined;
+    if (!DATA_TO_LIBLXC.has(o)) rest.push(o);
+    if (!attr) continue;
     set = (set & ~attr[1]) | attr[0];
     clr = (clr & ~attr[0]) | attr[1];
   }

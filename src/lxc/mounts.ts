@@ -66,7 +66,7 @@ export interface MountPlan {
   recursive: RecursiveAttr[];
   /** Propagation steps, in order (src/lxc/propagation.ts): init's, or the start-host hook's when there are shared binds. */
   propagation: PropagationStep[];
-  /** tmpfs mounts that take the image directory's files ("tmpcopyup") or mode from init (ffi/native/copyup.c). */
+  /** tmpfs mounts that take the image directory's files from init ("tmpcopyup", ffi/native/copyup.c). */
   tmpfs: TmpfsFromImage[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free
@@ -148,17 +148,20 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     if (m.type === "tmpfs") {
       // the checker made sure "tmpcopyup" is on a tmpfs one can write; the mode is the
       // directory's where the image has one (a mount point create makes is not the image's)
-      const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
-      const mode = point && !m.options?.some((o) => o.startsWith("mode=")) ? ctx.dirMode?.(join(point.base, point.rel)) : undefined;
-      const copyUp = !!m.options?.includes("tmpcopyup");
-      if (copyUp || mode !== undefined) tmpfs.push({ path: dest, copyUp, mode });
+      if (m.options?.includes("tmpcopyup")) tmpfs.push({ path: dest, copyUp: true });
     }
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
     );
     const options = split.options;
-    if (split.attr) recursive.push(split.attr);
+    // a tmpfs on a directory of the image takes its mode, unless the options name one: first
+    // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after)
+    if (m.type === "tmpfs" && !options.some((o) => o.startsWith("mode="))) {
+      const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
+      const mode = point ? ctx.dirMode?.(join(point.base, point.rel)) : undefined;
+      if (mode !== undefined) options.unshift(`mode=${mode.toString(8).padStart(4, "0")}`);
+    }
     // its propagation once liblxc's rshared is undone; not for a host clone (the hook's) nor an optional bind that is not there
     let steps: PropagationStep[] | undefined = mountSteps(dest, options);
     const parent = earlier.findLast((e) => e.dest === "/" || dest === e.dest || dest.startsWith(`${e.dest}/`))?.dest;
@@ -174,6 +177,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
+      if (split.attr) recursive.push(split.attr);
       propagation.mount(dest, parent, steps);
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
       else if (hasCgroupNamespace(spec))
@@ -207,10 +211,14 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       }
     }
     if (steps) propagation.mount(dest, parent, steps);
-    // "nosymfollow": liblxc would pass it on as data, which a bind mount ignores; a host clone has it already
-    const top = topAttrs(options, dest);
+    // the mount's own flags where liblxc leaves them out (a host clone has them already), then
+    // the recursive ones, as runc remounts before it sets those; nothing for a mount not made
+    const top = topAttrs(options, dest, bind);
     options.splice(0, options.length, ...top.options);
-    if (top.attr && steps !== undefined && !shared.some((s) => s.index === i)) recursive.push(top.attr);
+    if (steps !== undefined) {
+      if (top.attr && !shared.some((s) => s.index === i)) recursive.push(top.attr);
+      if (split.attr) recursive.push(split.attr);
+    }
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
     if (point) mountpoints.push(point);

@@ -147,12 +147,47 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       lxcriShows: rootPrivate,
     },
     {
+      name: "mount(2) flags on a tmpfs",
+      mounts: () => [
+        tmpfs("/f1", "ro", "nosuid", "nodev", "noexec", "noatime"),
+        tmpfs("/f2", "sync", "dirsync", "strictatime"),
+        tmpfs("/f3", "nodiratime", "relatime", "lazytime"),
+        tmpfs("/f4", "rw", "suid", "dev", "exec", "atime", "diratime", "async", "norelatime", "nostrictatime", "nomand"),
+      ],
+      lxcriShows: rootPrivate,
+    },
+    {
+      name: "mount(2) flags on a bind mount",
+      mounts: () => [
+        bind("/g1", vol(), "ro", "nosuid", "nodev", "noexec"),
+        bind("/g2", vol(), "nodiratime", "strictatime"),
+        bind("/g3", vol(), "noatime"),
+        bind("/g4", vol(), "ro", "rw", "suid", "dev", "exec", "relatime"),
+      ],
+      lxcriShows: rootPrivate,
+    },
+    {
+      name: "the other recursive attributes, on the mount and below it",
+      mounts: () => [
+        // one of a pair each: runc 1.1.5 lets "rro" win over a later "rrw" (runc >= 1.2 and lxcri: the later wins)
+        bind("/r1", vol(), "rrw"),
+        bind("/r2", vol(), "rnodiratime", "rstrictatime"),
+        bind("/r3", vol(), "rrelatime", "rnosymfollow"),
+        bind("/r4", vol(), "rsuid", "rdev", "rexec"),
+        bind("/r5", vol(), "rdiratime"), // "ratime": runc 1.1.5 sends mount_setattr an invalid attr (EINVAL)
+        bind("/r6", vol(), "rnorelatime"),
+        bind("/r7", vol(), "rsymfollow"), // "rnostrictatime" too: runc 1.1.5 clears STRICTATIME alone (EINVAL)
+      ],
+      lxcriShows: rootPrivate,
+    },
+    {
       name: "rootfsPropagation rshared",
       mounts: () => [bind("/b", vol()), tmpfs("/t")],
       linux: { rootfsPropagation: "rshared" },
       lxcriShows: {
         "/": "ro,relatime shared:own",
         "/b": "rw,relatime shared:own master:host",
+        "/b/sub": "rw,relatime shared:own master:host",
         "/t": "rw,relatime shared:own",
         "/proc": "rw,relatime shared:own",
         "/dev": "rw,nosuid shared:own",
@@ -169,7 +204,7 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       name: "rootfsPropagation slave",
       mounts: () => [bind("/b", vol()), tmpfs("/t", "shared")],
       linux: { rootfsPropagation: "slave" },
-      lxcriShows: { "/b": "rw,relatime master:host" },
+      lxcriShows: { "/b": "rw,relatime master:host", "/b/sub": "rw,relatime master:host" },
     },
   ];
 
@@ -188,7 +223,7 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
     const want = mountsSeen(runc.stdout, groups);
     const got = mountsSeen(ours.stdout, groups);
     const diffs = Object.fromEntries(
-      ["/", ...list.map((m) => m.destination), "/proc", "/dev", "/sys"]
+      ["/", ...list.flatMap((m) => [m.destination, `${m.destination}/sub`]), "/proc", "/dev", "/sys"]
         .filter((at) => got.get(at) !== want.get(at))
         .map((at) => [at, got.get(at)]),
     );
