@@ -62,7 +62,7 @@ export interface MountPlan {
   /** maskedPaths and readonlyPaths: init applies them inside the container (ffi/native/init.c). */
   mask: string[];
   readonly: string[];
-  /** Recursive options ("rro", ...) and "nosymfollow" init applies with mount_setattr(2), in mount order. */
+  /** Recursive options ("rro", ...), a bind mount's own flags and "nosymfollow", which init applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
   /** Propagation steps, in order (src/lxc/propagation.ts): init's, or the start-host hook's when there are shared binds. */
   propagation: PropagationStep[];
@@ -145,18 +145,16 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination));
-    if (m.type === "tmpfs") {
-      // the checker made sure "tmpcopyup" is on a tmpfs one can write; the mode is the
-      // directory's where the image has one (a mount point create makes is not the image's)
-      if (m.options?.includes("tmpcopyup")) tmpfs.push({ path: dest, copyUp: true });
-    }
+    // the checker made sure "tmpcopyup" is on a tmpfs one can write
+    if (m.type === "tmpfs" && m.options?.includes("tmpcopyup")) tmpfs.push({ path: dest, copyUp: true });
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
     );
     const options = split.options;
     // a tmpfs on a directory of the image takes its mode, unless the options name one: first
-    // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after)
+    // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after); a
+    // mount point create makes is not the image's (translation runs before create makes them)
     if (m.type === "tmpfs" && !options.some((o) => o.startsWith("mode="))) {
       const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
       const mode = point ? ctx.dirMode?.(join(point.base, point.rel)) : undefined;
