@@ -591,6 +591,22 @@ describe("OCI → LXC translation", () => {
     expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
     expect(entries).toContain("/data n none rbind 0 0");
     expect(t.setup.recursive).toEqual([{ path: "/n", set: 0x200000, clr: 0, top: true }]);
+    // a bind mount's own flags are init's too (liblxc remounts only a read-only bind), before its recursive ones
+    const flags = translate(
+      spec((s) =>
+        s.mounts!.push({
+          destination: "/v",
+          type: "bind",
+          source: "/data",
+          options: ["rbind", "nosuid", "nodev", "noexec", "noatime", "rro"],
+        }),
+      ),
+      ctx(),
+    );
+    expect(flags.setup.recursive).toEqual([
+      { path: "/v", set: 0x2 | 0x4 | 0x8 | 0x10, clr: 0x70, top: true },
+      { path: "/v", set: 0x1, clr: 0 },
+    ]);
     const bad = (m: object) => error(() => spec((s) => s.mounts!.push(m as never)));
     expect(bad({ destination: "/x", type: "bind", source: "/data", options: ["bind", "tmpcopyup"] })).toContain(
       'mounts[7].options[1]: "tmpcopyup" applies to a tmpfs mount only',
