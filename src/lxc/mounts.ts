@@ -92,6 +92,8 @@ export interface MountPlan {
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
 
+const MOUNT_ATTR_RDONLY = 0x1;
+
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 
@@ -145,13 +147,18 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination));
-    // the checker made sure "tmpcopyup" is on a tmpfs one can write
-    if (m.type === "tmpfs" && m.options?.includes("tmpcopyup")) tmpfs.push({ path: dest, copyUp: true });
+    // the checker made sure "tmpcopyup" is on a tmpfs
+    const copyUp = m.type === "tmpfs" && !!m.options?.includes("tmpcopyup");
+    if (copyUp) tmpfs.push({ path: dest, copyUp: true });
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
     );
     const options = split.options;
+    // a read-only tmpfs with tmpcopyup is mounted read-write and made read-only by init after
+    // the copy, as runc remounts it after its mounts
+    const readOnlyAfter = copyUp && options.findLast((o) => o === "ro" || o === "rw") === "ro";
+    if (readOnlyAfter) options.splice(0, options.length, ...options.filter((o) => o !== "ro"));
     // a tmpfs on a directory of the image takes its mode, unless the options name one: first
     // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after); a
     // mount point create makes is not the image's (translation runs before create makes them)
@@ -213,6 +220,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     // the recursive ones, as runc remounts before it sets those; nothing for a mount not made
     const top = topAttrs(options, dest, bind);
     options.splice(0, options.length, ...top.options);
+    if (readOnlyAfter) top.attr = { path: dest, set: (top.attr?.set ?? 0) | MOUNT_ATTR_RDONLY, clr: 0, top: true };
     if (steps !== undefined) {
       if (top.attr && !shared.some((s) => s.index === i)) recursive.push(top.attr);
       if (split.attr) recursive.push(split.attr);

@@ -125,12 +125,10 @@ const shape = object({
 
 /**
  * "tmpcopyup" (podman's --tmpfs): init copies the image's files at the destination into the
- * tmpfs (ffi/native/copyup.c), which it can only for a tmpfs it can write, not on "/".
+ * tmpfs (ffi/native/copyup.c): a tmpfs, not on "/".
  */
 function checkCopyUp(m: Mount, at: string): void {
   if (m.type !== "tmpfs") throw configError(at, `"tmpcopyup" applies to a tmpfs mount only, not type ${JSON.stringify(m.type ?? "")}`);
-  if (m.options!.findLast((o) => o === "ro" || o === "rw") === "ro")
-    throw configError(at, '"tmpcopyup" on a read-only tmpfs is not supported (the copy is written after the mount)');
   if (normalize(m.destination) === "/") throw configError(at, '"tmpcopyup" on "/" is not supported');
 }
 

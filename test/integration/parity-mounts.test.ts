@@ -230,12 +230,12 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
     expect(diffs).toEqual(lxcriShows);
   });
 
-  test("tmpcopyup: the image's files, modes and owners in the tmpfs; a tmpfs takes the image directory's mode", () => {
+  test("tmpcopyup: the image's files, modes and owners in the tmpfs, also a read-only one; a tmpfs takes the image directory's mode", () => {
     const id = `pm-copyup-${process.pid}`;
     const script =
-      "cd /etc/cp && ls -lnR . | grep -v '^total'; cat f sub/s; readlink l; stat -c '%a' /etc/cp /mnt; grep -E ' /(etc/cp|mnt) ' /proc/self/mountinfo | cut -d' ' -f5,6";
+      "cd /etc/cp && ls -lnR . | grep -v '^total'; cat f sub/s; readlink l; stat -c '%a' /etc/cp /mnt; grep -E ' /(etc/cp|mnt|etc/ro) ' /proc/self/mountinfo | cut -d' ' -f5,6; cat /etc/ro/r";
     const dir = sharedBundle(id, ["sh", "-c", script], (s) => {
-      s.mounts!.push(tmpfs("/etc/cp", "rw", "nosuid", "nodev", "tmpcopyup"), tmpfs("/mnt"));
+      s.mounts!.push(tmpfs("/etc/cp", "rw", "nosuid", "nodev", "tmpcopyup"), tmpfs("/mnt"), tmpfs("/etc/ro", "ro", "tmpcopyup"));
       // the listing is root's to read whatever the modes
       const caps = [...s.process!.capabilities!.bounding!, "CAP_DAC_OVERRIDE"];
       s.process!.capabilities = { bounding: caps, effective: caps, permitted: caps };
@@ -250,6 +250,8 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
     chmodSync(join(image, "sub"), 0o711);
     chownSync(join(image, "sub"), 5, 5);
     symlinkSync("f", join(image, "l"));
+    mkdirSync(join(dir, "rootfs", "etc", "ro"));
+    writeFileSync(join(dir, "rootfs", "etc", "ro", "r"), "r\n");
     mkdirSync(join(dir, "rootfs", "mnt"));
     chmodSync(join(dir, "rootfs", "mnt"), 0o700);
     const runc = runUnder("runc", dir, id);

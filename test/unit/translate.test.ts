@@ -611,9 +611,13 @@ describe("OCI → LXC translation", () => {
     expect(bad({ destination: "/x", type: "bind", source: "/data", options: ["bind", "tmpcopyup"] })).toContain(
       'mounts[7].options[1]: "tmpcopyup" applies to a tmpfs mount only',
     );
-    expect(bad({ destination: "/x", type: "tmpfs", source: "tmpfs", options: ["ro", "tmpcopyup"] })).toContain(
-      'mounts[7].options[1]: "tmpcopyup" on a read-only tmpfs',
+    // read-only: mounted read-write, made read-only by init after the copy
+    const ro = translate(
+      spec((s) => s.mounts!.push({ destination: "/r", type: "tmpfs", source: "tmpfs", options: ["ro", "nosuid", "tmpcopyup"] })),
+      ctx(),
     );
+    expect(values(ro.items, "lxc.mount.entry")).toContain("tmpfs r tmpfs nosuid 0 0");
+    expect(ro.setup.recursive).toEqual([{ path: "/r", set: 1, clr: 0, top: true }]);
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
