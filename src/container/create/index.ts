@@ -43,7 +43,7 @@ import {
 import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
-import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
@@ -118,6 +118,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     rootfs,
     runtimeDir: dir,
     stat: statKind,
+    dirMode,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
     cgroupHierarchies: hierarchies,
