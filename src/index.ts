@@ -1,7 +1,14 @@
 // lxcri as a library: `import { Runtime } from "lxcri"`.
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
-export type { ExecOptions, ExecResult } from "./container/exec.ts";
+export type { ExecResult } from "./container/exec.ts";
+export type { ExecOptions, ExecProcess, Terminal } from "./library/exec.ts";
+export type { RunOptions, RunProcess } from "./library/run.ts";
+export type { ContainerProcess, SignalOptions } from "./library/process.ts";
+export type { StdinOption, StdioOption, StdioOptions, StdinOf, OutputOf } from "./library/stdio.ts";
+export type { PipeSink } from "./library/sink.ts";
+export type { ContainerEvent, EventsOptions } from "./library/events.ts";
+export { Container } from "./library/container.ts";
 export type { Stats } from "./container/stats.ts";
 export { ConfigError, LxcriError, type ErrorCode } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";

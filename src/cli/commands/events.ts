@@ -1,5 +1,6 @@
 // events: runc's stats stream. --stats prints one {"type":"stats",...} object;
-// otherwise one every --interval (default 5s) until the container stops.
+// otherwise the library's event stream (Runtime.events: stats every --interval,
+// default 5s, OOM kills, hook runs), one JSON object a line, until the container stops.
 import { LxcriError } from "../../errors.ts";
 import { escapeJson } from "../../text/escape.ts";
 import { runtime } from "../globals.ts";
@@ -14,14 +15,10 @@ function seconds(v: string): number {
 export default async function events({ id, flags }: Call<"events">): Promise<void> {
   const rt = await runtime();
   const interval = seconds(flags.interval);
-  for (;;) {
-    const state = await rt.state(id);
-    if (state.status === "stopped") {
-      if (flags.stats) throw new LxcriError("bad-state", `container ${id}: container not running`);
-      return;
-    }
+  if (flags.stats) {
+    if ((await rt.state(id)).status === "stopped") throw new LxcriError("bad-state", `container ${id}: container not running`);
     console.log(escapeJson(JSON.stringify({ type: "stats", id, data: await rt.stats(id) })));
-    if (flags.stats) return;
-    await Bun.sleep(interval * 1000);
+    return;
   }
+  for await (const e of rt.events(id, { interval: interval * 1000 })) console.log(escapeJson(JSON.stringify(e)));
 }

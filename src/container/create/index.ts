@@ -62,7 +62,13 @@ export interface CreateOptions {
   preserveFds?: number;
 }
 
-export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
+/** `stdio`: init's fds 0-2 (default: the caller's own, as runc gives them). */
+export async function create(
+  ctx: Context,
+  id: string,
+  opts: CreateOptions = {},
+  stdio?: (number | "inherit" | "ignore")[],
+): Promise<State> {
   checkId(id);
   warmCgroupMigration();
   const bundle = resolve(opts.bundle ?? ".");
@@ -186,6 +192,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       plan: encodeInitPlan(plan, seccomp),
       hookSocket: hookEnd,
       env: monitorEnv,
+      stdio,
     });
     closeFd(hookEnd);
     hookEnd = undefined;
