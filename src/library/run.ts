@@ -10,6 +10,9 @@
 // script that stayed one would adopt every later orphan (a detached exec's
 // process, another container's init) and never reap it, and a pid
 // namespace's init cannot finish dying while such a zombie of it waits.
+// Concurrent runs share the setting: it goes off when the last create ends
+// (one run turning it off while another's create ended liblxc's monitor
+// would give that init to the host's init, and its run could not reap it).
 import type { CreateOptions } from "../container/create/index.ts";
 import type { Context } from "../context.ts";
 import { type ContainerProcess, onAbort, type SignalOptions, signalChild } from "./process.ts";
@@ -38,6 +41,10 @@ export type RunProcess<
     /** Resolves with init's host pid once the container is created. */
     readonly created: Promise<number>;
   };
+
+/** Runs whose create is under way, and whether this process was a subreaper before the first. */
+let creating = 0;
+let subreaperWas = false;
 
 export function runProcess<In extends StdinOption, Out extends StdioOption, Err extends StdioOption>(
   ctx: Context,
@@ -75,7 +82,8 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
         ]);
       const io = openStdio(opts.stdin, opts.stdout, opts.stderr);
       opened(io);
-      const was = setSubreaper(true);
+      // process-wide: on while any run's create is under way (refcounted), so concurrent runs each get their init
+      if (creating++ === 0) subreaperWas = setSubreaper(true);
       let init: number;
       try {
         init = (await create(ctx, id, opts, io.child)).pid!;
@@ -83,7 +91,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
         io.abandon();
         throw e;
       } finally {
-        if (!was) setSubreaper(false);
+        if (--creating === 0 && !subreaperWas) setSubreaper(false);
       }
       pid = init;
       io.started(); // init holds its ends now: ours go, and a piped output reads EOF when the container's processes end

@@ -47,6 +47,13 @@ describe.skipIf(!canRunContainers)("library stdio, signals, events, disposal", (
     expect(await p.exited).toBe(0);
   });
 
+  test("concurrent runs each get their own exit status (the subreaper stays on while any create is under way)", async () => {
+    const b = bundle(["sh", "-c", "read n; echo $n; exit $n"]);
+    const runs = Array.from({ length: 8 }, (_, n) => rt.run(`cc${n}`, { bundle: b, stdin: `${n + 1}\n`, stdout: "pipe" }));
+    const got = await Promise.all(runs.map(async (p) => [(await new Response(p.stdout).text()).trim(), await p.exited]));
+    expect(got).toEqual(Array.from({ length: 8 }, (_, n) => [String(n + 1), n + 1]));
+  });
+
   test("exec: a piped stdin is a sink whose end() the process reads as EOF; kill gives 128+n", async () => {
     await rt.create("io6", { bundle: bundle(["sleep", "30"]) });
     await rt.start("io6");
