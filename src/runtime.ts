@@ -37,6 +37,7 @@ export interface RuntimeOptions {
 }
 
 export class Runtime {
+  /** @internal What every operation gets (the root, the logger, the settings). */
   readonly ctx: Context;
 
   constructor(opts: RuntimeOptions = {}) {
