@@ -58,7 +58,10 @@ export interface ExecResult {
   pid: number;
   /** With a foreground exec: the pty master when process.terminal is set and no console socket was given. */
   ptyMaster?: number;
-  /** Waits for the process (our child) and gives its exit code (128+n for signal n). */
+  /**
+   * Waits for the process (our child) and gives its exit code (128+n for signal n).
+   * @deprecated Use `exited` (Runtime.exec's result), as with Bun.spawn.
+   */
   wait(): Promise<number>;
 }
 

@@ -1,7 +1,8 @@
 // examples/: each script runs as a user would run it (bun examples/x.ts),
-// against a state root of its own, and leaves no container behind.
+// against a state root of its own, and leaves no container behind; and so does
+// docs/library.md's tutorial, its code blocks run in order as one script.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, cleanupRoot, REPO, testRoot } from "../helpers.ts";
 
@@ -36,7 +37,7 @@ describe.skipIf(!canRunContainers)("examples", () => {
     expect(containers()).toEqual([]);
   });
 
-  test("parallel-jobs: every job's output, a progress line, at most --limit at a time", () => {
+  test("parallel-jobs: every job's output, and a progress line", () => {
     const r = example("parallel-jobs.ts", ["--jobs", "12", "--limit", "3"]);
     expect(r.code).toBe(0);
     expect(r.out.trim().split("\n")).toEqual(Array.from({ length: 12 }, (_, n) => `${n} ${n * n}`));
@@ -51,5 +52,33 @@ describe.skipIf(!canRunContainers)("examples", () => {
     expect(r.out).toContain("health: ok");
     expect(r.out).toContain("exited with status 1: restarting");
     expect(containers()).toEqual([]);
+  });
+
+  test("docs/library.md: the tutorial's code, run as written (with this test's state root), prints what its comments say", () => {
+    const doc = readFileSync(join(REPO, "docs/library.md"), "utf8");
+    const tutorial = doc.slice(doc.indexOf("## Tutorial"), doc.indexOf("## How it behaves"));
+    const code = [...tutorial.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n");
+    expect(code).toContain("new Runtime();");
+    // inside the repository, so that `import … from "lxcri"` is this package (its own name)
+    const dir = join(REPO, "build", `tutorial-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, "tutorial.ts"), code.replace("new Runtime();", `new Runtime({ root: ${JSON.stringify(root)} });`));
+      const p = Bun.spawnSync({ cmd: [process.execPath, join(dir, "tutorial.ts")], cwd: dir, stdout: "pipe", stderr: "pipe" });
+      const out = p.stdout.toString();
+      expect(p.stderr.toString()).toBe("");
+      expect(p.exitCode).toBe(0);
+      expect(out).toContain("hello from a container\nstatus 3\n");
+      expect(out).toContain("SHOUT THIS — status 0\n");
+      expect(out).toContain("through a pipe — status 0\n");
+      expect(out).toMatch(/memory \d+ pids 1\n/);
+      expect(out).toContain("exit\n");
+      expect(out).toMatch(/cancelled with status 137 after \d+ ms/);
+      expect(Number(/after (\d+) ms/.exec(out)![1])).toBeLessThan(1500);
+      expect(out).toContain("left: []");
+      expect(containers()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
