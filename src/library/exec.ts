@@ -1,13 +1,13 @@
 // Runtime.exec: container/exec.ts starts the process with the stdio
 // openStdio made; this gives it back as a ContainerProcess, with the pty as
 // one duplex stream and an AbortSignal that kills it.
+import { closeFd, readPty, setNonBlocking, writePty } from "../../ffi/fds.ts";
 import { setWindowSize } from "../../ffi/pty.ts";
 import { type ExecOptions as BaseExecOptions, type ExecResult, exec as startProcess } from "../container/exec.ts";
 import type { Context } from "../context.ts";
 import { type ContainerProcess, onAbort, type SignalOptions, signalChild } from "./process.ts";
 import { reap } from "./reap.ts";
-import { PipeSink } from "./sink.ts";
-import { openStdio, readStream, type StdinOption, type StdioOption, type StdioOptions } from "./stdio.ts";
+import { openStdio, type StdinOption, type StdioOption, type StdioOptions } from "./stdio.ts";
 
 /** exec's options: the process, its stdio as Bun.spawn takes it, an AbortSignal. */
 export interface ExecOptions<
@@ -94,14 +94,45 @@ export async function execProcess<In extends StdinOption, Out extends StdioOptio
   };
 }
 
-/** The pty master as a readable and a writable (the master's fd is closed once both are done). */
+/**
+ * The pty master as a readable and a writable. Bun's file streams read with
+ * pread, which a pty refuses (ESPIPE): the master is non-blocking, read when
+ * the script pulls, polled while it has nothing (every 1 ms, backing off to 20).
+ * Its fd is closed at the pty's end (EIO once the process and its children are gone).
+ */
 function ptyStreams(master: number): Terminal {
-  const readable = readStream(master);
-  const sink = new PipeSink(master, false);
+  setNonBlocking(master);
+  let open = true;
+  const close = () => {
+    if (open) closeFd(master);
+    open = false;
+  };
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        for (let idle = 0; open; idle++) {
+          const got = readPty(master);
+          if (got === null) break;
+          if (got !== "again") return c.enqueue(got.slice());
+          await Bun.sleep(Math.min(20, 1 + idle));
+        }
+        close();
+        c.close();
+      },
+      cancel: close,
+    },
+    { highWaterMark: 0 },
+  );
+  const encoder = new TextEncoder();
   const writable = new WritableStream<Uint8Array | string>({
     async write(chunk) {
-      sink.write(chunk);
-      await sink.flush();
+      let bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+      while (bytes.length && open) {
+        const n = writePty(master, bytes);
+        if (n === null) return; // the pty is gone
+        bytes = bytes.subarray(n);
+        if (bytes.length) await Bun.sleep(1); // full: the process reads it
+      }
     },
   });
   return { readable, writable, resize: (rows, cols) => setWindowSize(master, rows, cols) };

@@ -8,9 +8,8 @@ export class PipeSink implements FileSink {
   readonly #inner: FileSink;
   #fd: number | undefined;
 
-  /** `owned`: end() closes `fd` (false: another holder closes it, as a pty master's reader does). */
-  constructor(fd: number, owned = true) {
-    this.#fd = owned ? fd : undefined;
+  constructor(fd: number) {
+    this.#fd = fd;
     this.#inner = Bun.file(fd).writer();
   }
 

@@ -47,7 +47,7 @@ function fixed(v: StdioOption, name: string): ChildStdio {
 }
 
 /** A stream over the read end `fd`, closed at EOF or on cancel. */
-export function readStream(fd: number): ReadableStream<Uint8Array> {
+function readStream(fd: number): ReadableStream<Uint8Array> {
   let open = true;
   const close = () => {
     if (open) closeFd(fd);
@@ -65,9 +65,7 @@ export function readStream(fd: number): ReadableStream<Uint8Array> {
           } else c.enqueue(value);
         } catch (e) {
           close();
-          // a pty master reads EIO once the last slave is closed: that is its EOF
-          if ((e as NodeJS.ErrnoException).code === "EIO") c.close();
-          else c.error(e);
+          c.error(e);
         }
       },
       async cancel(reason) {

@@ -79,6 +79,21 @@ describe.skipIf(!canRunContainers)("library stdio, signals, events, disposal", (
     expect(leftovers(root, "io6")).toEqual([]);
   });
 
+  test("exec with process.terminal: the pty is one duplex stream", async () => {
+    await rt.create("tty1", { bundle: bundle(["sleep", "30"]) });
+    await rt.start("tty1");
+    const p = await rt.exec("tty1", {
+      process: { ...rt.spec("tty1").process, terminal: true, args: ["sh", "-c", "tty; read x; echo got $x"] },
+    });
+    const w = p.terminal!.writable.getWriter();
+    await w.write("typed\n");
+    const out = await new Response(p.terminal!.readable).text();
+    expect(out).toBe("/dev/pts/0\r\ntyped\r\ngot typed\r\n"); // the pty echoes what is typed
+    expect(await p.exited).toBe(0);
+    await rt.delete("tty1", { force: true });
+    expect(leftovers(root, "tty1")).toEqual([]);
+  });
+
   test("backpressure: a container writing 1 GiB to a pipe the script reads slowly keeps host memory bounded", async () => {
     const p = rt.run("bp1", { bundle: bundle(["dd", "if=/dev/zero", "bs=1048576", "count=1024"]), stdout: "pipe", stderr: "ignore" });
     Bun.gc(true);
