@@ -2,7 +2,8 @@
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
 export type { ExecResult } from "./container/exec.ts";
-export type { ExecOptions, ExecProcess, Terminal } from "./library/exec.ts";
+export type { ExecOptions, ExecProcess } from "./library/exec.ts";
+export type { Terminal } from "./library/terminal.ts";
 export type { RunOptions, RunProcess } from "./library/run.ts";
 export type { ContainerProcess, SignalOptions } from "./library/process.ts";
 export type { StdinOption, StdioOption, StdioOptions, StdinOf, OutputOf } from "./library/stdio.ts";

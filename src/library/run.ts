@@ -18,6 +18,7 @@ import type { Context } from "../context.ts";
 import { type ContainerProcess, onAbort, type SignalOptions, signalChild } from "./process.ts";
 import { LaterSink, laterStream } from "./deferred.ts";
 import type { OpenedStdio, StdinOption, StdioOption, StdioOptions } from "./stdio.ts";
+import type { Terminal } from "./terminal.ts";
 
 /** run's options: create's, init's stdio as Bun.spawn takes it, an AbortSignal. */
 export interface RunOptions<
@@ -40,6 +41,8 @@ export type RunProcess<
   ContainerProcess<In, Out, Err> & {
     /** Resolves with init's host pid once the container is created. */
     readonly created: Promise<number>;
+    /** With process.terminal in config.json: the pty as one duplex stream, once the container is created (else undefined). */
+    readonly terminal: Promise<Terminal | undefined>;
   };
 
 /** Runs whose create is under way, and whether this process was a subreaper before the first. */
@@ -61,6 +64,8 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
   let notCreated!: (e: unknown) => void;
   const createdP = new Promise<number>((res, rej) => ((created = res), (notCreated = rej)));
   createdP.catch(() => {}); // the same error rejects the run itself
+  let gotTerminal!: (t: Terminal | undefined) => void;
+  const terminal = new Promise<Terminal | undefined>((res) => (gotTerminal = res));
   const kill = (signal: number | NodeJS.Signals = "SIGTERM") => {
     if (pid === undefined) pending = signal;
     else if (exitCode === null) signalChild(pid, signal);
@@ -70,25 +75,38 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
     try {
       opts.signal?.throwIfAborted();
       // loaded here: `run` is on the Runtime every CLI call builds, and these load liblxc and libc
-      const [{ create }, { start }, { deleteContainer }, { FORWARDED_SIGNALS }, { setSubreaper }, { reap }, { openStdio }] =
-        await Promise.all([
-          import("../container/create/index.ts"),
-          import("../container/start.ts"),
-          import("../container/delete.ts"),
-          import("../host/signals.ts"),
-          import("../../ffi/libc.ts"),
-          import("./reap.ts"),
-          import("./stdio.ts"),
-        ]);
+      const [
+        { create },
+        { start },
+        { deleteContainer },
+        { FORWARDED_SIGNALS },
+        { setSubreaper },
+        { reap },
+        { openStdio },
+        { ptyStreams },
+        { closeFd },
+      ] = await Promise.all([
+        import("../container/create/index.ts"),
+        import("../container/start.ts"),
+        import("../container/delete.ts"),
+        import("../host/signals.ts"),
+        import("../../ffi/libc.ts"),
+        import("./reap.ts"),
+        import("./stdio.ts"),
+        import("./terminal.ts"),
+        import("../../ffi/fds.ts"),
+      ]);
       const io = openStdio(opts.stdin, opts.stdout, opts.stderr);
       opened(io);
       // process-wide: on while any run's create is under way (refcounted), so concurrent runs each get their init
       if (creating++ === 0) subreaperWas = setSubreaper(true);
       let init: number;
+      let master: number | undefined; // with process.terminal: the pty, ours
       try {
-        init = (await create(ctx, id, opts, io.child)).pid!;
+        init = (await create(ctx, id, opts, io.child, (m) => (master = m))).pid!;
       } catch (e) {
         io.abandon();
+        closeFd(master);
         throw e;
       } finally {
         if (--creating === 0 && !subreaperWas) setSubreaper(false);
@@ -96,6 +114,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
       pid = init;
       io.started(); // init holds its ends now: ours go, and a piped output reads EOF when the container's processes end
       created(init);
+      gotTerminal(master === undefined ? undefined : ptyStreams(master));
       const forward = (sig: NodeJS.Signals) => kill(sig);
       if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.on(s, forward);
       const stopListening = onAbort(opts.signal, () => kill(opts.killSignal ?? "SIGKILL"));
@@ -119,6 +138,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
       }
     } catch (e) {
       opened(undefined);
+      gotTerminal(undefined);
       notCreated(e);
       throw e;
     }
@@ -131,6 +151,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
     exited: { value: exited },
     exitCode: { get: () => exitCode },
     created: { value: createdP },
+    terminal: { value: terminal },
     kill: { value: kill },
   }) as RunProcess<In, Out, Err>;
 }

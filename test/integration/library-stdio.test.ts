@@ -85,13 +85,48 @@ describe.skipIf(!canRunContainers)("library stdio, signals, events, disposal", (
     const p = await rt.exec("tty1", {
       process: { ...rt.spec("tty1").process, terminal: true, args: ["sh", "-c", "tty; read x; echo got $x"] },
     });
-    const w = p.terminal!.writable.getWriter();
-    await w.write("typed\n");
-    const out = await new Response(p.terminal!.readable).text();
-    expect(out).toBe("/dev/pts/0\r\ntyped\r\ngot typed\r\n"); // the pty echoes what is typed
-    expect(await p.exited).toBe(0);
+    try {
+      const r = p.terminal!.readable.getReader();
+      const decoder = new TextDecoder();
+      let out = "";
+      while (!out.includes("\n")) out += decoder.decode((await r.read()).value);
+      expect(out).toBe("/dev/pts/0\r\n");
+      const w = p.terminal!.writable.getWriter();
+      await w.write("typed\n");
+      for (let chunk = await r.read(); !chunk.done; chunk = await r.read()) out += decoder.decode(chunk.value);
+      expect(out).toBe("/dev/pts/0\r\ntyped\r\ngot typed\r\n"); // the pty echoes what is typed
+      expect(await p.exited).toBe(0);
+    } finally {
+      p.kill("SIGKILL");
+      await p.exited;
+    }
     await rt.delete("tty1", { force: true });
     expect(leftovers(root, "tty1")).toEqual([]);
+  });
+
+  test("run with process.terminal: the pty once created; `lxcri run` joins it to its own stdio", async () => {
+    const b = bundle(["sh", "-c", "echo ready; read x; echo got $x; exit 2"], (s) => {
+      s.process.terminal = true;
+    });
+    const p = rt.run("tty2", { bundle: b });
+    const t = (await p.terminal)!;
+    const r = t.readable.getReader();
+    const decoder = new TextDecoder();
+    let out = "";
+    while (!out.includes("\n")) out += decoder.decode((await r.read()).value);
+    await t.writable.getWriter().write("typed\n");
+    for (let chunk = await r.read(); !chunk.done; chunk = await r.read()) out += decoder.decode(chunk.value);
+    expect(out).toBe("ready\r\ntyped\r\ngot typed\r\n");
+    expect(await p).toBe(2);
+    expect(leftovers(root, "tty2")).toEqual([]);
+    const cli = Bun.spawnSync({
+      cmd: [join(import.meta.dir, "../../build/lxcri"), "--root", root, "run", "--bundle", b, "tty3"],
+      stdin: new Blob(["cli\n"]),
+    });
+    // the echo of "cli" may come before or after "ready"
+    expect(cli.stdout.toString().split("\r\n").sort()).toEqual(["", "cli", "got cli", "ready"]);
+    expect(cli.exitCode).toBe(2);
+    expect(leftovers(root, "tty3")).toEqual([]);
   });
 
   test("backpressure: a container writing 1 GiB to a pipe the script reads slowly keeps host memory bounded", async () => {

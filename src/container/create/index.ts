@@ -45,7 +45,7 @@ import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
 import { type ContainerRecord, files, writeRecord } from "../record.ts";
 import { stateOf } from "../status.ts";
-import { handOverTerminal } from "./handover.ts";
+import { handOverTerminal, takeTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
 import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 
@@ -62,12 +62,16 @@ export interface CreateOptions {
   preserveFds?: number;
 }
 
-/** `stdio`: init's fds 0-2 (default: the caller's own, as runc gives them). */
+/**
+ * `stdio`: init's fds 0-2 (default: the caller's own, as runc gives them). `onTerminal`: with
+ * process.terminal, gets the pty master (the caller's to close) instead of a console socket.
+ */
 export async function create(
   ctx: Context,
   id: string,
   opts: CreateOptions = {},
   stdio?: (number | "inherit" | "ignore")[],
+  onTerminal?: (master: number) => void,
 ): Promise<State> {
   checkId(id);
   warmCgroupMigration();
@@ -78,7 +82,7 @@ export async function create(
   const config = loadConfig(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
   const spec = config.spec;
   const proc = spec.process;
-  if (proc.terminal && !opts.consoleSocket)
+  if (proc.terminal && !opts.consoleSocket && !onTerminal)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
@@ -227,7 +231,8 @@ export async function create(
     }
     if (proc.terminal) {
       phase = "setting up the terminal";
-      handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
+      if (opts.consoleSocket) handOverTerminal(init, proc.consoleSize, opts.consoleSocket);
+      else onTerminal!(takeTerminal(init, proc.consoleSize));
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
