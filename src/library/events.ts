@@ -48,6 +48,7 @@ export async function* events(ctx: Context, id: string, opts: EventsOptions = {}
     throw new LxcriError("invalid-argument", `events: interval must be a positive number of milliseconds, got ${interval}`);
   const dir = containerDir(ctx, id);
   let hooksSeen = 0;
+  let traceSize = 0; // hooks.log is read again only when it has grown
   let ooms: number | undefined;
   let nextStats = 0;
   while (!opts.signal?.aborted) {
@@ -60,9 +61,14 @@ export async function* events(ctx: Context, id: string, opts: EventsOptions = {}
       throw e;
     }
     const { record, state } = seen;
-    const { trace } = readTrace(files(dir).hooksLog);
-    for (const r of trace.slice(hooksSeen)) yield { type: "hook", id, data: r };
-    hooksSeen = Math.max(hooksSeen, trace.length);
+    const log = files(dir).hooksLog;
+    const size = Bun.file(log).size;
+    if (size !== traceSize) {
+      traceSize = size;
+      const { trace } = readTrace(log);
+      for (const r of trace.slice(hooksSeen)) yield { type: "hook", id, data: r };
+      hooksSeen = Math.max(hooksSeen, trace.length);
+    }
     if (state.status === "stopped") return yield { type: "exit", id };
     const count = oomKills(record);
     if (ooms !== undefined && count > ooms) yield { type: "oom", id, data: { count } };
