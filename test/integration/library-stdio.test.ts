@@ -155,9 +155,14 @@ describe.skipIf(!canRunContainers)("library stdio, signals, events, disposal", (
 
   test("signal: AbortSignal.timeout(500) on `sleep 30` ends within a second and leaves nothing (run and exec)", async () => {
     const started = Date.now();
-    const code = await rt.run("ab1", { bundle: bundle(["sleep", "30"]), signal: AbortSignal.timeout(500) });
+    const signal = AbortSignal.timeout(500);
+    let abortedAt = 0;
+    signal.addEventListener("abort", () => (abortedAt = Date.now()));
+    const code = await rt.run("ab1", { bundle: bundle(["sleep", "30"]), signal });
     expect(code).toBe(137);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(Date.now() - abortedAt).toBeLessThan(1000); // killed, reaped and deleted
+    expect(Date.now() - started).toBeLessThan(1500); // create (on a loaded machine) included
     expect(leftovers(root, "ab1")).toEqual([]);
 
     await rt.create("ab2", { bundle: bundle(["sleep", "30"]) });
