@@ -145,8 +145,7 @@ export class Runtime {
     id: string,
     opts: RunOptions<In, Out, Err> = {},
   ): RunProcess<In, Out, Err> {
-    checkId(id);
-    return runProcess(this.ctx, id, opts);
+    return runProcess(this.ctx, id, opts); // a bad id rejects it (create checks), as before
   }
 
   /** The container's stats every `interval` ms, OOM kills, hook runs and its exit, as they happen; ends once it stops. */
