@@ -36,6 +36,10 @@ export interface RuntimeOptions {
   systemdCgroup?: boolean;
 }
 
+/**
+ * lxcri's operations on the containers under one state root: create, start,
+ * exec, run, kill, delete, events, … (docs/library.md is a tutorial).
+ */
 export class Runtime {
   /** @internal What every operation gets (the root, the logger, the settings). */
   readonly ctx: Context;

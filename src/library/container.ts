@@ -10,6 +10,10 @@ import type { ContainerEvent, EventsOptions } from "./events.ts";
 import type { ExecOptions, ExecProcess } from "./exec.ts";
 import type { StdinOption, StdioOption } from "./stdio.ts";
 
+/**
+ * One container of a Runtime: `rt.container(id)`. With `await using c = rt.container(id)`
+ * the container is deleted (force) when the block ends, also when it throws.
+ */
 export class Container implements AsyncDisposable {
   constructor(
     readonly runtime: Runtime,
