@@ -23,5 +23,6 @@ export default async function events({ id, flags }: Call<"events">): Promise<voi
     if ((await rt.state(id)).status === "stopped") throw new LxcriError("bad-state", `container ${id}: container not running`);
     return print({ type: "stats", id, data: await rt.stats(id) });
   }
-  for await (const e of rt.events(id, { interval: interval * 1000 })) print(e);
+  // an oom event as runc prints it: no data (the library's event carries the count so far)
+  for await (const e of rt.events(id, { interval: interval * 1000 })) print(e.type === "oom" ? { type: "oom", id: e.id } : e);
 }
