@@ -32,6 +32,8 @@ export const SYS = {
   open_tree: 428,
   mount_setattr: 442,
   openat2: 437,
+  mount: 165,
+  umount2: 166,
 } as const;
 
 export const O_RDONLY = 0;

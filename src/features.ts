@@ -65,6 +65,10 @@ export function features() {
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: false } },
     },
-    annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
+    annotations: {
+      "org.linuxcontainers.lxcri.version": pkg.version,
+      // checkpoint and restore run the host's criu (runc's flags and image layout)
+      "org.linuxcontainers.lxcri.checkpoint": "criu",
+    },
   };
 }

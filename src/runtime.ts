@@ -4,6 +4,7 @@
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
 import { readDir } from "../ffi/files.ts";
 import { type Context, containerDir } from "./context.ts";
+import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
 import type { CreateOptions } from "./container/create/index.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
@@ -154,6 +155,18 @@ export class Runtime {
       if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.off(s, forward);
       await this.delete(id, { force: true });
     }
+  }
+
+  /** Checkpoints a running container with CRIU into an image directory (runc's flags and layout). */
+  async checkpoint(id: string, flags: CheckpointFlags = {}): Promise<void> {
+    const { checkpoint } = await import("./container/checkpoint/dump.ts");
+    return checkpoint(this.ctx, id, flags);
+  }
+
+  /** Makes a container again, running, from a bundle and a checkpoint; without `detach` waits for it and resolves with its exit status. */
+  async restore(id: string, flags: RestoreFlags = {}): Promise<State | number> {
+    const { restore } = await import("./container/checkpoint/restore.ts");
+    return restore(this.ctx, id, flags);
   }
 
   /** Every container under the root, with its state. */

@@ -1,0 +1,217 @@
+// checkpoint and restore with CRIU (run in the VM: scripts/vm-test.sh; Debian 12's CRIU 3.17
+// does not run on the project machine's 6.18 kernel, it does on the guest's 6.1). A busybox
+// process counts into a file it keeps open and serves HTTP on a TCP listener:
+// lxcri checkpoint (the container is gone; with --leave-running it is not), lxcri restore
+// from the image: the counter goes on from where it stopped (a restart would count from 1
+// again), the listener still answers. Then the same through podman: container checkpoint /
+// restore, and checkpoint --export / restore --import. Where criu is installed but cannot run
+// on the kernel (the project machine), checkpoint fails naming CRIU's log and the container
+// keeps running.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { makeBundle } from "../../scripts/make-bundle.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
+
+const criu = Bun.which("criu");
+const criuRuns = !!criu && Bun.spawnSync([criu, "check"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+const inGuest = canRunContainers && criuRuns && existsSync("/run/systemd/system");
+if (!inGuest && process.env.LXCRI_REQUIRE_VM_TESTS === "1")
+  throw new Error(
+    "test/vm/checkpoint needs root, criu that runs on this kernel (criu check) and systemd as PID 1: run it with scripts/vm-test.sh",
+  );
+const root = testRoot("vm-checkpoint");
+const dir = canRunContainers && criu ? tempDir("vm-checkpoint") : "";
+
+/** Counts into /count.log (an fd it keeps open), 5 a second; busybox httpd answers on 8080. */
+const WORKLOAD = [
+  "sh",
+  "-c",
+  "mkdir -p /www && echo served > /www/index.html && httpd -f -p 8080 -h /www & exec 3>>/count.log; i=0; while :; do i=$((i+1)); echo $i >&3; echo $i; sleep 0.2; done",
+];
+
+/** The numbers in a count log. */
+const counts = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map(Number);
+
+/** 1, 2, 3, … with no gap and no restart: the process counted on where it stopped. */
+function expectOneRun(values: number[]): void {
+  expect(values.length).toBeGreaterThan(0);
+  expect(values).toEqual(values.map((_, i) => i + 1));
+}
+
+afterAll(() => {
+  if (!dir) return;
+  cleanupRoot(root);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
+  test("checkpoint ends the container; restore continues the process: its counter, its open file, its TCP listener", async () => {
+    const b = bundle(WORKLOAD);
+    const log = join(b, "rootfs", "count.log");
+    const id = "ck1";
+    const created = lxcri(root, ["create", "--bundle", b, id]);
+    expect(created.stderr).toBe("");
+    expect(lxcri(root, ["start", id]).code).toBe(0);
+    await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 5, 60_000, "the counter");
+    const served = lxcri(root, ["exec", id, "wget", "-qO-", "http://127.0.0.1:8080/"]);
+    expect(served.stdout).toBe("served\n");
+
+    const images = join(dir, "ck1-image");
+    const ck = lxcri(root, ["checkpoint", "--image-path", images, "--work-path", join(dir, "ck1-work"), id]);
+    expect(ck.stderr).toBe("");
+    expect(ck.code).toBe(0);
+    // the container is gone (runc's checkpoint deletes it), its process with it
+    expect(lxcri(root, ["state", id]).stderr).toContain("does not exist");
+    expect(leftovers(root, id)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(images, "descriptors.json"), "utf8"))).toHaveLength(3);
+    const atDump = counts(readFileSync(log, "utf8"));
+    expectOneRun(atDump);
+    await Bun.sleep(1000);
+    expect(counts(readFileSync(log, "utf8"))).toEqual(atDump);
+
+    const restored = lxcri(root, [
+      "restore",
+      "--detach",
+      "--bundle",
+      b,
+      "--image-path",
+      images,
+      "--work-path",
+      join(dir, "ck1-rwork"),
+      "--pid-file",
+      join(dir, "ck1.pid"),
+      id,
+    ]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    const s = state(root, id);
+    expect(s.status).toBe("running");
+    expect(Number(readFileSync(join(dir, "ck1.pid"), "utf8"))).toBe(s.pid);
+    await waitFor(() => counts(readFileSync(log, "utf8")).length >= atDump.length + 5, 60_000, "the counter after restore");
+    expectOneRun(counts(readFileSync(log, "utf8")));
+    expect(lxcri(root, ["exec", id, "wget", "-qO-", "http://127.0.0.1:8080/"]).stdout).toBe("served\n");
+    // its processes are the container's: in its cgroup, and delete ends them
+    expect(lxcri(root, ["kill", id, "KILL"]).code).toBe(0);
+    await waitFor(() => state(root, id).status === "stopped", 30_000, "stopped");
+    expect(lxcri(root, ["delete", id]).code).toBe(0);
+    expect(leftovers(root, id)).toEqual([]);
+  }, 300_000);
+
+  test("--leave-running: the container keeps running and counting; an unsupported flag is refused by name", async () => {
+    const b = bundle(WORKLOAD);
+    const log = join(b, "rootfs", "count.log");
+    const id = "ck2";
+    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+    expect(lxcri(root, ["start", id]).code).toBe(0);
+    await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 3, 60_000, "the counter");
+    const refused = lxcri(root, ["checkpoint", "--lazy-pages", "--image-path", join(dir, "ck2-x"), id]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("--lazy-pages");
+    const ck = lxcri(root, ["checkpoint", "--leave-running", "--image-path", join(dir, "ck2-image"), id]);
+    expect(ck.stderr).toBe("");
+    expect(ck.code).toBe(0);
+    expect(state(root, id).status).toBe("running");
+    const n = counts(readFileSync(log, "utf8")).length;
+    await waitFor(() => counts(readFileSync(log, "utf8")).length >= n + 3, 60_000, "the counter after --leave-running");
+    expectOneRun(counts(readFileSync(log, "utf8")));
+    expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    expect(leftovers(root, id)).toEqual([]);
+  }, 300_000);
+});
+
+describe.skipIf(!inGuest || !Bun.which("podman"))("podman container checkpoint / restore with --runtime lxcri (VM)", () => {
+  const IMAGE = "localhost/lxcri-busybox-ck";
+  const runtimeRoot = "/run/lxcri";
+  const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
+  const pdir = inGuest ? join(dir, "podman") : "";
+  const podman = podmanIn(pdir, "vfs");
+  const logged = (name: string) => counts(podman(["logs", name]).stdout);
+  const inFile = (name: string) => counts(podman(["exec", name, "cat", "/count.log"]).stdout);
+  const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
+
+  beforeAll(() => {
+    if (!inGuest) return;
+    writeContainersConf(pdir, ['default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]']);
+    const b = join(pdir, "image");
+    makeBundle(b, ["sh"]);
+    const tar = join(pdir, "rootfs.tar");
+    expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
+    const imported = podman(["import", tar, IMAGE]);
+    if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  });
+  afterAll(() => {
+    if (!inGuest) return;
+    podman(["rm", "-af", "-t", "0"]);
+    podman(["rmi", "-af"]);
+  });
+
+  test("container checkpoint stops it, container restore continues it: its log, its open file, its listener", async () => {
+    const started = podman(["run", "-d", "--name", "pc1", ...ULIMITS, IMAGE, ...WORKLOAD]);
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    await waitFor(() => logged("pc1").length >= 5, 60_000, "the counter");
+    const ck = podman(["container", "checkpoint", "pc1"], 300_000);
+    expect(ck.stderr).toBe("");
+    expect(ck.code).toBe(0);
+    expect(podman(["inspect", "--format", "{{.State.Status}}", "pc1"]).stdout.trim()).toBe("exited");
+    const atDump = logged("pc1");
+    const rs = podman(["container", "restore", "pc1"], 300_000);
+    expect(rs.stderr).toBe("");
+    expect(rs.code).toBe(0);
+    expect(podman(["inspect", "--format", "{{.State.Status}}", "pc1"]).stdout.trim()).toBe("running");
+    // the log goes on through conmon's new pipe (descriptors.json), from where it stopped
+    await waitFor(() => logged("pc1").length >= atDump.length + 5, 60_000, "the counter after restore");
+    expectOneRun(logged("pc1"));
+    expectOneRun(inFile("pc1"));
+    expect(podman(["exec", "pc1", "wget", "-qO-", "http://127.0.0.1:8080/"]).stdout).toBe("served\n");
+    const id = idOf("pc1");
+    expect(podman(["rm", "-f", "-t", "0", "pc1"]).code).toBe(0);
+    expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+  }, 600_000);
+
+  test("checkpoint --export, rm, restore --import: the container comes back counting on", async () => {
+    expect(podman(["run", "-d", "--name", "pc2", ...ULIMITS, IMAGE, ...WORKLOAD]).code).toBe(0);
+    await waitFor(() => logged("pc2").length >= 5, 60_000, "the counter");
+    const tar = join(pdir, "pc2.tar.gz");
+    const ck = podman(["container", "checkpoint", "--export", tar, "pc2"], 300_000);
+    expect(ck.stderr).toBe("");
+    expect(ck.code).toBe(0);
+    const atDump = logged("pc2").length;
+    expect(podman(["rm", "-f", "pc2"]).code).toBe(0);
+    const rs = podman(["container", "restore", "--import", tar], 300_000);
+    expect(rs.stderr).toBe("");
+    expect(rs.code).toBe(0);
+    expect(podman(["inspect", "--format", "{{.State.Status}}", "pc2"]).stdout.trim()).toBe("running");
+    await waitFor(() => inFile("pc2").length >= atDump + 5, 60_000, "the counter after import");
+    expectOneRun(inFile("pc2"));
+    expect(podman(["exec", "pc2", "wget", "-qO-", "http://127.0.0.1:8080/"]).stdout).toBe("served\n");
+    const id = idOf("pc2");
+    expect(podman(["rm", "-f", "-t", "0", "pc2"]).code).toBe(0);
+    expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+  }, 600_000);
+});
+
+describe.skipIf(!canRunContainers || !criu || criuRuns)("where CRIU cannot run on the kernel (the project machine)", () => {
+  test("checkpoint fails naming CRIU's log and its error; the container keeps running", async () => {
+    const id = "ck-nokernel";
+    const b = bundle(["sleep", "1000"]);
+    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+    expect(lxcri(root, ["start", id]).code).toBe(0);
+    const work = join(dir, "nokernel-work");
+    const r = lxcri(root, ["checkpoint", "--image-path", join(dir, "nokernel-image"), "--work-path", work, id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("criu dump failed");
+    expect(r.stderr).toContain(join(work, "dump.log"));
+    expect(r.stderr).toMatch(/Error|error/);
+    expect(state(root, id).status).toBe("running");
+    expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    expect(leftovers(root, id)).toEqual([]);
+  }, 120_000);
+});
