@@ -8,7 +8,7 @@
 // on the kernel (the project machine), checkpoint fails naming CRIU's log and the container
 // keeps running.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
@@ -30,6 +30,12 @@ const WORKLOAD = [
   "-c",
   "mkdir -p /www && echo served > /www/index.html && httpd -f -p 8080 -h /www & exec 3>>/count.log; i=0; while :; do i=$((i+1)); echo $i >&3; echo $i; sleep 0.2; done",
 ];
+
+/** A bundle of WORKLOAD with a writable rootfs (the count log is in it). */
+const workloadBundle = () =>
+  bundle(WORKLOAD, (s) => {
+    s.root.readonly = false;
+  });
 
 /** The numbers in a count log. */
 const counts = (text: string) =>
@@ -53,10 +59,13 @@ afterAll(() => {
 
 describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
   test("checkpoint ends the container; restore continues the process: its counter, its open file, its TCP listener", async () => {
-    const b = bundle(WORKLOAD);
+    const b = workloadBundle();
     const log = join(b, "rootfs", "count.log");
     const id = "ck1";
-    const created = lxcri(root, ["create", "--bundle", b, id]);
+    // the container's stdout: a file of the test's (CRIU reopens it by path at restore)
+    const out = openSync(join(dir, "ck1.out"), "w");
+    const created = lxcri(root, ["create", "--bundle", b, id], { stdout: out });
+    closeSync(out);
     expect(created.stderr).toBe("");
     expect(lxcri(root, ["start", id]).code).toBe(0);
     await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 5, 60_000, "the counter");
@@ -105,10 +114,12 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
   }, 300_000);
 
   test("--leave-running: the container keeps running and counting; an unsupported flag is refused by name", async () => {
-    const b = bundle(WORKLOAD);
+    const b = workloadBundle();
     const log = join(b, "rootfs", "count.log");
     const id = "ck2";
-    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+    const out = openSync(join(dir, "ck2.out"), "w");
+    expect(lxcri(root, ["create", "--bundle", b, id], { stdout: out }).code).toBe(0);
+    closeSync(out);
     expect(lxcri(root, ["start", id]).code).toBe(0);
     await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 3, 60_000, "the counter");
     const refused = lxcri(root, ["checkpoint", "--lazy-pages", "--image-path", join(dir, "ck2-x"), id]);
@@ -138,6 +149,7 @@ describe.skipIf(!inGuest || !Bun.which("podman"))("podman container checkpoint /
 
   beforeAll(() => {
     if (!inGuest) return;
+    mkdirSync(pdir, { recursive: true });
     writeContainersConf(pdir, ['default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]']);
     const b = join(pdir, "image");
     makeBundle(b, ["sh"]);
