@@ -52,7 +52,7 @@ export function externalMounts(spec: Spec, bundle: string, mounts?: readonly Mou
   }
   const masked = new Set((spec.linux?.maskedPaths ?? []).map(containerPath));
   if (!mounts) {
-    if (masked.size) out.push({ destination: "/dev/null", key: "/dev/null", source: "/dev/null" });
+    if (masked.size) add({ destination: "/dev/null", key: "/dev/null", source: "/dev/null" });
     return out;
   }
   for (const m of mounts)
