@@ -8,10 +8,10 @@
 // on the kernel (the project machine), checkpoint fails naming CRIU's log and the container
 // keeps running.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
-import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
 
 const criu = Bun.which("criu");
@@ -36,6 +36,24 @@ const workloadBundle = () =>
   bundle(WORKLOAD, (s) => {
     s.root.readonly = false;
   });
+
+/**
+ * The CLI with pipes for its stdout and stderr, as a caller (conmon, a shim) gives them: the
+ * container inherits them (CRIU takes no file of the host's), and restore gives it the new
+ * ones in their place (descriptors.json). Both are read as they come.
+ */
+function withPipes(args: string[]): { exited: Promise<number>; out: () => string; err: () => string } {
+  const p = Bun.spawn([LXCRI, "--root", root, ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let out = "";
+  let err = "";
+  const drain = async (s: ReadableStream<Uint8Array>, add: (t: string) => void) => {
+    const d = new TextDecoder();
+    for await (const c of s) add(d.decode(c, { stream: true }));
+  };
+  void drain(p.stdout, (t) => (out += t));
+  void drain(p.stderr, (t) => (err += t));
+  return { exited: p.exited, out: () => out, err: () => err };
+}
 
 /** The numbers in a count log. */
 const counts = (text: string) =>
@@ -62,11 +80,11 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
     const b = workloadBundle();
     const log = join(b, "rootfs", "count.log");
     const id = "ck1";
-    // the container's stdout: a file of the test's (CRIU reopens it by path at restore)
-    const out = openSync(join(dir, "ck1.out"), "w");
-    const created = lxcri(root, ["create", "--bundle", b, id], { stdout: out });
-    closeSync(out);
-    expect(created.stderr).toBe("");
+    const created = withPipes(["create", "--bundle", b, id]);
+    const made = await created.exited;
+    await Bun.sleep(200);
+    expect(created.err()).toBe("");
+    expect(made).toBe(0);
     expect(lxcri(root, ["start", id]).code).toBe(0);
     await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 5, 60_000, "the counter");
     const served = lxcri(root, ["exec", id, "wget", "-qO-", "http://127.0.0.1:8080/"]);
@@ -85,7 +103,7 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
     await Bun.sleep(1000);
     expect(counts(readFileSync(log, "utf8"))).toEqual(atDump);
 
-    const restored = lxcri(root, [
+    const restored = withPipes([
       "restore",
       "--detach",
       "--bundle",
@@ -98,13 +116,18 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
       join(dir, "ck1.pid"),
       id,
     ]);
-    expect(restored.stderr).toBe("");
-    expect(restored.code).toBe(0);
+    const code = await restored.exited;
+    await Bun.sleep(200); // what it wrote before it exited, read
+    expect(restored.err()).toBe("");
+    expect(code).toBe(0);
     const s = state(root, id);
     expect(s.status).toBe("running");
     expect(Number(readFileSync(join(dir, "ck1.pid"), "utf8"))).toBe(s.pid);
     await waitFor(() => counts(readFileSync(log, "utf8")).length >= atDump.length + 5, 60_000, "the counter after restore");
     expectOneRun(counts(readFileSync(log, "utf8")));
+    // its stdout goes on in restore's pipe: create's and restore's together count once
+    await waitFor(() => counts(restored.out()).length >= 3, 30_000, "stdout after restore");
+    expectOneRun([...counts(created.out()), ...counts(restored.out())]);
     expect(lxcri(root, ["exec", id, "wget", "-qO-", "http://127.0.0.1:8080/"]).stdout).toBe("served\n");
     // its processes are the container's: in its cgroup, and delete ends them
     expect(lxcri(root, ["kill", id, "KILL"]).code).toBe(0);
@@ -117,9 +140,7 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
     const b = workloadBundle();
     const log = join(b, "rootfs", "count.log");
     const id = "ck2";
-    const out = openSync(join(dir, "ck2.out"), "w");
-    expect(lxcri(root, ["create", "--bundle", b, id], { stdout: out }).code).toBe(0);
-    closeSync(out);
+    expect(await withPipes(["create", "--bundle", b, id]).exited).toBe(0);
     expect(lxcri(root, ["start", id]).code).toBe(0);
     await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 3, 60_000, "the counter");
     const refused = lxcri(root, ["checkpoint", "--lazy-pages", "--image-path", join(dir, "ck2-x"), id]);

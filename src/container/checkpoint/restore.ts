@@ -106,6 +106,15 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   let bound = false;
   const nsFds: number[] = [];
   const subreaper = !flags.detach && !setSubreaper(true);
+  const unbind = () => {
+    if (!bound) return;
+    bound = !detachMount(criuRoot);
+    try {
+      rmdirSync(criuRoot);
+    } catch {
+      /* still mounted (then delete fails on it, naming it) */
+    }
+  };
   try {
     record.cgroupParents = missingAncestors(tr.cgroupDir);
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir).filter((d) => cgroupDirsFor(tr.cgroupDir).includes(d));
@@ -151,17 +160,13 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     if (flags.pidFile) writeAtomic(resolve(flags.pidFile), String(init), 0o644);
     mark(ctx.log, `restore: ${id} restored, init ${init}`);
   } catch (e) {
+    unbind(); // before the runtime directory goes
     await destroy(ctx, dir, record);
     if (subreaper) setSubreaper(false);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot restore container ${id}: ${(e as Error).message}`, { cause: e });
   } finally {
-    if (bound) detachMount(criuRoot);
-    try {
-      rmdirSync(criuRoot);
-    } catch {
-      /* gone with the runtime directory */
-    }
+    unbind();
     for (const fd of nsFds) closeFd(fd);
     lock.release();
   }
