@@ -98,6 +98,8 @@ describe("criu restore arguments", () => {
     expect(a).toStartWith("restore --images-dir /img --work-dir /work --log-file restore.log -v4");
     expect(a).toContain("--root /run/x/criu-root --restore-detached --pidfile /run/x/criu.pid");
     expect(a).toContain("--cgroup-root /machine.slice/libpod-1.scope");
+    expect(a).not.toContain("--mntns-compat-mode");
+    expect(restoreArgs({}, { ...r, mntnsCompat: true })).toContain("--mntns-compat-mode");
   });
 
   test("mounts mapped from their image name to the host source (masks once); namespaces and pipes inherited", () => {

@@ -140,6 +140,11 @@ export interface RestoreFacts {
   externalMounts: readonly ExternalMount[];
   /** The fd (in CRIU's process) of each namespace joined by path. */
   externalNs: Partial<Record<ExternalNs, number>>;
+  /**
+   * CRIU has --mntns-compat-mode (3.17 and later): its older mount engine. The newer one fails to
+   * restore a container's mounts that share propagation with the host's ("Failed to copy sharing").
+   */
+  mntnsCompat?: boolean;
   /** CRIU's key of what each of fds 0-2 was (a pipe), restored from restore's own fd of that number. */
   inherit: readonly (string | undefined)[];
 }
@@ -149,6 +154,7 @@ export function restoreArgs(flags: RestoreFlags, facts: RestoreFacts): string[] 
   const a = ["restore", "--images-dir", facts.imagePath, "--work-dir", facts.workPath, "--log-file", RESTORE_LOG, "-v4"];
   a.push("--root", facts.root, "--restore-detached", "--pidfile", facts.pidFile, "--evasive-devices", ...common(flags));
   a.push("--cgroup-root", facts.cgroupRoot);
+  if (facts.mntnsCompat) a.push("--mntns-compat-mode");
   const keys = new Set<string>();
   for (const m of facts.externalMounts) {
     if (keys.has(m.key)) continue; // masked files share one

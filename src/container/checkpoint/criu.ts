@@ -13,6 +13,12 @@ export function criuPath(): string {
   return criu;
 }
 
+/** Whether this CRIU has `option` (its --help lists it). */
+export function criuHas(option: string): boolean {
+  const p = Bun.spawnSync([criuPath(), "--help"], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  return `${p.stdout.toString()}${p.stderr.toString()}`.includes(option);
+}
+
 /** The first "Error" lines of a CRIU log (at most three), for the message. */
 export function criuErrors(log: string): string {
   const lines = log.split("\n").filter((l) => /\bError\b/.test(l));

@@ -44,7 +44,7 @@ import {
   type RestoreFlags,
   restoreArgs,
 } from "./criu-args.ts";
-import { runCriu } from "./criu.ts";
+import { criuHas, runCriu } from "./criu.ts";
 import { externalMounts } from "./mounts.ts";
 import { checkSpec } from "./support.ts";
 
@@ -143,6 +143,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
       externalMounts: externalMounts(spec, bundle),
       externalNs,
       inherit: descriptors.map(inheritKey),
+      mntnsCompat: criuHas("--mntns-compat-mode"),
     });
     ctx.log.debug(`restore: criu ${args.join(" ")}`);
     await runCriu(args, join(workPath, RESTORE_LOG), nsFds);
