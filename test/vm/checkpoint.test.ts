@@ -8,7 +8,7 @@
 // on the kernel (the project machine), checkpoint fails naming CRIU's log and the container
 // keeps running.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
@@ -156,6 +156,42 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
     await waitFor(() => counts(readFileSync(log, "utf8")).length >= n + 3, 60_000, "the counter after --leave-running");
     expectOneRun(counts(readFileSync(log, "utf8")));
     expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+    expect(leftovers(root, id)).toEqual([]);
+  }, 300_000);
+});
+
+describe.skipIf(!inGuest)("pre-dump, and restore in the foreground (VM)", () => {
+  test("--pre-dump then a dump with --parent-path; restore without --detach waits and exits with the container's status", async () => {
+    // counts until /stop exists, then exits 7
+    const b = bundle(
+      ["sh", "-c", "exec 3>>/count.log; i=0; while [ ! -e /stop ]; do i=$((i+1)); echo $i >&3; sleep 0.2; done; exit 7"],
+      (s) => {
+        s.root.readonly = false;
+      },
+    );
+    const log = join(b, "rootfs", "count.log");
+    const id = "ck3";
+    expect(await withPipes(["create", "--bundle", b, id]).exited).toBe(0);
+    expect(lxcri(root, ["start", id]).code).toBe(0);
+    await waitFor(() => existsSync(log) && counts(readFileSync(log, "utf8")).length >= 3, 60_000, "the counter");
+    const images = join(dir, "ck3");
+    const pre = lxcri(root, ["checkpoint", "--pre-dump", "--image-path", join(images, "pre"), id]);
+    expect(pre.stderr).toBe("");
+    expect(state(root, id).status).toBe("running");
+    const full = lxcri(root, ["checkpoint", "--image-path", join(images, "full"), "--parent-path", "../pre", id]);
+    expect(full.stderr).toBe("");
+    expect(full.code).toBe(0);
+    expect(lxcri(root, ["state", id]).stderr).toContain("does not exist");
+    const atDump = counts(readFileSync(log, "utf8")).length;
+
+    const restored = withPipes(["restore", "--bundle", b, "--image-path", join(images, "full"), id]);
+    await waitFor(() => counts(readFileSync(log, "utf8")).length >= atDump + 3, 60_000, "the counter after restore");
+    expect(state(root, id).status).toBe("running");
+    writeFileSync(join(b, "rootfs", "stop"), "");
+    expect(await restored.exited).toBe(7);
+    expectOneRun(counts(readFileSync(log, "utf8")));
+    // deleted once it ended, as runc restore without --detach does
+    expect(lxcri(root, ["state", id]).stderr).toContain("does not exist");
     expect(leftovers(root, id)).toEqual([]);
   }, 300_000);
 });
