@@ -5,8 +5,7 @@
 // from the image: the counter goes on from where it stopped (a restart would count from 1
 // again), the listener still answers. Then the same through podman: container checkpoint /
 // restore, and checkpoint --export / restore --import. Where criu is installed but cannot run
-// on the kernel (the project machine), checkpoint fails naming CRIU's log and the container
-// keeps running.
+// on the kernel (the project machine): test/integration/checkpoint-cli.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -267,22 +266,4 @@ describe.skipIf(!inGuest || !Bun.which("podman"))("podman container checkpoint /
     expect(podman(["rm", "-f", "-t", "0", "pc2"]).code).toBe(0);
     expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
   }, 600_000);
-});
-
-describe.skipIf(!canRunContainers || !criu || criuRuns)("where CRIU cannot run on the kernel (the project machine)", () => {
-  test("checkpoint fails naming CRIU's log and its error; the container keeps running", async () => {
-    const id = "ck-nokernel";
-    const b = bundle(["sleep", "1000"]);
-    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
-    expect(lxcri(root, ["start", id]).code).toBe(0);
-    const work = join(dir, "nokernel-work");
-    const r = lxcri(root, ["checkpoint", "--image-path", join(dir, "nokernel-image"), "--work-path", work, id]);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("criu dump failed");
-    expect(r.stderr).toContain(join(work, "dump.log"));
-    expect(r.stderr).toMatch(/Error|error/);
-    expect(state(root, id).status).toBe("running");
-    expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
-    expect(leftovers(root, id)).toEqual([]);
-  }, 120_000);
 });

@@ -82,12 +82,13 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     freeCgroupName: (name) => freeCgroupName(hierarchies, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
+    // liblxc's items are not used (no monitor runs): the hook's fds are never looked at
     startHostHook: { exeFd: 0, reportFd: 0 },
     isRuntimeNamespace,
     systemdCgroup: ctx.systemdCgroup,
     warn: (m) => ctx.log.warn(m),
   });
-  if (Object.values(spec.hooks ?? {}).some((h) => h?.length))
+  if ((["prestart", "createRuntime", "createContainer", "startContainer"] as const).some((t) => spec.hooks?.[t]?.length))
     ctx.log.warn(
       "restore: the config's prestart, createRuntime, createContainer and startContainer hooks are not run (poststop hooks run at delete)",
     );
@@ -117,6 +118,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   };
   try {
     record.cgroupParents = missingAncestors(tr.cgroupDir);
+    // none may exist yet (as at create); only the container's are made (no monitor runs)
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir).filter((d) => cgroupDirsFor(tr.cgroupDir).includes(d));
     writeRecord(dir, record);
     storeSpec(dir, config.bytes, spec);
@@ -196,7 +198,12 @@ function readDescriptors(imagePath: string): unknown[] {
       `--image-path ${imagePath}: no checkpoint there (${DESCRIPTORS_FILE}: ${(e as Error).message})`,
     );
   }
-  const v = JSON.parse(text) as unknown;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new LxcriError("invalid-argument", `${file}: ${(e as Error).message}`);
+  }
   if (!Array.isArray(v)) throw new LxcriError("invalid-argument", `${file}: not a JSON array`);
   return v.slice(0, 3);
 }
