@@ -51,10 +51,15 @@ export function setNonBlocking(fd: number, on = true): void {
   if (flags >= 0) libc.fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 }
 
-/** Whether `fd` is open and inheritable (what a caller passes to a child is). */
+/** Whether `fd` is open and inheritable (what a caller passes to a child is; for 0-2 only: Bun marks 4 and up close-on-exec at start). */
 export function isInheritable(fd: number): boolean {
   const flags = libc.fcntl(fd, F_GETFD, 0);
   return flags >= 0 && !(flags & FD_CLOEXEC);
+}
+
+/** Whether `fd` is open. */
+export function isOpen(fd: number): boolean {
+  return libc.fcntl(fd, F_GETFD, 0) >= 0;
 }
 
 /** Waits up to `ms` for any of `fds` to be readable or hung up; the ones that are. */
@@ -80,6 +85,50 @@ export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8
       if (e === EINTR) continue;
       if (e === ECONNRESET) return chunks.length ? concat(chunks) : null;
       throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
+    }
+    if (n === 0) return chunks.length ? concat(chunks) : null;
+    chunks.push(buf.slice(0, n));
+    total += n;
+  }
+  return concat(chunks);
+}
+
+const SOL_SOCKET = 1;
+const SCM_RIGHTS = 1;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+
+/**
+ * readAvailable for a socket whose peer may pass fds (SCM_RIGHTS, a seccomp notify fd): the
+ * bytes, or null at EOF; each fd that came along (close-on-exec) goes to `fds`, in order.
+ */
+export function recvAvailable(fd: number, max: number, fds: number[]): Uint8Array | null {
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(65536);
+  const control = new Uint8Array(64);
+  const iov = new BigUint64Array([BigInt(ptr(buf)), BigInt(buf.length)]);
+  const msg = new BigUint64Array(7); // struct msghdr
+  for (let total = 0; total < max; ) {
+    msg.fill(0n);
+    msg[2] = BigInt(ptr(iov));
+    msg[3] = 1n;
+    msg[4] = BigInt(ptr(control));
+    msg[5] = BigInt(control.length);
+    const n = trySys(SYS.recvmsg, fd, ptr(msg), MSG_CMSG_CLOEXEC);
+    if (n < 0) {
+      const e = errno();
+      if (e === EAGAIN) break;
+      if (e === EINTR) continue;
+      if (e === ECONNRESET) return chunks.length ? concat(chunks) : null;
+      throw new Error(`recvmsg fd ${fd}: ${errnoMessage(e)}`);
+    }
+    const v = new DataView(control.buffer);
+    const controlLen = Number(msg[5]);
+    for (let at = 0; at + 16 <= controlLen; ) {
+      const len = Number(v.getBigUint64(at, true));
+      if (len < 16) break;
+      if (v.getInt32(at + 8, true) === SOL_SOCKET && v.getInt32(at + 12, true) === SCM_RIGHTS)
+        for (let i = at + 16; i + 4 <= at + len; i += 4) fds.push(v.getInt32(i, true));
+      at += (len + 7) & ~7;
     }
     if (n === 0) return chunks.length ? concat(chunks) : null;
     chunks.push(buf.slice(0, n));

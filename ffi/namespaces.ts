@@ -1,5 +1,5 @@
 // Namespaces as the kernel tells them: the type of a namespace file.
-import { closeSync, openSync } from "node:fs";
+import { closeSync, fstatSync, openSync, statSync } from "node:fs";
 import { trySys } from "./libc.ts";
 import { O_CLOEXEC, O_RDONLY, SYS } from "./syscalls.ts";
 
@@ -13,4 +13,27 @@ export function namespaceType(path: string): number {
   } finally {
     closeSync(fd);
   }
+}
+
+const NS_GET_USERNS = 0xb701;
+const NS_GET_PARENT = 0xb702;
+
+/**
+ * Whether the namespace at `path` is owned by the user namespace at `userns` or by one below
+ * it: the namespaces a process that joined `userns` has the capabilities to join.
+ */
+export function ownedWithin(path: string, userns: string): boolean {
+  const want = statSync(userns);
+  const fd = openSync(path, O_RDONLY | O_CLOEXEC);
+  let ns = trySys(SYS.ioctl, fd, NS_GET_USERNS, 0);
+  closeSync(fd);
+  // up from the owner; the ioctl fails (EPERM) above the runtime's own user namespace
+  while (ns >= 0) {
+    const st = fstatSync(ns);
+    const parent = st.ino === want.ino && st.dev === want.dev ? -1 : trySys(SYS.ioctl, ns, NS_GET_PARENT, 0);
+    closeSync(ns);
+    if (parent < 0) return st.ino === want.ino && st.dev === want.dev;
+    ns = parent;
+  }
+  return false;
 }

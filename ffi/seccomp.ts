@@ -27,6 +27,8 @@ export interface SeccompRules {
   defaultAction: number;
   architectures: string[];
   attributes: number[];
+  /** seccomp(2) flags beyond what the attributes give (NEW_LISTENER, WAIT_KILLABLE_RECV). */
+  filterFlags?: number;
   rules: { names: string[]; action: number; args: { index: number; op: number; a: string; b: string }[] }[];
 }
 
@@ -71,14 +73,21 @@ export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: nu
         if (r !== 0) throw new Error(`seccomp: cannot add the rule for ${name} (errno ${-r})`);
       }
     }
-    return { program: exportBpf(lib, ctx), flags: plan.attributes.reduce((f, a) => f | (FILTER_FLAGS[a] ?? 0), 0) };
+    let flags = plan.attributes.reduce((f, a) => f | (FILTER_FLAGS[a] ?? 0), plan.filterFlags ?? 0);
+    // the kernel takes TSYNC with NEW_LISTENER only with TSYNC_ESRCH (libseccomp adds it so too)
+    if (flags & 1 && flags & 8) flags |= 16;
+    return { program: exportBpf(lib, ctx), flags };
   } finally {
     lib.seccomp_release(ctx);
   }
 }
 
-// seccomp(2) flags for the libseccomp attributes a plan may set (CTL_LOG, CTL_SSB).
-const FILTER_FLAGS: Record<number, number> = { 6: 2 /* SECCOMP_FILTER_FLAG_LOG */, 7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */ };
+// seccomp(2) flags for the libseccomp attributes a plan may set (CTL_TSYNC, CTL_LOG, CTL_SSB).
+const FILTER_FLAGS: Record<number, number> = {
+  4: 1 /* SECCOMP_FILTER_FLAG_TSYNC */,
+  6: 2 /* SECCOMP_FILTER_FLAG_LOG */,
+  7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */,
+};
 const MFD_CLOEXEC = 1;
 
 function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {

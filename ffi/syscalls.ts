@@ -32,6 +32,7 @@ export const SYS = {
   open_tree: 428,
   mount_setattr: 442,
   openat2: 437,
+  setns: 308,
   mount: 165,
   umount2: 166,
 } as const;

@@ -47,7 +47,7 @@ export async function mountHook(fd: number): Promise<number> {
   send({ hello: { pid: initHostPid } });
   const reply = receive(fd, new FrameReader());
   if (!reply || !("reply" in reply) || !reply.reply.ok) return 1; // create reports the failing hook
-  const { hooks, state, env, timeout } = reply.reply;
+  const { hooks, state, env, timeout, relayOutput } = reply.reply;
   const { failure } = await runHooks(
     hooks,
     { ...state, status: "creating", pid: initNsPid },
@@ -56,6 +56,8 @@ export async function mountHook(fd: number): Promise<number> {
       cwd: state.bundle,
       env,
       onRecord: (r) => send({ trace: r }), // create appends it: with a user namespace we run as its root
+      // the hook output files are create's: never opened in the container's namespaces
+      onOutput: relayOutput ? (stream, bytes) => send({ output: { stream, data: bytes.toBase64() } }) : undefined,
     },
   );
   send({ result: failure ? { error: describeFailure(failure) } : { done: true } });

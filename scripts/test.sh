@@ -34,7 +34,8 @@ if [[ $(id -u) == 0 && ${LXCRI_SKIP_VM:-0} != 1 ]]; then
   LXCRI_REQUIRE_VM_TESTS=1 LXCRI_PODMAN_STORAGE_DRIVER=overlay bash scripts/vm-test.sh --no-setup --timeout 2700 -- \
     bun test --timeout 600000 --reporter=junit --reporter-outfile="$vm_report" \
     test/vm test/integration/podman.test.ts test/integration/systemd.test.ts test/integration/lifecycle.test.ts \
-    test/integration/attacks/foreign-cgroups.test.ts 2>&1 | grep -aEv '^\(pass\)'
+    test/integration/attacks/foreign-cgroups.test.ts \
+    test/integration/userns.test.ts 2>&1 | grep -aEv '^\(pass\)'
   vm_status=${PIPESTATUS[0]}
   if ((vm_status != 0)); then status=1; fi
 fi

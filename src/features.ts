@@ -1,9 +1,11 @@
 // features.md: what lxcri implements, independent of the host. Only what
 // works is listed; null (absent) where lxcri does not say.
 import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
+import { POTENTIALLY_UNSAFE_ANNOTATIONS } from "./spec/annotations.ts";
+import { IDMAP_OPTIONS } from "./spec/idmap.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
-import { HOOK_TYPES } from "./spec/types.ts";
+import { HOOK_TYPES, MPOL_FLAGS, MPOL_MODES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
 import pkg from "../package.json" with { type: "json" };
 
@@ -53,6 +55,7 @@ export function features() {
       "sync",
       "unbindable",
       ...RECURSIVE_OPTIONS,
+      ...IDMAP_OPTIONS,
     ].sort(),
     linux: {
       namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
@@ -63,12 +66,17 @@ export function features() {
       apparmor: { enabled: true },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
+      memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },
+      // id-mapped bind mounts (mounts[].uidMappings, "idmap", "ridmap"): src/lxc/idmap-mounts.ts
+      mountExtensions: { idmap: { enabled: true } },
+      netDevices: { enabled: true },
     },
     annotations: {
       "org.linuxcontainers.lxcri.version": pkg.version,
       // checkpoint and restore run the host's criu (runc's flags and image layout)
       "org.linuxcontainers.lxcri.checkpoint": "criu",
     },
+    potentiallyUnsafeConfigAnnotations: [...POTENTIALLY_UNSAFE_ANNOTATIONS],
   };
 }

@@ -25,6 +25,7 @@
 #include "lxcri.h"
 
 #define SECCOMP_SET_MODE_FILTER 1
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1u << 3)
 #define IOPRIO_WHO_PROCESS 1
 #define MAX_NODES 1024
 
@@ -38,10 +39,27 @@ static int has(uint64_t set, int cap)
 	return (set >> cap) & 1;
 }
 
+/* Where the seccomp notify fd goes: the status socket of exec_as (init's channel to start, exec's to lxcri exec). */
+static int listener_socket = -1;
+
+/*
+ * With SCMP_ACT_NOTIFY rules the kernel gives a notify fd: it goes over the
+ * status socket at once (the runtime hands it to the seccomp agent) and is
+ * closed here, so the process never holds it: a process with its own notify
+ * fd could answer its own notifications. Until the agent has it, a notified
+ * syscall waits (sendmsg is never notified: src/spec/seccomp.ts).
+ */
 static int load_seccomp(const struct process_plan *p)
 {
 	struct sock_fprog_ prog = {(unsigned short)(p->seccomp_len / 8), p->seccomp};
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog);
+	int r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog);
+	if (r < 0 || !(p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		return r < 0 ? -1 : 0;
+	int sent = send_fd_frame(listener_socket, FRAME_LISTENER, r);
+	int saved = errno;
+	close(r);
+	errno = saved;
+	return sent;
 }
 
 /* The security context, then execve of each candidate in `paths` (NULL-terminated). */
@@ -267,6 +285,7 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
 	close_from(p->keep_fds, status_fd);
+	listener_socket = status_fd;
 	/* EOF on the status fd is how our parent learns the exec worked */
 	if (status_fd >= 0)
 		fcntl(status_fd, F_SETFD, FD_CLOEXEC);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "lxcri.h"
 
@@ -38,6 +39,31 @@ static int read_all(int fd, uint8_t *p, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+int send_fd_frame(int sock, int kind, int passfd)
+{
+	uint8_t f[5] = {0, 0, 0, 0, (uint8_t)kind};
+	struct iovec iov = {f, sizeof f};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof control);
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	for (;;) {
+		ssize_t r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		if (r == (ssize_t)sizeof f)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		return -1;
+	}
 }
 
 int send_frame(int fd, int kind, const void *payload, uint32_t len)

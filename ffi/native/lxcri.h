@@ -32,6 +32,7 @@ enum frame_kind {
 	FRAME_GO = 5,    /* start → init: run the startContainer hooks and the process */
 	FRAME_PID = 6,   /* exec: u32 host pid of the new process */
 	FRAME_JSON = 7,  /* TypeScript ↔ TypeScript messages (the mount hook) */
+	FRAME_LISTENER = 8, /* no payload; the process's seccomp notify fd rides along (SCM_RIGHTS) */
 };
 
 /* What init inherits through liblxc, at keep_fds - 1 + these (src/contract/layout.ts INHERITED). */
@@ -144,6 +145,8 @@ int read_plan(int fd, struct plan *plan);
 
 /* frames.c */
 int send_frame(int fd, int kind, const void *payload, uint32_t len);
+/* An empty frame of `kind` with `passfd` as SCM_RIGHTS, in one sendmsg; no allocation. */
+int send_fd_frame(int sock, int kind, int passfd);
 int send_error(int fd, int step, int err, const char *message);
 int read_frame(int fd, int *kind, uint8_t *buf, uint32_t max, uint32_t *len);
 struct buf {
@@ -181,7 +184,17 @@ int apparmor_exec(const char *profile);
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);
 
-/* init.c, enter.c, propagate.c, dump.c */
+/* propagate.c: a hex-encoded argument decoded (NULL: not hex); the O_PATH fd of `dest` below
+ * the container's `root`, resolved in it and made when missing (a directory when `dir`) */
+char *unhex(const char *s);
+int mount_point(int root, const char *dest, int dir);
+
+/* userns.c: an fd of a new user namespace with these maps ("c:h:s/c:h:s...", uid then gid), -1 on failure */
+int make_userns(const char *uid_maps, const char *gid_maps);
+
+/* init.c, enter.c, propagate.c, idmap.c, userns.c, dump.c */
+int idmap_main(int argc, char **argv);
+int userns_maps_main(const char *path);
 int init_main(int plan_fd);
 int enter_main(int plan_fd);
 int propagate_main(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), `propagate …` (propagate.c), or `plan <fd>` (dump.c, for tests). */
+/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), `propagate …` (propagate.c), `idmap …` (idmap.c), `userns-maps <path>` (userns.c), or `plan <fd>` (dump.c, for tests). */
 #include <stdlib.h>
 #include <string.h>
 #include "lxcri.h"
@@ -13,5 +13,9 @@ int main(int argc, char **argv)
 		return dump_main(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "propagate"))
 		return propagate_main(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "idmap"))
+		return idmap_main(argc, argv);
+	if (argc == 3 && !strcmp(argv[1], "userns-maps"))
+		return userns_maps_main(argv[2]);
 	return 2;
 }

@@ -17,6 +17,8 @@
  * this monitor makes (cgroups, the container) exists before the record can
  * lead cleanup to it. EOF instead (create died first): exit at once.
  *
+ * With $LXCRI_MONITOR_JOINS it first joins namespaces liblxc could not (join_first).
+ *
  * A config liblxc refuses is reported on <report fd> as an ERROR frame (step
  * CONFIG). <report fd> is within $LISTEN_FDS, which liblxc keeps open: the
  * start-host hook (propagate.c) reports on it too; init closes it.
@@ -25,12 +27,46 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lxc/lxccontainer.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "lxcri.h"
+
+/*
+ * $LXCRI_MONITOR_JOINS: namespaces joined by path that the joined user namespace does not own
+ * (hex paths, comma-separated). liblxc joins the user namespace first and from there could not
+ * join these; joined here, before start(), liblxc keeps them for the container (they are
+ * neither cloned nor shared in its config). src/host/namespaces.ts joinedBeforeUser.
+ */
+static int join_first(const char *list, char *failed, size_t len)
+{
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		if (n % 2 || n / 2 >= len) {
+			errno = EINVAL;
+			return -1;
+		}
+		for (size_t i = 0; i < n / 2; i++) {
+			unsigned v;
+			if (sscanf(list + 2 * i, "%2x", &v) != 1) {
+				errno = EINVAL;
+				return -1;
+			}
+			failed[i] = (char)v;
+		}
+		failed[n / 2] = 0;
+		int fd = open(failed, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, 0) != 0)
+			return -1;
+		close(fd);
+		list += n + (list[n] == ',');
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -49,6 +85,14 @@ int main(int argc, char **argv)
 	/* a signal to the caller's process group must not hit us; the container starts with default signals */
 	setsid();
 	reset_signals();
+
+	const char *joins = getenv("LXCRI_MONITOR_JOINS");
+	char failed[4096];
+	if (joins && join_first(joins, failed, sizeof failed) != 0) {
+		send_error(report, STEP_SETNS, errno, failed);
+		return 255;
+	}
+	unsetenv("LXCRI_MONITOR_JOINS");
 
 	struct lxc_container *c = lxc_container_new(argv[2], argv[1]);
 	if (!c || !c->load_config(c, argv[3])) {

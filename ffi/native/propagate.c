@@ -55,7 +55,7 @@ static __attribute__((noreturn)) void fail(int step, const char *what)
 	_exit(1);
 }
 
-static char *unhex(const char *s)
+char *unhex(const char *s)
 {
 	size_t n = strlen(s);
 	if (n % 2)
@@ -85,7 +85,7 @@ static int resolve(int root, const char *path, uint64_t flags)
  * the image stays inside it), and a missing one is made in its parent, a directory, or for the
  * last component a file when the source is not a directory.
  */
-static int mount_point(int root, const char *dest, int dir)
+int mount_point(int root, const char *dest, int dir)
 {
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof path, "%s", dest) >= (int)sizeof path) {

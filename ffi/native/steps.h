@@ -45,7 +45,10 @@
 	X(START, "liblxc could not start the container")                      \
 	X(SHARED_SOURCE, "cloning the source of a shared bind mount")         \
 	X(SHARED_MOUNT, "mounting a shared bind mount in the container")      \
-	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)")
+	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)") \
+	X(IDMAP_SOURCE, "cloning the source of an id-mapped mount")           \
+	X(IDMAP_USERNS, "making the user namespace of an id-mapped mount")    \
+	X(IDMAP_MOUNT, "mounting an id-mapped mount in the container")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

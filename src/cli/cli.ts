@@ -38,7 +38,14 @@ export const HANDLERS: { [C in CommandName]: () => Promise<{ default: (call: Cal
 /** Runs one command line (without the program name); resolves with the exit status. */
 export async function cli(argv: string[]): Promise<number> {
   const parsed = parseArgv(argv);
-  if (argv.length === 0 || parsed.command === "help" || (parsed.help && parsed.command === undefined)) {
+  // `help` (or runc's `h`) alone, or `help COMMAND`
+  const asked = parsed.command === "help" || parsed.command === "h" ? parsed.positionals[0] : undefined;
+  if (isCommand(asked)) {
+    const { printUsage } = await import("./usage.ts");
+    await printUsage(asked);
+    return 0;
+  }
+  if (argv.length === 0 || parsed.command === "help" || parsed.command === "h" || (parsed.help && parsed.command === undefined)) {
     const { printUsage } = await import("./usage.ts");
     await printUsage();
     return argv.length === 0 ? 1 : 0;

@@ -31,9 +31,24 @@ export function applyGlobals(values: Values): void {
     throw new LxcriError("invalid-argument", `--log-format: expected text or json, got ${JSON.stringify(format)}`);
   globals.logFormat = format;
   globals.debug = values.debug === true;
-  globals.systemdCgroup = values["systemd-cgroup"] === true;
+  globals.systemdCgroup = values["systemd-cgroup"] === true || cgroupManager(text(values["cgroup-manager"]));
+  const rootless = text(values.rootless);
+  if (rootless !== undefined && !["true", "false", "auto"].includes(rootless))
+    throw new LxcriError("invalid-argument", `--rootless: expected true, false or auto, got ${JSON.stringify(rootless)}`);
   const timeout = text(values["hook-timeout"]);
   globals.hookTimeout = timeout === undefined ? undefined : parseHookTimeout(timeout, "--hook-timeout");
+}
+
+/** crun's --cgroup-manager: whether it asks for systemd's cgroupsPath form. */
+function cgroupManager(v: string | undefined): boolean {
+  if (v === undefined || v === "cgroupfs") return false;
+  if (v === "systemd") return true;
+  if (v === "disabled")
+    throw new LxcriError(
+      "invalid-argument",
+      "--cgroup-manager=disabled: not supported: lxcri always runs a container in cgroups of its own",
+    );
+  throw new LxcriError("invalid-argument", `--cgroup-manager: expected cgroupfs, systemd or disabled, got ${JSON.stringify(v)}`);
 }
 
 let logger: Logger | undefined;

@@ -2,11 +2,13 @@
 // runc's callers write (urfave/cli): `--root=/x`, `-root /x`, `--debug=true`,
 // `--force=false`, `-b /x`, `-b=/x`, `-dt`, `--no-<flag>`, and `--` to end the
 // flags. Global flags come before the command (and are still taken after it);
-// a command's flags may come anywhere before `--`, except for exec and ps,
-// whose arguments after the id are passed on untouched. Unknown flags are
-// ignored, as before (citty did), and consume no value.
+// a command's flags may come anywhere before `--`, except for exec, ps and
+// kill, whose arguments after the id are taken untouched. An unknown flag is
+// refused as runc (Go's flag package) refuses it: "flag provided but not
+// defined: -bogus"; so are a value flag without its value and a boolean with
+// a value that is not one.
 import { LxcriError } from "../errors.ts";
-import { type Call, type CommandName, COMMANDS, type Flag, GLOBAL_FLAGS } from "./table.ts";
+import { type Call, type CommandName, COMMANDS, type Flag, GLOBAL_FLAGS, REFUSED_COMMANDS } from "./table.ts";
 
 export type Values = Record<string, string | boolean | string[]>;
 
@@ -38,6 +40,21 @@ function find(scopes: Scope[], name: string): [Scope, string, Flag] | undefined 
   return undefined;
 }
 
+const undefinedFlag = (token: string, name: string) =>
+  new LxcriError("invalid-argument", `flag provided but not defined: -${name || token.replace(/^-+/, "")}`);
+
+/** Go's strconv.ParseBool, which runc's boolean flags take after `=`. */
+function parseBool(token: string, name: string, v: string): boolean {
+  if (["1", "t", "T", "true", "TRUE", "True"].includes(v)) return true;
+  if (["0", "f", "F", "false", "FALSE", "False"].includes(v)) return false;
+  throw new LxcriError("invalid-argument", `invalid boolean value ${JSON.stringify(v)} for -${name}: parse error (${token})`);
+}
+
+function value(argv: readonly string[], i: number, name: string): string {
+  if (i + 1 >= argv.length) throw new LxcriError("invalid-argument", `flag needs an argument: -${name}`);
+  return argv[i + 1]!;
+}
+
 function set(scope: Scope, key: string, flag: Flag, value: string | boolean): void {
   if (flag.multiple) scope.out[key] = [...((scope.out[key] as string[] | undefined) ?? []), String(value)];
   else scope.out[key] = value;
@@ -53,39 +70,43 @@ function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed
   const hit = name !== "" && find(scopes, name);
   if (hit) {
     const [scope, key, flag] = hit;
-    if (flag.type === "boolean") set(scope, key, flag, inline === undefined || inline !== "false");
+    if (flag.type === "boolean") set(scope, key, flag, inline === undefined || parseBool(token, name, inline));
     else if (inline !== undefined) set(scope, key, flag, inline);
-    else set(scope, key, flag, i + 1 < argv.length ? argv[++i]! : "");
+    else set(scope, key, flag, value(argv, i++, name));
     return i;
   }
+  // --no-force: lxcri's own negation, of boolean flags only
   if (inline === undefined && name.startsWith("no-")) {
     const negated = find(scopes, name.slice(3));
-    if (negated && negated[2].type === "boolean") set(negated[0], negated[1], negated[2], false);
-    if (negated) return i;
+    if (negated && negated[2].type === "boolean") {
+      set(negated[0], negated[1], negated[2], false);
+      return i;
+    }
   }
   if (name === "help" || name === "h") {
     p.help = true;
     return i;
   }
   // -dt: a group of one-letter flags; a value flag takes the rest of the group, or the next argument
-  if (!token.startsWith("--") && inline === undefined)
+  if (!token.startsWith("--") && inline === undefined && token.length > 2) {
+    // checked whole first: nothing is set from a group that is refused
+    const picked: [Scope, string, Flag, string | true][] = [];
     for (let j = 1; j < token.length; j++) {
-      const c = token[j]!;
-      const short = find(scopes, c);
-      if (!short) {
-        if (c === "h") p.help = true;
-        continue;
-      }
+      const short = find(scopes, token[j]!);
+      if (!short) throw undefinedFlag(token, name);
       const [scope, key, flag] = short;
       if (flag.type === "boolean") {
-        set(scope, key, flag, true);
+        picked.push([scope, key, flag, true]);
         continue;
       }
       const rest = token.slice(j + 1);
-      set(scope, key, flag, rest !== "" ? rest : i + 1 < argv.length ? argv[++i]! : "");
+      picked.push([scope, key, flag, rest !== "" ? rest : value(argv, i++, flag.alias ?? key)]);
       break;
     }
-  return i;
+    for (const [scope, key, flag, v] of picked) set(scope, key, flag, v);
+    return i;
+  }
+  throw undefinedFlag(token, name);
 }
 
 export function parseArgv(argv: readonly string[]): Parsed {
@@ -100,7 +121,10 @@ export function parseArgv(argv: readonly string[]): Parsed {
   }
   if (i >= argv.length) return p;
   p.command = argv[i++];
-  if (!isCommand(p.command)) return p;
+  if (!isCommand(p.command)) {
+    p.positionals.push(...argv.slice(i));
+    return p;
+  }
   const spec = COMMANDS[p.command];
   const scopes: Scope[] = [{ flags: spec.flags, out: p.flags }, globals];
   for (; i < argv.length; i++) {
@@ -114,7 +138,7 @@ export function parseArgv(argv: readonly string[]): Parsed {
       continue;
     }
     p.positionals.push(a);
-    if ("rest" in spec) {
+    if ("verbatim" in spec) {
       p.positionals.push(...argv.slice(i + 1));
       break;
     }
@@ -132,6 +156,8 @@ export function isCommand(name: string | undefined): name is CommandName {
  */
 export function toCall(p: Parsed): Call {
   if (p.command === undefined) throw new LxcriError("invalid-argument", "No command specified.");
+  if (Object.hasOwn(REFUSED_COMMANDS, p.command))
+    throw new LxcriError("invalid-argument", `${p.command}: not supported: ${REFUSED_COMMANDS[p.command]}`);
   if (!isCommand(p.command)) throw new LxcriError("invalid-argument", `Unknown command ${p.command}`);
   const command = p.command;
   const spec = COMMANDS[command];

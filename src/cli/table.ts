@@ -13,6 +13,8 @@ export interface Flag {
   default?: string;
   /** Repeatable: every value is kept, in order (runc's StringSlice flags). */
   multiple?: true;
+  /** Taken but left out of --help: runc's hidden flags (which it warns about and ignores), and flags taken only to be refused by name. */
+  hidden?: true;
 }
 
 export interface Positional {
@@ -27,10 +29,18 @@ export interface CommandSpec {
    * takes no more positionals than it lists — unless `rest` is set.
    */
   args: readonly Positional[];
-  /** Everything after the id belongs to something else (exec's command line, ps's options): not parsed. */
+  /** Any number of positionals after the id (exec's command line, ps's options). */
   rest?: true;
+  /** What follows the id is taken as it is, never as flags (exec's command line, ps's options; kill's signal, which may be `-9`, as runc takes it). */
+  verbatim?: true;
   flags: Readonly<Record<string, Flag>>;
 }
+
+/** runc's commands lxcri does not implement: refused by name, with the reason. */
+export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
+  checkpoint: "checkpoint/restore (CRIU) is not implemented by lxcri",
+  restore: "checkpoint/restore (CRIU) is not implemented by lxcri",
+};
 
 const ID: Positional = { name: "id", description: "container id" };
 
@@ -41,17 +51,22 @@ export const GLOBAL_FLAGS = {
   debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
-  rootless: { type: "string", description: "accepted for compatibility (true|false|auto)" },
+  rootless: { type: "string", description: "accepted for compatibility (true|false|auto): cgroup errors are never ignored" },
+  criu: { type: "string", description: "path to criu: only checkpoint and restore use it, which lxcri refuses", hidden: true },
+  "cgroup-manager": { type: "string", description: "crun's form: cgroupfs, or systemd (as --systemd-cgroup); disabled is refused" },
 } as const satisfies Record<string, Flag>;
 
-/** update's single-value flags: the flag, and where its value goes in linux.resources. */
+/** update's single-value flags: the flag, where its value goes in linux.resources, and its form ("bytes": 512m, 1g, -1 as runc's). */
 export const RESOURCE_FLAGS = {
-  memory: ["memory", "limit", "number"],
-  "memory-swap": ["memory", "swap", "number"],
-  "memory-reservation": ["memory", "reservation", "number"],
+  memory: ["memory", "limit", "bytes"],
+  "memory-swap": ["memory", "swap", "bytes"],
+  "memory-reservation": ["memory", "reservation", "bytes"],
   "kernel-memory": ["memory", "kernel", "number"],
   "kernel-memory-tcp": ["memory", "kernelTCP", "number"],
+  "cpu-share": ["cpu", "shares", "number"],
   "cpu-shares": ["cpu", "shares", "number"],
+  "cpu-burst": ["cpu", "burst", "number"],
+  "cpu-idle": ["cpu", "idle", "number"],
   "cpu-period": ["cpu", "period", "number"],
   "cpu-quota": ["cpu", "quota", "number"],
   "cpu-rt-period": ["cpu", "realtimePeriod", "number"],
@@ -60,12 +75,17 @@ export const RESOURCE_FLAGS = {
   "cpuset-mems": ["cpu", "mems", "string"],
   "pids-limit": ["pids", "limit", "number"],
   "blkio-weight": ["blockIO", "weight", "number"],
-} as const satisfies Record<string, readonly [string, string, "number" | "string"]>;
+} as const satisfies Record<string, readonly [string, string, "number" | "bytes" | "string"]>;
 
 const resourceFlags = Object.fromEntries(
   Object.entries(RESOURCE_FLAGS).map(([flag, [group, field]]) => [
     flag,
-    { type: "string", description: `linux.resources.${group}.${field}` } as const,
+    {
+      type: "string",
+      description: `linux.resources.${group}.${field}`,
+      // runc ≥ 1.2 takes these and ignores them with a warning; lxcri warns too (translation)
+      ...(flag.startsWith("kernel-memory") && { hidden: true }),
+    } as const,
   ]),
 ) as { [K in keyof typeof RESOURCE_FLAGS]: { type: "string"; description: string } };
 
@@ -79,9 +99,10 @@ export const COMMANDS = {
       bundle: { type: "string", alias: "b", description: "bundle directory", default: "." },
       "pid-file": { type: "string", description: "file to write the pid the caller waits for" },
       "console-socket": { type: "string", description: "AF_UNIX socket that gets the pty master (process.terminal)" },
-      "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1) to the container process" },
-      "no-pivot": { type: "boolean", description: "accepted for compatibility (liblxc always pivots)" },
-      "no-new-keyring": { type: "boolean", description: "accepted for compatibility" },
+      "pidfd-socket": { type: "string", description: "AF_UNIX socket that gets a pidfd of the container's init (SCM_RIGHTS)" },
+      "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1, after $LISTEN_FDS) to the container process" },
+      "no-pivot": { type: "boolean", description: "accepted: liblxc pivots, or moves and chroots when / is a ramfs" },
+      "no-new-keyring": { type: "boolean", description: "keep the caller's session keyring (no new one for the container)" },
     },
   },
   start: { description: "run the process of a created container", args: [ID], flags: {} },
@@ -89,6 +110,7 @@ export const COMMANDS = {
   kill: {
     description: "send a signal (default SIGTERM) to a container's process",
     args: [ID, { name: "signal", description: "signal: 1-64, TERM, SIGTERM, RTMIN+n or RTMAX-n" }],
+    verbatim: true,
     flags: { all: { type: "boolean", alias: "a", description: "signal every process in the container's cgroups" } },
   },
   delete: {
@@ -100,6 +122,7 @@ export const COMMANDS = {
     description: "run a process in a running container",
     args: [ID, { name: "command", description: "the command line to run (without --process)" }],
     rest: true,
+    verbatim: true,
     flags: {
       process: { type: "string", alias: "p", description: "process.json: the whole process (runtime-spec `process`)" },
       detach: { type: "boolean", alias: "d", description: "return once the process runs" },
@@ -113,8 +136,10 @@ export const COMMANDS = {
       cap: { type: "string", alias: "c", description: "capability to add (repeatable)", multiple: true },
       "no-new-privs": { type: "boolean", description: "set no_new_privs" },
       apparmor: { type: "string", description: "AppArmor profile for the process (default: the container's)" },
-      "process-label": { type: "string", description: "SELinux label (not supported)" },
-      "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1) to the process" },
+      "process-label": { type: "string", description: "SELinux label for the process (process.selinuxLabel; refused where unsupported)" },
+      "pidfd-socket": { type: "string", description: "AF_UNIX socket that gets a pidfd of the process (SCM_RIGHTS)" },
+      "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1, after $LISTEN_FDS) to the process" },
+      cgroup: { type: "string", description: "run in this existing sub-cgroup of the container's: [controller[,…]:]path", multiple: true },
       "ignore-paused": { type: "boolean", description: "exec even into a paused container" },
     },
   },
@@ -124,12 +149,19 @@ export const COMMANDS = {
     description: "list the processes of a container (ps options after the id; default -ef)",
     args: [ID, { name: "ps-options", description: "options for ps(1) in table format" }],
     rest: true,
+    verbatim: true,
     flags: { format },
   },
   update: {
     description: "change the cgroup limits of a container",
     args: [ID],
-    flags: { resources: { type: "string", alias: "r", description: "LinuxResources JSON file, or - for stdin" }, ...resourceFlags },
+    flags: {
+      resources: { type: "string", alias: "r", description: "LinuxResources JSON file, or - for stdin" },
+      ...resourceFlags,
+      // taken to be refused by name (commands/update.ts), so not in --help
+      "l3-cache-schema": { type: "string", description: "Intel RDT/CAT L3 cache schema (refused)", hidden: true },
+      "mem-bw-schema": { type: "string", description: "Intel RDT/MBA memory bandwidth schema (refused)", hidden: true },
+    },
   },
   events: {
     description: "print container statistics (cpu, memory, pids) as JSON",
@@ -140,11 +172,19 @@ export const COMMANDS = {
     },
   },
   run: {
-    description: "create, start, wait and delete; exits with the container's status",
+    description: "create, start, wait and delete; exits with the container's status (-d: returns once started)",
     args: [ID],
     flags: {
       bundle: { type: "string", alias: "b", description: "bundle directory", default: "." },
-      "pid-file": { type: "string", description: "file to write the monitor's pid" },
+      "pid-file": { type: "string", description: "file to write the pid of the container's init" },
+      detach: { type: "boolean", alias: "d", description: "return once the container runs; it is not deleted when it exits" },
+      keep: { type: "boolean", description: "do not delete the container after it exits" },
+      "console-socket": { type: "string", description: "AF_UNIX socket that gets the pty master (process.terminal)" },
+      "pidfd-socket": { type: "string", description: "AF_UNIX socket that gets a pidfd of the container's init (SCM_RIGHTS)" },
+      "preserve-fds": { type: "string", description: "pass N more fds (3…3+N-1, after $LISTEN_FDS) to the container process" },
+      "no-subreaper": { type: "boolean", description: "with --detach only (run -d is never a subreaper); refused without" },
+      "no-pivot": { type: "boolean", description: "accepted: liblxc pivots, or moves and chroots when / is a ramfs" },
+      "no-new-keyring": { type: "boolean", description: "keep the caller's session keyring (no new one for the container)" },
     },
   },
   list: {
@@ -155,7 +195,10 @@ export const COMMANDS = {
   spec: {
     description: "write a default config.json",
     args: [],
-    flags: { bundle: { type: "string", alias: "b", description: "directory to write config.json in", default: "." } },
+    flags: {
+      bundle: { type: "string", alias: "b", description: "directory to write config.json in", default: "." },
+      rootless: { type: "boolean", description: "a config for a rootless container: a user namespace mapping the current user" },
+    },
   },
   features: { description: "print what this runtime implements (runtime-spec features.md)", args: [], flags: {} },
   hooks: { description: "show a container's hooks layout and every hook run so far", args: [ID], flags: { format } },

@@ -9,12 +9,13 @@ function args(flags: Readonly<Record<string, Flag>>, positionals: CommandSpec["a
   const out: ArgsDef = {};
   for (const p of positionals) out[p.name] = { type: "positional", description: p.description, required: false };
   for (const [name, f] of Object.entries(flags))
-    out[name] = {
-      type: f.type,
-      description: f.description,
-      ...(f.alias && { alias: f.alias }),
-      ...(f.default !== undefined && { default: f.default }),
-    } as ArgDef;
+    if (!f.hidden)
+      out[name] = {
+        type: f.type,
+        description: f.description,
+        ...(f.alias && { alias: f.alias }),
+        ...(f.default !== undefined && { default: f.default }),
+      } as ArgDef;
   return out;
 }
 

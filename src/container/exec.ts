@@ -10,17 +10,18 @@
 // the PATH search happen inside the container, never through host paths.
 // Without a profile of its own the process gets the container's AppArmor
 // profile (as with runc), which it sets through the host's /proc.
-import { openSync, readlinkSync, readSync } from "node:fs";
+import { openSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
-import { callerStdio, closeFd, pipe } from "../../ffi/fds.ts";
+import { callerStdio, closeFd, pollReadable, recvAvailable, setNonBlocking, socketPair } from "../../ffi/fds.ts";
 import { reapChild, strerror } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
-import { cgroupDirsOf } from "../cgroups/paths.ts";
+import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
+import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodePid, describeNative, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
@@ -29,6 +30,7 @@ import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
 import { openRecorded } from "../host/pidfds.ts";
+import { sendPidfd } from "../host/pidfd-socket.ts";
 import { writeAtomic } from "../host/fsutil.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
@@ -37,6 +39,7 @@ import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
 import { load, require } from "./load.ts";
 import { type ContainerRecord, files, readStoredSpec } from "./record.ts";
+import { stateOf } from "./status.ts";
 
 export interface ExecOptions {
   /** The process to run (runtime-spec `process`). */
@@ -51,6 +54,10 @@ export interface ExecOptions {
   preserveFds?: number;
   /** Exec into a paused container too. */
   ignorePaused?: boolean;
+  /** The AF_UNIX socket that gets a pidfd of the process once it runs (runc's --pidfd-socket). */
+  pidfdSocket?: string;
+  /** Existing sub-cgroups of the container's to run the process in, as runc's --cgroup takes them (src/cgroups/sub-cgroups.ts). */
+  cgroup?: readonly string[];
 }
 
 export interface ExecResult {
@@ -73,6 +80,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
   if (given.terminal && opts.detach && !opts.consoleSocket)
     throw new LxcriError("invalid-argument", "cannot allocate a tty for a detached exec without --console-socket");
   if (!given.terminal && opts.consoleSocket) throw new LxcriError("invalid-argument", "--console-socket needs process.terminal (--tty)");
+  const subs = parseSubCgroups(opts.cgroup ?? []);
   // The copy create checked; checked again into typed values (nulls dropped), named as the copy.
   const spec = validateSpec(readStoredSpec(dir), { source: { label: files(dir).config, code: "invalid-config" }, systemdCgroup: "either" });
   // As runc: a process without an AppArmor profile of its own is confined by the container's.
@@ -116,12 +124,13 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         }
       }
     }
-    const [statusRead, statusWrite] = pipe();
+    // a socket: the process passes its seccomp notify fd over it (SCMP_ACT_NOTIFY rules)
+    const [statusRead, statusWrite] = socketPair();
     ours.push(statusRead);
     forHelper.push(statusWrite);
     const nsFds = namespacesOf(init).map((p) => openFd(p, "r"));
     forHelper.push(...nsFds);
-    const cgroupFds = joinedCgroups(record, init).map((d) => openFd(join(d, "cgroup.procs"), "w"));
+    const cgroupFds = joinedCgroups(record, init, subs).map((d) => openCgroupProcs(d, subs !== undefined));
     forHelper.push(...cgroupFds);
     if (pidfdWait(initFd, 0)) throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (init exited)`);
 
@@ -157,8 +166,22 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     const helper = Bun.spawn({ cmd: [`/proc/self/fd/${exeSlot}`, "exec", String(planSlot)], stdio: stdio as never });
     // Only the helper and the process hold the write end now: EOF tells what happened.
     for (const fd of forHelper.splice(0)) closeFd(fd);
-    const { pid, failure } = readStatus(statusRead);
+    let agentError: string | undefined;
+    const { pid, failure } = await readStatus(statusRead, async (fd, pid) => {
+      const { sendToAgent } = await import("./seccomp-agent.ts");
+      try {
+        sendToAgent(spec.linux?.seccomp, { ...stateOf(record, "running") }, pid, fd);
+      } catch (e) {
+        // it would wait for ever in its first notified syscall
+        agentError = `exec: seccomp agent: ${(e as Error).message}`;
+        process.kill(pid, "SIGKILL");
+      }
+    });
     await helper.exited;
+    if (agentError) {
+      if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
+      throw new LxcriError("runtime", agentError);
+    }
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
@@ -166,6 +189,16 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
         "runtime",
         failure ? describeExecFailure(proc.args[0]!, failure) : `exec: the process was not started (helper exit status ${helper.exitCode})`,
       );
+    }
+    if (opts.pidfdSocket) {
+      try {
+        sendPidfd(opts.pidfdSocket, "setns", pid);
+      } catch (e) {
+        // as runc, whose process fails before it execs: the caller never gets a process it cannot watch
+        process.kill(pid, "SIGKILL");
+        while (reapChild(pid) === null) await Bun.sleep(1);
+        throw e;
+      }
     }
     if (opts.pidFile) writeAtomic(opts.pidFile, String(pid), 0o644);
     const master = pty && !opts.consoleSocket ? pty.master : undefined;
@@ -189,6 +222,17 @@ function openFd(path: string, mode: "r" | "w"): number {
   return openSync(path, mode);
 }
 
+/** A cgroup's cgroup.procs, for writing; one of --cgroup's sub-cgroups that is not there is named. */
+function openCgroupProcs(dir: string, asked: boolean): number {
+  try {
+    return openFd(join(dir, "cgroup.procs"), "w");
+  } catch (e) {
+    if (asked && (e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new LxcriError("invalid-argument", `--cgroup: no cgroup ${dir}: the sub-cgroup must exist`);
+    throw e;
+  }
+}
+
 /** The namespaces of `pid` this process is not in, as /proc paths; the user namespace last (joining it drops our host privileges). */
 function namespacesOf(pid: number): string[] {
   const out: string[] = [];
@@ -208,27 +252,59 @@ function namespacesOf(pid: number): string[] {
  * moved itself below the container's top cgroup, which on cgroup v2 then
  * takes no processes), else the container's recorded ones.
  */
-function joinedCgroups(record: ContainerRecord, init: number): string[] {
+function joinedCgroups(record: ContainerRecord, init: number, subs: SubCgroups | undefined): string[] {
   const own = payloadCgroups(record);
   const current = cgroupDirsOf(init);
-  return own.map((top) => current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
+  const asked = subs ? subCgroupDirs(own.map(withControllers(cgroupMounts())), subs) : [];
+  return own.map((top, i) => asked[i] ?? current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
 }
 
-/** The status pipe until EOF: the process's pid, and a failure if there was one. */
-function readStatus(fd: number): { pid?: number; failure?: NativeFailure } {
-  // The helper sends a PID and at most one ERROR, each well under 8 KiB: anything more is refused.
+/** A cgroup directory with the controllers of the hierarchy it is in (none on cgroup v2). */
+const withControllers =
+  (mounts: ReturnType<typeof cgroupMounts>) =>
+  (dir: string): CgroupDir => {
+    const m = mounts
+      .filter((m) => dir === m.mountpoint || dir.startsWith(`${m.mountpoint}/`))
+      .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
+    return { dir, controllers: !m || m.key === "0:" ? [] : m.key.split(",") };
+  };
+
+/**
+ * The status socket until EOF: the process's pid, and a failure if there was one. A seccomp
+ * notify fd the process passes goes to `onListener` with its pid as soon as both are here:
+ * the process may wait in a notified syscall before it execs (and EOF comes).
+ */
+async function readStatus(
+  fd: number,
+  onListener: (fd: number, pid: number) => Promise<void>,
+): Promise<{ pid?: number; failure?: NativeFailure }> {
+  // The helper sends a PID, at most one ERROR and one LISTENER, each well under 8 KiB: anything more is refused.
   const reader = new FrameReader(8 << 10);
-  const buf = Buffer.alloc(4096);
+  const passed: number[] = [];
   let pid: number | undefined;
   let failure: NativeFailure | undefined;
-  for (let frames = 0; ; ) {
-    const n = readSync(fd, buf);
-    if (n === 0) return { pid, failure };
-    for (const f of reader.push(buf.subarray(0, n))) {
-      if (++frames > 2) throw new Error("exec: the helper sent more than a PID and an ERROR");
-      if (f.kind === FRAME.PID) pid = decodePid(f.payload);
-      else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+  let listener: number | undefined;
+  setNonBlocking(fd);
+  try {
+    for (let frames = 0; ; ) {
+      pollReadable([fd], -1);
+      const bytes = recvAvailable(fd, 64 << 10, passed);
+      for (const f of bytes ? reader.push(bytes) : []) {
+        if (++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
+        if (f.kind === FRAME.PID) pid = decodePid(f.payload);
+        else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+        else if (f.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
+      }
+      if (listener !== undefined && listener >= 0 && pid !== undefined) {
+        const l = listener;
+        listener = -1; // handed on, once
+        await onListener(l, pid);
+      }
+      if (bytes === null) return { pid, failure };
     }
+  } finally {
+    if (listener !== undefined && listener >= 0) closeFd(listener);
+    for (const f of passed) closeFd(f);
   }
 }
 

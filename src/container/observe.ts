@@ -9,10 +9,10 @@
 import { freezerFiles, isFrozenWith } from "../cgroups/freezer.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
-import { isLive, parseProcStat } from "../host/proc-text.ts";
+import { isLive, parseCmdline, parseProcStat } from "../host/proc-text.ts";
 import type { State } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
-import { type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "./rules.ts";
+import { isLegacy, type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "./rules.ts";
 
 async function read(file: string): Promise<string | undefined> {
   try {
@@ -44,10 +44,12 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   // The one process the rules ask about: init, or before it the monitor.
   const pid = record.initPid ?? record.monitorPid;
   const stat = pid && pid > 0 ? await read(`/proc/${pid}/stat`) : undefined;
+  const cmdline = isLegacy(record) ? await read(`/proc/${pid}/cmdline`) : undefined;
   let askedFrozen = false;
   const probe = (frozen: boolean): Probe => ({
     alive: (p, start) => p === pid && stat !== undefined && isLive(parseProcStat(stat), start),
     frozen: () => ((askedFrozen = true), frozen),
+    cmdline: () => (cmdline === undefined ? undefined : parseCmdline(cmdline)),
   });
   let status = statusFrom(record, probe(false));
   if (askedFrozen) {

@@ -39,6 +39,8 @@ export interface ContainerRecord {
   started?: string;
   /** The inode of init's end of its channel (pidfd_getfd at create): start takes only that socket from init. */
   channelInode?: string;
+  /** memory.checkBeforeUpdate as the last update that gave it set it (runc keeps it so); before that, config.json's. */
+  memoryCheckBeforeUpdate?: boolean;
   /** Set when poststop hooks already ran (after a start that failed in a hook). */
   poststopDone?: boolean;
 }

@@ -3,6 +3,7 @@
 // status.ts apply them with system calls (ffi/files.ts); observe.ts with
 // Bun.file, so that `state` loads neither bun:ffi nor node:fs
 // (docs/performance.md). Imports nothing that runs.
+import { isInitArgv } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import type { State, Status } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -36,7 +37,16 @@ export interface Probe {
   alive(pid: number | undefined, startTime: number | undefined): boolean;
   /** The container's freezer says frozen (or freezing). */
   frozen(r: ContainerRecord): boolean;
+  /** /proc/<pid>/cmdline as argv: asked only of a record an older lxcri wrote (isLegacy). */
+  cmdline(pid: number): string[] | undefined;
 }
+
+/**
+ * A record an lxcri before the `started` mark wrote (it has no channelInode): a container that was
+ * running across the upgrade keeps the status that version gave it (from init's argv) until it is
+ * deleted; start refuses it (its channel cannot be checked).
+ */
+export const isLegacy = (r: ContainerRecord): boolean => r.initPid !== undefined && r.channelInode === undefined;
 
 /**
  * A container's OCI status, from what only the runtime writes: the record's pids with their
@@ -47,7 +57,7 @@ export interface Probe {
 export function statusFrom(r: ContainerRecord, host: Probe): Status {
   if (r.initPid === undefined) return host.alive(r.monitorPid, r.monitorStart) ? "creating" : "stopped";
   if (!host.alive(r.initPid, r.initStart)) return "stopped";
-  if (r.started === undefined) return "created";
+  if (r.started === undefined && !(isLegacy(r) && !isInitArgv(host.cmdline(r.initPid)))) return "created";
   return host.frozen(r) ? "paused" : "running";
 }
 

@@ -1,8 +1,9 @@
 // start: copy init's channel (pidfd_getfd: only root on the host can), send
 // GO, relay what init reports — each startContainer hook run for the trace,
-// an error, EXEC — until EOF (init's end is close-on-exec: EOF after EXEC
-// means the process runs), then run poststart hooks.
-import { closeFd, pollReadable, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
+// an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
+// until EOF (init's end is close-on-exec: EOF after EXEC means the process
+// runs), then run poststart hooks.
+import { closeFd, pollReadable, recvAvailable, setNonBlocking } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
@@ -20,7 +21,7 @@ import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
 import { load, require, withLock } from "./load.ts";
-import { type ContainerRecord, files, writeRecord } from "./record.ts";
+import { type ContainerRecord, files, readStoredSpec, writeRecord } from "./record.ts";
 import { stateOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {
@@ -63,12 +64,18 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
   const pidfd = openRecorded(record.initPid, record.initStart);
   if (pidfd === undefined) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
+  const passed: number[] = []; // fds that came with init's frames (a seccomp notify fd)
   try {
     const fd = getFd(pidfd, CHANNEL_FD);
     if (fd === null) throw new LxcriError("runtime", `container ${record.id}: init is not waiting for start`);
     chan = fd;
     // Whatever sits at init's CHANNEL_FD now (a process of the container may have put a file,
     // a pipe or another socket there) is used only if it is the very socket create recorded.
+    if (record.channelInode === undefined)
+      throw new LxcriError(
+        "runtime",
+        `container ${record.id} was created by an older lxcri, whose channel start cannot check: delete it and create it again`,
+      );
     const got = fstat(chan, "init's channel");
     if (got.type !== "socket" || got.inode !== record.channelInode)
       throw new LxcriError("runtime", `container ${record.id}: init's channel is not the socket create made: refusing to start`);
@@ -79,15 +86,29 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     setNonBlocking(chan);
     const startHooks = readHooks(f.hooks, "startContainer");
     const reader = new FrameReader(MAX_FRAME);
-    const maxFrames = startHooks.length + 2; // a HOOK per hook, then EXEC or ERROR
+    const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;
     let execing = false;
     let lastHook: HookRecord | undefined;
+    let listeners = 0;
     for (;;) {
-      const bytes = readAvailable(chan, MAX_FRAME);
+      const bytes = recvAvailable(chan, MAX_FRAME, passed);
       for (const fr of bytes ? reader.push(bytes) : []) {
         if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
-        if (fr.kind === FRAME.HOOK) {
+        if (fr.kind === FRAME.LISTENER) {
+          const fd = passed.shift();
+          if (fd === undefined || ++listeners > 1)
+            throw new LxcriError("runtime", `container ${record.id}: a stray seccomp listener frame`);
+          // only configs with SCMP_ACT_NOTIFY rules get here: the agent code is loaded for them alone
+          const { sendToAgent } = await import("./seccomp-agent.ts");
+          try {
+            sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
+          } catch (e) {
+            // the process would wait for ever in its first notified syscall: as runc, the container goes
+            await stopContainer(record);
+            throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
+          }
+        } else if (fr.kind === FRAME.HOOK) {
           lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
           appendTrace(f.hooksLog, lastHook);
         } else if (fr.kind === FRAME.EXEC) execing = true;
@@ -104,6 +125,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {
+    for (const fd of passed.splice(0)) closeFd(fd);
     closeFd(chan);
     pidfdClose(pidfd);
   }

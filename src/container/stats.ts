@@ -1,16 +1,22 @@
 // Statistics of a container's cgroups in runc's `events --stats` shape (what
 // containerd's go-runc decodes): cpu, memory and pids, from cgroup v1 or v2 files.
+// Counters are exact: a number, or a bigint above 2^53 (v1's "no limit" is
+// 9223372036854771712); src/text/json.ts writes either as its digits.
 import { join } from "node:path";
 import { payloadCgroups, read } from "../cgroups/container.ts";
+import { exactInteger } from "../text/json.ts";
 import type { ContainerRecord } from "./record.ts";
 
+/** A cgroup counter: a number where exact, a bigint above 2^53. */
+export type Count = number | bigint;
+
 export interface Stats {
-  cpu: { usage: { total: number; percpu?: number[]; kernel: number; user: number } };
-  memory: { usage: { usage: number; max?: number; limit: number; failcnt?: number }; raw: Record<string, number> };
-  pids: { current: number; limit: number };
+  cpu: { usage: { total: Count; percpu?: Count[]; kernel: Count; user: Count } };
+  memory: { usage: { usage: Count; max?: Count; limit: Count; failcnt?: Count }; raw: Record<string, Count> };
+  pids: { current: Count; limit: Count };
 }
 
-const MAX = 2 ** 63 - 1; // "no limit", as runc reports it
+const MAX = 2n ** 63n - 1n; // "no limit", as runc reports it
 const USER_HZ = 100;
 
 /** `name` from the first of `dirs` (one per hierarchy) that has it. */
@@ -22,14 +28,17 @@ function file(dirs: string[], name: string): string | undefined {
   return undefined;
 }
 
-const num = (s: string | undefined) => (s === undefined ? 0 : s === "max" ? MAX : Number(s));
-const keyed = (s: string | undefined) =>
+const exact = (s: string): Count => (/^\d+$/.test(s) ? exactInteger(s) : Number(s));
+const num = (s: string | undefined): Count => (s === undefined ? 0 : s === "max" ? MAX : exact(s));
+const keyed = (s: string | undefined): Record<string, Count> =>
   Object.fromEntries(
     (s ?? "")
       .split("\n")
       .filter(Boolean)
-      .map((l) => [l.split(" ")[0]!, Number(l.split(" ")[1])]),
+      .map((l) => [l.split(" ")[0]!, exact(l.split(" ")[1] ?? "")]),
   );
+/** A count of `unit` ns (USER_HZ ticks, µs) in ns, exact. */
+const times = (c: Count | undefined, unit: number): Count => exactInteger((BigInt(c ?? 0) * BigInt(unit)).toString());
 
 export function containerStats(r: ContainerRecord): Stats {
   const dirs = payloadCgroups(r);
@@ -42,14 +51,14 @@ export function containerStats(r: ContainerRecord): Stats {
     cpu = {
       usage: {
         total: num(v1acct),
-        percpu: (file(dirs, "cpuacct.usage_percpu") ?? "").split(/\s+/).filter(Boolean).map(Number),
-        kernel: (st.system ?? 0) * tick,
-        user: (st.user ?? 0) * tick,
+        percpu: (file(dirs, "cpuacct.usage_percpu") ?? "").split(/\s+/).filter(Boolean).map(exact),
+        kernel: times(st.system, tick),
+        user: times(st.user, tick),
       },
     };
   } else {
     const st = keyed(v2cpu);
-    cpu = { usage: { total: (st.usage_usec ?? 0) * 1000, kernel: (st.system_usec ?? 0) * 1000, user: (st.user_usec ?? 0) * 1000 } };
+    cpu = { usage: { total: times(st.usage_usec, 1000), kernel: times(st.system_usec, 1000), user: times(st.user_usec, 1000) } };
   }
   const v1mem = file(dirs, "memory.usage_in_bytes");
   const memory: Stats["memory"] =
@@ -71,6 +80,21 @@ export function containerStats(r: ContainerRecord): Stats {
   return {
     cpu,
     memory,
-    pids: { current: num(file(dirs, "pids.current")), limit: pidsMax === "max" || pidsMax === undefined ? 0 : Number(pidsMax) },
+    pids: { current: num(file(dirs, "pids.current")), limit: pidsMax === "max" || pidsMax === undefined ? 0 : exact(pidsMax) },
   };
+}
+
+/**
+ * How many processes the kernel has OOM-killed in the container's cgroups
+ * (v2 memory.events, v1 memory.oom_control: "oom_kill N"), or undefined where
+ * no hierarchy counts them. `events` reports each increase as runc's "oom" event.
+ */
+export function oomKills(r: ContainerRecord): number | undefined {
+  const dirs = payloadCgroups(r);
+  for (const name of ["memory.events", "memory.oom_control"]) {
+    const text = file(dirs, name);
+    const n = text === undefined ? undefined : keyed(text).oom_kill;
+    if (n !== undefined) return Number(n);
+  }
+  return undefined;
 }

@@ -2,12 +2,12 @@
 // call. The rules are rules.ts's; this file asks the host through ffi/files.ts for
 // the operations (observe.ts asks through Bun.file for `state`).
 import { isFrozen } from "../cgroups/container.ts";
-import { isAlive } from "../host/proc.ts";
+import { isAlive, procCmdline } from "../host/proc.ts";
 import type { State, Status } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type Probe, stateFrom, statusFrom } from "./rules.ts";
 
-const host: Probe = { alive: isAlive, frozen: isFrozen };
+const host: Probe = { alive: isAlive, frozen: isFrozen, cmdline: procCmdline };
 
 export function statusOf(r: ContainerRecord): Status {
   return statusFrom(r, host);

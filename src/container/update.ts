@@ -3,7 +3,11 @@
 // Checked as --resources (errors name its fields), then the same
 // translation as create's, written straight to the container's cgroup files
 // (and, for a container in a systemd scope, set as the scope's properties first).
-// Device rules are not updated (runc ignores them too).
+// Device rules are not updated (runc ignores them too). With
+// memory.checkBeforeUpdate (the update's own, else the last update's, else
+// config.json's: runc keeps it so), a memory or memory+swap limit at or below the current usage is refused
+// before anything is written (runc does so on cgroup v2; lxcri on v1 too,
+// where the kernel would otherwise reclaim, swap or fail half-way).
 import type { Context } from "../context.ts";
 import { writeCgroupItems } from "../cgroups/container.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
@@ -14,7 +18,11 @@ import { resourceItems } from "../lxc/resources.ts";
 import { scopeProperties } from "../lxc/systemd-cgroup.ts";
 import { validateResources } from "../spec/validate.ts";
 import { setProperties } from "../systemd/units.ts";
+import type { Resources } from "../spec/types.ts";
+import { payloadCgroups, read } from "../cgroups/container.ts";
+import { join } from "../path.ts";
 import { load, require, withLock } from "./load.ts";
+import { readStoredSpec, writeRecord } from "./record.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
 
@@ -25,13 +33,50 @@ export function updateItems(resources: Record<string, unknown>, layout: CgroupLa
   return checkedFrom(RESOURCES, () => resourceItems(r, layout, (m) => warn(`${RESOURCES.label}: ${m}`), ""));
 }
 
+/**
+ * runc's CheckMemoryUsage: with `check`, a new memory (or memory+swap) limit at or
+ * below `usage` bytes is refused, naming the field; -1 and 0 ("no limit") pass.
+ */
+export function memoryUsageCheck(r: Pick<Resources, "memory">, check: boolean, usage: number | undefined): void {
+  const m = r.memory;
+  if (!check || !m || usage === undefined) return;
+  for (const [field, what] of [
+    ["swap", "memory+swap limit"],
+    ["limit", "memory limit"],
+  ] as const) {
+    const v = m[field];
+    if (v !== undefined && v > 0 && v <= usage)
+      throw new LxcriError(
+        "invalid-argument",
+        `${RESOURCES.label}: memory.${field}: rejecting ${what} ${v} <= usage ${usage} (memory.checkBeforeUpdate)`,
+      );
+  }
+}
+
+/** The container's memory usage in bytes (cgroup v1 or v2), or undefined where it cannot be read (runc: best effort). */
+function memoryUsage(dirs: string[]): number | undefined {
+  for (const d of dirs)
+    for (const f of ["memory.usage_in_bytes", "memory.current"]) {
+      const t = read(join(d, f));
+      if (t !== undefined && /^\d+\s*$/.test(t)) return Number(t);
+    }
+  return undefined;
+}
+
 export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {
   const container = load(ctx, id);
   if (typeof resources !== "object" || resources === null || Array.isArray(resources))
     throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
   const items = updateItems(resources, cgroupLayout(), (m) => ctx.log.warn(m));
+  const asked = (resources.memory as Resources["memory"] | undefined)?.checkBeforeUpdate;
   await withLock(container, async (c) => {
     require(c, "update");
+    const check = asked ?? c.record.memoryCheckBeforeUpdate ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
+    memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? memoryUsage(payloadCgroups(c.record)) : undefined);
+    if (asked !== undefined && asked !== c.record.memoryCheckBeforeUpdate) {
+      c.record.memoryCheckBeforeUpdate = asked;
+      writeRecord(c.dir, c.record);
+    }
     try {
       // the scope's properties first: systemd writes the files for those itself
       if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items));

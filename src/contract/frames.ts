@@ -8,8 +8,9 @@
 //
 //   create ─ monitor:   items (memfd) ─▶ ◀─ ERROR(step CONFIG, item index) | EOF once start() runs
 //   create ─ init:      ◀─ READY | ERROR                       (init at CHANNEL_FD, copied with pidfd_getfd)
-//   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, EOF | ERROR
-//   exec   ─ helper:    ◀─ PID, EOF | ERROR                    (the status pipe is close-on-exec)
+//   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, [LISTENER], EOF | ERROR
+//   exec   ─ helper:    ◀─ PID, [LISTENER], EOF | ERROR        (the status socket is close-on-exec)
+//   LISTENER: the process's seccomp notify fd rides along (SCM_RIGHTS), for the seccomp agent
 //   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
 import { escapeBytes } from "../text/escape.ts";
@@ -22,7 +23,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, JSON: 7 } as const;
+export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, JSON: 7, LISTENER: 8 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
 export interface Frame {

@@ -42,6 +42,9 @@ export const STEPS = [
   ["SHARED_SOURCE", "cloning the source of a shared bind mount"],
   ["SHARED_MOUNT", "mounting a shared bind mount in the container"],
   ["APPARMOR", "setting the AppArmor profile (process.apparmorProfile)"],
+  ["IDMAP_SOURCE", "cloning the source of an id-mapped mount"],
+  ["IDMAP_USERNS", "making the user namespace of an id-mapped mount"],
+  ["IDMAP_MOUNT", "mounting an id-mapped mount in the container"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

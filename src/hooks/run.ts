@@ -4,6 +4,7 @@
 import type { State } from "../spec/types.ts";
 import { type HookRecord, type StoredHook, TAIL } from "../contract/hooks.ts";
 import { escapeBytes, escapeText } from "../text/escape.ts";
+import type { OnOutput } from "./output.ts";
 
 export type { HookRecord };
 
@@ -18,6 +19,8 @@ export interface RunOptions {
   cwd?: string;
   /** The environment for hooks without `env`. */
   env?: Record<string, string | undefined>;
+  /** Each chunk a hook writes, as it comes (the hook output annotations, src/hooks/output.ts). */
+  onOutput?: OnOutput;
 }
 
 /** "NAME=value" entries as an environment object. */
@@ -46,7 +49,7 @@ function lastBytes(kept: Uint8Array, more: Uint8Array): Uint8Array {
  * of the image, and its bytes must not reach a terminal or the trace raw. Kept
  * as bytes until then, so an invalid byte shows as itself ("\xff").
  */
-function tail(stream: ReadableStream<Uint8Array>) {
+function tail(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: Uint8Array) => void) {
   let kept: Uint8Array = new Uint8Array(0);
   const reader = stream.getReader();
   const done = (async () => {
@@ -55,6 +58,11 @@ function tail(stream: ReadableStream<Uint8Array>) {
         const { value, done } = await reader.read();
         if (done) break;
         kept = lastBytes(kept, value);
+        try {
+          onChunk?.(value);
+        } catch {
+          onChunk = undefined; // a file that cannot take more (full disk): the tail is still kept
+        }
       }
     } catch {
       /* cancelled */
@@ -114,8 +122,9 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
     record.durationMs = Date.now() - started;
     return record;
   }
-  const out = tail(proc.stdout);
-  const err = tail(proc.stderr);
+  const onOutput = opts.onOutput;
+  const out = tail(proc.stdout, onOutput && ((b) => onOutput("stdout", b)));
+  const err = tail(proc.stderr, onOutput && ((b) => onOutput("stderr", b)));
 
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const termTimer = setTimeout(() => {

@@ -1,7 +1,7 @@
 // Namespace paths from config.json, checked against the host: each must be a
 // namespace of its type, and joins that would change the host are refused.
 import { statSync } from "node:fs";
-import { namespaceType } from "../../ffi/namespaces.ts";
+import { namespaceType, ownedWithin } from "../../ffi/namespaces.ts";
 import { unsupportedOnHost } from "../errors.ts";
 
 const CLONE_FLAGS: Record<string, number> = {
@@ -64,10 +64,56 @@ export function checkNamespacePaths(namespaces: { type: string; path?: string }[
     if (type !== CLONE_FLAGS[ns.type]) throw unsupportedOnHost(at, `${ns.path} is not a ${ns.type} namespace`);
     if (ns.type === "mount" && isRuntimeNamespace("mount", ns.path))
       throw unsupportedOnHost(at, `${ns.path} is the runtime's or the host's mount namespace: LXC would pivot the host's root there`);
+    // liblxc joins it to run the container as its root there: the runtime's own has no such root
+    if (ns.type === "user" && isRuntimeNamespace("user", ns.path))
+      throw unsupportedOnHost(
+        at,
+        `${ns.path} is the runtime's or the host's user namespace: to run in it, leave "user" out of linux.namespaces`,
+      );
     if (ns.type === "uts" && opts.setsUtsNames && isRuntimeNamespace("uts", ns.path))
       throw unsupportedOnHost(
         at,
         `${ns.path} is the runtime's or the host's uts namespace: setting hostname or domainname there would change the host's`,
       );
   });
+}
+
+/**
+ * With a user namespace joined by path: the other namespaces joined by path that it does not
+ * own (nor one below it). liblxc joins the user namespace first (start.c do_share_ns) and from
+ * there has no right to join those; runc joins them first. containerd 2.x makes a pod's
+ * network namespace in a user namespace of its own, then gives a container the pod's user
+ * namespace and that network namespace. The monitor joins these before liblxc starts
+ * (ffi/native/monitor.c), which then keeps them for the container. Checked paths only.
+ */
+export function joinedBeforeUser(namespaces: { type: string; path?: string }[]): { type: string; path: string }[] {
+  const user = namespaces.findIndex((n) => n.type === "user" && n.path);
+  if (user < 0) return [];
+  const found = namespaces.flatMap((ns, i) =>
+    ns.path && ns.type !== "user" && !ownedWithin(ns.path, namespaces[user]!.path!) ? [{ type: ns.type, path: ns.path, i }] : [],
+  );
+  // not in the monitor: its hooks open bind sources in the host's mount namespace, and liblxc
+  // finds the monitor's cgroup through its cgroup namespace
+  for (const ns of found)
+    if (ns.type === "mount" || ns.type === "cgroup")
+      throw unsupportedOnHost(
+        `linux.namespaces[${ns.i}].path`,
+        `${ns.path} belongs to another user namespace than linux.namespaces[${user}].path: liblxc joins that one first, and from there cannot join this`,
+      );
+  return found.map(({ type, path }) => ({ type, path }));
+}
+
+/** The monitor's environment variable naming what it joins first: the paths, hex (no separator or quoting to get wrong), comma-separated. */
+export const MONITOR_JOINS_ENV = "LXCRI_MONITOR_JOINS";
+export const monitorJoins = (paths: string[]) => paths.map((p) => Buffer.from(p).toString("hex")).join(",");
+
+/**
+ * Whether the container's user namespace (new, or joined by path) will not own its network
+ * namespace, joined by path: one made before the container's user namespace never is.
+ */
+export function netnsNotOwned(namespaces: { type: string; path?: string }[]): boolean {
+  const user = namespaces.find((n) => n.type === "user");
+  const net = namespaces.find((n) => n.type === "network");
+  if (!user || !net?.path) return false;
+  return !user.path || !ownedWithin(net.path, user.path);
 }

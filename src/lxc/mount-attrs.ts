@@ -3,7 +3,7 @@
 // filesystem as data, which a bind mount ignores: "rro" would silently do
 // nothing. init applies them with mount_setattr(2) and AT_RECURSIVE
 // after liblxc's mounts, before the container is created. (Id-mapped mounts,
-// "idmap" and "ridmap", are refused by the checker: src/spec/mounts.ts.)
+// "idmap" and "ridmap", are the idmap start-host hook's: src/lxc/idmap-mounts.ts.)
 import type { RecursiveAttr } from "../contract/plan.ts";
 import type { RecursiveOption, SharedBindFlag } from "../spec/mounts.ts";
 

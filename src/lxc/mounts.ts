@@ -21,6 +21,8 @@ import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
 import type { RecursiveAttr } from "../contract/plan.ts";
 import { recursiveAttrs, type SharedBind, sharedBind } from "./mount-attrs.ts";
+import { checkBelowIdmapped, type IdmapMount, idmapMount } from "./idmap-mounts.ts";
+import { IDMAP_OPTIONS } from "../spec/idmap.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -49,6 +51,12 @@ export interface MountContext {
   stat: (hostPath: string) => PathKind;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
   resolve: (containerPath: string) => string;
+  /**
+   * A user namespace that does not own the network namespace joined by path: sysfs cannot be
+   * mounted, the host's /sys is bound (src/lxc/host-sysfs.ts), and a cgroup2 mount on its
+   * /sys/fs/cgroup would be refused (EBUSY, the same superblock): the container's cgroup is bound, as runc falls back.
+   */
+  sysfsFromHost?: boolean;
 }
 
 export interface MountPlan {
@@ -77,13 +85,24 @@ export interface MountPlan {
    * all other mounts, in the host's peer group as with runc.
    */
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
+  /** Id-mapped bind mounts: a second start-host hook stacks them on liblxc's bind (src/lxc/idmap-mounts.ts). */
+  idmapped: IdmapMount[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
-const OCI_ONLY_OPTIONS = new Set(["tmpcopyup"]);
+const OCI_ONLY_OPTIONS = new Set(["tmpcopyup", ...IDMAP_OPTIONS]);
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
+
+/**
+ * Whether the default devices are bound from the host (as runc does in a user namespace, where
+ * mknod is refused) rather than made by init in the /dev tmpfs (devices.ts). Only in a user
+ * namespace may a container hold a host device inode: there its root is not the inode's owner
+ * and cannot chmod or chown it; without one, a container's root with CAP_FOWNER changed the
+ * host's /dev/null through the bind (`chmod 700 /dev/null` broke the host).
+ */
+export const bindsHostDevices = (spec: Spec): boolean => spec.linux?.namespaces?.some((n) => n.type === "user") ?? false;
 
 function isCgroupMount(m: Mount): boolean {
   return m.type === "cgroup" || m.type === "cgroup2";
@@ -127,6 +146,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const mountpoints: MountPlan["mountpoints"] = [];
   const recursive: RecursiveAttr[] = [];
   const shared: (SharedBind & { index: number })[] = [];
+  const idmapped: IdmapMount[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
@@ -141,6 +161,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     // a mount below a shared bind mount would be hidden by it (the host's clone is stacked on it
     // after all others); the checker refused what the config names, this is where the rootfs's
     // symlinks lead
+    checkBelowIdmapped(idmapped, dest, at);
     const above = shared.find((s) => dest === s.destination || dest.startsWith(`${s.destination}/`));
     if (above)
       throw unsupportedOnHost(
@@ -151,7 +172,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
-      else if (hasCgroupNamespace(spec))
+      else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
       earlier.push({ dest });
@@ -179,6 +200,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
         for (const p of ["shared", "rshared"]) while (options.includes(p)) options.splice(options.indexOf(p), 1);
         if (!options.includes("optional")) options.push("optional");
       }
+      const idmap = k === "missing" ? undefined : idmapMount(m, i, source, dest, options);
+      if (idmap) idmapped.push(idmap);
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
@@ -189,7 +212,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     items.push(["lxc.mount.entry", entry]);
     if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
     earlier.push({ dest, bindSource: bind && kind === "dir" && ctx.stat(source) === "dir" ? source : undefined });
-    if (dest === "/dev" && fstype === "tmpfs")
+    if (dest === "/dev" && fstype === "tmpfs" && bindsHostDevices(spec))
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 
@@ -208,7 +231,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared };
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared, idmapped };
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {

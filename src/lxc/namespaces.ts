@@ -15,7 +15,8 @@ const LXC_NAME: Record<NamespaceType, string> = {
   time: "time",
 };
 
-export function namespaceItems(spec: Spec): ConfigItem[] {
+/** `joinedByMonitor`: namespaces joined by path that the monitor joins before liblxc starts, which then keeps them (src/host/namespaces.ts joinedBeforeUser). */
+export function namespaceItems(spec: Spec, joinedByMonitor: readonly string[] = []): ConfigItem[] {
   // The checker made sure of a mount namespace (liblxc pivots the container's root in
   // it) and of a user namespace's id maps (src/spec/linux.ts namespaceRules).
   const listed = spec.linux?.namespaces ?? [];
@@ -25,6 +26,7 @@ export function namespaceItems(spec: Spec): ConfigItem[] {
   const clone: string[] = [];
   for (const t of ["user", "pid", "network", "mount", "ipc", "uts", "cgroup", "time"] as const) {
     const ns = listed.find((n) => n.type === t);
+    if (ns?.path && joinedByMonitor.includes(t)) continue;
     if (ns?.path) items.push([`lxc.namespace.share.${LXC_NAME[t]}`, ns.path]);
     else if (ns) clone.push(LXC_NAME[t]);
   }

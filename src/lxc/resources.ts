@@ -42,6 +42,14 @@ export function resourceItems(
 
   const m = r?.memory;
   if (m) {
+    // Linux accounts memory hierarchically on cgroup v2, and on v1 since 5.11 (memory.use_hierarchy
+    // reads 1 and refuses 0): true is what the kernel does, false cannot be had.
+    if (m.useHierarchy === false)
+      throw unsupportedOnHost(
+        at("memory.useHierarchy"),
+        "memory is always accounted hierarchically (cgroup v2, and cgroup v1 since Linux 5.11)",
+      );
+    // checkBeforeUpdate is update's (src/container/update.ts): at create there is no usage to check.
     if (m.kernel !== undefined)
       warn(`${at("memory.kernel")}: kernel memory limits are ignored (deprecated in runtime-spec, unsupported by recent kernels)`);
     if (v1) {
@@ -112,7 +120,12 @@ export function resourceItems(
     }
   }
 
-  for (const h of r?.hugepageLimits ?? []) set(v1 ? `hugetlb.${h.pageSize}.limit_in_bytes` : `hugetlb.${h.pageSize}.max`, h.limit);
+  // As runc: the limit bounds both the pages in use and the pages reserved (rsvd, Linux 5.7), so a
+  // mapping cannot reserve past it and be SIGBUSed at first touch.
+  for (const h of r?.hugepageLimits ?? []) {
+    set(v1 ? `hugetlb.${h.pageSize}.limit_in_bytes` : `hugetlb.${h.pageSize}.max`, h.limit);
+    set(v1 ? `hugetlb.${h.pageSize}.rsvd.limit_in_bytes` : `hugetlb.${h.pageSize}.rsvd.max`, h.limit);
+  }
 
   const n = r?.network;
   if (n) {

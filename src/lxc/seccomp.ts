@@ -1,14 +1,26 @@
 // linux.seccomp → the rules create (and exec) compile to BPF with the host's
 // libseccomp, and the native helper loads right before the process's execve
 // (as runc does); liblxc would load the filter into init itself. Every OCI action, errno,
-// argument condition (ANDed within a rule), architecture and the LOG and
-// SPEC_ALLOW flags are kept; values stay decimal strings (64-bit exact).
+// argument condition (ANDed within a rule), architecture and the TSYNC, LOG,
+// SPEC_ALLOW and WAIT_KILLABLE_RECV flags are kept (SCMP_ACT_NOTIFY rules ask
+// for a notify listener: the process hands its fd over, confine.c); values stay decimal strings (64-bit exact).
 // The profile was checked (src/spec/seccomp.ts): this only maps it.
 import type { SeccompPlan } from "../contract/plan.ts";
 import { type Seccomp, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag } from "../spec/types.ts";
 
 /** libseccomp filter attributes for OCI flags. */
-export const FLAG_ATTRIBUTES: Record<SeccompFlag, number> = { SECCOMP_FILTER_FLAG_LOG: 6, SECCOMP_FILTER_FLAG_SPEC_ALLOW: 7 };
+export const FLAG_ATTRIBUTES: Partial<Record<SeccompFlag, number>> = {
+  // TSYNC: the filter is loaded right before execve by a process with one thread; the flag is
+  // passed to seccomp(2) all the same (runc accepts it and loads with it where libseccomp can).
+  SECCOMP_FILTER_FLAG_TSYNC: 4,
+  SECCOMP_FILTER_FLAG_LOG: 6,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW: 7,
+  // WAIT_KILLABLE_RECV has no libseccomp 2.5 attribute: it goes to seccomp(2) as it is (FILTER_FLAGS).
+};
+
+/** seccomp(2) flags set directly: a notify listener (SCMP_ACT_NOTIFY rules), and WAIT_KILLABLE_RECV for it. */
+export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
+const SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV = 32;
 
 const EPERM = 1;
 
@@ -30,6 +42,8 @@ function action(a: SeccompAction, errno: number | undefined): number {
       return 0x7ffc0000;
     case "SCMP_ACT_ALLOW":
       return 0x7fff0000;
+    case "SCMP_ACT_NOTIFY":
+      return 0x7fc00000;
   }
 }
 
@@ -51,7 +65,10 @@ export function seccompPlan(s: Seccomp): SeccompPlan {
   return {
     defaultAction,
     architectures: (s.architectures ?? []).map((a) => a.slice("SCMP_ARCH_".length).toLowerCase()),
-    attributes: (s.flags ?? []).map((f) => FLAG_ATTRIBUTES[f]),
+    attributes: (s.flags ?? []).flatMap((f) => FLAG_ATTRIBUTES[f] ?? []),
+    filterFlags:
+      (rules.some((r) => r.action === 0x7fc00000) ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+      (s.flags?.includes("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0),
     rules,
   };
 }

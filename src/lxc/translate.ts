@@ -13,7 +13,10 @@ import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
 import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
+import { withHostSysfs } from "./host-sysfs.ts";
+import { idmapHookCommand } from "./idmap-mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
+import { type DeviceAddresses, netDeviceItems } from "./net-devices.ts";
 import { resourceItems } from "./resources.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
 import { timeOffsetItems } from "./time.ts";
@@ -36,6 +39,8 @@ export interface TranslateContext extends MountContext {
    * pipe, for lxc.hook.start-host: it mounts bind mounts with shared propagation from the host.
    */
   startHostHook?: { exeFd: number; reportFd: number };
+  /** Namespace types joined by path that the monitor joins itself, before liblxc joins the user namespace (src/host/namespaces.ts joinedBeforeUser). */
+  joinedByMonitor?: string[];
   /** Whether a namespace joined by `path` is the runtime's own (then a namespaced sysctl would change the host). */
   isRuntimeNamespace: (type: string, path: string) => boolean;
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
@@ -45,6 +50,8 @@ export interface TranslateContext extends MountContext {
    * choice when it picks the cgroup's name, which it no longer does once translation names it).
    */
   freeCgroupName?: (name: string) => string;
+  /** linux.netDevices: a host device's addresses to carry over (default: none, the device known by /sys/class/net). */
+  netDeviceAddresses?: DeviceAddresses;
   warn: (message: string) => void;
 }
 
@@ -59,6 +66,8 @@ export interface Translation {
   monitorCgroupDir: string;
   /** Bind mounts with shared propagation, which the start-host hook mounts (for its error messages). */
   shared: MountPlan["shared"];
+  /** Id-mapped bind mounts, which the second start-host hook mounts (for its error messages). */
+  idmapped: MountPlan["idmapped"];
 }
 
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
@@ -89,7 +98,10 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
 
-  items.push(...namespaceItems(spec));
+  items.push(...namespaceItems(spec, ctx.joinedByMonitor));
+  items.push(
+    ...netDeviceItems(spec, ctx.netDeviceAddresses ?? ((name) => (ctx.stat(`/sys/class/net/${name}`) === "dir" ? [] : undefined))),
+  );
   items.push(...timeOffsetItems(spec));
   // rlimits are set right before the process's exec (so limits such as RLIMIT_AS bind
   // the process, not init); liblxc raises those above our hard limit.
@@ -122,10 +134,10 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
 
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
   const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];
-  const mounts = mountItems(spec, { ...ctx, cgroupDir });
+  const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir });
   items.push(...mounts.items);
 
-  if (ctx.mountHook || mounts.shared.length) items.push(["lxc.hook.version", "1"]);
+  if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length) items.push(["lxc.hook.version", "1"]);
   if (ctx.mountHook) {
     // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
     // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
@@ -133,6 +145,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
   if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(spec, ctx, mounts)]);
+  if (mounts.idmapped.length) items.push(["lxc.hook.start-host", idmapStartHost(ctx, mounts)]);
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
   return {
     items,
@@ -141,7 +154,14 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     cgroupDir,
     monitorCgroupDir,
     shared: mounts.shared,
+    idmapped: mounts.idmapped,
   };
+}
+
+/** The second lxc.hook.start-host, after propagate's: the id-mapped bind mounts (src/lxc/idmap-mounts.ts). */
+function idmapStartHost(ctx: TranslateContext, mounts: MountPlan): string {
+  if (!ctx.startHostHook) throw new Error("translate: id-mapped mounts need the start-host hook's fds");
+  return idmapHookCommand(mounts.idmapped, ctx.startHostHook.exeFd, ctx.startHostHook.reportFd);
 }
 
 /** What init does in the container before it is ready; the process itself is src/lxc/process-plan.ts's. */

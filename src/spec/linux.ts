@@ -1,6 +1,6 @@
 // linux checked into Linux: namespaces and id mappings, devices, sysctl
 // names, cgroupsPath syntax, time offsets, personality, memory policy, and
-// what lxcri does not support yet (mountLabel, intelRdt, netDevices). What
+// what lxcri does not support yet (mountLabel, intelRdt). What
 // needs the host — whether a joined namespace is the runtime's own, the
 // cgroup layout — is translation's (src/lxc).
 import { configError } from "../errors.ts";
@@ -13,6 +13,7 @@ import {
   type IdMapping,
   type Linux,
   MPOL_FLAGS,
+  type NetDevice,
   MPOL_MODES,
   NAMESPACE_TYPES,
   PERSONALITY_DOMAINS,
@@ -108,6 +109,30 @@ const timeOffsets: Check<Linux["timeOffsets"]> = (v, p) => {
   return offsets;
 };
 
+/** The kernel's dev_valid_name: 1 to 15 bytes, not "." or "..", no "/", ":" or whitespace. */
+export function validDeviceName(name: string): boolean {
+  return new TextEncoder().encode(name).length <= 15 && name !== "" && name !== "." && name !== ".." && !/[/:\s]/.test(name);
+}
+
+// Each host device once (a map), each container name once, and not the container's loopback.
+const netDevices: Check<Record<string, NetDevice>> = (v, p) => {
+  const devices = mapOf(object({ name: opt(string) }))(v, p);
+  const names = new Map<string, string>();
+  for (const [host, dev] of Object.entries(devices)) {
+    const path = at(p, `[${JSON.stringify(host)}]`);
+    if (!validDeviceName(host)) throw configError(path, `invalid network device name ${JSON.stringify(host)}`);
+    if (dev.name !== undefined && dev.name !== "" && !validDeviceName(dev.name))
+      throw configError(at(path, "name"), `invalid network device name ${JSON.stringify(dev.name)}`);
+    const inside = dev.name || host;
+    if (inside === "lo") throw configError(path, `"lo" is the container's loopback device`);
+    const other = names.get(inside);
+    if (other !== undefined)
+      throw configError(path, `${JSON.stringify(other)} has the name ${JSON.stringify(inside)} in the container too`);
+    names.set(inside, host);
+  }
+  return devices;
+};
+
 const personality = object({ domain: req(oneOf(PERSONALITY_DOMAINS)), flags: opt(arrayOf(string)) });
 const memoryPolicy = object({ mode: req(oneOf(MPOL_MODES)), nodes: opt(numberList(MAX_NODES)), flags: opt(arrayOf(oneOf(MPOL_FLAGS))) });
 
@@ -136,15 +161,14 @@ const shape = object({
   personality: opt(personality),
   timeOffsets: opt(timeOffsets),
   memoryPolicy: opt(memoryPolicy),
-  netDevices: opt(mapOf(object({ name: opt(string) }))),
+  netDevices: opt(netDevices),
 });
 
 /** linux at "linux"; `systemdCgroup` says which form cgroupsPath has ("either": the one it has). */
 export function linux(systemdCgroup: boolean | "either"): Check<Linux> {
   return (v, p) => {
     const l: Linux = shape(v, p);
-    for (const field of ["mountLabel", "intelRdt", "netDevices"] as const)
-      if (l[field]) throw configError(at(p, field), "is not supported yet");
+    for (const field of ["mountLabel", "intelRdt"] as const) if (l[field]) throw configError(at(p, field), "is not supported yet");
     if (l.cgroupsPath)
       cgroupsPath(l.cgroupsPath, systemdCgroup === "either" ? l.cgroupsPath.includes(":") : systemdCgroup, at(p, "cgroupsPath"));
     if (l.personality?.flags?.length) throw configError(at(p, "personality.flags"), "no personality flags are defined by the runtime spec");
@@ -186,13 +210,16 @@ export function namespaceRules(spec: Spec): void {
     );
   const user = index("user");
   const mapped = !!linux?.uidMappings?.length || !!linux?.gidMappings?.length;
-  if (user >= 0 && listed[user]!.path)
-    throw configError(`linux.namespaces[${user}].path`, "joining an existing user namespace is not supported yet");
-  if (user >= 0 && !(linux?.uidMappings?.length && linux?.gidMappings?.length))
+  // A user namespace joined by path has its maps already: create reads them from it
+  // (src/host/userns.ts) and checks any the config gives against them, as runc does.
+  const joined = user >= 0 && !!listed[user]!.path;
+  if (joined && !!linux?.uidMappings?.length !== !!linux?.gidMappings?.length)
+    throw configError("linux.uidMappings", "give both linux.uidMappings and linux.gidMappings of the joined user namespace, or neither");
+  if (user >= 0 && !joined && !(linux?.uidMappings?.length && linux?.gidMappings?.length))
     throw configError(`linux.namespaces[${user}]`, "a new user namespace needs linux.uidMappings and linux.gidMappings");
   if (user < 0 && mapped) throw configError("linux.uidMappings", "id mappings need a user namespace in linux.namespaces");
   // init runs as the container's root, which a user namespace maps to another host uid.
-  if (hostId(linux?.uidMappings, 0) === undefined || hostId(linux?.gidMappings, 0) === undefined)
+  if ((!joined || mapped) && (hostId(linux?.uidMappings, 0) === undefined || hostId(linux?.gidMappings, 0) === undefined))
     throw configError("linux.uidMappings", "container uid and gid 0 must be mapped: the container's init runs as its root");
   if (spec.hostname !== undefined && index("uts") < 0)
     throw configError("hostname", "setting a hostname needs a uts namespace in linux.namespaces (new, or joined by path)");
@@ -201,6 +228,11 @@ export function namespaceRules(spec: Spec): void {
       throw configError("domainname", "setting a domain name needs a uts namespace in linux.namespaces (new, or joined by path)");
     if (spec.domainname.length > 64) throw configError("domainname", "is longer than 64 bytes");
   }
+  if (Object.keys(linux?.netDevices ?? {}).length && index("network") < 0)
+    throw configError(
+      "linux.netDevices",
+      "moving network devices needs a network namespace of the container's own (new, or joined by path)",
+    );
   if (linux?.timeOffsets) {
     const time = index("time");
     if (time < 0) throw configError("linux.timeOffsets", "needs a new time namespace in linux.namespaces");

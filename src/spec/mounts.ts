@@ -1,12 +1,13 @@
 // mounts checked into Mount[]: destinations that stay in the rootfs, a source
 // for every bind mount, nothing but a procfs on /proc and only what lxcfs
-// emulates below it, no id-mapped mounts (not supported yet), and bind mounts
+// emulates below it, id-mapped mounts as idmap.ts takes them, and bind mounts
 // with shared propagation listed before any mount below them. What a
 // destination resolves to through the rootfs's symlinks, and whether a bind
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
+import { checkIdmapMount } from "./idmap.ts";
 import type { Mount } from "./types.ts";
 
 const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
@@ -120,10 +121,7 @@ const shape = object({
 /** One entry of mounts at `p` ("mounts[i]"). */
 export const mount: Check<Mount> = (v, p) => {
   const m: Mount = shape(v, p);
-  m.options?.forEach((o, i) => {
-    if (o === "idmap" || o === "ridmap") throw configError(`${p}.options[${i}]`, `"${o}": id-mapped mounts are not supported yet`);
-  });
-  if (m.uidMappings?.length || m.gidMappings?.length) throw configError(`${p}.uidMappings`, "id-mapped mounts are not supported yet");
+  checkIdmapMount(m, isBind(m), p);
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));
   if (problem) throw configError(`${p}.destination`, problem);
   if (isBind(m) && !m.source) throw configError(`${p}.source`, "is required for a bind mount");

@@ -1,13 +1,13 @@
 // linux.seccomp checked into a Seccomp: actions, operators, flags lxcri can
 // apply, architecture and syscall names, argument indexes and 64-bit values,
-// and what is not supported yet (SCMP_ACT_NOTIFY and its listener).
+// and SCMP_ACT_NOTIFY's rules (a listenerPath; not the default action).
 import { configError } from "../errors.ts";
 import { arrayOf, at, type Check, integer, object, oneOf, opt, req, string, uint32 } from "./check.ts";
 import { type Seccomp, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag } from "./types.ts";
 
-/** What `lxcri features` reports (SCMP_ACT_NOTIFY needs a listener, which is not supported). */
+/** What `lxcri features` reports. */
 export const SECCOMP_FEATURES = {
-  actions: SECCOMP_ACTIONS.filter((a) => a !== "SCMP_ACT_NOTIFY"),
+  actions: [...SECCOMP_ACTIONS],
   operators: [...SECCOMP_OPERATORS],
   archs: ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
   knownFlags: [
@@ -50,13 +50,7 @@ const syscallName: Check<string> = (v, p) => {
   return name;
 };
 
-const NOTIFY = "SCMP_ACT_NOTIFY needs a seccomp listener, which is not supported yet";
-
-const action: Check<SeccompAction> = (v, p) => {
-  const a = oneOf(SECCOMP_ACTIONS)(v, p);
-  if (a === "SCMP_ACT_NOTIFY") throw configError(p, NOTIFY);
-  return a;
-};
+const action: Check<SeccompAction> = oneOf(SECCOMP_ACTIONS);
 
 const shape = object({
   defaultAction: req(action),
@@ -79,9 +73,36 @@ const shape = object({
   ),
 });
 
-/** linux.seccomp at `p`. */
+/**
+ * The syscalls the process makes between loading its filter and handing its notify fd over
+ * (ffi/native/confine.c): notified, they would wait for an agent that has no fd yet (runc
+ * refuses `write` for the same reason).
+ */
+export const NOTIFY_REFUSED = ["sendmsg"];
+
+/** linux.seccomp at `p`: SCMP_ACT_NOTIFY as runc takes it — with a listenerPath, never as the default action. */
 export const seccomp: Check<Seccomp> = (v, p) => {
   const s: Seccomp = shape(v, p);
-  if (s.listenerPath) throw configError(at(p, "listenerPath"), "seccomp notify listeners are not supported yet");
+  if (s.defaultAction === "SCMP_ACT_NOTIFY") throw configError(at(p, "defaultAction"), "SCMP_ACT_NOTIFY cannot be the default action");
+  const notifies = (s.syscalls ?? []).some((r) => r.action === "SCMP_ACT_NOTIFY");
+  (s.syscalls ?? []).forEach((r, i) => {
+    if (r.action !== "SCMP_ACT_NOTIFY") return;
+    const j = r.names.findIndex((n) => NOTIFY_REFUSED.includes(n));
+    if (j >= 0)
+      throw configError(
+        at(p, `syscalls[${i}].names[${j}]`),
+        `SCMP_ACT_NOTIFY cannot be used for ${r.names[j]}: lxcri hands the notify fd over with it`,
+      );
+  });
+  if (notifies && !s.listenerPath)
+    throw configError(at(p, "listenerPath"), "SCMP_ACT_NOTIFY needs a listenerPath (the seccomp agent's socket)");
+  if (s.listenerPath !== undefined && s.listenerPath !== "" && !s.listenerPath.startsWith("/"))
+    throw configError(at(p, "listenerPath"), `must be an absolute path, got ${JSON.stringify(s.listenerPath)}`);
+  const wk = (s.flags ?? []).indexOf("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+  if (wk >= 0 && !notifies)
+    throw configError(
+      at(p, `flags[${wk}]`),
+      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to a notify listener: it needs SCMP_ACT_NOTIFY rules",
+    );
   return s;
 };

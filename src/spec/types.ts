@@ -1,8 +1,8 @@
 // OCI runtime-spec types (1.0.0 to 1.3.0) for the fields lxcri reads, as
 // the checker (validate.ts) leaves them: every value here has been checked,
 // so translation only maps. Unknown properties are ignored, as config.md asks;
-// they are not listed here. Fields lxcri refuses (rdma, intelRdt, netDevices,
-// mountLabel, AppArmor, SELinux) are typed as the spec has them.
+// they are not listed here. Fields lxcri refuses (rdma, intelRdt,
+// mountLabel, SELinux) are typed as the spec has them.
 
 export interface Spec {
   ociVersion: string;
@@ -246,8 +246,8 @@ export const SECCOMP_ACTIONS = [
   "SCMP_ACT_LOG",
   "SCMP_ACT_NOTIFY",
 ] as const;
-/** The actions lxcri applies: SCMP_ACT_NOTIFY needs a seccomp listener, which is not supported yet. */
-export type SeccompAction = Exclude<(typeof SECCOMP_ACTIONS)[number], "SCMP_ACT_NOTIFY">;
+/** The actions lxcri applies (SCMP_ACT_NOTIFY with a listenerPath, not as the default action). */
+export type SeccompAction = (typeof SECCOMP_ACTIONS)[number];
 export const SECCOMP_OPERATORS = [
   "SCMP_CMP_NE",
   "SCMP_CMP_LT",
@@ -259,7 +259,12 @@ export const SECCOMP_OPERATORS = [
 ] as const;
 export type SeccompOperator = (typeof SECCOMP_OPERATORS)[number];
 /** The flags lxcri applies (as libseccomp filter attributes). */
-export const SECCOMP_FLAGS = ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] as const;
+export const SECCOMP_FLAGS = [
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+] as const;
 export type SeccompFlag = (typeof SECCOMP_FLAGS)[number];
 
 export interface Seccomp {
@@ -268,8 +273,9 @@ export interface Seccomp {
   /** "SCMP_ARCH_X86_64", ... */
   architectures?: string[];
   flags?: SeccompFlag[];
-  /** Refused: not supported yet. */
+  /** The seccomp agent's unix socket (absolute): each confined process's notify fd goes there with its state. */
   listenerPath?: string;
+  /** Passed to the agent as is. */
   listenerMetadata?: string;
   syscalls?: SeccompSyscall[];
 }

@@ -5,8 +5,10 @@
 // Everything that does not depend on the host is checked here, so
 // translation (src/lxc) only maps; the areas are process.ts, mounts.ts,
 // linux.ts, resources.ts and seccomp.ts.
+import { annotationRules } from "./annotations.ts";
 import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "../errors.ts";
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
+import { idmapRules } from "./idmap.ts";
 import { linux, namespaceRules } from "./linux.ts";
 import { mounts } from "./mounts.ts";
 import { argString, envEntry, process } from "./process.ts";
@@ -71,6 +73,8 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
   return checkedFrom(opts.source ?? CONFIG_JSON, () => {
     const s: Spec = spec(opts.systemdCgroup ?? false)(json, "");
     namespaceRules(s);
+    annotationRules(s);
+    idmapRules(s);
     return s;
   });
 }

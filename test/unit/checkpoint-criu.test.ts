@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { dumpArgs, emptyNs, inheritKey, manageCgroups, refuseUnsupported, restoreArgs } from "../../src/container/checkpoint/criu-args.ts";
 import { criuErrors } from "../../src/container/checkpoint/criu.ts";
 import { externalMounts, parseMountInfo } from "../../src/container/checkpoint/mounts.ts";
+import { checkSpec } from "../../src/container/checkpoint/support.ts";
 import type { Spec } from "../../src/spec/types.ts";
 
 const facts = { pid: 42, imagePath: "/img", workPath: "/work", externalMounts: [], externalNs: {} };
@@ -191,4 +192,33 @@ test("CRIU's log: its first errors, without timestamps", () => {
     "Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds; Error (criu/kerndat.c:1615): kerndat failed",
   );
   expect(criuErrors("(00.1) all good\n")).toBe("");
+});
+
+describe("what checkpoint and restore refuse in the config", () => {
+  const base = { ociVersion: "1.0.2", root: { path: "rootfs" }, process: { args: ["sh"], cwd: "/" } } as unknown as Spec;
+  test("a terminal, an id-mapped mount, moved network devices, an ipc/uts/user namespace joined by path: named", () => {
+    expect(() => checkSpec({ ...base, process: { ...base.process, terminal: true } })).toThrow("process.terminal");
+    expect(() => checkSpec({ ...base, mounts: [{ destination: "/d", type: "bind", source: "/s", options: ["idmap"] }] })).toThrow(
+      "mounts[0]",
+    );
+    expect(() => checkSpec({ ...base, linux: { netDevices: { eth1: {} } } } as unknown as Spec)).toThrow("linux.netDevices");
+    for (const type of ["ipc", "uts", "user", "mount", "cgroup"])
+      expect(() =>
+        checkSpec({ ...base, linux: { namespaces: [{ type: "pid" }, { type, path: "/proc/1/ns/x" }] } } as unknown as Spec),
+      ).toThrow("linux.namespaces[1]");
+  });
+  test("network and pid namespaces joined by path, and plain configs, pass", () => {
+    expect(() => checkSpec(base)).not.toThrow();
+    expect(() =>
+      checkSpec({
+        ...base,
+        linux: {
+          namespaces: [
+            { type: "network", path: "/run/netns/a" },
+            { type: "pid", path: "/proc/9/ns/pid" },
+          ],
+        },
+      } as unknown as Spec),
+    ).not.toThrow();
+  });
 });

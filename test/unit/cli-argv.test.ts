@@ -21,8 +21,40 @@ describe("argv parsing", () => {
       positionals: ["c1", "9"],
       help: false,
     });
-    // unknown global flags are ignored and take no value: the next word is the command
-    expect(parseArgv(["--cgroup-manager", "disabled", "state", "c1"]).command).toBe("disabled");
+    // crun's --cgroup-manager takes a value
+    expect(parseArgv(["--cgroup-manager", "systemd", "state", "c1"])).toMatchObject({
+      command: "state",
+      globals: { "cgroup-manager": "systemd" },
+    });
+  });
+
+  test("unknown flags are refused as runc refuses them, in every command and before one", () => {
+    for (const name of Object.keys(COMMANDS)) {
+      expect(() => parseArgv([name, "--bogus", "c1"])).toThrow("flag provided but not defined: -bogus");
+      expect(() => parseArgv([name, "-bogus=1", "c1"])).toThrow("flag provided but not defined: -bogus");
+    }
+    expect(() => parseArgv(["--bogus", "list"])).toThrow("flag provided but not defined: -bogus");
+    // a group with an unknown letter, a value flag without its value, a boolean that is not one
+    expect(() => parseArgv(["exec", "-dz", "c1", "sh"])).toThrow("flag provided but not defined: -dz");
+    expect(() => parseArgv(["create", "c1", "--pid-file"])).toThrow("flag needs an argument: -pid-file");
+    expect(() => parseArgv(["delete", "--force=yes", "c1"])).toThrow('invalid boolean value "yes" for -force');
+    expect(call(["delete", "--force=1", "c1"]).flags.force).toBe(true);
+    expect(call(["delete", "--force=F", "c1"]).flags.force).toBe(false);
+    // --no-<flag> negates a boolean only
+    expect(() => parseArgv(["create", "--no-bundle", "c1"])).toThrow("flag provided but not defined: -no-bundle");
+    // what follows the id of exec, ps and kill is theirs
+    expect(call(["exec", "c1", "ls", "--bogus"]).args).toEqual(["ls", "--bogus"]);
+    expect(call(["kill", "c1", "-9"]).args).toEqual(["-9"]);
+  });
+
+  test("exec --cgroup takes its value (the id comes after it), and is repeatable", () => {
+    expect(call(["exec", "--cgroup", "sub", "c1", "sh"])).toMatchObject({ id: "c1", args: ["sh"], flags: { cgroup: ["sub"] } });
+    expect(call(["exec", "--cgroup=cpu:a", "--cgroup", "memory:b", "c1", "sh"]).flags.cgroup).toEqual(["cpu:a", "memory:b"]);
+  });
+
+  test("spec --rootless is spec's boolean after the command, the global value before it (as runc)", () => {
+    expect(call(["spec", "--rootless", "--bundle", "/d"]).flags).toEqual({ bundle: "/d", rootless: true });
+    expect(parseArgv(["--rootless", "true", "spec"]).globals).toEqual({ rootless: "true" });
   });
 
   test("command flags: single-dash long forms, booleans with values, short aliases, groups", () => {
@@ -30,6 +62,7 @@ describe("argv parsing", () => {
     expect(call(["create", "-b=/b", "c1"]).flags.bundle).toBe("/b");
     expect(call(["create", "-b/b", "c1"]).flags.bundle).toBe("/b");
     expect(call(["create", "c1"]).flags).toEqual({ bundle: ".", "no-pivot": false, "no-new-keyring": false });
+    expect(call(["run", "-d", "--keep", "c1"]).flags).toMatchObject({ detach: true, keep: true, "no-subreaper": false });
     expect(call(["delete", "--force=true", "c1"]).flags.force).toBe(true);
     expect(call(["delete", "--force=false", "c1"]).flags.force).toBe(false);
     expect(call(["delete", "--no-force", "c1"]).flags.force).toBe(false);
@@ -80,7 +113,10 @@ describe("the table", () => {
       const aliases = flags.flatMap(([, f]) => (f.alias ? [f.alias] : []));
       for (const a of aliases) expect({ name, a, length: a.length }).toEqual({ name, a, length: 1 });
       expect(new Set([...flags.map(([k]) => k), ...aliases]).size).toBe(flags.length + aliases.length);
-      for (const [k] of flags) expect({ name, k, global: globalNames.includes(k) }).toEqual({ name, k, global: false });
+      // spec --rootless (a boolean) and the global --rootless (a value) are runc's: position tells them apart
+      for (const [k] of flags)
+        if (!(name === "spec" && k === "rootless"))
+          expect({ name, k, global: globalNames.includes(k) }).toEqual({ name, k, global: false });
     }
   });
 
@@ -90,6 +126,10 @@ describe("the table", () => {
       const args = def.args as Record<string, { type: string; description?: string; alias?: string; default?: string }>;
       for (const p of spec.args) expect(args[p.name]?.type).toBe("positional");
       for (const [key, f] of Object.entries(spec.flags as Record<string, Flag>)) {
+        if (f.hidden) {
+          expect({ name, key, shown: key in args }).toEqual({ name, key, shown: false });
+          continue;
+        }
         const { description: _, ...derived } = args[key]!;
         expect({ name, key, ...derived }).toEqual({
           name,
@@ -104,11 +144,15 @@ describe("the table", () => {
       }
     }
     const root = await renderUsage(rootDef());
-    for (const key of Object.keys(GLOBAL_FLAGS)) expect(root).toContain(`--${key}`);
+    for (const [key, f] of Object.entries(GLOBAL_FLAGS) as [string, Flag][])
+      if (f.hidden) expect(root).not.toContain(`--${key}`);
+      else expect(root).toContain(`--${key}`);
     for (const name of Object.keys(COMMANDS)) expect(root).toContain(name);
   });
 
   test("update's flags are the resource flags and --resources", () => {
-    expect(Object.keys(COMMANDS.update.flags).sort()).toEqual(["resources", ...Object.keys(RESOURCE_FLAGS)].sort());
+    expect(Object.keys(COMMANDS.update.flags).sort()).toEqual(
+      ["resources", "l3-cache-schema", "mem-bw-schema", ...Object.keys(RESOURCE_FLAGS)].sort(),
+    );
   });
 });

@@ -197,20 +197,39 @@ describe("recursive mount options and features", () => {
     expect(recursiveAttrs(["bind"], "/d")).toEqual({ options: ["bind"], attr: undefined });
     const t = tr((s) => s.mounts!.push({ destination: "/data", type: "bind", source: "/data", options: ["rbind", "rro"] }));
     expect(t.setup.recursive).toEqual([{ path: "/data", set: 1, clr: 0 }]);
-    expect(
-      errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] }))),
-    ).toContain('mounts[7].options[1]: "idmap": id-mapped mounts are not supported yet');
+    // "idmap" is the start-host hook's (test/unit/userns.test.ts), never liblxc's
+    const idmapped = translate(
+      spec((s) => {
+        s.linux!.namespaces!.push({ type: "user" });
+        s.linux!.uidMappings = s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.mounts!.push({ destination: "/d", type: "bind", source: "/data", options: ["bind", "idmap"] });
+      }),
+      { ...ctx, startHostHook: { exeFd: 7, reportFd: 9 } },
+    );
+    expect(idmapped.items.filter(([k, v]) => k === "lxc.mount.entry" && v.includes("idmap"))).toEqual([]);
   });
 
-  test("features lists what works: seccomp, AppArmor, time and user namespaces, recursive options; no idmap", () => {
+  test("features lists what works: seccomp (notify too), AppArmor, time and user namespaces, recursive options, id-mapped mounts", () => {
     const f = features();
     expect(f.linux.seccomp.enabled).toBe(true);
     expect(f.linux.apparmor.enabled).toBe(true);
     expect(f.linux.selinux.enabled).toBe(false);
-    expect(f.linux.seccomp.actions).not.toContain("SCMP_ACT_NOTIFY");
+    expect(f.linux.seccomp.actions).toContain("SCMP_ACT_NOTIFY"); // with a listenerPath (test/integration/seccomp-notify.test.ts)
     expect(f.linux.namespaces).toContain("time");
     expect(f.linux.namespaces).toContain("user");
     expect(f.mountOptions).toContain("rro");
-    expect(f.linux.mountExtensions.idmap.enabled).toBe(false);
+    expect(f.linux.mountExtensions.idmap.enabled).toBe(true);
+    expect(f.mountOptions).toContain("idmap");
+    expect(f.mountOptions).toContain("ridmap");
+  });
+
+  test("features: memory policy modes and flags, netDevices, seccomp flags lxcri applies, the annotations it acts on", () => {
+    const f = features();
+    expect(f.linux.memoryPolicy.modes).toContain("MPOL_BIND");
+    expect(f.linux.memoryPolicy.flags).toContain("MPOL_F_STATIC_NODES");
+    expect(f.linux.netDevices.enabled).toBe(true);
+    expect(f.linux.seccomp.supportedFlags).toContain("SECCOMP_FILTER_FLAG_TSYNC");
+    expect(f.linux.seccomp.supportedFlags).toEqual(expect.arrayContaining(f.linux.seccomp.knownFlags)); // all four of runc's
+    expect(f.potentiallyUnsafeConfigAnnotations).toEqual(expect.arrayContaining(["run.oci.hooks.stdout", "run.oci.hooks.stderr"]));
   });
 });

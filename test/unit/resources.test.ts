@@ -80,6 +80,7 @@ describe("cgroup resources", () => {
       ["lxc.cgroup.blkio.throttle.read_bps_device", "8:0 1048576"],
       ["lxc.cgroup.blkio.throttle.write_iops_device", "8:16 100"],
       ["lxc.cgroup.hugetlb.2MB.limit_in_bytes", String(1 << 21)],
+      ["lxc.cgroup.hugetlb.2MB.rsvd.limit_in_bytes", String(1 << 21)],
       ["lxc.cgroup.net_cls.classid", "7"],
       ["lxc.cgroup.net_prio.ifpriomap", "eth0 3"],
     ]);
@@ -96,10 +97,20 @@ describe("cgroup resources", () => {
       ["lxc.cgroup2.io.max", "8:0 rbps=1048576"],
       ["lxc.cgroup2.io.max", "8:16 wiops=100"],
       ["lxc.cgroup2.hugetlb.1GB.max", "0"],
+      ["lxc.cgroup2.hugetlb.1GB.rsvd.max", "0"],
       ["lxc.cgroup2.memory.high", "1000000"],
     ]);
     expect(blkioToIoWeight(10)).toBe(1);
     expect(blkioToIoWeight(1000)).toBe(10000);
+  });
+
+  test("memory.useHierarchy: true is what the kernel does, false is refused naming the field", () => {
+    for (const layout of ["v1", "v2"] as const) {
+      expect(resourceItems(withResources({ memory: { useHierarchy: true } }), layout, () => {})).toEqual([]);
+      expect(error(() => resourceItems(withResources({ memory: { useHierarchy: false } }), layout, () => {}))).toContain(
+        "linux.resources.memory.useHierarchy",
+      );
+    }
   });
 
   test("what a controller cannot do, or cannot do on this host, is an error naming the field", () => {
@@ -130,5 +141,19 @@ describe("cgroup resources", () => {
     expect(error(() => resourceItems(withResources({ cpu: { cpus: "0-1;rm" } }), "v1", () => {}))).toContain(
       'linux.resources.cpu.cpus: invalid cpu or memory node list "0-1;rm"',
     );
+  });
+});
+
+describe("memory.checkBeforeUpdate (runc's CheckMemoryUsage)", () => {
+  const { memoryUsageCheck } = require("../../src/container/update.ts") as typeof import("../../src/container/update.ts");
+  test("a limit at or below the usage is refused naming the field; no check, no limit, or no usage passes", () => {
+    expect(error(() => memoryUsageCheck({ memory: { limit: 100 } }, true, 100))).toContain(
+      "--resources: memory.limit: rejecting memory limit 100 <= usage 100",
+    );
+    expect(error(() => memoryUsageCheck({ memory: { limit: 1000, swap: 50 } }, true, 100))).toContain("memory.swap: rejecting memory+swap");
+    expect(() => memoryUsageCheck({ memory: { limit: 101 } }, true, 100)).not.toThrow();
+    expect(() => memoryUsageCheck({ memory: { limit: 10 } }, false, 100)).not.toThrow();
+    expect(() => memoryUsageCheck({ memory: { limit: -1 } }, true, 100)).not.toThrow();
+    expect(() => memoryUsageCheck({ memory: { limit: 10 } }, true, undefined)).not.toThrow();
   });
 });

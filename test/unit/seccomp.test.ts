@@ -64,10 +64,42 @@ describe("seccomp → init's libseccomp plan", () => {
     );
   });
 
+  test("SECCOMP_FILTER_FLAG_TSYNC is kept as libseccomp's CTL_TSYNC attribute", () => {
+    expect(
+      planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] }).attributes,
+    ).toEqual([4, 7]);
+  });
+
+  test("SCMP_ACT_NOTIFY rules ask for a notify listener (NEW_LISTENER), WAIT_KILLABLE_RECV goes with it", () => {
+    const plan = planOf({
+      defaultAction: "SCMP_ACT_ALLOW",
+      listenerPath: "/run/agent.sock",
+      flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+      syscalls: [{ names: ["mkdir"], action: "SCMP_ACT_NOTIFY" }],
+    });
+    expect(plan.rules).toEqual([{ names: ["mkdir"], action: 0x7fc00000, args: [] }]);
+    expect(plan.filterFlags).toBe(8 | 32);
+    expect(plan.attributes).toEqual([]);
+    expect(planOf({ defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock" }).filterFlags).toBe(0);
+  });
+
   test("what cannot be done is an error naming the field", () => {
-    expect(error(() => planOf({ defaultAction: "SCMP_ACT_NOTIFY" }))).toContain(
-      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp listener",
+    expect(error(() => planOf({ defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/run/agent.sock" }))).toContain(
+      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action",
     );
+    const notify = (names: string[]) => ({ defaultAction: "SCMP_ACT_ALLOW", syscalls: [{ names, action: "SCMP_ACT_NOTIFY" }] });
+    expect(error(() => planOf(notify(["mkdir"])))).toContain("linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listenerPath");
+    expect(error(() => planOf({ ...notify(["mkdir"]), listenerPath: "agent.sock" }))).toContain(
+      "linux.seccomp.listenerPath: must be an absolute path",
+    );
+    expect(error(() => planOf({ ...notify(["mkdir", "sendmsg"]), listenerPath: "/a" }))).toContain(
+      "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg",
+    );
+    expect(
+      error(() =>
+        planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] }),
+      ),
+    ).toContain("linux.seccomp.flags[1]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to a notify listener");
     expect(error(() => planOf({ defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_NEW"] }))).toContain(
       'linux.seccomp.flags[0]: unsupported seccomp flag "SECCOMP_FILTER_FLAG_NEW"',
     );

@@ -1,3 +1,4 @@
+import { netDeviceMoves } from "../../src/lxc/net-devices.ts";
 import { describe, expect, test } from "bun:test";
 import { processCapabilities } from "../../src/lxc/capabilities.ts";
 import { deviceItems } from "../../src/lxc/devices.ts";
@@ -213,6 +214,29 @@ describe("OCI → LXC translation", () => {
     ]);
   });
 
+  test("the default devices: made by init without a user namespace, bound from the host only in one", () => {
+    const plain = translate(spec(), ctx());
+    expect(values(plain.items, "lxc.mount.entry").filter((e) => e.startsWith("/dev/null "))).toEqual([]);
+    expect(plain.setup.devices.map((d) => d.path)).toEqual([
+      "/dev/null",
+      "/dev/zero",
+      "/dev/full",
+      "/dev/random",
+      "/dev/urandom",
+      "/dev/tty",
+    ]);
+    const userns = translate(
+      spec((s) => {
+        s.linux!.namespaces!.push({ type: "user" });
+        s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      }),
+      ctx(),
+    );
+    expect(values(userns.items, "lxc.mount.entry")).toContain("/dev/null dev/null none bind,create=file 0 0");
+    expect(userns.setup.devices).toEqual([]);
+  });
+
   test("mounts: every spec mount is an entry, in config order; /dev gets the default devices", () => {
     const it = items(spec());
     expect(values(it, "lxc.autodev")).toEqual(["0"]);
@@ -221,8 +245,6 @@ describe("OCI → LXC translation", () => {
     const order = [
       "proc proc proc defaults 0 0",
       "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0",
-      "/dev/null dev/null none bind,create=file 0 0",
-      "/dev/tty dev/tty none bind,create=file 0 0",
       "devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0",
       "shm dev/shm tmpfs nosuid,noexec,nodev,mode=1777,size=65536k,create=dir 0 0",
       "mqueue dev/mqueue mqueue nosuid,noexec,nodev,create=dir 0 0",
@@ -504,7 +526,16 @@ describe("OCI → LXC translation", () => {
       ),
       ctx(),
     );
+    // on the /dev tmpfs without a user namespace init makes the default devices too (never the
+    // host's inodes); a default one the config lists keeps its own mode
+    const dflt = (name: string, minor: number, major = 1) => ({ path: `/dev/${name}`, mode: 0o020666, major, minor, uid: 0, gid: 0 });
     expect(t.setup.devices).toEqual([
+      dflt("null", 3),
+      dflt("zero", 5),
+      dflt("full", 7),
+      dflt("random", 8),
+      dflt("urandom", 9),
+      dflt("tty", 0, 5),
       { path: "/dev/fuse", mode: 0o020640, major: 10, minor: 229, uid: 5, gid: 6 },
       { path: "/dev/fifo", mode: 0o010666, major: 0, minor: 0, uid: 0, gid: 0 },
     ]);
@@ -542,7 +573,58 @@ describe("OCI → LXC translation", () => {
       "config.json: linux.resources.rdma: is not supported yet",
     );
     expect(error(() => items(spec((s) => (s.process!.selinuxLabel = "x"))))).toContain("process.selinuxLabel");
-    expect(error(() => items(spec((s) => (s.linux!.netDevices = { eth1: {} }))))).toContain("linux.netDevices");
+  });
+
+  test("netDevices: each host device a phys network under its new name, set up; names checked; the host's device must exist", () => {
+    const c = ctx({ stat: (p) => (p === "/sys/class/net/eth1" || p === "/sys/class/net/eth2" ? "dir" : "missing") });
+    const withNet = (devices: Record<string, { name?: string }>) =>
+      spec((s) => {
+        s.linux!.netDevices = devices; // the default spec has a new network namespace
+      });
+    const it = items(withNet({ eth1: { name: "ctr0" }, eth2: {} }), c);
+    expect(it.filter(([k]) => k.startsWith("lxc.net."))).toEqual([
+      ["lxc.net.0.type", "empty"],
+      ["lxc.net.0.flags", "up"],
+      ["lxc.net.1.type", "phys"],
+      ["lxc.net.1.link", "eth1"],
+      ["lxc.net.1.name", "ctr0"],
+      ["lxc.net.1.flags", "up"],
+      ["lxc.net.2.type", "phys"],
+      ["lxc.net.2.link", "eth2"],
+      ["lxc.net.2.name", "eth2"],
+      ["lxc.net.2.flags", "up"],
+    ]);
+    expect(error(() => items(withNet({ eth9: {} }), c))).toContain('linux.netDevices["eth9"]: no such network device on the host');
+    expect(error(() => withNet({ "a/b": {} }))).toContain('linux.netDevices["a/b"]: invalid network device name');
+    expect(error(() => withNet({ eth1: { name: "x".repeat(16) } }))).toContain(
+      'linux.netDevices["eth1"].name: invalid network device name',
+    );
+    expect(error(() => withNet({ eth1: { name: "lo" } }))).toContain("loopback");
+    expect(error(() => withNet({ eth1: { name: "eth2" }, eth2: {} }))).toContain('"eth1" has the name "eth2"');
+    expect(
+      error(() =>
+        spec((s) => {
+          s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== "network");
+          s.linux!.netDevices = { eth1: {} };
+        }),
+      ),
+    ).toContain("linux.netDevices: moving network devices needs a network namespace of the container's own");
+    // a joined namespace: create moves the devices itself (no liblxc network); a device's addresses go with it
+    const joined = spec((s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === "network" ? { ...n, path: "/run/netns/x" } : n));
+      s.linux!.netDevices = { eth1: {} };
+    });
+    expect(items(joined, c).filter(([k]) => /^lxc\.net\.[1-9]/.test(k))).toEqual([]);
+    expect(netDeviceMoves(joined)).toEqual([{ host: "eth1", name: "eth1", nsPath: "/run/netns/x" }]);
+    const addressed = ctx({ netDeviceAddresses: (n) => (n === "eth1" ? ["10.0.0.2/24", "fd00:0:0:0:0:0:0:2/64"] : undefined) });
+    expect(items(withNet({ eth1: {} }), addressed).filter(([k]) => k.startsWith("lxc.net.1."))).toEqual([
+      ["lxc.net.1.type", "phys"],
+      ["lxc.net.1.link", "eth1"],
+      ["lxc.net.1.name", "eth1"],
+      ["lxc.net.1.ipv4.address", "10.0.0.2/24"],
+      ["lxc.net.1.ipv6.address", "fd00:0:0:0:0:0:0:2/64"],
+      ["lxc.net.1.flags", "up"],
+    ]);
   });
 
   test("sysctl: only namespaced keys, and only in a namespace of the container's own (new, or joined but not the runtime's)", () => {

@@ -9,6 +9,8 @@ export default async function create({ id, flags }: Call<"create">): Promise<voi
     bundle: flags.bundle,
     pidFile: flags["pid-file"],
     consoleSocket: flags["console-socket"] ? resolve(flags["console-socket"]) : undefined,
+    pidfdSocket: flags["pidfd-socket"] ? resolve(flags["pidfd-socket"]) : undefined,
     preserveFds: preserve,
+    noNewKeyring: flags["no-new-keyring"] || undefined,
   });
 }

@@ -65,6 +65,8 @@ export default async function exec({ id, args: command, flags }: Call<"exec">): 
     consoleSocket: flags["console-socket"] ? resolve(flags["console-socket"]) : undefined,
     preserveFds: preserve,
     ignorePaused: flags["ignore-paused"],
+    pidfdSocket: flags["pidfd-socket"] ? resolve(flags["pidfd-socket"]) : undefined,
+    cgroup: flags.cgroup.length ? flags.cgroup : undefined,
   });
   if (flags.detach) return;
   // Foreground: forward signals, proxy the terminal when we own it, exit with the process's status.

@@ -8,7 +8,7 @@
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
 import { realpathSync } from "node:fs";
-import { exists } from "../../../ffi/files.ts";
+import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
@@ -23,23 +23,34 @@ import { STEP } from "../../contract/steps.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
+import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { installed } from "../../host/artefacts.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
+import { sendPidfd } from "../../host/pidfd-socket.ts";
 import { capLastCap } from "../../host/kernel.ts";
-import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import {
+  checkNamespacePaths,
+  isRuntimeNamespace,
+  joinedBeforeUser,
+  MONITOR_JOINS_ENV,
+  monitorJoins,
+  netnsNotOwned,
+} from "../../host/namespaces.ts";
+import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
+import { netDeviceMoves } from "../../lxc/net-devices.ts";
 import { resourceItems } from "../../lxc/resources.ts";
 import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
-import type { Spec, State } from "../../spec/types.ts";
+import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
@@ -60,6 +71,10 @@ export interface CreateOptions {
   consoleSocket?: string;
   /** Extra fds (3, 4, … after any LISTEN_FDS meant for us) the container process gets. */
   preserveFds?: number;
+  /** The AF_UNIX socket that gets a pidfd of init once it is created (runc's --pidfd-socket). */
+  pidfdSocket?: string;
+  /** Keep the caller's session keyring: liblxc makes no new one for the container (runc's --no-new-keyring). */
+  noNewKeyring?: boolean;
 }
 
 export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
@@ -77,6 +92,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
+  const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
   checkAppArmorProfile(proc.apparmorProfile);
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
@@ -93,6 +110,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
   const hierarchies = cgroupHierarchies();
+  // rtnetlink only for a config that moves devices (most do not)
+  const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
   const tr = translate(spec, {
     id,
     bundle,
@@ -109,7 +128,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     isRuntimeNamespace,
+    joinedByMonitor: joinFirst.map((n) => n.type),
+    sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
     systemdCgroup: ctx.systemdCgroup,
+    netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
   const process = {
@@ -133,6 +155,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   };
   let monitor: Monitor | undefined;
   let hooks: HookServer | undefined;
+  let output: HookOutput | undefined;
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
@@ -143,8 +166,19 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 
+    phase = "opening the hook output files";
+    // as crun: opened (and made) at create when there are hooks; a file that cannot be is an error now
+    if (HOOK_TYPES.some((t) => spec.hooks?.[t]?.length)) output = openHookOutput(record.annotations);
+    // Into a namespace joined by path, the devices move now (liblxc sets up networks only in one it
+    // makes); they stay there whatever happens next, as with runc: that namespace is its owner's.
+    for (const m of netDeviceMoves(spec)) {
+      if (!m.nsPath || !netlink) continue;
+      phase = `moving network device ${m.host} into ${m.nsPath} (linux.netDevices)`;
+      const index = deviceIndex(m.host);
+      netlink.moveDevice(index, m.name, m.nsPath, netlink.permanentGlobalAddresses(index));
+    }
     phase = "writing lxc.conf";
-    writeLxcConf(dir, tr.items);
+    writeLxcConf(dir, opts.noNewKeyring ? [...tr.items, ["lxc.keyring.session", "0"]] : tr.items);
     const plan: InitPlan = {
       process,
       setup: tr.setup,
@@ -160,13 +194,15 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       hookEnd = theirs;
       hooks = hookServer(
         ours,
+        spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
-          error: await runtimeHooks(ctx, record, dir, initPid),
+          error: await runtimeHooks(ctx, record, dir, initPid, output),
           hooks: readHooks(f.hooks, "createContainer"),
           state: stateOf(record, "creating"),
           timeout: ctx.hookTimeout,
         }),
         (r) => appendTrace(f.hooksLog, r),
+        output?.onOutput,
       );
     }
 
@@ -175,6 +211,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
     const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    // always set: the monitor's environment is the caller's too, and only create says what it joins
+    monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
@@ -203,9 +241,11 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       (opts.timeout ?? 60) * 1000,
       () => rejectedItem(ctx, id, tr.items),
       (failure) => {
-        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT) return undefined;
-        const i = tr.shared.findIndex((m) => failure.what === m.source || failure.what === m.destination);
-        return i < 0 ? undefined : `mounts[${tr.shared[i]!.index}]`;
+        const idmap = failure.step === STEP.IDMAP_SOURCE || failure.step === STEP.IDMAP_USERNS || failure.step === STEP.IDMAP_MOUNT;
+        if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT && !idmap) return undefined;
+        const list = idmap ? tr.idmapped : tr.shared;
+        const i = list.findIndex((m) => failure.what === m.source || failure.what === m.destination);
+        return i < 0 ? undefined : `mounts[${list[i]!.index}]`;
       },
     );
     record.initPid = init;
@@ -214,6 +254,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
+    // recorded first: a failure here destroys what is recorded
+    if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);
@@ -221,6 +263,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (proc.terminal) {
       phase = "setting up the terminal";
       handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
+    }
+    if (opts.pidfdSocket) {
+      phase = "sending init's pidfd";
+      sendPidfd(resolve(opts.pidfdSocket), "standard", init, record.initStart);
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
@@ -234,12 +280,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record);
     if (monitor) await endMonitor(monitor).catch(() => {});
-    await runPoststop(ctx, record, poststop);
+    await runPoststop(ctx, record, poststop, undefined, output);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
     closeFd(hookEnd);
     hooks?.close();
+    output?.close();
     lock.release();
   }
 }
@@ -270,6 +317,19 @@ export async function startSystemdScope(ctx: Context, dir: string, record: Conta
   writeRecord(dir, record);
   writeCgroupItems(record, items);
   mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+}
+
+/** A host network device's index, from sysfs (no such device: an error naming it). */
+function deviceIndex(name: string): number {
+  const text = exists(`/sys/class/net/${name}/ifindex`) ? readText(`/sys/class/net/${name}/ifindex`).trim() : "";
+  if (!/^\d+$/.test(text)) throw unsupportedOnHost(`linux.netDevices[${JSON.stringify(name)}]`, "no such network device on the host");
+  return Number(text);
+}
+
+/** A host device's permanent global addresses as liblxc takes them, or undefined when there is no such device. */
+function deviceAddresses(netlink: typeof import("../../../ffi/netlink.ts"), name: string): string[] | undefined {
+  if (!exists(`/sys/class/net/${name}/ifindex`)) return undefined;
+  return netlink.permanentGlobalAddresses(deviceIndex(name)).map(netlink.addressText);
 }
 
 /** startContainer hooks as init runs them (it gets them in its plan, never from a path). */

@@ -1,0 +1,58 @@
+// A container's root must not change the host's device nodes. The default
+// devices (null, zero, full, random, urandom, tty) were bind mounts of the
+// host's inodes in every container: a root process with CAP_FOWNER ran
+// `chmod 700 /dev/null` and the host's /dev/null was 0700 (every unprivileged
+// host program writing to it failed). Now init makes them with mknod in the
+// container's /dev tmpfs, as runc does; only in a user namespace (where mknod
+// is refused) are they bound, and there the container's root is not the
+// inode's owner and cannot change it.
+//
+// runc 1.1.5: mknod without a user namespace; binds in one.
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, statSync } from "node:fs";
+import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
+import { bundle, cleanupAttackRoot, hostCaps, MAPPED_ROOT, removeScratch, runtime } from "../../attack-helpers.ts";
+
+const root = testRoot("attack-devices");
+const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
+const host = () => DEVICES.map((d) => statSync(`/dev/${d}`)).map((s) => `${s.mode.toString(8)} ${s.uid}:${s.gid} ${s.dev}:${s.ino}`);
+const before = host();
+afterAll(() => {
+  // put back whatever an old build changed, so one failing run does not break the machine
+  for (const [i, d] of DEVICES.entries()) {
+    const [mode, owner] = before[i]!.split(" ");
+    chmodSync(`/dev/${d}`, Number.parseInt(mode!, 8) & 0o7777);
+    Bun.spawnSync(["chown", owner!, `/dev/${d}`]);
+  }
+  cleanupAttackRoot(root);
+  removeScratch();
+}, 60_000);
+
+// every change a root with every capability can make to a node's inode
+const ATTACK = DEVICES.map((d) => `chmod 700 /dev/${d}; chown 1234:1234 /dev/${d}; touch -d 2001-01-01 /dev/${d}`).join("; ");
+
+describe.skipIf(!canRunContainers)("the host's device nodes are not the container's", () => {
+  const lxcri = runtime(LXCRI, root);
+
+  test("without a user namespace: a root with every capability chmods and chowns its devices, the host's stay as they were", () => {
+    const b = bundle(["sh", "-c", `${ATTACK}; stat -c '%a %u' /dev/null`], (s) => {
+      s.process!.capabilities = { bounding: hostCaps(), effective: hostCaps(), permitted: hostCaps() };
+    });
+    const r = lxcri(["run", "--bundle", b, "devs"]);
+    expect(r.stdout.trim()).toBe("700 1234"); // it did change its own
+    expect(host()).toEqual(before);
+  }, 60_000);
+
+  test("in a user namespace the devices are the host's, bound, and the container's root cannot change them", () => {
+    const b = bundle(["sh", "-c", `${ATTACK} 2>/dev/null; stat -c '%a' /dev/null; echo ok > /dev/null && echo writable`], (s) => {
+      s.linux!.namespaces!.push({ type: "user" });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: MAPPED_ROOT, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: MAPPED_ROOT, size: 65536 }];
+      s.process!.capabilities = { bounding: hostCaps(), effective: hostCaps(), permitted: hostCaps() };
+    });
+    chmodSync(b, 0o755);
+    const r = lxcri(["run", "--bundle", b, "devs-userns"]);
+    expect(r.stdout.trim().split("\n")).toEqual(["666", "writable"]);
+    expect(host()).toEqual(before);
+  }, 60_000);
+});
