@@ -37,10 +37,7 @@ export interface CommandSpec {
 }
 
 /** runc's commands lxcri does not implement: refused by name, with the reason. */
-export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
-  checkpoint: "checkpoint/restore (CRIU) is not implemented by lxcri",
-  restore: "checkpoint/restore (CRIU) is not implemented by lxcri",
-};
+export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {};
 
 const ID: Positional = { name: "id", description: "container id" };
 
@@ -52,7 +49,7 @@ export const GLOBAL_FLAGS = {
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
   rootless: { type: "string", description: "accepted for compatibility (true|false|auto): cgroup errors are never ignored" },
-  criu: { type: "string", description: "path to criu: only checkpoint and restore use it, which lxcri refuses", hidden: true },
+  criu: { type: "string", description: "criu for checkpoint and restore (default: criu on PATH)" },
   "cgroup-manager": { type: "string", description: "crun's form: cgroupfs, or systemd (as --systemd-cgroup); disabled is refused" },
 } as const satisfies Record<string, Flag>;
 
@@ -218,9 +215,9 @@ export const COMMANDS = {
       "manage-cgroups-mode": { type: "string", description: "CRIU's cgroup mode: soft, full, strict or ignore (default soft)" },
       "empty-ns": { type: "string", description: "namespace to make but not checkpoint: network (repeatable)", multiple: true },
       "auto-dedup": { type: "boolean", description: "deduplicate pages against the parent image" },
-      "lazy-pages": { type: "boolean", description: "not supported (refused)" },
-      "status-fd": { type: "string", description: "not supported (refused)" },
-      "page-server": { type: "string", description: "not supported (refused)" },
+      "lazy-pages": { type: "boolean", description: "not supported (refused)", hidden: true },
+      "status-fd": { type: "string", description: "not supported (refused)", hidden: true },
+      "page-server": { type: "string", description: "not supported (refused)", hidden: true },
     },
   },
   restore: {
@@ -241,10 +238,10 @@ export const COMMANDS = {
       "auto-dedup": { type: "boolean", description: "deduplicate pages against the parent image" },
       "no-subreaper": { type: "boolean", description: "accepted for compatibility (lxcri waits as a subreaper only without --detach)" },
       "no-pivot": { type: "boolean", description: "accepted for compatibility (CRIU pivots)" },
-      "console-socket": { type: "string", description: "not supported (refused: no terminal restore)" },
-      "lazy-pages": { type: "boolean", description: "not supported (refused)" },
-      "lsm-profile": { type: "string", description: "not supported (refused)" },
-      "lsm-mount-context": { type: "string", description: "not supported (refused)" },
+      "console-socket": { type: "string", description: "not supported (refused: no terminal restore)", hidden: true },
+      "lazy-pages": { type: "boolean", description: "not supported (refused)", hidden: true },
+      "lsm-profile": { type: "string", description: "not supported (refused)", hidden: true },
+      "lsm-mount-context": { type: "string", description: "not supported (refused)", hidden: true },
     },
   },
 } as const satisfies Record<string, CommandSpec>;

@@ -37,6 +37,16 @@ describe("checkpoint and restore: the command line", () => {
     }
   });
 
+  test("--criu names the criu to run; one that is not there is named", () => {
+    const b = bundle(["true"]);
+    const images = tempDir("img-criu");
+    writeFileSync(join(images, "descriptors.json"), "[]");
+    const r = lxcri(root, ["--criu", "/nonexistent/criu", "restore", "--bundle", b, "--image-path", images, "criu-path"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("--criu /nonexistent/criu: not an executable");
+    expect(leftovers(root, "criu-path")).toEqual([]);
+  });
+
   test("restore from a directory with no checkpoint names descriptors.json and makes nothing", () => {
     const b = bundle(["true"]);
     const empty = tempDir("no-image");

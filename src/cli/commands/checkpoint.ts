@@ -1,4 +1,4 @@
-import { runtime } from "../globals.ts";
+import { globals, runtime } from "../globals.ts";
 import type { Call } from "../table.ts";
 
 export default async function checkpoint({ id, flags }: Call<"checkpoint">): Promise<void> {
@@ -17,5 +17,6 @@ export default async function checkpoint({ id, flags }: Call<"checkpoint">): Pro
     manageCgroupsMode: flags["manage-cgroups-mode"],
     emptyNs: flags["empty-ns"],
     autoDedup: flags["auto-dedup"],
+    criu: globals.criu,
   });
 }

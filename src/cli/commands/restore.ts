@@ -1,4 +1,4 @@
-import { runtime } from "../globals.ts";
+import { globals, runtime } from "../globals.ts";
 import type { Call } from "../table.ts";
 
 export default async function restore({ id, flags }: Call<"restore">): Promise<void> {
@@ -17,6 +17,7 @@ export default async function restore({ id, flags }: Call<"restore">): Promise<v
     manageCgroupsMode: flags["manage-cgroups-mode"],
     emptyNs: flags["empty-ns"],
     autoDedup: flags["auto-dedup"],
+    criu: globals.criu,
   });
   // without --detach: the container's exit status, as runc restore gives it
   if (typeof r === "number") process.exitCode = r;

@@ -22,6 +22,8 @@ export const RESTORE_LOG = "restore.log";
 
 /** Flags both commands take (runc's names in the comments). */
 export interface CriuFlags {
+  /** runc's global --criu: the criu to run (default: criu on PATH). */
+  criu?: string;
   /** --image-path: CRIU's images (default: ./checkpoint, as runc). */
   imagePath?: string;
   /** --work-path: CRIU's log and work files (default: the image path). */

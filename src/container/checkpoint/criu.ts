@@ -6,16 +6,22 @@
 import { tryReadText } from "../../../ffi/files.ts";
 import { LxcriError } from "../../errors.ts";
 
-/** The criu executable on PATH; an error saying what to install when there is none. */
-export function criuPath(): string {
-  const criu = Bun.which("criu");
-  if (!criu) throw new LxcriError("runtime", "checkpoint and restore need CRIU: no criu on PATH (Debian and Ubuntu: apt install criu)");
+/** `given` (--criu), or the criu executable on PATH; an error saying what to install when there is none. */
+export function criuPath(given?: string): string {
+  const criu = Bun.which(given ?? "criu");
+  if (!criu)
+    throw new LxcriError(
+      "runtime",
+      given
+        ? `--criu ${given}: not an executable`
+        : "checkpoint and restore need CRIU: no criu on PATH (Debian and Ubuntu: apt install criu)",
+    );
   return criu;
 }
 
 /** Whether this CRIU has `option` (its --help lists it). */
-export function criuHas(option: string): boolean {
-  const p = Bun.spawnSync([criuPath(), "--help"], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export function criuHas(option: string, given?: string): boolean {
+  const p = Bun.spawnSync([criuPath(given), "--help"], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   return `${p.stdout.toString()}${p.stderr.toString()}`.includes(option);
 }
 
@@ -33,8 +39,8 @@ export function criuErrors(log: string): string {
  * inherits); its stdio is ours: restore's process inherits the caller's pipes from it, and
  * CRIU writes everything but a usage error to its log.
  */
-export async function runCriu(args: string[], log: string, fds: number[] = []): Promise<void> {
-  const criu = criuPath();
+export async function runCriu(args: string[], log: string, fds: number[] = [], given?: string): Promise<void> {
+  const criu = criuPath(given);
   const p = Bun.spawn([criu, ...args], { stdio: ["inherit", "inherit", "inherit", ...fds], env: { ...process.env, LC_ALL: "C" } });
   const code = await p.exited;
   if (code === 0) return;

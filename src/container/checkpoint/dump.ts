@@ -51,7 +51,7 @@ export async function checkpoint(ctx: Context, id: string, flags: CheckpointFlag
     }
     const args = dumpArgs(flags, { pid, imagePath, workPath, externalMounts: externalMounts(spec, c.record.bundle, mounts), externalNs });
     ctx.log.debug(`checkpoint: criu ${args.join(" ")}`);
-    await runCriu(args, join(workPath, DUMP_LOG));
+    await runCriu(args, join(workPath, DUMP_LOG), [], flags.criu);
     return !flags.leaveRunning && !flags.preDump;
   });
   // CRIU ended the processes: the container goes as runc's does (outside the lock delete takes).

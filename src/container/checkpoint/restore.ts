@@ -145,10 +145,10 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
       externalMounts: externalMounts(spec, bundle),
       externalNs,
       inherit: descriptors.map(inheritKey),
-      mntnsCompat: criuHas("--mntns-compat-mode"),
+      mntnsCompat: criuHas("--mntns-compat-mode", flags.criu),
     });
     ctx.log.debug(`restore: criu ${args.join(" ")}`);
-    await runCriu(args, join(workPath, RESTORE_LOG), nsFds);
+    await runCriu(args, join(workPath, RESTORE_LOG), nsFds, flags.criu);
 
     const init = Number(readText(pidFile).trim());
     if (!Number.isInteger(init) || init <= 0) throw new Error(`CRIU's pidfile ${pidFile} holds no pid`);
