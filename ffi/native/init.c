@@ -315,7 +315,6 @@ int init_main(int plan_fd)
 					_exit(126);
 				close(null);
 			}
-		local_null_stdio();
 	}
 	if (move_fd(pair[1], CHANNEL_FD) < 0)
 		_exit(126);
@@ -349,6 +348,8 @@ int init_main(int plan_fd)
 	if (ip->terminal)
 		open_terminal();
 	make_devices(ip);
+	/* once the default devices are there (init makes them), before anything of the container runs */
+	local_null_stdio();
 	set_name(SYS_sethostname, ip->hostname);
 	set_name(SYS_setdomainname, ip->domainname);
 	mask_and_protect(ip);
