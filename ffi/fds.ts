@@ -7,6 +7,7 @@ import {
   EAGAIN,
   ECONNRESET,
   EINTR,
+  EIO,
   FD_CLOEXEC,
   F_DUPFD_CLOEXEC,
   F_GETFD,
@@ -147,6 +148,34 @@ export function readOnce(fd: number, max = 65536): Uint8Array | null {
     const e = errno();
     if (e === ECONNRESET) return null;
     if (e !== EINTR) throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
+  }
+}
+
+/**
+ * One read of up to `max` bytes from a non-blocking pty master: bytes, "again" when there
+ * is nothing yet, or null at its end (EIO: the last slave fd is closed).
+ */
+export function readPty(fd: number, max = 65536): Uint8Array | "again" | null {
+  const buf = new Uint8Array(max);
+  for (;;) {
+    const n = trySys(SYS.read, fd, ptr(buf), buf.length);
+    if (n > 0) return buf.subarray(0, n);
+    if (n === 0) return null;
+    const e = errno();
+    if (e === EAGAIN) return "again";
+    if (e === EIO) return null;
+    if (e !== EINTR) throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
+  }
+}
+
+/** One write to a non-blocking pty master: the bytes written (0 when it is full), or null once it is gone. */
+export function writePty(fd: number, bytes: Uint8Array): number | null {
+  for (;;) {
+    const n = trySys(SYS.write, fd, ptr(bytes), bytes.length);
+    if (n >= 0) return n;
+    const e = errno();
+    if (e === EAGAIN) return 0;
+    if (e !== EINTR) return null;
   }
 }
 

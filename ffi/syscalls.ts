@@ -81,6 +81,7 @@ export const PR_GET_CHILD_SUBREAPER = 37;
 
 export const ENOENT = 2;
 export const EINTR = 4;
+export const EIO = 5;
 export const EBADF = 9;
 export const ECHILD = 10;
 export const EAGAIN = 11;

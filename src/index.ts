@@ -1,13 +1,22 @@
 // lxcri as a library: `import { Runtime } from "lxcri"`.
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
-export type { ExecOptions, ExecResult } from "./container/exec.ts";
-export type { Stats } from "./container/stats.ts";
-export { ConfigError, LxcriError, type ErrorCode } from "./errors.ts";
+export type { ExecResult } from "./container/exec.ts";
+export type { ExecOptions, ExecProcess } from "./library/exec.ts";
+export type { Terminal } from "./library/terminal.ts";
+export type { RunOptions, RunProcess } from "./library/run.ts";
+export type { ContainerProcess, SignalOptions } from "./library/process.ts";
+export type { StdinOption, StdioOption, StdioOptions, StdinOf, OutputOf } from "./library/stdio.ts";
+export type { PipeSink } from "./library/sink.ts";
+export type { ContainerEvent, EventsOptions } from "./library/events.ts";
+export { Container } from "./library/container.ts";
+export type { Count, Stats } from "./container/stats.ts";
+export { ConfigError, LxcriError, type ErrorCode, type Source } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";
 export type { StoredHook } from "./hooks/layout.ts";
-export type { Spec, State, Status, Hook, Hooks, HookType } from "./spec/types.ts";
-export { validateSpec } from "./spec/validate.ts";
+export type * from "./spec/types.ts";
+export { HOOK_TYPES } from "./spec/types.ts";
+export { validateSpec, type ValidateOptions } from "./spec/validate.ts";
 export { loadSpec } from "./host/config-file.ts";
 export { defaultSpec } from "./spec/default.ts";
 export { createLogger, type Logger } from "./log.ts";

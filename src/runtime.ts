@@ -3,6 +3,7 @@
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
 import { readDir } from "../ffi/files.ts";
+import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
 import type { CreateOptions } from "./container/create/index.ts";
@@ -10,7 +11,11 @@ import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./container/ids.ts";
-import type { ExecOptions, ExecResult } from "./container/exec.ts";
+import { Container } from "./library/container.ts";
+import type { ContainerEvent, EventsOptions } from "./library/events.ts";
+import type { ExecOptions, ExecProcess } from "./library/exec.ts";
+import type { RunOptions, RunProcess } from "./library/run.ts";
+import type { StdinOption, StdioOption } from "./library/stdio.ts";
 import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord, readStoredSpec } from "./container/record.ts";
@@ -32,7 +37,12 @@ export interface RuntimeOptions {
   systemdCgroup?: boolean;
 }
 
+/**
+ * lxcri's operations on the containers under one state root: create, start,
+ * exec, run, kill, delete, events, … (docs/library.md is a tutorial).
+ */
 export class Runtime {
+  /** @internal What every operation gets (the root, the logger, the settings). */
   readonly ctx: Context;
 
   constructor(opts: RuntimeOptions = {}) {
@@ -72,10 +82,17 @@ export class Runtime {
     return kill(this.ctx, id, signal, opts);
   }
 
-  /** Starts a process in the container (see ExecOptions); `wait()` gives its exit code. */
-  async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
-    const { exec } = await import("./container/exec.ts");
-    return exec(this.ctx, id, opts);
+  /**
+   * Starts a process in the container, with stdio as Bun.spawn takes it
+   * (default: this process's own), and resolves once it runs: `exited` gives
+   * its exit status, `stdout: "pipe"` its output as a stream, `signal` kills it.
+   */
+  async exec<In extends StdinOption = undefined, Out extends StdioOption = undefined, Err extends StdioOption = undefined>(
+    id: string,
+    opts: ExecOptions<In, Out, Err>,
+  ): Promise<ExecProcess<In, Out, Err>> {
+    const { execProcess } = await import("./library/exec.ts");
+    return execProcess(this.ctx, id, opts);
   }
 
   /** The config.json the container was created from: the bytes create read and checked, never the bundle's file again. */
@@ -124,37 +141,33 @@ export class Runtime {
   }
 
   /**
-   * create + start + wait + delete. Resolves with the container's exit status
-   * (128+n for signal n). The process is a subreaper (as runc run is) while create
-   * ends liblxc's monitor, so init is re-parented to it, its child to reap. Only
-   * then: a script that stayed one would adopt every later orphan (a detached
-   * exec's process, another container's init) and never reap it, and a pid
-   * namespace's init cannot finish dying while such a zombie of it waits.
+   * create + start + wait + delete (force), with init's stdio as Bun.spawn
+   * takes it (default: this process's own). Awaited, it is the exit status
+   * (128+n for signal n); it is also the process (stdout, kill, exited, …).
+   * `signal` aborted: init is killed and the container deleted.
    */
-  async run(id: string, opts: CreateOptions & { forwardSignals?: boolean } = {}): Promise<number> {
-    const { setSubreaper, reapChild } = await import("../ffi/libc.ts");
-    const { FORWARDED_SIGNALS } = await import("./host/signals.ts");
-    const was = setSubreaper(true);
-    let pid: number | undefined;
-    try {
-      ({ pid } = await this.create(id, opts));
-    } finally {
-      if (!was) setSubreaper(false);
-    }
-    const forward = (sig: NodeJS.Signals) => this.kill(id, sig).catch(() => {});
-    if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.on(s, forward);
-    try {
-      await this.start(id);
-      // Polled, so the event loop (signal forwarding, a script's other work) runs meanwhile: every
-      // 1 ms at first, when short processes end (5 ms from the start cost `true` ~4 ms of run's ~20),
-      // then every 5 ms.
-      let code: number | null;
-      for (let polls = 0; (code = reapChild(pid!)) === null; polls++) await Bun.sleep(polls < 100 ? 1 : 5);
-      return code;
-    } finally {
-      if (opts.forwardSignals) for (const s of FORWARDED_SIGNALS) process.off(s, forward);
-      await this.delete(id, { force: true });
-    }
+  run<In extends StdinOption = undefined, Out extends StdioOption = undefined, Err extends StdioOption = undefined>(
+    id: string,
+    opts: RunOptions<In, Out, Err> = {},
+  ): RunProcess<In, Out, Err> {
+    return runProcess(this.ctx, id, opts); // a bad id rejects it (create checks), as before
+  }
+
+  /** The container's stats every `interval` ms, OOM kills, hook runs and its exit, as they happen; ends once it stops. */
+  events(id: string, opts: EventsOptions = {}): AsyncIterable<ContainerEvent> {
+    checkId(id);
+    const ctx = this.ctx;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const { events } = await import("./library/events.ts");
+        yield* events(ctx, id, opts);
+      },
+    };
+  }
+
+  /** A handle on the container: its methods without the id, and `await using` deletes it (force) at the end of the block. */
+  container(id: string): Container {
+    return new Container(this, checkId(id));
   }
 
   /** Checkpoints a running container with CRIU into an image directory (runc's flags and layout). */

@@ -103,10 +103,21 @@ int dump_main(int fd)
 		for (uint32_t i = 0; i < ip->nrecursive; i++) {
 			printf(i ? ",[" : "[");
 			str(ip->recursive[i].path);
-			printf(",%llu,%llu]", (unsigned long long)ip->recursive[i].set, (unsigned long long)ip->recursive[i].clr);
+			printf(",%llu,%llu,%u]", (unsigned long long)ip->recursive[i].set, (unsigned long long)ip->recursive[i].clr, ip->recursive[i].top);
 		}
-		printf("],\"rootPropagation\":");
-		ip->has_root_propagation ? (void)printf("%llu", (unsigned long long)ip->root_propagation) : (void)printf("null");
+		printf("],\"propagation\":[");
+		for (uint32_t i = 0; i < ip->npropagation; i++) {
+			printf(i ? ",[" : "[");
+			str(ip->propagation[i].path);
+			printf(",%llu]", (unsigned long long)ip->propagation[i].flags);
+		}
+		printf("],\"tmpfs\":[");
+		for (uint32_t i = 0; i < ip->ntmpfs; i++) {
+			printf(i ? ",[" : "[");
+			str(ip->tmpfs[i].path);
+			printf(",%u]", ip->tmpfs[i].flags);
+		}
+		printf("]");
 		printf(",\"detach\":");
 		strs(&ip->detach);
 		printf(",\"hookTimeout\":%u,\"state\":[", ip->hook_timeout);

@@ -4,9 +4,10 @@
  * no seccomp yet) from a read-only detached mount: its /proc/self/exe is no
  * writable host file.
  *
- *   create ──plan (sealed memfd)──▶ init: terminal, devices, uts names, masks,
- *                                         recursive mount options, propagation,
- *                                         detach runtime mounts, find process.args[0]
+ *   create ──plan (sealed memfd)──▶ init: mount propagation, tmpfs from the image, terminal,
+ *                                         devices, uts names, masks, recursive mount
+ *                                         options, detach runtime mounts,
+ *                                         find process.args[0]
  *   create ◀──READY | ERROR── channel (a socketpair: init parks the peer at
  *                             CHANNEL_FD; create and start copy it with
  *                             pidfd_getfd, which needs ptrace rights over init:
@@ -276,11 +277,13 @@ static void mask_and_protect(const struct init_plan *p)
 		close(null_src);
 }
 
+/* Mount options liblxc cannot give ("rro", ..., "nosymfollow"): each on its mount, and with AT_RECURSIVE on all below it. */
 static void recursive_attrs(const struct init_plan *p)
 {
 	for (uint32_t i = 0; i < p->nrecursive; i++) {
 		struct mount_attr attr = {.attr_set = p->recursive[i].set, .attr_clr = p->recursive[i].clr};
-		if (syscall(SYS_mount_setattr, AT_FDCWD, p->recursive[i].path, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr) != 0)
+		unsigned flags = AT_SYMLINK_NOFOLLOW | (p->recursive[i].top ? 0 : AT_RECURSIVE);
+		if (syscall(SYS_mount_setattr, AT_FDCWD, p->recursive[i].path, flags, &attr, sizeof attr) != 0)
 			fail(STEP_MOUNT_ATTR, p->recursive[i].path);
 	}
 }
@@ -343,6 +346,19 @@ int init_main(int plan_fd)
 			fail(STEP_APPARMOR, plan.process.apparmor);
 	}
 
+	/* tmpcopyup clones mounts: before the propagation steps can make one unbindable */
+	for (uint32_t i = 0; i < ip->ntmpfs; i++)
+		if (tmpfs_from_image(ip->tmpfs[i].path, ip->tmpfs[i].flags) != 0)
+			fail(STEP_COPY_UP, ip->tmpfs[i].path);
+	/* then, so that what init mounts below has runc's propagation too (propagate.c) */
+	if (ip->npropagation) {
+		const char *failed = NULL;
+		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || apply_propagation(root, ip->propagation, ip->npropagation, &failed) != 0)
+			fail(STEP_PROPAGATION, failed ? failed : "/");
+		close(root);
+	}
+
 	if (access("/dev/ptmx", F_OK) != 0 && access("/dev/pts/ptmx", F_OK) == 0)
 		if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* a read-only /dev: the process still has /dev/pts/ptmx */ }
 	if (ip->terminal)
@@ -355,8 +371,6 @@ int init_main(int plan_fd)
 	mask_and_protect(ip);
 	close(devnull);
 	recursive_attrs(ip);
-	if (ip->has_root_propagation && mount(NULL, "/", NULL, ip->root_propagation, NULL) != 0)
-		fail(STEP_PROPAGATION, "/");
 	char program[PATH_MAX];
 	if (find_program(&plan.process, program, sizeof program) != 0)
 		fail(STEP_LOOKUP, plan.process.args.items[0]);

@@ -19,7 +19,7 @@
 #include "steps.h"
 
 #define PLAN_MAGIC "LXCRIPLN"
-#define PLAN_VERSION 2
+#define PLAN_VERSION 3
 #define PLAN_INIT 1
 #define PLAN_EXEC 2
 
@@ -97,6 +97,18 @@ struct device_node {
 struct mount_attr_item {
 	char *path;
 	uint64_t set, clr;
+	uint32_t top; /* the mount at path only; else AT_RECURSIVE */
+};
+
+#define TMPFS_COPY_UP 1 /* "tmpcopyup" */
+struct tmpfs_item {
+	char *path;
+	uint32_t flags;
+};
+
+struct propagation_item {
+	char *path;
+	uint64_t flags; /* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, | MS_REC */
 };
 
 struct hook {
@@ -116,8 +128,10 @@ struct init_plan {
 	struct str_list mask, readonly;
 	uint32_t nrecursive;
 	struct mount_attr_item *recursive;
-	uint32_t has_root_propagation;
-	uint64_t root_propagation;
+	uint32_t npropagation;
+	struct propagation_item *propagation;
+	uint32_t ntmpfs;
+	struct tmpfs_item *tmpfs;
 	struct str_list detach;
 	uint32_t hook_timeout;
 	char *state_before, *state_after; /* the state JSON on either side of the pid */
@@ -188,6 +202,12 @@ int run_start_hooks(const struct plan *plan, int channel, long pid);
  * the container's `root`, resolved in it and made when missing (a directory when `dir`) */
 char *unhex(const char *s);
 int mount_point(int root, const char *dest, int dir);
+/* Each step's propagation on the mount at its path, resolved in `root`; -1 with errno and *failed the path. */
+int apply_propagation(int root, const struct propagation_item *steps, uint32_t n, const char **failed);
+
+/* copyup.c */
+/* A tmpfs at `dest` takes the image's files from its directory below it (TMPFS_COPY_UP); -1 with errno. */
+int tmpfs_from_image(const char *dest, uint32_t flags);
 
 /* userns.c: an fd of a new user namespace with these maps ("c:h:s/c:h:s...", uid then gid), -1 on failure */
 int make_userns(const char *uid_maps, const char *gid_maps);

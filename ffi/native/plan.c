@@ -166,9 +166,20 @@ static void init_part(struct reader *r, struct init_plan *p)
 		p->recursive[i].path = str(r);
 		p->recursive[i].set = u64(r);
 		p->recursive[i].clr = u64(r);
+		p->recursive[i].top = u32(r);
 	}
-	p->has_root_propagation = u32(r);
-	p->root_propagation = u64(r);
+	p->npropagation = u32(r);
+	p->propagation = array(r, p->npropagation, sizeof(struct propagation_item));
+	for (uint32_t i = 0; p->propagation && i < p->npropagation; i++) {
+		p->propagation[i].path = str(r);
+		p->propagation[i].flags = u64(r);
+	}
+	p->ntmpfs = u32(r);
+	p->tmpfs = array(r, p->ntmpfs, sizeof(struct tmpfs_item));
+	for (uint32_t i = 0; p->tmpfs && i < p->ntmpfs; i++) {
+		p->tmpfs[i].path = str(r);
+		p->tmpfs[i].flags = u32(r);
+	}
 	strs(r, &p->detach);
 	p->hook_timeout = u32(r);
 	p->state_before = str(r);

@@ -1,9 +1,20 @@
 /*
- * `lxcri-init propagate <report fd> <root propagation> [<source> <destination> <recursive> <set> <clr> <propagation>]...`:
+ * Mount propagation, as runc leaves it. liblxc turns the host's shared mounts into dependents
+ * before it mounts anything (as runc's rslave of "/"), applies each mount entry's propagation
+ * right after the mount (as runc), and then, after pivot_root, makes the container's whole
+ * tree rshared (conf.c lxc_pivot_root): every mount in a peer group of its own, which runc's
+ * containers never have. apply_propagation undoes that: the plan's steps (src/lxc/propagation.ts)
+ * are MS_SLAVE | MS_REC on "/" first (a mount that was a dependent of the host's stays one, a
+ * peer group liblxc invented goes), then each mount's own propagation options in the config's
+ * order, then linux.rootfsPropagation. init applies them (init.c), or, with bind mounts in the
+ * host's peer group, this hook before it mounts those.
+ *
+ * `lxcri-init propagate <report fd> <steps> [<path> <flags>]... [<source> <destination> <recursive> <set> <clr> <propagation>]...`:
  * bind mounts whose options ask for shared propagation ("shared", "rshared": Kubernetes'
- * Bidirectional volumes), mounted so that they are in the host's peer group, as runc's are:
- * a mount made in the container appears on the host and one made on the host appears in
- * the container.
+ * Bidirectional volumes) while linux.rootfsPropagation is "shared" or "rshared", mounted so
+ * that they are in the host's peer group, as runc's are then (its container's mounts stay the
+ * host's peers): a mount made in the container appears on the host and one made on the host
+ * appears in the container.
  *
  * liblxc cannot make them: before it applies any mount entry it turns every shared mount of
  * the container's mount namespace into a dependent one (conf.c turn_into_dependent_mounts),
@@ -16,12 +27,13 @@
  * clone onto the destination, resolved inside the container's root (openat2 RESOLVE_IN_ROOT
  * from /proc/$LXC_PID/root, made when missing). liblxc has bound the same source there as a
  * plain mount entry, in the config's order: the clone is stacked on it, so mountinfo keeps
- * the order the config gives while the container sees the clone. The root's propagation (linux.rootfsPropagation)
- * is set first, as runc sets it before the mounts, so that it does not turn these mounts into
- * dependents afterwards; init then leaves it alone.
+ * the order the config gives while the container sees the clone. The propagation steps are
+ * applied first (the root's as runc sets it before the mounts), so that they do not turn
+ * these mounts into dependents afterwards; init then leaves propagation alone.
  *
  * Paths travel hex-encoded: liblxc runs a hook through `sh -c`, and hex needs no quoting.
- * <recursive> is 1 for "rbind" (AT_RECURSIVE), <set>/<clr> a struct mount_attr's attr_set and
+ * <steps> is the number of <path> <flags> pairs (flags as mount(2) takes them); <recursive> is
+ * 1 for "rbind" (AT_RECURSIVE), <set>/<clr> a struct mount_attr's attr_set and
  * attr_clr for the top mount (ro, nosuid, ...), <propagation> MS_SHARED (| MS_REC for
  * "rshared"), which makes the mount shared where the source was not (a peer group of its own,
  * as with runc); numbers are decimal. A failure is an ERROR frame on <report fd> (create reads it;
@@ -129,12 +141,46 @@ int mount_point(int root, const char *dest, int dir)
 	}
 }
 
+int apply_propagation(int root, const struct propagation_item *steps, uint32_t n, const char **failed)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		*failed = steps[i].path;
+		int fd = resolve(root, steps[i].path, O_PATH);
+		if (fd < 0)
+			return -1;
+		struct mount_attr attr = {.propagation = steps[i].flags & ~(uint64_t)MS_REC};
+		unsigned flags = AT_EMPTY_PATH | (steps[i].flags & MS_REC ? AT_RECURSIVE : 0);
+		int r = (int)syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr);
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int propagate_main(int argc, char **argv)
 {
-	if (argc < 4 || (argc - 4) % FIELDS)
+	if (argc < 4)
 		return 2;
 	report = atoi(argv[2]);
-	unsigned long root_propagation = strtoul(argv[3], NULL, 10);
+	unsigned long nsteps = strtoul(argv[3], NULL, 10);
+	if (nsteps > (unsigned long)argc || (unsigned long)argc < 4 + 2 * nsteps || (argc - 4 - 2 * nsteps) % FIELDS)
+		return 2;
+	struct propagation_item *steps = calloc(nsteps + 1, sizeof *steps);
+	if (!steps)
+		fail(STEP_PROPAGATION, "allocating the propagation steps");
+	for (unsigned long i = 0; i < nsteps; i++) {
+		steps[i].path = unhex(argv[4 + 2 * i]);
+		steps[i].flags = strtoull(argv[5 + 2 * i], NULL, 10);
+		if (!steps[i].path) {
+			errno = EINVAL;
+			fail(STEP_PROPAGATION, argv[4 + 2 * i]);
+		}
+	}
+	argv += 2 * nsteps;
+	argc -= (int)(2 * nsteps);
 	int n = (argc - 4) / FIELDS;
 	if (n > MAX_MOUNTS)
 		return 2;
@@ -181,14 +227,12 @@ int propagate_main(int argc, char **argv)
 		free(source);
 	}
 
-	/* in the container's mount namespace: the root's propagation, then each clone in place */
+	/* in the container's mount namespace: the propagation steps, then each clone in place */
 	if (setns(ns, CLONE_NEWNS) != 0)
 		fail(STEP_SHARED_MOUNT, "setns into the container's mount namespace");
-	if (root_propagation) {
-		struct mount_attr attr = {.propagation = root_propagation & ~(unsigned long)MS_REC};
-		if (syscall(SYS_mount_setattr, root, "", AT_EMPTY_PATH | (root_propagation & MS_REC ? AT_RECURSIVE : 0), &attr, sizeof attr) != 0)
-			fail(STEP_PROPAGATION, "/");
-	}
+	const char *failed = NULL;
+	if (apply_propagation(root, steps, (uint32_t)nsteps, &failed) != 0)
+		fail(STEP_PROPAGATION, failed);
 	for (int i = 0; i < n; i++) {
 		int target = mount_point(root, dest[i], is_dir[i]);
 		if (target < 0)

@@ -35,7 +35,7 @@
 	X(HOSTNAME, "setting the hostname or domain name")                    \
 	X(MASK, "masking or protecting a path")                               \
 	X(MOUNT_ATTR, "applying recursive mount options")                     \
-	X(PROPAGATION, "setting linux.rootfsPropagation")                     \
+	X(PROPAGATION, "setting mount propagation")                     \
 	X(DETACH, "detaching the runtime's own mounts")                       \
 	X(CHANNEL, "talking to lxcri")                                        \
 	X(HOOK, "a startContainer hook failed")                               \
@@ -48,7 +48,8 @@
 	X(APPARMOR, "setting the AppArmor profile (process.apparmorProfile)") \
 	X(IDMAP_SOURCE, "cloning the source of an id-mapped mount")           \
 	X(IDMAP_USERNS, "making the user namespace of an id-mapped mount")    \
-	X(IDMAP_MOUNT, "mounting an id-mapped mount in the container")
+	X(IDMAP_MOUNT, "mounting an id-mapped mount in the container")        \
+	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

@@ -65,14 +65,25 @@ export interface ExecResult {
   pid: number;
   /** With a foreground exec: the pty master when process.terminal is set and no console socket was given. */
   ptyMaster?: number;
-  /** Waits for the process (our child) and gives its exit code (128+n for signal n). */
+  /**
+   * Waits for the process (our child) and gives its exit code (128+n for signal n).
+   * @deprecated Use `exited` (Runtime.exec's result), as with Bun.spawn.
+   */
   wait(): Promise<number>;
 }
 
 /** What errors in ExecOptions.process name (the CLI checks an --process file under its own name first). */
 const EXEC: Source = { label: "exec", code: "invalid-argument" };
 
-export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise<ExecResult> {
+/** What fds 0-2 of the process are: an fd of the caller's, its own stdio ("inherit"), or /dev/null. */
+export type ExecStdio = [number | "inherit" | "ignore", number | "inherit" | "ignore", number | "inherit" | "ignore"];
+
+export async function exec(
+  ctx: Context,
+  id: string,
+  opts: ExecOptions,
+  io: ExecStdio = ["inherit", "inherit", "inherit"],
+): Promise<ExecResult> {
   const container = load(ctx, id);
   require(container, "exec", opts.ignorePaused ? ["paused"] : []);
   const { dir, record } = container;
@@ -136,7 +147,8 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
 
     // The helper's fd layout: after the passed fds, the namespaces, the cgroups, the status
     // pipe, the pty slave, the plan, the helper itself.
-    const stdio: (number | "inherit" | "ignore" | null)[] = callerStdio();
+    // "inherit" only where the caller has the fd: one it closed must not reach the process (callerStdio)
+    const stdio: (number | "inherit" | "ignore" | null)[] = callerStdio().map((own, i) => (io[i] === "inherit" ? own : io[i]!));
     for (let fd = 3; fd <= fds.highest; fd++) stdio[fd] = fd;
     const place = (fd: number) => stdio.push(fd) - 1;
     const nsSlots = nsFds.map(place);

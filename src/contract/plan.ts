@@ -8,7 +8,7 @@ import type { SeccompRules } from "../../ffi/seccomp.ts";
 
 export type SeccompPlan = SeccompRules;
 
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 const PLAN_INIT = 1;
 const PLAN_EXEC = 2;
 
@@ -62,11 +62,29 @@ export interface DeviceNode {
   gid: number;
 }
 
-/** A recursive mount option ("rro", ...) as struct mount_attr's attr_set and attr_clr for a destination. */
+/**
+ * A mount option mount(2) cannot give through liblxc ("rro", ..., "nosymfollow") as struct
+ * mount_attr's attr_set and attr_clr for a destination: for the mount there and all below it
+ * (AT_RECURSIVE), or with `top` for that mount only.
+ */
 export interface RecursiveAttr {
   path: string;
   set: number;
   clr: number;
+  top?: boolean;
+}
+
+/** A propagation change (MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, with MS_REC for all below) of the mount at `path`. */
+export interface PropagationStep {
+  path: string;
+  flags: number;
+}
+
+/** A tmpfs mount and what it takes from the image's directory below it, as runc does. */
+export interface TmpfsFromImage {
+  path: string;
+  /** "tmpcopyup": the directory's files copied in. */
+  copyUp: boolean;
 }
 
 /** What init does in the container before it reports ready (see ffi/native/init.c). */
@@ -81,8 +99,14 @@ export interface InitSetup {
   mask: string[];
   readonly: string[];
   recursive: RecursiveAttr[];
-  /** linux.rootfsPropagation as mount(2) flags, for "/" once liblxc has made it rshared. */
-  rootPropagation?: number;
+  /**
+   * Mount propagation as runc leaves it, in order (src/lxc/propagation.ts): liblxc makes the
+   * whole tree rshared after pivot_root; these undo that and apply the config's. Empty when
+   * the start-host hook applies them (ffi/native/propagate.c).
+   */
+  propagation: PropagationStep[];
+  /** tmpfs mounts that take what the image has at their destination (ffi/native/copyup.c). */
+  tmpfs: TmpfsFromImage[];
   /** Mounts only init needed (a /proc to be exec'd through), detached before ready. */
   detach: string[];
 }
@@ -236,8 +260,15 @@ export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffe
   for (const d of s.devices) w.str(d.path).u32(d.mode).u32(d.major).u32(d.minor).u32(d.uid).u32(d.gid);
   w.optional(s.hostname).optional(s.domainname).strs(s.mask).strs(s.readonly);
   w.u32(s.recursive.length);
-  for (const r of s.recursive) w.str(r.path).u64(r.set).u64(r.clr);
-  w.u32(s.rootPropagation !== undefined ? 1 : 0).u64(s.rootPropagation ?? 0);
+  for (const r of s.recursive)
+    w.str(r.path)
+      .u64(r.set)
+      .u64(r.clr)
+      .u32(r.top ? 1 : 0);
+  w.u32(s.propagation.length);
+  for (const p of s.propagation) w.str(p.path).u64(p.flags);
+  w.u32(s.tmpfs.length);
+  for (const t of s.tmpfs) w.str(t.path).u32(t.copyUp ? 1 : 0);
   w.strs(s.detach);
   w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
   w.u32(plan.hooks.length);

@@ -31,7 +31,7 @@ export const STEPS = [
   ["HOSTNAME", "setting the hostname or domain name"],
   ["MASK", "masking or protecting a path"],
   ["MOUNT_ATTR", "applying recursive mount options"],
-  ["PROPAGATION", "setting linux.rootfsPropagation"],
+  ["PROPAGATION", "setting mount propagation"],
   ["DETACH", "detaching the runtime's own mounts"],
   ["CHANNEL", "talking to lxcri"],
   ["HOOK", "a startContainer hook failed"],
@@ -45,6 +45,7 @@ export const STEPS = [
   ["IDMAP_SOURCE", "cloning the source of an id-mapped mount"],
   ["IDMAP_USERNS", "making the user namespace of an id-mapped mount"],
   ["IDMAP_MOUNT", "mounting an id-mapped mount in the container"],
+  ["COPY_UP", "copying the image's files into a tmpfs (tmpcopyup)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

@@ -14,6 +14,16 @@ export function statKind(path: string): PathKind {
   }
 }
 
+/** A directory's permission bits (no symlink followed at the name); undefined for anything else. */
+export function dirMode(path: string): number | undefined {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() ? st.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A path inside the rootfs with every symlink resolved as the container will
  * see it: absolute targets start again at the rootfs, ".." stops at its root,

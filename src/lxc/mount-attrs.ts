@@ -101,6 +101,30 @@ export function sharedBind(source: string, destination: string, options: readonl
   return { source, destination, recursive, set, clr, propagation };
 }
 
+/** Options liblxc does not know and would pass to the filesystem as data (a bind mount ignores it). */
+const DATA_TO_LIBLXC = new Set(["nosymfollow", "symfollow"]);
+
+/**
+ * A mount's own flags that init sets on the mount at `dest` alone (mount_setattr without
+ * AT_RECURSIVE), as runc's MS_BIND | MS_REMOUNT does: on a bind mount every flag (liblxc
+ * remounts a bind mount only when it is read-only: "nosuid", "nodev", "noexec", "noatime" on a
+ * read-write one did nothing), elsewhere "nosymfollow" and "symfollow", which liblxc would hand
+ * to the filesystem as data. Those two are taken out of liblxc's options.
+ */
+export function topAttrs(options: string[], dest: string, bind: boolean): { options: string[]; attr?: RecursiveAttr } {
+  let set = 0;
+  let clr = 0;
+  const rest: string[] = [];
+  for (const o of options) {
+    const attr = bind || DATA_TO_LIBLXC.has(o) ? TOP[o as SharedBindFlag] : undefined;
+    if (!DATA_TO_LIBLXC.has(o)) rest.push(o);
+    if (!attr) continue;
+    set = (set & ~attr[1]) | attr[0];
+    clr = (clr & ~attr[0]) | attr[1];
+  }
+  return { options: rest, attr: set || clr ? { path: dest, set, clr, top: true } : undefined };
+}
+
 /** Splits a mount's options into those for liblxc and the recursive attributes for init. */
 export function recursiveAttrs(options: string[], dest: string): { options: string[]; attr?: RecursiveAttr } {
   let set = 0;

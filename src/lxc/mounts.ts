@@ -13,14 +13,16 @@
 //                       limits at /sys/fs/cgroup/memory/memory.limit_in_bytes. Not liblxc's
 //                       lxc.mount.auto cgroup, which binds the cgroup at its full host path and
 //                       only after all entries (so no later mount could go below it).
-// A bind mount with shared propagation is also mounted from the host: see MountPlan.shared.
+// A bind mount with shared propagation in the host's peer group is also mounted from the host:
+// see MountPlan.shared. Propagation is set again after liblxc's pivot_root: MountPlan.propagation.
 import { isAbsolute, join, normalize } from "node:path";
 import { unsupportedOnHost } from "../errors.ts";
-import { procMountProblem, wantsShared } from "../spec/mounts.ts";
+import { keepsHostPeers, procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";
 import { type ConfigItem, fstabEscape } from "./items.ts";
-import type { RecursiveAttr } from "../contract/plan.ts";
-import { recursiveAttrs, type SharedBind, sharedBind } from "./mount-attrs.ts";
+import type { PropagationStep, RecursiveAttr, TmpfsFromImage } from "../contract/plan.ts";
+import { recursiveAttrs, type SharedBind, sharedBind, topAttrs } from "./mount-attrs.ts";
+import { mountSteps, PROPAGATION_OPTIONS, PropagationSteps } from "./propagation.ts";
 import { checkBelowIdmapped, type IdmapMount, idmapMount } from "./idmap-mounts.ts";
 import { IDMAP_OPTIONS } from "../spec/idmap.ts";
 
@@ -49,6 +51,8 @@ export interface MountContext {
   cgroupDir?: string;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
+  /** A host directory's permission bits (undefined if it is none): what a tmpfs on it takes. */
+  dirMode?: (hostPath: string) => number | undefined;
   /** A container path with the rootfs's symlinks resolved inside the rootfs (host.ts resolveInRootfs). */
   resolve: (containerPath: string) => string;
   /**
@@ -66,8 +70,12 @@ export interface MountPlan {
   /** maskedPaths and readonlyPaths: init applies them inside the container (ffi/native/init.c). */
   mask: string[];
   readonly: string[];
-  /** Recursive options ("rro", ...) init applies with mount_setattr(2), in mount order. */
+  /** Recursive options ("rro", ...), a bind mount's own flags and "nosymfollow", which init applies with mount_setattr(2), in mount order. */
   recursive: RecursiveAttr[];
+  /** Propagation steps, in order (src/lxc/propagation.ts): init's, or the start-host hook's when there are shared binds. */
+  propagation: PropagationStep[];
+  /** tmpfs mounts that take the image directory's files from init ("tmpcopyup", ffi/native/copyup.c). */
+  tmpfs: TmpfsFromImage[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free
    * (ffi/beneath.ts): `rel` below the host directory `base` — the rootfs, or
@@ -79,10 +87,12 @@ export interface MountPlan {
    */
   mountpoints: MountPoint[];
   /**
-   * Bind mounts that ask for shared propagation: liblxc cannot put them in the host's peer
-   * group (it makes every mount a dependent first), so lxc.hook.start-host
-   * (ffi/native/propagate.c) mounts a clone from the host on top of liblxc's plain bind after
-   * all other mounts, in the host's peer group as with runc.
+   * Bind mounts that ask for shared propagation where runc's would be in the host's peer group
+   * (linux.rootfsPropagation "shared" or "rshared"): liblxc cannot put them there (it makes
+   * every mount a dependent first), so lxc.hook.start-host (ffi/native/propagate.c) mounts a
+   * clone from the host on top of liblxc's plain bind after all other mounts. Otherwise
+   * "shared" is liblxc's and the propagation steps' (a peer group of the container's own,
+   * a dependent of the host's: nothing the container mounts reaches the host, as with runc).
    */
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
   /** Id-mapped bind mounts: a second start-host hook stacks them on liblxc's bind (src/lxc/idmap-mounts.ts). */
@@ -91,6 +101,8 @@ export interface MountPlan {
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
 const OCI_ONLY_OPTIONS = new Set(["tmpcopyup", ...IDMAP_OPTIONS]);
+
+const MOUNT_ATTR_RDONLY = 0x1;
 
 /** Device nodes every container gets in a /dev tmpfs (runtime-spec config-linux.md "Default Devices"). */
 export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
@@ -148,16 +160,36 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const shared: (SharedBind & { index: number })[] = [];
   const idmapped: IdmapMount[] = [];
   const earlier: { dest: string; bindSource?: string }[] = [];
+  const propagation = new PropagationSteps(spec.linux?.rootfsPropagation);
+  const tmpfs: TmpfsFromImage[] = [];
+  const hostPeers = keepsHostPeers(spec);
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
     const dest = ctx.resolve(containerPath(m.destination));
+    // the checker made sure "tmpcopyup" is on a tmpfs
+    const copyUp = m.type === "tmpfs" && !!m.options?.includes("tmpcopyup");
+    if (copyUp) tmpfs.push({ path: dest, copyUp: true });
     const split = recursiveAttrs(
       (m.options ?? []).filter((o) => !OCI_ONLY_OPTIONS.has(o)),
       dest,
     );
     const options = split.options;
-    if (split.attr) recursive.push(split.attr);
+    // a read-only tmpfs with tmpcopyup is mounted read-write and made read-only by init after
+    // the copy, as runc remounts it after its mounts
+    const readOnlyAfter = copyUp && options.findLast((o) => o === "ro" || o === "rw") === "ro";
+    if (readOnlyAfter) options.splice(0, options.length, ...options.filter((o) => o !== "ro"));
+    // a tmpfs on a directory of the image takes its mode, unless the options name one: first
+    // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after); a
+    // mount point create makes is not the image's (translation runs before create makes them)
+    if (m.type === "tmpfs" && !options.some((o) => o.startsWith("mode="))) {
+      const point = mountPointOf(dest, "dir", earlier, ctx.rootfs);
+      const mode = point ? ctx.dirMode?.(join(point.base, point.rel)) : undefined;
+      if (mode !== undefined) options.unshift(`mode=${mode.toString(8).padStart(4, "0")}`);
+    }
+    // its propagation once liblxc's rshared is undone; not for a host clone (the hook's) nor an optional bind that is not there
+    let steps: PropagationStep[] | undefined = mountSteps(dest, options);
+    const parent = earlier.findLast((e) => e.dest === "/" || dest === e.dest || dest.startsWith(`${e.dest}/`))?.dest;
     // a mount below a shared bind mount would be hidden by it (the host's clone is stacked on it
     // after all others); the checker refused what the config names, this is where the rootfs's
     // symlinks lead
@@ -171,6 +203,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const bind = m.type === "bind" || options.includes("bind") || options.includes("rbind");
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
+      if (split.attr) recursive.push(split.attr);
+      propagation.mount(dest, parent, steps);
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
       else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
@@ -186,22 +220,33 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       const k = ctx.stat(source);
       if (k === "missing") {
         if (!options.includes("optional")) throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} does not exist`);
+        steps = undefined; // no mount there
       } else if (k === "fifo")
         throw unsupportedOnHost(`${at}.source`, `${JSON.stringify(source)} is a FIFO or socket: bind-mounting those is not supported`);
       else kind = k;
       if (!options.includes("bind") && !options.includes("rbind")) options.unshift("bind");
-      if (wantsShared(options)) {
+      if (hostPeers && wantsShared(options)) {
         if (k === "missing") return; // optional
         // the start-host hook stacks the host's clone on it; liblxc's plain bind below keeps
         // the mount's place in the config's order (runtime-spec: mounts in order, as
-        // mountinfo lists them). Optional: a user namespace's root may not reach the source,
-        // which the hook, on the host, does.
+        // mountinfo lists them). Optional: the clone is what counts.
         shared.push({ ...sharedBind(source, dest, options), index: i });
         for (const p of ["shared", "rshared"]) while (options.includes(p)) options.splice(options.indexOf(p), 1);
         if (!options.includes("optional")) options.push("optional");
+        steps = []; // the hook makes it shared after the steps
       }
       const idmap = k === "missing" ? undefined : idmapMount(m, i, source, dest, options);
       if (idmap) idmapped.push(idmap);
+    }
+    if (steps) propagation.mount(dest, parent, steps);
+    // the mount's own flags where liblxc leaves them out (a host clone has them already), then
+    // the recursive ones, as runc remounts before it sets those; nothing for a mount not made
+    const top = topAttrs(options, dest, bind);
+    options.splice(0, options.length, ...top.options);
+    if (readOnlyAfter) top.attr = { path: dest, set: (top.attr?.set ?? 0) | MOUNT_ATTR_RDONLY, clr: 0, top: true };
+    if (steps !== undefined) {
+      if (top.attr && !shared.some((s) => s.index === i)) recursive.push(top.attr);
+      if (split.attr) recursive.push(split.attr);
     }
     const fstype = bind ? "none" : (m.type ?? "none");
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
@@ -231,7 +276,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     launcherOnly.push("/proc");
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, shared, idmapped };
+  propagation.root();
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, shared, idmapped };
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {
@@ -249,8 +295,6 @@ function cgroupV2Bind(dest: string, options: string[], ctx: MountContext): Confi
   const bindOptions = ["rbind", ...options.filter((o) => o !== "bind" && o !== "rbind"), "create=dir"].join(",");
   return ["lxc.mount.entry", `${fstabEscape(join(ctx.cgroupV2Base, ctx.cgroupDir))} ${fstabEscape(dest.slice(1))} none ${bindOptions} 0 0`];
 }
-
-const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);
 
 /**
  * A cgroup mount on a v1 or hybrid host, as runc's mountCgroupV1 makes it without a cgroup

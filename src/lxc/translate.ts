@@ -19,6 +19,7 @@ import { namespaceItems } from "./namespaces.ts";
 import { type DeviceAddresses, netDeviceItems } from "./net-devices.ts";
 import { resourceItems } from "./resources.ts";
 import { systemdCgroupPath } from "./systemd-cgroup.ts";
+import { propagationFlags } from "./propagation.ts";
 import { timeOffsetItems } from "./time.ts";
 
 export interface TranslateContext extends MountContext {
@@ -93,7 +94,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     ["lxc.tty.max", "0"],
     ["lxc.apparmor.profile", "unconfined"],
   ];
-  // rootfsPropagation is init's: liblxc makes the new root rshared after pivot_root.
+  // rootfsPropagation is init's (or the start-host hook's): liblxc makes the new root rshared after pivot_root.
   if (spec.root?.readonly) items.push(["lxc.rootfs.options", "ro"]);
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
@@ -144,7 +145,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     const { exeFd, socketFd } = ctx.mountHook;
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }
-  if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(spec, ctx, mounts)]);
+  if (mounts.shared.length) items.push(["lxc.hook.start-host", startHostCommand(ctx, mounts)]);
   if (mounts.idmapped.length) items.push(["lxc.hook.start-host", idmapStartHost(ctx, mounts)]);
   checkReadBack(items, spec, { "--bundle": ctx.bundle, "--root": ctx.runtimeDir, "root.path": ctx.rootfs });
   return {
@@ -175,23 +176,26 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
     mask: mounts.mask,
     readonly: mounts.readonly,
     recursive: mounts.recursive,
-    // with shared bind mounts the start-host hook sets it, before it mounts them (as runc does)
-    rootPropagation: mounts.shared.length ? undefined : rootPropagation(spec.linux?.rootfsPropagation),
+    // with shared bind mounts from the host the start-host hook sets it, before it mounts them
+    propagation: mounts.shared.length ? [] : mounts.propagation,
+    tmpfs: mounts.tmpfs,
   };
 }
 
 /**
  * lxc.hook.start-host: liblxc runs it as `sh -c "exec <cmd>"` in the monitor's (the host's)
  * namespaces after the container's mounts, before init. The sealed lxcri-init in propagate
- * mode, with the report fd, the root's propagation and per mount its source and destination
- * (hex: nothing needs quoting), rbind, attr_set, attr_clr and propagation (decimal).
+ * mode, with the report fd, the propagation steps (their count, then path in hex and flags)
+ * and per mount its source and destination (hex: nothing needs quoting), rbind, attr_set,
+ * attr_clr and propagation (decimal).
  */
-function startHostCommand(spec: Spec, ctx: TranslateContext, mounts: MountPlan): string {
+function startHostCommand(ctx: TranslateContext, mounts: MountPlan): string {
   if (!ctx.startHostHook) throw new Error("translate: shared bind mounts need the start-host hook's fds");
   const hex = (s: string) => Buffer.from(s).toString("hex");
+  const steps = mounts.propagation.flatMap((p) => [hex(p.path), p.flags]);
   const args = mounts.shared.flatMap((m) => [hex(m.source), hex(m.destination), m.recursive ? 1 : 0, m.set, m.clr, m.propagation]);
   const { exeFd, reportFd } = ctx.startHostHook;
-  return [`/proc/self/fd/${exeFd}`, "propagate", reportFd, rootPropagation(spec.linux?.rootfsPropagation) ?? 0, ...args].join(" ");
+  return [`/proc/self/fd/${exeFd}`, "propagate", reportFd, mounts.propagation.length, ...steps, ...args].join(" ");
 }
 
 /**
@@ -218,12 +222,5 @@ function lxcCgroupItems(ctx: TranslateContext): ConfigItem[] {
   ];
 }
 
-const MS_REC = 0x4000;
-const PROPAGATION: Record<string, number> = { unbindable: 1 << 17, private: 1 << 18, slave: 1 << 19, shared: 1 << 20 };
-
-/** "rslave" → MS_SLAVE | MS_REC (runc's mapping; validation allows only these eight names). */
-export function rootPropagation(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const rec = value.startsWith("r");
-  return PROPAGATION[rec ? value.slice(1) : value]! | (rec ? MS_REC : 0);
-}
+/** linux.rootfsPropagation as mount(2) flags ("rslave" → MS_SLAVE | MS_REC, runc's mapping). */
+export const rootPropagation = propagationFlags;

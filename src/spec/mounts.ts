@@ -1,14 +1,14 @@
 // mounts checked into Mount[]: destinations that stay in the rootfs, a source
 // for every bind mount, nothing but a procfs on /proc and only what lxcfs
 // emulates below it, id-mapped mounts as idmap.ts takes them, and bind mounts
-// with shared propagation listed before any mount below them. What a
+// in the host's peer group listed before any mount below them. What a
 // destination resolves to through the rootfs's symlinks, and whether a bind
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
 import { configError } from "../errors.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
 import { checkIdmapMount } from "./idmap.ts";
-import type { Mount } from "./types.ts";
+import type { Mount, Spec } from "./types.ts";
 
 const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
 
@@ -81,6 +81,12 @@ export const SHARED_BIND_FLAGS = [
 ] as const;
 export type SharedBindFlag = (typeof SHARED_BIND_FLAGS)[number];
 
+/**
+ * mount(2) flags runc knows that liblxc does not: it would pass them to the filesystem as
+ * data, which a bind mount ignores and a tmpfs refuses. Refused rather than dropped.
+ */
+const FLAGS_LIBLXC_LACKS = new Set(["iversion", "noiversion", "nolazytime", "loud", "silent"]);
+
 /** Whether a mount's options ask for shared propagation. */
 export function wantsShared(options: readonly string[]): boolean {
   return options.includes("shared") || options.includes("rshared");
@@ -118,23 +124,56 @@ const shape = object({
   gidMappings: opt(arrayOf(idMapping)),
 });
 
+/**
+ * "tmpcopyup" (podman's --tmpfs): init copies the image's files at the destination into the
+ * tmpfs (ffi/native/copyup.c): a tmpfs, not on "/".
+ */
+function checkCopyUp(m: Mount, at: string): void {
+  if (m.type !== "tmpfs") throw configError(at, `"tmpcopyup" applies to a tmpfs mount only, not type ${JSON.stringify(m.type ?? "")}`);
+  if (normalize(m.destination) === "/") throw configError(at, '"tmpcopyup" on "/" is not supported');
+}
+
 /** One entry of mounts at `p` ("mounts[i]"). */
 export const mount: Check<Mount> = (v, p) => {
   const m: Mount = shape(v, p);
   checkIdmapMount(m, isBind(m), p);
+  m.options?.forEach((o, i) => {
+    if (o === "tmpcopyup") checkCopyUp(m, `${p}.options[${i}]`);
+    if (FLAGS_LIBLXC_LACKS.has(o))
+      throw configError(
+        `${p}.options[${i}]`,
+        `"${o}" is not supported (liblxc would hand it to the filesystem as data, not as the mount flag)`,
+      );
+  });
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));
   if (problem) throw configError(`${p}.destination`, problem);
   if (isBind(m) && !m.source) throw configError(`${p}.source`, "is required for a bind mount");
   return m;
 };
 
+/** mounts: each entry. */
+export const mounts: Check<Mount[]> = (v, p) => arrayOf(mount)(v, p);
+
 /**
- * mounts: each entry, and none at or below the destination of an earlier bind mount with
- * shared propagation: the host's clone of its source is stacked on it after all other mounts
+ * Whether a bind mount asking for "shared" or "rshared" is mounted in the host's peer group:
+ * where runc's stays one, under linux.rootfsPropagation "shared" or "rshared" (runc sets the
+ * root's propagation after its mounts; a recursive slave or private root makes them
+ * dependents). src/lxc/mounts.ts mounts those from the host.
+ */
+export function keepsHostPeers(spec: Spec): boolean {
+  const root = spec.linux?.rootfsPropagation;
+  return root === "shared" || root === "rshared";
+}
+
+/**
+ * Where bind mounts are the host's peers (keepsHostPeers), none at or below the destination
+ * of an earlier one: the host's clone of its source is stacked on it after all other mounts
  * (by the start-host hook), so it would hide them.
  */
-export const mounts: Check<Mount[]> = (v, p) => {
-  const list = arrayOf(mount)(v, p);
+export function sharedBindRules(spec: Spec): void {
+  if (!keepsHostPeers(spec)) return;
+  const p = "mounts";
+  const list = spec.mounts ?? [];
   const shared: { dest: string; index: number }[] = [];
   list.forEach((m, i) => {
     const dest = normalize(m.destination);
@@ -146,5 +185,4 @@ export const mounts: Check<Mount[]> = (v, p) => {
       );
     if (isBind(m) && wantsShared(m.options ?? [])) shared.push({ dest, index: i });
   });
-  return list;
-};
+}

@@ -10,7 +10,7 @@ import { CONFIG_JSON, checkedFrom, configError, LxcriError, type Source } from "
 import { absolutePath, arrayOf, boolean, type Check, integer, mapOf, object, opt, req, string } from "./check.ts";
 import { idmapRules } from "./idmap.ts";
 import { linux, namespaceRules } from "./linux.ts";
-import { mounts } from "./mounts.ts";
+import { mounts, sharedBindRules } from "./mounts.ts";
 import { argString, envEntry, process } from "./process.ts";
 import { resources } from "./resources.ts";
 import { HOOK_TYPES, type Process, type Resources, type Spec } from "./types.ts";
@@ -75,6 +75,7 @@ export function validateSpec(json: unknown, opts: ValidateOptions = {}): Spec {
     namespaceRules(s);
     annotationRules(s);
     idmapRules(s);
+    sharedBindRules(s);
     return s;
   });
 }

@@ -61,8 +61,18 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
             hostname: "box",
             mask: ["/m"],
             readonly: ["/r1", "/r2"],
-            recursive: [{ path: "/data", set: 1, clr: 0x70 }],
-            rootPropagation: (1 << 20) | 0x4000,
+            recursive: [
+              { path: "/data", set: 1, clr: 0x70 },
+              { path: "/d2", set: 0x200000, clr: 0, top: true },
+            ],
+            propagation: [
+              { path: "/", flags: (1 << 19) | 0x4000 },
+              { path: "/t", flags: 1 << 20 },
+            ],
+            tmpfs: [
+              { path: "/tmp", copyUp: true },
+              { path: "/run", copyUp: false },
+            ],
             detach: ["/proc"],
           },
           keepFds: 4,
@@ -112,8 +122,18 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
       domainname: null,
       mask: ["/m"],
       readonly: ["/r1", "/r2"],
-      recursive: [["/data", 1, 0x70]],
-      rootPropagation: (1 << 20) | 0x4000,
+      recursive: [
+        ["/data", 1, 0x70, 0],
+        ["/d2", 0x200000, 0, 1],
+      ],
+      propagation: [
+        ["/", (1 << 19) | 0x4000],
+        ["/t", 1 << 20],
+      ],
+      tmpfs: [
+        ["/tmp", 1],
+        ["/run", 0],
+      ],
       detach: ["/proc"],
       hookTimeout: 60,
       state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
@@ -152,10 +172,10 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     });
   });
 
-  test("a plan of another version is refused (the AppArmor profile came with version 2)", () => {
+  test("a plan of another version is refused (propagation steps, tmpcopyup and top-only attributes came with version 3)", () => {
     const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
     expect(plan.readUInt32LE(8)).toBe(PLAN_VERSION);
-    expect(PLAN_VERSION).toBe(2);
+    expect(PLAN_VERSION).toBe(3);
     const old = Buffer.from(plan);
     old.writeUInt32LE(1, 8);
     expect(() => decode(old)).toThrow();

@@ -283,6 +283,17 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     }
   });
 
+  test("--tmpfs (podman sets tmpcopyup): the image's files are in the tmpfs; notmpcopyup leaves it empty", () => {
+    const withTmpfs = (opts: string, args: string[]) =>
+      podman(["run", "--rm", "--network", "none", ...ULIMITS, "--tmpfs", `/etc:${opts}`, IMAGE, ...args]);
+    const r = withTmpfs("rw,mode=755", ["sh", "-c", "head -1 /etc/passwd; grep ' /etc ' /proc/self/mountinfo | cut -d' ' -f9"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("root:x:0:0:root:/root:/bin/sh\ntmpfs\n");
+    // (podman's own binds of /etc/hosts and /etc/hostname are there either way)
+    const empty = withTmpfs("rw,notmpcopyup", ["ls", "-A", "/etc"]);
+    expect(empty.stdout).toBe("hostname\nhosts\n");
+  });
+
   test("run -t gives the process a real terminal", () => {
     // script(1) gives podman a pty of its own, as an interactive user's shell would
     const cmd = `${podmanBin} --root ${join(dir, "storage")} --runroot ${join(dir, "run")} --storage-driver vfs run -t --rm --network none ${ULIMITS.join(" ")} ${IMAGE} sh -c 'tty; [ -t 0 ] && echo stdin-is-a-tty'`;

@@ -53,7 +53,8 @@ const results: Record<string, () => unknown> = {
   update: async () => undefined,
   pause: async () => undefined,
   resume: async () => undefined,
-  run: async () => 0,
+  // run's result: the exit status's promise carrying the process (src/library/run.ts)
+  run: () => Object.assign(Promise.resolve(0), { terminal: Promise.resolve(undefined) }),
   exec: async () => ({ pid: 4242, wait: async () => 0 }),
   spec: () => ({ process: structuredClone(BASE) }),
   ps: async () => [1, 2],

@@ -160,7 +160,9 @@ describe("root propagation", () => {
     expect(rootPropagation("unbindable")).toBe(1 << 17);
     expect(rootPropagation(undefined)).toBeUndefined();
     const t = tr((s) => (s.linux!.rootfsPropagation = "shared"));
-    expect(t.setup.rootPropagation).toBe(1 << 20);
+    // after the reset of liblxc's rshared (MS_SLAVE | MS_REC on "/"), last
+    expect(t.setup.propagation.at(-1)).toEqual({ path: "/", flags: 1 << 20 });
+    expect(t.setup.propagation[0]).toEqual({ path: "/", flags: (1 << 19) | 0x4000 });
     expect(t.items.filter(([k]) => k === "lxc.rootfs.options").map(([, v]) => v)).toEqual(["ro"]);
   });
 });
@@ -221,6 +223,12 @@ describe("recursive mount options and features", () => {
     expect(f.linux.mountExtensions.idmap.enabled).toBe(true);
     expect(f.mountOptions).toContain("idmap");
     expect(f.mountOptions).toContain("ridmap");
+    for (const o of ["tmpcopyup", "nosymfollow", "rslave", "runbindable"]) expect(f.mountOptions).toContain(o);
+    // what liblxc would hand to the filesystem as data is refused, not listed
+    for (const o of ["silent", "iversion", "nolazytime"]) expect(f.mountOptions).not.toContain(o);
+    expect(
+      errorOf(() => tr((s) => s.mounts!.push({ destination: "/d", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nolazytime"] }))),
+    ).toContain('mounts[7].options[1]: "nolazytime" is not supported');
   });
 
   test("features: memory policy modes and flags, netDevices, seccomp flags lxcri applies, the annotations it acts on", () => {

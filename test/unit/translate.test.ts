@@ -433,11 +433,11 @@ describe("OCI → LXC translation", () => {
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
   });
 
-  test("bind mounts with shared propagation: liblxc's plain bind in order, the host's clone stacked on it by the start-host hook; it also sets the root's propagation", () => {
+  test("bind mounts with shared propagation under a shared root: liblxc's plain bind in order, the host's clone stacked on it by the start-host hook; it also sets the propagation", () => {
     const hex = (s: string) => Buffer.from(s).toString("hex");
     const s = spec((s) => {
       s.mounts!.push({ destination: "/data/vol", type: "bind", source: "/data", options: ["rbind", "rshared", "rw", "nosuid", "rro"] });
-      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro"] });
+      s.mounts!.push({ destination: "/etc/hosts", source: "/etc/hosts", options: ["bind", "shared", "ro", "nosymfollow"] });
       s.mounts!.push({ destination: "/opt", source: "/data", options: ["rbind", "rslave"] }); // not shared: liblxc's
       s.linux!.rootfsPropagation = "rshared";
     });
@@ -449,25 +449,35 @@ describe("OCI → LXC translation", () => {
     expect(at("/etc/hosts etc/hosts none bind,ro,optional 0 0")).toBe(at("/data data/vol none rbind,rw,nosuid,optional 0 0") + 1);
     expect(at("/data opt none rbind,rslave 0 0")).toBe(at("/etc/hosts etc/hosts none bind,ro,optional 0 0") + 1);
     const MS_SHARED = 1 << 20,
+      MS_SLAVE = 1 << 19,
+      MS_PRIVATE = 1 << 18,
       MS_REC = 0x4000;
     expect(values(t.items, "lxc.hook.start-host")).toEqual([
       [
         "/proc/self/fd/11 propagate 18",
-        MS_SHARED | MS_REC, // the root's propagation, set there before the mounts
+        4, // propagation steps: liblxc's rshared undone, "/" private, /opt's rslave, the root's, before the mounts
+        hex("/"),
+        MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_PRIVATE,
+        hex("/opt"),
+        MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_SHARED | MS_REC,
         hex("/data"),
         hex("/data/vol"),
         "1 2 1", // rbind; nosuid set, read-only cleared
         MS_SHARED | MS_REC,
         hex("/etc/hosts"),
         hex("/etc/hosts"),
-        "0 1 0",
+        "0 2097153 0", // read-only, nosymfollow
         MS_SHARED,
       ].join(" "),
     ]);
     expect(values(t.items, "lxc.hook.version")).toEqual(["1"]);
-    // init leaves the root's propagation alone; recursive options stay init's
-    expect(t.setup.rootPropagation).toBeUndefined();
-    expect(t.setup.recursive).toContainEqual({ path: "/data/vol", set: 1, clr: 0 });
+    // init leaves propagation alone; recursive options stay init's; the clone has nosymfollow already
+    expect(t.setup.propagation).toEqual([]);
+    expect(t.setup.recursive).toEqual([{ path: "/data/vol", set: 1, clr: 0 }]);
     // their mount points, made by create below the rootfs
     expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "data/vol", kind: "dir" });
     expect(t.mountpoints).toContainEqual({ base: "/b/rootfs", rel: "etc/hosts", kind: "file" });
@@ -477,30 +487,159 @@ describe("OCI → LXC translation", () => {
       ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
     expect(values(plain.items, "lxc.hook.start-host")).toEqual([]);
-    expect(plain.setup.rootPropagation).toBe(MS_SHARED | MS_REC);
+    expect(plain.setup.propagation).toEqual([
+      { path: "/", flags: MS_SLAVE | MS_REC },
+      { path: "/", flags: MS_PRIVATE },
+      { path: "/", flags: MS_SHARED | MS_REC },
+    ]);
     // filesystem data means nothing to a bind mount (the kernel ignores it, runc passes it on): not to the clone either
-    const withData = spec((s) =>
-      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755", "size=1k"] }),
-    );
+    const withData = spec((s) => {
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared", "mode=755", "size=1k"] });
+      s.linux!.rootfsPropagation = "shared";
+    });
     expect(values(translate(withData, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([
-      ["/proc/self/fd/11 propagate 18", 0, hex("/data"), hex("/v"), "1 0 0", MS_SHARED | MS_REC].join(" "),
+      [
+        "/proc/self/fd/11 propagate 18 3",
+        hex("/"),
+        MS_SLAVE | MS_REC,
+        hex("/"),
+        MS_PRIVATE,
+        hex("/"),
+        MS_SHARED,
+        hex("/data"),
+        hex("/v"),
+        "1 0 0",
+        MS_SHARED | MS_REC,
+      ].join(" "),
     ]);
     // a mount the shared one's clone, stacked last, would hide is the checker's refusal
-    expect(
-      error(() =>
-        spec((s) =>
-          s.mounts!.push(
-            { destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared"] },
-            { destination: "/v/sub", type: "tmpfs", source: "tmpfs" },
-          ),
-        ),
-      ),
-    ).toContain('mounts[8].destination: is at or below mounts[7].destination "/v"');
+    const below = (root?: "rshared") => (s: Spec) => {
+      s.mounts!.push(
+        { destination: "/v", type: "bind", source: "/data", options: ["rbind", "rshared"] },
+        { destination: "/v/sub", type: "tmpfs", source: "tmpfs" },
+      );
+      if (root) s.linux!.rootfsPropagation = root;
+    };
+    expect(error(() => spec(below("rshared")))).toContain('mounts[8].destination: is at or below mounts[7].destination "/v"');
+    // without a shared root there is no clone: liblxc mounts them in order
+    expect(values(items(spec(below())), "lxc.mount.entry")).toContain("tmpfs v/sub tmpfs defaults 0 0");
     // an optional source that is not there: no mount, as liblxc's "optional"
-    const optional = spec((s) =>
-      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] }),
+    const optional = spec((s) => {
+      s.mounts!.push({ destination: "/v", type: "bind", source: "/nope", options: ["rbind", "rshared", "optional"] });
+      s.linux!.rootfsPropagation = "rshared";
+    });
+    const o = translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }));
+    expect(values(o.items, "lxc.hook.start-host")).toEqual([]);
+    expect(o.setup.propagation.some((p) => p.path === "/v")).toBe(false);
+  });
+
+  test("propagation as runc leaves it: liblxc's rshared undone, then each mount's options in order, then rootfsPropagation", () => {
+    const MS_SHARED = 1 << 20,
+      MS_SLAVE = 1 << 19,
+      MS_PRIVATE = 1 << 18,
+      MS_UNBINDABLE = 1 << 17,
+      MS_REC = 0x4000;
+    const t = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/a", type: "tmpfs", source: "tmpfs", options: ["private", "nosuid"] });
+        // shared without a shared root: liblxc's (a peer group of the container's own), not the host's
+        s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "rshared"] });
+        s.mounts!.push({ destination: "/c", type: "bind", source: "/data", options: ["bind", "unbindable", "rslave"] });
+        s.linux!.rootfsPropagation = "rprivate";
+      }),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
     );
-    expect(values(translate(optional, ctx({ startHostHook: { exeFd: 11, reportFd: 18 } })).items, "lxc.hook.start-host")).toEqual([]);
+    expect(values(t.items, "lxc.hook.start-host")).toEqual([]);
+    // rprivate: runc's prepareRoot makes everything private before the mounts, and skips it after pivot_root
+    expect(t.setup.propagation).toEqual([
+      { path: "/", flags: MS_PRIVATE | MS_REC },
+      { path: "/", flags: MS_PRIVATE },
+      { path: "/a", flags: MS_PRIVATE },
+      { path: "/b", flags: MS_SHARED | MS_REC },
+      { path: "/c", flags: MS_UNBINDABLE },
+      { path: "/c", flags: MS_SLAVE | MS_REC },
+    ]);
+    // a mount made on or below one that is shared then is shared too (the kernel's), unless it says otherwise
+    const nested = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/s", type: "tmpfs", source: "tmpfs", options: ["shared"] });
+        s.mounts!.push({ destination: "/s/a", type: "tmpfs", source: "tmpfs", options: [] });
+        s.mounts!.push({ destination: "/s/b", type: "tmpfs", source: "tmpfs", options: ["private"] });
+        s.mounts!.push({ destination: "/s2", type: "tmpfs", source: "tmpfs", options: [] });
+      }),
+      ctx(),
+    );
+    expect(nested.setup.propagation.slice(2)).toEqual([
+      { path: "/s", flags: MS_SHARED },
+      { path: "/s/a", flags: MS_SHARED },
+      { path: "/s/b", flags: MS_SHARED },
+      { path: "/s/b", flags: MS_PRIVATE },
+    ]);
+    // liblxc still applies them at mount time, as runc does
+    expect(values(t.items, "lxc.mount.entry")).toContain("/data b none rbind,rshared 0 0");
+    // a recursive slave root turns runc's shared binds into dependents after its mounts: no host clone
+    const rslave = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "rshared"] });
+        s.linux!.rootfsPropagation = "rslave";
+      }),
+      ctx({ startHostHook: { exeFd: 11, reportFd: 18 } }),
+    );
+    expect(values(rslave.items, "lxc.hook.start-host")).toEqual([]);
+  });
+
+  test("tmpcopyup: init's, for a tmpfs; nosymfollow: init's, on the mount alone", () => {
+    const tmpfsAt = (destination: string, ...options: string[]) => ({ destination, type: "tmpfs", source: "tmpfs", options });
+    const t = translate(
+      spec((s) => {
+        s.mounts!.push({ destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["rw", "nosuid", "tmpcopyup"] });
+        s.mounts!.push({ destination: "/n", type: "bind", source: "/data", options: ["rbind", "nosymfollow"] });
+      }),
+      ctx(),
+    );
+    expect(t.setup.tmpfs).toEqual([{ path: "/tmp", copyUp: true }]);
+    // the image directory's mode, unless the options name one
+    const modes = translate(
+      spec((s) => s.mounts!.push(tmpfsAt("/a"), tmpfsAt("/b", "mode=700"), tmpfsAt("/a/c"))),
+      ctx({ dirMode: (p) => (p === "/b/rootfs/a" ? 0o750 : p === "/b/rootfs/b" ? 0o711 : undefined) }),
+    );
+    // first in the data, as runc >= 1.2 (a read-only tmpfs could not be chmod'ed after)
+    const entries2 = values(modes.items, "lxc.mount.entry");
+    expect(entries2).toContain("tmpfs a tmpfs mode=0750 0 0");
+    expect(entries2).toContain("tmpfs b tmpfs mode=700 0 0");
+    expect(entries2.some((e) => e.startsWith("tmpfs a/c "))).toBe(true);
+    expect(entries2.find((e) => e.startsWith("tmpfs a/c "))).not.toContain("mode=");
+    const entries = values(t.items, "lxc.mount.entry");
+    expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
+    expect(entries).toContain("/data n none rbind 0 0");
+    expect(t.setup.recursive).toEqual([{ path: "/n", set: 0x200000, clr: 0, top: true }]);
+    // a bind mount's own flags are init's too (liblxc remounts only a read-only bind), before its recursive ones
+    const flags = translate(
+      spec((s) =>
+        s.mounts!.push({
+          destination: "/v",
+          type: "bind",
+          source: "/data",
+          options: ["rbind", "nosuid", "nodev", "noexec", "noatime", "rro"],
+        }),
+      ),
+      ctx(),
+    );
+    expect(flags.setup.recursive).toEqual([
+      { path: "/v", set: 0x2 | 0x4 | 0x8 | 0x10, clr: 0x70, top: true },
+      { path: "/v", set: 0x1, clr: 0 },
+    ]);
+    const bad = (m: object) => error(() => spec((s) => s.mounts!.push(m as never)));
+    expect(bad({ destination: "/x", type: "bind", source: "/data", options: ["bind", "tmpcopyup"] })).toContain(
+      'mounts[7].options[1]: "tmpcopyup" applies to a tmpfs mount only',
+    );
+    // read-only: mounted read-write, made read-only by init after the copy
+    const ro = translate(
+      spec((s) => s.mounts!.push({ destination: "/r", type: "tmpfs", source: "tmpfs", options: ["ro", "nosuid", "tmpcopyup"] })),
+      ctx(),
+    );
+    expect(values(ro.items, "lxc.mount.entry")).toContain("tmpfs r tmpfs nosuid 0 0");
+    expect(ro.setup.recursive).toEqual([{ path: "/r", set: 1, clr: 0, top: true }]);
   });
 
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {

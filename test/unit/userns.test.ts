@@ -204,6 +204,7 @@ describe("id-mapped mounts", () => {
         gidMappings: MAP,
       });
       s.mounts!.push({ destination: "/shared", type: "bind", source: "/data/s", options: ["rbind", "rshared"] });
+      s.linux!.rootfsPropagation = "rshared"; // a shared bind joins the host's peer group only under a shared root (runc)
     });
     const t = translate(s, ctx);
     const entries = t.items.filter(([k]) => k === "lxc.mount.entry").map(([, v]) => v);

@@ -43,7 +43,7 @@ import {
 import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
-import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
@@ -56,7 +56,7 @@ import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
 import { type ContainerRecord, files, writeRecord } from "../record.ts";
 import { stateOf } from "../status.ts";
-import { handOverTerminal } from "./handover.ts";
+import { handOverTerminal, takeTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
 import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 
@@ -77,7 +77,17 @@ export interface CreateOptions {
   noNewKeyring?: boolean;
 }
 
-export async function create(ctx: Context, id: string, opts: CreateOptions = {}): Promise<State> {
+/**
+ * `stdio`: init's fds 0-2 (default: the caller's own, as runc gives them). `onTerminal`: with
+ * process.terminal, gets the pty master (the caller's to close) instead of a console socket.
+ */
+export async function create(
+  ctx: Context,
+  id: string,
+  opts: CreateOptions = {},
+  stdio?: (number | "inherit" | "ignore")[],
+  onTerminal?: (master: number) => void,
+): Promise<State> {
   checkId(id);
   warmCgroupMigration();
   const bundle = resolve(opts.bundle ?? ".");
@@ -87,7 +97,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const config = loadConfig(join(bundle, "config.json"), { systemdCgroup: !!ctx.systemdCgroup });
   const spec = config.spec;
   const proc = spec.process;
-  if (proc.terminal && !opts.consoleSocket)
+  if (proc.terminal && !opts.consoleSocket && !onTerminal)
     throw new LxcriError("invalid-argument", "process.terminal is set: create needs --console-socket to hand over the terminal");
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
@@ -118,6 +128,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     rootfs,
     runtimeDir: dir,
     stat: statKind,
+    dirMode,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
     cgroupHierarchies: hierarchies,
@@ -224,6 +235,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       plan: encodeInitPlan(plan, seccomp),
       hookSocket: hookEnd,
       env: monitorEnv,
+      stdio,
     });
     closeFd(hookEnd);
     hookEnd = undefined;
@@ -262,7 +274,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     }
     if (proc.terminal) {
       phase = "setting up the terminal";
-      handOverTerminal(init, proc.consoleSize, opts.consoleSocket!);
+      if (opts.consoleSocket) handOverTerminal(init, proc.consoleSize, opts.consoleSocket);
+      else onTerminal!(takeTerminal(init, proc.consoleSize));
     }
     if (opts.pidfdSocket) {
       phase = "sending init's pidfd";

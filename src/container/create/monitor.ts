@@ -45,6 +45,8 @@ export interface MonitorLaunch {
   hookSocket?: number;
   /** Variables changed for the monitor alone. */
   env: Record<string, string>;
+  /** init's stdio: an fd of the caller's (which stays the caller's to close), its own ("inherit"), or /dev/null. */
+  stdio?: (number | "inherit" | "ignore")[];
 }
 
 export interface Monitor {
@@ -77,8 +79,12 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     for (let fd = 3; fd <= P; fd++) stdio[fd] = fd;
     stdio[slot("initExe")] = initFd;
     stdio[slot("plan")] = planFd;
-    const [stdin, stdout, stderr] = callerStdioCopies();
-    for (const fd of [stdin, stdout, stderr]) if (fd !== null && fd !== undefined) ours.push(fd);
+    const copies = callerStdioCopies();
+    for (const fd of copies) if (fd !== null && fd !== undefined) ours.push(fd);
+    const [stdin, stdout, stderr] = copies.map((own, i) => {
+      const want = l.stdio?.[i] ?? "inherit";
+      return want === "inherit" ? own : want === "ignore" ? null : want;
+    });
     // No slot up to $LISTEN_FDS may stay empty: liblxc would open its own fds there, and
     // they would reach init (/dev/null where the caller gave no stdio, or there are no hooks).
     let devNull: number | undefined;
