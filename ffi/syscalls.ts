@@ -33,6 +33,8 @@ export const SYS = {
   mount_setattr: 442,
   openat2: 437,
   setns: 308,
+  mount: 165,
+  umount2: 166,
 } as const;
 
 export const O_RDONLY = 0;

@@ -72,7 +72,11 @@ export function features() {
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: true },
     },
-    annotations: { "org.linuxcontainers.lxcri.version": pkg.version },
+    annotations: {
+      "org.linuxcontainers.lxcri.version": pkg.version,
+      // checkpoint and restore run the host's criu (runc's flags and image layout)
+      "org.linuxcontainers.lxcri.checkpoint": "criu",
+    },
     potentiallyUnsafeConfigAnnotations: [...POTENTIALLY_UNSAFE_ANNOTATIONS],
   };
 }

@@ -1,6 +1,7 @@
 // lxcri as a library: `import { Runtime } from "lxcri"`.
 export { Runtime, DEFAULT_ROOT, type RuntimeOptions } from "./runtime.ts";
 export type { CreateOptions } from "./container/create/index.ts";
+export type { CheckpointFlags, CriuFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
 export type { ExecResult } from "./container/exec.ts";
 export type { ExecOptions, ExecProcess } from "./library/exec.ts";
 export type { Terminal } from "./library/terminal.ts";

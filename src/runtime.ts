@@ -5,6 +5,7 @@
 import { readDir } from "../ffi/files.ts";
 import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
+import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
 import type { CreateOptions } from "./container/create/index.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
 import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
@@ -167,6 +168,18 @@ export class Runtime {
   /** A handle on the container: its methods without the id, and `await using` deletes it (force) at the end of the block. */
   container(id: string): Container {
     return new Container(this, checkId(id));
+  }
+
+  /** Checkpoints a running container with CRIU into an image directory (runc's flags and layout). */
+  async checkpoint(id: string, flags: CheckpointFlags = {}): Promise<void> {
+    const { checkpoint } = await import("./container/checkpoint/dump.ts");
+    return checkpoint(this.ctx, id, flags);
+  }
+
+  /** Makes a container again, running, from a bundle and a checkpoint; without `detach` waits for it and resolves with its exit status. */
+  async restore(id: string, flags: RestoreFlags = {}): Promise<State | number> {
+    const { restore } = await import("./container/checkpoint/restore.ts");
+    return restore(this.ctx, id, flags);
   }
 
   /** Every container under the root, with its state. */

@@ -182,6 +182,34 @@ static unsigned long kept_flags(int fd)
 }
 
 /*
+ * The caller's /dev/null as stdio (conmon's stdin, a shell's `</dev/null`) is a file of the
+ * host's /dev, a mount outside the container: CRIU cannot checkpoint an fd on a mount it
+ * cannot find in the container. The container's own /dev/null is the same device, so each
+ * such fd is swapped for one opened inside the container, with the same access mode, when
+ * that is a character device 1:3 (anything else the image put there is left alone; never a
+ * FIFO opened blocking, nor a symlink followed at the end).
+ */
+static void local_null_stdio(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+			continue;
+		int flags = fcntl(fd, F_GETFL);
+		if (flags < 0)
+			continue;
+		int local = open("/dev/null", (flags & O_ACCMODE) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (local < 0)
+			continue;
+		struct stat ls;
+		if (fstat(local, &ls) == 0 && S_ISCHR(ls.st_mode) && ls.st_rdev == makedev(1, 3) &&
+		    fcntl(local, F_SETFL, flags & ~O_ACCMODE) == 0)
+			dup2(local, fd);
+		close(local);
+	}
+}
+
+/*
  * readonlyPaths: each bound onto itself and remounted read-only. maskedPaths:
  * /dev/null over a file (or FIFO, socket, device), an empty read-only tmpfs
  * over a directory. Everything goes through fds this process opened: /dev/null
@@ -336,6 +364,8 @@ int init_main(int plan_fd)
 	if (ip->terminal)
 		open_terminal();
 	make_devices(ip);
+	/* once the default devices are there (init makes them), before anything of the container runs */
+	local_null_stdio();
 	set_name(SYS_sethostname, ip->hostname);
 	set_name(SYS_setdomainname, ip->domainname);
 	mask_and_protect(ip);

@@ -31,6 +31,8 @@ export const HANDLERS: { [C in CommandName]: () => Promise<{ default: (call: Cal
   spec: () => import("./commands/spec.ts"),
   features: () => import("./commands/features.ts"),
   hooks: () => import("./commands/hooks.ts"),
+  checkpoint: () => import("./commands/checkpoint.ts"),
+  restore: () => import("./commands/restore.ts"),
 };
 
 /** Runs one command line (without the program name); resolves with the exit status. */

@@ -15,6 +15,8 @@ export interface Globals {
   debug: boolean;
   hookTimeout?: number;
   systemdCgroup?: boolean;
+  /** --criu: the criu checkpoint and restore run. */
+  criu?: string;
 }
 
 export const globals: Globals = { root: GLOBAL_FLAGS.root.default, logFormat: "text", debug: false };
@@ -35,6 +37,7 @@ export function applyGlobals(values: Values): void {
   const rootless = text(values.rootless);
   if (rootless !== undefined && !["true", "false", "auto"].includes(rootless))
     throw new LxcriError("invalid-argument", `--rootless: expected true, false or auto, got ${JSON.stringify(rootless)}`);
+  globals.criu = text(values.criu) || undefined;
   const timeout = text(values["hook-timeout"]);
   globals.hookTimeout = timeout === undefined ? undefined : parseHookTimeout(timeout, "--hook-timeout");
 }

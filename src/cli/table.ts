@@ -37,10 +37,7 @@ export interface CommandSpec {
 }
 
 /** runc's commands lxcri does not implement: refused by name, with the reason. */
-export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
-  checkpoint: "checkpoint/restore (CRIU) is not implemented by lxcri",
-  restore: "checkpoint/restore (CRIU) is not implemented by lxcri",
-};
+export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {};
 
 const ID: Positional = { name: "id", description: "container id" };
 
@@ -52,7 +49,7 @@ export const GLOBAL_FLAGS = {
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
   rootless: { type: "string", description: "accepted for compatibility (true|false|auto): cgroup errors are never ignored" },
-  criu: { type: "string", description: "path to criu: only checkpoint and restore use it, which lxcri refuses", hidden: true },
+  criu: { type: "string", description: "criu for checkpoint and restore (default: criu on PATH)" },
   "cgroup-manager": { type: "string", description: "crun's form: cgroupfs, or systemd (as --systemd-cgroup); disabled is refused" },
 } as const satisfies Record<string, Flag>;
 
@@ -202,6 +199,51 @@ export const COMMANDS = {
   },
   features: { description: "print what this runtime implements (runtime-spec features.md)", args: [], flags: {} },
   hooks: { description: "show a container's hooks layout and every hook run so far", args: [ID], flags: { format } },
+  checkpoint: {
+    description: "checkpoint a running container with CRIU (it is deleted unless --leave-running or --pre-dump)",
+    args: [ID],
+    flags: {
+      "image-path": { type: "string", description: "directory for CRIU's images (default: ./checkpoint)" },
+      "work-path": { type: "string", description: "directory for CRIU's log and work files (default: the image path)" },
+      "parent-path": { type: "string", description: "a pre-dump's image directory, relative to the image path" },
+      "leave-running": { type: "boolean", description: "keep the container running after the checkpoint" },
+      "tcp-established": { type: "boolean", description: "checkpoint established TCP connections" },
+      "ext-unix-sk": { type: "boolean", description: "allow unix sockets connected outside the container" },
+      "shell-job": { type: "boolean", description: "allow a shell job (session and terminal outside the container)" },
+      "file-locks": { type: "boolean", description: "checkpoint file locks" },
+      "pre-dump": { type: "boolean", description: "dump memory only; the container keeps running" },
+      "manage-cgroups-mode": { type: "string", description: "CRIU's cgroup mode: soft, full, strict or ignore (default soft)" },
+      "empty-ns": { type: "string", description: "namespace to make but not checkpoint: network (repeatable)", multiple: true },
+      "auto-dedup": { type: "boolean", description: "deduplicate pages against the parent image" },
+      "lazy-pages": { type: "boolean", description: "not supported (refused)", hidden: true },
+      "status-fd": { type: "string", description: "not supported (refused)", hidden: true },
+      "page-server": { type: "string", description: "not supported (refused)", hidden: true },
+    },
+  },
+  restore: {
+    description: "make a container again from a checkpoint with CRIU, running",
+    args: [ID],
+    flags: {
+      bundle: { type: "string", alias: "b", description: "bundle directory", default: "." },
+      "image-path": { type: "string", description: "directory of CRIU's images (default: ./checkpoint)" },
+      "work-path": { type: "string", description: "directory for CRIU's log and work files (default: the image path)" },
+      detach: { type: "boolean", alias: "d", description: "return once the container runs (otherwise wait for it and delete it)" },
+      "pid-file": { type: "string", description: "file to write the restored init's pid" },
+      "tcp-established": { type: "boolean", description: "restore established TCP connections" },
+      "ext-unix-sk": { type: "boolean", description: "allow unix sockets connected outside the container" },
+      "shell-job": { type: "boolean", description: "allow a shell job (session and terminal outside the container)" },
+      "file-locks": { type: "boolean", description: "restore file locks" },
+      "manage-cgroups-mode": { type: "string", description: "CRIU's cgroup mode: soft, full, strict or ignore (default soft)" },
+      "empty-ns": { type: "string", description: "namespace to make but not restore: network (repeatable)", multiple: true },
+      "auto-dedup": { type: "boolean", description: "deduplicate pages against the parent image" },
+      "no-subreaper": { type: "boolean", description: "accepted for compatibility (lxcri waits as a subreaper only without --detach)" },
+      "no-pivot": { type: "boolean", description: "accepted for compatibility (CRIU pivots)" },
+      "console-socket": { type: "string", description: "not supported (refused: no terminal restore)", hidden: true },
+      "lazy-pages": { type: "boolean", description: "not supported (refused)", hidden: true },
+      "lsm-profile": { type: "string", description: "not supported (refused)", hidden: true },
+      "lsm-mount-context": { type: "string", description: "not supported (refused)", hidden: true },
+    },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

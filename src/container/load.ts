@@ -11,7 +11,7 @@ import { checkId } from "./ids.ts";
 import { type ContainerRecord, files, readRecord } from "./record.ts";
 import { statusOf } from "./status.ts";
 
-export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete";
+export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete" | "checkpoint";
 
 /** The statuses each operation allows (delete with --force, and exec into a paused container when asked, allow more). */
 const ALLOWED: Record<Operation, readonly Status[]> = {
@@ -23,6 +23,7 @@ const ALLOWED: Record<Operation, readonly Status[]> = {
   update: ["created", "running", "paused"],
   // runc and containerd delete a created container without --force
   delete: ["creating", "created", "stopped"],
+  checkpoint: ["running"],
 };
 
 const VERB: Record<Operation, string> = {
@@ -33,6 +34,7 @@ const VERB: Record<Operation, string> = {
   resume: "resume",
   update: "update",
   delete: "delete",
+  checkpoint: "checkpoint",
 };
 
 export interface Container {

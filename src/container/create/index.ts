@@ -314,7 +314,7 @@ export async function create(
  * and the record, the unrecorded scope holds nothing but our init: delete (or this create's
  * cleanup) kills init from the record, and systemd stops a scope whose processes are gone.
  */
-async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
+export async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
   const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
   if (!scope) return;
   // the D-Bus code only here: most creates have no scope to start (as in destroy.ts)
@@ -369,7 +369,7 @@ function stateHalves(state: State): [string, string] {
  * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
  * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
  */
-function plannedCgroups(container: string, monitor: string): string[] {
+export function plannedCgroups(container: string, monitor: string): string[] {
   const dirs = [...cgroupDirsFor(container), ...cgroupDirsFor(monitor)];
   const taken = dirs.find((d) => exists(d));
   if (taken)
@@ -381,7 +381,7 @@ function plannedCgroups(container: string, monitor: string): string[] {
 }
 
 /** init must be in the container's planned cgroups: anything else means they are not what the record says. */
-function checkInitCgroups(init: number, planned: string[]): void {
+export function checkInitCgroups(init: number, planned: string[]): void {
   const stray = cgroupDirsOf(init).filter((d) => !planned.some((p) => d === p || d.startsWith(`${p}/`)));
   if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
 }
