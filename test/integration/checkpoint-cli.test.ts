@@ -9,8 +9,6 @@ import { join } from "node:path";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("checkpoint-cli");
-const criu = Bun.which("criu");
-const criuRuns = !!criu && Bun.spawnSync([criu, "check"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
 afterAll(() => cleanupRoot(root));
 
 describe("checkpoint and restore: the command line", () => {
@@ -69,14 +67,47 @@ describe.skipIf(!canRunContainers)("checkpoint of a container that does not run"
   });
 });
 
-describe.skipIf(!canRunContainers || !criu || criuRuns)("a restore CRIU fails (this machine's kernel)", () => {
+/**
+ * A CRIU that fails as CRIU fails (its error in the log it was told to write, exit 1), passed with
+ * --criu: the reporting is tested the same on every machine, whether Debian's CRIU runs on its kernel
+ * or not (it does not on the project machine's 6.18; test/vm/checkpoint.test.ts runs the real one).
+ */
+function failingCriu(): string {
+  const dir = tempDir("fake-criu");
+  const path = join(dir, "criu");
+  writeFileSync(
+    path,
+    `#!/bin/sh
+work=; log=
+while [ $# -gt 0 ]; do case "$1" in --work-dir) work=$2; shift ;; --log-file) log=$2; shift ;; esac; shift; done
+[ -n "$work" ] && [ -n "$log" ] && echo "(00.000100) Error (criu/fake.c:1): fake criu: cannot do it" > "$work/$log"
+exit 1
+`,
+    { mode: 0o755 },
+  );
+  return path;
+}
+
+describe.skipIf(!canRunContainers)("a restore CRIU fails", () => {
   test("names CRIU's log and its error, and leaves nothing behind", () => {
     const b = bundle(["sleep", "1000"]);
     const images = tempDir("img");
     const work = join(images, "work");
     mkdirSync(work);
     writeFileSync(join(images, "descriptors.json"), JSON.stringify(["/dev/null", "pipe:[1]", "pipe:[2]"]));
-    const r = lxcri(root, ["restore", "--detach", "--bundle", b, "--image-path", images, "--work-path", work, "ck-fail"]);
+    const r = lxcri(root, [
+      "--criu",
+      failingCriu(),
+      "restore",
+      "--detach",
+      "--bundle",
+      b,
+      "--image-path",
+      images,
+      "--work-path",
+      work,
+      "ck-fail",
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("criu restore failed");
     expect(r.stderr).toContain(join(work, "restore.log"));
@@ -85,18 +116,18 @@ describe.skipIf(!canRunContainers || !criu || criuRuns)("a restore CRIU fails (t
   });
 });
 
-describe.skipIf(!canRunContainers || !criu || criuRuns)("where CRIU cannot run on the kernel (the project machine)", () => {
+describe.skipIf(!canRunContainers)("a checkpoint CRIU fails", () => {
   test("checkpoint fails naming CRIU's log and its error; the container keeps running", async () => {
     const id = "ck-nokernel";
     const b = bundle(["sleep", "1000"]);
     expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
     expect(lxcri(root, ["start", id]).code).toBe(0);
     const work = join(tempDir("nokernel"), "work");
-    const r = lxcri(root, ["checkpoint", "--image-path", tempDir("nokernel-image"), "--work-path", work, id]);
+    const r = lxcri(root, ["--criu", failingCriu(), "checkpoint", "--image-path", tempDir("nokernel-image"), "--work-path", work, id]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("criu dump failed");
     expect(r.stderr).toContain(join(work, "dump.log"));
-    expect(r.stderr).toMatch(/Error|error/);
+    expect(r.stderr).toContain("fake criu: cannot do it");
     expect(state(root, id).status).toBe("running");
     expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
     expect(leftovers(root, id)).toEqual([]);
