@@ -2,7 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readDir } from "../ffi/files.ts";
+import { readDir, tryReadText } from "../ffi/files.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CreateOptions } from "./container/create/index.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
@@ -16,11 +16,12 @@ import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
 import { join } from "./path.ts";
+import { defaultRoot, inUserNamespace } from "./rootless.ts";
 
 export { DEFAULT_ROOT };
 
 export interface RuntimeOptions {
-  /** State root (default /run/lxcri). */
+  /** State root (default /run/lxcri; rootless, runc's rule: $XDG_RUNTIME_DIR/lxcri). */
   root?: string;
   log?: Logger;
   /** Seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT, else 60). */
@@ -29,13 +30,17 @@ export interface RuntimeOptions {
   lxcLogLevel?: string;
   /** cgroupsPath values are systemd's "slice:prefix:name" (runc --systemd-cgroup). */
   systemdCgroup?: boolean;
+  /** Rootless mode as runc's --rootless: true, false, undefined for auto (not root on the host). */
+  rootless?: boolean;
 }
 
 export class Runtime {
   readonly ctx: Context;
 
   constructor(opts: RuntimeOptions = {}) {
-    const root = checkRoot(opts.root ?? DEFAULT_ROOT);
+    const root = checkRoot(
+      opts.root ?? defaultRoot(process.env, process.geteuid?.() ?? 0, () => inUserNamespace(tryReadText("/proc/self/uid_map"))),
+    );
     const env = process.env.OCI_HOOK_TIMEOUT;
     const hookTimeout = opts.hookTimeout ?? (env ? parseHookTimeout(env, "OCI_HOOK_TIMEOUT") : DEFAULT_HOOK_TIMEOUT);
     this.ctx = {
@@ -44,6 +49,7 @@ export class Runtime {
       hookTimeout,
       lxcLogLevel: opts.lxcLogLevel ?? "warn",
       systemdCgroup: opts.systemdCgroup,
+      rootless: opts.rootless,
     };
   }
 

@@ -3,7 +3,6 @@
 // The parser (parse.ts), the usage text (usage.ts, rendered by citty) and the
 // commands' typed flags (commands/*.ts) all come from this table. Data only:
 // every call loads it.
-import { DEFAULT_ROOT } from "../options.ts";
 
 export interface Flag {
   type: "string" | "boolean";
@@ -35,13 +34,13 @@ export interface CommandSpec {
 const ID: Positional = { name: "id", description: "container id" };
 
 export const GLOBAL_FLAGS = {
-  root: { type: "string", description: "state directory", default: DEFAULT_ROOT },
+  root: { type: "string", description: "state directory (default: /run/lxcri; rootless $XDG_RUNTIME_DIR/lxcri)" },
   log: { type: "string", description: "log file (default: stderr)" },
   "log-format": { type: "string", description: "log format: text or json", default: "text" },
   debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
-  rootless: { type: "string", description: "accepted for compatibility (true|false|auto)" },
+  rootless: { type: "string", description: "rootless mode: true, false or auto (auto: not root on the host)", default: "auto" },
 } as const satisfies Record<string, Flag>;
 
 /** update's single-value flags: the flag, and where its value goes in linux.resources. */

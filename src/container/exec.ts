@@ -151,7 +151,7 @@ export async function exec(ctx: Context, id: string, opts: ExecOptions): Promise
     );
     forHelper.push(planFd);
     const planSlot = place(planFd);
-    const exeFd = sealedExe(installed().init);
+    const exeFd = sealedExe(installed(ctx.rootless).init);
     forHelper.push(exeFd);
     const exeSlot = place(exeFd);
     const helper = Bun.spawn({ cmd: [`/proc/self/fd/${exeSlot}`, "exec", String(planSlot)], stdio: stdio as never });

@@ -14,7 +14,7 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
+import { cgroupDirsFor, cgroupLayout, freeCgroupName, type HostCgroups, hostCgroups, rootlessCgroups } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -27,6 +27,7 @@ import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { installed } from "../../host/artefacts.ts";
+import { rootless } from "../../host/userns.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { capLastCap } from "../../host/kernel.ts";
@@ -85,14 +86,14 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
-  const parts = installed();
+  const parts = installed(ctx.rootless);
   const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
   if (createHooks && !parts.executable)
     throw new LxcriError("runtime", "prestart, createRuntime and createContainer hooks need the lxcri executable: run `bun run build`");
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
-  const hierarchies = cgroupHierarchies();
+  const cg = rootless(ctx.rootless) ? rootlessCgroups() : hostCgroups();
   const tr = translate(spec, {
     id,
     bundle,
@@ -101,9 +102,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     stat: statKind,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
-    cgroupHierarchies: hierarchies,
-    cgroupV2Base: cgroupLayout() === "v2" ? cgroupV2Base() : undefined,
-    freeCgroupName: (name) => freeCgroupName(hierarchies, name),
+    cgroupHierarchies: cg.hierarchies,
+    cgroupV2Base: cg.v2Base,
+    cgroupless: cg.cgroupless,
+    freeCgroupName: (name) => freeCgroupName(cg, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
@@ -136,8 +138,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    record.cgroupParents = missingAncestors(tr.cgroupDir);
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir);
+    record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
+    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
@@ -211,7 +213,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
-    checkInitCgroups(init, record.cgroups);
+    if (!cg.cgroupless) checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
@@ -296,8 +298,8 @@ function stateHalves(state: State): [string, string] {
  * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
  * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
  */
-function plannedCgroups(container: string, monitor: string): string[] {
-  const dirs = [...cgroupDirsFor(container), ...cgroupDirsFor(monitor)];
+function plannedCgroups(container: string, monitor: string, cg: HostCgroups): string[] {
+  const dirs = [...cgroupDirsFor(container, cg), ...cgroupDirsFor(monitor, cg)];
   const taken = dirs.find((d) => exists(d));
   if (taken)
     throw unsupportedOnHost(
