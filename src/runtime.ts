@@ -118,8 +118,14 @@ export class Runtime {
   /** Host pids of the container's processes. */
   async ps(id: string): Promise<number[]> {
     checkId(id);
+    const record = readRecord(containerDir(this.ctx, id), id);
+    if (record.cgroups?.length === 0) {
+      // rootless without cgroups: init's pid namespace
+      const { pidNamespacePids } = await import("./host/pidns.ts");
+      return pidNamespacePids(record.initPid, record.initStart);
+    }
     const { containerPids } = await import("./cgroups/container.ts");
-    return containerPids(readRecord(containerDir(this.ctx, id), id));
+    return containerPids(record);
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */

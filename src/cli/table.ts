@@ -154,7 +154,14 @@ export const COMMANDS = {
   spec: {
     description: "write a default config.json",
     args: [],
-    flags: { bundle: { type: "string", alias: "b", description: "directory to write config.json in", default: "." } },
+    flags: {
+      bundle: { type: "string", alias: "b", description: "directory to write config.json in", default: "." },
+      rootless: {
+        type: "boolean",
+        description:
+          "a config for a user without root: a user namespace mapping root to the caller, no network namespace or resources (runc's)",
+      },
+    },
   },
   features: { description: "print what this runtime implements (runtime-spec features.md)", args: [], flags: {} },
   hooks: { description: "show a container's hooks layout and every hook run so far", args: [ID], flags: { format } },

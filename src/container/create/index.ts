@@ -93,7 +93,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
-  const cg = rootless(ctx.rootless) ? rootlessCgroups() : hostCgroups();
+  const isRootless = rootless(ctx.rootless);
+  const cg = isRootless ? rootlessCgroups() : hostCgroups();
   const tr = translate(spec, {
     id,
     bundle,
@@ -176,7 +177,9 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
-    const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    // A user (rootless, not uid 0) needs them: only newuidmap may write maps beyond its own uid.
+    const monitorEnv: Record<string, string> =
+      spec.linux?.uidMappings?.length && globalThis.process.geteuid!() === 0 ? { PATH: "/nonexistent" } : {};
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
@@ -188,6 +191,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
       plan: encodeInitPlan(plan, seccomp),
       hookSocket: hookEnd,
       env: monitorEnv,
+      rootless: isRootless,
     });
     closeFd(hookEnd);
     hookEnd = undefined;
