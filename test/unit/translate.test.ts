@@ -592,3 +592,47 @@ describe("OCI → LXC translation", () => {
     ).toContain("domainname: setting a domain name needs a uts namespace");
   });
 });
+
+describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none the caller may write)", () => {
+  const own = ctx({
+    cgroupless: true,
+    cgroupHierarchies: [
+      { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory/user.slice" },
+      { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd/user.slice" },
+    ],
+  });
+
+  test("no device rules; the cgroup mount binds the caller's own cgroups, as runc's", () => {
+    const it = items(spec(), own);
+    expect(it.filter(([k]) => k.startsWith("lxc.cgroup.devices") || k.startsWith("lxc.cgroup2.devices"))).toEqual([]);
+    // the same spec with cgroups has them
+    expect(items(spec()).some(([k]) => k.startsWith("lxc.cgroup.devices"))).toBe(true);
+    const entries = values(it, "lxc.mount.entry");
+    expect(entries).toContain(
+      "/sys/fs/cgroup/memory/user.slice sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(entries.some((e) => e.includes("lxc.payload"))).toBe(false);
+  });
+
+  test("a limit is refused naming linux.resources and the file (runc: cannot set … limit)", () => {
+    const limited = spec((s) => (s.linux!.resources = { memory: { limit: 64 << 20 } }));
+    const e = error(() => translate(limited, own));
+    expect(e).toContain("linux.resources");
+    expect(e).toContain("cannot set memory limit (memory.limit_in_bytes)");
+    // pids too; only device rules are let go
+    expect(
+      error(() =>
+        translate(
+          spec((s) => (s.linux!.resources = { pids: { limit: 10 } })),
+          own,
+        ),
+      ),
+    ).toContain("cannot set pids limit");
+    expect(() =>
+      translate(
+        spec((s) => (s.linux!.resources = { devices: [{ allow: false, access: "rwm" }] })),
+        own,
+      ),
+    ).not.toThrow();
+  });
+});
