@@ -1,6 +1,7 @@
 // The host's cgroup layout, read once per process: translation needs it.
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LxcriError } from "../errors.ts";
 import { procCgroups } from "../host/proc.ts";
 import type { CgroupLayout } from "../lxc/devices.ts";
 import type { CgroupHierarchy } from "../lxc/mounts.ts";
@@ -119,4 +120,28 @@ export function freeCgroupName(cg: HostCgroups, name: string): string {
     if (!bases.some((b) => existsSync(join(b, candidate)))) return candidate;
   }
   return name; // liblxc then reports the cgroup it cannot create
+}
+
+/**
+ * Rootless on v2 with a cgroup of the caller's own to use (a delegated subtree): liblxc
+ * enables the controllers in that base (cgroup.subtree_control), which cgroup v2 refuses
+ * while the base holds a process — and create is in it. So create first moves itself into a
+ * leaf of its own below the base (returned: delete removes it once empty); any other process
+ * there is the caller's to move (LXC asks the same: `systemd-run --user --scope -p
+ * Delegate=yes`), and is refused here with that advice rather than liblxc's EBUSY.
+ */
+export function leaveRootlessBase(base: string): string {
+  const leaf = join(base, `lxcri.create.${process.pid}`);
+  mkdirSync(leaf);
+  writeFileSync(join(leaf, "cgroup.procs"), String(process.pid));
+  const others = readFileSync(join(base, "cgroup.procs"), "utf8").trim();
+  if (others) {
+    writeFileSync(join(base, "cgroup.procs"), String(process.pid)); // back: nothing was enabled yet
+    rmdirSync(leaf);
+    throw new LxcriError(
+      "runtime",
+      `rootless on cgroup v2: liblxc makes the container's cgroup below ${base}, the caller's own, which holds other processes (${others.split("\n").join(", ")}); cgroup v2 delegates no controller from a cgroup with processes: run lxcri alone in a delegated cgroup (systemd-run --user --scope -p Delegate=yes lxcri …)`,
+    );
+  }
+  return leaf;
 }

@@ -52,6 +52,11 @@ export interface TranslateContext extends MountContext {
    * runc's). Device rules are left out and limits refused, as runc does.
    */
   cgroupless?: boolean;
+  /**
+   * Rootless (src/host/userns.ts): no device cgroup rules even with a cgroup — a v1 devices
+   * file and v2's BPF device program need root on the host (runc leaves them out too).
+   */
+  rootless?: boolean;
   warn: (message: string) => void;
 }
 
@@ -137,7 +142,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (ctx.cgroupless) {
     // runc (rootless): device rules are not expected to work, other limits are an error
     if (limits.length) throw cgrouplessLimit(limits[0]![0]);
-  } else items.push(...deviceItems(spec, ctx.cgroup), ...limits);
+  } else items.push(...(ctx.rootless ? [] : deviceItems(spec, ctx.cgroup)), ...limits);
 
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
   const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];

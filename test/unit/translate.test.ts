@@ -628,6 +628,11 @@ describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none t
         ),
       ),
     ).toContain("cannot set pids limit");
+    // with a cgroup (a delegated subtree), limits go there, device rules still do not
+    const delegated = ctx({ rootless: true, cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup/u" });
+    const withLimit = items(limited, delegated);
+    expect(values(withLimit, "lxc.cgroup2.memory.max")).toEqual([String(64 << 20)]);
+    expect(withLimit.filter(([k]) => k.startsWith("lxc.cgroup2.devices"))).toEqual([]);
     expect(() =>
       translate(
         spec((s) => (s.linux!.resources = { devices: [{ allow: false, access: "rwm" }] })),

@@ -3,10 +3,24 @@
 // `--runtime lxcri` and lxcri's CLI directly. The job runs as a system service and the user
 // has no login session here, so no cgroup subtree is delegated to them: as on cgroup v1,
 // liblxc makes no cgroup (the caller's cgroup is not theirs to write) and a limit is refused
-// naming linux.resources, as runc does. (A delegated subtree — a user's systemd session —
-// is not used yet: docs/security.md, "Rootless".)
+// naming linux.resources, as runc does. With a cgroup v2 subtree delegated to the user (as
+// systemd's Delegate=yes makes one: the directory and its cgroup.procs, cgroup.subtree_control
+// and cgroup.threads the user's), the container gets its own cgroup below it with its limits.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { type RootlessUser, rootlessToolsMissing, rootlessUser } from "../rootless-user.ts";
@@ -102,6 +116,132 @@ describe.skipIf(!enabled)("rootless on cgroup v2 + systemd", () => {
       expect(containersIn()).toEqual([]);
     } finally {
       rmSync(b, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!enabled)("rootless with a delegated cgroup v2 subtree", () => {
+  const deleg = "/sys/fs/cgroup/lxcri-test-rootless-delegated";
+  let calls = 0;
+  let b: string;
+
+  /** A cgroup of the user's below the delegated one, as systemd delegates it. */
+  const userCgroup = (dir: string) => {
+    mkdirSync(dir);
+    for (const f of ["", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"]) chownSync(join(dir, f), u.uid, u.gid);
+  };
+
+  /** lxcri as the user, started alone in a fresh cgroup of its own in the delegated subtree (as `systemd-run --user --scope` starts it). */
+  const asUser = (args: string[]) => {
+    const cg = join(deleg, `call-${calls++}`);
+    userCgroup(cg);
+    const io = mkdtempSync("/tmp/lxcri-test-rootless-io-");
+    const out = openSync(join(io, "out"), "w");
+    const err = openSync(join(io, "err"), "w");
+    const env = [`HOME=${u.home}`, `USER=${u.name}`, `XDG_RUNTIME_DIR=${u.xdg}`, "PATH=/usr/bin:/bin:/usr/sbin:/sbin"];
+    const p = Bun.spawnSync(
+      [
+        "sh",
+        "-c",
+        'echo $$ > "$0/cgroup.procs" && exec setpriv --reuid="$1" --regid="$2" --init-groups env -i "$@"',
+        cg,
+        String(u.uid),
+        String(u.gid),
+        ...env,
+        u.lxcri,
+        ...args,
+      ],
+      { cwd: b, stdin: "ignore", stdout: out, stderr: err, timeout: 300_000 },
+    );
+    closeSync(out);
+    closeSync(err);
+    const r = { code: p.exitCode ?? 137, stdout: readFileSync(join(io, "out"), "utf8"), stderr: readFileSync(join(io, "err"), "utf8") };
+    rmSync(io, { recursive: true, force: true });
+    return { ...r, cgroup: cg };
+  };
+
+  beforeAll(() => {
+    if (!enabled) return;
+    userCgroup(deleg);
+    writeFileSync(join(deleg, "cgroup.subtree_control"), "+memory +pids");
+    b = mkdtempSync("/tmp/lxcri-test-rootless-bundle-");
+    makeBundle(b, ["sh"]);
+    rmSync(join(b, "config.json"));
+    for (const p of [b, join(b, "rootfs")]) chownSync(p, u.uid, u.gid);
+    chmodSync(b, 0o755);
+  });
+
+  afterAll(() => {
+    if (!enabled) return;
+    const rm = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rm(join(dir, e.name));
+      try {
+        rmdirSync(dir);
+      } catch {}
+    };
+    if (existsSync(deleg)) rm(deleg);
+    rmSync(b, { recursive: true, force: true });
+  });
+
+  test("--memory and pids: the container's own cgroup below the user's, its limits set, all of it gone after delete", () => {
+    expect(asUser(["spec", "--rootless"]).code).toBe(0);
+    const file = join(b, "config.json");
+    const spec = JSON.parse(readFileSync(file, "utf8"));
+    spec.process.args = ["sleep", "600"];
+    spec.linux.resources = { memory: { limit: 64 << 20 }, pids: { limit: 40 } };
+    writeFileSync(file, JSON.stringify(spec));
+    const created = asUser(["create", "rl-deleg"]);
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const payload = join(created.cgroup, "lxc.payload.rl-deleg");
+    expect(readFileSync(join(payload, "memory.max"), "utf8")).toBe(`${64 << 20}\n`);
+    expect(readFileSync(join(payload, "pids.max"), "utf8")).toBe("40\n");
+    const pid = JSON.parse(asUser(["state", "rl-deleg"]).stdout).pid;
+    expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain(payload.slice("/sys/fs/cgroup".length));
+    expect(asUser(["start", "rl-deleg"]).code).toBe(0);
+    // the container's own view (cgroup namespace): its limit at /sys/fs/cgroup
+    const seen = asUser(["exec", "rl-deleg", "cat", "/sys/fs/cgroup/memory.max"]);
+    expect(seen.stderr).toBe("");
+    expect(seen.stdout).toBe(`${64 << 20}\n`);
+    expect(JSON.parse(asUser(["ps", "--format", "json", "rl-deleg"]).stdout)).toEqual([pid]);
+    expect(asUser(["delete", "--force", "rl-deleg"]).code).toBe(0);
+    // the payload, liblxc's monitor cgroup and create's own leaf are gone
+    expect(
+      readdirSync(created.cgroup, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+    ).toEqual([]);
+    expect(containersIn()).toEqual([]);
+  });
+
+  test("another process of the user's in the cgroup: refused with the advice, nothing left", () => {
+    const spec = JSON.parse(readFileSync(join(b, "config.json"), "utf8"));
+    spec.process.args = ["true"];
+    writeFileSync(join(b, "config.json"), JSON.stringify(spec));
+    const cg = join(deleg, "busy");
+    userCgroup(cg);
+    const sleeper = Bun.spawn(["sh", "-c", `echo $$ > ${cg}/cgroup.procs && exec sleep 60`]);
+    try {
+      Bun.sleepSync(200);
+      const io = mkdtempSync("/tmp/lxcri-test-rootless-io-");
+      const err = openSync(join(io, "err"), "w");
+      const p = Bun.spawnSync(
+        [
+          "sh",
+          "-c",
+          `echo $$ > ${cg}/cgroup.procs && exec setpriv --reuid=${u.uid} --regid=${u.gid} --init-groups env -i HOME=${u.home} XDG_RUNTIME_DIR=${u.xdg} ${u.lxcri} run rl-busy`,
+        ],
+        { cwd: b, stdin: "ignore", stdout: "ignore", stderr: err },
+      );
+      closeSync(err);
+      const stderr = readFileSync(join(io, "err"), "utf8");
+      rmSync(io, { recursive: true, force: true });
+      expect(p.exitCode).toBe(1);
+      expect(stderr).toContain("systemd-run --user --scope -p Delegate=yes");
+      expect(readdirSync(cg, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
+      expect(containersIn()).toEqual([]);
+    } finally {
+      sleeper.kill(9);
     }
   });
 });

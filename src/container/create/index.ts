@@ -14,7 +14,15 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import { cgroupDirsFor, cgroupLayout, freeCgroupName, type HostCgroups, hostCgroups, rootlessCgroups } from "../../cgroups/host.ts";
+import {
+  cgroupDirsFor,
+  cgroupLayout,
+  freeCgroupName,
+  type HostCgroups,
+  hostCgroups,
+  leaveRootlessBase,
+  rootlessCgroups,
+} from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -106,6 +114,7 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     cgroupHierarchies: cg.hierarchies,
     cgroupV2Base: cg.v2Base,
     cgroupless: cg.cgroupless,
+    rootless: isRootless,
     freeCgroupName: (name) => freeCgroupName(cg, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
@@ -142,6 +151,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
+    if (isRootless && !cg.cgroupless && cg.v2Base) {
+      phase = `leaving ${cg.v2Base} for liblxc`;
+      // recorded first: removed (once empty) at delete or by a failed create's cleanup
+      record.cgroupParents.push(join(cg.v2Base, `lxcri.create.${globalThis.process.pid}`));
+      writeRecord(dir, record);
+      leaveRootlessBase(cg.v2Base);
+    }
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
