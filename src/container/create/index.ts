@@ -236,7 +236,8 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     if (!cg.cgroupless) checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
+    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
+    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);
     }
