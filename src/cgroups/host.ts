@@ -132,7 +132,7 @@ export function freeCgroupName(cg: HostCgroups, name: string): string {
  */
 export function leaveRootlessBase(base: string): string {
   const leaf = join(base, `lxcri.create.${process.pid}`);
-  mkdirSync(leaf);
+  mkdirSync(leaf, { recursive: true }); // one an earlier create of this pid left (a run ends in its own) is reused
   writeFileSync(join(leaf, "cgroup.procs"), String(process.pid));
   const others = readFileSync(join(base, "cgroup.procs"), "utf8").trim();
   if (others) {
