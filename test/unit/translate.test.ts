@@ -614,6 +614,15 @@ describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none t
     expect(entries.some((e) => e.includes("lxc.payload"))).toBe(false);
   });
 
+  test("pure v2: the caller's own cgroup bound at /sys/fs/cgroup, never a cgroup2 mount (no cgroup namespace liblxc owns)", () => {
+    const v2 = ctx({ cgroupless: true, cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup/system.slice/x.service" });
+    const entries = values(items(spec(), v2), "lxc.mount.entry");
+    expect(entries).toContain(
+      "/sys/fs/cgroup/system.slice/x.service sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(entries.some((e) => e.startsWith("cgroup2 "))).toBe(false);
+  });
+
   test("a limit is refused naming linux.resources and the file (runc: cannot set … limit)", () => {
     const limited = spec((s) => (s.linux!.resources = { memory: { limit: 64 << 20 } }));
     const e = error(() => translate(limited, own));
