@@ -105,7 +105,7 @@ describe.skipIf(!enabled || !podmanBin)("rootless podman --runtime lxcri, as an 
 
   test("--userns=keep-id: a user namespace of the container's own, inside podman's", () => {
     const r = podman(["run", "--rm", "--network", "none", "--userns=keep-id", IMAGE, "id", "-u"]);
-    expect(r.code).toBe(0);
+    expect({ code: r.code, stderr: r.code ? r.stderr : "" }).toEqual({ code: 0, stderr: "" }); // the error, if any, in the report
     expect(r.stdout).toBe(`${u.uid}\n`);
   });
 });
