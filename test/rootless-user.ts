@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { REPO } from "./helpers.ts";
 
 export const USER = "lxcri-rootless";
-/** Subordinate ids well away from the attack tests' 100000 and useradd's defaults. */
+/** Subordinate ids away from the attack tests' 100000, where useradd did not add any itself. */
 const SUB_START = 400000;
 
 export interface RootlessUser {
@@ -29,6 +29,8 @@ export interface RootlessUser {
   gid: number;
   home: string;
   xdg: string;
+  /** The first of the user's subordinate uids (/etc/subuid): what a container's uids map to. */
+  subUid: number;
   /** lxcri installed for the user (root's, 0755), its helpers beside it. */
   lxcri: string;
   /** Runs `cmd` as the user with a login's environment (and `env`); output through pipes. */
@@ -58,6 +60,12 @@ export function rootlessUser(): RootlessUser {
   }
   ensureSubIds("/etc/subuid");
   ensureSubIds("/etc/subgid");
+  const subUid = Number(
+    readFileSync("/etc/subuid", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${USER}:`))!
+      .split(":")[1],
+  );
   const uid = idOf("-u");
   const gid = idOf("-g");
   const home = join("/home", USER);
@@ -85,6 +93,7 @@ export function rootlessUser(): RootlessUser {
     gid,
     home,
     xdg,
+    subUid,
     lxcri: join(dir, "lxcri"),
     run(cmd, opts = {}) {
       const env = Object.entries({ ...baseEnv, ...opts.env }).map(([k, v]) => `${k}=${v}`);

@@ -191,7 +191,7 @@ describe.skipIf(!enabled)("lxcri's CLI run directly by an ordinary user", () => 
     chmodSync(dir, 0o755);
     cpSync(u.lxcri.replace(/\/lxcri$/, ""), join(dir, "p"), { recursive: true });
     // a uid of the user's subordinate range: what the container's root maps to under newuidmap
-    for (const f of ["", "/lxcri-init"]) chownSync(join(dir, "p") + f, 400000, 400000);
+    for (const f of ["", "/lxcri-init"]) chownSync(join(dir, "p") + f, u.subUid, u.subUid);
     setArgs(["true"]);
     const r = u.run([join(dir, "p", "lxcri"), "run", "rl-planted"], { cwd: b });
     rmSync(dir, { recursive: true, force: true });
