@@ -126,21 +126,26 @@ export function freeCgroupName(cg: HostCgroups, name: string): string {
  * Rootless on v2 with a cgroup of the caller's own to use (a delegated subtree): liblxc
  * enables the controllers in that base (cgroup.subtree_control), which cgroup v2 refuses
  * while the base holds a process — and create is in it. So create first moves itself into a
- * leaf of its own below the base (returned: delete removes it once empty); any other process
+ * leaf of its own below the base (returned: delete removes it once empty), after it spawned the
+ * monitor there (liblxc takes the base from the monitor's cgroup); any other process
  * there is the caller's to move (LXC asks the same: `systemd-run --user --scope -p
  * Delegate=yes`), and is refused here with that advice rather than liblxc's EBUSY.
  */
-export function leaveRootlessBase(base: string): string {
+export function leaveRootlessBase(base: string, monitor: number): string {
   const leaf = join(base, `lxcri.create.${process.pid}`);
   mkdirSync(leaf, { recursive: true }); // one an earlier create of this pid left (a run ends in its own) is reused
   writeFileSync(join(leaf, "cgroup.procs"), String(process.pid));
-  const others = readFileSync(join(base, "cgroup.procs"), "utf8").trim();
+  // the monitor (spawned here, waiting for its gate) leaves for liblxc's monitor cgroup first
+  const others = readFileSync(join(base, "cgroup.procs"), "utf8")
+    .split("\n")
+    .filter((p) => p && p !== String(monitor))
+    .join(", ");
   if (others) {
     writeFileSync(join(base, "cgroup.procs"), String(process.pid)); // back: nothing was enabled yet
     rmdirSync(leaf);
     throw new LxcriError(
       "runtime",
-      `rootless on cgroup v2: liblxc makes the container's cgroup below ${base}, the caller's own, which holds other processes (${others.split("\n").join(", ")}); cgroup v2 delegates no controller from a cgroup with processes: run lxcri alone in a delegated cgroup (systemd-run --user --scope -p Delegate=yes lxcri …)`,
+      `rootless on cgroup v2: liblxc makes the container's cgroup below ${base}, the caller's own, which holds other processes (${others}); cgroup v2 delegates no controller from a cgroup with processes: run lxcri alone in a delegated cgroup (systemd-run --user --scope -p Delegate=yes lxcri …)`,
     );
   }
   return leaf;

@@ -151,12 +151,13 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
-    if (isRootless && !cg.cgroupless && cg.v2Base) {
-      phase = `leaving ${cg.v2Base} for liblxc`;
-      // recorded first: removed (once empty) at delete or by a failed create's cleanup
-      record.cgroupParents.push(join(cg.v2Base, `lxcri.create.${globalThis.process.pid}`));
+    // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
+    // which liblxc takes the base from, is spawned there); recorded first: removed (once
+    // empty) at delete or by a failed create's cleanup
+    const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
+    if (leaveBase) {
+      record.cgroupParents.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
-      leaveRootlessBase(cg.v2Base);
     }
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
@@ -214,6 +215,10 @@ export async function create(ctx: Context, id: string, opts: CreateOptions = {})
     record.monitorPid = monitor.pid;
     record.monitorStart = procStat(monitor.pid)?.startTime;
     writeRecord(dir, record);
+    if (leaveBase) {
+      phase = `leaving ${leaveBase} for liblxc`;
+      leaveRootlessBase(leaveBase, monitor.pid);
+    }
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
