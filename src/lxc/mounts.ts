@@ -46,10 +46,11 @@ export interface MountContext {
   /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
   cgroupDir?: string;
   /**
-   * Rootless without a cgroup (translate.ts): liblxc makes no cgroup namespace to own, so a
-   * cgroup2 mount fails (EBUSY in a user namespace); the caller's own cgroup is bound instead,
-   * as runc falls back to.
+   * Rootless (translate.ts): liblxc unshares the cgroup namespace only after the mounts, so
+   * without root on the host a cgroup2 mount fails (EBUSY, runc's #2158); the container's own
+   * cgroup — without one (cgroupless), the caller's — is bound instead, as runc falls back to.
    */
+  rootless?: boolean;
   cgroupless?: boolean;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
@@ -157,7 +158,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     checkProcMount(dest, m, bind, at);
     if (isCgroupMount(m)) {
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
-      else if (hasCgroupNamespace(spec) && !ctx.cgroupless)
+      else if (hasCgroupNamespace(spec) && !ctx.rootless && !ctx.cgroupless)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
       earlier.push({ dest });

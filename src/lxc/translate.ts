@@ -52,11 +52,8 @@ export interface TranslateContext extends MountContext {
    * runc's). Device rules are left out and limits refused, as runc does.
    */
   cgroupless?: boolean;
-  /**
-   * Rootless (src/host/userns.ts): no device cgroup rules even with a cgroup — a v1 devices
-   * file and v2's BPF device program need root on the host (runc leaves them out too).
-   */
-  rootless?: boolean;
+  // rootless (MountContext, src/host/userns.ts): no device cgroup rules even with a cgroup —
+  // a v1 devices file and v2's BPF device program need root on the host (runc leaves them out)
   warn: (message: string) => void;
 }
 

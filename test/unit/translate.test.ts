@@ -642,6 +642,10 @@ describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none t
     const withLimit = items(limited, delegated);
     expect(values(withLimit, "lxc.cgroup2.memory.max")).toEqual([String(64 << 20)]);
     expect(withLimit.filter(([k]) => k.startsWith("lxc.cgroup2.devices"))).toEqual([]);
+    // and the cgroup mount binds the container's own cgroup (a cgroup2 mount fails before liblxc's late cgroup namespace)
+    expect(values(withLimit, "lxc.mount.entry")).toContain(
+      "/sys/fs/cgroup/u/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
     expect(() =>
       translate(
         spec((s) => (s.linux!.resources = { devices: [{ allow: false, access: "rwm" }] })),
