@@ -91,11 +91,34 @@ const writable = (dir: string, ...files: string[]): boolean => {
 };
 
 /**
+ * liblxc's unified_hierarchy_delegated: every file the kernel lists in /sys/kernel/cgroup/delegate
+ * (cgroup.procs aside; without the list cgroup.threads, cgroup.subtree_control, memory.oom.group)
+ * is writable in `base`, or absent there. What systemd's Delegate=yes chowns.
+ */
+function delegated(base: string): boolean {
+  let list: string[];
+  try {
+    list = readFileSync("/sys/kernel/cgroup/delegate", "utf8")
+      .split(/\s+/)
+      .filter((f) => f && f !== "cgroup.procs");
+  } catch {
+    list = ["cgroup.threads", "cgroup.subtree_control", "memory.oom.group"];
+  }
+  return list.every((f) => {
+    try {
+      accessSync(join(base, f), constants.W_OK);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "ENOENT";
+    }
+  });
+}
+
+/**
  * Rootless: what liblxc (cgfsng.c __initialize_cgroups) uses when it is not root on the host.
  * Its base is pid 1's cgroup for uid 0 (of a user namespace), else the caller's own; it skips
  * every hierarchy whose base the caller cannot write (faccessat W_OK: legacy_hierarchy_delegated;
- * on v2 the base and its cgroup.procs and cgroup.subtree_control, as unified_hierarchy_delegated
- * reads systemd's delegation). None left: cgroupless.
+ * on v2 the delegation files, above). None left: cgroupless.
  */
 export function rootlessCgroups(): HostCgroups {
   const base = process.geteuid!() === 0 ? 1 : process.pid;
@@ -105,7 +128,7 @@ export function rootlessCgroups(): HostCgroups {
       : { hierarchies: readHierarchies(process.pid), cgroupless: true };
   if (cgroupLayout() === "v2") {
     const v2Base = cgroupV2Base(base);
-    return writable(v2Base, "cgroup.procs", "cgroup.subtree_control") ? { hierarchies: [], v2Base, cgroupless: false } : own();
+    return delegated(v2Base) ? { hierarchies: [], v2Base, cgroupless: false } : own();
   }
   const hierarchies = readHierarchies(base).filter((h) => writable(h.base));
   return hierarchies.length ? { hierarchies, cgroupless: false } : own();

@@ -126,10 +126,11 @@ describe.skipIf(!enabled)("rootless with a delegated cgroup v2 subtree", () => {
   let calls = 0;
   let b: string;
 
-  /** A cgroup of the user's below the delegated one, as systemd delegates it. */
+  /** A cgroup of the user's below the delegated one, as systemd delegates it: the directory and each file the kernel lists. */
   const userCgroup = (dir: string) => {
     mkdirSync(dir);
-    for (const f of ["", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"]) chownSync(join(dir, f), u.uid, u.gid);
+    const files = readFileSync("/sys/kernel/cgroup/delegate", "utf8").split(/\s+/).filter(Boolean);
+    for (const f of ["", ...files]) if (existsSync(join(dir, f))) chownSync(join(dir, f), u.uid, u.gid);
   };
 
   /** lxcri as the user, started alone in a fresh cgroup of its own in the delegated subtree (as `systemd-run --user --scope` starts it). */
@@ -215,6 +216,21 @@ describe.skipIf(!enabled)("rootless with a delegated cgroup v2 subtree", () => {
         .filter((e) => e.isDirectory())
         .map((e) => e.name),
     ).toEqual([]);
+    expect(containersIn()).toEqual([]);
+  });
+
+  test("with the config's cgroup mount: the container sees its own cgroup and limit at /sys/fs/cgroup", () => {
+    const file = join(b, "config.json");
+    const spec = toRootless(defaultSpec(["sleep", "600"]), u.uid, u.gid);
+    spec.linux!.resources = { memory: { limit: 32 << 20 } };
+    writeFileSync(file, JSON.stringify(spec));
+    const created = asUser(["create", "rl-deleg-mnt"]);
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const seen = asUser(["exec", "rl-deleg-mnt", "cat", "/sys/fs/cgroup/memory.max"]);
+    expect(seen.stderr).toBe("");
+    expect(seen.stdout).toBe(`${32 << 20}\n`);
+    expect(asUser(["delete", "--force", "rl-deleg-mnt"]).code).toBe(0);
     expect(containersIn()).toEqual([]);
   });
 
