@@ -46,9 +46,10 @@ export interface MountContext {
   /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
   cgroupDir?: string;
   /**
-   * Rootless (translate.ts): liblxc unshares the cgroup namespace only after the mounts, so
-   * without root on the host a cgroup2 mount fails (EBUSY, runc's #2158); the container's own
-   * cgroup — without one (cgroupless), the caller's — is bound instead, as runc falls back to.
+   * Rootless (translate.ts): the container's own cgroup — without one (cgroupless), the
+   * caller's — is bound at a cgroup mount, as runc falls back to. Without a cgroup liblxc
+   * unshares the cgroup namespace only after the mounts, and a cgroup2 mount without root on
+   * the host fails (EBUSY in the guest, runc's #2158); with one the bind is what is tested.
    */
   rootless?: boolean;
   cgroupless?: boolean;
