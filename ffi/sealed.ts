@@ -7,7 +7,7 @@
 import { ptr } from "bun:ffi";
 import { sys } from "./libc.ts";
 import { AT_EMPTY_PATH, AT_FDCWD, F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, O_CLOEXEC, SYS } from "./syscalls.ts";
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 
 const OPEN_TREE_CLONE = 1;
 const MOUNT_ATTR_RDONLY = 1;
@@ -26,9 +26,28 @@ function detachedMount(path: string, set: number): number {
   return fd;
 }
 
-/** An fd (close-on-exec) of `path` on a read-only, nosuid, nodev detached mount: exec it as /proc/self/fd/N. */
-export function sealedExe(path: string): number {
-  return detachedMount(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+/**
+ * An fd (close-on-exec) of `path` on a read-only, nosuid, nodev detached mount: exec it as
+ * /proc/self/fd/N. A caller without CAP_SYS_ADMIN (`rootless`: a user on the host) cannot
+ * make mounts: it gets a sealed memfd copy instead (runc's way), which no one can write either.
+ */
+export function sealedExe(path: string, rootless = false): number {
+  try {
+    return detachedMount(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  } catch (e) {
+    if (!rootless) throw e;
+    return sealedMemfd(path.slice(path.lastIndexOf("/") + 1), readFileSync(path));
+  }
+}
+
+/** The host's /dev/null as detachedNull gives it; rootless without CAP_SYS_ADMIN, undefined (init then clones the container's, ffi/native/init.c). */
+export function detachedNullOrNone(rootless: boolean): number | undefined {
+  try {
+    return detachedNull();
+  } catch (e) {
+    if (!rootless) throw e;
+    return undefined;
+  }
 }
 
 /** The host's /dev/null on a detached mount of its own (nosuid, usable as a device): what masks are made of. */

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # podman and containerd: the caller tests drive lxcri through them (test/integration/{podman,containerd}.test.ts);
 # strace: the attack tests trace what the runtime loads (test/integration/attacks/code-loading.test.ts)
-bash scripts/setup.sh podman containerd catatonit debootstrap strace
+# uidmap, slirp4netns: rootless podman and a user's lxcri (test/integration/rootless.test.ts)
+bash scripts/setup.sh podman containerd catatonit debootstrap strace uidmap slirp4netns
 
 # Static guards first: the type checker and the formatter (both pinned in package.json).
 static=0

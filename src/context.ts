@@ -11,6 +11,8 @@ export interface Context {
   lxcLogLevel: string;
   /** --systemd-cgroup: cgroupsPath values are "slice:prefix:name". */
   systemdCgroup?: boolean;
+  /** --rootless: true, false, undefined for auto (src/host/caller-userns.ts rootless). */
+  rootless?: boolean;
 }
 
 /** <root>/<id> (for a checked id); no node:path, so `state` can use it. */

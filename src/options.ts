@@ -2,9 +2,10 @@
 // root, the root's check and the hook timeout's check, written once for both.
 // It imports only errors.ts, so the CLI's quickest calls (`state`) can use it.
 import { LxcriError } from "./errors.ts";
+import { ROOT_STATE } from "./rootless.ts";
 
-/** The state root without --root (runc's is /run/runc). */
-export const DEFAULT_ROOT = "/run/lxcri";
+/** The state root without --root for root on the host (runc's is /run/runc); rootless: src/rootless.ts defaultRoot. */
+export const DEFAULT_ROOT = ROOT_STATE;
 
 /** An absolute path other than / (runc refuses the same). */
 export function checkRoot(root: string): string {

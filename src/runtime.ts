@@ -2,7 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readDir } from "../ffi/files.ts";
+import { readDir, tryReadText } from "../ffi/files.ts";
 import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
@@ -22,11 +22,12 @@ import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
 import { join } from "./path.ts";
+import { defaultRoot, inUserNamespace } from "./rootless.ts";
 
 export { DEFAULT_ROOT };
 
 export interface RuntimeOptions {
-  /** State root (default /run/lxcri). */
+  /** State root (default /run/lxcri; rootless, runc's rule: $XDG_RUNTIME_DIR/lxcri). */
   root?: string;
   log?: Logger;
   /** Seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT, else 60). */
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   lxcLogLevel?: string;
   /** cgroupsPath values are systemd's "slice:prefix:name" (runc --systemd-cgroup). */
   systemdCgroup?: boolean;
+  /** Rootless mode as runc's --rootless: true, false, undefined for auto (not root on the host). */
+  rootless?: boolean;
 }
 
 /**
@@ -46,7 +49,9 @@ export class Runtime {
   readonly ctx: Context;
 
   constructor(opts: RuntimeOptions = {}) {
-    const root = checkRoot(opts.root ?? DEFAULT_ROOT);
+    const root = checkRoot(
+      opts.root ?? defaultRoot(process.env, process.geteuid?.() ?? 0, () => inUserNamespace(tryReadText("/proc/self/uid_map"))),
+    );
     const env = process.env.OCI_HOOK_TIMEOUT;
     const hookTimeout = opts.hookTimeout ?? (env ? parseHookTimeout(env, "OCI_HOOK_TIMEOUT") : DEFAULT_HOOK_TIMEOUT);
     this.ctx = {
@@ -55,6 +60,7 @@ export class Runtime {
       hookTimeout,
       lxcLogLevel: opts.lxcLogLevel ?? "warn",
       systemdCgroup: opts.systemdCgroup,
+      rootless: opts.rootless,
     };
   }
 
@@ -130,8 +136,14 @@ export class Runtime {
   /** Host pids of the container's processes. */
   async ps(id: string): Promise<number[]> {
     checkId(id);
+    const record = readRecord(containerDir(this.ctx, id), id);
+    if (record.cgroups?.length === 0) {
+      // rootless without cgroups: init's pid namespace
+      const { pidNamespacePids } = await import("./host/pidns.ts");
+      return pidNamespacePids(record.initPid, record.initStart);
+    }
     const { containerPids } = await import("./cgroups/container.ts");
-    return containerPids(readRecord(containerDir(this.ctx, id), id));
+    return containerPids(record);
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +34,16 @@ struct sock_fprog_ {
 	unsigned short len;
 	void *filter;
 };
+
+/* setgroups(2) gave EPERM although CAP_SETGID is effective: the user namespace denies it. */
+static int setgroups_denied(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	return (d[0].effective >> CAP_SETGID) & 1;
+}
 
 static int has(uint64_t set, int cap)
 {
@@ -82,7 +93,12 @@ static int apply_and_exec(const struct process_plan *p, char *const paths[], cha
 	for (uint32_t c = 0; c <= p->last_cap && c < 64; c++)
 		if (!has(p->caps[0], (int)c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
 			return STEP_CAPBSET;
-	if (syscall(SYS_setgroups, p->ngroups, p->groups) != 0)
+	/*
+	 * EPERM with CAP_SETGID: a user namespace whose setgroups is "deny" (rootless: a user may
+	 * map its own gid only so). The inherited groups cannot be changed there; runc's rootless
+	 * containers keep them too, and refuse only additional groups.
+	 */
+	if (syscall(SYS_setgroups, p->ngroups, p->groups) != 0 && !(errno == EPERM && p->ngroups == 0 && setgroups_denied()))
 		return STEP_SETGROUPS;
 	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0)
 		return STEP_SETGID;

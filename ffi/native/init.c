@@ -216,6 +216,29 @@ static void local_null_stdio(void)
  * is the host's (create opened it; never the container's, which a racing
  * process could swap: CVE-2025-31133), and no symlink leads a mask elsewhere.
  */
+/*
+ * Rootless, a user on the host: create could make no detached mount (no CAP_SYS_ADMIN
+ * there), so it passed a plain fd of /dev/null. In the container's user namespace init
+ * may clone a mount: the container's own /dev/null (a bind of the host's: no device can
+ * be made in a user namespace), opened without following any link and checked, by its fd,
+ * to be the null device before the clone; a swap after the open changes nothing.
+ */
+static int clone_container_null(void)
+{
+	struct stat st;
+	int n = open_in_container("/dev/null");
+	if (n < 0)
+		return -1;
+	if (fstat(n, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(n);
+		errno = EPERM;
+		return -1;
+	}
+	int c = (int)syscall(SYS_open_tree, n, "", OPEN_TREE_CLONE | AT_EMPTY_PATH | O_CLOEXEC);
+	close(n);
+	return c;
+}
+
 static void mask_and_protect(const struct init_plan *p)
 {
 	char src[64], dst[64];
@@ -263,6 +286,12 @@ static void mask_and_protect(const struct init_plan *p)
 			r = mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
 		else if (null_src < 0) {
 			r = (int)syscall(SYS_move_mount, devnull, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+			if (r != 0 && errno == EINVAL) { /* not a detached mount: rootless (above) */
+				int c = clone_container_null();
+				r = c < 0 ? -1 : (int)syscall(SYS_move_mount, c, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+				if (c >= 0)
+					close(c);
+			}
 			if (r == 0 && (null_src = open_in_container(p->mask.items[i])) < 0)
 				r = -1;
 		} else {

@@ -74,7 +74,14 @@ int main(int argc, char **argv)
 		return 2;
 	int report = atoi(argv[4]);
 	int gate = atoi(argv[5]);
-	prctl(PR_SET_DUMPABLE, 0);
+	/*
+	 * Not dumpable: no process of the container's uid may ptrace us. Except for a user on the
+	 * host (rootless, euid != 0): liblxc's clone child inherits it, and a monitor without
+	 * CAP_SYS_PTRACE could then not open the child's namespaces (start.c preserve_ns). Such a
+	 * monitor holds only the user's own privilege, which every other process of theirs holds.
+	 */
+	if (geteuid() == 0)
+		prctl(PR_SET_DUMPABLE, 0);
 	char go;
 	ssize_t n;
 	while ((n = read(gate, &go, 1)) < 0 && errno == EINTR)

@@ -9,7 +9,7 @@
 import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { escapeText } from "../text/escape.ts";
-import { applyGlobals, globals, log } from "./globals.ts";
+import { applyGlobals, globals, log, needsUidMap } from "./globals.ts";
 import { isCommand, parseArgv, toCall } from "./parse.ts";
 import type { Call, CommandName } from "./table.ts";
 
@@ -55,7 +55,13 @@ export async function cli(argv: string[]): Promise<number> {
     await printUsage(parsed.command);
     return 0;
   }
-  applyGlobals(parsed.globals);
+  // read only when the default root depends on it (Bun.file: `state` loads no node:fs)
+  const uidMap = needsUidMap(parsed.globals)
+    ? await Bun.file("/proc/self/uid_map")
+        .text()
+        .catch(() => undefined)
+    : undefined;
+  applyGlobals(parsed.globals, uidMap);
   const call = toCall(parsed);
   const handler = (await HANDLERS[call.command]()).default as (call: Call) => Promise<void> | void;
   await handler(call);

@@ -3,7 +3,8 @@
 // imported when first asked for: `state` needs neither.
 import { LxcriError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { checkRoot, parseHookTimeout } from "../options.ts";
+import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "../options.ts";
+import { defaultRoot, inUserNamespace, parseRootless } from "../rootless.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Values } from "./parse.ts";
 import { GLOBAL_FLAGS } from "./table.ts";
@@ -17,16 +18,22 @@ export interface Globals {
   systemdCgroup?: boolean;
   /** --criu: the criu checkpoint and restore run. */
   criu?: string;
+  /** --rootless: true, false, undefined for auto. */
+  rootless?: boolean;
 }
 
-export const globals: Globals = { root: GLOBAL_FLAGS.root.default, logFormat: "text", debug: false };
+export const globals: Globals = { root: DEFAULT_ROOT, logFormat: "text", debug: false };
 
 const text = (v: Values[string] | undefined) => (v === undefined ? undefined : String(v));
 
-/** Checks and stores the global flags as parse.ts found them (unset ones take the table's defaults). */
-export function applyGlobals(values: Values): void {
+/**
+ * Checks and stores the global flags as parse.ts found them (unset ones take the table's
+ * defaults; --root runc's rule, src/rootless.ts). `uidMap` is /proc/self/uid_map's text,
+ * which the rule needs only for uid 0 with $XDG_RUNTIME_DIR set (see needsUidMap).
+ */
+export function applyGlobals(values: Values, uidMap?: string): void {
   logger = undefined;
-  globals.root = checkRoot(text(values.root) ?? GLOBAL_FLAGS.root.default);
+  globals.root = checkRoot(text(values.root) ?? defaultRoot(process.env, process.geteuid?.() ?? 0, () => inUserNamespace(uidMap)));
   globals.log = text(values.log) || undefined;
   const format = text(values["log-format"]) ?? GLOBAL_FLAGS["log-format"].default;
   if (format !== "text" && format !== "json")
@@ -34,9 +41,7 @@ export function applyGlobals(values: Values): void {
   globals.logFormat = format;
   globals.debug = values.debug === true;
   globals.systemdCgroup = values["systemd-cgroup"] === true || cgroupManager(text(values["cgroup-manager"]));
-  const rootless = text(values.rootless);
-  if (rootless !== undefined && !["true", "false", "auto"].includes(rootless))
-    throw new LxcriError("invalid-argument", `--rootless: expected true, false or auto, got ${JSON.stringify(rootless)}`);
+  globals.rootless = parseRootless(text(values.rootless));
   globals.criu = text(values.criu) || undefined;
   const timeout = text(values["hook-timeout"]);
   globals.hookTimeout = timeout === undefined ? undefined : parseHookTimeout(timeout, "--hook-timeout");
@@ -54,6 +59,10 @@ function cgroupManager(v: string | undefined): boolean {
   throw new LxcriError("invalid-argument", `--cgroup-manager: expected cgroupfs, systemd or disabled, got ${JSON.stringify(v)}`);
 }
 
+/** Whether applyGlobals needs /proc/self/uid_map: no --root, uid 0 and $XDG_RUNTIME_DIR set. */
+export const needsUidMap = (values: Values): boolean =>
+  values.root === undefined && !!process.env.XDG_RUNTIME_DIR && (process.geteuid?.() ?? 0) === 0;
+
 let logger: Logger | undefined;
 export async function log(): Promise<Logger> {
   const { createLogger } = await import("../log.ts");
@@ -68,5 +77,6 @@ export async function runtime(): Promise<Runtime> {
     hookTimeout: globals.hookTimeout,
     lxcLogLevel: globals.debug ? "debug" : "warn",
     systemdCgroup: globals.systemdCgroup,
+    rootless: globals.rootless,
   });
 }

@@ -3,7 +3,6 @@
 // The parser (parse.ts), the usage text (usage.ts, rendered by citty) and the
 // commands' typed flags (commands/*.ts) all come from this table. Data only:
 // every call loads it.
-import { DEFAULT_ROOT } from "../options.ts";
 
 export interface Flag {
   type: "string" | "boolean";
@@ -42,13 +41,13 @@ export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {};
 const ID: Positional = { name: "id", description: "container id" };
 
 export const GLOBAL_FLAGS = {
-  root: { type: "string", description: "state directory", default: DEFAULT_ROOT },
+  root: { type: "string", description: "state directory (default: /run/lxcri; rootless $XDG_RUNTIME_DIR/lxcri)" },
   log: { type: "string", description: "log file (default: stderr)" },
   "log-format": { type: "string", description: "log format: text or json", default: "text" },
   debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
-  rootless: { type: "string", description: "accepted for compatibility (true|false|auto): cgroup errors are never ignored" },
+  rootless: { type: "string", description: "rootless mode: true, false or auto (auto: not root on the host)", default: "auto" },
   criu: { type: "string", description: "criu for checkpoint and restore (default: criu on PATH)" },
   "cgroup-manager": { type: "string", description: "crun's form: cgroupfs, or systemd (as --systemd-cgroup); disabled is refused" },
 } as const satisfies Record<string, Flag>;
@@ -194,7 +193,11 @@ export const COMMANDS = {
     args: [],
     flags: {
       bundle: { type: "string", alias: "b", description: "directory to write config.json in", default: "." },
-      rootless: { type: "boolean", description: "a config for a rootless container: a user namespace mapping the current user" },
+      rootless: {
+        type: "boolean",
+        description:
+          "a config for a user without root: a user namespace mapping root to the caller, no network namespace or resources (runc's)",
+      },
     },
   },
   features: { description: "print what this runtime implements (runtime-spec features.md)", args: [], flags: {} },

@@ -18,6 +18,7 @@ import { reapChild, strerror } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
+import { rootless } from "../host/caller-userns.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
 import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
@@ -172,7 +173,7 @@ export async function exec(
     );
     forHelper.push(planFd);
     const planSlot = place(planFd);
-    const exeFd = sealedExe(installed().init);
+    const exeFd = sealedExe(installed(ctx.rootless).init, rootless(ctx.rootless));
     forHelper.push(exeFd);
     const exeSlot = place(exeFd);
     const helper = Bun.spawn({ cmd: [`/proc/self/fd/${exeSlot}`, "exec", String(planSlot)], stdio: stdio as never });
@@ -245,10 +246,15 @@ function openCgroupProcs(dir: string, asked: boolean): number {
   }
 }
 
-/** The namespaces of `pid` this process is not in, as /proc paths; the user namespace last (joining it drops our host privileges). */
+/**
+ * The namespaces of `pid` this process is not in, as /proc paths; the user namespace last
+ * (joining it drops our host privileges) — first for a user on the host (rootless): only in
+ * it does the helper have the capabilities joining the others needs.
+ */
 function namespacesOf(pid: number): string[] {
   const out: string[] = [];
-  for (const type of ["cgroup", "ipc", "uts", "net", "pid", "time", "mnt", "user"]) {
+  const order = ["cgroup", "ipc", "uts", "net", "pid", "time", "mnt"];
+  for (const type of process.geteuid!() === 0 ? [...order, "user"] : ["user", ...order]) {
     try {
       if (readlinkSync(`/proc/${pid}/ns/${type}`) !== readlinkSync(`/proc/self/ns/${type}`)) out.push(`/proc/${pid}/ns/${type}`);
     } catch {

@@ -19,6 +19,12 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   checkId(id);
   const sig = parseSignal(signal);
   const record = readRecord(containerDir(ctx, id), id);
+  if (opts.all && record.cgroups?.length === 0) {
+    // rootless without cgroups (runc's too): init alone can be named; with a pid namespace of
+    // its own, its end ends every process in it
+    if (!signalRecorded(record.initPid, record.initStart, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
+    return;
+  }
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made

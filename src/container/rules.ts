@@ -8,15 +8,21 @@ import { LxcriError } from "../errors.ts";
 import type { State, Status } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
 
-/** The runtime directory must be root's and private (0700) before anything in it is trusted; undefined when it is. */
+/**
+ * The runtime directory must be the caller's and private (0700) before anything in it is
+ * trusted: root's (and group 0) for root; rootless, the caller's euid (runc's rule: a user's
+ * own $XDG_RUNTIME_DIR/lxcri). Undefined when it is.
+ */
 export function runtimeDirError(
   dir: string,
   st: { isDirectory(): boolean; uid: number; gid: number; mode: number },
+  euid: number = process.geteuid?.() ?? 0,
 ): LxcriError | undefined {
-  if (st.isDirectory() && st.uid === 0 && st.gid === 0 && (st.mode & 0o777) === 0o700) return undefined;
+  if (st.isDirectory() && st.uid === euid && (euid !== 0 || st.gid === 0) && (st.mode & 0o777) === 0o700) return undefined;
+  const whose = euid === 0 ? "root's" : `uid ${euid}'s`;
   return new LxcriError(
     "runtime",
-    `${dir}: refusing to use a runtime directory that is not root's and private (owner ${st.uid}:${st.gid}, mode ${(st.mode & 0o7777).toString(8)})`,
+    `${dir}: refusing to use a runtime directory that is not ${whose} and private (owner ${st.uid}:${st.gid}, mode ${(st.mode & 0o7777).toString(8)})`,
   );
 }
 

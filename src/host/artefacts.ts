@@ -6,10 +6,12 @@
 // (a Bun script using the library, the tests). Nothing is looked up on $PATH,
 // in $TMPDIR or through an environment variable, and each file and its
 // directory must be root's and writable by no one else: code a local user
-// could change must never run as root.
+// could change must never run as root. Rootless, the caller's own files are
+// trusted too (src/rootless.ts trustedOwners; docs/security.md, "Rootless").
 import { lstatSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LxcriError } from "../errors.ts";
+import { partOwners } from "./caller-userns.ts";
 
 export interface Installed {
   /** The container init and exec helper (static). */
@@ -27,19 +29,20 @@ function directory(): string {
 }
 
 /**
- * Throws unless `path` is a regular file (or a directory) owned by root and
- * writable only by root. For a directory, every directory above it too
- * (writable by others only when sticky, as /tmp: no one can rename what is
- * root's there).
+ * Throws unless `path` is a regular file (or a directory) owned by root (or
+ * one of `owners`) and writable only by its owner. For a directory, every
+ * directory above it too (writable by others only when sticky, as /tmp: no one
+ * can rename what is root's there).
  */
-export function checkTrusted(path: string, kind: "file" | "dir" = "file"): void {
+export function checkTrusted(path: string, kind: "file" | "dir" = "file", owners: readonly number[] = [0]): void {
+  const whose = owners.length === 1 ? "root's" : `owned by one of uids ${owners.join(", ")}`;
   if (kind === "dir")
     for (let up = dirname(path); up !== dirname(up); up = dirname(up)) {
       const st = statSync(up);
-      if (st.uid !== 0 || (st.mode & 0o022 && !(st.mode & 0o1000)))
+      if (!owners.includes(st.uid) || (st.mode & 0o022 && !(st.mode & 0o1000)))
         throw new LxcriError(
           "runtime",
-          `refusing to use ${path}: ${up} is not root's or is writable by others (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
+          `refusing to use ${path}: ${up} is not ${whose} or is writable by others (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
         );
     }
   let st;
@@ -49,26 +52,28 @@ export function checkTrusted(path: string, kind: "file" | "dir" = "file"): void 
     throw new LxcriError("runtime", `${path} is missing: install lxcri with "bash scripts/install.sh" (or build it with "bun run build")`);
   }
   const what = kind === "file" ? st.isFile() : st.isDirectory();
-  if (!what || st.uid !== 0 || st.mode & 0o022)
+  if (!what || !owners.includes(st.uid) || st.mode & 0o022)
     throw new LxcriError(
       "runtime",
-      `refusing to use ${path}: it must be a ${kind === "file" ? "regular file" : "directory"} owned by root and writable by no one else (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
+      `refusing to use ${path}: it must be a ${kind === "file" ? "regular file" : "directory"} ${owners.length === 1 ? "owned by root" : whose} and writable by no one else (owner ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
     );
 }
 
 let cached: Installed | undefined;
 
-export function installed(): Installed {
+/** The installed parts, checked; `rootless` is runc's --rootless (undefined: auto). */
+export function installed(rootless?: boolean): Installed {
   if (cached) return cached;
   const dir = directory();
-  checkTrusted(dir, "dir");
+  const owners = partOwners(rootless);
+  checkTrusted(dir, "dir", owners);
   const init = join(dir, "lxcri-init");
   const monitor = join(dir, "lxcri-monitor");
-  checkTrusted(init);
-  checkTrusted(monitor);
+  checkTrusted(init, "file", owners);
+  checkTrusted(monitor, "file", owners);
   let executable: string | undefined = Bun.isStandaloneExecutable ? realpathSync(process.execPath) : join(dir, "lxcri");
   try {
-    checkTrusted(executable);
+    checkTrusted(executable, "file", owners);
   } catch (e) {
     if (Bun.isStandaloneExecutable) throw e;
     executable = undefined; // from source without `bun run build`: containers without create hooks still work

@@ -35,10 +35,10 @@ const S_IFMT: Record<Device["type"], number> = { c: 0o020000, u: 0o020000, b: 0o
  * inode: mounts.ts bindsHostDevices). A default device the config lists keeps its mode and owner
  * (the checker made sure of its numbers); in a user namespace the defaults are bound instead.
  */
-export function deviceNodes(spec: Spec, resolve: (p: string) => string): DeviceNode[] {
+export function deviceNodes(spec: Spec, resolve: (p: string) => string, rootless = false): DeviceNode[] {
   const listed = spec.linux?.devices ?? [];
   const devTmpfs = spec.mounts?.some((m) => m.destination.replace(/\/+$/, "") === "/dev" && m.type === "tmpfs") ?? false;
-  const made = devTmpfs && !bindsHostDevices(spec);
+  const made = devTmpfs && !bindsHostDevices(spec, rootless);
   const defaults: Device[] = made
     ? DEFAULT_DEVICES.map((name) => {
         const path = `/dev/${name}`;

@@ -49,6 +49,14 @@ export interface MountContext {
   cgroupV2Base?: string;
   /** The container's cgroup below each hierarchy's base (lxc.cgroup.dir.container): set by translate where a v1 cgroup mount needs it. */
   cgroupDir?: string;
+  /**
+   * Rootless (translate.ts): the container's own cgroup — without one (cgroupless), the
+   * caller's — is bound at a cgroup mount, as runc falls back to. Without a cgroup liblxc
+   * unshares the cgroup namespace only after the mounts, and a cgroup2 mount without root on
+   * the host fails (EBUSY in the guest, runc's #2158); with one the bind is what is tested.
+   */
+  rootless?: boolean;
+  cgroupless?: boolean;
   /** What a host path is; the only I/O translation needs, injected so tests stay pure. */
   stat: (hostPath: string) => PathKind;
   /** A host directory's permission bits (undefined if it is none): what a tmpfs on it takes. */
@@ -109,12 +117,14 @@ export const DEFAULT_DEVICES = ["null", "zero", "full", "random", "urandom", "tt
 
 /**
  * Whether the default devices are bound from the host (as runc does in a user namespace, where
- * mknod is refused) rather than made by init in the /dev tmpfs (devices.ts). Only in a user
- * namespace may a container hold a host device inode: there its root is not the inode's owner
- * and cannot chmod or chown it; without one, a container's root with CAP_FOWNER changed the
- * host's /dev/null through the bind (`chmod 700 /dev/null` broke the host).
+ * mknod is refused: the container's own, or the rootless caller's) rather than made by init in
+ * the /dev tmpfs (devices.ts). Only in a user namespace may a container hold a host device inode:
+ * there its root is not the inode's owner and cannot chmod or chown it; without one, a
+ * container's root with CAP_FOWNER changed the host's /dev/null through the bind
+ * (`chmod 700 /dev/null` broke the host).
  */
-export const bindsHostDevices = (spec: Spec): boolean => spec.linux?.namespaces?.some((n) => n.type === "user") ?? false;
+export const bindsHostDevices = (spec: Spec, rootless = false): boolean =>
+  rootless || (spec.linux?.namespaces?.some((n) => n.type === "user") ?? false);
 
 function isCgroupMount(m: Mount): boolean {
   return m.type === "cgroup" || m.type === "cgroup2";
@@ -206,7 +216,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       if (split.attr) recursive.push(split.attr);
       propagation.mount(dest, parent, steps);
       if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
-      else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost)
+      else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost && !ctx.rootless && !ctx.cgroupless)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
       earlier.push({ dest });
@@ -257,7 +267,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     items.push(["lxc.mount.entry", entry]);
     if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
     earlier.push({ dest, bindSource: bind && kind === "dir" && ctx.stat(source) === "dir" ? source : undefined });
-    if (dest === "/dev" && fstype === "tmpfs" && bindsHostDevices(spec))
+    if (dest === "/dev" && fstype === "tmpfs" && bindsHostDevices(spec, ctx.rootless))
       for (const d of DEFAULT_DEVICES) items.push(["lxc.mount.entry", `/dev/${d} dev/${d} none bind,create=file 0 0`]);
   });
 

@@ -53,6 +53,15 @@ export interface TranslateContext extends MountContext {
   freeCgroupName?: (name: string) => string;
   /** linux.netDevices: a host device's addresses to carry over (default: none, the device known by /sys/class/net). */
   netDeviceAddresses?: DeviceAddresses;
+  /**
+   * Rootless without a cgroup the caller may write (cgroup v1, or no delegated v2 subtree):
+   * liblxc then makes none and the container stays in the caller's (cgroupHierarchies' and
+   * cgroupV2Base's bases are then the caller's own cgroups, which a cgroup mount binds, as
+   * runc's). Device rules are left out and limits refused, as runc does.
+   */
+  cgroupless?: boolean;
+  // rootless (MountContext, src/host/caller-userns.ts): no device cgroup rules even with a cgroup —
+  // a v1 devices file and v2's BPF device program need root on the host (runc leaves them out)
   warn: (message: string) => void;
 }
 
@@ -69,6 +78,15 @@ export interface Translation {
   shared: MountPlan["shared"];
   /** Id-mapped bind mounts, which the second start-host hook mounts (for its error messages). */
   idmapped: MountPlan["idmapped"];
+}
+
+/** A limit rootless lxcri cannot set: no cgroup it may write (runc: "cannot set memory limit: container could not join or create cgroup"). */
+function cgrouplessLimit(key: string) {
+  const file = key.replace(/^lxc\.cgroup2?\./, "");
+  return unsupportedOnHost(
+    "linux.resources",
+    `cannot set ${file.split(".")[0]} limit (${file}): rootless, the container could not join or create a cgroup (no cgroup v2 subtree delegated to uid ${process.geteuid?.()}; on cgroup v1 there is none)`,
+  );
 }
 
 /** The rootfs as an absolute host path (root.path may be relative to the bundle). */
@@ -130,12 +148,15 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   // be another state root's container with the same id).
   const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id, ctx.freeCgroupName) : lxcCgroupItems(ctx);
   items.push(...cgroup);
-  items.push(...deviceItems(spec, ctx.cgroup));
-  items.push(...resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn));
+  const limits = resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn);
+  if (ctx.cgroupless) {
+    // runc (rootless): device rules are not expected to work, other limits are an error
+    if (limits.length) throw cgrouplessLimit(limits[0]![0]);
+  } else items.push(...(ctx.rootless ? [] : deviceItems(spec, ctx.cgroup)), ...limits);
 
   const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
   const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];
-  const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir });
+  const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir: ctx.cgroupless ? "" : cgroupDir });
   items.push(...mounts.items);
 
   if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length) items.push(["lxc.hook.version", "1"]);
@@ -170,7 +191,7 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
   return {
     terminal: !!spec.process.terminal,
     detach: mounts.launcherOnly,
-    devices: deviceNodes(spec, ctx.resolve),
+    devices: deviceNodes(spec, ctx.resolve, ctx.rootless),
     hostname: spec.linux?.namespaces?.some((n) => n.type === "uts" && n.path) ? spec.hostname : undefined,
     domainname: spec.domainname,
     mask: mounts.mask,

@@ -120,6 +120,15 @@ describe("the table", () => {
     }
   });
 
+  test("--rootless: spec's after spec (runc's), the global one before the command", () => {
+    const after = parseArgv(["spec", "--rootless"]);
+    expect(after.flags).toEqual({ rootless: true });
+    expect(after.globals).toEqual({});
+    const before = parseArgv(["--rootless", "true", "spec"]);
+    expect(before.globals).toEqual({ rootless: "true" });
+    expect(before.flags).toEqual({});
+  });
+
   test("citty's definitions (for help) are the table's, and its usage text shows every flag", async () => {
     for (const [name, spec] of entries) {
       const def = commandDef(name);

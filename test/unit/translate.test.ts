@@ -813,3 +813,65 @@ describe("OCI → LXC translation", () => {
     ).toContain("domainname: setting a domain name needs a uts namespace");
   });
 });
+
+describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none the caller may write)", () => {
+  const own = ctx({
+    cgroupless: true,
+    cgroupHierarchies: [
+      { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory/user.slice" },
+      { name: "systemd", fstype: "cgroup", options: "none,name=systemd", base: "/sys/fs/cgroup/systemd/user.slice" },
+    ],
+  });
+
+  test("no device rules; the cgroup mount binds the caller's own cgroups, as runc's", () => {
+    const it = items(spec(), own);
+    expect(it.filter(([k]) => k.startsWith("lxc.cgroup.devices") || k.startsWith("lxc.cgroup2.devices"))).toEqual([]);
+    // the same spec with cgroups has them
+    expect(items(spec()).some(([k]) => k.startsWith("lxc.cgroup.devices"))).toBe(true);
+    const entries = values(it, "lxc.mount.entry");
+    expect(entries).toContain(
+      "/sys/fs/cgroup/memory/user.slice sys/fs/cgroup/memory none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(entries.some((e) => e.includes("lxc.payload"))).toBe(false);
+  });
+
+  test("pure v2: the caller's own cgroup bound at /sys/fs/cgroup, never a cgroup2 mount (no cgroup namespace liblxc owns)", () => {
+    const v2 = ctx({ cgroupless: true, cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup/system.slice/x.service" });
+    const entries = values(items(spec(), v2), "lxc.mount.entry");
+    expect(entries).toContain(
+      "/sys/fs/cgroup/system.slice/x.service sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(entries.some((e) => e.startsWith("cgroup2 "))).toBe(false);
+  });
+
+  test("a limit is refused naming linux.resources and the file (runc: cannot set … limit)", () => {
+    const limited = spec((s) => (s.linux!.resources = { memory: { limit: 64 << 20 } }));
+    const e = error(() => translate(limited, own));
+    expect(e).toContain("linux.resources");
+    expect(e).toContain("cannot set memory limit (memory.limit_in_bytes)");
+    // pids too; only device rules are let go
+    expect(
+      error(() =>
+        translate(
+          spec((s) => (s.linux!.resources = { pids: { limit: 10 } })),
+          own,
+        ),
+      ),
+    ).toContain("cannot set pids limit");
+    // with a cgroup (a delegated subtree), limits go there, device rules still do not
+    const delegated = ctx({ rootless: true, cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup/u" });
+    const withLimit = items(limited, delegated);
+    expect(values(withLimit, "lxc.cgroup2.memory.max")).toEqual([String(64 << 20)]);
+    expect(withLimit.filter(([k]) => k.startsWith("lxc.cgroup2.devices"))).toEqual([]);
+    // and the cgroup mount binds the container's own cgroup (a cgroup2 mount fails before liblxc's late cgroup namespace)
+    expect(values(withLimit, "lxc.mount.entry")).toContain(
+      "/sys/fs/cgroup/u/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
+    );
+    expect(() =>
+      translate(
+        spec((s) => (s.linux!.resources = { devices: [{ allow: false, access: "rwm" }] })),
+        own,
+      ),
+    ).not.toThrow();
+  });
+});

@@ -16,7 +16,7 @@ import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
 import { cgroupInodes, missingAncestors } from "../../cgroups/paths.ts";
-import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
+import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, freeCgroupName, hostCgroups } from "../../cgroups/host.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { loadConfig } from "../../host/config-file.ts";
@@ -67,7 +67,8 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
-  const hierarchies = cgroupHierarchies();
+  // restore is root's (CRIU needs it): the host's cgroups, as create finds them
+  const cg = hostCgroups();
   // the same translation create makes: the container's cgroup and the mount points it needs in the rootfs
   const tr = translate(spec, {
     id,
@@ -77,9 +78,9 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     stat: statKind,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
-    cgroupHierarchies: hierarchies,
-    cgroupV2Base: cgroupLayout() === "v2" ? cgroupV2Base() : undefined,
-    freeCgroupName: (name) => freeCgroupName(hierarchies, name),
+    cgroupHierarchies: cg.hierarchies,
+    cgroupV2Base: cg.v2Base,
+    freeCgroupName: (name) => freeCgroupName(cg, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     // liblxc's items are not used (no monitor runs): the hook's fds are never looked at
@@ -119,7 +120,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   try {
     record.cgroupParents = missingAncestors(tr.cgroupDir);
     // none may exist yet (as at create); only the container's are made (no monitor runs)
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir).filter((d) => cgroupDirsFor(tr.cgroupDir).includes(d));
+    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg).filter((d) => cgroupDirsFor(tr.cgroupDir, cg).includes(d));
     writeRecord(dir, record);
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);

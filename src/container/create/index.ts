@@ -14,7 +14,15 @@ import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
 import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, cgroupV2Base, freeCgroupName } from "../../cgroups/host.ts";
+import {
+  cgroupDirsFor,
+  cgroupLayout,
+  freeCgroupName,
+  type HostCgroups,
+  hostCgroups,
+  leaveRootlessBase,
+  rootlessCgroups,
+} from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -28,6 +36,7 @@ import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { installed } from "../../host/artefacts.ts";
+import { rootless } from "../../host/caller-userns.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { sendPidfd } from "../../host/pidfd-socket.ts";
@@ -112,14 +121,15 @@ export async function create(
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
-  const parts = installed();
+  const parts = installed(ctx.rootless);
   const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
   if (createHooks && !parts.executable)
     throw new LxcriError("runtime", "prestart, createRuntime and createContainer hooks need the lxcri executable: run `bun run build`");
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
-  const hierarchies = cgroupHierarchies();
+  const isRootless = rootless(ctx.rootless);
+  const cg = isRootless ? rootlessCgroups() : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
   const tr = translate(spec, {
@@ -131,9 +141,11 @@ export async function create(
     dirMode,
     resolve: (p) => resolveInRootfs(rootfs, p),
     cgroup: cgroupLayout(),
-    cgroupHierarchies: hierarchies,
-    cgroupV2Base: cgroupLayout() === "v2" ? cgroupV2Base() : undefined,
-    freeCgroupName: (name) => freeCgroupName(hierarchies, name),
+    cgroupHierarchies: cg.hierarchies,
+    cgroupV2Base: cg.v2Base,
+    cgroupless: cg.cgroupless,
+    rootless: isRootless,
+    freeCgroupName: (name) => freeCgroupName(cg, name),
     hardRlimits: hardRlimits(),
     logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
@@ -170,9 +182,17 @@ export async function create(
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    record.cgroupParents = missingAncestors(tr.cgroupDir);
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir);
+    record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
+    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
+    // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
+    // which liblxc takes the base from, is spawned there); recorded first: removed (once
+    // empty) at delete or by a failed create's cleanup
+    const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
+    if (leaveBase) {
+      record.cgroupParents.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
+      writeRecord(dir, record);
+    }
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
@@ -221,7 +241,9 @@ export async function create(
     // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
     // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
     // (the mount hook gets create's own environment for the hooks it runs).
-    const monitorEnv: Record<string, string> = spec.linux?.uidMappings?.length ? { PATH: "/nonexistent" } : {};
+    // A user (rootless, not uid 0) needs them: only newuidmap may write maps beyond its own uid.
+    const monitorEnv: Record<string, string> =
+      spec.linux?.uidMappings?.length && globalThis.process.geteuid!() === 0 ? { PATH: "/nonexistent" } : {};
     // always set: the monitor's environment is the caller's too, and only create says what it joins
     monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
     monitor = spawnMonitor({
@@ -236,12 +258,17 @@ export async function create(
       hookSocket: hookEnd,
       env: monitorEnv,
       stdio,
+      rootless: isRootless,
     });
     closeFd(hookEnd);
     hookEnd = undefined;
     record.monitorPid = monitor.pid;
     record.monitorStart = procStat(monitor.pid)?.startTime;
     writeRecord(dir, record);
+    if (leaveBase) {
+      phase = `leaving ${leaveBase} for liblxc`;
+      leaveRootlessBase(leaveBase, monitor.pid);
+    }
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
@@ -263,12 +290,13 @@ export async function create(
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
-    checkInitCgroups(init, record.cgroups);
+    if (!cg.cgroupless) checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) {
+    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
+    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);
     }
@@ -369,8 +397,8 @@ function stateHalves(state: State): [string, string] {
  * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
  * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
  */
-export function plannedCgroups(container: string, monitor: string): string[] {
-  const dirs = [...cgroupDirsFor(container), ...cgroupDirsFor(monitor)];
+export function plannedCgroups(container: string, monitor: string, cg: HostCgroups): string[] {
+  const dirs = [...cgroupDirsFor(container, cg), ...cgroupDirsFor(monitor, cg)];
   const taken = dirs.find((d) => exists(d));
   if (taken)
     throw unsupportedOnHost(

@@ -20,7 +20,7 @@ import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBl
 import { strerror } from "../../../ffi/libc.ts";
 import { fstat, writeAll } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
-import { detachedNull, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
+import { detachedNullOrNone, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
 import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
@@ -47,6 +47,8 @@ export interface MonitorLaunch {
   env: Record<string, string>;
   /** init's stdio: an fd of the caller's (which stays the caller's to close), its own ("inherit"), or /dev/null. */
   stdio?: (number | "inherit" | "ignore")[];
+  /** Rootless (src/host/caller-userns.ts): without CAP_SYS_ADMIN, sealed memfd copies of the helpers instead of detached mounts. */
+  rootless: boolean;
 }
 
 export interface Monitor {
@@ -66,13 +68,13 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
   const [report, reportEnd] = pipe();
   const [gate, gateEnd] = pipe();
   try {
-    const initFd = sealedExe(l.initExe);
+    const initFd = sealedExe(l.initExe, l.rootless);
     ours.push(initFd);
-    const monitorFd = sealedExe(l.monitorExe);
+    const monitorFd = sealedExe(l.monitorExe, l.rootless);
     ours.push(monitorFd);
     const planFd = sealedMemfd("lxcri-plan", l.plan);
     ours.push(planFd);
-    const launcherFd = l.launcherExe ? sealedExe(l.launcherExe) : undefined;
+    const launcherFd = l.launcherExe ? sealedExe(l.launcherExe, l.rootless) : undefined;
     if (launcherFd !== undefined) ours.push(launcherFd);
     const slot = (k: keyof typeof INHERITED) => P + INHERITED[k];
     const stdio: (number | "ignore" | null)[] = ["ignore", "ignore", "ignore"];
@@ -93,9 +95,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     stdio[slot("stdin")] = orNull(stdin);
     stdio[slot("stdout")] = orNull(stdout);
     stdio[slot("stderr")] = orNull(stderr);
-    const hostNull = detachedNull(); // a detached mount of its own, for init's masks
-    ours.push(hostNull);
-    stdio[slot("devNull")] = hostNull;
+    const hostNull = detachedNullOrNone(l.rootless); // a detached mount of its own, for init's masks
+    if (hostNull !== undefined) ours.push(hostNull);
+    stdio[slot("devNull")] = orNull(hostNull);
     stdio[slot("hookSocket")] = orNull(l.hookSocket);
     stdio[slot("launcherExe")] = orNull(launcherFd);
     stdio[slot("report")] = reportEnd;

@@ -21,8 +21,13 @@ import { files } from "../record.ts";
 export function makeRuntimeDir(ctx: Context, dir: string, id: string, userns: boolean): void {
   mkdirSync(ctx.root, { recursive: true, mode: 0o700 });
   const root = statSync(ctx.root);
-  if (!root.isDirectory() || root.uid !== 0 || root.mode & 0o022)
-    throw new LxcriError("runtime", `--root ${ctx.root}: must be a directory of root's that no one else can write to`);
+  // root's, or rootless the caller's own ($XDG_RUNTIME_DIR/lxcri, as runc's)
+  const euid = process.geteuid!();
+  if (!root.isDirectory() || root.uid !== euid || root.mode & 0o022)
+    throw new LxcriError(
+      "runtime",
+      `--root ${ctx.root}: must be a directory of ${euid === 0 ? "root's" : `uid ${euid}'s`} that no one else can write to`,
+    );
   if (userns && (root.mode & 0o011) !== 0o011) chmodSync(ctx.root, (root.mode & 0o7777) | 0o011);
   try {
     mkdirSync(dir, { mode: 0o700 });
