@@ -54,31 +54,3 @@ export function defaultSpec(args: string[] = ["sh"]): Spec {
     },
   };
 }
-
-/**
- * `spec --rootless`: runc's specconv.ToRootless. A user namespace of the container's own
- * mapping its root to the caller alone (what an unprivileged user may map without
- * newuidmap's subordinate ranges), no network namespace (a user's container has the
- * caller's network: a new one would have only loopback), /sys bound from the host (sysfs
- * can be mounted only by the owner of the network namespace), no uid=/gid= mount options
- * (ids the namespace does not map), no resources (a user may have no cgroup to set them in).
- */
-export function toRootless(spec: Spec, uid: number, gid: number): Spec {
-  const linux = spec.linux ?? {};
-  const mounts = (spec.mounts ?? []).map((m) =>
-    m.destination.replace(/\/+$/, "") === "/sys"
-      ? { destination: "/sys", type: "none", source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"] }
-      : { ...m, options: m.options?.filter((o) => !o.startsWith("uid=") && !o.startsWith("gid=")) },
-  );
-  const { resources: _, ...rest } = linux;
-  return {
-    ...spec,
-    mounts,
-    linux: {
-      ...rest,
-      namespaces: [...(linux.namespaces ?? []).filter((n) => n.type !== "network" && n.type !== "user"), { type: "user" }],
-      uidMappings: [{ containerID: 0, hostID: uid, size: 1 }],
-      gidMappings: [{ containerID: 0, hostID: gid, size: 1 }],
-    },
-  };
-}

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { runtimeDirError } from "../../src/container/rules.ts";
 import { defaultRoot, inUserNamespace, isRootless, parseRootless, rootUnmapped, trustedOwners } from "../../src/rootless.ts";
-import { defaultSpec, toRootless } from "../../src/spec/default.ts";
+import { defaultSpec } from "../../src/spec/default.ts";
+import { toRootless } from "../../src/spec/rootless.ts";
 
 const HOST_MAP = "         0          0 4294967295\n";
 const PODMAN_MAP = "         0       1001          1\n         1     100000      65536\n";

@@ -23,7 +23,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
-import { defaultSpec, toRootless } from "../../src/spec/default.ts";
+import { defaultSpec } from "../../src/spec/default.ts";
+import { toRootless } from "../../src/spec/rootless.ts";
 import { type RootlessUser, rootlessToolsMissing, rootlessUser } from "../rootless-user.ts";
 
 const onSystemdV2 = existsSync("/run/systemd/system") && existsSync("/sys/fs/cgroup/cgroup.controllers");
