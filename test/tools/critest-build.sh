@@ -6,7 +6,7 @@
 # cri-tools 8643906d (v1.29), which gives each pod sandbox the cgroup parent in
 # CRITEST_CGROUP_PARENT where that is set (the systemd cgroup driver needs a slice; unset: no change).
 # Cached under $LXCRI_TEST_CACHE (default /var/cache/lxcri-test; scripts/test.sh: build/test-cache,
-# where the VM job finds it) by the sources' sha256; 2.5-3 min on 2 cores the first time.
+# where the VM job finds it) by the sources' sha256; 1.3-2.5 min on 2 cores the first time.
 # Exit 3 when the tarball is not there (a user's clone has no ../shared).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
