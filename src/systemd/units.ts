@@ -147,7 +147,10 @@ export async function setProperties(
  * create started); returns why it left a unit of that name alone, if it did. A unit systemd no
  * longer has is no error (it stops a scope whose processes all died).
  */
-export async function stopScope(unit: string, invocation: string | undefined, timeoutMs = 30_000): Promise<string | undefined> {
+// 90 s: systemd's own default TimeoutStopSec. A scope's stop job waits for its processes, and
+// under load (seen in the emulated guest, where podman's checkpoint --export then delete took
+// longer than 30 s) systemd answers late; a delete that gives up early leaves the unit.
+export async function stopScope(unit: string, invocation: string | undefined, timeoutMs = 90_000): Promise<string | undefined> {
   if (!invocation)
     return `systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not stopped; systemd stops a scope whose processes are gone`;
   return await withBus(timeoutMs, async (bus) => {
