@@ -147,9 +147,7 @@ export async function setProperties(
  * create started); returns why it left a unit of that name alone, if it did. A unit systemd no
  * longer has is no error (it stops a scope whose processes all died).
  */
-// 90 s: systemd's own default TimeoutStopSec. A scope's stop job waits for its processes, and
-// under load (seen in the emulated guest, where podman's checkpoint --export then delete took
-// longer than 30 s) systemd answers late; a delete that gives up early leaves the unit.
+// 90 s: systemd's own default TimeoutStopSec, the longest a scope's stop waits for its processes.
 export async function stopScope(unit: string, invocation: string | undefined, timeoutMs = 90_000): Promise<string | undefined> {
   if (!invocation)
     return `systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not stopped; systemd stops a scope whose processes are gone`;
@@ -166,8 +164,30 @@ export async function stopScope(unit: string, invocation: string | undefined, ti
       return (await unitLoaded(bus, unit))
         ? `systemd unit ${unit} is not this container's: systemd started it again after the container's invocation ${invocation}; left alone`
         : undefined;
-    const result = await jobResult(bus, job);
-    if (result !== "done") throw new Error(`systemd could not stop ${unit}: its job ended "${result}"`);
+    const state = await stopped(bus, invocation);
+    if (state === "failed") throw new Error(`systemd could not stop ${unit}: it ended "failed"`);
     return undefined;
   });
+}
+
+/**
+ * Waits until invocation `invocation` is over: its unit gone or inactive. Asked of systemd every
+ * 100 ms rather than waited for as the stop job's JobRemoved signal: a scope that systemd was
+ * stopping by itself already (its last process gone) merges our Stop into its own job, and in the
+ * emulated guest that signal was seen to be missing (delete then waited for the bus deadline).
+ */
+async function stopped(bus: Bus, invocation: string): Promise<string> {
+  for (;;) {
+    const path = await invocationPath(bus, invocation);
+    if (path === undefined) return "inactive";
+    try {
+      const state = String(await property(bus, path, "ActiveState"));
+      if (state === "inactive" || state === "failed") return state;
+    } catch (e) {
+      // gone between the two calls
+      if (e instanceof BusError && [ERROR.noInvocation, ERROR.noSuchUnit, ERROR.unknownObject].includes(e.name as never)) return "inactive";
+      throw e;
+    }
+    await Bun.sleep(100);
+  }
 }
