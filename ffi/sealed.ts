@@ -50,9 +50,11 @@ export function detachedNullOrNone(rootless: boolean): number | undefined {
   }
 }
 
-/** The host's /dev/null on a detached mount of its own (nosuid, usable as a device): what masks are made of. */
+/** The host's /dev/null on a detached mount of its own (read-only, nosuid, usable as a device): what masks are made of. */
 export function detachedNull(): number {
-  return detachedMount("/dev/null", MOUNT_ATTR_NOSUID);
+  // read-only: a container root with CAP_FOWNER chmodded the host's /dev/null through a masked path (the
+  // device itself still reads and writes: a read-only mount refuses changes to the inode, not I/O)
+  return detachedMount("/dev/null", MOUNT_ATTR_NOSUID | MOUNT_ATTR_RDONLY);
 }
 
 /** A sealed memfd (close-on-exec) holding `data`: it can be read, never changed. */

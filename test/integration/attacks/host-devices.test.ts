@@ -5,7 +5,9 @@
 // host program writing to it failed). Now init makes them with mknod in the
 // container's /dev tmpfs, as runc does; only in a user namespace (where mknod
 // is refused) are they bound, and there the container's root is not the
-// inode's owner and cannot change it.
+// inode's owner and cannot change it. Masked paths are binds of the host's
+// /dev/null too (never the container's, CVE-2025-31133): that bind is
+// read-only, so `chmod 700 /proc/keys` fails with EROFS and the host's stays.
 //
 // runc 1.1.5: mknod without a user namespace; binds in one.
 import { afterAll, describe, expect, test } from "bun:test";
@@ -29,7 +31,10 @@ afterAll(() => {
 }, 60_000);
 
 // every change a root with every capability can make to a node's inode
-const ATTACK = DEVICES.map((d) => `chmod 700 /dev/${d}; chown 1234:1234 /dev/${d}; touch -d 2001-01-01 /dev/${d}`).join("; ");
+// (and to the masked files, which are binds of the host's /dev/null: read-only ones, so EROFS)
+const ATTACK = [...DEVICES.map((d) => `/dev/${d}`), "/proc/keys", "/proc/timer_list"]
+  .map((p) => `chmod 700 ${p}; chown 1234:1234 ${p}; touch -d 2001-01-01 ${p}`)
+  .join("; ");
 
 describe.skipIf(!canRunContainers)("the host's device nodes are not the container's", () => {
   const lxcri = runtime(LXCRI, root);
