@@ -77,7 +77,13 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     const launcherFd = l.launcherExe ? sealedExe(l.launcherExe, l.rootless) : undefined;
     if (launcherFd !== undefined) ours.push(launcherFd);
     const slot = (k: keyof typeof INHERITED) => P + INHERITED[k];
-    const stdio: (number | "ignore" | null)[] = ["ignore", "ignore", "ignore"];
+    // The monitor's (so init's first) stdio: an empty sealed memfd of our own, never the host's
+    // /dev/null. liblxc fchmods init's stdio to 0700 unless it is the container's /dev/null
+    // (fix_stdio_permissions): with an image whose /dev/null is a file and no /dev tmpfs, that was
+    // the host's /dev/null. init puts the caller's stdio in place (INHERITED) before anything runs.
+    const blank = sealedMemfd("lxcri-no-stdio", new Uint8Array(0));
+    ours.push(blank);
+    const stdio: (number | "ignore" | null)[] = [blank, blank, blank];
     for (let fd = 3; fd <= P; fd++) stdio[fd] = fd;
     stdio[slot("initExe")] = initFd;
     stdio[slot("plan")] = planFd;

@@ -11,7 +11,8 @@
 //
 // runc 1.1.5: mknod without a user namespace; binds in one.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import { bundle, cleanupAttackRoot, hostCaps, MAPPED_ROOT, removeScratch, runtime } from "../../attack-helpers.ts";
 
@@ -45,6 +46,19 @@ describe.skipIf(!canRunContainers)("the host's device nodes are not the containe
     });
     const r = lxcri(["run", "--bundle", b, "devs"]);
     expect(r.stdout.trim()).toBe("700 1234"); // it did change its own
+    expect(host()).toEqual(before);
+  }, 60_000);
+
+  // liblxc fchmods init's stdio to 0700 unless it is the container's /dev/null: with an image whose
+  // /dev/null is a regular file and no /dev tmpfs, init's stdio was the host's /dev/null
+  test("an image whose /dev/null is a regular file, no /dev tmpfs: the host's /dev/null stays as it was", () => {
+    const b = bundle(["true"], (s) => {
+      s.mounts = s.mounts!.filter((m) => !m.destination.startsWith("/dev"));
+    });
+    mkdirSync(join(b, "rootfs", "dev"), { recursive: true });
+    writeFileSync(join(b, "rootfs", "dev", "null"), "not a device\n");
+    const r = lxcri(["run", "--bundle", b, "devs-file"]);
+    expect(r.code).toBe(0);
     expect(host()).toEqual(before);
   }, 60_000);
 
