@@ -42,6 +42,23 @@ async function withBus<T>(timeoutMs: number, fn: (bus: Bus) => Promise<T>): Prom
   }
 }
 
+/** Whether systemd still has the job at bus path `job` (it drops a job once it is over). */
+async function jobExists(bus: Bus, job: string): Promise<boolean> {
+  try {
+    await bus.call({
+      path: job,
+      interface: "org.freedesktop.DBus.Properties",
+      member: "Get",
+      signature: "ss",
+      body: ["org.freedesktop.systemd1.Job", "State"],
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof BusError && [ERROR.unknownObject, "org.freedesktop.systemd1.NoSuchJob"].includes(e.name as never)) return false;
+    throw e;
+  }
+}
+
 /** Waits for the job's JobRemoved signal and returns its result ("done", "failed", "canceled", ...). */
 async function jobResult(bus: Bus, job: string): Promise<string> {
   const m = await bus.next((m) => m.member === "JobRemoved" && m.interface === MANAGER.interface && m.body[1] === job);
@@ -164,8 +181,8 @@ export async function stopScope(unit: string, invocation: string | undefined, ti
       return (await unitLoaded(bus, unit))
         ? `systemd unit ${unit} is not this container's: systemd started it again after the container's invocation ${invocation}; left alone`
         : undefined;
-    const state = await stopped(bus, invocation);
-    if (state === "failed") throw new Error(`systemd could not stop ${unit}: it ended "failed"`);
+    const state = await stopped(bus, invocation, job);
+    if (state !== "inactive") throw new Error(`systemd could not stop ${unit}: it is ${state}`);
     return undefined;
   });
 }
@@ -176,13 +193,18 @@ export async function stopScope(unit: string, invocation: string | undefined, ti
  * stopping by itself already (its last process gone) merges our Stop into its own job, and in the
  * emulated guest that signal was seen to be missing (delete then waited for the bus deadline).
  */
-async function stopped(bus: Bus, invocation: string): Promise<string> {
-  for (;;) {
+async function stopped(bus: Bus, invocation: string, job: string): Promise<string> {
+  for (let jobOver = false; ; ) {
     const path = await invocationPath(bus, invocation);
     if (path === undefined) return "inactive";
     try {
       const state = String(await property(bus, path, "ActiveState"));
       if (state === "inactive" || state === "failed") return state;
+      // the stop job is over but the unit did not stop (a job that failed or was replaced): say so,
+      // after one more look (the job may have ended just after the state was read)
+      if (jobOver) return state;
+      jobOver = !(await jobExists(bus, job));
+      if (jobOver) continue;
     } catch (e) {
       // gone between the two calls
       if (e instanceof BusError && [ERROR.noInvocation, ERROR.noSuchUnit, ERROR.unknownObject].includes(e.name as never)) return "inactive";
