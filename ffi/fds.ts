@@ -4,6 +4,7 @@
 import { ptr } from "bun:ffi";
 import { errno, errnoMessage, libc, sys, trySys } from "./libc.ts";
 import {
+  AF_UNIX,
   EAGAIN,
   ECONNRESET,
   EINTR,
@@ -14,15 +15,16 @@ import {
   F_GETFL,
   F_SETFD,
   F_SETFL,
+  MSG_CMSG_CLOEXEC,
   O_CLOEXEC,
   O_NONBLOCK,
   POLLHUP,
   POLLIN,
+  SCM_RIGHTS,
+  SOCK_STREAM,
+  SOL_SOCKET,
   SYS,
 } from "./syscalls.ts";
-
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
 
 export function closeFd(fd: number | undefined): void {
   if (fd !== undefined && fd >= 0) trySys(SYS.close, fd);
@@ -93,10 +95,6 @@ export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8
   }
   return concat(chunks);
 }
-
-const SOL_SOCKET = 1;
-const SCM_RIGHTS = 1;
-const MSG_CMSG_CLOEXEC = 0x40000000;
 
 /**
  * readAvailable for a socket whose peer may pass fds (SCM_RIGHTS, a seccomp notify fd): the
