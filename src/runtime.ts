@@ -18,7 +18,7 @@ import type { RunOptions, RunProcess } from "./library/run.ts";
 import type { StdinOption, StdioOption } from "./library/stdio.ts";
 import type { Stats } from "./container/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { files, readRecord, readStoredSpec } from "./container/record.ts";
+import { files, readRecord, readStoredSpec } from "./container/store.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
 import { join } from "./path.ts";

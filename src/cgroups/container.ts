@@ -3,7 +3,7 @@
 // payload cgroups: liblxc's lxc.monitor.<id> holds the monitor, which is not
 // the container's.
 import { tryReadText, writeExisting } from "../../ffi/files.ts";
-import type { ContainerRecord } from "../container/record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
 import { join } from "../path.ts";
 import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";
 import { cgroupProcs } from "./paths.ts";

@@ -2,7 +2,7 @@
 // uses: no I/O of its own (each function takes the caller's `read`), so
 // container.ts (ffi/files.ts, for pause, resume and delete) and the state path
 // (Bun.file, container/observe.ts) share one answer.
-import type { ContainerRecord } from "../container/record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
 
 /** A file's content, or undefined where there is no such file. */
 export type Read = (file: string) => string | undefined;

@@ -10,7 +10,7 @@ import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
-import { files, readRecord } from "./record.ts";
+import { files, readRecord } from "./store.ts";
 import { require } from "./load.ts";
 
 /** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */

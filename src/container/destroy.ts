@@ -10,8 +10,8 @@ import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { openRecorded, signalRecorded } from "../host/pidfds.ts";
 import { isAlive, procChildren, procStat } from "../host/proc.ts";
-import type { ContainerRecord } from "./record.ts";
-import { cgroupsProven } from "./rules.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { cgroupsProven } from "../contract/status-rules.ts";
 
 const SIGKILL = 9;
 
@@ -31,7 +31,7 @@ export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000)
   try {
     if (pidfd >= 0) pidfdSignal(pidfd, SIGKILL);
     // Without a pid namespace, init's death does not take the other processes with it. Only in
-    // cgroups proven the container's (rules.ts): never one that may be someone else's.
+    // cgroups proven the container's (contract/status-rules.ts): never one that may be someone else's.
     if (cgroupsProven(record)) signalCgroupMembers(record.cgroups ?? [], SIGKILL, monitor === undefined ? [] : [monitor]);
     // A paused container: v1-frozen processes die only once thawed.
     if (isFrozen(record)) await setFrozen(record, false).catch(() => {});
@@ -83,7 +83,7 @@ function killDescendants(monitor: number): void {
 
 export async function destroy(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
   // Exactly the cgroups the record names (create recorded them before liblxc made them); nothing
-  // is looked up by name. Until init was up they may be someone else's (rules.ts cgroupsProven):
+  // is looked up by name. Until init was up they may be someone else's (contract/status-rules.ts cgroupsProven):
   // then no process in them is killed and they go only if empty.
   const proven = cgroupsProven(record);
   // and only while each is still the directory liblxc made (a path made again since is another's)

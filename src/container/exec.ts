@@ -39,7 +39,8 @@ import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
 import { load, require } from "./load.ts";
-import { type ContainerRecord, files, readStoredSpec } from "./record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readStoredSpec } from "./store.ts";
 import { stateOf } from "./status.ts";
 
 export interface ExecOptions {

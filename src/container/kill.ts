@@ -10,8 +10,8 @@ import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
 import { LxcriError } from "../errors.ts";
 import { signalRecorded } from "../host/pidfds.ts";
 import { checkId } from "./ids.ts";
-import { readRecord } from "./record.ts";
-import { cgroupsProven } from "./rules.ts";
+import { readRecord } from "./store.ts";
+import { cgroupsProven } from "../contract/status-rules.ts";
 import { parseSignal } from "../host/signals.ts";
 import { statusOf } from "./status.ts";
 

@@ -8,7 +8,8 @@ import { LxcriError } from "../errors.ts";
 import { lockFile } from "../host/fsutil.ts";
 import type { Status } from "../spec/types.ts";
 import { checkId } from "./ids.ts";
-import { type ContainerRecord, files, readRecord } from "./record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readRecord } from "./store.ts";
 import { statusOf } from "./status.ts";
 
 export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete" | "checkpoint";

@@ -21,7 +21,8 @@ import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
 import { load, require, withLock } from "./load.ts";
-import { type ContainerRecord, files, readStoredSpec, writeRecord } from "./record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readStoredSpec, writeRecord } from "./store.ts";
 import { stateOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { payloadCgroups, read } from "../cgroups/container.ts";
 import { exactInteger } from "../text/json.ts";
-import type { ContainerRecord } from "./record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
 
 /** A cgroup counter: a number where exact, a bigint above 2^53. */
 export type Count = number | bigint;

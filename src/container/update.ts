@@ -22,7 +22,7 @@ import type { Resources } from "../spec/types.ts";
 import { payloadCgroups, read } from "../cgroups/container.ts";
 import { join } from "../path.ts";
 import { load, require, withLock } from "./load.ts";
-import { readStoredSpec, writeRecord } from "./record.ts";
+import { readStoredSpec, writeRecord } from "./store.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
 

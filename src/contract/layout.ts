@@ -5,7 +5,7 @@
 //
 //   <root>/                      0700, root's
 //     <id>/                      0700, root's: checked before every use
-//       record.json              the container record (src/container/record.ts), written atomically
+//       record.json              the container record (src/contract/record.ts), written atomically
 //       config.json              the bytes of config.json create read once and checked (0600: it holds the env)
 //       lxc.conf, lxc.log        the LXC config the monitor set, liblxc's log
 //       hooks/<type>/<n>/…       the hooks layout (src/hooks/layout.ts), 0600 files

@@ -7,8 +7,8 @@
 // output to the files the hook output annotations name (src/hooks/output.ts):
 // create opens them once for its points, start and delete when they run hooks.
 import type { Context } from "../context.ts";
-import type { ContainerRecord } from "../container/record.ts";
-import { files } from "../container/record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files } from "../container/store.ts";
 import { stateOf } from "../container/status.ts";
 import type { State } from "../spec/types.ts";
 import { readHooks, type StoredHook } from "./layout.ts";

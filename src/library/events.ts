@@ -4,7 +4,7 @@
 import { containerDir, type Context } from "../context.ts";
 import { checkId } from "../container/ids.ts";
 import { observe } from "../container/observe.ts";
-import { files } from "../container/record.ts";
+import { files } from "../container/store.ts";
 import { containerStats, oomKills, type Stats } from "../container/stats.ts";
 import { LxcriError } from "../errors.ts";
 import type { HookRecord } from "../hooks/run.ts";

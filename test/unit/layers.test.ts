@@ -16,7 +16,7 @@ const RULES: Record<string, string[]> = {
   // the spec's types and its checker
   "src/spec/": ["src/spec/", "src/errors.ts"],
   // what lxcri's processes agree on: shared by src/ and the launcher
-  "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts", "src/text/"],
+  "src/contract/": ["src/contract/", "src/spec/types.ts", "src/errors.ts", "ffi/seccomp.ts", "src/text/"],
   // pure translation: no host, no liblxc, no operations
   "src/lxc/": ["src/lxc/", "src/spec/", "src/errors.ts", "src/contract/"],
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers

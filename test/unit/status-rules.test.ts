@@ -2,8 +2,8 @@
 // runtime writes — the record's pids with their start times and the `started` mark — never from
 // what the container can change (its pid 1's argv), except for records an older lxcri wrote.
 import { describe, expect, test } from "bun:test";
-import type { ContainerRecord } from "../../src/container/record.ts";
-import { cgroupsProven, type Probe, statusFrom } from "../../src/container/rules.ts";
+import type { ContainerRecord } from "../../src/contract/record.ts";
+import { cgroupsProven, type Probe, statusFrom } from "../../src/contract/status-rules.ts";
 
 const base: ContainerRecord = { id: "c", bundle: "/b", rootfs: "/r", ociVersion: "1.0.2", annotations: {}, created: "" };
 const INIT_ARGV = ["/proc/self/fd/5", "init", "7"];

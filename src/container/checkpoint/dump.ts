@@ -8,7 +8,7 @@ import type { Context } from "../../context.ts";
 import { join } from "../../path.ts";
 import { deleteContainer } from "../delete.ts";
 import { load, require, withLock } from "../load.ts";
-import { readStoredSpec } from "../record.ts";
+import { readStoredSpec } from "../store.ts";
 import { type CheckpointFlags, DESCRIPTORS_FILE, DUMP_LOG, dumpArgs, EXTERNAL_NS_KEY, type ExternalNs } from "./criu-args.ts";
 import { runCriu } from "./criu.ts";
 import { externalMounts, parseMountInfo } from "./mounts.ts";

@@ -33,7 +33,8 @@ import { makeMountpoints, makeRuntimeDir, storeSpec } from "../create/prepare.ts
 import { deleteContainer } from "../delete.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
-import { type ContainerRecord, files, writeRecord } from "../record.ts";
+import type { ContainerRecord } from "../../contract/record.ts";
+import { files, writeRecord } from "../store.ts";
 import { stateOf } from "../status.ts";
 import {
   DESCRIPTORS_FILE,
