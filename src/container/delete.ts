@@ -12,6 +12,7 @@ import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./store.ts";
 import { require } from "./load.ts";
+import { stateOf } from "./status.ts";
 
 /** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */
 export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
@@ -43,7 +44,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     await destroy(ctx, dir, record);
-    return runPoststop(ctx, record, poststop);
+    return runPoststop(ctx, stateOf(record, "stopped"), poststop);
   } finally {
     lock.release();
   }

@@ -35,7 +35,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
       await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
-      const failure = await runPoststart(ctx, record, dir, state);
+      const failure = await runPoststart(ctx, state, dir);
       if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
       return state;
     } catch (e) {
@@ -45,7 +45,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
-        await runPoststop(ctx, record, readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
+        await runPoststop(ctx, stateOf(record, "stopped"), readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
       }
       throw e;
     }

@@ -22,7 +22,7 @@ const RULES: Record<string, string[]> = {
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers
   "src/systemd/": ["src/systemd/"],
   // the hook launcher runs at liblxc's mount hook: no host, cgroup or container code
-  "launcher/": ["launcher/", "ffi/", "src/contract/", "src/hooks/run.ts", "src/hooks/server.ts", "src/spec/types.ts"],
+  "src/hooks/mount-hook.ts": ["ffi/", "src/contract/", "src/hooks/run.ts", "src/spec/types.ts", "src/text/"],
 };
 
 function importsOf(file: string): string[] {

@@ -25,12 +25,12 @@ import {
 } from "../../cgroups/host.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
-import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
+import { encodeInitPlan, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
-import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
+import { runPoststop, runtimeHooks, startContainerHooks, stateHalves } from "../../hooks/points.ts";
 import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
@@ -228,7 +228,7 @@ export async function create(
         ours,
         spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
-          error: await runtimeHooks(ctx, record, dir, initPid, output),
+          error: await runtimeHooks(ctx, { ...stateOf(record, "creating"), pid: initPid }, dir, output),
           hooks: readHooks(f.hooks, "createContainer"),
           state: stateOf(record, "creating"),
           timeout: ctx.hookTimeout,
@@ -322,7 +322,7 @@ export async function create(
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record);
     if (monitor) await endMonitor(monitor).catch(() => {});
-    await runPoststop(ctx, record, poststop, undefined, output);
+    await runPoststop(ctx, stateOf(record, "stopped"), poststop, undefined, output);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
@@ -372,25 +372,6 @@ function deviceIndex(name: string): number {
 function deviceAddresses(netlink: typeof import("../../../ffi/netlink.ts"), name: string): string[] | undefined {
   if (!exists(`/sys/class/net/${name}/ifindex`)) return undefined;
   return netlink.permanentGlobalAddresses(deviceIndex(name)).map(netlink.addressText);
-}
-
-/** startContainer hooks as init runs them (it gets them in its plan, never from a path). */
-function startContainerHooks(spec: Spec): InitHook[] {
-  return (spec.hooks?.startContainer ?? []).map((h, index) => ({
-    index,
-    path: h.path,
-    argv: h.args ?? [h.path],
-    env: h.env,
-    timeout: h.timeout,
-  }));
-}
-
-/** The state JSON hooks get on stdin, in two halves around the pid (init's own, as the container sees it). */
-function stateHalves(state: State): [string, string] {
-  const { pid: _, ...rest } = state;
-  const before = JSON.stringify({ ociVersion: rest.ociVersion, id: rest.id, status: rest.status });
-  const after = JSON.stringify({ bundle: rest.bundle, annotations: rest.annotations });
-  return [`${before.slice(0, -1)},"pid":`, `,${after.slice(1)}`];
 }
 
 /**
