@@ -38,7 +38,7 @@ import { capLastCap } from "../host/kernel.ts";
 import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
-import { load, require } from "./load.ts";
+import { allow, load } from "./load.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec } from "./store.ts";
 import { stateOf } from "./status.ts";
@@ -87,7 +87,7 @@ export async function exec(
   io: ExecStdio = ["inherit", "inherit", "inherit"],
 ): Promise<ExecResult> {
   const container = load(ctx, id);
-  require(container, "exec", opts.ignorePaused ? ["paused"] : []);
+  allow(container, "exec", opts.ignorePaused ? ["paused"] : []);
   const { dir, record } = container;
   const given = validateProcess(opts.process, EXEC, "process");
   if (given.terminal && opts.detach && !opts.consoleSocket)

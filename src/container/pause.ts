@@ -2,12 +2,12 @@
 import { setFrozen } from "../cgroups/container.ts";
 import type { Context } from "../context.ts";
 import { LxcriError } from "../errors.ts";
-import { load, require, withLock } from "./load.ts";
+import { allow, load, withLock } from "./load.ts";
 
 export async function setPaused(ctx: Context, id: string, paused: boolean): Promise<void> {
   const op = paused ? "pause" : "resume";
   await withLock(load(ctx, id), async (c) => {
-    require(c, op);
+    allow(c, op);
     await setFrozen(c.record, paused).catch((e: Error) => {
       throw new LxcriError("runtime", `cannot ${op} container ${id}: ${e.message}`);
     });

@@ -20,7 +20,7 @@ import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
-import { load, require, withLock } from "./load.ts";
+import { allow, load, withLock } from "./load.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec, writeRecord } from "./store.ts";
 import { stateOf } from "./status.ts";
@@ -29,7 +29,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
   return withLock(load(ctx, id), async (c) => {
     // "created" until a start has let init go (the record's `started`, which only we write):
     // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
-    require(c, "start");
+    allow(c, "start");
     const { dir, files: f, record } = c;
     try {
       await releaseInit(dir, record);

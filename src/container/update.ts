@@ -21,7 +21,7 @@ import { setProperties } from "../systemd/units.ts";
 import type { Resources } from "../spec/types.ts";
 import { payloadCgroups, read } from "../cgroups/container.ts";
 import { join } from "../path.ts";
-import { load, require, withLock } from "./load.ts";
+import { allow, load, withLock } from "./load.ts";
 import { readStoredSpec, writeRecord } from "./store.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
@@ -70,7 +70,7 @@ export async function update(ctx: Context, id: string, resources: Record<string,
   const items = updateItems(resources, cgroupLayout(), (m) => ctx.log.warn(m));
   const asked = (resources.memory as Resources["memory"] | undefined)?.checkBeforeUpdate;
   await withLock(container, async (c) => {
-    require(c, "update");
+    allow(c, "update");
     const check = asked ?? c.record.memoryCheckBeforeUpdate ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
     memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? memoryUsage(payloadCgroups(c.record)) : undefined);
     if (asked !== undefined && asked !== c.record.memoryCheckBeforeUpdate) {
