@@ -85,7 +85,9 @@ export const EIO = 5;
 export const EBADF = 9;
 export const ECHILD = 10;
 export const EAGAIN = 11;
+export const EACCES = 13;
 export const EEXIST = 17;
+export const EXDEV = 18;
 export const EISDIR = 21;
 export const ECONNRESET = 104;
 

@@ -24,9 +24,9 @@ import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
 import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodePid, describeNative, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { nativeError } from "../contract/native-error.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
-import { STEP, stepText } from "../contract/steps.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
@@ -199,10 +199,9 @@ export async function exec(
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
-      throw new LxcriError(
-        "runtime",
-        failure ? describeExecFailure(proc.args[0]!, failure) : `exec: the process was not started (helper exit status ${helper.exitCode})`,
-      );
+      throw failure
+        ? nativeError(failure, "exec", strerror, { id, arg0: proc.args[0] })
+        : new LxcriError("runtime", `exec: the process was not started (helper exit status ${helper.exitCode})`);
     }
     if (opts.pidfdSocket) {
       try {
@@ -325,19 +324,4 @@ async function readStatus(
     if (listener !== undefined && listener >= 0) closeFd(listener);
     for (const f of passed) closeFd(f);
   }
-}
-
-const ENOENT = 2;
-const EACCES = 13;
-
-/** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
-function describeExecFailure(arg0: string, f: NativeFailure): string {
-  const text =
-    f.errno === ENOENT ? "no such file or directory" : f.errno === EACCES ? "permission denied" : strerror(f.errno).toLowerCase();
-  if (f.step === STEP.EXEC) {
-    if (f.errno === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
-    return `exec: ${JSON.stringify(arg0)}: ${text}`;
-  }
-  if (f.step === STEP.APPARMOR) return `exec: ${describeNative(f, strerror)}`;
-  return `exec: ${stepText(f.step)}: ${text}`;
 }

@@ -8,7 +8,8 @@ import { fstat, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodeHookRun, describeNative, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
+import { decodeError, decodeHookRun, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
+import { nativeError } from "../contract/native-error.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
@@ -117,7 +118,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
           const failure = decodeError(fr.payload);
           if (failure.step === STEP.HOOK)
             throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
-          throw new LxcriError("runtime", `container ${record.id}: ${describeNative(failure, strerror)}`);
+          throw nativeError(failure, "start", strerror, { id: record.id });
         }
       }
       // EOF after EXEC and no error: execve() closed init's end.

@@ -33,7 +33,7 @@ const LAYERS: Layer[] = [
   {
     name: "contract",
     members: ["src/contract/", "src/cgroups/record.ts"],
-    may: ["src/spec/types.ts", "errors", "text", "ffi/seccomp.ts"],
+    may: ["src/spec/types.ts", "errors", "text", "ffi/seccomp.ts", "ffi/syscalls.ts"],
   },
   // pure translation: no host, no liblxc, no operations
   { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "contract"] },

@@ -22,10 +22,11 @@ import { fstat, writeAll } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNullOrNone, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
-import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
+import { decodeError, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
+import { describeNative, nativeError } from "../../contract/native-error.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
-import { configError, LxcriError, unsupportedOnHost } from "../../errors.ts";
+import { configError, LxcriError } from "../../errors.ts";
 import type { HookServer } from "../../hooks/server.ts";
 import { withLxcErrors } from "../../host/lxc-log.ts";
 import { procChildren, procCmdline } from "../../host/proc.ts";
@@ -183,7 +184,7 @@ export async function waitReady(
             // liblxc did not load lxc.conf: which item it refuses, asked of liblxc in this process
             const item = failure.step === STEP.CONFIG ? rejected() : undefined;
             if (item) throw fail(item, "invalid-config");
-            throw fail(`the monitor could not start the container: ${describeNative(failure, strerror)}`);
+            throw fail(nativeError(failure, "monitor", strerror).message);
           }
       }
       if (hooks) {
@@ -208,7 +209,10 @@ export async function waitReady(
         const bytes = readAvailable(chan);
         for (const f of bytes ? channel.push(bytes) : []) {
           if (f.kind === FRAME.READY) return { init: init!, channelInode: fstat(chan, "init's channel").inode };
-          if (f.kind === FRAME.ERROR) throw initFailure(decodeError(f.payload), fail);
+          if (f.kind === FRAME.ERROR) {
+            const e = nativeError(decodeError(f.payload), "create", strerror);
+            throw e.code === "runtime" ? fail(e.message) : e;
+          }
         }
         if (bytes === null) throw fail("the container's init exited before it was ready");
       }
@@ -230,26 +234,6 @@ export async function waitReady(
     closeFd(chan);
     if (pidfd >= 0) pidfdClose(pidfd);
   }
-}
-
-const ENOENT = 2;
-const EACCES = 13;
-
-function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?: "runtime" | "invalid-config") => LxcriError): LxcriError {
-  // As runc: a program that is not there fails create (podman maps the text to 127, permission to 126).
-  if (f.step === STEP.LOOKUP) {
-    const arg0 = JSON.stringify(f.what);
-    if (f.errno === ENOENT && !f.what.includes("/")) return fail(`exec: ${arg0}: executable file not found in $PATH`, "invalid-config");
-    if (f.errno === ENOENT) return fail(`exec: ${arg0}: no such file or directory`, "invalid-config");
-    if (f.errno === EACCES) return fail(`exec: ${arg0}: permission denied`, "invalid-config");
-  }
-  // A profile the kernel does not know: the config is valid, this host cannot confine by it.
-  if (f.step === STEP.APPARMOR && f.errno === ENOENT)
-    return unsupportedOnHost(
-      "process.apparmorProfile",
-      `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
-    );
-  return fail(`container init: ${describeNative(f, strerror)}`);
 }
 
 /** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */
