@@ -13,7 +13,7 @@
 import { openSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
-import { callerStdio, closeFd, pollReadable, recvAvailable, setNonBlocking, socketPair } from "../../ffi/fds.ts";
+import { callerStdio, closeFd, socketPair } from "../../ffi/fds.ts";
 import { reapChild, strerror } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
@@ -24,8 +24,9 @@ import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
 import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodePid, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { decodeError, decodePid, FRAME, type NativeFailure } from "../contract/frames.ts";
 import { nativeError } from "../contract/native-error.ts";
+import { FrameChannel } from "../host/frame-channel.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
@@ -297,28 +298,24 @@ async function readStatus(
   onListener: (fd: number, pid: number) => Promise<void>,
 ): Promise<{ pid?: number; failure?: NativeFailure }> {
   // The helper sends a PID, at most one ERROR and one LISTENER, each well under 8 KiB: anything more is refused.
-  const reader = new FrameReader(8 << 10);
   const passed: number[] = [];
+  const channel = new FrameChannel(fd, 8 << 10, passed);
   let pid: number | undefined;
   let failure: NativeFailure | undefined;
   let listener: number | undefined;
-  setNonBlocking(fd);
   try {
     for (let frames = 0; ; ) {
-      pollReadable([fd], -1);
-      const bytes = recvAvailable(fd, 64 << 10, passed);
-      for (const f of bytes ? reader.push(bytes) : []) {
-        if (++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
-        if (f.kind === FRAME.PID) pid = decodePid(f.payload);
-        else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
-        else if (f.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
-      }
+      const f = channel.next();
+      if (f && ++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
+      if (f?.kind === FRAME.PID) pid = decodePid(f.payload);
+      else if (f?.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+      else if (f?.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
       if (listener !== undefined && listener >= 0 && pid !== undefined) {
         const l = listener;
         listener = -1; // handed on, once
         await onListener(l, pid);
       }
-      if (bytes === null) return { pid, failure };
+      if (f === null) return { pid, failure };
     }
   } finally {
     if (listener !== undefined && listener >= 0) closeFd(listener);

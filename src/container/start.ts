@@ -3,13 +3,14 @@
 // an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
 // until EOF (init's end is close-on-exec: EOF after EXEC means the process
 // runs), then run poststart hooks.
-import { closeFd, pollReadable, recvAvailable, setNonBlocking } from "../../ffi/fds.ts";
+import { closeFd } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodeHookRun, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
+import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/frames.ts";
 import { nativeError } from "../contract/native-error.ts";
+import { FrameChannel } from "../host/frame-channel.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
@@ -85,45 +86,44 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     record.started = new Date().toISOString();
     writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
-    setNonBlocking(chan);
     const startHooks = readHooks(f.hooks, "startContainer");
-    const reader = new FrameReader(MAX_FRAME);
+    const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;
     let execing = false;
     let lastHook: HookRecord | undefined;
     let listeners = 0;
     for (;;) {
-      const bytes = recvAvailable(chan, MAX_FRAME, passed);
-      for (const fr of bytes ? reader.push(bytes) : []) {
-        if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
-        if (fr.kind === FRAME.LISTENER) {
-          const fd = passed.shift();
-          if (fd === undefined || ++listeners > 1)
-            throw new LxcriError("runtime", `container ${record.id}: a stray seccomp listener frame`);
-          // only configs with SCMP_ACT_NOTIFY rules get here: the agent code is loaded for them alone
-          const { sendToAgent } = await import("./seccomp-agent.ts");
-          try {
-            sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
-          } catch (e) {
-            // the process would wait for ever in its first notified syscall: as runc, the container goes
-            await stopContainer(record);
-            throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
-          }
-        } else if (fr.kind === FRAME.HOOK) {
-          lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
-          appendTrace(f.hooksLog, lastHook);
-        } else if (fr.kind === FRAME.EXEC) execing = true;
-        else if (fr.kind === FRAME.ERROR) {
-          const failure = decodeError(fr.payload);
-          if (failure.step === STEP.HOOK)
-            throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
-          throw nativeError(failure, "start", strerror, { id: record.id });
-        }
+      const fr = channel.next(Date.now() + 20);
+      // EOF after EXEC and no error: execve() closed init's end
+      if (fr === null) break;
+      if (fr === undefined) {
+        if (pidfdWait(pidfd, 0)) break;
+        continue;
       }
-      // EOF after EXEC and no error: execve() closed init's end.
-      if (bytes === null) break;
-      if (!pollReadable([chan], 20).length && pidfdWait(pidfd, 0)) break;
+      if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
+      if (fr.kind === FRAME.LISTENER) {
+        const fd = passed.shift();
+        if (fd === undefined || ++listeners > 1) throw new LxcriError("runtime", `container ${record.id}: a stray seccomp listener frame`);
+        // only configs with SCMP_ACT_NOTIFY rules get here: the agent code is loaded for them alone
+        const { sendToAgent } = await import("./seccomp-agent.ts");
+        try {
+          sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
+        } catch (e) {
+          // the process would wait for ever in its first notified syscall: as runc, the container goes
+          await stopContainer(record);
+          throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
+        }
+      } else if (fr.kind === FRAME.HOOK) {
+        lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
+        appendTrace(f.hooksLog, lastHook);
+      } else if (fr.kind === FRAME.EXEC) execing = true;
+      else if (fr.kind === FRAME.ERROR) {
+        const failure = decodeError(fr.payload);
+        if (failure.step === STEP.HOOK)
+          throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
+        throw nativeError(failure, "start", strerror, { id: record.id });
+      }
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {

@@ -44,7 +44,7 @@ const LAYERS: Layer[] = [
   // the Runtime's settings: the state root (rootless or not), the hook timeout
   { name: "options", members: ["src/rootless.ts", "src/options.ts"], may: ["errors"] },
   // facts about the host: /proc, the rootfs, namespaces, rlimits, installed parts
-  { name: "host", members: ["src/host/"], may: ["ffi", "errors", "path", "spec", "lxc", "options"] },
+  { name: "host", members: ["src/host/"], may: ["ffi", "errors", "path", "spec", "contract", "lxc", "options"] },
   // the container's cgroups and the host's layout: no operation, no hook
   { name: "cgroups", members: ["src/cgroups/"], may: ["ffi", "errors", "path", "contract", "lxc", "host"] },
   // hook layout, runners, trace, hook points, create's side of the mount hook: given a state, never a record
