@@ -6,7 +6,9 @@
 // helpers carry binary payloads decoded here; the mount hook, TypeScript on
 // both ends, sends JSON.
 //
-//   create ─ monitor:   items (memfd) ─▶ ◀─ ERROR(step CONFIG, item index) | EOF once start() runs
+//   create ─ monitor:   ◀─ ERROR(step CONFIG, lxc.conf's path) | EOF once start() runs
+//                       (the report pipe, which the start-host hooks' ERRORs share; on CONFIG
+//                       create asks liblxc which item it refuses)
 //   create ─ init:      ◀─ READY | ERROR                       (init at CHANNEL_FD, copied with pidfd_getfd)
 //   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, [LISTENER], EOF | ERROR
 //   exec   ─ helper:    ◀─ PID, [LISTENER], EOF | ERROR        (the status socket is close-on-exec)

@@ -7,7 +7,7 @@
 // The fds the monitor gets (P = the highest fd passed to the container):
 //   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
 //   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
-//   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable, its plan, the
+//   P+1 … P+9    INHERITED (src/contract/layout.ts): init's executable, its plan, the
 //                caller's stdio, the host's /dev/null (a detached mount), the hook socket,
 //                the lxcri executable for the mount hook and the report pipe (the
 //                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
