@@ -1,4 +1,4 @@
-// The status rules (src/container/rules.ts): a container's status comes from what only the
+// The status rules (src/contract/status-rules.ts): a container's status comes from what only the
 // runtime writes — the record's pids with their start times and the `started` mark — never from
 // what the container can change (its pid 1's argv), except for records an older lxcri wrote.
 import { describe, expect, test } from "bun:test";
