@@ -77,4 +77,5 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("runtime.ts")).toContain('import("./container/start.ts")');
   expect(text("runtime.ts")).toContain('import("./container/delete.ts")');
   expect(text("runtime.ts")).toContain('import("./container/kill.ts")');
+  expect(text("cli/cli.ts")).toContain('import("../hooks/mount-hook.ts")');
 });
