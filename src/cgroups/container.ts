@@ -7,6 +7,7 @@ import type { ContainerRecord } from "../container/record.ts";
 import { join } from "../path.ts";
 import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";
 import { cgroupProcs } from "./paths.ts";
+import type { CgroupSetting } from "./settings.ts";
 
 export { isMonitorCgroup, payloadCgroups } from "./freezer.ts";
 
@@ -41,15 +42,13 @@ export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs =
 }
 
 /**
- * Writes cgroup files of a running container: `items` are liblxc cgroup keys
- * (lxc.cgroup.<file> / lxc.cgroup2.<file>) as translation makes them; each goes
- * to the payload cgroup that has that file. A write the kernel refuses is
- * tried again after the others (v1 memory: memory+swap must stay ≥ memory).
+ * Writes cgroup files of a running container (settings.ts's list); each goes to the
+ * payload cgroup that has that file. A write the kernel refuses is tried again after
+ * the others (v1 memory: memory+swap must stay ≥ memory).
  */
-export function writeCgroupItems(r: ContainerRecord, items: readonly (readonly [string, string])[]): void {
+export function writeSettings(r: ContainerRecord, settings: readonly CgroupSetting[]): void {
   const dirs = payloadCgroups(r);
-  let pending = items.map(([key, value]) => {
-    const file = key.replace(/^lxc\.cgroup2?\./, "");
+  let pending = settings.map(({ file, value }) => {
     const dir = dirs.find((d) => read(join(d, file)) !== undefined);
     if (!dir) throw new Error(`the container has no cgroup file ${file} (controller not available on this host)`);
     return { path: join(dir, file), value };

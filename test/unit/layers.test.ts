@@ -17,8 +17,16 @@ const RULES: Record<string, string[]> = {
   "src/spec/": ["src/spec/", "src/errors.ts"],
   // what lxcri's processes agree on: shared by src/ and the launcher
   "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts", "src/text/"],
-  // pure translation: no host, no liblxc, no operations
-  "src/lxc/": ["src/lxc/", "src/spec/", "src/errors.ts", "src/contract/"],
+  // pure translation: no host, no liblxc, no operations (of cgroups/, the pure settings, layout and scope naming)
+  "src/lxc/": [
+    "src/lxc/",
+    "src/spec/",
+    "src/errors.ts",
+    "src/contract/",
+    "src/cgroups/settings.ts",
+    "src/cgroups/layout.ts",
+    "src/cgroups/scope.ts",
+  ],
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers
   "src/systemd/": ["src/systemd/"],
   // the hook launcher runs at liblxc's mount hook: no host, cgroup or container code

@@ -160,7 +160,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     checkInitCgroups(init, record.cgroups);
     record.cgroupInodes = cgroupInodes(record.cgroups);
     writeRecord(dir, record);
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) await startSystemdScope(ctx, dir, record, spec);
+    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) await startSystemdScope(ctx, dir, record, spec, tr.cgroupSettings);
     if (flags.pidFile) writeAtomic(resolve(flags.pidFile), String(init), 0o644);
     mark(ctx.log, `restore: ${id} restored, init ${init}`);
   } catch (e) {

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
-import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
+import { isMonitorCgroup, writeSettings } from "../../cgroups/container.ts";
 import {
   cgroupDirsFor,
   cgroupLayout,
@@ -56,8 +56,8 @@ import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
-import { resourceItems } from "../../lxc/resources.ts";
-import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
+import { scopeProperties, systemdScope } from "../../cgroups/scope.ts";
+import type { CgroupSetting } from "../../cgroups/settings.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
@@ -298,7 +298,7 @@ export async function create(
     // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
       phase = "starting the container's systemd scope";
-      await startSystemdScope(ctx, dir, record, spec);
+      await startSystemdScope(ctx, dir, record, spec, tr.cgroupSettings);
     }
     if (proc.terminal) {
       phase = "setting up the terminal";
@@ -342,7 +342,13 @@ export async function create(
  * and the record, the unrecorded scope holds nothing but our init: delete (or this create's
  * cleanup) kills init from the record, and systemd stops a scope whose processes are gone.
  */
-export async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
+export async function startSystemdScope(
+  ctx: Context,
+  dir: string,
+  record: ContainerRecord,
+  spec: Spec,
+  settings: readonly CgroupSetting[],
+): Promise<void> {
   const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
   if (!scope) return;
   // the D-Bus code only here: most creates have no scope to start (as in destroy.ts)
@@ -351,12 +357,11 @@ export async function startSystemdScope(ctx: Context, dir: string, record: Conta
     ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
     return;
   }
-  const items = resourceItems(spec.linux?.resources, cgroupLayout(), () => {});
-  const invocation = await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(items));
+  const invocation = await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(settings, cgroupLayout()));
   record.systemdUnit = scope.unit;
   record.systemdInvocation = invocation;
   writeRecord(dir, record);
-  writeCgroupItems(record, items);
+  writeSettings(record, settings);
   mark(ctx.log, `create: systemd scope ${scope.unit} started`);
 }
 
