@@ -16,7 +16,8 @@ import type { ContainerEvent, EventsOptions } from "./library/events.ts";
 import type { ExecOptions, ExecProcess } from "./library/exec.ts";
 import type { RunOptions, RunProcess } from "./library/run.ts";
 import type { StdinOption, StdioOption } from "./library/stdio.ts";
-import type { Stats } from "./container/stats.ts";
+import { cgroupless } from "./cgroups/record.ts";
+import type { Stats } from "./cgroups/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { files, readRecord, readStoredSpec } from "./container/record.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
@@ -118,8 +119,8 @@ export class Runtime {
   /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
   async stats(id: string): Promise<Stats> {
     checkId(id);
-    const { containerStats } = await import("./container/stats.ts");
-    return containerStats(readRecord(containerDir(this.ctx, id), id));
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(readRecord(containerDir(this.ctx, id), id)).stats();
   }
 
   /** Freezes every process of a running container (status "paused"). */
@@ -137,13 +138,13 @@ export class Runtime {
   async ps(id: string): Promise<number[]> {
     checkId(id);
     const record = readRecord(containerDir(this.ctx, id), id);
-    if (record.cgroups?.length === 0) {
+    if (cgroupless(record.cgroups)) {
       // rootless without cgroups: init's pid namespace
       const { pidNamespacePids } = await import("./host/pidns.ts");
       return pidNamespacePids(record.initPid, record.initStart);
     }
-    const { containerPids } = await import("./cgroups/container.ts");
-    return containerPids(record);
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(record).pids();
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */

@@ -5,8 +5,8 @@
 // container with no process left succeeds: containerd's shim sends it after
 // a container of a pod (sharing the pod's pid namespace) has exited.
 import { type Context, containerDir } from "../context.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
-import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
+import { driverOf } from "../cgroups/driver.ts";
+import { cgroupless } from "../cgroups/record.ts";
 import { LxcriError } from "../errors.ts";
 import { signalRecorded } from "../host/pidfds.ts";
 import { checkId } from "./ids.ts";
@@ -19,7 +19,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   checkId(id);
   const sig = parseSignal(signal);
   const record = readRecord(containerDir(ctx, id), id);
-  if (opts.all && record.cgroups?.length === 0) {
+  if (opts.all && cgroupless(record.cgroups)) {
     // rootless without cgroups (runc's too): init alone can be named; with a pid namespace of
     // its own, its end ends every process in it
     if (!signalRecorded(record.initPid, record.initStart, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
@@ -28,8 +28,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made
-    const dirs = cgroupsProven(record) ? sameCgroups(payloadCgroups(record), record.cgroupInodes) : [];
-    if (!signalCgroupMembers(dirs, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
+    if (!(cgroupsProven(record) && driverOf(record).own().signal(sig))) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }
   const status = statusOf(record);

@@ -3,6 +3,7 @@
 // status.ts apply them with system calls (ffi/files.ts); observe.ts with
 // Bun.file, so that `state` loads neither bun:ffi nor node:fs
 // (docs/performance.md). Imports nothing that runs.
+import { upgradeCgroupFields } from "../cgroups/record.ts";
 import { isInitArgv } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import type { State, Status } from "../spec/types.ts";
@@ -31,6 +32,7 @@ export function parseRecord(text: string, id: string, file: string): ContainerRe
   try {
     const r = JSON.parse(text) as ContainerRecord;
     if (r.id !== id || typeof r.bundle !== "string") throw new Error("fields missing");
+    upgradeCgroupFields(r); // a record the previous lxcri wrote
     return r;
   } catch (e) {
     throw new LxcriError("runtime", `${file}: corrupt container record: ${(e as Error).message}`);

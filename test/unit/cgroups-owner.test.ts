@@ -17,3 +17,17 @@ test('no "lxc.cgroup…" string or pattern outside src/lxc/', () => {
   // the check sees one where it is
   expect(/["'`/]\^?lxc\\?\.cgroup/.test(text("src/lxc/cgroup-items.ts"))).toBe(true);
 });
+
+const imports = (f: string) => [...text(f).matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]!);
+
+test("cgroups/ imports nothing from container/; its record imports nothing that runs", () => {
+  const wrong = files
+    .filter((f) => f.startsWith("src/cgroups/"))
+    .flatMap((f) =>
+      imports(f)
+        .filter((i) => i.includes("container/"))
+        .map((i) => `${f} → ${i}`),
+    );
+  expect(wrong).toEqual([]);
+  expect(imports("src/cgroups/record.ts")).toEqual([]);
+});

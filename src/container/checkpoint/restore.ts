@@ -15,7 +15,7 @@ import { openFile, readText } from "../../../ffi/files.ts";
 import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
-import { cgroupInodes, missingAncestors } from "../../cgroups/paths.ts";
+import { pinCgroups, planCgroups } from "../../cgroups/plan.ts";
 import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, freeCgroupName, hostCgroups } from "../../cgroups/host.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
@@ -28,7 +28,7 @@ import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import type { State } from "../../spec/types.ts";
-import { checkInitCgroups, plannedCgroups, startSystemdScope } from "../create/index.ts";
+import { startSystemdScope } from "../create/index.ts";
 import { makeMountpoints, makeRuntimeDir, storeSpec } from "../create/prepare.ts";
 import { deleteContainer } from "../delete.ts";
 import { destroy } from "../destroy.ts";
@@ -118,9 +118,8 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     }
   };
   try {
-    record.cgroupParents = missingAncestors(tr.cgroupDir);
     // none may exist yet (as at create); only the container's are made (no monitor runs)
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg).filter((d) => cgroupDirsFor(tr.cgroupDir, cg).includes(d));
+    record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg, false);
     writeRecord(dir, record);
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
@@ -157,8 +156,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     record.initStart = procStat(init)?.startTime;
     record.started = new Date().toISOString();
     writeRecord(dir, record);
-    checkInitCgroups(init, record.cgroups);
-    record.cgroupInodes = cgroupInodes(record.cgroups);
+    pinCgroups(record.cgroups, init, false);
     writeRecord(dir, record);
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath) await startSystemdScope(ctx, dir, record, spec, tr.cgroupSettings);
     if (flags.pidFile) writeAtomic(resolve(flags.pidFile), String(init), 0o644);

@@ -12,17 +12,9 @@ import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
-import { isMonitorCgroup, writeSettings } from "../../cgroups/container.ts";
-import {
-  cgroupDirsFor,
-  cgroupLayout,
-  freeCgroupName,
-  type HostCgroups,
-  hostCgroups,
-  leaveRootlessBase,
-  rootlessCgroups,
-} from "../../cgroups/host.ts";
+import { cgroupDriver } from "../../cgroups/driver.ts";
+import { cgroupLayout, freeCgroupName, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
+import { pinCgroups, planCgroups } from "../../cgroups/plan.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
@@ -56,7 +48,7 @@ import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
-import { scopeProperties, systemdScope } from "../../cgroups/scope.ts";
+import { systemdScope } from "../../cgroups/scope.ts";
 import type { CgroupSetting } from "../../cgroups/settings.ts";
 import { rootfsPath, translate } from "../../lxc/translate.ts";
 import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
@@ -182,15 +174,14 @@ export async function create(
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
+    record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
     // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
     // which liblxc takes the base from, is spawned there); recorded first: removed (once
     // empty) at delete or by a failed create's cleanup
     const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
     if (leaveBase) {
-      record.cgroupParents.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
+      record.cgroups.parents!.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
     }
     storeSpec(dir, config.bytes, spec);
@@ -290,8 +281,7 @@ export async function create(
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
-    if (!cg.cgroupless) checkInitCgroups(init, record.cgroups);
-    record.cgroupInodes = cgroupInodes(record.cgroups);
+    pinCgroups(record.cgroups, init, cg.cgroupless);
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
@@ -311,8 +301,7 @@ export async function create(
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
-    // The monitor's own cgroups are empty now (delete would retry any left).
-    removeIfEmpty((record.cgroups ?? []).filter((d) => isMonitorCgroup(d, id)));
+    cgroupDriver(record.cgroups).releaseMonitor();
     if (pidFile) writeAtomic(pidFile, String(init), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
@@ -351,18 +340,9 @@ export async function startSystemdScope(
 ): Promise<void> {
   const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
   if (!scope) return;
-  // the D-Bus code only here: most creates have no scope to start (as in destroy.ts)
-  const { startScope, systemdRuns } = await import("../../systemd/units.ts");
-  if (!systemdRuns()) {
-    ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
-    return;
-  }
-  const invocation = await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(settings, cgroupLayout()));
-  record.systemdUnit = scope.unit;
-  record.systemdInvocation = invocation;
-  writeRecord(dir, record);
-  writeSettings(record, settings);
-  mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+  await cgroupDriver(record.cgroups!, scope).apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
+  if (record.cgroups!.systemdUnit) mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+  else ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
 }
 
 /** A host network device's index, from sysfs (no such device: an error naming it). */
@@ -395,26 +375,4 @@ function stateHalves(state: State): [string, string] {
   const before = JSON.stringify({ ociVersion: rest.ociVersion, id: rest.id, status: rest.status });
   const after = JSON.stringify({ bundle: rest.bundle, annotations: rest.annotations });
   return [`${before.slice(0, -1)},"pid":`, `,${after.slice(1)}`];
-}
-
-/**
- * The container's and the monitor's cgroup directories, exactly: the record names them before
- * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
- * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
- */
-export function plannedCgroups(container: string, monitor: string, cg: HostCgroups): string[] {
-  const dirs = [...cgroupDirsFor(container, cg), ...cgroupDirsFor(monitor, cg)];
-  const taken = dirs.find((d) => exists(d));
-  if (taken)
-    throw unsupportedOnHost(
-      "linux.cgroupsPath",
-      `the cgroup ${taken} exists already: lxcri runs a container only in a cgroup it makes for it, and never takes over one it did not make`,
-    );
-  return dirs;
-}
-
-/** init must be in the container's planned cgroups: anything else means they are not what the record says. */
-export function checkInitCgroups(init: number, planned: string[]): void {
-  const stray = cgroupDirsOf(init).filter((d) => !planned.some((p) => d === p || d.startsWith(`${p}/`)));
-  if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
 }

@@ -1,0 +1,41 @@
+// A new container's cgroups, for create and restore: the exact directories
+// translation named, planned and recorded before liblxc (or CRIU) makes them,
+// then checked against where init is and pinned by inode.
+import { exists } from "../../ffi/files.ts";
+import { unsupportedOnHost } from "../errors.ts";
+import { cgroupDirsFor, type HostCgroups } from "./host.ts";
+import { cgroupDirsOf, cgroupInodes, missingAncestors } from "./paths.ts";
+import type { ContainerCgroups } from "./record.ts";
+
+/**
+ * The container's and the monitor's cgroup directories, exactly, with the parents create
+ * will make: the record names them before liblxc makes them, and cleanup touches no other.
+ * One that exists already is someone else's (liblxc would refuse it too, with a less telling
+ * error): refused before anything runs. Restore runs no monitor: `withMonitor` false records
+ * none (its name is still checked, as at create).
+ */
+export function planCgroups(container: string, monitor: string, cg: HostCgroups, withMonitor = true): ContainerCgroups {
+  const dirs = cgroupDirsFor(container, cg);
+  const monitorDirs = cgroupDirsFor(monitor, cg);
+  const taken = [...dirs, ...monitorDirs].find((d) => exists(d));
+  if (taken)
+    throw unsupportedOnHost(
+      "linux.cgroupsPath",
+      `the cgroup ${taken} exists already: lxcri runs a container only in a cgroup it makes for it, and never takes over one it did not make`,
+    );
+  return { dirs, monitorDirs: withMonitor ? monitorDirs : [], parents: cg.cgroupless ? [] : missingAncestors(container) };
+}
+
+/**
+ * Once init is up: init must be in the planned cgroups (anything else means they are not
+ * what the record says), and each directory's inode is recorded, so cleanup acts on a path
+ * only while it is still that directory.
+ */
+export function pinCgroups(c: ContainerCgroups, init: number, cgroupless: boolean): void {
+  const planned = [...c.dirs, ...c.monitorDirs];
+  if (!cgroupless) {
+    const stray = cgroupDirsOf(init).filter((d) => !planned.some((p) => d === p || d.startsWith(`${p}/`)));
+    if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
+  }
+  c.inodes = cgroupInodes(planned);
+}
