@@ -12,7 +12,7 @@ import { isFrozen, pidsIn, setFrozen, writeSettings } from "./cgroupfs.ts";
 import type { CgroupLayout } from "./layout.ts";
 import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgroupMembers } from "./paths.ts";
 import { allDirs, type ContainerCgroups } from "./record.ts";
-import { scopeProperties } from "./scope.ts";
+import { scopeProperties, systemdScope } from "./scope.ts";
 import type { CgroupSetting } from "./settings.ts";
 import { containerStats, memoryUsage, oomKills, type Stats } from "./stats.ts";
 
@@ -62,6 +62,14 @@ export interface CgroupDriver {
 
 /** The driver of what a record holds of a container's cgroups (none recorded: no directories). */
 export const driverOf = (r: { cgroups?: ContainerCgroups }): CgroupDriver => cgroupDriver(r.cgroups ?? { dirs: [], monitorDirs: [] });
+
+/**
+ * create's (and restore's) choice, once: with --systemd-cgroup, a cgroupsPath ("slice:prefix:name")
+ * that names a scope gets the systemd driver, which starts the scope at apply; else cgroupfs.
+ */
+export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroupsPath?: string): CgroupDriver {
+  return cgroupDriver(cg, systemdCgroupsPath ? systemdScope(systemdCgroupsPath, id) : undefined);
+}
 
 /** The driver for a container's recorded cgroups; `scope` at create with --systemd-cgroup where a unit is asked for. */
 export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice: string }): CgroupDriver {

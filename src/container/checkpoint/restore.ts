@@ -16,20 +16,20 @@ import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
 import { pinCgroups, planCgroups } from "../../cgroups/plan.ts";
-import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, freeCgroupName, hostCgroups } from "../../cgroups/host.ts";
+import { cgroupDirsFor, cgroupHierarchies, hostCgroups } from "../../cgroups/host.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
-import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import { checkNamespacePaths } from "../../host/namespaces.ts";
 import { procStat } from "../../host/proc.ts";
-import { hardRlimits } from "../../host/rlimits.ts";
-import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
-import { rootfsPath, translate } from "../../lxc/translate.ts";
+import { rootfsPath } from "../../lxc/translate.ts";
 import type { State } from "../../spec/types.ts";
 import { startSystemdScope } from "../create/index.ts";
 import { makeMountpoints, makeRuntimeDir, storeSpec } from "../create/prepare.ts";
+import { translateHere } from "../create/translation.ts";
 import { deleteContainer } from "../delete.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
@@ -70,23 +70,9 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   // restore is root's (CRIU needs it): the host's cgroups, as create finds them
   const cg = hostCgroups();
   // the same translation create makes: the container's cgroup and the mount points it needs in the rootfs
-  const tr = translate(spec, {
-    id,
-    bundle,
-    rootfs,
-    runtimeDir: dir,
-    stat: statKind,
-    resolve: (p) => resolveInRootfs(rootfs, p),
-    cgroup: cgroupLayout(),
-    cgroupHierarchies: cg.hierarchies,
-    cgroupV2Base: cg.v2Base,
-    freeCgroupName: (name) => freeCgroupName(cg, name),
-    hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel,
+  const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
     // liblxc's items are not used (no monitor runs): the hook's fds are never looked at
     startHostHook: { exeFd: 0, reportFd: 0 },
-    isRuntimeNamespace,
-    systemdCgroup: ctx.systemdCgroup,
     warn: (m) => ctx.log.warn(m),
   });
   if ((["prestart", "createRuntime", "createContainer", "startContainer"] as const).some((t) => spec.hooks?.[t]?.length))

@@ -12,8 +12,8 @@ import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDriver } from "../../cgroups/driver.ts";
-import { cgroupLayout, freeCgroupName, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
+import { cgroupDriver, newCgroupDriver } from "../../cgroups/driver.ts";
+import { cgroupLayout, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
 import { pinCgroups, planCgroups } from "../../cgroups/plan.ts";
 import { warmCgroupMigration } from "../../cgroups/warmup.ts";
 import { type Context, containerDir } from "../../context.ts";
@@ -33,24 +33,15 @@ import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { sendPidfd } from "../../host/pidfd-socket.ts";
 import { capLastCap } from "../../host/kernel.ts";
-import {
-  checkNamespacePaths,
-  isRuntimeNamespace,
-  joinedBeforeUser,
-  MONITOR_JOINS_ENV,
-  monitorJoins,
-  netnsNotOwned,
-} from "../../host/namespaces.ts";
+import { checkNamespacePaths, joinedBeforeUser, MONITOR_JOINS_ENV, monitorJoins, netnsNotOwned } from "../../host/namespaces.ts";
 import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
-import { hardRlimits } from "../../host/rlimits.ts";
-import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { dirMode, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
-import { systemdScope } from "../../cgroups/scope.ts";
 import type { CgroupSetting } from "../../cgroups/settings.ts";
-import { rootfsPath, translate } from "../../lxc/translate.ts";
+import { rootfsPath } from "../../lxc/translate.ts";
 import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
@@ -60,6 +51,7 @@ import { stateOf } from "../status.ts";
 import { handOverTerminal, takeTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
 import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
+import { translateHere } from "./translation.ts";
 
 export interface CreateOptions {
   /** Bundle directory (default: the current directory). */
@@ -124,28 +116,13 @@ export async function create(
   const cg = isRootless ? rootlessCgroups() : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
-  const tr = translate(spec, {
-    id,
-    bundle,
-    rootfs,
-    runtimeDir: dir,
-    stat: statKind,
+  const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
     dirMode,
-    resolve: (p) => resolveInRootfs(rootfs, p),
-    cgroup: cgroupLayout(),
-    cgroupHierarchies: cg.hierarchies,
-    cgroupV2Base: cg.v2Base,
-    cgroupless: cg.cgroupless,
     rootless: isRootless,
-    freeCgroupName: (name) => freeCgroupName(cg, name),
-    hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
-    isRuntimeNamespace,
     joinedByMonitor: joinFirst.map((n) => n.type),
     sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
-    systemdCgroup: ctx.systemdCgroup,
     netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
@@ -338,10 +315,10 @@ export async function startSystemdScope(
   spec: Spec,
   settings: readonly CgroupSetting[],
 ): Promise<void> {
-  const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
-  if (!scope) return;
-  await cgroupDriver(record.cgroups!, scope).apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
-  if (record.cgroups!.systemdUnit) mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+  const driver = newCgroupDriver(record.cgroups!, record.id, spec.linux!.cgroupsPath!);
+  if (driver.kind !== "systemd") return; // a .slice name: a cgroup path only
+  await driver.apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
+  if (record.cgroups!.systemdUnit) mark(ctx.log, `create: systemd scope ${record.cgroups!.systemdUnit} started`);
   else ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
 }
 
