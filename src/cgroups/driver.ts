@@ -7,14 +7,14 @@
 // directory too, as with runc's systemd driver); the systemd one also sets
 // the scope's properties, starts the scope at create and stops it at delete.
 // D-Bus code is imported only where a scope is asked for (most containers
-// have none: delete and kill load nothing of it).
+// have none: delete and kill load nothing of it), the statistics and the
+// unit properties only where they are asked for.
 import { isFrozen, pidsIn, setFrozen, writeSettings } from "./cgroupfs.ts";
 import type { CgroupLayout } from "./layout.ts";
 import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgroupMembers } from "./paths.ts";
 import { allDirs, type ContainerCgroups } from "./record.ts";
-import { scopeProperties, systemdScope } from "./scope.ts";
 import type { CgroupSetting } from "./settings.ts";
-import { containerStats, memoryUsage, oomKills, type Stats } from "./stats.ts";
+import type { Stats } from "./stats.ts";
 
 export interface CgroupDriver {
   readonly kind: "cgroupfs" | "systemd";
@@ -34,11 +34,11 @@ export interface CgroupDriver {
   setFrozen(frozen: boolean, timeoutMs?: number): Promise<void>;
   /** Host pids of the container's processes (its directories, not the monitor's), ascending. */
   pids(): number[];
-  stats(): Stats;
+  stats(): Promise<Stats>;
   /** How many processes the kernel OOM-killed in the container's cgroups, or undefined where none counts them. */
-  oomKills(): number | undefined;
+  oomKills(): Promise<number | undefined>;
   /** Memory usage in bytes, or undefined where it cannot be read. */
-  memoryUsage(): number | undefined;
+  memoryUsage(): Promise<number | undefined>;
   /** The same driver over the recorded directories that are still the ones liblxc made (their inodes). */
   own(): CgroupDriver;
   /** create, once the monitor has exited: its cgroups are empty now (delete would retry any left). */
@@ -63,14 +63,6 @@ export interface CgroupDriver {
 /** The driver of what a record holds of a container's cgroups (none recorded: no directories). */
 export const driverOf = (r: { cgroups?: ContainerCgroups }): CgroupDriver => cgroupDriver(r.cgroups ?? { dirs: [], monitorDirs: [] });
 
-/**
- * create's (and restore's) choice, once: with --systemd-cgroup, a cgroupsPath ("slice:prefix:name")
- * that names a scope gets the systemd driver, which starts the scope at apply; else cgroupfs.
- */
-export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroupsPath?: string): CgroupDriver {
-  return cgroupDriver(cg, systemdCgroupsPath ? systemdScope(systemdCgroupsPath, id) : undefined);
-}
-
 /** The driver for a container's recorded cgroups; `scope` at create with --systemd-cgroup where a unit is asked for. */
 export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice: string }): CgroupDriver {
   const dirs = cg.dirs;
@@ -89,6 +81,7 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
       // the D-Bus code only here: most creates have no scope to start
       const { startScope, systemdRuns } = await import("../systemd/units.ts");
       if (!systemdRuns()) return;
+      const { scopeProperties } = await import("./scope.ts");
       cg.systemdInvocation = await startScope(scope.unit, scope.slice, initPid, scopeProperties(settings, layout));
       cg.systemdUnit = scope.unit;
       save();
@@ -98,6 +91,7 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
       // the scope's properties first: systemd writes the files for those itself
       if (cg.systemdUnit) {
         const { setProperties } = await import("../systemd/units.ts");
+        const { scopeProperties } = await import("./scope.ts");
         await setProperties(cg.systemdUnit, cg.systemdInvocation, scopeProperties(settings, layout));
       }
       writeSettings(dirs, settings);
@@ -105,9 +99,9 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
     isFrozen: () => isFrozen(dirs),
     setFrozen: (frozen, timeoutMs) => setFrozen(dirs, frozen, timeoutMs),
     pids: () => pidsIn(dirs),
-    stats: () => containerStats(dirs),
-    oomKills: () => oomKills(dirs),
-    memoryUsage: () => memoryUsage(dirs),
+    stats: async () => (await import("./stats.ts")).containerStats(dirs),
+    oomKills: async () => (await import("./stats.ts")).oomKills(dirs),
+    memoryUsage: async () => (await import("./stats.ts")).memoryUsage(dirs),
     own: () => narrowed(sameCgroups(all, cg.inodes)),
     releaseMonitor: () => removeIfEmpty(cg.monitorDirs),
     hasDirs: () => all.length > 0,

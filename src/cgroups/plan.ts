@@ -3,9 +3,11 @@
 // then checked against where init is and pinned by inode.
 import { exists } from "../../ffi/files.ts";
 import { unsupportedOnHost } from "../errors.ts";
+import { type CgroupDriver, cgroupDriver } from "./driver.ts";
 import { cgroupDirsFor, type HostCgroups } from "./host.ts";
 import { cgroupDirsOf, cgroupInodes, missingAncestors } from "./paths.ts";
 import type { ContainerCgroups } from "./record.ts";
+import { systemdScope } from "./scope.ts";
 
 /**
  * The container's and the monitor's cgroup directories, exactly, with the parents create
@@ -38,4 +40,12 @@ export function pinCgroups(c: ContainerCgroups, init: number, cgroupless: boolea
     if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
   }
   c.inodes = cgroupInodes(planned);
+}
+
+/**
+ * create's (and restore's) choice, once: with --systemd-cgroup, a cgroupsPath ("slice:prefix:name")
+ * that names a scope gets the systemd driver, which starts the scope at apply; else cgroupfs.
+ */
+export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroupsPath?: string): CgroupDriver {
+  return cgroupDriver(cg, systemdCgroupsPath ? systemdScope(systemdCgroupsPath, id) : undefined);
 }

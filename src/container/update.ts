@@ -59,7 +59,7 @@ export async function update(ctx: Context, id: string, resources: Record<string,
     require(c, "update");
     const check = asked ?? c.record.memoryCheckBeforeUpdate ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
     const cgroups = driverOf(c.record);
-    memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? cgroups.memoryUsage() : undefined);
+    memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? await cgroups.memoryUsage() : undefined);
     if (asked !== undefined && asked !== c.record.memoryCheckBeforeUpdate) {
       c.record.memoryCheckBeforeUpdate = asked;
       writeRecord(c.dir, c.record);
