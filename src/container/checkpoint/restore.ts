@@ -15,7 +15,7 @@ import { openFile, readText } from "../../../ffi/files.ts";
 import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
-import { pinCgroups, planCgroups } from "../../cgroups/plan.ts";
+import { newCgroupDriver, pinCgroups, planCgroups } from "../../cgroups/plan.ts";
 import { cgroupDirsFor, cgroupHierarchies, hostCgroups } from "../../cgroups/host.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
@@ -144,7 +144,8 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     writeRecord(dir, record);
     pinCgroups(record.cgroups, init, false);
     writeRecord(dir, record);
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) await startSystemdScope(ctx, dir, record, spec, tr.cgroupSettings);
+    const cgroups = newCgroupDriver(record.cgroups, id, ctx.systemdCgroup ? spec.linux?.cgroupsPath : undefined);
+    if (cgroups.kind === "systemd") await startSystemdScope(ctx, dir, record, cgroups, tr.cgroupSettings);
     if (flags.pidFile) writeAtomic(resolve(flags.pidFile), String(init), 0o644);
     mark(ctx.log, `restore: ${id} restored, init ${init}`);
   } catch (e) {

@@ -12,10 +12,9 @@ import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDriver } from "../../cgroups/driver.ts";
+import type { CgroupDriver } from "../../cgroups/driver.ts";
 import { cgroupLayout, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
-import { newCgroupDriver, pinCgroups, planCgroups } from "../../cgroups/plan.ts";
-import { warmCgroupMigration } from "../../cgroups/warmup.ts";
+import { newCgroupDriver, pinCgroups, planCgroups, warmCgroupMigration } from "../../cgroups/plan.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
@@ -40,8 +39,7 @@ import { dirMode, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
-import type { CgroupSetting } from "../../cgroups/settings.ts";
-import { rootfsPath } from "../../lxc/translate.ts";
+import { rootfsPath, type Translation } from "../../lxc/translate.ts";
 import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
@@ -153,6 +151,8 @@ export async function create(
   try {
     record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
+    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
+    const cgroups = newCgroupDriver(record.cgroups, id, ctx.systemdCgroup && !cg.cgroupless ? spec.linux?.cgroupsPath : undefined);
     // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
     // which liblxc takes the base from, is spawned there); recorded first: removed (once
     // empty) at delete or by a failed create's cleanup
@@ -262,10 +262,9 @@ export async function create(
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
-    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
+    if (cgroups.kind === "systemd") {
       phase = "starting the container's systemd scope";
-      await startSystemdScope(ctx, dir, record, spec, tr.cgroupSettings);
+      await startSystemdScope(ctx, dir, record, cgroups, tr.cgroupSettings);
     }
     if (proc.terminal) {
       phase = "setting up the terminal";
@@ -278,7 +277,7 @@ export async function create(
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
-    cgroupDriver(record.cgroups).releaseMonitor();
+    cgroups.releaseMonitor();
     if (pidFile) writeAtomic(pidFile, String(init), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
@@ -312,14 +311,12 @@ export async function startSystemdScope(
   ctx: Context,
   dir: string,
   record: ContainerRecord,
-  spec: Spec,
-  settings: readonly CgroupSetting[],
+  cgroups: CgroupDriver,
+  settings: Translation["cgroupSettings"],
 ): Promise<void> {
-  const driver = newCgroupDriver(record.cgroups!, record.id, spec.linux!.cgroupsPath!);
-  if (driver.kind !== "systemd") return; // a .slice name: a cgroup path only
-  await driver.apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
+  await cgroups.apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
   if (record.cgroups!.systemdUnit) mark(ctx.log, `create: systemd scope ${record.cgroups!.systemdUnit} started`);
-  else ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
+  else ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${record.cgroups!.dirs.join(", ")} is a cgroup path only`);
 }
 
 /** A host network device's index, from sysfs (no such device: an error naming it). */
