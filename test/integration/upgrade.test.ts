@@ -13,6 +13,7 @@ import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir
 const root = testRoot("upgrade");
 const OLD = process.env.LXCRI_OLD_LXCRI;
 const parent = `lxcri-upgrade-${process.pid}`;
+const onSystemd = existsSync("/run/systemd/system") && existsSync("/sys/fs/cgroup/cgroup.controllers");
 afterAll(() => {
   cleanupRoot(root);
   for (const h of ["/sys/fs/cgroup", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/memory"])
@@ -31,20 +32,22 @@ function oldLxcri(args: string[]): number {
   }
 }
 
-type Flat = { cgroups: string[]; cgroupInodes?: Record<string, string>; cgroupParents?: string[] };
+type Flat = { cgroups: string[]; cgroupInodes?: Record<string, string>; cgroupParents?: string[]; systemdUnit?: string };
 
-/** Creates `id` as the previous version would have left it; its record's flat cgroup fields. */
-function createOld(id: string, b: string): Flat {
+/** Creates `id` as the previous version would have left it (`global`: options before create); its record's flat cgroup fields. */
+function createOld(id: string, b: string, global: string[] = []): Flat {
   const file = join(root, id, "record.json");
-  if (OLD) expect(oldLxcri(["create", "--bundle", b, id])).toBe(0);
+  if (OLD) expect(oldLxcri([...global, "create", "--bundle", b, id])).toBe(0);
   else {
-    expect(lxcri(root, ["create", "--bundle", b, id]).code).toBe(0);
+    expect(lxcri(root, [...global, "create", "--bundle", b, id]).code).toBe(0);
     const { cgroups, ...rest } = JSON.parse(readFileSync(file, "utf8"));
     const flat = {
       ...rest,
       cgroups: [...cgroups.dirs, ...cgroups.monitorDirs],
       cgroupInodes: cgroups.inodes,
       cgroupParents: cgroups.parents,
+      systemdUnit: cgroups.systemdUnit,
+      systemdInvocation: cgroups.systemdInvocation,
     };
     writeFileSync(file, JSON.stringify(flat));
   }
@@ -82,4 +85,33 @@ describe.skipIf(!canRunContainers)(`a container of the previous version${OLD ? `
     expect(flat.cgroups.filter((d) => existsSync(d))).toEqual([]);
     expect(leftovers(root, "u2")).toEqual([]);
   });
+
+  // where systemd runs (the VM job): the scope the old version started is stopped, only that invocation
+  test.skipIf(!onSystemd)(
+    "--systemd-cgroup: delete stops the scope the old version started and removes its cgroup",
+    () => {
+      const id = `u3${process.pid}`;
+      const unit = `lxcri-upgrade-${id}.scope`;
+      const flat = createOld(
+        id,
+        bundle(["sleep", "60"], (s) => (s.linux!.cgroupsPath = "system.slice:lxcri-upgrade:")),
+        ["--systemd-cgroup"],
+      );
+      expect(flat.systemdUnit).toBe(unit);
+      expect(systemctl("is-active", unit)).toBe("active");
+      expect(lxcri(root, ["update", "--pids-limit", "40", id]).code).toBe(0);
+      expect(systemctl("show", unit, "--property=TasksMax")).toBe("TasksMax=40");
+      expect(lxcri(root, ["delete", "--force", id]).code).toBe(0);
+      expect(systemctl("is-active", unit)).not.toBe("active");
+      expect(flat.cgroups.filter((d) => existsSync(d))).toEqual([]);
+    },
+    120_000,
+  );
 });
+
+/** systemctl's answer, trimmed. */
+function systemctl(...args: string[]): string {
+  return Bun.spawnSync({ cmd: ["systemctl", ...args], stdout: "pipe", stderr: "ignore" })
+    .stdout.toString()
+    .trim();
+}
