@@ -16,7 +16,8 @@ import type { ContainerEvent, EventsOptions } from "./library/events.ts";
 import type { ExecOptions, ExecProcess } from "./library/exec.ts";
 import type { RunOptions, RunProcess } from "./library/run.ts";
 import type { StdinOption, StdioOption } from "./library/stdio.ts";
-import type { Stats } from "./container/stats.ts";
+import { cgroupless } from "./cgroups/record.ts";
+import type { Stats } from "./cgroups/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { load } from "./container/load.ts";
 import { readStoredSpec } from "./container/store.ts";
@@ -115,8 +116,8 @@ export class Runtime {
   /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
   async stats(id: string): Promise<Stats> {
     const { record } = load(this.ctx, id);
-    const { containerStats } = await import("./container/stats.ts");
-    return containerStats(record);
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(record).stats();
   }
 
   /** Freezes every process of a running container (status "paused"). */
@@ -133,13 +134,13 @@ export class Runtime {
   /** Host pids of the container's processes. */
   async ps(id: string): Promise<number[]> {
     const { record } = load(this.ctx, id);
-    if (record.cgroups?.length === 0) {
+    if (cgroupless(record.cgroups)) {
       // rootless without cgroups: init's pid namespace
       const { pidNamespacePids } = await import("./host/pidns.ts");
       return pidNamespacePids(record.initPid, record.initStart);
     }
-    const { containerPids } = await import("./cgroups/container.ts");
-    return containerPids(record);
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(record).pids();
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */

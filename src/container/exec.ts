@@ -20,7 +20,6 @@ import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { rootless } from "../host/caller-userns.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
 import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
@@ -272,7 +271,7 @@ function namespacesOf(pid: number): string[] {
  * takes no processes), else the container's recorded ones.
  */
 function joinedCgroups(record: ContainerRecord, init: number, subs: SubCgroups | undefined): string[] {
-  const own = payloadCgroups(record);
+  const own = record.cgroups?.dirs ?? [];
   const current = cgroupDirsOf(init);
   const asked = subs ? subCgroupDirs(own.map(withControllers(cgroupMounts())), subs) : [];
   return own.map((top, i) => asked[i] ?? current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);

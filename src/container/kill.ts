@@ -5,8 +5,8 @@
 // container with no process left succeeds: containerd's shim sends it after
 // a container of a pod (sharing the pod's pid namespace) has exited.
 import type { Context } from "../context.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
-import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
+import { driverOf } from "../cgroups/driver.ts";
+import { cgroupless } from "../cgroups/record.ts";
 import { cgroupsProven } from "../contract/status-rules.ts";
 import { signalRecorded } from "../host/pidfds.ts";
 import { parseSignal } from "../host/signals.ts";
@@ -18,7 +18,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   const sig = parseSignal(signal);
   const c = load(ctx, id);
   const { record } = c;
-  if (opts.all && record.cgroups?.length === 0) {
+  if (opts.all && cgroupless(record.cgroups)) {
     // rootless without cgroups (runc's too): init alone can be named; with a pid namespace of
     // its own, its end ends every process in it
     if (!signalRecorded(record.initPid, record.initStart, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
@@ -27,8 +27,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made
-    const dirs = cgroupsProven(record) ? sameCgroups(payloadCgroups(record), record.cgroupInodes) : [];
-    if (!signalCgroupMembers(dirs, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
+    if (!(cgroupsProven(record) && driverOf(record).own().signal(sig))) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }
   allow(c, "kill");

@@ -54,8 +54,8 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   let status = statusFrom(record, probe(false));
   if (askedFrozen) {
     // running or paused: only then is the freezer read, every file its search may look at at once
-    const texts = new Map(await Promise.all(freezerFiles(record).map(async (f) => [f, await read(f)] as const)));
-    status = statusFrom(record, probe(isFrozenWith(record, (f) => texts.get(f))));
+    const texts = new Map(await Promise.all(freezerFiles(record.cgroups?.dirs ?? []).map(async (f) => [f, await read(f)] as const)));
+    status = statusFrom(record, probe(isFrozenWith(record.cgroups?.dirs ?? [], (f) => texts.get(f))));
   }
   return { record, state: stateFrom(record, status) };
 }

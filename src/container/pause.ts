@@ -1,5 +1,5 @@
 // pause / resume: the cgroup freezer on every process of a running container.
-import { setFrozen } from "../cgroups/container.ts";
+import { driverOf } from "../cgroups/driver.ts";
 import type { Context } from "../context.ts";
 import { LxcriError } from "../errors.ts";
 import { allow, load, withLock } from "./load.ts";
@@ -8,8 +8,10 @@ export async function setPaused(ctx: Context, id: string, paused: boolean): Prom
   const op = paused ? "pause" : "resume";
   await withLock(load(ctx, id), async (c) => {
     allow(c, op);
-    await setFrozen(c.record, paused).catch((e: Error) => {
-      throw new LxcriError("runtime", `cannot ${op} container ${id}: ${e.message}`);
-    });
+    await driverOf(c.record)
+      .setFrozen(paused)
+      .catch((e: Error) => {
+        throw new LxcriError("runtime", `cannot ${op} container ${id}: ${e.message}`);
+      });
   });
 }

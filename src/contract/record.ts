@@ -2,6 +2,7 @@
 // (src/contract/layout.ts): what create, start, kill and delete — separate
 // processes — agree on about a container. The type alone, a leaf every layer
 // may import; container/store.ts reads and writes it.
+import type { ContainerCgroups } from "../cgroups/record.ts";
 
 export interface ContainerRecord {
   id: string;
@@ -14,20 +15,8 @@ export interface ContainerRecord {
   monitorStart?: number;
   initPid?: number;
   initStart?: number;
-  /**
-   * The container's and the monitor's cgroup directories (absolute), exactly as translation
-   * named them, recorded before liblxc makes them (none of them existed then): the only
-   * cgroups cleanup touches. Nothing is ever looked up by name.
-   */
-  cgroups?: string[];
-  /** The inode of each of `cgroups` once liblxc made them: cleanup acts on a path only while it is still that directory. */
-  cgroupInodes?: Record<string, string>;
-  /** Parents of a configured cgroupsPath that did not exist before create, removed at delete when empty. */
-  cgroupParents?: string[];
-  /** --systemd-cgroup where systemd runs: the transient scope create started around init, stopped at delete. Set once systemd ran its start job. */
-  systemdUnit?: string;
-  /** That start's invocation id (32 hex digits): a unit of that name in another invocation is not the container's. */
-  systemdInvocation?: string;
+  /** Its cgroups, exactly as create planned and made them (src/cgroups/record.ts): the only ones any operation or cleanup touches. */
+  cgroups?: ContainerCgroups;
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
   /** When start let init go (ISO time): from then on the container is running, however its pid 1 looks. */

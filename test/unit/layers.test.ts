@@ -35,8 +35,15 @@ const LAYERS: Layer[] = [
     members: ["src/contract/", "src/cgroups/record.ts"],
     may: ["src/spec/types.ts", "errors", "text", "ffi/seccomp.ts", "ffi/syscalls.ts"],
   },
+  // the pure side of cgroups/: the settings list made from linux.resources, the host layout's
+  // kinds, the systemd scope's naming and properties (translation maps them to LXC keys)
+  {
+    name: "cgroup settings",
+    members: ["src/cgroups/settings.ts", "src/cgroups/layout.ts", "src/cgroups/scope.ts"],
+    may: ["errors", "spec"],
+  },
   // pure translation: no host, no liblxc, no operations
-  { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "contract"] },
+  { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "contract", "cgroup settings"] },
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers
   { name: "systemd", members: ["src/systemd/"], may: [] },
   // the logger and what every operation gets (the root, the logger, the settings)
@@ -46,7 +53,11 @@ const LAYERS: Layer[] = [
   // facts about the host: /proc, the rootfs, namespaces, rlimits, installed parts
   { name: "host", members: ["src/host/"], may: ["ffi", "errors", "path", "spec", "contract", "lxc", "options"] },
   // the container's cgroups and the host's layout: no operation, no hook
-  { name: "cgroups", members: ["src/cgroups/"], may: ["ffi", "errors", "path", "contract", "lxc", "host"] },
+  {
+    name: "cgroups",
+    members: ["src/cgroups/"],
+    may: ["ffi", "text", "errors", "path", "contract", "cgroup settings", "lxc", "systemd", "host"],
+  },
   // hook layout, runners, trace, hook points, create's side of the mount hook: given a state, never a record
   { name: "hooks", members: ["src/hooks/"], may: ["ffi", "text", "path", "spec", "contract", "context"] },
   // the hook launcher at liblxc's mount hook, in the container's namespaces: the runner and the frames, nothing else
@@ -55,13 +66,13 @@ const LAYERS: Layer[] = [
   {
     name: "container",
     members: ["src/container/"],
-    may: ["ffi", "text", "errors", "path", "spec", "contract", "lxc", "systemd", "context", "host", "cgroups", "hooks"],
+    may: ["ffi", "text", "errors", "path", "spec", "contract", "cgroup settings", "lxc", "systemd", "context", "host", "cgroups", "hooks"],
   },
   // the library: one Runtime per state root, and its Bun side (stdio, handles, events)
   {
     name: "library",
     members: ["src/runtime.ts", "src/library/"],
-    may: ["ffi", "errors", "path", "spec", "context", "options", "host", "cgroups", "hooks", "container"],
+    may: ["ffi", "errors", "path", "spec", "contract", "context", "options", "host", "cgroups", "hooks", "container"],
   },
   // what this build supports (`lxcri features`)
   { name: "features", members: ["src/features.ts"], may: ["spec", "lxc", "package.json"] },
@@ -69,7 +80,7 @@ const LAYERS: Layer[] = [
   {
     name: "index",
     members: ["src/index.ts"],
-    may: ["errors", "spec", "context", "host", "hooks", "container", "library"],
+    may: ["errors", "spec", "context", "host", "cgroups", "hooks", "container", "library"],
   },
   // the command line over the library
   {

@@ -51,7 +51,7 @@ describe("statusFrom", () => {
 
 describe("cgroupsProven", () => {
   test("only once init is up (liblxc refuses a cgroup that exists, so then every recorded one is its)", () => {
-    expect(cgroupsProven({ ...base, cgroups: ["/sys/fs/cgroup/x"] })).toBe(false);
-    expect(cgroupsProven({ ...base, cgroups: ["/sys/fs/cgroup/x"], initPid: 5 })).toBe(true);
+    expect(cgroupsProven({ ...base, cgroups: { dirs: ["/sys/fs/cgroup/x"], monitorDirs: [] } })).toBe(false);
+    expect(cgroupsProven({ ...base, cgroups: { dirs: ["/sys/fs/cgroup/x"], monitorDirs: [] }, initPid: 5 })).toBe(true);
   });
 });
