@@ -1,10 +1,12 @@
-// A typed, safe view of liblxc's `struct lxc_container` (liblxc 5.0.x) for
-// configuring a container: create sets every config item through it, so
-// liblxc itself checks each key and value before anything starts. Methods are
-// function pointers in the struct; their offsets (x86_64, checked with
-// offsetof against lxc-dev 5.0.2) are the only hand-kept part of liblxc's
-// ABI, and this is their one place: the monitor (ffi/native/monitor.c) is
-// compiled against lxccontainer.h.
+// A typed, safe view of liblxc's `struct lxc_container` (liblxc 5.0.x). What
+// it is for today: when the monitor reports that liblxc would not load
+// lxc.conf (a CONFIG failure), create sets the items one by one through it to
+// name the one liblxc refuses (src/container/create/prepare.ts rejectedItem);
+// test/integration/ffi.test.ts reads items back. Methods are function
+// pointers in the struct; their offsets (x86_64, checked with offsetof
+// against lxc-dev 5.0.2) are the only hand-kept part of liblxc's ABI, and
+// this is their one place: the monitor (ffi/native/monitor.c) is compiled
+// against lxccontainer.h.
 import { CFunction, FFIType, type Pointer, read } from "bun:ffi";
 import { cs } from "./files.ts";
 import { liblxc } from "./liblxc.ts";

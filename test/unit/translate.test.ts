@@ -5,7 +5,7 @@ import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape } from "../../src/lxc/items.ts";
 import { processPlan } from "../../src/lxc/process-plan.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { cgroupPathItems, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { hostId } from "../../src/spec/linux.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -697,8 +697,10 @@ describe("OCI → LXC translation", () => {
   });
 
   test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
-    expect(cgroupPathItems("/a/b", "c1")).toContainEqual(["lxc.cgroup.dir.container", "a/b"]);
-    expect(cgroupPathItems("x", "c1")).toContainEqual(["lxc.cgroup.dir.container", "lxcri/x"]);
+    const at = (path: string) => items(spec((s) => (s.linux!.cgroupsPath = path)));
+    expect(values(at("/a/b"), "lxc.cgroup.dir.container")).toEqual(["a/b"]);
+    expect(values(at("x"), "lxc.cgroup.dir.container")).toEqual(["lxcri/x"]);
+    expect(values(at("x"), "lxc.cgroup.dir.monitor")).toEqual(["lxc.monitor.c1"]);
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "system.slice:lxcri:c1")))).toContain("linux.cgroupsPath");
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "/a/../..")))).toContain("linux.cgroupsPath");
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "//")))).toContain("linux.cgroupsPath: must not be the cgroup root");
