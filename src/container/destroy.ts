@@ -101,7 +101,7 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   // Stopped only while it is the invocation create started: systemd may have started another of that name since.
   if (record.systemdUnit)
     await import("../systemd/units.ts")
-      .then(({ stopScope }) => stopScope(record.systemdUnit!, record.systemdInvocation))
+      .then(({ stopScope, systemdTarget }) => stopScope(record.systemdUnit!, record.systemdInvocation, systemdTarget(record)))
       .then((leftAlone) => leftAlone && ctx.log.warn(leftAlone))
       .catch((e) => ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`));
   const left = await removeCgroups(cgroups, proven);

@@ -33,6 +33,8 @@ export interface ContainerRecord {
   systemdUnit?: string;
   /** That start's invocation id (32 hex digits): a unit of that name in another invocation is not the container's. */
   systemdInvocation?: string;
+  /** Rootless: the user's session bus the scope was started through (its user's systemd); absent: PID 1's. */
+  systemdBus?: string;
   /** Mount points lxcri created in the rootfs, removed at delete when still empty. */
   rootfsMountpoints?: string[];
   /** When start let init go (ISO time): from then on the container is running, however its pid 1 looks. */

@@ -17,7 +17,7 @@ import type { ConfigItem } from "../lxc/items.ts";
 import { resourceItems } from "../lxc/resources.ts";
 import { scopeProperties } from "../lxc/systemd-cgroup.ts";
 import { validateResources } from "../spec/validate.ts";
-import { setProperties } from "../systemd/units.ts";
+import { setProperties, systemdTarget } from "../systemd/units.ts";
 import type { Resources } from "../spec/types.ts";
 import { payloadCgroups, read } from "../cgroups/container.ts";
 import { join } from "../path.ts";
@@ -79,7 +79,8 @@ export async function update(ctx: Context, id: string, resources: Record<string,
     }
     try {
       // the scope's properties first: systemd writes the files for those itself
-      if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items));
+      if (c.record.systemdUnit)
+        await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items), systemdTarget(c.record));
       writeCgroupItems(c.record, items);
     } catch (e) {
       throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);

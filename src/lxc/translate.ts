@@ -47,6 +47,11 @@ export interface TranslateContext extends MountContext {
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
   /**
+   * Rootless under the user's systemd (src/container/create/user-scope.ts): the monitor starts in
+   * the container's scope, and liblxc makes its cgroups below it (lxc.cgroup.relative = 1).
+   */
+  inUserScope?: boolean;
+  /**
    * `name`, or the first of `name-1`, `name-2`, … that no hierarchy has yet (liblxc's own
    * choice when it picks the cgroup's name, which it no longer does once translation names it).
    */
@@ -146,7 +151,11 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   // container's own cgroup (mounts.ts) needs its path before liblxc starts, and delete must
   // know exactly which directories are this container's (liblxc's "-N" for a taken name may
   // be another state root's container with the same id).
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id, ctx.freeCgroupName) : lxcCgroupItems(ctx);
+  const cgroup = ctx.inUserScope
+    ? lxcCgroupItems(ctx, true)
+    : cgroupsPath
+      ? cgroupPathItems(cgroupsPath, ctx.id, ctx.freeCgroupName)
+      : lxcCgroupItems(ctx);
   items.push(...cgroup);
   const limits = resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn);
   if (ctx.cgroupless) {
@@ -233,11 +242,14 @@ export function cgroupPathItems(path: string, id: string, free: (name: string) =
   ];
 }
 
-/** liblxc's own names (lxc.payload.<id>, lxc.monitor.<id>, "-N" when taken), chosen here so the cgroup's path is known. */
-function lxcCgroupItems(ctx: TranslateContext): ConfigItem[] {
+/**
+ * liblxc's own names (lxc.payload.<id>, lxc.monitor.<id>, "-N" when taken), chosen here so the cgroup's path is known;
+ * `relative`: below the monitor's own cgroup rather than the base liblxc picks (pid 1's as root).
+ */
+function lxcCgroupItems(ctx: TranslateContext, relative = false): ConfigItem[] {
   const free = ctx.freeCgroupName ?? ((n: string) => n);
   return [
-    ["lxc.cgroup.relative", "0"],
+    ["lxc.cgroup.relative", relative ? "1" : "0"],
     ["lxc.cgroup.dir.container", free(`lxc.payload.${ctx.id}`)],
     ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${ctx.id}`)],
   ];

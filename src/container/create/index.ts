@@ -129,7 +129,16 @@ export async function create(
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
   const isRootless = rootless(ctx.rootless);
-  const cg = isRootless ? rootlessCgroups() : hostCgroups();
+  // rootless --systemd-cgroup: the container's scope under the user's own systemd, where they have one
+  const inScope =
+    isRootless && ctx.systemdCgroup
+      ? await import("./user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
+      : undefined;
+  const cg: HostCgroups = inScope
+    ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
+    : isRootless
+      ? rootlessCgroups()
+      : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
   const tr = translate(spec, {
@@ -154,6 +163,7 @@ export async function create(
     joinedByMonitor: joinFirst.map((n) => n.type),
     sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
     systemdCgroup: ctx.systemdCgroup,
+    inUserScope: !!inScope,
     netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
@@ -182,13 +192,14 @@ export async function create(
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
+    // in a user's scope, systemd makes (and removes) every parent
+    record.cgroupParents = cg.cgroupless || inScope ? [] : missingAncestors(tr.cgroupDir);
     record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     writeRecord(dir, record);
     // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
     // which liblxc takes the base from, is spawned there); recorded first: removed (once
     // empty) at delete or by a failed create's cleanup
-    const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
+    const leaveBase = isRootless && !inScope && !cg.cgroupless && cg.v2Base;
     if (leaveBase) {
       record.cgroupParents.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
@@ -269,6 +280,18 @@ export async function create(
       phase = `leaving ${leaveBase} for liblxc`;
       leaveRootlessBase(leaveBase, monitor.pid);
     }
+    if (inScope) {
+      phase = `starting the container's systemd scope ${inScope.unit} under the user's systemd (${inScope.target.path})`;
+      const { startScope } = await import("../../systemd/units.ts");
+      const { checkInScope } = await import("./user-scope.ts");
+      const invocation = await startScope(inScope.unit, inScope.slice, monitor.pid, scopeProperties(tr.items), inScope.target);
+      record.systemdUnit = inScope.unit;
+      record.systemdInvocation = invocation;
+      record.systemdBus = inScope.target.path;
+      writeRecord(dir, record);
+      checkInScope(monitor.pid, inScope);
+      mark(ctx.log, `create: systemd scope ${inScope.unit} started under the user's systemd`);
+    }
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
@@ -296,7 +319,7 @@ export async function create(
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
     // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
+    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless && !inScope) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);
     }
