@@ -318,7 +318,7 @@ export async function create(
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
-    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
+    // rootless without a cgroup there is nothing for a scope to hold; under the user's systemd it was started above
     if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless && !inScope) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, spec);

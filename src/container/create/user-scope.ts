@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { cgroupLayout } from "../../cgroups/host.ts";
+import { LxcriError } from "../../errors.ts";
 import { procCgroups } from "../../host/proc.ts";
 import { systemdCgroupPath, systemdScope } from "../../lxc/systemd-cgroup.ts";
 import type { Target } from "../../systemd/bus.ts";
@@ -34,7 +35,12 @@ export async function userScope(cgroupsPath: string | undefined, id: string): Pr
   const scope = systemdScope(cgroupsPath, id);
   const target = userBus(process.env, existsSync);
   if (!scope || !target) return undefined;
-  const manager = await managerCgroup(target);
+  const manager = await managerCgroup(target).catch((e: Error) => {
+    throw new LxcriError(
+      "runtime",
+      `--systemd-cgroup: cannot ask the user's systemd at ${target.path} for its cgroup: ${e.message} (does the user have a systemd of their own, user@UID.service, with its bus?)`,
+    );
+  });
   return { ...scope, target, dir: join("/sys/fs/cgroup", manager, systemdCgroupPath(cgroupsPath, id)) };
 }
 
