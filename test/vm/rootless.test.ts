@@ -305,7 +305,7 @@ describe.skipIf(!enabled)("rootless podman under the user's systemd (--cgroup-ma
     expect(u.run(["podman", "info", "--format", "{{.Host.CgroupManager}}"]).stdout.trim()).toBe("systemd");
   });
 
-  test("run --memory 64m: a scope of the user's manager with MemoryMax and memory.max; run -d, exec, stop, rm; nothing left", () => {
+  test("run --memory 64m: a scope of the user's manager with MemoryMax and memory.max; run -d, exec, update, stop, rm; nothing left", () => {
     const once = podman([
       "run",
       "--rm",
@@ -357,6 +357,13 @@ describe.skipIf(!enabled)("rootless podman under the user's systemd (--cgroup-ma
     const e = podman(["exec", "rl-sd", "id", "-u"]);
     expect(e.stderr).toBe("");
     expect(e.stdout).toBe("0\n");
+    // update: the scope's property through the user's bus (the recorded one), and the container's own file
+    const updated = podman(["update", "--memory", "32m", "rl-sd"]);
+    expect(updated.stderr).toBe("");
+    expect(updated.code).toBe(0);
+    expect(userctl(["show", "-p", "MemoryMax", unit]).stdout).toBe(`MemoryMax=${32 << 20}\n`);
+    expect(readFileSync(join(scopeDir, "memory.max"), "utf8")).toBe(`${32 << 20}\n`);
+    expect(readFileSync(join(payload, "memory.max"), "utf8")).toBe(`${32 << 20}\n`);
     expect(podman(["stop", "-t", "20", "rl-sd"]).code).toBe(0);
     expect(podman(["inspect", "--format", "{{.State.ExitCode}}", "rl-sd"]).stdout.trim()).toBe("7");
     const rm = podman(["rm", "rl-sd"]);
