@@ -15,6 +15,7 @@ import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgro
 import { allDirs, type ContainerCgroups } from "./record.ts";
 import type { CgroupSetting } from "./settings.ts";
 import type { Stats } from "./stats.ts";
+import type { Target } from "../systemd/bus.ts";
 
 export interface CgroupDriver {
   readonly kind: "cgroupfs" | "systemd";
@@ -23,7 +24,9 @@ export interface CgroupDriver {
   /**
    * create, once init is up in the planned directories (liblxc wrote the settings there): the
    * systemd driver starts the scope around init, records it (then `save`), and writes the
-   * settings again after systemd, which may have reset what it has no property for.
+   * settings again after systemd, which may have reset what it has no property for. Under a
+   * user's systemd (rootless) the scope is started earlier, around the monitor at its gate,
+   * and liblxc then makes the container's cgroups below it and writes their settings.
    */
   apply(initPid: number, settings: readonly CgroupSetting[], layout: CgroupLayout, save: () => void): Promise<void>;
   /** New settings for a container that has not stopped: a scope's properties first, then the files. */
@@ -63,8 +66,11 @@ export interface CgroupDriver {
 /** The driver of what a record holds of a container's cgroups (none recorded: no directories). */
 export const driverOf = (r: { cgroups?: ContainerCgroups }): CgroupDriver => cgroupDriver(r.cgroups ?? { dirs: [], monitorDirs: [] });
 
-/** The driver for a container's recorded cgroups; `scope` at create with --systemd-cgroup where a unit is asked for. */
-export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice: string }): CgroupDriver {
+/**
+ * The driver for a container's recorded cgroups; `scope` at create with --systemd-cgroup where a
+ * unit is asked for, with the user's bus as its `target` under a user's own systemd.
+ */
+export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice: string; target?: Target }): CgroupDriver {
   const dirs = cg.dirs;
   const all = allDirs(cg);
   const narrowed = (keep: readonly string[]): CgroupDriver =>
@@ -76,23 +82,25 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
   return {
     kind: systemd ? "systemd" : "cgroupfs",
     cgroups: cg,
-    async apply(initPid, settings, layout, save) {
-      if (!scope) return;
+    async apply(pid, settings, layout, save) {
+      if (!scope || cg.systemdUnit) return;
       // the D-Bus code only here: most creates have no scope to start
       const { startScope, systemdRuns } = await import("../systemd/units.ts");
       if (!systemdRuns()) return;
       const { scopeProperties } = await import("./scope.ts");
-      cg.systemdInvocation = await startScope(scope.unit, scope.slice, initPid, scopeProperties(settings, layout));
+      cg.systemdInvocation = await startScope(scope.unit, scope.slice, pid, scopeProperties(settings, layout), scope.target);
       cg.systemdUnit = scope.unit;
+      if (scope.target) cg.systemdBus = scope.target.path;
       save();
-      writeSettings(dirs, settings);
+      // under a user's systemd the container's directories are not made yet (liblxc writes them)
+      if (!scope.target) writeSettings(dirs, settings);
     },
     async update(settings, layout) {
       // the scope's properties first: systemd writes the files for those itself
       if (cg.systemdUnit) {
-        const { setProperties } = await import("../systemd/units.ts");
+        const { setProperties, systemdTarget } = await import("../systemd/units.ts");
         const { scopeProperties } = await import("./scope.ts");
-        await setProperties(cg.systemdUnit, cg.systemdInvocation, scopeProperties(settings, layout));
+        await setProperties(cg.systemdUnit, cg.systemdInvocation, scopeProperties(settings, layout), systemdTarget(cg));
       }
       writeSettings(dirs, settings);
     },
@@ -115,7 +123,7 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
       // Stopped only while it is the invocation create started: systemd may have started another of that name since.
       if (cg.systemdUnit)
         await import("../systemd/units.ts")
-          .then(({ stopScope }) => stopScope(cg.systemdUnit!, cg.systemdInvocation))
+          .then(({ stopScope, systemdTarget }) => stopScope(cg.systemdUnit!, cg.systemdInvocation, systemdTarget(cg)))
           .then((leftAlone) => leftAlone && warnings.push(leftAlone))
           .catch((e) => warnings.push(`cannot stop systemd unit ${cg.systemdUnit}: ${(e as Error).message}`));
       for (const l of await removeCgroups(all, withChildren)) warnings.push(`cannot remove cgroup ${l}`);

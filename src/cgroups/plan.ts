@@ -11,6 +11,7 @@ import { cgroupDirsFor, type HostCgroups } from "./host.ts";
 import { cgroupDirsOf, cgroupInodes, cgroupMounts, missingAncestors } from "./paths.ts";
 import type { ContainerCgroups } from "./record.ts";
 import { systemdScope } from "./scope.ts";
+import type { Target } from "../systemd/bus.ts";
 
 /**
  * The container's and the monitor's cgroup directories, exactly, with the parents create
@@ -47,10 +48,12 @@ export function pinCgroups(c: ContainerCgroups, init: number, cgroupless: boolea
 
 /**
  * create's (and restore's) choice, once: with --systemd-cgroup, a cgroupsPath ("slice:prefix:name")
- * that names a scope gets the systemd driver, which starts the scope at apply; else cgroupfs.
+ * that names a scope gets the systemd driver, which starts the scope at apply (through `target`,
+ * a user's bus, rootless); else cgroupfs.
  */
-export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroupsPath?: string): CgroupDriver {
-  return cgroupDriver(cg, systemdCgroupsPath ? systemdScope(systemdCgroupsPath, id) : undefined);
+export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroupsPath?: string, target?: Target): CgroupDriver {
+  const scope = systemdCgroupsPath ? systemdScope(systemdCgroupsPath, id) : undefined;
+  return cgroupDriver(cg, scope && { ...scope, target });
 }
 
 // warmCgroupMigration: the first cgroup migration after a quiet moment waits for an RCU grace

@@ -18,6 +18,8 @@ export interface ContainerCgroups {
   systemdUnit?: string;
   /** That start's invocation id (32 hex digits): a unit of that name in another invocation is not the container's. */
   systemdInvocation?: string;
+  /** Rootless: the user's session bus the scope was started through (their own systemd); absent: PID 1's. */
+  systemdBus?: string;
 }
 
 /** Rootless without a cgroup the caller may write: liblxc made none (the record says so: no directories). */

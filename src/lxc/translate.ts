@@ -48,6 +48,11 @@ export interface TranslateContext extends MountContext {
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
   /**
+   * Rootless under the user's systemd (src/cgroups/user-scope.ts): the monitor starts in
+   * the container's scope, and liblxc makes its cgroups below it (lxc.cgroup.relative = 1).
+   */
+  inUserScope?: boolean;
+  /**
    * `name`, or the first of `name-1`, `name-2`, … that no hierarchy has yet (liblxc's own
    * choice when it picks the cgroup's name, which it no longer does once translation names it).
    */
@@ -149,9 +154,10 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   // know exactly which directories are this container's (liblxc's "-N" for a taken name may
   // be another state root's container with the same id).
   const free = ctx.freeCgroupName ?? ((n: string) => n);
-  const cgroupDir = cgroupsPath ? cgroupPathDir(cgroupsPath) : free(`lxc.payload.${ctx.id}`);
+  // under a user's scope (rootless, their systemd) liblxc's own names, below the monitor's cgroup: the scope
+  const cgroupDir = cgroupsPath && !ctx.inUserScope ? cgroupPathDir(cgroupsPath) : free(`lxc.payload.${ctx.id}`);
   const monitorCgroupDir = free(`lxc.monitor.${ctx.id}`);
-  items.push(...cgroupDirItems(cgroupDir, monitorCgroupDir));
+  items.push(...cgroupDirItems(cgroupDir, monitorCgroupDir, !!ctx.inUserScope));
   const settings = cgroupSettings(spec.linux?.resources, ctx.cgroup, ctx.warn);
   if (ctx.cgroupless) {
     // runc (rootless): device rules are not expected to work, other limits are an error
@@ -233,10 +239,11 @@ export function cgroupPathDir(path: string): string {
 /**
  * The container's and the monitor's cgroups below each hierarchy's base. The monitor gets a
  * sibling of liblxc's name for it (lxc.monitor.<id>), so callers can find the container's own.
+ * `relative`: below the monitor's own cgroup rather than the base liblxc picks (pid 1's as root).
  */
-function cgroupDirItems(container: string, monitor: string): ConfigItem[] {
+function cgroupDirItems(container: string, monitor: string, relative: boolean): ConfigItem[] {
   return [
-    ["lxc.cgroup.relative", "0"],
+    ["lxc.cgroup.relative", relative ? "1" : "0"],
     ["lxc.cgroup.dir.container", container],
     ["lxc.cgroup.dir.monitor", monitor],
   ];

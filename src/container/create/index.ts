@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import type { CgroupDriver } from "../../cgroups/driver.ts";
-import { cgroupLayout, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
+import { cgroupLayout, type HostCgroups, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
 import { newCgroupDriver, pinCgroups, planCgroups, warmCgroupMigration } from "../../cgroups/plan.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitPlan } from "../../contract/plan.ts";
@@ -112,7 +112,16 @@ export async function create(
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
   const isRootless = rootless(ctx.rootless);
-  const cg = isRootless ? rootlessCgroups() : hostCgroups();
+  // rootless --systemd-cgroup: the container's scope under the user's own systemd, where they have one
+  const inScope =
+    isRootless && ctx.systemdCgroup
+      ? await import("../../cgroups/user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
+      : undefined;
+  const cg: HostCgroups = inScope
+    ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
+    : isRootless
+      ? rootlessCgroups()
+      : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
   const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
@@ -122,6 +131,7 @@ export async function create(
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     joinedByMonitor: joinFirst.map((n) => n.type),
     sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
+    inUserScope: !!inScope,
     netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
@@ -151,13 +161,20 @@ export async function create(
   let phase = `writing the runtime directory ${dir}`;
   try {
     record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
+    // in a user's scope, systemd makes (and removes) every parent
+    if (inScope) record.cgroups.parents = [];
     writeRecord(dir, record);
-    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
-    const cgroups = newCgroupDriver(record.cgroups, id, ctx.systemdCgroup && !cg.cgroupless ? spec.linux?.cgroupsPath : undefined);
+    // rootless without a cgroup there is nothing for a scope to hold
+    const cgroups = newCgroupDriver(
+      record.cgroups,
+      id,
+      ctx.systemdCgroup && !cg.cgroupless ? spec.linux?.cgroupsPath : undefined,
+      inScope?.target,
+    );
     // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
     // which liblxc takes the base from, is spawned there); recorded first: removed (once
     // empty) at delete or by a failed create's cleanup
-    const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
+    const leaveBase = isRootless && !inScope && !cg.cgroupless && cg.v2Base;
     if (leaveBase) {
       record.cgroups.parents!.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
@@ -238,6 +255,14 @@ export async function create(
       phase = `leaving ${leaveBase} for liblxc`;
       leaveRootlessBase(leaveBase, monitor.pid);
     }
+    if (inScope) {
+      phase = `starting the container's systemd scope ${inScope.unit} under the user's systemd (${inScope.target.path})`;
+      // around the monitor, still at its gate: liblxc makes the container's cgroups below it
+      await cgroups.apply(monitor.pid, tr.cgroupSettings, cgroupLayout(), () => writeRecord(dir, record));
+      const { checkInScope } = await import("../../cgroups/user-scope.ts");
+      checkInScope(monitor.pid, inScope);
+      mark(ctx.log, `create: systemd scope ${inScope.unit} started under the user's systemd`);
+    }
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
@@ -263,7 +288,8 @@ export async function create(
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
-    if (cgroups.kind === "systemd") {
+    // under the user's systemd the scope was started above, around the monitor
+    if (cgroups.kind === "systemd" && !inScope) {
       phase = "starting the container's systemd scope";
       await startSystemdScope(ctx, dir, record, cgroups, tr.cgroupSettings);
     }
