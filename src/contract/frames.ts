@@ -14,7 +14,8 @@
 //   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
 import { escapeBytes } from "../text/escape.ts";
-import { type HookRecord, signalName, TAIL, TEXT_MAX } from "./hooks.ts";
+import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
+import { signalName } from "./signals.ts";
 import { STEP, stepText } from "./steps.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use

@@ -36,22 +36,3 @@ export interface HookRecord {
   stdoutTail: string;
   stderrTail: string;
 }
-
-/** Linux's (x86_64) signal names by number, as src/host/signals.ts has them (test/unit/hook-signals.test.ts compares the two). */
-const SIGNALS = [
-  ...["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1"],
-  ...["SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP"],
-  ...["SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"],
-];
-const SIGRTMIN = 34;
-
-/**
- * A record's `signal`: the name of the signal that ended a hook, the same
- * whichever runner saw it (Bun names 1-31 itself and gives a real-time one
- * as its number; init reports numbers). A real-time one is SIGRTMIN+n, as kill takes it.
- */
-export function signalName(n: number): string {
-  if (n > 0 && n < SIGNALS.length) return SIGNALS[n]!;
-  if (n >= SIGRTMIN && n <= 64) return n === SIGRTMIN ? "SIGRTMIN" : `SIGRTMIN+${n - SIGRTMIN}`;
-  return `signal ${n}`;
-}

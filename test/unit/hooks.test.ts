@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHookRun } from "../../src/contract/frames.ts";
-import { signalName } from "../../src/contract/hooks.ts";
+import { signalName } from "../../src/contract/signals.ts";
 import { parseSignal, SIGNALS } from "../../src/host/signals.ts";
 import { readHooks, writeHooks } from "../../src/hooks/layout.ts";
 import { describeFailure, failed, runHook, runHooks } from "../../src/hooks/run.ts";
