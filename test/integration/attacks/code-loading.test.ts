@@ -38,7 +38,7 @@ import {
   tempDir,
   type TracedCall,
   unsafeComponent,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 
 const root = testRoot("attack-code");
 afterAll(() => {

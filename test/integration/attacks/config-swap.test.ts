@@ -33,7 +33,7 @@ import {
   settle,
   statusFields,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 import { CONFIG_MAX_BYTES } from "../../../src/host/config-file.ts";
 

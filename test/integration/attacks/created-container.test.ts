@@ -35,7 +35,7 @@ import {
   removeScratch,
   runtime,
   settle,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-created");

@@ -38,7 +38,7 @@ import {
   runtime,
   settle,
   sha256,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-exe");

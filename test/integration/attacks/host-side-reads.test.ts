@@ -11,17 +11,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import {
-  attackTool,
-  bundle,
-  cleanupAttackRoot,
-  measure,
-  plant,
-  processFile,
-  removeScratch,
-  runtime,
-  tempDir,
-} from "../../attack-helpers.ts";
+import { attackTool, bundle, cleanupAttackRoot, measure, plant, processFile, removeScratch, runtime, tempDir } from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-reads");

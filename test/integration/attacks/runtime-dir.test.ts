@@ -13,7 +13,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, hostMarker, MAPPED_ROOT, NOBODY, removeScratch, run, runtime, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, hostMarker, MAPPED_ROOT, NOBODY, removeScratch, run, runtime, tempDir } from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-rundir");

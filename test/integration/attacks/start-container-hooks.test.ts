@@ -29,7 +29,7 @@ import {
   runtime,
   settle,
   statusFields,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-hooks");

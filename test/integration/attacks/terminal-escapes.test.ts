@@ -13,7 +13,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, plant, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, plant, removeScratch, runtime, tempDir } from "./attack-helpers.ts";
 
 const root = testRoot("attack-escapes");
 afterAll(() => {
