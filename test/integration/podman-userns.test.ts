@@ -6,15 +6,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, tempDir } from "../helpers.ts";
-import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
+import { DEFAULT_ULIMITS, importBusybox, podmanIn, podmanLeftovers, removeEverything, ULIMITS, writeContainersConf } from "../podman.ts";
 
 const enabled = canRunContainers && !!Bun.which("podman");
 const dir = enabled ? tempDir("podman-userns") : "";
 const runtimeRoot = "/run/lxcri";
 const IMAGE = "localhost/lxcri-busybox";
-const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
 const MAPS = ["--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536"];
 const podman = podmanIn(dir, "vfs");
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
@@ -23,20 +21,13 @@ const userns = (pid: number) => statSync(`/proc/${pid}/ns/user`).ino;
 
 beforeAll(() => {
   if (!enabled) return;
-  writeContainersConf(dir, ['default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]']);
-  const b = join(dir, "image");
-  makeBundle(b, ["sh"]);
-  const tar = join(dir, "rootfs.tar");
-  expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-  const imported = podman(["import", tar, IMAGE]);
-  if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  writeContainersConf(dir, [DEFAULT_ULIMITS]);
+  importBusybox(podman, dir, IMAGE);
 });
 
 afterAll(() => {
   if (!enabled) return;
-  podman(["pod", "rm", "-af", "-t", "0"]);
-  podman(["rm", "-af", "-t", "0"]);
-  podman(["rmi", "-af"]);
+  removeEverything(podman);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -10,9 +10,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
-import { podmanIn, podmanLeftovers, systemdRuns, writeContainersConf } from "../podman.ts";
+import {
+  DEFAULT_ULIMITS,
+  importBusybox,
+  podmanIn,
+  podmanLeftovers,
+  removeEverything,
+  systemdRuns,
+  ULIMITS,
+  writeContainersConf,
+} from "../podman.ts";
 
 const podmanBin = Bun.which("podman");
 const enabled = canRunContainers && !!podmanBin;
@@ -20,9 +28,6 @@ const dir = enabled ? tempDir("podman") : "";
 // podman 4.3 has no per-runtime flags: lxcri uses its default root, as a user's would.
 const runtimeRoot = "/run/lxcri";
 const IMAGE = "localhost/lxcri-busybox";
-// podman asks for RLIMIT_NOFILE 1048576 and RLIMIT_NPROC 32768 by default; raising a hard
-// limit needs CAP_SYS_RESOURCE, which root lacks on this kind of machine (runc fails the same).
-const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
 
 const podman = podmanIn(dir, "vfs");
 
@@ -40,22 +45,14 @@ beforeAll(() => {
     // Debian's /usr/share/containers/containers.conf (not read when CONTAINERS_CONF is set): podman's
     // default network then comes with this sysctl, which the runtime applies in podman's namespace.
     'default_sysctls = ["net.ipv4.ping_group_range=0 0"]',
-    // for what podman starts itself (a pod's infra container), as ULIMITS does for the rest
-    'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
+    DEFAULT_ULIMITS,
   ]);
-  const b = join(dir, "image");
-  makeBundle(b, ["sh"]);
-  const tar = join(dir, "rootfs.tar");
-  expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-  const imported = podman(["import", tar, IMAGE]);
-  if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  importBusybox(podman, dir, IMAGE);
 });
 
 afterAll(() => {
   if (!enabled) return;
-  podman(["pod", "rm", "-af", "-t", "0"]);
-  podman(["rm", "-af", "-t", "0"]);
-  podman(["rmi", "-af"]);
+  removeEverything(podman);
   rmSync(dir, { recursive: true, force: true });
 });
 
