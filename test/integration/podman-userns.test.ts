@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { argv } from "../argv.ts";
 import { canRunContainers, tempDir } from "../helpers.ts";
 import { DEFAULT_ULIMITS, importBusybox, podmanIn, podmanLeftovers, removeEverything, ULIMITS, writeContainersConf } from "../podman.ts";
 
@@ -36,20 +37,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     const a = podman(["run", "-d", "--name", "ua", "--network", "none", ...ULIMITS, ...MAPS, IMAGE, "sleep", "1000"]);
     expect(a.stderr).toBe("");
     expect(a.code).toBe(0);
-    const b = podman([
-      "run",
-      "-d",
-      "--name",
-      "ub",
-      "--userns",
-      "container:ua",
-      "--network",
-      "container:ua",
-      ...ULIMITS,
-      IMAGE,
-      "sleep",
-      "1000",
-    ]);
+    const b = podman([...argv`run -d --name ub --userns container:ua --network container:ua`, ...ULIMITS, ...argv`${IMAGE} sleep 1000`]);
     expect(b.stderr).toBe("");
     expect(b.code).toBe(0);
     expect(userns(pidOf("ub"))).toBe(userns(pidOf("ua")));
@@ -83,21 +71,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     mkdirSync(vol);
     writeFileSync(join(vol, "f"), "x");
     chownSync(join(vol, "f"), 1000, 1000);
-    const r = podman([
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      ...ULIMITS,
-      ...MAPS,
-      "-v",
-      `${vol}:/d:idmap`,
-      IMAGE,
-      "stat",
-      "-c",
-      "%u %g",
-      "/d/f",
-    ]);
+    const r = podman([...argv`run --rm --network none`, ...ULIMITS, ...MAPS, ...argv`-v ${vol}:/d:idmap ${IMAGE} stat -c ${"%u %g"} /d/f`]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("1000 1000");
   });

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { argv } from "../argv.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
 import {
   DEFAULT_ULIMITS,
@@ -132,17 +133,9 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   test("pause and unpause freeze and thaw the container", () => {
     expect(
       podman([
-        "run",
-        "-d",
-        "--name",
-        "p3",
-        "--network",
-        "none",
+        ...argv`run -d --name p3 --network none`,
         ...ULIMITS,
-        IMAGE,
-        "sh",
-        "-c",
-        "i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done",
+        ...argv`${IMAGE} sh -c ${"i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done"}`,
       ]).code,
     ).toBe(0);
     const id = idOf("p3");
@@ -189,18 +182,9 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   });
 
   test("run -p 8080:80: busybox httpd answers on the host through the published port", async () => {
-    const started = podman([
-      "run",
-      "-d",
-      "--name",
-      "web",
-      "-p",
-      "8080:80",
-      IMAGE,
-      "sh",
-      "-c",
-      "mkdir -p /www && echo hello through the port > /www/index.html && exec httpd -f -p 80 -h /www",
-    ]);
+    const started = podman(
+      argv`run -d --name web -p 8080:80 ${IMAGE} sh -c ${"mkdir -p /www && echo hello through the port > /www/index.html && exec httpd -f -p 80 -h /www"}`,
+    );
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const id = idOf("web");
@@ -221,32 +205,14 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);
     const pod = created.stdout.trim();
-    const server = podman([
-      "run",
-      "-d",
-      "--pod",
-      "pod1",
-      "--name",
-      "pod1-a",
-      IMAGE,
-      "sh",
-      "-c",
-      "echo shared memory > /dev/shm/note; mkdir -p /www && echo from a > /www/index.html && exec httpd -f -p 8081 -h /www",
-    ]);
+    const server = podman(
+      argv`run -d --pod pod1 --name pod1-a ${IMAGE} sh -c ${"echo shared memory > /dev/shm/note; mkdir -p /www && echo from a > /www/index.html && exec httpd -f -p 8081 -h /www"}`,
+    );
     expect(server.stderr).toBe("");
     expect(server.code).toBe(0);
-    const client = podman([
-      "run",
-      "-d",
-      "--pod",
-      "pod1",
-      "--name",
-      "pod1-b",
-      IMAGE,
-      "sh",
-      "-c",
-      "until wget -qO /tmp/got http://127.0.0.1:8081/; do sleep 0.1; done; exec sleep 1000",
-    ]);
+    const client = podman(
+      argv`run -d --pod pod1 --name pod1-b ${IMAGE} sh -c ${"until wget -qO /tmp/got http://127.0.0.1:8081/; do sleep 0.1; done; exec sleep 1000"}`,
+    );
     expect(client.stderr).toBe("");
     expect(client.code).toBe(0);
     const ids = ["pod1-a", "pod1-b"].map(idOf);
@@ -309,20 +275,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
 
   test("a failed create: podman shows lxcri's error (one JSON object in its oci-log), nothing is left", () => {
     const before = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-    const r = podman([
-      "run",
-      "--name",
-      "p9",
-      "--network",
-      "none",
-      ...ULIMITS,
-      "--sysctl",
-      "kernel.shmmax=1",
-      "--ipc",
-      "host",
-      IMAGE,
-      "true",
-    ]);
+    const r = podman([...argv`run --name p9 --network none`, ...ULIMITS, ...argv`--sysctl kernel.shmmax=1 --ipc host ${IMAGE} true`]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("linux.sysctl");
     expect(r.stderr).toContain("kernel.shmmax");
