@@ -68,7 +68,7 @@ function attempt(as: number, script: string): string[] {
 
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
-describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-namespaced container (issue 11, findings 4 and 6)", () => {
+describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-namespaced container", () => {
   test("after create, <root>/<id>/ and everything in it is root's and writable by root alone", () => {
     const lx = runtime(LXCRI, root);
     const b = usernsBundle();
