@@ -8,7 +8,10 @@ export function argv(parts: TemplateStringsArray, ...values: unknown[]): string[
   parts.forEach((part, i) => {
     const pieces = part.split(/\s+/);
     pieces.forEach((p, j) => {
-      if (j > 0 && word !== undefined) words.push(word), (word = undefined);
+      if (j > 0 && word !== undefined) {
+        words.push(word); // white space ended it
+        word = undefined;
+      }
       if (p !== "") word = (word ?? "") + p;
     });
     if (i < values.length) word = (word ?? "") + String(values[i]);
