@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full soak (issue 7): 500 plain lifecycles and 100 with a hook of every
+# The full soak: 500 plain lifecycles and 100 with a hook of every
 # type through the CLI, then a long-lived library user. CI runs a short one.
 set -euo pipefail
 cd "$(dirname "$0")/.."

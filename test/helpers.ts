@@ -4,7 +4,6 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeBundle } from "../scripts/make-bundle.ts";
-import { isLxcCgroupName } from "../src/cgroups/paths.ts";
 import type { Spec } from "../src/spec/types.ts";
 
 export const REPO = join(import.meta.dir, "..");
@@ -39,36 +38,60 @@ export interface Result {
   stderr: string;
 }
 
+export interface RunResult extends Result {
+  /** Killed for running past `timeoutMs`. */
+  timedOut: boolean;
+  ms: number;
+}
+
 /**
- * Runs the CLI and waits for it to exit. Output goes through files, not pipes:
- * the container inherits create's stdio, so a pipe would stay open as long as
- * the container runs (the same holds for runc).
+ * Runs a command and waits for it to exit (killed with SIGKILL after
+ * `timeoutMs`, when given). Output goes through files, not pipes: a container
+ * inherits create's stdio, so a pipe would stay open as long as the container
+ * runs (the same holds for runc). `stdout`: an fd to give it instead.
  */
-export function lxcri(root: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; stdout?: number } = {}): Result {
+export function runCommand(
+  cmd: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string; stdout?: number; timeoutMs?: number } = {},
+): RunResult {
   const dir = tempDir("io");
   const outFile = join(dir, "stdout");
   const errFile = join(dir, "stderr");
   const out = opts.stdout ?? openSync(outFile, "w");
   const err = openSync(errFile, "w");
+  const started = performance.now();
   try {
     const p = Bun.spawnSync({
-      cmd: [LXCRI, "--root", root, ...args],
+      cmd,
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
-      stdin: "ignore",
+      env: opts.env ?? process.env,
+      stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
       stdout: out,
       stderr: err,
+      ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs, killSignal: "SIGKILL" }),
     });
     return {
       code: p.exitCode ?? 128 + 9,
       stdout: opts.stdout === undefined ? readFileSync(outFile, "utf8") : "",
       stderr: readFileSync(errFile, "utf8"),
+      timedOut: p.exitedDueToTimeout === true,
+      ms: performance.now() - started,
     };
   } finally {
     if (opts.stdout === undefined) closeSync(out);
     closeSync(err);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs the CLI (build/lxcri) with state root `root` and waits for it to exit (runCommand). */
+export function lxcri(root: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; stdout?: number } = {}): Result {
+  const { code, stdout, stderr } = runCommand([LXCRI, "--root", root, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdout: opts.stdout,
+  });
+  return { code, stdout, stderr };
 }
 
 export function state(root: string, id: string): { status: string; pid: number; bundle: string } & Record<string, unknown> {
@@ -90,12 +113,19 @@ export function bundle(args: string[], edit?: (s: Spec) => void): string {
   return dir;
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
+/** Polls `cond` every `everyMs` until it holds or `ms` pass; whether it held. Never throws. */
+export async function settle(cond: () => boolean, ms: number, everyMs = 50): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await Bun.sleep(everyMs);
   }
+  return cond();
+}
+
+/** Waits until `cond` holds; throws naming `what` when it does not within `timeoutMs`. */
+export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  if (!(await settle(cond, timeoutMs, 10))) throw new Error(`timed out waiting for ${what}`);
 }
 
 /**
@@ -123,14 +153,27 @@ export function cgroupDirsWhere(matches: (name: string) => boolean, maxDepth: nu
 }
 
 /**
- * Everything a container with this id could leave on the host. Empty means clean.
- * It walks /sys/fs/cgroup itself rather than using src/cgroups.ts, so a bug in
+ * liblxc's names for a container's cgroups, as the census knows them: lxc.payload.<id>
+ * and lxc.monitor.<id>, with "-<n>" added when the plain name was taken. Written
+ * here, not taken from src/: a bug in the runtime's own naming must not hide a leak.
+ */
+export function isContainerCgroup(name: string, id: string): boolean {
+  return ["payload", "monitor"].some(
+    (kind) => name.startsWith(`lxc.${kind}.${id}`) && /^(-\d+)?$/.test(name.slice(`lxc.${kind}.${id}`.length)),
+  );
+}
+
+/**
+ * Everything a container with this id could leave on the host: its runtime
+ * directory, its cgroups (isContainerCgroup, at most 3 levels below a
+ * hierarchy's root), a mount naming it, a process of it. Empty means clean.
+ * It walks /sys/fs/cgroup and /proc itself rather than asking src/, so a bug in
  * the runtime's own search cannot hide a leak from the tests.
  */
 export function leftovers(root: string, id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
-  for (const d of cgroupDirsWhere((n) => isLxcCgroupName(n, id), 3)) found.push(`cgroup ${d}`);
+  for (const d of cgroupDirsWhere((n) => isContainerCgroup(n, id), 3)) found.push(`cgroup ${d}`);
   const mounts = readFileSync("/proc/self/mountinfo", "utf8");
   if (mounts.includes(`/${id}/`)) found.push("a mount naming the container");
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {

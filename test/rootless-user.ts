@@ -13,11 +13,14 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
 } from "node:fs";
 import { join } from "node:path";
+import { makeBundle } from "../scripts/make-bundle.ts";
 import { REPO } from "./helpers.ts";
+import { busyboxTarball, type Podman } from "./podman.ts";
 
 export const USER = "lxcri-rootless";
 /** Subordinate ids away from the attack tests' 100000, where useradd did not add any itself. */
@@ -123,4 +126,46 @@ export function rootlessUser(): RootlessUser {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The user's lxcri state root: $XDG_RUNTIME_DIR/lxcri (runc's rule). */
+export const stateRootOf = (u: RootlessUser): string => join(u.xdg, "lxcri");
+
+/** The containers in the user's state root. */
+export const containersOf = (u: RootlessUser): string[] => (existsSync(stateRootOf(u)) ? readdirSync(stateRootOf(u)) : []);
+
+/** podman run by the user with `--runtime` the user's lxcri; a call past `timeout` ms counts as killed. */
+export const podmanOf =
+  (u: RootlessUser, timeout: number): Podman =>
+  (args, t = timeout) =>
+    u.run(["podman", "--runtime", u.lxcri, ...args], { timeout: t });
+
+/** busybox-static imported as the user's podman image `image` (no registry): podman import's result. */
+export function importBusyboxAs(u: RootlessUser, image: string, timeout?: number): ReturnType<RootlessUser["run"]> {
+  const tar = busyboxTarball(join(u.home, "rootfs.tar"));
+  chownSync(tar, u.uid, u.gid);
+  return u.run(["podman", "import", tar, image], { timeout });
+}
+
+/** A busybox bundle the user owns, in a fresh directory under /tmp, without config.json (`spec --rootless` writes it). */
+export function userBundle(u: RootlessUser): string {
+  const b = mkdtempSync("/tmp/lxcri-test-rootless-bundle-");
+  makeBundle(b, ["sh"]);
+  rmSync(join(b, "config.json"));
+  for (const p of [b, join(b, "rootfs")]) chownSync(p, u.uid, u.gid);
+  chmodSync(b, 0o755);
+  return b;
+}
+
+/**
+ * What a rootless test file leaves, removed: with `podman`, the user's containers and podman's
+ * storage and pause process; the user's state root; the installed copy.
+ */
+export function removeRootless(u: RootlessUser, podman?: Podman): void {
+  if (podman) {
+    podman(["rm", "-af", "-t", "0"]);
+    u.run(["podman", "system", "reset", "-f"]);
+  }
+  rmSync(stateRootOf(u), { recursive: true, force: true });
+  u.cleanup();
 }

@@ -18,7 +18,7 @@ import { statusOf } from "./status.ts";
 export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete" | "checkpoint";
 
 /** The statuses each operation allows (delete with --force, and exec into a paused container when asked, allow more). */
-const ALLOWED: Record<Operation, readonly Status[]> = {
+export const ALLOWED: Record<Operation, readonly Status[]> = {
   start: ["created"],
   kill: ["created", "running", "paused"],
   exec: ["created", "running"],

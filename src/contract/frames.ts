@@ -17,6 +17,7 @@
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
 import { escapeBytes } from "../text/escape.ts";
 import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
+import { signalName } from "./signals.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use
 // (~0.2 ms), which `start` need not pay.
@@ -143,26 +144,6 @@ export function decodeHookRun(payload: Uint8Array, path: (index: number) => stri
     stderrTail,
   };
 }
-
-const SIGNALS = [
-  "",
-  "SIGHUP",
-  "SIGINT",
-  "SIGQUIT",
-  "SIGILL",
-  "SIGTRAP",
-  "SIGABRT",
-  "SIGBUS",
-  "SIGFPE",
-  "SIGKILL",
-  "SIGUSR1",
-  "SIGSEGV",
-  "SIGUSR2",
-  "SIGPIPE",
-  "SIGALRM",
-  "SIGTERM",
-];
-const signalName = (n: number) => SIGNALS[n] ?? `signal ${n}`;
 
 export function decodePid(payload: Uint8Array): number {
   return view(payload).getInt32(0, true);

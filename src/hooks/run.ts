@@ -3,6 +3,7 @@
 // and one record per run. Shared by the CLI and the launcher.
 import type { State } from "../spec/types.ts";
 import { type HookRecord, type StoredHook, TAIL } from "../contract/hooks.ts";
+import { signalName } from "../contract/signals.ts";
 import { escapeBytes, escapeText } from "../text/escape.ts";
 import type { OnOutput } from "./output.ts";
 
@@ -140,7 +141,9 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
   // Output still held open by a child must not hold us up.
   [record.stdoutTail, record.stderrTail] = await Promise.all([out.finish(100), err.finish(100)]);
   record.exitCode = proc.exitCode;
-  record.signal = proc.signalCode === null ? null : String(proc.signalCode);
+  // Bun names signals up to 31 and gives a real-time one as its number: named as init's are (contract/signals.ts)
+  const signal = proc.signalCode === null ? null : String(proc.signalCode);
+  record.signal = signal !== null && /^\d+$/.test(signal) ? signalName(Number(signal)) : signal;
   if (record.timedOut) record.error = `timed out after ${timeout} s`;
   record.durationMs = Date.now() - started;
   return record;

@@ -1,4 +1,4 @@
-// The attacker's multi-tool, compiled with `gcc -static` by test/attack-helpers.ts
+// The attacker's multi-tool, compiled with `gcc -static` by test/integration/attacks/attack-helpers.ts
 // into a bundle's rootfs (or a host directory, to run as an unprivileged host
 // user). Every mode is bounded in time; every step it takes is appended to a
 // log so that a test can say how far an attack got.

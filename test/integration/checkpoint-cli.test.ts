@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { argv } from "../argv.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("checkpoint-cli");
@@ -95,19 +96,7 @@ describe.skipIf(!canRunContainers)("a restore CRIU fails", () => {
     const work = join(images, "work");
     mkdirSync(work);
     writeFileSync(join(images, "descriptors.json"), JSON.stringify(["/dev/null", "pipe:[1]", "pipe:[2]"]));
-    const r = lxcri(root, [
-      "--criu",
-      failingCriu(),
-      "restore",
-      "--detach",
-      "--bundle",
-      b,
-      "--image-path",
-      images,
-      "--work-path",
-      work,
-      "ck-fail",
-    ]);
+    const r = lxcri(root, argv`--criu ${failingCriu()} restore --detach --bundle ${b} --image-path ${images} --work-path ${work} ck-fail`);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("criu restore failed");
     expect(r.stderr).toContain(join(work, "restore.log"));

@@ -1,4 +1,4 @@
-// The runc command line, honestly (issue 19): each flag of runc 1.2–1.4 that
+// The runc command line, honestly: each flag of runc 1.2–1.4 that
 // lxcri takes does what runc does, through the real CLI on real containers —
 // or is refused, naming it, with exit 1. runc 1.1.5 (installed here) is the
 // reference where it has the flag; the rest follows runc's source.

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
+import { argv } from "../argv.ts";
 import { canRunContainers, LXCRI, REPO, tempDir, waitFor } from "../helpers.ts";
 
 const containerdBin = Bun.which("containerd");
@@ -161,34 +162,16 @@ describe.skipIf(!enabled)("containerd with --runc-binary lxcri (real containerd 
       expect(Bun.spawnSync(["mount", ...args]).exitCode).toBe(0);
     hostMounts.push(volume);
     const a = ctr([
-      "run",
-      "-d",
-      "--runc-binary",
-      LXCRI,
+      ...argv`run -d --runc-binary ${LXCRI}`,
       ...join_,
-      IMAGE,
-      "cdpod-a",
-      "sh",
-      "-c",
-      "mkdir -p /www && echo from a > /www/index.html; sleep 1000 & exec httpd -f -p 8080 -h /www",
+      ...argv`${IMAGE} cdpod-a sh -c ${"mkdir -p /www && echo from a > /www/index.html; sleep 1000 & exec httpd -f -p 8080 -h /www"}`,
     ]);
     expect(a.stderr).toBe("");
     expect(a.code).toBe(0);
     const b = ctr([
-      "run",
-      "-d",
-      "--runc-binary",
-      LXCRI,
+      ...argv`run -d --runc-binary ${LXCRI}`,
       ...join_,
-      "--privileged",
-      "--rootfs-propagation",
-      "rshared",
-      "--mount",
-      `type=bind,src=${volume},dst=/vol,options=rbind:rshared:rw`,
-      IMAGE,
-      "cdpod-b",
-      "sleep",
-      "1000",
+      ...argv`--privileged --rootfs-propagation rshared --mount type=bind,src=${volume},dst=/vol,options=rbind:rshared:rw ${IMAGE} cdpod-b sleep 1000`,
     ]);
     expect(b.stderr).toBe("");
     expect(b.code).toBe(0);
@@ -205,31 +188,17 @@ describe.skipIf(!enabled)("containerd with --runc-binary lxcri (real containerd 
     const inA = ctr(["task", "exec", "--exec-id", "ea", "cdpod-a", "sh", "-c", "echo in a"]);
     expect(inA.stdout).toBe("in a\n");
     expect(inA.code).toBe(0);
-    const inB = ctr([
-      "task",
-      "exec",
-      "--exec-id",
-      "eb",
-      "cdpod-b",
-      "sh",
-      "-c",
-      "ps -o pid,args; for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/ && break; sleep 0.1; done",
-    ]);
+    const inB = ctr(
+      argv`task exec --exec-id eb cdpod-b sh -c ${"ps -o pid,args; for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/ && break; sleep 0.1; done"}`,
+    );
     expect(inB.code).toBe(0);
     expect(inB.stdout).toMatch(/^\s*1 \/pause$/m);
     expect(inB.stdout).toContain("httpd -f -p 8080");
     expect(inB.stdout).toEndWith("from a\n");
     // the volume is in the host's peer group: mounts propagate both ways
-    const mount = ctr([
-      "task",
-      "exec",
-      "--exec-id",
-      "em",
-      "cdpod-b",
-      "sh",
-      "-c",
-      "mkdir -p /vol/in && mount -t tmpfs -o size=1m inner /vol/in && echo in > /vol/in/f",
-    ]);
+    const mount = ctr(
+      argv`task exec --exec-id em cdpod-b sh -c ${"mkdir -p /vol/in && mount -t tmpfs -o size=1m inner /vol/in && echo in > /vol/in/f"}`,
+    );
     expect(mount.stderr).toBe("");
     expect(mount.code).toBe(0);
     hostMounts.push(join(volume, "in"));

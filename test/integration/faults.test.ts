@@ -74,7 +74,7 @@ describe.skipIf(!canRunContainers)("faults (real containers)", () => {
     const s = lxcri(root, ["state", "fm4"]);
     expect(s.code).toBe(1);
     expect(s.stderr).toContain("record.json: corrupt container record");
-    // Nothing is looked up by name (issue 18): with the record gone, delete --force says what it
+    // Nothing is looked up by name: with the record gone, delete --force says what it
     // leaves, removes the runtime directory and succeeds; the processes are the operator's now.
     const d = lxcri(root, ["delete", "--force", "fm4"]);
     expect(d.code).toBe(0);

@@ -1,5 +1,5 @@
-// Config fields and events lxcri applies as runc does (issue 19, "nothing
-// silently ignored"), through the real CLI on real containers:
+// Config fields and events lxcri applies as runc does (nothing silently
+// ignored), through the real CLI on real containers:
 // memory.checkBeforeUpdate, seccomp's TSYNC flag, oom events, exact counters
 // above 2^53 in events --stats.
 import { afterAll, describe, expect, test } from "bun:test";

@@ -1,4 +1,4 @@
-// The library as Bun users expect it (issue 21): stdio like Bun.spawn, an
+// The library as Bun users expect it: stdio like Bun.spawn, an
 // AbortSignal that kills and cleans up, events as an async iterable, and a
 // disposable container handle — on real containers.
 import { afterAll, describe, expect, test } from "bun:test";

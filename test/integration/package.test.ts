@@ -1,6 +1,6 @@
 // lxcri as a Bun project gets it: the packed package (`bun pm pack`) added to a
 // fresh project that trusts it, whose postinstall builds the helpers and the
-// executable in node_modules/lxcri/build (issue 13.7); then a script of that
+// executable in node_modules/lxcri/build; then a script of that
 // project runs a real container through `import { Runtime } from "lxcri"`,
 // with a createRuntime hook (which needs the executable); run deletes it.
 // And the project type-checks examples/ against the installed package with

@@ -1,6 +1,7 @@
 // The one contract with the native helper: what src/contract/plan.ts encodes
 // is what ffi/native/plan.c decodes (the built lxcri-init prints what it
-// read), and both sides name the same failure steps in the same order.
+// read), and both sides agree on the failure steps (same order), the frame
+// kinds and the size of the CPU and node masks, read from the C headers.
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,8 @@ import { closeFd } from "../../ffi/fds.ts";
 import { encodeExecPlan, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
 import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
 import { STEPS } from "../../src/contract/steps.ts";
+import { FRAME } from "../../src/contract/frames.ts";
+import { MAX_NODES } from "../../src/spec/lists.ts";
 import { REPO } from "../helpers.ts";
 
 const INIT = join(REPO, "build", "lxcri-init");
@@ -188,21 +191,58 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
   });
 });
 
+/** ffi/native/<file>'s text. */
+const native = (file: string) => readFileSync(join(REPO, "ffi", "native", file), "utf8");
+/** The number a `#define NAME n` in `text` gives. */
+const define = (text: string, name: string) => Number(new RegExp(`#define ${name} (\\d+)`).exec(text)?.[1]);
+
+describe("masks of CPUs and NUMA nodes: one size, 1024 bits, on both sides", () => {
+  test("the checker's bound (spec/lists.ts MAX_NODES) is lxcri.h's mask size and confine.c's set_mempolicy bound", () => {
+    expect(MAX_NODES).toBe(1024);
+    expect(define(native("lxcri.h"), "CPU_MASK_WORDS") * 64).toBe(MAX_NODES);
+    expect(define(native("confine.c"), "MAX_NODES")).toBe(MAX_NODES);
+  });
+
+  test.skipIf(!existsSync(INIT))(
+    "the largest number the checker accepts crosses every mask of the plan (nodes, final and initial CPUs)",
+    () => {
+      const top = [0, 63, 64, MAX_NODES - 1];
+      const plan = {
+        process: { ...process, attrs: { ...process.attrs, memoryPolicy: { mode: 2, nodes: top } }, finalCpus: top },
+        keepFds: 3,
+        nsFds: [],
+        cgroupFds: [],
+        statusFd: 3,
+        ttyFd: -1,
+        initialCpus: top,
+      };
+      expect(decode(encodeExecPlan(plan))).toMatchObject({ nodes: top, finalCpus: top, initialCpus: top });
+    },
+  );
+});
+
+describe("frame kinds", () => {
+  test("ffi/native/lxcri.h's enum frame_kind is src/contract/frames.ts's FRAME, name for name", () => {
+    const body = /enum frame_kind \{([^}]*)\}/.exec(native("lxcri.h"))?.[1] ?? "";
+    const c = Object.fromEntries([...body.matchAll(/FRAME_(\w+) = (\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(c).length).toBeGreaterThan(0);
+    expect(c).toEqual({ ...FRAME });
+  });
+});
+
 describe("the fd layout init inherits", () => {
   test("ffi/native/lxcri.h's INHERITED_* and fixed fds are src/contract/layout.ts's", () => {
-    const header = readFileSync(join(REPO, "ffi", "native", "lxcri.h"), "utf8");
-    const define = (name: string) => Number(new RegExp(`#define ${name} (\\d+)`).exec(header)?.[1]);
-    expect(define("INHERITED_STDIN")).toBe(INHERITED.stdin);
-    expect(define("INHERITED_DEVNULL")).toBe(INHERITED.devNull);
-    expect(define("CHANNEL_FD")).toBe(CHANNEL_FD);
-    expect(define("TERMINAL_MASTER_FD")).toBe(TERMINAL_MASTER_FD);
+    const header = native("lxcri.h");
+    expect(define(header, "INHERITED_STDIN")).toBe(INHERITED.stdin);
+    expect(define(header, "INHERITED_DEVNULL")).toBe(INHERITED.devNull);
+    expect(define(header, "CHANNEL_FD")).toBe(CHANNEL_FD);
+    expect(define(header, "TERMINAL_MASTER_FD")).toBe(TERMINAL_MASTER_FD);
   });
 });
 
 describe("failure steps", () => {
   test("ffi/native/steps.h and src/contract/steps.ts list the same steps in the same order", () => {
-    const header = readFileSync(join(REPO, "ffi", "native", "steps.h"), "utf8");
-    const c = [...header.matchAll(/X\((\w+), "([^"]*)"\)/g)].map((m) => [m[1], m[2]]);
+    const c = [...native("steps.h").matchAll(/X\((\w+), "([^"]*)"\)/g)].map((m) => [m[1], m[2]]);
     expect(c).toEqual(STEPS.map(([name, text]) => [name, text]));
   });
 });

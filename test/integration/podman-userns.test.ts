@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
+import { argv } from "../argv.ts";
 import { canRunContainers, tempDir } from "../helpers.ts";
-import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
+import { DEFAULT_ULIMITS, importBusybox, podmanIn, podmanLeftovers, removeEverything, ULIMITS, writeContainersConf } from "../podman.ts";
 
 const enabled = canRunContainers && !!Bun.which("podman");
 const dir = enabled ? tempDir("podman-userns") : "";
 const runtimeRoot = "/run/lxcri";
 const IMAGE = "localhost/lxcri-busybox";
-const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
 const MAPS = ["--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536"];
 const podman = podmanIn(dir, "vfs");
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
@@ -36,13 +35,8 @@ const uidMap = (pid: number) =>
 
 beforeAll(() => {
   if (!enabled) return;
-  writeContainersConf(dir, ['default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]']);
-  const b = join(dir, "image");
-  makeBundle(b, ["sh"]);
-  const tar = join(dir, "rootfs.tar");
-  expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-  const imported = podman(["import", tar, IMAGE]);
-  if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  writeContainersConf(dir, [DEFAULT_ULIMITS]);
+  importBusybox(podman, dir, IMAGE);
   for (const f of SUBID_FILES) {
     const text = existsSync(f) ? readFileSync(f, "utf8") : "";
     if (text.split("\n").some((l) => l.startsWith("containers:"))) continue;
@@ -53,9 +47,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (!enabled) return;
-  podman(["pod", "rm", "-af", "-t", "0"]);
-  podman(["rm", "-af", "-t", "0"]);
-  podman(["rmi", "-af"]);
+  removeEverything(podman);
   rmSync(dir, { recursive: true, force: true });
   // only the line the set-up added: other tests add lines of their own meanwhile
   for (const f of addedTo)
@@ -73,20 +65,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     const a = podman(["run", "-d", "--name", "ua", "--network", "none", ...ULIMITS, ...MAPS, IMAGE, "sleep", "1000"]);
     expect(a.stderr).toBe("");
     expect(a.code).toBe(0);
-    const b = podman([
-      "run",
-      "-d",
-      "--name",
-      "ub",
-      "--userns",
-      "container:ua",
-      "--network",
-      "container:ua",
-      ...ULIMITS,
-      IMAGE,
-      "sleep",
-      "1000",
-    ]);
+    const b = podman([...argv`run -d --name ub --userns container:ua --network container:ua`, ...ULIMITS, ...argv`${IMAGE} sleep 1000`]);
     expect(b.stderr).toBe("");
     expect(b.code).toBe(0);
     expect(userns(pidOf("ub"))).toBe(userns(pidOf("ua")));
@@ -120,21 +99,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     mkdirSync(vol);
     writeFileSync(join(vol, "f"), "x");
     chownSync(join(vol, "f"), 1000, 1000);
-    const r = podman([
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      ...ULIMITS,
-      ...MAPS,
-      "-v",
-      `${vol}:/d:idmap`,
-      IMAGE,
-      "stat",
-      "-c",
-      "%u %g",
-      "/d/f",
-    ]);
+    const r = podman([...argv`run --rm --network none`, ...ULIMITS, ...MAPS, ...argv`-v ${vol}:/d:idmap ${IMAGE} stat -c ${"%u %g"} /d/f`]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("1000 1000");
   });

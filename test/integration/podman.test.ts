@@ -10,9 +10,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
+import { argv } from "../argv.ts";
 import { canRunContainers, LXCRI, tempDir } from "../helpers.ts";
-import { podmanIn, podmanLeftovers, systemdRuns, writeContainersConf } from "../podman.ts";
+import {
+  DEFAULT_ULIMITS,
+  importBusybox,
+  podmanIn,
+  podmanLeftovers,
+  removeEverything,
+  systemdRuns,
+  ULIMITS,
+  writeContainersConf,
+} from "../podman.ts";
 
 const podmanBin = Bun.which("podman");
 const enabled = canRunContainers && !!podmanBin;
@@ -20,9 +29,6 @@ const dir = enabled ? tempDir("podman") : "";
 // podman 4.3 has no per-runtime flags: lxcri uses its default root, as a user's would.
 const runtimeRoot = "/run/lxcri";
 const IMAGE = "localhost/lxcri-busybox";
-// podman asks for RLIMIT_NOFILE 1048576 and RLIMIT_NPROC 32768 by default; raising a hard
-// limit needs CAP_SYS_RESOURCE, which root lacks on this kind of machine (runc fails the same).
-const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
 
 const podman = podmanIn(dir, "vfs");
 
@@ -40,22 +46,14 @@ beforeAll(() => {
     // Debian's /usr/share/containers/containers.conf (not read when CONTAINERS_CONF is set): podman's
     // default network then comes with this sysctl, which the runtime applies in podman's namespace.
     'default_sysctls = ["net.ipv4.ping_group_range=0 0"]',
-    // for what podman starts itself (a pod's infra container), as ULIMITS does for the rest
-    'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]',
+    DEFAULT_ULIMITS,
   ]);
-  const b = join(dir, "image");
-  makeBundle(b, ["sh"]);
-  const tar = join(dir, "rootfs.tar");
-  expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-  const imported = podman(["import", tar, IMAGE]);
-  if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  importBusybox(podman, dir, IMAGE);
 });
 
 afterAll(() => {
   if (!enabled) return;
-  podman(["pod", "rm", "-af", "-t", "0"]);
-  podman(["rm", "-af", "-t", "0"]);
-  podman(["rmi", "-af"]);
+  removeEverything(podman);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -135,17 +133,9 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   test("pause and unpause freeze and thaw the container", () => {
     expect(
       podman([
-        "run",
-        "-d",
-        "--name",
-        "p3",
-        "--network",
-        "none",
+        ...argv`run -d --name p3 --network none`,
         ...ULIMITS,
-        IMAGE,
-        "sh",
-        "-c",
-        "i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done",
+        ...argv`${IMAGE} sh -c ${"i=0; while :; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.05; done"}`,
       ]).code,
     ).toBe(0);
     const id = idOf("p3");
@@ -192,18 +182,9 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
   });
 
   test("run -p 8080:80: busybox httpd answers on the host through the published port", async () => {
-    const started = podman([
-      "run",
-      "-d",
-      "--name",
-      "web",
-      "-p",
-      "8080:80",
-      IMAGE,
-      "sh",
-      "-c",
-      "mkdir -p /www && echo hello through the port > /www/index.html && exec httpd -f -p 80 -h /www",
-    ]);
+    const started = podman(
+      argv`run -d --name web -p 8080:80 ${IMAGE} sh -c ${"mkdir -p /www && echo hello through the port > /www/index.html && exec httpd -f -p 80 -h /www"}`,
+    );
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const id = idOf("web");
@@ -224,32 +205,14 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);
     const pod = created.stdout.trim();
-    const server = podman([
-      "run",
-      "-d",
-      "--pod",
-      "pod1",
-      "--name",
-      "pod1-a",
-      IMAGE,
-      "sh",
-      "-c",
-      "echo shared memory > /dev/shm/note; mkdir -p /www && echo from a > /www/index.html && exec httpd -f -p 8081 -h /www",
-    ]);
+    const server = podman(
+      argv`run -d --pod pod1 --name pod1-a ${IMAGE} sh -c ${"echo shared memory > /dev/shm/note; mkdir -p /www && echo from a > /www/index.html && exec httpd -f -p 8081 -h /www"}`,
+    );
     expect(server.stderr).toBe("");
     expect(server.code).toBe(0);
-    const client = podman([
-      "run",
-      "-d",
-      "--pod",
-      "pod1",
-      "--name",
-      "pod1-b",
-      IMAGE,
-      "sh",
-      "-c",
-      "until wget -qO /tmp/got http://127.0.0.1:8081/; do sleep 0.1; done; exec sleep 1000",
-    ]);
+    const client = podman(
+      argv`run -d --pod pod1 --name pod1-b ${IMAGE} sh -c ${"until wget -qO /tmp/got http://127.0.0.1:8081/; do sleep 0.1; done; exec sleep 1000"}`,
+    );
     expect(client.stderr).toBe("");
     expect(client.code).toBe(0);
     const ids = ["pod1-a", "pod1-b"].map(idOf);
@@ -312,20 +275,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri (real podman and conmon)"
 
   test("a failed create: podman shows lxcri's error (one JSON object in its oci-log), nothing is left", () => {
     const before = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-    const r = podman([
-      "run",
-      "--name",
-      "p9",
-      "--network",
-      "none",
-      ...ULIMITS,
-      "--sysctl",
-      "kernel.shmmax=1",
-      "--ipc",
-      "host",
-      IMAGE,
-      "true",
-    ]);
+    const r = podman([...argv`run --name p9 --network none`, ...ULIMITS, ...argv`--sysctl kernel.shmmax=1 --ipc host ${IMAGE} true`]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("linux.sysctl");
     expect(r.stderr).toContain("kernel.shmmax");

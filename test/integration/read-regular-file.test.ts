@@ -1,4 +1,4 @@
-// ffi/files.ts readRegularFile, what create reads config.json with (issue 18):
+// ffi/files.ts readRegularFile, what create reads config.json with:
 // one open file, a symlink at the name not followed, nothing but a regular
 // file opened for reading, never more than the limit + 1 bytes read — also
 // from a file whose size says nothing (procfs reports 0).

@@ -3,14 +3,25 @@
 // home) and lxcri's CLI directly (`spec --rootless`, a user namespace mapping root to the
 // user through newuidmap). The state is under the user's $XDG_RUNTIME_DIR/lxcri; there is
 // no cgroup a user may write here, so none is made and a limit is refused (as runc does).
-// Before rootless mode, podman failed at once: "refusing to use …: … is not root's or is
-// writable by others (owner 65534, mode 755)", and a user's CLI at /run/lxcri.
+// Neither podman nor the CLI may refuse the user's own state root as "not root's or
+// writable by others", nor reach for /run/lxcri.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers } from "../helpers.ts";
-import { type RootlessUser, rootlessToolsMissing, rootlessUser } from "../rootless-user.ts";
+import { argv } from "../argv.ts";
+import type { Podman } from "../podman.ts";
+import {
+  containersOf,
+  importBusyboxAs,
+  podmanOf,
+  type RootlessUser,
+  removeRootless,
+  rootlessToolsMissing,
+  rootlessUser,
+  stateRootOf,
+  userBundle,
+} from "../rootless-user.ts";
 
 const podmanBin = Bun.which("podman");
 const missing = rootlessToolsMissing();
@@ -18,37 +29,24 @@ const enabled = canRunContainers && !missing;
 const IMAGE = "localhost/lxcri-rootless-busybox";
 
 let u: RootlessUser;
-let podman: (args: string[], timeout?: number) => { code: number; stdout: string; stderr: string };
-/** The user's state root: runc's rule. */
-const stateRoot = () => join(u.xdg, "lxcri");
-const containersIn = () => (existsSync(stateRoot()) ? readdirSync(stateRoot()) : []);
+let podman: Podman;
+const stateRoot = () => stateRootOf(u);
+const containersIn = () => containersOf(u);
 
 beforeAll(() => {
   if (!enabled) return;
   u = rootlessUser();
-  podman = (args, timeout = 120_000) => u.run(["podman", "--runtime", u.lxcri, ...args], { timeout });
+  podman = podmanOf(u, 120_000);
   rmSync(stateRoot(), { recursive: true, force: true });
 });
 
 afterAll(() => {
-  if (!enabled) return;
-  if (podmanBin) {
-    podman(["rm", "-af", "-t", "0"]);
-    u.run(["podman", "system", "reset", "-f"]); // the user's storage and podman's pause process
-  }
-  rmSync(stateRoot(), { recursive: true, force: true });
-  u.cleanup();
+  if (enabled) removeRootless(u, podmanBin ? podman : undefined);
 });
 
 describe.skipIf(!enabled || !podmanBin)("rootless podman --runtime lxcri, as an ordinary user", () => {
   beforeAll(() => {
-    const b = mkdtempSync("/tmp/lxcri-test-rootless-image-");
-    makeBundle(b, ["sh"]);
-    const tar = join(u.home, "rootfs.tar");
-    expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-    chownSync(tar, u.uid, u.gid);
-    rmSync(b, { recursive: true, force: true });
-    const imported = u.run(["podman", "import", tar, IMAGE]);
+    const imported = importBusyboxAs(u, IMAGE);
     if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
   });
 
@@ -64,18 +62,7 @@ describe.skipIf(!enabled || !podmanBin)("rootless podman --runtime lxcri, as an 
   });
 
   test("run -d, exec, stop, rm: as a runc user sees them, the state root empty after", () => {
-    const started = podman([
-      "run",
-      "-d",
-      "--name",
-      "rl-d",
-      "--network",
-      "none",
-      IMAGE,
-      "sh",
-      "-c",
-      "trap 'exit 7' TERM; while :; do sleep 0.1; done",
-    ]);
+    const started = podman(argv`run -d --name rl-d --network none ${IMAGE} sh -c ${"trap 'exit 7' TERM; while :; do sleep 0.1; done"}`);
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const id = started.stdout.trim();
@@ -114,11 +101,7 @@ describe.skipIf(!enabled)("lxcri's CLI run directly by an ordinary user", () => 
   let b: string;
   const lxcri = (args: string[]) => u.run([u.lxcri, ...args], { cwd: b });
   beforeAll(() => {
-    b = mkdtempSync(join("/tmp", "lxcri-test-rootless-bundle-"));
-    makeBundle(b, ["sh"]);
-    rmSync(join(b, "config.json"));
-    for (const p of [b, join(b, "rootfs")]) chownSync(p, u.uid, u.gid);
-    chmodSync(b, 0o755);
+    b = userBundle(u);
   });
   afterAll(() => {
     if (b) {

@@ -41,7 +41,7 @@ import {
   CODE_FILE,
   unsafeComponent,
   cleanEnv,
-} from "../attack-helpers.ts";
+} from "../integration/attacks/attack-helpers.ts";
 
 const R = "/run/runc-attack";
 const which = process.argv[2] ?? "all";

@@ -1,10 +1,9 @@
-// Pure parts of issue 19's command line: exec --cgroup's forms, spec --rootless,
-// update's memory sizes (runc's forms, checked against runc's source).
+// runc's command-line forms lxcri parses with pure code: exec --cgroup's forms
+// and update's memory sizes, as runc's source reads them (spec --rootless:
+// test/unit/rootless.test.ts).
 import { describe, expect, test } from "bun:test";
 import { parseSubCgroups, subCgroupDirs } from "../../src/cgroups/sub-cgroups.ts";
 import { ramInBytes } from "../../src/cli/commands/update.ts";
-import { defaultSpec } from "../../src/spec/default.ts";
-import { toRootless } from "../../src/spec/rootless.ts";
 
 describe("exec --cgroup", () => {
   const v1 = [
@@ -37,22 +36,6 @@ describe("exec --cgroup", () => {
     expect(() => subCgroupDirs(v2, parseSubCgroups(["cpu:a"])!)).toThrow("cgroup v2: give the path without a controller");
     expect(parseSubCgroups([])).toBeUndefined();
   });
-});
-
-test("spec --rootless: runc's ToRootless on the default config", () => {
-  const s = toRootless(defaultSpec(), 1000, 1001);
-  expect(s.linux!.namespaces!.map((n) => n.type)).toEqual(["pid", "ipc", "uts", "mount", "cgroup", "user"]);
-  expect(s.linux!.uidMappings).toEqual([{ containerID: 0, hostID: 1000, size: 1 }]);
-  expect(s.linux!.gidMappings).toEqual([{ containerID: 0, hostID: 1001, size: 1 }]);
-  expect(s.linux!.resources).toBeUndefined();
-  expect(s.mounts!.find((m) => m.destination === "/sys")).toEqual({
-    destination: "/sys",
-    type: "none",
-    source: "/sys",
-    options: ["rbind", "nosuid", "noexec", "nodev", "ro"],
-  });
-  expect(s.mounts!.find((m) => m.destination === "/dev/pts")!.options).not.toContain("gid=5");
-  expect(defaultSpec().mounts!.find((m) => m.destination === "/dev/pts")!.options).toContain("gid=5");
 });
 
 test("update's memory sizes: docker/go-units RAMInBytes (binary units), -1 unlimited", () => {

@@ -3,6 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeHookRun } from "../../src/contract/frames.ts";
+import { signalName } from "../../src/contract/signals.ts";
+import { parseSignal, SIGNALS } from "../../src/host/signals.ts";
 import { readHooks, writeHooks } from "../../src/hooks/layout.ts";
 import { describeFailure, failed, runHook, runHooks } from "../../src/hooks/run.ts";
 import type { State } from "../../src/spec/types.ts";
@@ -183,5 +186,34 @@ describe("hook runner", () => {
     const go = await runHooks(hooks, state, { ...opts, keepGoing: true });
     expect(go.records.length).toBe(2);
     expect(readFileSync(out, "utf8")).toBe("0\n0\n1\n");
+  });
+});
+
+describe("a record's signal", () => {
+  test("names 1-31 as the host's signal table does (one name per number, aliases aside)", () => {
+    const byNumber = new Map<number, string>();
+    for (const [name, n] of Object.entries(SIGNALS)) if (!byNumber.has(n)) byNumber.set(n, name);
+    for (let n = 1; n <= 31; n++) expect({ n, name: signalName(n) }).toEqual({ n, name: byNumber.get(n)! });
+  });
+
+  test("names real-time signals as kill takes them", () => {
+    expect([34, 40, 64].map(signalName)).toEqual(["SIGRTMIN", "SIGRTMIN+6", "SIGRTMIN+30"]);
+    for (const name of ["SIGRTMIN", "SIGRTMIN+6", "SIGRTMIN+30"]) expect(signalName(parseSignal(name))).toBe(name);
+    expect([0, 32, 65].map(signalName)).toEqual(["signal 0", "signal 32", "signal 65"]);
+  });
+
+  test("is the same from the Bun runner and from init's HOOK frame", async () => {
+    for (const n of [9, 15, 31, 40]) {
+      const bun = await runHook({ type: "poststart", index: 0, path: "/bin/sh", argv: ["sh", "-c", `kill -${n} $$`] }, state, {
+        defaultTimeout: 5,
+        cwd: dir,
+      });
+      const frame = new Uint8Array(44);
+      const v = new DataView(frame.buffer);
+      v.setInt32(20, -1, true); // exit code: none
+      v.setUint32(24, n, true); // the signal; the rest (index, times, timed out, empty strings) zero
+      const init = decodeHookRun(frame, () => "/bin/sh");
+      expect({ n, bun: bun.signal, exitCode: bun.exitCode }).toEqual({ n, bun: init.signal, exitCode: init.exitCode });
+    }
   });
 });

@@ -7,27 +7,15 @@ import { features } from "../../src/features.ts";
 import { recursiveAttrs } from "../../src/lxc/mount-attrs.ts";
 import { processAttrs } from "../../src/lxc/process-attrs.ts";
 import { processPlan } from "../../src/lxc/process-plan.ts";
-import { rootPropagation, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { rootPropagation, translate } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { listNumbers } from "../../src/spec/lists.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
+import { translateContext } from "./translate-context.ts";
 
-const ctx: TranslateContext = {
-  id: "c1",
-  bundle: "/b",
-  rootfs: "/b/rootfs",
-  runtimeDir: "/run/lxcri/c1",
-  cgroup: "v2",
-  logLevel: "warn",
-  isRuntimeNamespace: () => false,
-  cgroupHierarchies: [],
-  hardRlimits: {},
-  stat: (p) => (p === "/data" ? "dir" : "missing"),
-  resolve: (p) => p,
-  warn: () => {},
-};
+const ctx = translateContext({ stat: (p) => (p === "/data" ? "dir" : "missing") });
 /** The default spec, edited, as the checker leaves it (edits may set wrong values on purpose: `as never`). */
 const spec = (edit: (s: Spec) => void): Spec => {
   const s = defaultSpec(["true"]);

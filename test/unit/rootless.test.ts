@@ -89,6 +89,13 @@ test("spec --rootless: runc's ToRootless", () => {
     options: ["rbind", "nosuid", "noexec", "nodev", "ro"],
   });
   expect(s.mounts!.find((m) => m.destination === "/dev/pts")!.options).not.toContain("gid=5");
-  // the default is left as it was
-  expect(defaultSpec().linux!.namespaces!.map((n) => n.type)).toContain("network");
+});
+
+test("spec --rootless: the config it was given is left as it was (its network namespace, /dev/pts with gid=5)", () => {
+  const given = defaultSpec();
+  const before = structuredClone(given);
+  toRootless(given, 1001, 1002);
+  expect(given).toEqual(before);
+  expect(given.linux!.namespaces!.map((n) => n.type)).toContain("network");
+  expect(given.mounts!.find((m) => m.destination === "/dev/pts")!.options).toContain("gid=5");
 });

@@ -12,6 +12,7 @@ import { appArmorEnabled, checkAppArmorProfile } from "../../src/host/apparmor.t
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
+import { translateContext } from "./translate-context.ts";
 import { validateProcess, validateSpec } from "../../src/spec/validate.ts";
 
 /** The error `fn` throws (it must throw an LxcriError). */
@@ -25,21 +26,8 @@ function thrown(fn: () => unknown): LxcriError {
   throw new Error("did not throw");
 }
 
-const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({
-  id: "c1",
-  bundle: "/b",
-  rootfs: "/b/rootfs",
-  runtimeDir: "/run/lxcri/c1",
-  cgroup: "v2",
-  logLevel: "warn",
-  isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
-  cgroupHierarchies: [],
-  hardRlimits: {},
-  stat: () => "missing",
-  resolve: (p) => p,
-  warn: () => {},
-  ...over,
-});
+const ctx = (over: Partial<TranslateContext> = {}) =>
+  translateContext({ isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net", ...over });
 const spec = (edit: (s: Spec) => void): Spec => {
   const s = defaultSpec(["true"]);
   edit(s);

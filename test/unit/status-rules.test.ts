@@ -3,7 +3,7 @@
 // what the container can change (its pid 1's argv), except for records an older lxcri wrote.
 import { describe, expect, test } from "bun:test";
 import type { ContainerRecord } from "../../src/contract/record.ts";
-import { cgroupsProven, type Probe, statusFrom } from "../../src/contract/status-rules.ts";
+import { cgroupsProven, parseRecord, type Probe, stateFrom, statusFrom } from "../../src/contract/status-rules.ts";
 
 const base: ContainerRecord = { id: "c", bundle: "/b", rootfs: "/r", ociVersion: "1.0.2", annotations: {}, created: "" };
 const INIT_ARGV = ["/proc/self/fd/5", "init", "7"];
@@ -46,6 +46,61 @@ describe("statusFrom", () => {
     const r = { ...base, initPid: 20, initStart: 1 };
     expect(statusFrom(r, probe({ alive: [20], argv: INIT_ARGV }))).toBe("created");
     expect(statusFrom(r, probe({ alive: [20], argv: ["nginx"] }))).toBe("running");
+  });
+});
+
+describe("statusFrom asks the host", () => {
+  /** A host where each pid runs the process that started at the given time. */
+  const host = (running: Record<number, number>, asked: string[] = []): Probe => ({
+    alive: (pid, start) => (asked.push(`alive ${pid} ${start}`), pid !== undefined && running[pid] === start),
+    frozen: () => (asked.push("frozen"), false),
+    cmdline: () => (asked.push("cmdline"), undefined),
+  });
+
+  test("with each pid's start time: a pid now held by another process means the container is gone", () => {
+    const r = { ...base, monitorPid: 10, monitorStart: 100, initPid: 20, initStart: 200, channelInode: "9", started: "t" };
+    expect(statusFrom(r, host({ 10: 100, 20: 200 }))).toBe("running");
+    expect(statusFrom(r, host({ 10: 100, 20: 201 }))).toBe("stopped");
+    expect(statusFrom({ ...r, initPid: undefined }, host({ 10: 101 }))).toBe("stopped");
+    expect(statusFrom({ ...r, initPid: undefined }, host({ 10: 100 }))).toBe("creating");
+  });
+
+  test("lazily, in order: the monitor only before init; the freezer only for a live, started container", () => {
+    const asked: string[] = [];
+    const r = { ...base, monitorPid: 10, monitorStart: 100, initPid: 20, initStart: 200, channelInode: "9" };
+    statusFrom({ ...r, started: "t" }, host({ 20: 200 }, asked));
+    expect(asked).toEqual(["alive 20 200", "frozen"]);
+    asked.length = 0;
+    statusFrom(r, host({ 20: 200 }, asked));
+    expect(asked).toEqual(["alive 20 200"]);
+    asked.length = 0;
+    statusFrom({ ...r, started: "t" }, host({}, asked));
+    expect(asked).toEqual(["alive 20 200"]);
+    asked.length = 0;
+    statusFrom({ ...r, initPid: undefined }, host({}, asked));
+    expect(asked).toEqual(["alive 10 100"]);
+  });
+});
+
+describe("stateFrom", () => {
+  const r = { ...base, id: "c", bundle: "/b", annotations: { a: "1" }, initPid: 20, initStart: 1 };
+  test("the OCI state: init's pid while the container has a process, 0 before and after", () => {
+    for (const status of ["created", "running", "paused"] as const)
+      expect(stateFrom(r, status)).toEqual({ ociVersion: "1.0.2", id: "c", status, pid: 20, bundle: "/b", annotations: { a: "1" } });
+    for (const status of ["creating", "stopped"] as const) expect(stateFrom(r, status)).toMatchObject({ status, pid: 0 });
+  });
+});
+
+describe("parseRecord", () => {
+  test("a record of this container, else an error naming the file", () => {
+    const text = JSON.stringify(base);
+    expect(parseRecord(text, "c", "/run/x/c/record.json")).toEqual(base);
+    expect(() => parseRecord(text, "other", "/run/x/other/record.json")).toThrow(
+      "/run/x/other/record.json: corrupt container record: fields missing",
+    );
+    expect(() => parseRecord(JSON.stringify({ ...base, bundle: 7 }), "c", "/f")).toThrow("/f: corrupt container record: fields missing");
+    expect(() => parseRecord("{", "c", "/f")).toThrow("/f: corrupt container record: ");
+    expect(() => parseRecord("null", "c", "/f")).toThrow("/f: corrupt container record: ");
   });
 });
 

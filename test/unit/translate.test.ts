@@ -190,7 +190,7 @@ describe("OCI → LXC translation", () => {
         (n) => notes.push(n),
       ).ambient,
     ).toEqual([]);
-    expect(w2).toEqual([]); // runc's default config runs silently (issue 13)
+    expect(w2).toEqual([]); // runc's default config runs silently
     expect(notes.join("\n")).toContain("CAP_AUDIT_WRITE is not both permitted and inheritable");
     const full = spec((s) => (s.process!.capabilities!.inheritable = s.process!.capabilities!.ambient = s.process!.capabilities!.bounding))
       .process!;

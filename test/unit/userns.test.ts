@@ -2,29 +2,19 @@
 // and refuses, how the joined namespace's maps become the config's, and what translation
 // hands liblxc and the idmap start-host hook.
 import { describe, expect, test } from "bun:test";
-import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { translate } from "../../src/lxc/translate.ts";
 import { statSync } from "node:fs";
 import { adoptJoinedMaps, checkJoinedUserns, parseMaps } from "../../src/host/userns.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Mount, Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
+import { translateContext } from "./translate-context.ts";
 
-const ctx: TranslateContext = {
-  id: "c1",
-  bundle: "/b",
-  rootfs: "/b/rootfs",
-  runtimeDir: "/run/lxcri/c1",
-  cgroup: "v2",
-  logLevel: "warn",
-  isRuntimeNamespace: () => false,
-  cgroupHierarchies: [],
-  hardRlimits: {},
+const ctx = translateContext({
   stat: (p) => (p.startsWith("/data") || p === "/sys" ? "dir" : "missing"),
-  resolve: (p) => p,
   startHostHook: { exeFd: 7, reportFd: 9 },
-  warn: () => {},
-};
+});
 const MAP = [{ containerID: 0, hostID: 100000, size: 65536 }];
 const raw = (edit: (s: Spec) => void): Spec => {
   const s = defaultSpec(["true"]);

@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
+import { argv } from "../argv.ts";
 import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
-import { podmanIn, podmanLeftovers, writeContainersConf } from "../podman.ts";
+import { DEFAULT_ULIMITS, importBusybox, podmanIn, podmanLeftovers, ULIMITS, writeContainersConf } from "../podman.ts";
 
 const criu = Bun.which("criu");
 const criuRuns = !!criu && Bun.spawnSync([criu, "check"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
@@ -105,19 +105,9 @@ describe.skipIf(!inGuest)("lxcri checkpoint / restore with CRIU (VM)", () => {
     await Bun.sleep(1000);
     expect(counts(readFileSync(log, "utf8"))).toEqual(atDump);
 
-    const restored = withPipes([
-      "restore",
-      "--detach",
-      "--bundle",
-      b,
-      "--image-path",
-      images,
-      "--work-path",
-      join(dir, "ck1-rwork"),
-      "--pid-file",
-      join(dir, "ck1.pid"),
-      id,
-    ]);
+    const restored = withPipes(
+      argv`restore --detach --bundle ${b} --image-path ${images} --work-path ${join(dir, "ck1-rwork")} --pid-file ${join(dir, "ck1.pid")} ${id}`,
+    );
     const code = await restored.exited;
     await Bun.sleep(200); // what it wrote before it exited, read
     expect({ code, out: restored.out().replace(/^\d+\n/gm, "") }).toEqual({ code: 0, out: "" });
@@ -198,7 +188,6 @@ describe.skipIf(!inGuest)("pre-dump, and restore in the foreground (VM)", () => 
 describe.skipIf(!inGuest || !Bun.which("podman"))("podman container checkpoint / restore with --runtime lxcri (VM)", () => {
   const IMAGE = "localhost/lxcri-busybox-ck";
   const runtimeRoot = "/run/lxcri";
-  const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
   const pdir = inGuest ? join(dir, "podman") : "";
   const podman = podmanIn(pdir, "vfs");
   const logged = (name: string) => counts(podman(["logs", name]).stdout);
@@ -208,13 +197,8 @@ describe.skipIf(!inGuest || !Bun.which("podman"))("podman container checkpoint /
   beforeAll(() => {
     if (!inGuest) return;
     mkdirSync(pdir, { recursive: true });
-    writeContainersConf(pdir, ['default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]']);
-    const b = join(pdir, "image");
-    makeBundle(b, ["sh"]);
-    const tar = join(pdir, "rootfs.tar");
-    expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-    const imported = podman(["import", tar, IMAGE]);
-    if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+    writeContainersConf(pdir, [DEFAULT_ULIMITS]);
+    importBusybox(podman, pdir, IMAGE);
   });
   afterAll(() => {
     if (!inGuest) return;

@@ -28,7 +28,18 @@ import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { toRootless } from "../../src/spec/rootless.ts";
-import { type RootlessUser, rootlessToolsMissing, rootlessUser } from "../rootless-user.ts";
+import { argv } from "../argv.ts";
+import {
+  containersOf,
+  importBusyboxAs,
+  podmanOf,
+  type RootlessUser,
+  removeRootless,
+  rootlessToolsMissing,
+  rootlessUser,
+  stateRootOf,
+  userBundle,
+} from "../rootless-user.ts";
 
 const onSystemdV2 = existsSync("/run/systemd/system") && existsSync("/sys/fs/cgroup/cgroup.controllers");
 if (!onSystemdV2 && process.env.LXCRI_REQUIRE_VM_TESTS === "1")
@@ -40,9 +51,9 @@ const enabled = onSystemdV2 && !missing && process.getuid?.() === 0;
 const IMAGE = "localhost/lxcri-rootless-busybox";
 
 let u: RootlessUser;
-const stateRoot = () => join(u.xdg, "lxcri");
-const containersIn = () => (existsSync(stateRoot()) ? readdirSync(stateRoot()) : []);
-const podman = (args: string[]) => u.run(["podman", "--runtime", u.lxcri, ...args], { timeout: 300_000 });
+const stateRoot = () => stateRootOf(u);
+const containersIn = () => containersOf(u);
+const podman = (args: string[]) => podmanOf(u, 300_000)(args);
 
 beforeAll(() => {
   if (!enabled) return;
@@ -51,22 +62,12 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (!enabled) return;
-  podman(["rm", "-af", "-t", "0"]);
-  u.run(["podman", "system", "reset", "-f"]);
-  rmSync(stateRoot(), { recursive: true, force: true });
-  u.cleanup();
+  if (enabled) removeRootless(u, podman);
 });
 
 describe.skipIf(!enabled)("rootless on cgroup v2 + systemd", () => {
   test("podman run --rm, run -d, exec, stop, rm as an ordinary user", () => {
-    const b = mkdtempSync("/tmp/lxcri-test-rootless-image-");
-    makeBundle(b, ["sh"]);
-    const tar = join(u.home, "rootfs.tar");
-    expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
-    chownSync(tar, u.uid, u.gid);
-    rmSync(b, { recursive: true, force: true });
-    const imported = u.run(["podman", "import", tar, IMAGE], { timeout: 300_000 });
+    const imported = importBusyboxAs(u, IMAGE, 300_000);
     expect(imported.stderr).not.toContain("Error");
     expect(imported.code).toBe(0);
 
@@ -75,18 +76,7 @@ describe.skipIf(!enabled)("rootless on cgroup v2 + systemd", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^hi\\n\\s+0\\s+${u.uid}\\s+1\\n`));
 
-    const started = podman([
-      "run",
-      "-d",
-      "--name",
-      "rl-d",
-      "--network",
-      "none",
-      IMAGE,
-      "sh",
-      "-c",
-      "trap 'exit 7' TERM; while :; do sleep 0.1; done",
-    ]);
+    const started = podman(argv`run -d --name rl-d --network none ${IMAGE} sh -c ${"trap 'exit 7' TERM; while :; do sleep 0.1; done"}`);
     expect(started.code).toBe(0);
     const e = podman(["exec", "rl-d", "id", "-u"]);
     expect(e.code).toBe(0);
@@ -98,12 +88,8 @@ describe.skipIf(!enabled)("rootless on cgroup v2 + systemd", () => {
   });
 
   test("lxcri's CLI by the user: spec --rootless, run; a limit refused with nothing left", () => {
-    const b = mkdtempSync("/tmp/lxcri-test-rootless-bundle-");
+    const b = userBundle(u);
     try {
-      makeBundle(b, ["sh"]);
-      rmSync(join(b, "config.json"));
-      for (const p of [b, join(b, "rootfs")]) chownSync(p, u.uid, u.gid);
-      chmodSync(b, 0o755);
       const lxcri = (args: string[]) => u.run([u.lxcri, ...args], { cwd: b, timeout: 300_000 });
       expect(lxcri(["spec", "--rootless"]).code).toBe(0);
       const file = join(b, "config.json");

@@ -1,14 +1,15 @@
-// --systemd-cgroup acts only on the systemd unit create started (issue 18,
-// hole 3; run in the VM: scripts/vm-test.sh). cgroupsPath "system.slice:victim:x"
-// names the unit victim-x.scope; one of that name already running in another
-// slice leaves the cgroup path free, so the container's init starts and only
-// systemd refuses the unit ("already loaded"). The old cleanup then stopped
-// the victim by name: its processes died. A unit is the container's only once
-// systemd reports its start job done, and delete stops it only while it is
-// still that invocation (its InvocationID, recorded at create).
+// --systemd-cgroup acts only on the systemd unit create started (run in the
+// VM: scripts/vm-test.sh). cgroupsPath "system.slice:victim:x" names the unit
+// victim-x.scope; one of that name already running in another slice leaves
+// the cgroup path free, so the container's init starts and only systemd
+// refuses the unit ("already loaded"): cleanup must not then stop the other
+// unit by its name, which would kill its processes. A unit is the container's
+// only once systemd reports its start job done, and delete stops it only while
+// it is still that invocation (its InvocationID, recorded at create).
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, testRoot, waitFor } from "../helpers.ts";
+import { show } from "./systemctl.ts";
 
 const onSystemdV2 = canRunContainers && existsSync("/run/systemd/system") && existsSync("/sys/fs/cgroup/cgroup.controllers");
 if (!onSystemdV2 && process.env.LXCRI_REQUIRE_VM_TESTS === "1")
@@ -22,22 +23,6 @@ afterAll(() => {
     o.proc.kill("SIGKILL");
   }
 });
-
-function sh(cmd: string[]): { code: number; out: string } {
-  const p = Bun.spawnSync({ cmd, stdout: "pipe", stderr: "pipe" });
-  return { code: p.exitCode ?? -1, out: p.stdout.toString() + p.stderr.toString() };
-}
-
-/** systemctl show's properties of a unit. */
-function show(unit: string, ...props: string[]): Record<string, string> {
-  const r = sh(["systemctl", "show", unit, ...props.map((p) => `--property=${p}`)]);
-  return Object.fromEntries(
-    r.out
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-}
 
 /** Someone else's unit: a transient scope `unit` in `slice` around a sleep; its pid and the unit's invocation id. */
 async function othersScope(unit: string, slice: string): Promise<{ pid: number; invocation: string }> {

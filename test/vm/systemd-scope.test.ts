@@ -6,28 +6,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { bundle, cleanupRoot, lxcri, state, testRoot } from "../helpers.ts";
+import { sh, show } from "./systemctl.ts";
 
 const onSystemdV2 = existsSync("/run/systemd/system") && existsSync("/sys/fs/cgroup/cgroup.controllers");
 if (!onSystemdV2 && process.env.LXCRI_REQUIRE_VM_TESTS === "1")
   throw new Error("test/vm needs systemd as PID 1 on pure cgroup v2: run it with scripts/vm-test.sh");
 const root = testRoot("vm-scope");
 afterAll(() => cleanupRoot(root));
-
-function sh(cmd: string[]): { code: number; out: string } {
-  const p = Bun.spawnSync({ cmd, stdout: "pipe", stderr: "pipe" });
-  return { code: p.exitCode ?? -1, out: p.stdout.toString() + p.stderr.toString() };
-}
-
-/** systemctl show's properties of a unit. */
-function show(unit: string, ...props: string[]): Record<string, string> {
-  const r = sh(["systemctl", "show", unit, ...props.map((p) => `--property=${p}`)]);
-  return Object.fromEntries(
-    r.out
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-}
 
 describe.skipIf(!onSystemdV2)("--systemd-cgroup under systemd", () => {
   test("create starts a scope systemctl shows, with the limits as properties; update sets them; delete stops it", () => {

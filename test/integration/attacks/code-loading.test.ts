@@ -1,4 +1,4 @@
-// Issue 11, finding 5 (local user → root through code loading): root runs the
+// Local user → root through code loading: root runs the
 // installed lxcri; any code it loads or runs must come from files only root can
 // write. Found: with lxcri and lxcri-launcher copied to a bin directory (as the
 // README says), create and exec dlopen $TMPDIR/lib/lxcri-<name>-<hash>.so, or
@@ -38,7 +38,7 @@ import {
   tempDir,
   type TracedCall,
   unsafeComponent,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 
 const root = testRoot("attack-code");
 afterAll(() => {
@@ -124,7 +124,7 @@ function unsafeCode(calls: TracedCall[]): string[] {
   return [...seen].sort();
 }
 
-describe.skipIf(!canRunContainers)("attack: a local user plants code the runtime loads (issue 11, finding 5)", () => {
+describe.skipIf(!canRunContainers)("attack: a local user plants code the runtime loads", () => {
   for (const layout of LAYOUTS) {
     test(`nobody plants shared objects, C sources and programs where the installed copy (${layout} layout) looks for them; root's lifecycle runs none`, async () => {
       const exe = installedCopy({ layout });

@@ -1,4 +1,4 @@
-// Issue 18, hole 5: the config that was checked is the config that runs.
+// The config that was checked is the config that runs.
 // create read the bundle's config.json to check it and run init, then copied
 // the bundle's file a second time (following symlinks, unbounded) into the
 // runtime directory; `exec` without --process builds its process from that
@@ -33,7 +33,7 @@ import {
   settle,
   statusFields,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 import { CONFIG_MAX_BYTES } from "../../../src/host/config-file.ts";
 
@@ -103,7 +103,7 @@ function initAndExec(id: string): { init: Record<string, string | undefined>; ex
   return { init, exec: confinement(r.stdout) };
 }
 
-describe.skipIf(!canRunContainers)("attack: config.json swapped during create (issue 18, hole 5)", () => {
+describe.skipIf(!canRunContainers)("attack: config.json swapped during create", () => {
   test("exec without --process has exactly init's confinement (no swap)", () => {
     const lx = runtime(LXCRI, root);
     const b = bundle(["sleep", "60"], confined);
@@ -169,7 +169,7 @@ describe.skipIf(!canRunContainers)("attack: config.json swapped during create (i
   }, 120_000);
 });
 
-describe.skipIf(!canRunContainers)("config.json must be a regular file of a sane size (issue 18, hole 5)", () => {
+describe.skipIf(!canRunContainers)("config.json must be a regular file of a sane size", () => {
   /** create from a bundle whose config.json `make` replaced; bounded in time and memory. */
   async function createWith(id: string, make: (config: string, valid: string) => void) {
     const b = bundle(["true"]);

@@ -1,4 +1,4 @@
-// Issue 11, finding 7: a process exec'd into a *created* container (before
+// A process exec'd into a *created* container (before
 // `start`, as root in the container with the process's capabilities) must find
 // nothing the runtime put there writable, and no way to start the container.
 // Found: /.lxcri was a tmpfs writable by the container's root; a file planted
@@ -35,7 +35,7 @@ import {
   removeScratch,
   runtime,
   settle,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-created");
@@ -121,7 +121,7 @@ function created(id: string, withHook: boolean) {
   return { lx, out, marker, mounts, status };
 }
 
-describe.skipIf(!canRunContainers)("attack: a process exec'd into a created container (issue 11, finding 7)", () => {
+describe.skipIf(!canRunContainers)("attack: a process exec'd into a created container", () => {
   for (const withHook of [false, true])
     test(`nothing of the runtime's is writable from inside, and nothing planted runs at start (${withHook ? "with" : "without"} a startContainer hook)`, async () => {
       const id = `created${withHook ? 1 : 0}`;

@@ -1,4 +1,4 @@
-// Issue 11, finding 1 (the CVE-2019-5736 class): a process that enters a
+// The CVE-2019-5736 class: a process that enters a
 // container must never reach a writable host binary through /proc/self/exe
 // (or /proc/<pid>/exe of anything of the runtime's it can see).
 //
@@ -38,7 +38,7 @@ import {
   runtime,
   settle,
   sha256,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-exe");
@@ -92,7 +92,7 @@ async function expectUntouched(log: string, rootfs: string, before: Record<strin
   return lines;
 }
 
-describe.skipIf(!canRunContainers)("attack: overwrite the runtime's binary through /proc/self/exe (issue 11, finding 1)", () => {
+describe.skipIf(!canRunContainers)("attack: overwrite the runtime's binary through /proc/self/exe", () => {
   test("lxcri exec of an image file starting #!/proc/self/exe cannot write the installed lxcri", async () => {
     const lx = runtime(exe, root);
     const { b, out } = evilBundle(["sleep", "60"]);

@@ -17,7 +17,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, removeScratch, runtime } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, removeScratch, runtime } from "./attack-helpers.ts";
 
 const root = testRoot("attack-cgroups");
 const tag = `lxcri-victim-${process.pid}`;

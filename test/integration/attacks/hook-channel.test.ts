@@ -27,7 +27,7 @@ import {
   removeScratch,
   runtime,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-hookch");

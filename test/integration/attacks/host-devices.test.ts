@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, hostCaps, MAPPED_ROOT, removeScratch, runtime } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, hostCaps, MAPPED_ROOT, removeScratch, runtime } from "./attack-helpers.ts";
 
 const root = testRoot("attack-devices");
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];

@@ -1,4 +1,4 @@
-// Issue 11, finding 8: `exec` without HOME looks the user up in the
+// `exec` without HOME looks the user up in the
 // container's /etc/passwd. The container controls that file: a symlink to
 // /dev/zero, a FIFO or a 2 GiB sparse file must not hang the host-side `lxcri
 // exec` or make it grow without bound, and a symlink (or a symlink swapped in
@@ -11,17 +11,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import {
-  attackTool,
-  bundle,
-  cleanupAttackRoot,
-  measure,
-  plant,
-  processFile,
-  removeScratch,
-  runtime,
-  tempDir,
-} from "../../attack-helpers.ts";
+import { attackTool, bundle, cleanupAttackRoot, measure, plant, processFile, removeScratch, runtime, tempDir } from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-reads");
@@ -67,7 +57,7 @@ function execNoHome(b: string, id: string, args: string[]) {
   return measure([LXCRI, "--root", root, "exec", "--process", proc, id], { timeoutMs: MAX_MS * 1.5, killAboveKb: MAX_RSS_KB * 1.5 });
 }
 
-describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read from the host side (issue 11, finding 8)", () => {
+describe.skipIf(!canRunContainers)("attack: the container's /etc/passwd read from the host side", () => {
   const hostile: [string, (p: string) => void][] = [
     ["a symlink to /dev/zero", (p) => symlinkSync("/dev/zero", p)],
     ["a FIFO nobody writes", (p) => expect(Bun.spawnSync(["mkfifo", p]).exitCode).toBe(0)],

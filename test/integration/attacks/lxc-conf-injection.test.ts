@@ -1,4 +1,4 @@
-// Issue 11, finding 2: a config author (in Kubernetes: a pod author, not an
+// A config author (in Kubernetes: a pod author, not an
 // admin) puts a line break and an LXC key into a string of config.json. If the
 // string reaches lxc.conf as it is, liblxc reads the injected key back: here a
 // pre-start and a start-host hook, which liblxc runs as root in the host's
@@ -22,7 +22,7 @@ import {
   removeScratch,
   runtime,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-inject");
@@ -188,7 +188,7 @@ const CASES: Record<string, Case> = {
   },
 };
 
-describe.skipIf(!canRunContainers)("attack: lxc.conf injection through config.json strings (issue 11, finding 2)", () => {
+describe.skipIf(!canRunContainers)("attack: lxc.conf injection through config.json strings", () => {
   let n = 0;
   for (const [field, c] of Object.entries(CASES)) {
     test(field, () => {

@@ -30,7 +30,7 @@ import {
   runtime,
   snapshotTree,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-masks");

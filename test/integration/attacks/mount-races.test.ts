@@ -26,7 +26,7 @@ import {
   runtime,
   snapshotTree,
   tempDir,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 
 const root = testRoot("attack-mountrace");
 // what a mount through the symlink would make on the host's root

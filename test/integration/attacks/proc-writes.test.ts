@@ -16,7 +16,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, hostMounts, newMounts, removeScratch, runtime, snapshotTree, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, hostMounts, newMounts, removeScratch, runtime, snapshotTree, tempDir } from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-proc");

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, hostMarker, MAPPED_ROOT, NOBODY, removeScratch, run, runtime, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, hostMarker, MAPPED_ROOT, NOBODY, removeScratch, run, runtime, tempDir } from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-rundir");
@@ -68,7 +68,7 @@ function attempt(as: number, script: string): string[] {
 
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
-describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-namespaced container (issue 11, findings 4 and 6)", () => {
+describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-namespaced container", () => {
   test("after create, <root>/<id>/ and everything in it is root's and writable by root alone", () => {
     const lx = runtime(LXCRI, root);
     const b = usernsBundle();

@@ -1,4 +1,4 @@
-// Issue 11, finding 3: a startContainer hook is a program of the image, run
+// A startContainer hook is a program of the image, run
 // inside the container: it must run confined exactly as the container's own
 // process is (runc runs it after finalizeNamespace and, with no_new_privs,
 // after loading seccomp): the same capability sets, seccomp filter and
@@ -29,7 +29,7 @@ import {
   runtime,
   settle,
   statusFields,
-} from "../../attack-helpers.ts";
+} from "./attack-helpers.ts";
 import type { Spec } from "../../../src/spec/types.ts";
 
 const root = testRoot("attack-hooks");
@@ -47,7 +47,7 @@ const dumpStatus = (file: string) =>
 
 const CONFINED = ["CapEff", "CapPrm", "CapBnd", "CapAmb", "Seccomp", "NoNewPrivs"];
 
-describe.skipIf(!canRunContainers)("attack: startContainer hooks from the image (issue 11, finding 3)", () => {
+describe.skipIf(!canRunContainers)("attack: startContainer hooks from the image", () => {
   for (const nnp of [true, false])
     test(`a startContainer hook has exactly the process's capability sets, seccomp filter and no_new_privs (noNewPrivileges: ${nnp})`, () => {
       const lx = runtime(LXCRI, root);

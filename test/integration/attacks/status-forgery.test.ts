@@ -12,7 +12,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, testRoot } from "../../helpers.ts";
-import { attackTool, bundle, cleanupAttackRoot, hostMarker, plant, removeScratch, runtime, settle } from "../../attack-helpers.ts";
+import { attackTool, bundle, cleanupAttackRoot, hostMarker, plant, removeScratch, runtime, settle } from "./attack-helpers.ts";
 import { LXCRI } from "../../helpers.ts";
 
 const root = testRoot("attack-status");

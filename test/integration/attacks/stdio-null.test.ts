@@ -1,6 +1,6 @@
 // lxcri-init swaps a caller's /dev/null stdio (the host's /dev, a mount CRIU cannot reach
 // from the container) for the container's own /dev/null, so the container can be
-// checkpointed (issue 20). The image decides what /dev/null is when the config mounts no
+// checkpointed. The image decides what /dev/null is when the config mounts no
 // /dev: a FIFO there must not block create, a regular file or a symlink must not become
 // the process's stdin. Only a character device 1:3 is taken.
 import { afterAll, describe, expect, test } from "bun:test";

@@ -1,4 +1,4 @@
-// Issue 18, hole 4: an image writes raw terminal escape sequences into the
+// An image writes raw terminal escape sequences into the
 // operator's terminal. A startContainer hook (a program of the image) that
 // fails had the tail of its stderr printed by `lxcri start` byte for byte:
 // OSC 0 set the window title, CSI 2J cleared the screen, a green "all good"
@@ -13,7 +13,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, plant, removeScratch, runtime, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, plant, removeScratch, runtime, tempDir } from "./attack-helpers.ts";
 
 const root = testRoot("attack-escapes");
 afterAll(() => {
@@ -33,7 +33,7 @@ const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 const quoted = (s: string) => JSON.stringify(s).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 const controls = (s: string) => [...s].filter((c) => CONTROL.test(c)).map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-describe.skipIf(!canRunContainers)("attack: terminal escapes from hooks (issue 18, hole 4)", () => {
+describe.skipIf(!canRunContainers)("attack: terminal escapes from hooks", () => {
   test("a failing startContainer hook of the image: start's error, --log, `lxcri hooks` (text and JSON) show it escaped", () => {
     const lx = runtime(LXCRI, root);
     // The hook's name, chosen by the image and the config, carries escapes too.

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, cleanupRoot, lxcri, REPO, state, testRoot } from "../../helpers.ts";
-import { bundle, MAPPED_ROOT, removeScratch } from "../../attack-helpers.ts";
+import { bundle, MAPPED_ROOT, removeScratch } from "./attack-helpers.ts";
 
 const root = testRoot("attack-userns-join");
 afterAll(() => {

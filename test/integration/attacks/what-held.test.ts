@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
-import { bundle, cleanupAttackRoot, removeScratch, run, runtime, scratchCwd, tempDir } from "../../attack-helpers.ts";
+import { bundle, cleanupAttackRoot, removeScratch, run, runtime, scratchCwd, tempDir } from "./attack-helpers.ts";
 import { Runtime } from "../../../src/index.ts";
 
 const root = testRoot("attack-held");

@@ -1,7 +1,8 @@
-// Shared by the attack tests (test/integration/attacks/, issue 11): an
-// installed copy of lxcri to attack instead of build/, the attacker's static C
-// programs, real unprivileged users, and snapshots of what on the host must not
-// change. Everything here is about behaviour, not about today's internals.
+// What the attack tests (this folder, and test/tools/runc-attacks.ts) share
+// beyond test/helpers.ts: an installed copy of lxcri to attack instead of
+// build/, the attacker's static C programs, real unprivileged users, and
+// snapshots of what on the host must not change. Everything here is about
+// behaviour, not about today's internals.
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -23,10 +24,21 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { cgroupDirsWhere, bundle as makeTestBundle, LXCRI, REPO, tempDir as untrackedTempDir } from "./helpers.ts";
-import { makeBundle } from "../scripts/make-bundle.ts";
-import { KNOWN_CAPABILITIES } from "../src/lxc/capabilities.ts";
-import type { Mount, Spec } from "../src/spec/types.ts";
+import { makeBundle } from "../../../scripts/make-bundle.ts";
+import { KNOWN_CAPABILITIES } from "../../../src/lxc/capabilities.ts";
+import type { Mount, Spec } from "../../../src/spec/types.ts";
+import {
+  cgroupDirsWhere,
+  LXCRI,
+  bundle as makeTestBundle,
+  REPO,
+  type RunResult,
+  runCommand,
+  tempDir as untrackedTempDir,
+} from "../../helpers.ts";
+
+export type { RunResult };
+export { settle } from "../../helpers.ts";
 
 const scratchDirs: string[] = [];
 
@@ -126,58 +138,22 @@ export function scratchCwd(): string {
   return cwdDir;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  ms: number;
-}
-
 /**
- * Runs a command to completion (killed after `timeoutMs`), output through files
- * (a container inherits create's stdio: a pipe would stay open). `as` runs it as
- * that host uid and gid with no groups (setpriv).
+ * Runs a command to completion (test/helpers.ts runCommand), killed after
+ * `timeoutMs` (30 s unless told), in scratchCwd() with cleanEnv() unless told.
+ * `as` runs it as that host uid and gid with no groups (setpriv).
  */
 export function run(
   cmd: string[],
   opts: { env?: Record<string, string>; as?: number; timeoutMs?: number; cwd?: string; stdin?: string } = {},
 ): RunResult {
-  const dir = tempDir("run");
-  const out = join(dir, "out");
-  const err = join(dir, "err");
   const full = opts.as === undefined ? cmd : ["setpriv", `--reuid=${opts.as}`, `--regid=${opts.as}`, "--clear-groups", "--", ...cmd];
-  const outFd = openSync(out, "w");
-  const errFd = openSync(err, "w");
-  const started = performance.now();
-  let p;
-  try {
-    p = Bun.spawnSync({
-      cmd: full,
-      cwd: opts.cwd ?? scratchCwd(),
-      env: opts.env ?? cleanEnv(),
-      stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
-      stdout: outFd,
-      stderr: errFd,
-      timeout: opts.timeoutMs ?? 30_000,
-      killSignal: "SIGKILL",
-    });
-  } finally {
-    closeSync(outFd);
-    closeSync(errFd);
-  }
-  const ms = performance.now() - started;
-  try {
-    return {
-      code: p.exitCode ?? 128 + 9,
-      stdout: existsSync(out) ? readFileSync(out, "utf8") : "",
-      stderr: existsSync(err) ? readFileSync(err, "utf8") : "",
-      timedOut: p.exitedDueToTimeout === true,
-      ms,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runCommand(full, {
+    cwd: opts.cwd ?? scratchCwd(),
+    env: opts.env ?? cleanEnv(),
+    stdin: opts.stdin,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+  });
 }
 
 /** An lxcri executable (installed copy or build/'s) with a state root. */
@@ -379,16 +355,6 @@ export { mkdtempSync };
 
 /** Every Linux capability up to CAP_CHECKPOINT_RESTORE (40): a process given all of them. */
 export const ALL_CAPS = KNOWN_CAPABILITIES;
-
-/** Waits (polling) until `cond` holds or `ms` pass; returns whether it held. Never throws. */
-export async function settle(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await Bun.sleep(50);
-  }
-  return cond();
-}
 
 /** ALL_CAPS that this host's bounding set has (root here may lack some, e.g. CAP_SYS_RESOURCE). */
 export function hostCaps(): string[] {
