@@ -4,68 +4,40 @@ import { KNOWN_CAPABILITIES } from "./lxc/capabilities.ts";
 import { POTENTIALLY_UNSAFE_ANNOTATIONS } from "./spec/annotations.ts";
 import { IDMAP_OPTIONS } from "./spec/idmap.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
+import { accepted, LIBLXC_ITEMS, MOUNT_FLAG_OPTIONS, NAMESPACES, PROPAGATION_OPTIONS } from "./spec/support.ts";
+import { configItemSupported } from "../ffi/liblxc.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
 import { HOOK_TYPES, MPOL_FLAGS, MPOL_MODES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
 import pkg from "../package.json" with { type: "json" };
+
+/** Whether this liblxc has every config item `feature` needs (listed where liblxc cannot be asked). */
+export function liblxcHas(feature: keyof typeof LIBLXC_ITEMS): boolean {
+  return LIBLXC_ITEMS[feature].every((key) => configItemSupported(key) !== false);
+}
 
 export function features() {
   return {
     ociVersionMin: OCI_VERSION_MIN,
     ociVersionMax: OCI_VERSION_MAX,
     hooks: [...HOOK_TYPES],
-    // what is applied (mount(2) flags through liblxc; propagation, recursive options and
-    // nosymfollow by init or the start-host hook; tmpcopyup by init), as the parity test checks
-    mountOptions: [
-      "async",
-      "atime",
-      "bind",
-      "defaults",
-      "dev",
-      "diratime",
-      "dirsync",
-      "exec",
-      "lazytime",
-      "mand",
-      "noatime",
-      "nodev",
-      "nodiratime",
-      "noexec",
-      "nomand",
-      "norelatime",
-      "nostrictatime",
-      "nosuid",
-      "nosymfollow",
-      "private",
-      "rbind",
-      "relatime",
-      "remount",
-      "ro",
-      "rprivate",
-      "rshared",
-      "rslave",
-      "runbindable",
-      "rw",
-      "shared",
-      "slave",
-      "strictatime",
-      "suid",
-      "symfollow",
-      "sync",
-      "tmpcopyup",
-      "unbindable",
-      ...RECURSIVE_OPTIONS,
-      ...IDMAP_OPTIONS,
-    ].sort(),
+    // what is applied, as the parity tests check (src/support.ts)
+    mountOptions: ([...MOUNT_FLAG_OPTIONS, ...PROPAGATION_OPTIONS, ...RECURSIVE_OPTIONS, ...IDMAP_OPTIONS] as string[]).sort(),
     linux: {
-      namespaces: ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
+      namespaces: NAMESPACES.filter((ns) => ns !== "time" || liblxcHas("namespaces.time")),
       capabilities: KNOWN_CAPABILITIES,
-      cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: false },
+      cgroup: {
+        v1: liblxcHas("cgroup.v1"),
+        v2: liblxcHas("cgroup.v2"),
+        systemd: true,
+        systemdUser: false,
+        rdma: accepted("linux.resources.rdma"),
+      },
       seccomp: { enabled: true, ...SECCOMP_FEATURES },
       // process.apparmorProfile is applied (refused on a host without AppArmor, as runc does)
-      apparmor: { enabled: true },
-      selinux: { enabled: false },
-      intelRdt: { enabled: false },
+      apparmor: { enabled: liblxcHas("apparmor") },
+      selinux: { enabled: accepted("process.selinuxLabel") && accepted("linux.mountLabel") },
+      intelRdt: { enabled: accepted("linux.intelRdt") },
       // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
       memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },
       // id-mapped bind mounts (mounts[].uidMappings, "idmap", "ridmap"): src/lxc/idmap-mounts.ts

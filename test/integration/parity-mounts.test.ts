@@ -157,6 +157,11 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       lxcriShows: rootPrivate,
     },
     {
+      name: "acl and noacl (runc's MS_POSIXACL: the kernel keeps it to itself)",
+      mounts: () => [tmpfs("/a1", "acl"), tmpfs("/a2", "noacl"), bind("/a3", vol(), "acl"), bind("/a4", vol(), "noacl")],
+      lxcriShows: rootPrivate,
+    },
+    {
       name: "mount(2) flags on a bind mount",
       mounts: () => [
         bind("/g1", vol(), "ro", "nosuid", "nodev", "noexec"),
