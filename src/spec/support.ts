@@ -46,7 +46,6 @@ export const MOUNT_FLAG_OPTIONS = [
   "nosymfollow",
   "rbind",
   "relatime",
-  "remount",
   "ro",
   "rw",
   "strictatime",
@@ -60,8 +59,9 @@ export const MOUNT_FLAG_OPTIONS = [
 export const PROPAGATION_OPTIONS = ["private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable"] as const;
 
 /**
- * mount(2) flags runc knows that liblxc does not: liblxc would hand them to the filesystem as
- * data, which a bind mount ignores and a tmpfs refuses. Refused (naming mounts[i].options[j]) rather than dropped.
+ * Mount options runc knows that lxcri refuses (naming mounts[i].options[j]) rather than drop:
+ * mount(2) flags liblxc lacks (it would hand them to the filesystem as data, which a bind mount
+ * ignores and a tmpfs refuses), and "remount", which fails runc's mount.
  */
 export const MOUNT_OPTIONS_REFUSED = {
   iversion: "liblxc would hand it to the filesystem as data, not as the mount flag",
@@ -69,6 +69,8 @@ export const MOUNT_OPTIONS_REFUSED = {
   nolazytime: "liblxc would hand it to the filesystem as data, not as the mount flag",
   loud: "liblxc would hand it to the filesystem as data, not as the mount flag",
   silent: "liblxc would hand it to the filesystem as data, not as the mount flag",
+  // runc passes MS_REMOUNT to the mount's first mount(2), which fails (EINVAL); liblxc would drop it
+  remount: "a new mount has nothing to remount (runc's mount fails with EINVAL)",
 } as const;
 
 /** Namespaces lxcri makes or joins (all of runtime-spec's). */

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { features } from "../../src/features.ts";
 import type { Seccomp } from "../../src/spec/types.ts";
 import { bundle, canRunContainers, cleanupRoot, LXCRI, tempDir, testRoot } from "../helpers.ts";
 
@@ -305,6 +306,15 @@ export const SECCOMP_ROWS: Row[] = [
 ];
 
 describe.skipIf(!enabled)("linux.seccomp: lxcri and runc, the same profile, the same syscall outcomes", () => {
+  test("every action, operator and flag `lxcri features` lists is a row here (SCMP_ACT_NOTIFY and WAIT_KILLABLE_RECV: seccomp-notify.test.ts)", () => {
+    const rows = JSON.stringify(SECCOMP_ROWS.map((r) => r.seccomp));
+    const s = features().linux.seccomp;
+    const missing = [...s.actions, ...s.operators, ...s.supportedFlags].filter(
+      (x) => !rows.includes(`"${x}"`) && x !== "SCMP_ACT_NOTIFY" && x !== "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+    );
+    expect(missing).toEqual([]);
+  });
+
   test.each(SECCOMP_ROWS)("$name", (row) => {
     const id = `ps-${row.name.replace(/[^a-zA-Z]+/g, "").slice(0, 24)}-${process.pid}`;
     // a bundle each: what one container wrote in its rootfs must not change what the other sees
