@@ -5,7 +5,8 @@ import { POTENTIALLY_UNSAFE_ANNOTATIONS } from "./spec/annotations.ts";
 import { IDMAP_OPTIONS } from "./spec/idmap.ts";
 import { RECURSIVE_OPTIONS } from "./spec/mounts.ts";
 import { accepted, LIBLXC_ITEMS, MOUNT_FLAG_OPTIONS, NAMESPACES, PROPAGATION_OPTIONS } from "./spec/support.ts";
-import { configItemSupported } from "../ffi/liblxc.ts";
+import { configItemSupported, liblxc } from "../ffi/liblxc.ts";
+import { libseccompVersion } from "../ffi/seccomp.ts";
 import { SECCOMP_FEATURES } from "./spec/seccomp.ts";
 import { HOOK_TYPES, MPOL_FLAGS, MPOL_MODES } from "./spec/types.ts";
 import { OCI_VERSION_MAX, OCI_VERSION_MIN } from "./spec/versions.ts";
@@ -14,6 +15,16 @@ import pkg from "../package.json" with { type: "json" };
 /** Whether this liblxc has every config item `feature` needs (listed where liblxc cannot be asked). */
 export function liblxcHas(feature: keyof typeof LIBLXC_ITEMS): boolean {
   return LIBLXC_ITEMS[feature].every((key) => configItemSupported(key) !== false);
+}
+
+const optional = (key: string, value: string | undefined) => (value === undefined ? {} : { [key]: value });
+
+function liblxcVersion(): string | undefined {
+  try {
+    return liblxc().version;
+  } catch {
+    return undefined;
+  }
 }
 
 export function features() {
@@ -46,9 +57,13 @@ export function features() {
     },
     annotations: {
       "org.linuxcontainers.lxcri.version": pkg.version,
+      // checkpoint/restore is there (runc and crun set this key; runtime-spec features.md has it as its example)
+      "org.opencontainers.runc.checkpoint.enabled": "true",
+      ...optional("io.github.seccomp.libseccomp.version", libseccompVersion()),
+      ...optional("org.linuxcontainers.lxc.version", liblxcVersion()),
       // checkpoint and restore run the host's criu (runc's flags and image layout)
       "org.linuxcontainers.lxcri.checkpoint": "criu",
-    },
+    } as Record<string, string>,
     potentiallyUnsafeConfigAnnotations: [...POTENTIALLY_UNSAFE_ANNOTATIONS],
   };
 }

@@ -132,6 +132,12 @@ describe.skipIf(!haveLiblxc)("this liblxc has what lxcri writes (lxc_config_item
     expect(configItemSupported("lxc.no.such.item")).toBe(false);
   });
 
+  test("features' annotations: what callers read (runc's checkpoint key), the libraries' versions", () => {
+    expect(f.annotations["org.opencontainers.runc.checkpoint.enabled"]).toBe("true");
+    expect(f.annotations["io.github.seccomp.libseccomp.version"]).toMatch(/^2\.\d+\.\d+$/);
+    expect(f.annotations["org.linuxcontainers.lxc.version"]).toMatch(/^5\.0\.\d+$/);
+  });
+
   test("every key translation writes for a config using much of the spec", () => {
     const s = defaultSpec(["true"]);
     s.linux!.namespaces!.push({ type: "time" }, { type: "user" });
