@@ -11,9 +11,10 @@ import type { Resources } from "../../src/spec/types.ts";
 import { bundle, canRunContainers, cleanupRoot, LXCRI, tempDir, testRoot } from "../helpers.ts";
 
 const RUNC = ["/usr/sbin/runc", "/usr/bin/runc"].find((p) => existsSync(p));
-// the rows are this host's: cgroup v1, the controllers below mounted, a block device to throttle
+// cgroup v1 here (hybrid); pure cgroup v2 in the guest (scripts/vm-test.sh): each row names its files in both
 const v1 = existsSync("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-const enabled = canRunContainers && !!RUNC && v1;
+const v2 = existsSync("/sys/fs/cgroup/cgroup.controllers");
+const enabled = canRunContainers && !!RUNC && (v1 || v2);
 const root = testRoot("parity-res");
 const runcRoot = `${root}-runc`;
 /** A real block device's major:minor for the blkio rows (the first non-loop disk). */
@@ -62,12 +63,15 @@ function initPid(runtime: Runtime, id: string): number {
   }
 }
 
-/** "memory/memory.limit_in_bytes" → its content in the cgroup `pid` is in; "(absent)" where there is none. */
+/**
+ * "memory/memory.limit_in_bytes" (v1: controller/file) or "memory.max" (v2) → its content in the
+ * cgroup `pid` is in; "(ENOENT)" where there is no such file.
+ */
 function cgroupFile(pid: number, file: string): string {
-  const [controller, name] = file.split("/") as [string, string];
+  const [controller, name] = (file.includes("/") ? file.split("/") : ["", file]) as [string, string];
   const line = readFileSync(`/proc/${pid}/cgroup`, "utf8")
     .split("\n")
-    .find((l) => l.split(":")[1]!.split(",").includes(controller));
+    .find((l) => (controller ? l.split(":")[1]!.split(",").includes(controller) : l.startsWith("0::")));
   if (!line) return "(no such controller)";
   const path = join("/sys/fs/cgroup", controller, line.split(":")[2]!, name);
   try {
@@ -100,18 +104,22 @@ function outcome(runtime: Runtime, id: string, resources: Resources | undefined,
   }
 }
 
+type Differs = { why: string; shows: "refused" | Record<string, string> };
+
 interface Row {
   /** The field (its JSON path under linux.resources) or the update flags. */
   field: string;
   resources?: Resources;
   update?: string[];
-  /** cgroup files that show it, "controller/file". */
+  /** cgroup files that show it: "controller/file" on v1. */
   files: string[];
   /**
    * Where lxcri differs from runc 1.1.5 on purpose: what lxcri shows instead ("refused" —
    * refused naming `field`; or file contents) and why.
    */
-  lxcri?: { why: string; shows: "refused" | Record<string, string> };
+  lxcri?: Differs;
+  /** On cgroup v2: the files that show it, and where lxcri differs there (else as on v1, with the v2 files). */
+  v2?: { files: string[]; lxcri?: Differs } | { skip: string };
 }
 
 const MiB = 1 << 20;
@@ -294,6 +302,80 @@ export const UPDATE_ROWS: Row[] = [
   },
 ];
 
+/**
+ * cgroup v2 (the guest of scripts/vm-test.sh): each row's files there, and where lxcri differs there;
+ * a row missing here does not run on v2.
+ */
+const V2: Record<string, Row["v2"]> = {
+  "cpu.shares": { files: ["cpu.weight"] },
+  "cpu.quota": { files: ["cpu.max"] },
+  "cpu.period": { files: ["cpu.max"] },
+  "cpu.quota, cpu.period": { files: ["cpu.max"] },
+  "cpu.realtimePeriod": { files: ["cpu.max"] },
+  "cpu.realtimeRuntime": { files: ["cpu.max"] },
+  "cpu.burst": { files: ["cpu.max.burst"], lxcri: { why: "runc 1.1.5 predates cpu.burst", shows: { "cpu.max.burst": "10000" } } },
+  "cpu.idle": { files: ["cpu.idle"], lxcri: { why: "runc 1.1.5 predates cpu.idle", shows: { "cpu.idle": "1" } } },
+  "cpu.cpus": { files: ["cpuset.cpus", "cpuset.mems"] },
+  "cpu.mems": { files: ["cpuset.cpus", "cpuset.mems"] },
+  "cpu.cpus (a CPU the host lacks)": { files: ["cpuset.cpus"] },
+  "memory.limit": { files: ["memory.max", "memory.swap.max"] },
+  "memory.limit -1": { files: ["memory.max"] },
+  "memory.reservation": { files: ["memory.low"] },
+  "memory.swap": { files: ["memory.max", "memory.swap.max"] },
+  "memory.swap -1": { files: ["memory.swap.max"] },
+  "memory.swap below memory.limit": { files: ["memory.swap.max"] },
+  "memory.kernel": { files: ["memory.max"] },
+  "memory.kernelTCP": { files: ["memory.max"] },
+  "memory.swappiness": { files: ["memory.swap.max"] },
+  "memory.disableOOMKiller": { files: ["memory.oom.group", "memory.max"] },
+  "memory.useHierarchy": { files: ["memory.max"] },
+  "memory.checkBeforeUpdate": { files: ["memory.max"] },
+  "pids.limit": { files: ["pids.max"] },
+  "pids.limit 0": { files: ["pids.max"] },
+  "pids.limit -1": { files: ["pids.max"] },
+  "blockIO.weight": { files: ["io.weight", "io.bfq.weight"] },
+  "blockIO.leafWeight": { files: ["io.weight"] },
+  "blockIO.weightDevice": { files: ["io.weight", "io.bfq.weight"] },
+  "blockIO.throttleReadBpsDevice": { files: ["io.max"] },
+  "blockIO.throttleWriteBpsDevice": { files: ["io.max"] },
+  "blockIO.throttleReadIOPSDevice": { files: ["io.max"] },
+  "blockIO.throttleWriteIOPSDevice": { files: ["io.max"] },
+  hugepageLimits: { files: ["hugetlb.2MB.max", "hugetlb.2MB.rsvd.max"] },
+  "network.classID": { files: ["memory.max"] },
+  "network.priorities": { files: ["memory.max"] },
+  rdma: { files: ["rdma.max"] },
+  unified: { files: ["memory.high"] },
+  devices: { skip: "a BPF program on cgroup v2: no file to read" },
+  "devices (allow all)": { skip: "a BPF program on cgroup v2: no file to read" },
+  "--cpu-share": { files: ["cpu.weight"] },
+  "--cpu-quota": { files: ["cpu.max"] },
+  "--cpu-period": { files: ["cpu.max"] },
+  "--cpu-rt-period": { files: ["cpu.max"] },
+  "--cpu-rt-runtime": { files: ["cpu.max"] },
+  "--cpuset-cpus": { files: ["cpuset.cpus"] },
+  "--cpuset-mems": { files: ["cpuset.mems"] },
+  "--memory": { files: ["memory.max", "memory.swap.max"] },
+  "--memory --memory-swap": { files: ["memory.max", "memory.swap.max"] },
+  "--memory-reservation": { files: ["memory.low"] },
+  "--kernel-memory": { files: ["memory.max"] },
+  "--kernel-memory-tcp": { files: ["memory.max"] },
+  "--pids-limit": { files: ["pids.max"] },
+  "--blkio-weight": { files: ["io.weight", "io.bfq.weight"] },
+  "--l3-cache-schema": { files: [] },
+  "--mem-bw-schema": { files: [] },
+  "--cpu-idle": { files: ["cpu.idle"], lxcri: { why: "runc 1.1.5 predates --cpu-idle", shows: { "cpu.idle": "1" } } },
+  "--cpu-burst": { files: ["cpu.max.burst"], lxcri: { why: "runc 1.1.5 predates --cpu-burst", shows: { "cpu.max.burst": "20000" } } },
+  "--resources": { files: ["memory.max", "pids.max", "cpu.weight"] },
+};
+for (const row of [...RESOURCE_ROWS, ...UPDATE_ROWS]) row.v2 ??= V2[row.field];
+
+/** The row as this host's cgroup layout has it (undefined: not a row here). */
+function onThisHost(row: Row): Row | undefined {
+  if (v1 || !row.v2) return v1 ? row : undefined;
+  if ("skip" in row.v2) return undefined;
+  return { ...row, files: row.v2.files, lxcri: row.v2.lxcri };
+}
+
 /** The comparison: equal outcomes, or both refused (lxcri naming the field), or lxcri's stated difference. */
 function compare(row: Row, runc: Outcome, ours: Outcome): void {
   const name = row.field.split(" ")[0]!.replace(/^--/, "");
@@ -310,8 +392,14 @@ function compare(row: Row, runc: Outcome, ours: Outcome): void {
   expect(ours).toEqual(runc);
 }
 
+test("every row says what it is on cgroup v2", () => {
+  expect([...RESOURCE_ROWS, ...UPDATE_ROWS].filter((r) => !r.v2).map((r) => r.field)).toEqual([]);
+});
+
 describe.skipIf(!enabled)("linux.resources: lxcri and runc, the same config, the same cgroup files", () => {
-  test.each(RESOURCE_ROWS)("$field", (row) => {
+  test.each(RESOURCE_ROWS)("$field", (given) => {
+    const row = onThisHost(given);
+    if (!row) return;
     const id = `pr-${row.field.replace(/[^a-zA-Z]+/g, "").slice(0, 24)}-${process.pid}`;
     const runc = outcome("runc", id, row.resources, row.files);
     const ours = outcome("lxcri", id, row.resources, row.files);
@@ -321,7 +409,9 @@ describe.skipIf(!enabled)("linux.resources: lxcri and runc, the same config, the
 });
 
 describe.skipIf(!enabled)("update: lxcri and runc, the same flags, the same cgroup files", () => {
-  test.each(UPDATE_ROWS)("$field", (row) => {
+  test.each(UPDATE_ROWS)("$field", (given) => {
+    const row = onThisHost(given);
+    if (!row) return;
     const id = `pu-${row.field.replace(/[^a-zA-Z]+/g, "").slice(0, 24)}-${process.pid}`;
     const runc = outcome("runc", id, undefined, row.files, row.update);
     const ours = outcome("lxcri", id, undefined, row.files, row.update);
