@@ -28,6 +28,8 @@ describe("refusedLimit", () => {
     ["v1", "hugetlb.2MB.rsvd.limit_in_bytes", "linux.resources.hugepageLimits[0]"],
     ["v2", "cpu.max", "linux.resources.cpu.quota"],
     ["v2", "memory.high", 'linux.resources.unified["memory.high"]'],
+    ["v2", "memory.swap.max", "linux.resources.memory.swap"], // swap alone does not translate on v2
+    ["v2", "memory.max", "linux.resources.memory.limit"],
     ["v1", "pids.max", undefined],
   ] as const)("%s %s → %s", (layout, file, field) => {
     expect(fieldOfCgroupFile(r, layout, file)).toBe(field);

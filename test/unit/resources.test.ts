@@ -121,7 +121,7 @@ describe("cgroup resources", () => {
       'linux.resources.unified["cgroup.procs"]: invalid cgroup file name',
     );
     expect(error(() => resourceItems(withResources({ network: { classID: 1 } }), "v2", () => {}))).toContain(
-      "linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent",
+      "linux.resources.network.classID: net_cls and net_prio have no cgroup v2 equivalent",
     );
     expect(error(() => resourceItems(withResources({ hugepageLimits: [{ pageSize: "2XB", limit: 1 }] }), "v1", () => {}))).toContain(
       "linux.resources.hugepageLimits[0].pageSize",
