@@ -7,11 +7,19 @@ import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
 import { cs, fstat } from "./files.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";
-import { O_APPEND, O_CLOEXEC, O_CREAT, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, SYS } from "./syscalls.ts";
-
-const RESOLVE_NO_MAGICLINKS = 0x02;
-const RESOLVE_NO_SYMLINKS = 0x04;
-const ELOOP = 40;
+import {
+  ELOOP,
+  O_APPEND,
+  O_CLOEXEC,
+  O_CREAT,
+  O_NOCTTY,
+  O_NOFOLLOW,
+  O_NONBLOCK,
+  O_WRONLY,
+  RESOLVE_NO_MAGICLINKS,
+  RESOLVE_NO_SYMLINKS,
+  SYS,
+} from "./syscalls.ts";
 
 /** An fd appending to the regular file `path` (absolute), made with `mode` when absent. */
 export function openAppendNoSymlinks(path: string, mode = 0o600): number {

@@ -7,17 +7,22 @@ import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
 import { cs } from "./files.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";
-import { O_CLOEXEC, O_NOFOLLOW, O_PATH, SYS } from "./syscalls.ts";
+import {
+  AT_REMOVEDIR,
+  EEXIST,
+  O_CLOEXEC,
+  O_CREAT,
+  O_DIRECTORY,
+  O_EXCL,
+  O_NOFOLLOW,
+  O_PATH,
+  O_WRONLY,
+  RESOLVE_BENEATH,
+  RESOLVE_NO_MAGICLINKS,
+  RESOLVE_NO_SYMLINKS,
+  SYS,
+} from "./syscalls.ts";
 
-const O_DIRECTORY = 0o200000;
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
-const O_WRONLY = 1;
-const RESOLVE_NO_MAGICLINKS = 0x02;
-const RESOLVE_NO_SYMLINKS = 0x04;
-const RESOLVE_BENEATH = 0x08;
-const AT_REMOVEDIR = 0x200;
-const EEXIST = 17;
 const SYS_mkdirat = 258;
 const SYS_openat = 257;
 const SYS_unlinkat = 263;

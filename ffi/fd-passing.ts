@@ -5,13 +5,7 @@
 import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
 import { sys } from "./libc.ts";
-import { O_CLOEXEC, SYS } from "./syscalls.ts";
-
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOL_SOCKET = 1;
-const SCM_RIGHTS = 1;
-const MSG_CMSG_CLOEXEC = 0x40000000;
+import { AF_UNIX, MSG_CMSG_CLOEXEC, O_CLOEXEC, SCM_RIGHTS, SOCK_STREAM, SOL_SOCKET, SYS } from "./syscalls.ts";
 
 function sockaddr(path: string): { addr: Buffer; len: number } {
   const addr = Buffer.alloc(110);

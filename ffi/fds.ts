@@ -4,6 +4,7 @@
 import { ptr } from "bun:ffi";
 import { errno, errnoMessage, libc, sys, trySys } from "./libc.ts";
 import {
+  AF_UNIX,
   EAGAIN,
   ECONNRESET,
   EINTR,
@@ -14,15 +15,16 @@ import {
   F_GETFL,
   F_SETFD,
   F_SETFL,
+  MSG_CMSG_CLOEXEC,
   O_CLOEXEC,
   O_NONBLOCK,
   POLLHUP,
   POLLIN,
+  SCM_RIGHTS,
+  SOCK_STREAM,
+  SOL_SOCKET,
   SYS,
 } from "./syscalls.ts";
-
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
 
 export function closeFd(fd: number | undefined): void {
   if (fd !== undefined && fd >= 0) trySys(SYS.close, fd);
@@ -94,10 +96,6 @@ export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8
   return concat(chunks);
 }
 
-const SOL_SOCKET = 1;
-const SCM_RIGHTS = 1;
-const MSG_CMSG_CLOEXEC = 0x40000000;
-
 /**
  * readAvailable for a socket whose peer may pass fds (SCM_RIGHTS, a seccomp notify fd): the
  * bytes, or null at EOF; each fd that came along (close-on-exec) goes to `fds`, in order.
@@ -138,17 +136,26 @@ export function recvAvailable(fd: number, max: number, fds: number[]): Uint8Arra
   return concat(chunks);
 }
 
-/** One read(2) of up to `max` bytes from a blocking `fd`, retried on EINTR: bytes, or null at EOF. */
-export function readOnce(fd: number, max = 65536): Uint8Array | null {
+/**
+ * One read(2) of up to `max` bytes, retried on EINTR: bytes, null at EOF or when errno is
+ * `endOn`, "again" when it is `againOn`; any other errno throws.
+ */
+function readChunk(fd: number, max: number, endOn: number, againOn?: number): Uint8Array | "again" | null {
   const buf = new Uint8Array(max);
   for (;;) {
     const n = trySys(SYS.read, fd, ptr(buf), buf.length);
     if (n > 0) return buf.subarray(0, n);
     if (n === 0) return null;
     const e = errno();
-    if (e === ECONNRESET) return null;
+    if (e === endOn) return null;
+    if (e === againOn) return "again";
     if (e !== EINTR) throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
   }
+}
+
+/** One read(2) of up to `max` bytes from a blocking `fd`: bytes, or null at EOF (or a reset peer). */
+export function readOnce(fd: number, max = 65536): Uint8Array | null {
+  return readChunk(fd, max, ECONNRESET) as Uint8Array | null;
 }
 
 /**
@@ -156,16 +163,7 @@ export function readOnce(fd: number, max = 65536): Uint8Array | null {
  * is nothing yet, or null at its end (EIO: the last slave fd is closed).
  */
 export function readPty(fd: number, max = 65536): Uint8Array | "again" | null {
-  const buf = new Uint8Array(max);
-  for (;;) {
-    const n = trySys(SYS.read, fd, ptr(buf), buf.length);
-    if (n > 0) return buf.subarray(0, n);
-    if (n === 0) return null;
-    const e = errno();
-    if (e === EAGAIN) return "again";
-    if (e === EIO) return null;
-    if (e !== EINTR) throw new Error(`read fd ${fd}: ${errnoMessage(e)}`);
-  }
+  return readChunk(fd, max, EIO, EAGAIN);
 }
 
 /** One write to a non-blocking pty master: the bytes written (0 when it is full), or null once it is gone. */

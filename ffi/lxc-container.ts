@@ -1,11 +1,14 @@
-// A typed, safe view of liblxc's `struct lxc_container`. What it serves today: create's
-// failure path asks liblxc which config item it refuses (src/container/create/prepare.ts rejectedItem:
-// set_config_item one item at a time), and test/integration/ffi.test.ts reads items back
-// (get_config_item, load_config). liblxc itself starts the container from the monitor
-// (ffi/native/monitor.c), compiled against lxccontainer.h. Methods are function pointers in the
-// struct; their offsets (x86_64, checked with offsetof against lxc-dev 5.0.2) are the only
-// hand-kept part of liblxc's ABI, and this is their one place. What this liblxc supports is asked
-// through exported functions instead (liblxc.ts configItemSupported), which need no offsets.
+// A typed, safe view of liblxc's `struct lxc_container` (liblxc 5.0.x). What
+// it is for today: when the monitor reports that liblxc would not load
+// lxc.conf (a CONFIG failure), create sets the items one by one through it to
+// name the one liblxc refuses (src/container/create/prepare.ts rejectedItem);
+// test/integration/ffi.test.ts reads items back. Methods are function
+// pointers in the struct; their offsets (x86_64, checked with offsetof
+// against lxc-dev 5.0.2) are the only hand-kept part of liblxc's ABI, and
+// this is their one place: the monitor (ffi/native/monitor.c) is compiled
+// against lxccontainer.h.
+// What this liblxc supports is asked through exported functions instead
+// (liblxc.ts configItemSupported), which need no offsets.
 import { CFunction, FFIType, type Pointer, read } from "bun:ffi";
 import { cs } from "./files.ts";
 import { liblxc } from "./liblxc.ts";

@@ -7,15 +7,13 @@ import { ptr } from "bun:ffi";
 import { closeSync, fstatSync, openSync } from "node:fs";
 import { closeFd } from "./fds.ts";
 import { sys, trySys } from "./libc.ts";
-import { O_CLOEXEC, O_NOCTTY, O_PATH, O_RDWR, SYS } from "./syscalls.ts";
+import { O_CLOEXEC, O_NOCTTY, O_PATH, O_RDWR, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, SYS } from "./syscalls.ts";
 
 const TIOCSPTLCK = 0x40045431;
 const TIOCGPTN = 0x80045430;
 const TIOCGPTPEER = 0x5441;
 const TIOCSWINSZ = 0x5414;
 const TIOCGWINSZ = 0x5413;
-const RESOLVE_NO_MAGICLINKS = 0x02;
-const RESOLVE_IN_ROOT = 0x10;
 
 function ioctl(fd: number, request: number, arg: number | Uint8Array | Int32Array | Uint16Array, what: string): number {
   return sys(what, SYS.ioctl, fd, request, typeof arg === "number" ? arg : ptr(arg));

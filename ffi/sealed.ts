@@ -6,15 +6,25 @@
 // sealed memfds, which no one can change once written.
 import { ptr } from "bun:ffi";
 import { sys } from "./libc.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, O_CLOEXEC, SYS } from "./syscalls.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  F_ADD_SEALS,
+  F_SEAL_GROW,
+  F_SEAL_SEAL,
+  F_SEAL_SHRINK,
+  F_SEAL_WRITE,
+  MFD_ALLOW_SEALING,
+  MFD_CLOEXEC,
+  O_CLOEXEC,
+  SYS,
+} from "./syscalls.ts";
 import { readFileSync, writeSync } from "node:fs";
 
 const OPEN_TREE_CLONE = 1;
 const MOUNT_ATTR_RDONLY = 1;
 const MOUNT_ATTR_NOSUID = 2;
 const MOUNT_ATTR_NODEV = 4;
-const MFD_CLOEXEC = 1;
-const MFD_ALLOW_SEALING = 2;
 
 /** A detached mount of `path` alone (close-on-exec) with the MOUNT_ATTR_* flags `set`. */
 function detachedMount(path: string, set: number): number {

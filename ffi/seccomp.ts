@@ -5,7 +5,7 @@
 import { dlopen, FFIType, ptr as ptrOf, type Pointer, read } from "bun:ffi";
 import { closeSync, fstatSync, readSync } from "node:fs";
 import { sys } from "./libc.ts";
-import { SYS } from "./syscalls.ts";
+import { EEXIST, MFD_CLOEXEC, SYS } from "./syscalls.ts";
 
 const { ptr, u32, i32, cstring } = FFIType;
 
@@ -45,7 +45,6 @@ export function libseccompVersion(): string | undefined {
   }
 }
 const SCMP_FLTATR_CTL_NNP = 3;
-const EEXIST = 17;
 
 /**
  * The filter as a BPF program with its seccomp(2) flags: the native helper
@@ -99,7 +98,6 @@ const FILTER_FLAGS: Record<number, number> = {
   6: 2 /* SECCOMP_FILTER_FLAG_LOG */,
   7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */,
 };
-const MFD_CLOEXEC = 1;
 
 function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
   const name = Buffer.from("lxcri-seccomp\0");

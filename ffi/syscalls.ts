@@ -56,6 +56,22 @@ export const AT_REMOVEDIR = 0x200;
 export const AT_EMPTY_PATH = 0x1000;
 export const AT_RECURSIVE = 0x8000;
 
+// openat2(2)'s resolve flags
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_NO_SYMLINKS = 0x04;
+export const RESOLVE_BENEATH = 0x08;
+export const RESOLVE_IN_ROOT = 0x10;
+
+export const MFD_CLOEXEC = 1;
+export const MFD_ALLOW_SEALING = 2;
+
+// unix sockets and SCM_RIGHTS
+export const AF_UNIX = 1;
+export const SOCK_STREAM = 1;
+export const SOL_SOCKET = 1;
+export const SCM_RIGHTS = 1;
+export const MSG_CMSG_CLOEXEC = 0x40000000;
+
 export const F_GETFD = 1;
 export const F_SETFD = 2;
 export const FD_CLOEXEC = 1;
@@ -85,8 +101,11 @@ export const EIO = 5;
 export const EBADF = 9;
 export const ECHILD = 10;
 export const EAGAIN = 11;
+export const EACCES = 13;
 export const EEXIST = 17;
+export const EXDEV = 18;
 export const EISDIR = 21;
+export const ELOOP = 40;
 export const ECONNRESET = 104;
 
 /**

@@ -11,7 +11,7 @@ export type { StdinOption, StdioOption, StdioOptions, StdinOf, OutputOf } from "
 export type { PipeSink } from "./library/sink.ts";
 export type { ContainerEvent, EventsOptions } from "./library/events.ts";
 export { Container } from "./library/container.ts";
-export type { Count, Stats } from "./container/stats.ts";
+export type { Count, Stats } from "./cgroups/stats.ts";
 export { ConfigError, LxcriError, type ErrorCode, type Source } from "./errors.ts";
 export type { HookRecord } from "./hooks/run.ts";
 export type { StoredHook } from "./hooks/layout.ts";

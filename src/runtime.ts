@@ -16,12 +16,13 @@ import type { ContainerEvent, EventsOptions } from "./library/events.ts";
 import type { ExecOptions, ExecProcess } from "./library/exec.ts";
 import type { RunOptions, RunProcess } from "./library/run.ts";
 import type { StdinOption, StdioOption } from "./library/stdio.ts";
-import type { Stats } from "./container/stats.ts";
+import { cgroupless } from "./cgroups/record.ts";
+import type { Stats } from "./cgroups/stats.ts";
 import { type Logger, silentLogger } from "./log.ts";
-import { files, readRecord, readStoredSpec } from "./container/record.ts";
+import { load } from "./container/load.ts";
+import { readStoredSpec } from "./container/store.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
 import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
-import { join } from "./path.ts";
 import { defaultRoot, inUserNamespace } from "./rootless.ts";
 
 export { DEFAULT_ROOT };
@@ -103,10 +104,7 @@ export class Runtime {
 
   /** The config.json the container was created from: the bytes create read and checked, never the bundle's file again. */
   spec(id: string): Spec {
-    checkId(id);
-    const dir = containerDir(this.ctx, id);
-    readRecord(dir, id);
-    return readStoredSpec(dir);
+    return readStoredSpec(load(this.ctx, id).dir);
   }
 
   /** New cgroup limits (runtime-spec linux.resources) for a container that has not stopped. */
@@ -117,9 +115,9 @@ export class Runtime {
 
   /** cpu, memory and pids figures of the container's cgroups (runc's events --stats data). */
   async stats(id: string): Promise<Stats> {
-    checkId(id);
-    const { containerStats } = await import("./container/stats.ts");
-    return containerStats(readRecord(containerDir(this.ctx, id), id));
+    const { record } = load(this.ctx, id);
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(record).stats();
   }
 
   /** Freezes every process of a running container (status "paused"). */
@@ -135,15 +133,14 @@ export class Runtime {
 
   /** Host pids of the container's processes. */
   async ps(id: string): Promise<number[]> {
-    checkId(id);
-    const record = readRecord(containerDir(this.ctx, id), id);
-    if (record.cgroups?.length === 0) {
+    const { record } = load(this.ctx, id);
+    if (cgroupless(record.cgroups)) {
       // rootless without cgroups: init's pid namespace
       const { pidNamespacePids } = await import("./host/pidns.ts");
       return pidNamespacePids(record.initPid, record.initStart);
     }
-    const { containerPids } = await import("./cgroups/container.ts");
-    return containerPids(record);
+    const { driverOf } = await import("./cgroups/driver.ts");
+    return driverOf(record).pids();
   }
 
   /** Destroys the container and runs its poststop hooks; returns their records. */
@@ -216,15 +213,12 @@ export class Runtime {
 
   /** The hooks layout of a container and the trace of every hook run so far (`truncated`: hooks.log reached its cap, later runs are not in it). */
   hooks(id: string): { layout: StoredHook[]; trace: HookRecord[]; truncated: boolean } {
-    checkId(id);
-    const dir = containerDir(this.ctx, id);
-    readRecord(dir, id);
-    const f = files(dir);
+    const { files: f } = load(this.ctx, id);
     return { layout: HOOK_TYPES.flatMap((t) => readHooks(f.hooks, t)), ...readTrace(f.hooksLog) };
   }
 
   /** Where a container's files are (for tools and tests). */
   dir(id: string): string {
-    return join(this.ctx.root, checkId(id));
+    return containerDir(this.ctx, checkId(id));
   }
 }

@@ -3,8 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, 
 import { join } from "node:path";
 import { LxcriError } from "../errors.ts";
 import { procCgroups } from "../host/proc.ts";
-import type { CgroupLayout } from "../lxc/devices.ts";
-import type { CgroupHierarchy } from "../lxc/mounts.ts";
+import type { CgroupHierarchy, CgroupLayout } from "./layout.ts";
 import { cgroupMounts } from "./paths.ts";
 
 let layout: CgroupLayout | undefined;

@@ -8,7 +8,7 @@ import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";
 import { join } from "../path.ts";
 
-export { isLxcCgroupName } from "./freezer.ts";
+export { isLxcCgroupName } from "./record.ts";
 
 interface CgroupMount {
   key: string; // "0:" for cgroup2, else the sorted controller list ("cpu,cpuacct", "name=systemd")

@@ -86,7 +86,7 @@ export function main(argv: string[]): void {
   // The one executable is also the hook launcher liblxc runs at its mount hook.
   const run =
     argv[0] === MOUNT_HOOK_COMMAND && argv.length === 2
-      ? import("../../launcher/mount-hook.ts").then(({ mountHook }) => mountHook(Number(argv[1])))
+      ? import("../hooks/mount-hook.ts").then(({ mountHook }) => mountHook(Number(argv[1])))
       : cli(argv);
   run.then(
     (code) => process.exit(code),

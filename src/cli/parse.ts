@@ -5,8 +5,8 @@
 // a command's flags may come anywhere before `--`, except for exec, ps and
 // kill, whose arguments after the id are taken untouched. An unknown flag is
 // refused as runc (Go's flag package) refuses it: "flag provided but not
-// defined: -bogus"; so are a value flag without its value and a boolean with
-// a value that is not one.
+// defined: -bogus"; so are a value flag without its value, a boolean with a
+// value that is not one, and a value a flag's `choices` do not list.
 import { LxcriError } from "../errors.ts";
 import { type Call, type CommandName, COMMANDS, type Flag, GLOBAL_FLAGS, REFUSED_COMMANDS } from "./table.ts";
 
@@ -56,6 +56,8 @@ function value(argv: readonly string[], i: number, name: string): string {
 }
 
 function set(scope: Scope, key: string, flag: Flag, value: string | boolean): void {
+  if (flag.choices && typeof value === "string" && !flag.choices.includes(value))
+    throw new LxcriError("invalid-argument", `--${key}: expected ${flag.choices.join(" or ")}, got ${JSON.stringify(value)}`);
   if (flag.multiple) scope.out[key] = [...((scope.out[key] as string[] | undefined) ?? []), String(value)];
   else scope.out[key] = value;
 }

@@ -14,6 +14,8 @@ export interface Flag {
   multiple?: true;
   /** Taken but left out of --help: runc's hidden flags (which it warns about and ignores), and flags taken only to be refused by name. */
   hidden?: true;
+  /** The values a string flag takes: parse.ts refuses any other ("--format: expected table or json, got …"). */
+  choices?: readonly string[];
 }
 
 export interface Positional {
@@ -43,7 +45,7 @@ const ID: Positional = { name: "id", description: "container id" };
 export const GLOBAL_FLAGS = {
   root: { type: "string", description: "state directory (default: /run/lxcri; rootless $XDG_RUNTIME_DIR/lxcri)" },
   log: { type: "string", description: "log file (default: stderr)" },
-  "log-format": { type: "string", description: "log format: text or json", default: "text" },
+  "log-format": { type: "string", description: "log format: text or json", default: "text", choices: ["text", "json"] },
   debug: { type: "boolean", description: "debug logging (also liblxc's log level)" },
   "hook-timeout": { type: "string", description: "seconds for hooks without a timeout (default: $OCI_HOOK_TIMEOUT or 60)" },
   "systemd-cgroup": { type: "boolean", description: "cgroupsPath is slice:prefix:name (mapped to systemd's cgroupfs path)" },
@@ -85,7 +87,7 @@ const resourceFlags = Object.fromEntries(
   ]),
 ) as { [K in keyof typeof RESOURCE_FLAGS]: { type: "string"; description: string } };
 
-const format = { type: "string", alias: "f", description: "table or json", default: "table" } as const;
+const format = { type: "string", alias: "f", description: "table or json", default: "table", choices: ["table", "json"] } as const;
 
 export const COMMANDS = {
   create: {

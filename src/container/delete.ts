@@ -10,8 +10,9 @@ import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
-import { files, readRecord } from "./record.ts";
-import { require } from "./load.ts";
+import { files, readRecord } from "./store.ts";
+import { allow } from "./load.ts";
+import { stateOf } from "./status.ts";
 
 /** Returns the poststop hook runs (their trace cannot go to hooks.log: the directory is gone). */
 export async function deleteContainer(ctx: Context, id: string, opts: { force?: boolean } = {}): Promise<HookRecord[]> {
@@ -39,11 +40,11 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
       await destroy(ctx, dir, { id, bundle: "", rootfs: "", ociVersion: "", annotations: {}, created: "" });
       return [];
     }
-    require({ id, dir, files: f, record }, "delete", opts.force ? ["running", "paused"] : []);
+    allow({ id, dir, files: f, record }, "delete", opts.force ? ["running", "paused"] : []);
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     await destroy(ctx, dir, record);
-    return runPoststop(ctx, record, poststop);
+    return runPoststop(ctx, stateOf(record, "stopped"), poststop);
   } finally {
     lock.release();
   }

@@ -4,14 +4,13 @@
 import { removeBeneath } from "../../ffi/beneath.ts";
 import { pidfdClose, pidfdOpen, pidfdSignal, pidfdWait } from "../../ffi/pidfd.ts";
 import { removeTree } from "../../ffi/remove-tree.ts";
-import { isFrozen, setFrozen } from "../cgroups/container.ts";
-import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
+import { type CgroupDriver, driverOf } from "../cgroups/driver.ts";
 import type { Context } from "../context.ts";
 import { mark } from "../log.ts";
 import { openRecorded, signalRecorded } from "../host/pidfds.ts";
 import { isAlive, procChildren, procStat } from "../host/proc.ts";
-import type { ContainerRecord } from "./record.ts";
-import { cgroupsProven } from "./rules.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { cgroupsProven } from "../contract/status-rules.ts";
 
 const SIGKILL = 9;
 
@@ -21,7 +20,7 @@ const SIGKILL = 9;
  * signal goes through a pidfd of a process the record names (with its start
  * time) or one of its own cgroups' members: a recycled pid is never hit.
  */
-export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000): Promise<void> {
+export async function stopContainer(record: ContainerRecord, cgroups: CgroupDriver = driverOf(record), timeoutMs = 10_000): Promise<void> {
   const monitor = record.monitorPid;
   // A monitor create still has is its Bun child: Bun reaps it, and a zombie counts as gone.
   const monitorAlive = () => isAlive(record.monitorPid, record.monitorStart);
@@ -31,10 +30,10 @@ export async function stopContainer(record: ContainerRecord, timeoutMs = 10_000)
   try {
     if (pidfd >= 0) pidfdSignal(pidfd, SIGKILL);
     // Without a pid namespace, init's death does not take the other processes with it. Only in
-    // cgroups proven the container's (rules.ts): never one that may be someone else's.
-    if (cgroupsProven(record)) signalCgroupMembers(record.cgroups ?? [], SIGKILL, monitor === undefined ? [] : [monitor]);
+    // cgroups proven the container's (contract/status-rules.ts): never one that may be someone else's.
+    if (cgroupsProven(record)) cgroups.signal(SIGKILL, { withMonitor: true, skip: monitor === undefined ? [] : [monitor] });
     // A paused container: v1-frozen processes die only once thawed.
-    if (isFrozen(record)) await setFrozen(record, false).catch(() => {});
+    if (cgroups.isFrozen()) await cgroups.setFrozen(false).catch(() => {});
     const deadline = Date.now() + timeoutMs;
     let killedMonitor = false;
     while (initAlive() || (monitor !== undefined && monitorAlive())) {
@@ -83,30 +82,21 @@ function killDescendants(monitor: number): void {
 
 export async function destroy(ctx: Context, dir: string, record: ContainerRecord): Promise<void> {
   // Exactly the cgroups the record names (create recorded them before liblxc made them); nothing
-  // is looked up by name. Until init was up they may be someone else's (rules.ts cgroupsProven):
+  // is looked up by name. Until init was up they may be someone else's (contract/status-rules.ts cgroupsProven):
   // then no process in them is killed and they go only if empty.
   const proven = cgroupsProven(record);
   // and only while each is still the directory liblxc made (a path made again since is another's)
-  let cgroups = proven ? sameCgroups(record.cgroups ?? [], record.cgroupInodes) : (record.cgroups ?? []);
+  let cgroups = proven ? driverOf(record).own() : driverOf(record);
   // Most deletes come after the container's process exited: init is gone, and with its pid namespace
   // everything that ran in it, so its cgroups are empty and go at once (the kernel refuses to remove one
   // that holds a process). Reading each cgroup.procs first (20 files on cgroup v1) cost more than the
   // removal. Whatever stays is stopped the long way below, as is a container whose init still runs; and
-  // a systemd scope's cgroups are removed only once systemd has stopped the scope, as before.
+  // a systemd scope's cgroups are removed only once systemd has stopped the scope (the driver's).
   const running = isAlive(record.initPid, record.initStart) || isAlive(record.monitorPid, record.monitorStart);
-  if (!running && !record.systemdUnit) cgroups = removeCgroupsNow(cgroups, proven).map((f) => f.dir);
-  if (running || cgroups.length) await stopContainer({ ...record, cgroups });
+  if (!running) cgroups = cgroups.removeNow(proven);
+  if (running || cgroups.hasDirs()) await stopContainer(record, cgroups);
   mark(ctx.log, "destroy: container and monitor gone");
-  // imported only here: a container without a scope (most) does not load the D-Bus code.
-  // Stopped only while it is the invocation create started: systemd may have started another of that name since.
-  if (record.systemdUnit)
-    await import("../systemd/units.ts")
-      .then(({ stopScope }) => stopScope(record.systemdUnit!, record.systemdInvocation))
-      .then((leftAlone) => leftAlone && ctx.log.warn(leftAlone))
-      .catch((e) => ctx.log.warn(`cannot stop systemd unit ${record.systemdUnit}: ${(e as Error).message}`));
-  const left = await removeCgroups(cgroups, proven);
-  for (const l of left) ctx.log.warn(`cannot remove cgroup ${l}`);
-  removeIfEmpty(record.cgroupParents ?? []);
+  for (const w of await cgroups.remove(proven)) ctx.log.warn(w);
   if (record.rootfs) removeMountpoints(record.rootfs, record.rootfsMountpoints ?? []);
   removeTree(dir);
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");

@@ -13,20 +13,20 @@
 import { openSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
-import { callerStdio, closeFd, pollReadable, recvAvailable, setNonBlocking, socketPair } from "../../ffi/fds.ts";
+import { callerStdio, closeFd, socketPair } from "../../ffi/fds.ts";
 import { reapChild, strerror } from "../../ffi/libc.ts";
 import { pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { rootless } from "../host/caller-userns.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
 import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
 import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodePid, describeNative, FRAME, FrameReader, type NativeFailure } from "../contract/frames.ts";
+import { decodeError, decodePid, FRAME, type NativeFailure } from "../contract/frames.ts";
+import { nativeError } from "../contract/native-error.ts";
+import { FrameChannel } from "../host/frame-channel.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
-import { STEP, stepText } from "../contract/steps.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
 import { installed } from "../host/artefacts.ts";
@@ -38,8 +38,9 @@ import { capLastCap } from "../host/kernel.ts";
 import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
-import { load, require } from "./load.ts";
-import { type ContainerRecord, files, readStoredSpec } from "./record.ts";
+import { allow, load } from "./load.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readStoredSpec } from "./store.ts";
 import { stateOf } from "./status.ts";
 
 export interface ExecOptions {
@@ -86,7 +87,7 @@ export async function exec(
   io: ExecStdio = ["inherit", "inherit", "inherit"],
 ): Promise<ExecResult> {
   const container = load(ctx, id);
-  require(container, "exec", opts.ignorePaused ? ["paused"] : []);
+  allow(container, "exec", opts.ignorePaused ? ["paused"] : []);
   const { dir, record } = container;
   const given = validateProcess(opts.process, EXEC, "process");
   if (given.terminal && opts.detach && !opts.consoleSocket)
@@ -198,10 +199,9 @@ export async function exec(
     if (failure || pid === undefined) {
       // it exits right after reporting: reap it, or its zombie would hold up the container's exit
       if (pid !== undefined) while (reapChild(pid) === null) await Bun.sleep(1);
-      throw new LxcriError(
-        "runtime",
-        failure ? describeExecFailure(proc.args[0]!, failure) : `exec: the process was not started (helper exit status ${helper.exitCode})`,
-      );
+      throw failure
+        ? nativeError(failure, "exec", strerror, { id, arg0: proc.args[0] })
+        : new LxcriError("runtime", `exec: the process was not started (helper exit status ${helper.exitCode})`);
     }
     if (opts.pidfdSocket) {
       try {
@@ -271,7 +271,7 @@ function namespacesOf(pid: number): string[] {
  * takes no processes), else the container's recorded ones.
  */
 function joinedCgroups(record: ContainerRecord, init: number, subs: SubCgroups | undefined): string[] {
-  const own = payloadCgroups(record);
+  const own = record.cgroups?.dirs ?? [];
   const current = cgroupDirsOf(init);
   const asked = subs ? subCgroupDirs(own.map(withControllers(cgroupMounts())), subs) : [];
   return own.map((top, i) => asked[i] ?? current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
@@ -297,46 +297,27 @@ async function readStatus(
   onListener: (fd: number, pid: number) => Promise<void>,
 ): Promise<{ pid?: number; failure?: NativeFailure }> {
   // The helper sends a PID, at most one ERROR and one LISTENER, each well under 8 KiB: anything more is refused.
-  const reader = new FrameReader(8 << 10);
   const passed: number[] = [];
+  const channel = new FrameChannel(fd, 8 << 10, passed);
   let pid: number | undefined;
   let failure: NativeFailure | undefined;
   let listener: number | undefined;
-  setNonBlocking(fd);
   try {
     for (let frames = 0; ; ) {
-      pollReadable([fd], -1);
-      const bytes = recvAvailable(fd, 64 << 10, passed);
-      for (const f of bytes ? reader.push(bytes) : []) {
-        if (++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
-        if (f.kind === FRAME.PID) pid = decodePid(f.payload);
-        else if (f.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
-        else if (f.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
-      }
+      const f = channel.next();
+      if (f && ++frames > 3) throw new Error("exec: the helper sent more than a PID, an ERROR and a LISTENER");
+      if (f?.kind === FRAME.PID) pid = decodePid(f.payload);
+      else if (f?.kind === FRAME.ERROR) failure ??= decodeError(f.payload);
+      else if (f?.kind === FRAME.LISTENER && listener === undefined) listener = passed.shift() ?? -1;
       if (listener !== undefined && listener >= 0 && pid !== undefined) {
         const l = listener;
         listener = -1; // handed on, once
         await onListener(l, pid);
       }
-      if (bytes === null) return { pid, failure };
+      if (f === null) return { pid, failure };
     }
   } finally {
     if (listener !== undefined && listener >= 0) closeFd(listener);
     for (const f of passed) closeFd(f);
   }
-}
-
-const ENOENT = 2;
-const EACCES = 13;
-
-/** The texts callers match: podman maps "executable file not found" to 127 and "permission denied" to 126. */
-function describeExecFailure(arg0: string, f: NativeFailure): string {
-  const text =
-    f.errno === ENOENT ? "no such file or directory" : f.errno === EACCES ? "permission denied" : strerror(f.errno).toLowerCase();
-  if (f.step === STEP.EXEC) {
-    if (f.errno === ENOENT && !arg0.includes("/")) return `exec: ${JSON.stringify(arg0)}: executable file not found in $PATH`;
-    return `exec: ${JSON.stringify(arg0)}: ${text}`;
-  }
-  if (f.step === STEP.APPARMOR) return `exec: ${describeNative(f, strerror)}`;
-  return `exec: ${stepText(f.step)}: ${text}`;
 }

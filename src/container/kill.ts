@@ -4,22 +4,21 @@
 // the container shares the host's pid namespace). As with runc, `--all` on a
 // container with no process left succeeds: containerd's shim sends it after
 // a container of a pod (sharing the pod's pid namespace) has exited.
-import { type Context, containerDir } from "../context.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
-import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
-import { LxcriError } from "../errors.ts";
+import type { Context } from "../context.ts";
+import { driverOf } from "../cgroups/driver.ts";
+import { cgroupless } from "../cgroups/record.ts";
+import { cgroupsProven } from "../contract/status-rules.ts";
 import { signalRecorded } from "../host/pidfds.ts";
-import { checkId } from "./ids.ts";
-import { readRecord } from "./record.ts";
-import { cgroupsProven } from "./rules.ts";
 import { parseSignal } from "../host/signals.ts";
-import { statusOf } from "./status.ts";
+import { checkId } from "./ids.ts";
+import { allow, load, refusal } from "./load.ts";
 
 export async function kill(ctx: Context, id: string, signal?: string | number, opts: { all?: boolean } = {}): Promise<void> {
-  checkId(id);
+  checkId(id); // the arguments are checked before the container is read: a bad id, then a bad signal
   const sig = parseSignal(signal);
-  const record = readRecord(containerDir(ctx, id), id);
-  if (opts.all && record.cgroups?.length === 0) {
+  const c = load(ctx, id);
+  const { record } = c;
+  if (opts.all && cgroupless(record.cgroups)) {
     // rootless without cgroups (runc's too): init alone can be named; with a pid namespace of
     // its own, its end ends every process in it
     if (!signalRecorded(record.initPid, record.initStart, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
@@ -28,14 +27,11 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made
-    const dirs = cgroupsProven(record) ? sameCgroups(payloadCgroups(record), record.cgroupInodes) : [];
-    if (!signalCgroupMembers(dirs, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
+    if (!(cgroupsProven(record) && driverOf(record).own().signal(sig))) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }
-  const status = statusOf(record);
-  if (status !== "created" && status !== "running" && status !== "paused")
-    throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (it is ${status})`);
-  // through a pidfd of the recorded init (pid and start time): a pid recycled since is never signalled
-  if (!signalRecorded(record.initPid, record.initStart, sig))
-    throw new LxcriError("bad-state", `cannot kill container ${id}: container not running (init ${record.initPid} has exited)`);
+  allow(c, "kill");
+  // through a pidfd of the recorded init (pid and start time): a pid recycled since is never
+  // signalled; init gone since the status was read: it is stopped now
+  if (!signalRecorded(record.initPid, record.initStart, sig)) throw refusal(id, "kill", "stopped");
 }

@@ -2,13 +2,17 @@
 // check the id, find its directory (root's and private), read its record,
 // take its lock for what changes it, and check its status against one table
 // of what each operation allows — with one wording for "not now" that
-// callers match ("container not running", "does not exist").
+// callers match ("container not running", "does not exist"). kill and the
+// read-only calls (spec, stats, ps, hooks) load without the lock: a kill must
+// reach a container whose start or delete waits on a hook, and what they read
+// is written atomically.
 import { type Context, containerDir } from "../context.ts";
 import { LxcriError } from "../errors.ts";
 import { lockFile } from "../host/fsutil.ts";
 import type { Status } from "../spec/types.ts";
 import { checkId } from "./ids.ts";
-import { type ContainerRecord, files, readRecord } from "./record.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readRecord } from "./store.ts";
 import { statusOf } from "./status.ts";
 
 export type Operation = "start" | "kill" | "exec" | "pause" | "resume" | "update" | "delete" | "checkpoint";
@@ -62,10 +66,15 @@ export async function withLock<T>(c: Container, fn: (c: Container) => Promise<T>
 }
 
 /** The container's status, when `op` may run in it; a bad-state error otherwise. `also` allows more statuses. */
-export function require(c: Container, op: Operation, also: readonly Status[] = []): Status {
+export function allow(c: Container, op: Operation, also: readonly Status[] = []): Status {
   const status = statusOf(c.record);
   const allowed = [...ALLOWED[op], ...also];
   if (allowed.includes(status)) return status;
+  throw refusal(c.id, op, status, allowed);
+}
+
+/** The one wording of "not now": `op` refused on container `id` in `status` (callers match "container not running"). */
+export function refusal(id: string, op: Operation, status: Status, allowed: readonly Status[] = ALLOWED[op]): LxcriError {
   const why = `${status === "stopped" ? "container not running: " : ""}it is ${status}, not ${allowed.join(" or ")}`;
-  throw new LxcriError("bad-state", `cannot ${VERB[op]} container ${c.id}: ${why}${op === "delete" ? " (use --force)" : ""}`);
+  return new LxcriError("bad-state", `cannot ${VERB[op]} container ${id}: ${why}${op === "delete" ? " (use --force)" : ""}`);
 }

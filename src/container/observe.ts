@@ -1,6 +1,6 @@
 // A container's record and state read through Bun.file, for `state` and
 // `list` (Runtime.state and the CLI's state): the checks and the status
-// rules are rules.ts's, as for every other operation, but nothing here loads
+// rules are contract/status-rules.ts's, as for every other operation, but nothing here loads
 // node:fs, which costs a compiled lxcri about a millisecond at start-up
 // (docs/performance.md); nor does the freezer's lookup (cgroups/freezer.ts).
 // One difference from checkRuntimeDir's lstat: Bun's stat follows a symlink,
@@ -11,8 +11,8 @@ import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { isLive, parseCmdline, parseProcStat } from "../host/proc-text.ts";
 import type { State } from "../spec/types.ts";
-import type { ContainerRecord } from "./record.ts";
-import { isLegacy, type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "./rules.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { isLegacy, type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "../contract/status-rules.ts";
 
 async function read(file: string): Promise<string | undefined> {
   try {
@@ -54,8 +54,8 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   let status = statusFrom(record, probe(false));
   if (askedFrozen) {
     // running or paused: only then is the freezer read, every file its search may look at at once
-    const texts = new Map(await Promise.all(freezerFiles(record).map(async (f) => [f, await read(f)] as const)));
-    status = statusFrom(record, probe(isFrozenWith(record, (f) => texts.get(f))));
+    const texts = new Map(await Promise.all(freezerFiles(record.cgroups?.dirs ?? []).map(async (f) => [f, await read(f)] as const)));
+    status = statusFrom(record, probe(isFrozenWith(record.cgroups?.dirs ?? [], (f) => texts.get(f))));
   }
   return { record, state: stateFrom(record, status) };
 }

@@ -1,15 +1,17 @@
 // pause / resume: the cgroup freezer on every process of a running container.
-import { setFrozen } from "../cgroups/container.ts";
+import { driverOf } from "../cgroups/driver.ts";
 import type { Context } from "../context.ts";
 import { LxcriError } from "../errors.ts";
-import { load, require, withLock } from "./load.ts";
+import { allow, load, withLock } from "./load.ts";
 
 export async function setPaused(ctx: Context, id: string, paused: boolean): Promise<void> {
   const op = paused ? "pause" : "resume";
   await withLock(load(ctx, id), async (c) => {
-    require(c, op);
-    await setFrozen(c.record, paused).catch((e: Error) => {
-      throw new LxcriError("runtime", `cannot ${op} container ${id}: ${e.message}`);
-    });
+    allow(c, op);
+    await driverOf(c.record)
+      .setFrozen(paused)
+      .catch((e: Error) => {
+        throw new LxcriError("runtime", `cannot ${op} container ${id}: ${e.message}`);
+      });
   });
 }

@@ -3,12 +3,14 @@
 // an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
 // until EOF (init's end is close-on-exec: EOF after EXEC means the process
 // runs), then run poststart hooks.
-import { closeFd, pollReadable, recvAvailable, setNonBlocking } from "../../ffi/fds.ts";
+import { closeFd } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../../ffi/files.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
-import { decodeError, decodeHookRun, describeNative, encodeFrame, FRAME, FrameReader } from "../contract/frames.ts";
+import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/frames.ts";
+import { nativeError } from "../contract/native-error.ts";
+import { FrameChannel } from "../host/frame-channel.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
@@ -20,21 +22,22 @@ import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { stopContainer } from "./destroy.ts";
-import { load, require, withLock } from "./load.ts";
-import { type ContainerRecord, files, readStoredSpec, writeRecord } from "./record.ts";
+import { allow, load, withLock } from "./load.ts";
+import type { ContainerRecord } from "../contract/record.ts";
+import { files, readStoredSpec, writeRecord } from "./store.ts";
 import { stateOf } from "./status.ts";
 
 export async function start(ctx: Context, id: string): Promise<State> {
   return withLock(load(ctx, id), async (c) => {
     // "created" until a start has let init go (the record's `started`, which only we write):
     // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
-    require(c, "start");
+    allow(c, "start");
     const { dir, files: f, record } = c;
     try {
       await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
-      const failure = await runPoststart(ctx, record, dir, state);
+      const failure = await runPoststart(ctx, state, dir);
       if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
       return state;
     } catch (e) {
@@ -44,7 +47,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
-        await runPoststop(ctx, record, readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
+        await runPoststop(ctx, stateOf(record, "stopped"), readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
       }
       throw e;
     }
@@ -83,45 +86,44 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     record.started = new Date().toISOString();
     writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
-    setNonBlocking(chan);
     const startHooks = readHooks(f.hooks, "startContainer");
-    const reader = new FrameReader(MAX_FRAME);
+    const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;
     let execing = false;
     let lastHook: HookRecord | undefined;
     let listeners = 0;
     for (;;) {
-      const bytes = recvAvailable(chan, MAX_FRAME, passed);
-      for (const fr of bytes ? reader.push(bytes) : []) {
-        if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
-        if (fr.kind === FRAME.LISTENER) {
-          const fd = passed.shift();
-          if (fd === undefined || ++listeners > 1)
-            throw new LxcriError("runtime", `container ${record.id}: a stray seccomp listener frame`);
-          // only configs with SCMP_ACT_NOTIFY rules get here: the agent code is loaded for them alone
-          const { sendToAgent } = await import("./seccomp-agent.ts");
-          try {
-            sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
-          } catch (e) {
-            // the process would wait for ever in its first notified syscall: as runc, the container goes
-            await stopContainer(record);
-            throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
-          }
-        } else if (fr.kind === FRAME.HOOK) {
-          lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
-          appendTrace(f.hooksLog, lastHook);
-        } else if (fr.kind === FRAME.EXEC) execing = true;
-        else if (fr.kind === FRAME.ERROR) {
-          const failure = decodeError(fr.payload);
-          if (failure.step === STEP.HOOK)
-            throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
-          throw new LxcriError("runtime", `container ${record.id}: ${describeNative(failure, strerror)}`);
-        }
+      const fr = channel.next(Date.now() + 20);
+      // EOF after EXEC and no error: execve() closed init's end
+      if (fr === null) break;
+      if (fr === undefined) {
+        if (pidfdWait(pidfd, 0)) break;
+        continue;
       }
-      // EOF after EXEC and no error: execve() closed init's end.
-      if (bytes === null) break;
-      if (!pollReadable([chan], 20).length && pidfdWait(pidfd, 0)) break;
+      if (++frames > maxFrames) throw new LxcriError("runtime", `container ${record.id}: init sent more than ${maxFrames} frames`);
+      if (fr.kind === FRAME.LISTENER) {
+        const fd = passed.shift();
+        if (fd === undefined || ++listeners > 1) throw new LxcriError("runtime", `container ${record.id}: a stray seccomp listener frame`);
+        // only configs with SCMP_ACT_NOTIFY rules get here: the agent code is loaded for them alone
+        const { sendToAgent } = await import("./seccomp-agent.ts");
+        try {
+          sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
+        } catch (e) {
+          // the process would wait for ever in its first notified syscall: as runc, the container goes
+          await stopContainer(record);
+          throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
+        }
+      } else if (fr.kind === FRAME.HOOK) {
+        lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
+        appendTrace(f.hooksLog, lastHook);
+      } else if (fr.kind === FRAME.EXEC) execing = true;
+      else if (fr.kind === FRAME.ERROR) {
+        const failure = decodeError(fr.payload);
+        if (failure.step === STEP.HOOK)
+          throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
+        throw nativeError(failure, "start", strerror, { id: record.id });
+      }
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
   } finally {

@@ -9,28 +9,23 @@
 // before anything is written (runc does so on cgroup v2; lxcri on v1 too,
 // where the kernel would otherwise reclaim, swap or fail half-way).
 import type { Context } from "../context.ts";
-import { writeCgroupItems } from "../cgroups/container.ts";
+import { driverOf } from "../cgroups/driver.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { cgroupLayout } from "../cgroups/host.ts";
-import type { CgroupLayout } from "../lxc/devices.ts";
-import type { ConfigItem } from "../lxc/items.ts";
-import { resourceItems } from "../lxc/resources.ts";
-import { scopeProperties } from "../lxc/systemd-cgroup.ts";
+import type { CgroupLayout } from "../cgroups/layout.ts";
+import { type CgroupSetting, cgroupSettings } from "../cgroups/settings.ts";
 import { validateResources } from "../spec/validate.ts";
-import { setProperties } from "../systemd/units.ts";
 import type { Resources } from "../spec/types.ts";
-import { payloadCgroups, read } from "../cgroups/container.ts";
-import { join } from "../path.ts";
-import { load, require, withLock } from "./load.ts";
-import { readStoredSpec, writeRecord } from "./record.ts";
+import { allow, load, withLock } from "./load.ts";
+import { readStoredSpec, writeRecord } from "./store.ts";
 
 const RESOURCES: Source = { label: "--resources", code: "invalid-argument" };
 
-/** The cgroup items for an update's resources on a `layout` host; errors and warnings name --resources and the field. */
-export function updateItems(resources: Record<string, unknown>, layout: CgroupLayout, warn: (m: string) => void): ConfigItem[] {
+/** The cgroup settings for an update's resources on a `layout` host; errors and warnings name --resources and the field. */
+export function updateSettings(resources: Record<string, unknown>, layout: CgroupLayout, warn: (m: string) => void): CgroupSetting[] {
   const { devices: _ignored, ...rest } = resources;
   const r = validateResources(rest, RESOURCES);
-  return checkedFrom(RESOURCES, () => resourceItems(r, layout, (m) => warn(`${RESOURCES.label}: ${m}`), ""));
+  return checkedFrom(RESOURCES, () => cgroupSettings(r, layout, (m) => warn(`${RESOURCES.label}: ${m}`), ""));
 }
 
 /**
@@ -53,34 +48,24 @@ export function memoryUsageCheck(r: Pick<Resources, "memory">, check: boolean, u
   }
 }
 
-/** The container's memory usage in bytes (cgroup v1 or v2), or undefined where it cannot be read (runc: best effort). */
-function memoryUsage(dirs: string[]): number | undefined {
-  for (const d of dirs)
-    for (const f of ["memory.usage_in_bytes", "memory.current"]) {
-      const t = read(join(d, f));
-      if (t !== undefined && /^\d+\s*$/.test(t)) return Number(t);
-    }
-  return undefined;
-}
-
 export async function update(ctx: Context, id: string, resources: Record<string, unknown>): Promise<void> {
   const container = load(ctx, id);
   if (typeof resources !== "object" || resources === null || Array.isArray(resources))
     throw new LxcriError("invalid-argument", "update: resources must be a JSON object (runtime-spec linux.resources)");
-  const items = updateItems(resources, cgroupLayout(), (m) => ctx.log.warn(m));
+  const layout = cgroupLayout();
+  const settings = updateSettings(resources, layout, (m) => ctx.log.warn(m));
   const asked = (resources.memory as Resources["memory"] | undefined)?.checkBeforeUpdate;
   await withLock(container, async (c) => {
-    require(c, "update");
+    allow(c, "update");
     const check = asked ?? c.record.memoryCheckBeforeUpdate ?? readStoredSpec(c.dir).linux?.resources?.memory?.checkBeforeUpdate ?? false;
-    memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? memoryUsage(payloadCgroups(c.record)) : undefined);
+    const cgroups = driverOf(c.record);
+    memoryUsageCheck(resources as Pick<Resources, "memory">, check, check ? await cgroups.memoryUsage() : undefined);
     if (asked !== undefined && asked !== c.record.memoryCheckBeforeUpdate) {
       c.record.memoryCheckBeforeUpdate = asked;
       writeRecord(c.dir, c.record);
     }
     try {
-      // the scope's properties first: systemd writes the files for those itself
-      if (c.record.systemdUnit) await setProperties(c.record.systemdUnit, c.record.systemdInvocation, scopeProperties(items));
-      writeCgroupItems(c.record, items);
+      await cgroups.update(settings, layout);
     } catch (e) {
       throw new LxcriError("runtime", `cannot update container ${id}: ${(e as Error).message}`);
     }

@@ -6,7 +6,9 @@
 // helpers carry binary payloads decoded here; the mount hook, TypeScript on
 // both ends, sends JSON.
 //
-//   create ─ monitor:   items (memfd) ─▶ ◀─ ERROR(step CONFIG, item index) | EOF once start() runs
+//   create ─ monitor:   ◀─ ERROR(step CONFIG, lxc.conf's path) | EOF once start() runs
+//                       (the report pipe, which the start-host hooks' ERRORs share; on CONFIG
+//                       create asks liblxc which item it refuses)
 //   create ─ init:      ◀─ READY | ERROR                       (init at CHANNEL_FD, copied with pidfd_getfd)
 //   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, [LISTENER], EOF | ERROR
 //   exec   ─ helper:    ◀─ PID, [LISTENER], EOF | ERROR        (the status socket is close-on-exec)
@@ -15,7 +17,6 @@
 //                        ◀─ JSON trace{hook}*  JSON result{done | error}
 import { escapeBytes } from "../text/escape.ts";
 import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
-import { STEP, stepText } from "./steps.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use
 // (~0.2 ms), which `start` need not pay.
@@ -114,22 +115,6 @@ export interface NativeFailure {
 export function decodeError(payload: Uint8Array): NativeFailure {
   const c = new Cursor(payload);
   return { step: c.u32(), errno: c.i32(), what: c.str(TEXT_MAX, "") };
-}
-
-export function describeNative(f: NativeFailure, strerror: (e: number) => string): string {
-  const what = f.what ? `${f.what}: ` : "";
-  return `${stepText(f.step)}: ${what}${nativeHint(f) ?? (f.errno ? strerror(f.errno) : "failed")}`;
-}
-
-const ENOENT = 2;
-const EXDEV = 18;
-
-/** What an errno means where its bare text would mislead (ffi/native/apparmor.c's failures). */
-function nativeHint(f: NativeFailure): string | undefined {
-  if (f.step !== STEP.APPARMOR) return undefined;
-  if (f.errno === ENOENT) return "the kernel has no AppArmor profile of that name loaded";
-  if (f.errno === EXDEV) return "its attr file is not on the real procfs (something is mounted over /proc)";
-  return undefined;
 }
 
 /** HOOK: one startContainer hook run, as init reports it (ffi/native/hooks.c). */

@@ -1,11 +1,11 @@
 // What lxcri's processes agree on, in one place: the runtime directory's
 // files, the fd numbers the native helpers and the mount hook use, and the
-// shape of the container init's command line. Imported by src/ and launcher/;
+// shape of the container init's command line. Below every layer of src/;
 // imports nothing.
 //
 //   <root>/                      0700, root's
 //     <id>/                      0700, root's: checked before every use
-//       record.json              the container record (src/container/record.ts), written atomically
+//       record.json              the container record (src/contract/record.ts), written atomically
 //       config.json              the bytes of config.json create read once and checked (0600: it holds the env)
 //       lxc.conf, lxc.log        the LXC config the monitor set, liblxc's log
 //       hooks/<type>/<n>/…       the hooks layout (src/hooks/layout.ts), 0600 files
@@ -66,5 +66,5 @@ export function isInitArgv(argv: string[] | undefined): boolean {
   return !!argv && argv.length === 3 && /^\/proc\/self\/fd\/\d+$/.test(argv[0]!) && argv[1] === "init" && /^\d+$/.test(argv[2]!);
 }
 
-/** The subcommand of the lxcri executable that liblxc runs as lxc.hook.mount (launcher/mount-hook.ts). */
+/** The subcommand of the lxcri executable that liblxc runs as lxc.hook.mount (src/hooks/mount-hook.ts). */
 export const MOUNT_HOOK_COMMAND = "__mount-hook";

@@ -8,9 +8,9 @@
 import { openAppendNoSymlinks } from "../../ffi/append-file.ts";
 import { closeFd } from "../../ffi/fds.ts";
 import { writeAll } from "../../ffi/files.ts";
+import type { Stream } from "../contract/hooks.ts";
 import { HOOKS_STDERR, HOOKS_STDOUT } from "../spec/annotations.ts";
 
-export type Stream = "stdout" | "stderr";
 export type OnOutput = (stream: Stream, bytes: Uint8Array) => void;
 
 export interface HookOutput {

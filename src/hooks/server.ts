@@ -1,4 +1,4 @@
-// create's side of the mount hook (launcher/mount-hook.ts), over a socket
+// create's side of the mount hook (mount-hook.ts), over a socket
 // pair whose other end liblxc hands the mount hook: when it says hello,
 // create — the runtime, in the runtime's namespaces and with the caller's
 // environment — runs the prestart and createRuntime hooks, then replies with
@@ -6,22 +6,10 @@
 // namespaces, and appends the records it sends to hooks.log.
 import { writeSync } from "node:fs";
 import { closeFd, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
-import type { HookRecord, StoredHook } from "../contract/hooks.ts";
+import type { HookRecord, MountHookMessage, StoredHook } from "../contract/hooks.ts";
 import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
 import type { State } from "../spec/types.ts";
-import type { OnOutput, Stream } from "./output.ts";
-
-export type MountHookMessage =
-  | { hello: { pid: number } }
-  | {
-      reply:
-        | { ok: false }
-        | { ok: true; hooks: StoredHook[]; state: State; env: Record<string, string | undefined>; timeout: number; relayOutput?: boolean };
-    }
-  | { trace: HookRecord }
-  /** A chunk of a createContainer hook's output (base64), for the hook output files: create appends it. */
-  | { output: { stream: Stream; data: string } }
-  | { result: { done: true } | { error: string } };
+import type { OnOutput } from "./output.ts";
 
 export interface HookServer {
   readonly fd: number;

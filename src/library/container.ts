@@ -1,7 +1,7 @@
 // A container handle: the Runtime's methods bound to one id, disposable —
 // `await using c = rt.container(id)` deletes it (force) when the block ends,
 // on error too.
-import type { Stats } from "../container/stats.ts";
+import type { Stats } from "../cgroups/stats.ts";
 import { LxcriError } from "../errors.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import type { Runtime } from "../runtime.ts";

@@ -4,8 +4,9 @@
 import { containerDir, type Context } from "../context.ts";
 import { checkId } from "../container/ids.ts";
 import { observe } from "../container/observe.ts";
-import { files } from "../container/record.ts";
-import { containerStats, oomKills, type Stats } from "../container/stats.ts";
+import { files } from "../container/store.ts";
+import { driverOf } from "../cgroups/driver.ts";
+import type { Stats } from "../cgroups/stats.ts";
 import { LxcriError } from "../errors.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { readTrace } from "../hooks/trace.ts";
@@ -60,12 +61,12 @@ export async function* events(ctx: Context, id: string, opts: EventsOptions = {}
     }
     if (state.status === "stopped") return yield { type: "exit", id };
     // one event per kill, as runc prints them (oomKills: the one reading of the cgroups' counters)
-    const count = oomKills(record) ?? 0;
+    const count = (await driverOf(record).oomKills()) ?? 0;
     for (let n = (ooms ?? count) + 1; n <= count; n++) yield { type: "oom", id, data: { count: n } };
     ooms = count;
     if (Date.now() >= nextStats) {
       nextStats = Date.now() + interval;
-      yield { type: "stats", id, data: containerStats(record) };
+      yield { type: "stats", id, data: await driverOf(record).stats() };
     }
     await Bun.sleep(Math.min(TICK_MS, Math.max(1, nextStats - Date.now())));
   }

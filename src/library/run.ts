@@ -45,10 +45,6 @@ export type RunProcess<
     readonly terminal: Promise<Terminal | undefined>;
   };
 
-/** Runs whose create is under way, and whether this process was a subreaper before the first. */
-let creating = 0;
-let subreaperWas = false;
-
 export function runProcess<In extends StdinOption, Out extends StdioOption, Err extends StdioOption>(
   ctx: Context,
   id: string,
@@ -80,7 +76,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
         { start },
         { deleteContainer },
         { FORWARDED_SIGNALS },
-        { setSubreaper },
+        { asSubreaper },
         { reap },
         { openStdio },
         { ptyStreams },
@@ -90,7 +86,7 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
         import("../container/start.ts"),
         import("../container/delete.ts"),
         import("../host/signals.ts"),
-        import("../../ffi/libc.ts"),
+        import("./subreaper.ts"),
         import("./reap.ts"),
         import("./stdio.ts"),
         import("./terminal.ts"),
@@ -98,18 +94,14 @@ export function runProcess<In extends StdinOption, Out extends StdioOption, Err 
       ]);
       const io = openStdio(opts.stdin, opts.stdout, opts.stderr);
       opened(io);
-      // process-wide: on while any run's create is under way (refcounted), so concurrent runs each get their init
-      if (creating++ === 0) subreaperWas = setSubreaper(true);
       let init: number;
       let master: number | undefined; // with process.terminal: the pty, ours
       try {
-        init = (await create(ctx, id, opts, io.child, (m) => (master = m))).pid!;
+        init = (await asSubreaper(() => create(ctx, id, opts, io.child, (m) => (master = m)))).pid!;
       } catch (e) {
         io.abandon();
         closeFd(master);
         throw e;
-      } finally {
-        if (--creating === 0 && !subreaperWas) setSubreaper(false);
       }
       pid = init;
       io.started(); // init holds its ends now: ours go, and a piped output reads EOF when the container's processes end

@@ -10,7 +10,8 @@ import type { Device, Spec } from "../spec/types.ts";
 import type { ConfigItem } from "./items.ts";
 import { bindsHostDevices, DEFAULT_DEVICES } from "./mounts.ts";
 
-export type CgroupLayout = "v1" | "v2";
+export type { CgroupLayout } from "../cgroups/layout.ts";
+import type { CgroupLayout } from "../cgroups/layout.ts";
 
 /** Devices every container may use (as runc allows them). */
 export const DEFAULT_DEVICE_RULES = [

@@ -29,16 +29,8 @@ import { IDMAP_OPTIONS } from "../spec/idmap.ts";
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
 
-/** A cgroup hierarchy of the host, as mounted under /sys/fs/cgroup. */
-export interface CgroupHierarchy {
-  /** Directory name under /sys/fs/cgroup ("memory", "cpu,cpuacct", "systemd", "unified"). */
-  name: string;
-  fstype: "cgroup" | "cgroup2";
-  /** Controller options for mount(2): "memory", "cpu,cpuacct", "none,name=systemd". */
-  options: string;
-  /** The host directory liblxc makes the container's cgroup in (the mount point, or pid 1's cgroup below it). */
-  base: string;
-}
+export type { CgroupHierarchy } from "../cgroups/layout.ts";
+import type { CgroupHierarchy } from "../cgroups/layout.ts";
 
 export interface MountContext {
   bundle: string;

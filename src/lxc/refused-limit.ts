@@ -1,16 +1,16 @@
 // A cgroup limit the host refused at start (liblxc logs `Failed to set "cpuset.cpus" to "63"`,
 // as runc's "failed to write" does): named by its linux.resources field, as every refusal is.
-// Which field writes which file is resources.ts's alone: a field's items are what its group
+// Which field writes which file is src/cgroups/settings.ts's alone: a field's items are what its group
 // translates to with it and not without it, and the one whose items write the refused file is the answer.
 import { type ConfigError, unsupportedOnHost } from "../errors.ts";
 import type { Resources } from "../spec/types.ts";
-import type { CgroupLayout } from "./devices.ts";
-import { resourceItems } from "./resources.ts";
+import type { CgroupLayout } from "../cgroups/layout.ts";
+import { cgroupSettings } from "../cgroups/settings.ts";
 
 /** "key\0value" of what `r` translates to (undefined where it does not translate on its own). */
 function written(r: Resources, layout: CgroupLayout): Set<string> | undefined {
   try {
-    return new Set(resourceItems(r, layout, () => {}).map(([k, v]) => `${k.replace(/^lxc\.cgroup2?\./, "")}\0${v}`));
+    return new Set(cgroupSettings(r, layout, () => {}).map((c) => `${c.file}\0${c.value}`));
   } catch {
     return undefined;
   }

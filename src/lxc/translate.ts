@@ -17,8 +17,9 @@ import { withHostSysfs } from "./host-sysfs.ts";
 import { idmapHookCommand } from "./idmap-mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { type DeviceAddresses, netDeviceItems } from "./net-devices.ts";
-import { resourceItems } from "./resources.ts";
-import { systemdCgroupPath } from "./systemd-cgroup.ts";
+import { cgroupSettings, type CgroupSetting } from "../cgroups/settings.ts";
+import { systemdCgroupPath } from "../cgroups/scope.ts";
+import { cgroupItems } from "./cgroup-items.ts";
 import { propagationFlags } from "./propagation.ts";
 import { timeOffsetItems } from "./time.ts";
 
@@ -47,6 +48,11 @@ export interface TranslateContext extends MountContext {
   /** --systemd-cgroup: cgroupsPath is "slice:prefix:name". */
   systemdCgroup?: boolean;
   /**
+   * Rootless under the user's systemd (src/cgroups/user-scope.ts): the monitor starts in
+   * the container's scope, and liblxc makes its cgroups below it (lxc.cgroup.relative = 1).
+   */
+  inUserScope?: boolean;
+  /**
    * `name`, or the first of `name-1`, `name-2`, … that no hierarchy has yet (liblxc's own
    * choice when it picks the cgroup's name, which it no longer does once translation names it).
    */
@@ -74,6 +80,8 @@ export interface Translation {
   cgroupDir: string;
   /** The monitor's cgroup below each hierarchy's base (lxc.cgroup.dir.monitor). */
   monitorCgroupDir: string;
+  /** linux.resources as this host's cgroup files (src/cgroups/settings.ts): liblxc gets them as keys, a systemd scope as properties. */
+  cgroupSettings: CgroupSetting[];
   /** Bind mounts with shared propagation, which the start-host hook mounts (for its error messages). */
   shared: MountPlan["shared"];
   /** Id-mapped bind mounts, which the second start-host hook mounts (for its error messages). */
@@ -81,8 +89,7 @@ export interface Translation {
 }
 
 /** A limit rootless lxcri cannot set: no cgroup it may write (runc: "cannot set memory limit: container could not join or create cgroup"). */
-function cgrouplessLimit(key: string) {
-  const file = key.replace(/^lxc\.cgroup2?\./, "");
+function cgrouplessLimit(file: string) {
   return unsupportedOnHost(
     "linux.resources",
     `cannot set ${file.split(".")[0]} limit (${file}): rootless, the container could not join or create a cgroup (no cgroup v2 subtree delegated to uid ${process.geteuid?.()}; on cgroup v1 there is none)`,
@@ -146,16 +153,17 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   // container's own cgroup (mounts.ts) needs its path before liblxc starts, and delete must
   // know exactly which directories are this container's (liblxc's "-N" for a taken name may
   // be another state root's container with the same id).
-  const cgroup = cgroupsPath ? cgroupPathItems(cgroupsPath, ctx.id, ctx.freeCgroupName) : lxcCgroupItems(ctx);
-  items.push(...cgroup);
-  const limits = resourceItems(spec.linux?.resources, ctx.cgroup, ctx.warn);
+  const free = ctx.freeCgroupName ?? ((n: string) => n);
+  // under a user's scope (rootless, their systemd) liblxc's own names, below the monitor's cgroup: the scope
+  const cgroupDir = cgroupsPath && !ctx.inUserScope ? cgroupPathDir(cgroupsPath) : free(`lxc.payload.${ctx.id}`);
+  const monitorCgroupDir = free(`lxc.monitor.${ctx.id}`);
+  items.push(...cgroupDirItems(cgroupDir, monitorCgroupDir, !!ctx.inUserScope));
+  const settings = cgroupSettings(spec.linux?.resources, ctx.cgroup, ctx.warn);
   if (ctx.cgroupless) {
     // runc (rootless): device rules are not expected to work, other limits are an error
-    if (limits.length) throw cgrouplessLimit(limits[0]![0]);
-  } else items.push(...(ctx.rootless ? [] : deviceItems(spec, ctx.cgroup)), ...limits);
+    if (settings.length) throw cgrouplessLimit(settings[0]!.file);
+  } else items.push(...(ctx.rootless ? [] : deviceItems(spec, ctx.cgroup)), ...cgroupItems(settings, ctx.cgroup));
 
-  const cgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.container")![1];
-  const monitorCgroupDir = cgroup.find(([k]) => k === "lxc.cgroup.dir.monitor")![1];
   const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir: ctx.cgroupless ? "" : cgroupDir });
   items.push(...mounts.items);
 
@@ -175,6 +183,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     setup: initSetup(spec, ctx, mounts),
     cgroupDir,
     monitorCgroupDir,
+    cgroupSettings: settings,
     shared: mounts.shared,
     idmapped: mounts.idmapped,
   };
@@ -221,25 +230,22 @@ function startHostCommand(ctx: TranslateContext, mounts: MountPlan): string {
 
 /**
  * cgroupsPath: an absolute path is relative to the cgroup root; a relative one
- * is placed under lxcri/. The monitor gets a sibling, so callers can find the
- * container's own cgroup. The checker made sure of its syntax.
+ * is placed under lxcri/. The checker made sure of its syntax.
  */
-export function cgroupPathItems(path: string, id: string, free: (name: string) => string = (n) => n): ConfigItem[] {
-  const rel = path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
-  return [
-    ["lxc.cgroup.relative", "0"],
-    ["lxc.cgroup.dir.container", rel],
-    ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${id}`)],
-  ];
+export function cgroupPathDir(path: string): string {
+  return path.startsWith("/") ? path.replace(/^\/+/, "").replace(/\/+$/, "") : `lxcri/${path.replace(/\/+$/, "")}`;
 }
 
-/** liblxc's own names (lxc.payload.<id>, lxc.monitor.<id>, "-N" when taken), chosen here so the cgroup's path is known. */
-function lxcCgroupItems(ctx: TranslateContext): ConfigItem[] {
-  const free = ctx.freeCgroupName ?? ((n: string) => n);
+/**
+ * The container's and the monitor's cgroups below each hierarchy's base. The monitor gets a
+ * sibling of liblxc's name for it (lxc.monitor.<id>), so callers can find the container's own.
+ * `relative`: below the monitor's own cgroup rather than the base liblxc picks (pid 1's as root).
+ */
+function cgroupDirItems(container: string, monitor: string, relative: boolean): ConfigItem[] {
   return [
-    ["lxc.cgroup.relative", "0"],
-    ["lxc.cgroup.dir.container", free(`lxc.payload.${ctx.id}`)],
-    ["lxc.cgroup.dir.monitor", free(`lxc.monitor.${ctx.id}`)],
+    ["lxc.cgroup.relative", relative ? "1" : "0"],
+    ["lxc.cgroup.dir.container", container],
+    ["lxc.cgroup.dir.monitor", monitor],
   ];
 }
 

@@ -41,6 +41,12 @@ export function checkIdmapMount(m: Mount, bind: boolean, p: string): void {
   const kind = idmapKind(m);
   if (!kind) return;
   if (!bind) throw configError(p, `"${kind}": only bind mounts can be id-mapped`);
+  // the hook stacks it after all other mounts: on "/" it would hide them all (liblxc cannot even bind there)
+  if (normalize(m.destination) === "/")
+    throw configError(
+      `${p}.destination`,
+      `"${kind}" on "/" is not supported: the runtime-spec has no id-mapped rootfs; map the rootfs before create and give it as root.path, as containerd 2.x and podman --rootfs DIR:idmap do`,
+    );
   if (!!m.uidMappings?.length !== !!m.gidMappings?.length)
     throw configError(
       `${p}.${m.uidMappings?.length ? "gidMappings" : "uidMappings"}`,

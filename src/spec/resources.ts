@@ -2,7 +2,7 @@
 // Resources: every controller's shape and ranges, CPU and memory node lists,
 // hugepage sizes, raw cgroup v2 file names, device rules' access, and what
 // lxcri does not support yet (rdma). What a controller cannot do on this
-// host's cgroup layout is translation's to refuse (src/lxc/resources.ts).
+// host's cgroup layout is src/cgroups/settings.ts's to refuse.
 import { configError } from "../errors.ts";
 import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { arrayOf, at, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32, uint64 } from "./check.ts";

@@ -75,14 +75,3 @@ export const MOUNT_OPTIONS_REFUSED = {
 
 /** Namespaces lxcri makes or joins (all of runtime-spec's). */
 export const NAMESPACES = [...NAMESPACE_TYPES].sort();
-
-/**
- * The liblxc config items a feature needs: `features` lists the feature only where this liblxc
- * has them (lxc_config_item_is_supported), test/unit/support.test.ts checks the ones translation writes.
- */
-export const LIBLXC_ITEMS = {
-  "namespaces.time": ["lxc.time.offset.boot", "lxc.time.offset.monotonic"],
-  apparmor: ["lxc.apparmor.profile"],
-  "cgroup.v2": ["lxc.cgroup2"],
-  "cgroup.v1": ["lxc.cgroup"],
-} as const;

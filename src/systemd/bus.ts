@@ -4,10 +4,21 @@
 // Written here rather than taken from libsystemd's sd-bus through bun:ffi or
 // an npm D-Bus package: a handful of calls need one socket (Bun.connect,
 // ~0.2 ms; node:net alone costs ~10 ms to load) and src/systemd/wire.ts.
+// Rootless, the user's own systemd is reached as runc reaches it: through the
+// user's session bus (a dbus-daemon: Hello, calls addressed to systemd, its
+// signals subscribed to), src/systemd/user-bus.ts finds it.
 import type { Socket } from "bun";
 import { decodeMessage, encodeCall, type Message, MessageType, messageLength, type Value } from "./wire.ts";
 
 export const PRIVATE_SOCKET = "/run/systemd/private";
+const SYSTEMD = "org.freedesktop.systemd1";
+
+/** Which systemd: PID 1 over its private socket, or a user's manager over the user's session bus (a message bus). */
+export interface Target {
+  path: string;
+  messageBus: boolean;
+}
+export const SYSTEM: Target = { path: PRIVATE_SOCKET, messageBus: false };
 
 /** An error reply: systemd's error name (org.freedesktop.systemd1.NoSuchUnit, ...) and its message. */
 export class BusError extends Error {
@@ -20,6 +31,8 @@ export class BusError extends Error {
 }
 
 export interface Call {
+  /** On a message bus, whom the call is for (default: systemd). */
+  destination?: string;
   path: string;
   interface: string;
   member: string;
@@ -42,11 +55,16 @@ export class Bus {
     private readonly path: string,
     /** Every wait on this connection ends by this time (ms since the epoch). */
     private readonly deadline: number,
+    private readonly messageBus: boolean,
   ) {}
 
-  /** Connects and authenticates (EXTERNAL: systemd checks our uid against the socket's peer). */
-  static async connect(path = PRIVATE_SOCKET, timeoutMs = 5000): Promise<Bus> {
-    const bus = new Bus(path, Date.now() + timeoutMs);
+  /**
+   * Connects and authenticates (EXTERNAL: the server checks our uid against the socket's peer).
+   * On a message bus, also Hello, and a subscription to systemd's job signals.
+   */
+  static async connect(target: Target = SYSTEM, timeoutMs = 5000): Promise<Bus> {
+    const { path, messageBus } = target;
+    const bus = new Bus(path, Date.now() + timeoutMs, messageBus);
     try {
       bus.socket = await Bun.connect({
         unix: path,
@@ -60,17 +78,58 @@ export class Bus {
     } catch (e) {
       throw new Error(`${path}: ${(e as Error).message}`);
     }
-    bus.authReply = "";
-    bus.send(new TextEncoder().encode(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString("hex")}\r\n`));
-    while (!bus.authReply.endsWith("\r\n")) await bus.waitForData();
-    const reply = bus.authReply.trimEnd();
-    bus.authReply = undefined;
-    if (!reply.startsWith("OK ")) {
+    try {
+      await bus.authenticate();
+      if (messageBus) {
+        await bus.call({
+          destination: "org.freedesktop.DBus",
+          path: "/org/freedesktop/DBus",
+          interface: "org.freedesktop.DBus",
+          member: "Hello",
+        });
+        // a bus delivers a signal only to those who asked for it, and systemd sends its job signals only once subscribed to
+        const match = `type='signal',sender='${SYSTEMD}',interface='${SYSTEMD}.Manager',member='JobRemoved'`;
+        await bus.call({
+          destination: "org.freedesktop.DBus",
+          path: "/org/freedesktop/DBus",
+          interface: "org.freedesktop.DBus",
+          member: "AddMatch",
+          signature: "s",
+          body: [match],
+        });
+        await bus.call({ path: "/org/freedesktop/systemd1", interface: `${SYSTEMD}.Manager`, member: "Subscribe" });
+      }
+    } catch (e) {
       bus.close();
-      throw new Error(`${path}: D-Bus authentication refused: ${reply}`);
+      throw e;
     }
-    bus.send(new TextEncoder().encode("BEGIN\r\n"));
     return bus;
+  }
+
+  /**
+   * SASL EXTERNAL. To systemd's private socket with our uid, as before. To a message bus with no
+   * uid at all (then the daemon takes the socket's peer's, as sd-bus does): in a user namespace
+   * (podman's rootless one) our uid is not the one the daemon sees.
+   */
+  private async authenticate(): Promise<void> {
+    const line = async (): Promise<string> => {
+      while (!this.authReply!.includes("\r\n")) await this.waitForData();
+      const i = this.authReply!.indexOf("\r\n");
+      const l = this.authReply!.slice(0, i);
+      this.authReply = this.authReply!.slice(i + 2);
+      return l;
+    };
+    this.authReply = "";
+    const uid = this.messageBus ? "" : ` ${Buffer.from(String(process.getuid?.() ?? 0)).toString("hex")}`;
+    this.send(new TextEncoder().encode(`\0AUTH EXTERNAL${uid}\r\n`));
+    let reply = await line();
+    if (reply === "DATA") {
+      this.send(new TextEncoder().encode("DATA\r\n"));
+      reply = await line();
+    }
+    this.authReply = undefined;
+    if (!reply.startsWith("OK ")) throw new Error(`${this.path}: D-Bus authentication refused: ${reply}`);
+    this.send(new TextEncoder().encode("BEGIN\r\n"));
   }
 
   private receive(chunk: Uint8Array): void {
@@ -132,7 +191,7 @@ export class Bus {
   /** Calls a method and returns the reply; an error reply throws BusError. */
   async call(c: Call): Promise<Message> {
     const serial = ++this.serial;
-    this.send(encodeCall(serial, c));
+    this.send(encodeCall(serial, this.messageBus ? { ...c, destination: c.destination ?? SYSTEMD } : c));
     const reply = await this.next((m) => (m.type === MessageType.reply || m.type === MessageType.error) && m.replySerial === serial);
     if (reply.type === MessageType.error) throw new BusError(reply.errorName ?? "error", String(reply.body[0] ?? reply.errorName));
     return reply;

@@ -13,7 +13,7 @@
 // through the bus path systemd gives for that id, which names no other
 // invocation: a unit systemd started again under the same name is left alone.
 import { existsSync } from "node:fs";
-import { Bus, BusError } from "./bus.ts";
+import { Bus, BusError, SYSTEM, type Target } from "./bus.ts";
 import type { Value, Variant } from "./wire.ts";
 
 const MANAGER = { path: "/org/freedesktop/systemd1", interface: "org.freedesktop.systemd1.Manager" } as const;
@@ -28,13 +28,18 @@ const ERROR = {
 
 export type Property = [name: string, value: Variant];
 
+/** The systemd a container's scope was started through: its user's (rootless, over the recorded bus), else PID 1. */
+export function systemdTarget(record: { systemdBus?: string }): Target {
+  return record.systemdBus ? { path: record.systemdBus, messageBus: true } : SYSTEM;
+}
+
 /** Whether systemd manages this host (sd_booted(3): it made /run/systemd/system). */
 export function systemdRuns(): boolean {
   return existsSync("/run/systemd/system");
 }
 
-async function withBus<T>(timeoutMs: number, fn: (bus: Bus) => Promise<T>): Promise<T> {
-  const bus = await Bus.connect(undefined, timeoutMs);
+async function withBus<T>(target: Target, timeoutMs: number, fn: (bus: Bus) => Promise<T>): Promise<T> {
+  const bus = await Bus.connect(target, timeoutMs);
   try {
     return await fn(bus);
   } finally {
@@ -112,7 +117,14 @@ async function unitLoaded(bus: Bus, unit: string): Promise<boolean> {
  * systemd's job is done: then the unit is not the container's (a unit of this name that exists
  * already is someone else's) and the caller records nothing, so that no cleanup touches it.
  */
-export async function startScope(unit: string, slice: string, pid: number, properties: Property[], timeoutMs = 30_000): Promise<string> {
+export async function startScope(
+  unit: string,
+  slice: string,
+  pid: number,
+  properties: Property[],
+  target: Target = SYSTEM,
+  timeoutMs = 30_000,
+): Promise<string> {
   const all: Value[] = [
     ["Description", { sig: "s", value: `lxcri container ${unit}` }],
     ...(slice ? [["Slice", { sig: "s", value: slice }] as Value] : []),
@@ -122,7 +134,7 @@ export async function startScope(unit: string, slice: string, pid: number, prope
     ["DefaultDependencies", { sig: "b", value: false }],
     ...properties,
   ];
-  return await withBus(timeoutMs, async (bus) => {
+  return await withBus(target, timeoutMs, async (bus) => {
     let job: string;
     try {
       const body = [unit, "fail", all, []];
@@ -142,17 +154,37 @@ export async function startScope(unit: string, slice: string, pid: number, prope
   });
 }
 
+/**
+ * The cgroup of the manager's own (a user's systemd: /user.slice/user-UID.slice/user@UID.service),
+ * below which it makes its units' cgroups (its Manager's ControlGroup property).
+ */
+export async function managerCgroup(target: Target, timeoutMs = 30_000): Promise<string> {
+  return await withBus(target, timeoutMs, async (bus) => {
+    const reply = await bus.call({
+      path: MANAGER.path,
+      interface: "org.freedesktop.DBus.Properties",
+      member: "Get",
+      signature: "ss",
+      body: [MANAGER.interface, "ControlGroup"],
+    });
+    const cgroup = String((reply.body[0] as Variant).value);
+    if (!cgroup.startsWith("/")) throw new Error(`systemd at ${target.path} gave no ControlGroup of its own (${JSON.stringify(cgroup)})`);
+    return cgroup;
+  });
+}
+
 /** Changes the running scope's properties (update), as systemctl set-property --runtime does; only while it is still invocation `invocation`. */
 export async function setProperties(
   unit: string,
   invocation: string | undefined,
   properties: Property[],
+  target: Target = SYSTEM,
   timeoutMs = 30_000,
 ): Promise<void> {
   if (!properties.length) return;
   if (!invocation)
     throw new Error(`systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not changed`);
-  await withBus(timeoutMs, async (bus) => {
+  await withBus(target, timeoutMs, async (bus) => {
     const path = await invocationPath(bus, invocation);
     if (!path) throw new Error(`systemd unit ${unit} is not this container's any more (invocation ${invocation} is over)`);
     await bus.call({ path, interface: UNIT, member: "SetProperties", signature: "ba(sv)", body: [true, properties as Value[]] });
@@ -165,10 +197,15 @@ export async function setProperties(
  * longer has is no error (it stops a scope whose processes all died).
  */
 // 90 s: systemd's own default TimeoutStopSec, the longest a scope's stop waits for its processes.
-export async function stopScope(unit: string, invocation: string | undefined, timeoutMs = 90_000): Promise<string | undefined> {
+export async function stopScope(
+  unit: string,
+  invocation: string | undefined,
+  target: Target = SYSTEM,
+  timeoutMs = 90_000,
+): Promise<string | undefined> {
   if (!invocation)
     return `systemd unit ${unit}: the record holds no invocation id (an older lxcri created the container), so it is not stopped; systemd stops a scope whose processes are gone`;
-  return await withBus(timeoutMs, async (bus) => {
+  return await withBus(target, timeoutMs, async (bus) => {
     const path = await invocationPath(bus, invocation);
     let job: string | undefined;
     try {

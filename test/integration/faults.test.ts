@@ -67,7 +67,9 @@ describe.skipIf(!canRunContainers)("faults (real containers)", () => {
     const b = bundle(["sleep", "30"]);
     expect(lxcri(root, ["create", "--bundle", b, "fm4"]).code).toBe(0);
     const init = state(root, "fm4").pid;
-    const cgroups = (JSON.parse(readFileSync(join(root, "fm4", "record.json"), "utf8")) as { cgroups: string[] }).cgroups;
+    type Cgroups = { dirs: string[]; monitorDirs: string[] };
+    const recorded = (JSON.parse(readFileSync(join(root, "fm4", "record.json"), "utf8")) as { cgroups: Cgroups }).cgroups;
+    const cgroups = [...recorded.dirs, ...recorded.monitorDirs];
     writeFileSync(join(root, "fm4", "record.json"), '{"id":"fm4","bund');
     const s = lxcri(root, ["state", "fm4"]);
     expect(s.code).toBe(1);

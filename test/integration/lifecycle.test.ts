@@ -45,10 +45,10 @@ describe.skipIf(!canRunContainers)("lifecycle (CLI, real containers)", () => {
     expect(lxcri(root, ["kill", "life", "KILL"]).code).toBe(0);
     await waitFor(() => state(root, "life").status === "stopped", 5000, "stopped");
     expect(state(root, "life").pid).toBe(0);
-    // kill of a stopped container: error, no effect
+    // kill of a stopped container: error, no effect, in the wording every operation's refusal has (container/load.ts)
     const k = lxcri(root, ["kill", "life", "TERM"]);
     expect(k.code).toBe(1);
-    expect(k.stderr).toContain("container not running");
+    expect(k.stderr).toContain("cannot kill container life: container not running: it is stopped, not created or running or paused");
     expect(lxcri(root, ["delete", "life"]).code).toBe(0);
     expect(lxcri(root, ["state", "life"]).stderr).toContain("container life does not exist");
     expect(leftovers(root, "life")).toEqual([]);

@@ -1,10 +1,11 @@
 // User namespaces through real podman with --runtime lxcri, as podman users share them:
 // --userns=container:NAME (the second container joins the first's user namespace by path),
-// a pod whose containers share the infra container's user namespace, and -v DIR:/d:idmap.
-// Maps are given with --uidmap/--gidmap: --userns=auto needs /etc/subuid ranges for the
-// "containers" user, which this host's configuration is left without.
+// a pod whose containers share the infra container's user namespace, -v DIR:/d:idmap, and
+// --userns=auto (a container and a pod). Most maps are given with --uidmap/--gidmap;
+// --userns=auto takes its ranges from the subordinate ids of podman's "containers" user,
+// which the set-up gives it in /etc/subuid and /etc/subgid (and takes away after).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeBundle } from "../../scripts/make-bundle.ts";
 import { canRunContainers, tempDir } from "../helpers.ts";
@@ -20,6 +21,18 @@ const podman = podmanIn(dir, "vfs");
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
 const pidOf = (name: string) => Number(podman(["inspect", "--format", "{{.State.Pid}}", name]).stdout.trim());
 const userns = (pid: number) => statSync(`/proc/${pid}/ns/user`).ino;
+/** What --userns=auto allocates from: podman's default auto-userns-user, "containers", as podman's docs give it its range. */
+const AUTO_START = 2147483647;
+const AUTO_LINE = `containers:${AUTO_START}:2147483648`;
+const SUBID_FILES = ["/etc/subuid", "/etc/subgid"];
+/** The files the set-up added AUTO_LINE to (a host with a "containers" range of its own keeps it, untouched). */
+const addedTo: string[] = [];
+/** uid_map's lines, each as its three numbers. */
+const uidMap = (pid: number) =>
+  readFileSync(`/proc/${pid}/uid_map`, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number));
 
 beforeAll(() => {
   if (!enabled) return;
@@ -30,6 +43,12 @@ beforeAll(() => {
   expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
   const imported = podman(["import", tar, IMAGE]);
   if (imported.code !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  for (const f of SUBID_FILES) {
+    const text = existsSync(f) ? readFileSync(f, "utf8") : "";
+    if (text.split("\n").some((l) => l.startsWith("containers:"))) continue;
+    appendFileSync(f, `${text && !text.endsWith("\n") ? "\n" : ""}${AUTO_LINE}\n`);
+    addedTo.push(f);
+  }
 });
 
 afterAll(() => {
@@ -38,6 +57,15 @@ afterAll(() => {
   podman(["rm", "-af", "-t", "0"]);
   podman(["rmi", "-af"]);
   rmSync(dir, { recursive: true, force: true });
+  // only the line the set-up added: other tests add lines of their own meanwhile
+  for (const f of addedTo)
+    writeFileSync(
+      f,
+      readFileSync(f, "utf8")
+        .split("\n")
+        .filter((l) => l !== AUTO_LINE)
+        .join("\n"),
+    );
 });
 
 describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces and idmap volumes", () => {
@@ -109,5 +137,46 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     ]);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("1000 1000");
+  });
+
+  test("--userns=auto: a container of its own user namespace, mapped into the containers range", () => {
+    const r = podman(["run", "-d", "--name", "ua-auto", "--userns", "auto", "--network", "none", ...ULIMITS, IMAGE, "sleep", "1000"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const pid = pidOf("ua-auto");
+    expect(userns(pid)).not.toBe(userns(process.pid));
+    const map = uidMap(pid);
+    expect(map.length).toBe(1);
+    const [inside, outside, count] = map[0]!;
+    expect(inside).toBe(0);
+    expect(outside).toBeGreaterThanOrEqual(AUTO_START);
+    expect(count).toBeGreaterThan(0);
+    // its root is the range's first uid on the host
+    expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(new RegExp(`\\nUid:\\s+${outside}\\s`));
+    const e = podman(["exec", "ua-auto", "id", "-u"]);
+    expect(e.stdout).toBe("0\n");
+    const id = idOf("ua-auto");
+    expect(podman(["rm", "-f", "-t", "0", "ua-auto"]).code).toBe(0);
+    expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+  });
+
+  test("pod create --userns=auto: two containers share the infra container's user namespace", () => {
+    const p = podman(["pod", "create", "--name", "up-auto", "--userns", "auto"]);
+    expect(p.stderr).toBe("");
+    expect(p.code).toBe(0);
+    for (const name of ["upa1", "upa2"]) {
+      const r = podman(["run", "-d", "--name", name, "--pod", "up-auto", ...ULIMITS, IMAGE, "sleep", "1000"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    }
+    const infra = podman(["pod", "inspect", "--format", "{{.InfraContainerID}}", "up-auto"]).stdout.trim();
+    const ns = userns(pidOf(infra));
+    expect(ns).not.toBe(userns(process.pid));
+    expect(userns(pidOf("upa1"))).toBe(ns);
+    expect(userns(pidOf("upa2"))).toBe(ns);
+    expect(uidMap(pidOf("upa1"))[0]![1]).toBeGreaterThanOrEqual(AUTO_START);
+    const ids = [idOf("upa1"), idOf("upa2"), infra];
+    expect(podman(["pod", "rm", "-f", "-t", "0", "up-auto"]).code).toBe(0);
+    for (const id of ids) expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Rootless mode's rules (src/rootless.ts), the runtime directory's rule for a user
-// (src/container/rules.ts), and `spec --rootless` (src/spec/default.ts).
+// (src/contract/status-rules.ts), and `spec --rootless` (src/spec/default.ts).
 import { describe, expect, test } from "bun:test";
-import { runtimeDirError } from "../../src/container/rules.ts";
+import { runtimeDirError } from "../../src/contract/status-rules.ts";
 import { defaultRoot, inUserNamespace, isRootless, parseRootless, rootUnmapped, trustedOwners } from "../../src/rootless.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { toRootless } from "../../src/spec/rootless.ts";

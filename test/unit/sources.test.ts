@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { updateItems } from "../../src/container/update.ts";
+import { updateSettings } from "../../src/container/update.ts";
 import { ConfigError, checkedFrom, LxcriError } from "../../src/errors.ts";
 import { appArmorEnabled, checkAppArmorProfile } from "../../src/host/apparmor.ts";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
@@ -108,16 +108,16 @@ describe("the source is the entry point's", () => {
   });
 
   test("an update's --resources: fields from its root, also for what this host cannot do", () => {
-    const e = thrown(() => updateItems({ memory: { limit: -5 } }, "v2", () => {}));
+    const e = thrown(() => updateSettings({ memory: { limit: -5 } }, "v2", () => {}));
     expect(e.message).toBe("--resources: memory.limit: -5 is out of range [-1, 9007199254740991]");
     expect(e.code).toBe("invalid-argument");
-    const host = thrown(() => updateItems({ memory: { swappiness: 10 } }, "v2", () => {}));
+    const host = thrown(() => updateSettings({ memory: { swappiness: 10 } }, "v2", () => {}));
     expect(host.message).toBe("--resources: memory.swappiness: has no cgroup v2 equivalent");
     expect(host.code).toBe("unsupported-on-host");
-    expect(thrown(() => updateItems({ rdma: { mlx5_1: {} } }, "v2", () => {})).message).toBe("--resources: rdma: is not supported yet");
+    expect(thrown(() => updateSettings({ rdma: { mlx5_1: {} } }, "v2", () => {})).message).toBe("--resources: rdma: is not supported yet");
     const warnings: string[] = [];
-    expect(updateItems({ memory: { limit: 1 << 20, kernel: 1 }, devices: [{ allow: "bad" }] }, "v1", (w) => warnings.push(w))).toEqual([
-      ["lxc.cgroup.memory.limit_in_bytes", String(1 << 20)],
+    expect(updateSettings({ memory: { limit: 1 << 20, kernel: 1 }, devices: [{ allow: "bad" }] }, "v1", (w) => warnings.push(w))).toEqual([
+      { controller: "memory", file: "memory.limit_in_bytes", value: String(1 << 20) },
     ]);
     expect(warnings).toEqual([
       "--resources: memory.kernel: kernel memory limits are ignored (deprecated in runtime-spec, unsupported by recent kernels)",

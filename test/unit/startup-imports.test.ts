@@ -59,7 +59,7 @@ const CALLS: Record<string, string[]> = {
   delete: ["cli/cli.ts", "cli/commands/delete.ts", "runtime.ts", "log.ts", "container/delete.ts"],
   kill: ["cli/cli.ts", "cli/commands/kill.ts", "runtime.ts", "log.ts", "container/kill.ts"],
   // liblxc's mount hook at every create with prestart, createRuntime or createContainer hooks
-  "the mount hook": ["cli/cli.ts", "../launcher/mount-hook.ts"],
+  "the mount hook": ["cli/cli.ts", "hooks/mount-hook.ts"],
 };
 
 for (const [call, files] of Object.entries(CALLS))
@@ -77,4 +77,5 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("runtime.ts")).toContain('import("./container/start.ts")');
   expect(text("runtime.ts")).toContain('import("./container/delete.ts")');
   expect(text("runtime.ts")).toContain('import("./container/kill.ts")');
+  expect(text("cli/cli.ts")).toContain('import("../hooks/mount-hook.ts")');
 });

@@ -1,9 +1,9 @@
-// The status rules (src/container/rules.ts): a container's status comes from what only the
+// The status rules (src/contract/status-rules.ts): a container's status comes from what only the
 // runtime writes — the record's pids with their start times and the `started` mark — never from
 // what the container can change (its pid 1's argv), except for records an older lxcri wrote.
 import { describe, expect, test } from "bun:test";
-import type { ContainerRecord } from "../../src/container/record.ts";
-import { cgroupsProven, type Probe, statusFrom } from "../../src/container/rules.ts";
+import type { ContainerRecord } from "../../src/contract/record.ts";
+import { cgroupsProven, type Probe, statusFrom } from "../../src/contract/status-rules.ts";
 
 const base: ContainerRecord = { id: "c", bundle: "/b", rootfs: "/r", ociVersion: "1.0.2", annotations: {}, created: "" };
 const INIT_ARGV = ["/proc/self/fd/5", "init", "7"];
@@ -51,7 +51,7 @@ describe("statusFrom", () => {
 
 describe("cgroupsProven", () => {
   test("only once init is up (liblxc refuses a cgroup that exists, so then every recorded one is its)", () => {
-    expect(cgroupsProven({ ...base, cgroups: ["/sys/fs/cgroup/x"] })).toBe(false);
-    expect(cgroupsProven({ ...base, cgroups: ["/sys/fs/cgroup/x"], initPid: 5 })).toBe(true);
+    expect(cgroupsProven({ ...base, cgroups: { dirs: ["/sys/fs/cgroup/x"], monitorDirs: [] } })).toBe(false);
+    expect(cgroupsProven({ ...base, cgroups: { dirs: ["/sys/fs/cgroup/x"], monitorDirs: [] }, initPid: 5 })).toBe(true);
   });
 });

@@ -6,9 +6,11 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { configItemSupported } from "../../ffi/liblxc.ts";
 import { features } from "../../src/features.ts";
+import { hostLibraries } from "../../src/host/libraries.ts";
+import { LIBLXC_ITEMS } from "../../src/lxc/liblxc-items.ts";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
-import { LIBLXC_ITEMS, MOUNT_OPTIONS_REFUSED, REFUSED_FIELDS } from "../../src/spec/support.ts";
+import { MOUNT_OPTIONS_REFUSED, REFUSED_FIELDS } from "../../src/spec/support.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 
@@ -126,6 +128,15 @@ describe("features and the checker agree (one table)", () => {
 const haveLiblxc = existsSync("/usr/lib/x86_64-linux-gnu/liblxc.so.1");
 
 describe.skipIf(!haveLiblxc)("this liblxc has what lxcri writes (lxc_config_item_is_supported)", () => {
+  test("a feature whose liblxc items are missing is not listed; with this liblxc all are", () => {
+    const lacking = features({ itemSupported: (k) => !k.startsWith("lxc.time") });
+    expect(lacking.linux.namespaces).not.toContain("time");
+    expect(lacking.linux.apparmor.enabled).toBe(true);
+    const here = features(hostLibraries());
+    expect(here.linux.namespaces).toContain("time");
+    expect([here.linux.apparmor.enabled, here.linux.cgroup.v1, here.linux.cgroup.v2]).toEqual([true, true, true]);
+  });
+
   test("the items each listed feature needs", () => {
     for (const [feature, keys] of Object.entries(LIBLXC_ITEMS))
       for (const key of keys) expect(`${feature}: ${key} ${configItemSupported(key)}`).toBe(`${feature}: ${key} true`);
@@ -133,6 +144,7 @@ describe.skipIf(!haveLiblxc)("this liblxc has what lxcri writes (lxc_config_item
   });
 
   test("features' annotations: what callers read (runc's checkpoint key), the libraries' versions", () => {
+    const f = features(hostLibraries());
     expect(f.annotations["org.opencontainers.runc.checkpoint.enabled"]).toBe("true");
     expect(f.annotations["io.github.seccomp.libseccomp.version"]).toMatch(/^2\.\d+\.\d+$/);
     expect(f.annotations["org.linuxcontainers.lxc.version"]).toMatch(/^5\.0\.\d+$/);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { resourceItems } from "../../src/lxc/resources.ts";
-import { scopeProperties, systemdCgroupPath, systemdScope } from "../../src/lxc/systemd-cgroup.ts";
+import { scopeProperties, systemdCgroupPath, systemdScope } from "../../src/cgroups/scope.ts";
+import { cgroupSettings } from "../../src/cgroups/settings.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 
@@ -36,7 +36,7 @@ describe("--systemd-cgroup: the transient scope", () => {
   });
 
   test("limits become the properties runc's systemd driver sets, from the cgroup v2 values", () => {
-    const items = resourceItems(
+    const settings = cgroupSettings(
       {
         memory: { limit: 64 << 20, reservation: 32 << 20, swap: 128 << 20 },
         pids: { limit: 100 },
@@ -47,7 +47,7 @@ describe("--systemd-cgroup: the transient scope", () => {
       "v2",
       () => {},
     );
-    expect(Object.fromEntries(scopeProperties(items).map(([k, v]) => [k, v]))).toEqual({
+    expect(Object.fromEntries(scopeProperties(settings, "v2").map(([k, v]) => [k, v]))).toEqual({
       MemoryMax: { sig: "t", value: 67108864n },
       MemoryLow: { sig: "t", value: 33554432n },
       MemorySwapMax: { sig: "t", value: 67108864n },
@@ -62,9 +62,17 @@ describe("--systemd-cgroup: the transient scope", () => {
       IOWeight: { sig: "t", value: 4950n },
     });
     // no limit: infinity; a v1 host's files are not systemd's to set this way
-    expect(scopeProperties(resourceItems({ pids: { limit: -1 } }, "v2", () => {}))).toEqual([
-      ["TasksMax", { sig: "t", value: 2n ** 64n - 1n }],
-    ]);
-    expect(scopeProperties(resourceItems({ pids: { limit: 5 } }, "v1", () => {}))).toEqual([]);
+    expect(
+      scopeProperties(
+        cgroupSettings({ pids: { limit: -1 } }, "v2", () => {}),
+        "v2",
+      ),
+    ).toEqual([["TasksMax", { sig: "t", value: 2n ** 64n - 1n }]]);
+    expect(
+      scopeProperties(
+        cgroupSettings({ pids: { limit: 5 } }, "v1", () => {}),
+        "v1",
+      ),
+    ).toEqual([]);
   });
 });

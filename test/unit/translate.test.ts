@@ -5,7 +5,7 @@ import { deviceItems } from "../../src/lxc/devices.ts";
 import { fstabEscape } from "../../src/lxc/items.ts";
 import { processPlan } from "../../src/lxc/process-plan.ts";
 import type { PathKind } from "../../src/lxc/mounts.ts";
-import { cgroupPathItems, rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { rootfsPath, translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { hostId } from "../../src/spec/linux.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -320,6 +320,29 @@ describe("OCI → LXC translation", () => {
       "/sys/fs/cgroup/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0",
     );
     expect(values(it, "lxc.mount.entry").some((e) => e.startsWith("cgroup2 "))).toBe(false);
+  });
+
+  test("rootless in the user's systemd scope: liblxc's cgroups below the monitor's (the scope), its limits set, no device rules", () => {
+    const scope = "/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-c1.scope";
+    const c = ctx({ cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: scope, rootless: true, systemdCgroup: true, inUserScope: true });
+    const s = spec((x) => {
+      x.linux!.resources = { memory: { limit: 64 << 20 } };
+      x.linux!.namespaces = x.linux!.namespaces!.filter((n) => n.type !== "cgroup");
+    });
+    s.linux!.cgroupsPath = "user.slice:libpod:c1"; // the checker takes it with --systemd-cgroup
+    const it = items(s, c);
+    expect(values(it, "lxc.cgroup.relative")).toEqual(["1"]);
+    expect(values(it, "lxc.cgroup.dir.container")).toEqual(["lxc.payload.c1"]);
+    expect(values(it, "lxc.cgroup.dir.monitor")).toEqual(["lxc.monitor.c1"]);
+    expect(values(it, "lxc.cgroup2.memory.max")).toEqual([String(64 << 20)]);
+    expect(it.some(([k]) => k.startsWith("lxc.cgroup2.devices"))).toBe(false);
+    expect(values(it, "lxc.mount.entry")).toContain(
+      `${scope}/lxc.payload.c1 sys/fs/cgroup none rbind,nosuid,noexec,nodev,relatime,ro,create=dir 0 0`,
+    );
+    // as root, --systemd-cgroup's path is the cgroup itself, below pid 1's
+    const root = items(s, ctx({ cgroup: "v2", cgroupHierarchies: [], cgroupV2Base: "/sys/fs/cgroup", systemdCgroup: true }));
+    expect(values(root, "lxc.cgroup.relative")).toEqual(["0"]);
+    expect(values(root, "lxc.cgroup.dir.container")).toEqual(["user.slice/libpod-c1.scope"]);
   });
 
   test("bind mounts: source relative to the bundle, file or dir, must exist unless optional", () => {
@@ -697,8 +720,10 @@ describe("OCI → LXC translation", () => {
   });
 
   test("cgroupsPath: absolute under the root, relative under lxcri/", () => {
-    expect(cgroupPathItems("/a/b", "c1")).toContainEqual(["lxc.cgroup.dir.container", "a/b"]);
-    expect(cgroupPathItems("x", "c1")).toContainEqual(["lxc.cgroup.dir.container", "lxcri/x"]);
+    const at = (path: string) => items(spec((s) => (s.linux!.cgroupsPath = path)));
+    expect(values(at("/a/b"), "lxc.cgroup.dir.container")).toEqual(["a/b"]);
+    expect(values(at("x"), "lxc.cgroup.dir.container")).toEqual(["lxcri/x"]);
+    expect(values(at("x"), "lxc.cgroup.dir.monitor")).toEqual(["lxc.monitor.c1"]);
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "system.slice:lxcri:c1")))).toContain("linux.cgroupsPath");
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "/a/../..")))).toContain("linux.cgroupsPath");
     expect(error(() => spec((s) => (s.linux!.cgroupsPath = "//")))).toContain("linux.cgroupsPath: must not be the cgroup root");

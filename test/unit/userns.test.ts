@@ -160,6 +160,9 @@ describe("id-mapped mounts", () => {
     expect(err(withMount({ destination: "/t", type: "tmpfs", source: "tmpfs", options: ["idmap"] }))).toBe(
       'config.json: mounts[7]: "idmap": only bind mounts can be id-mapped',
     );
+    expect(err(withMount({ ...vol, destination: "/", options: ["rbind", "idmap"] }))).toContain(
+      'config.json: mounts[7].destination: "idmap" on "/" is not supported: the runtime-spec has no id-mapped rootfs; map the rootfs before create and give it as root.path',
+    );
     expect(err(withMount({ ...vol, uidMappings: MAP }))).toBe(
       "config.json: mounts[7].gidMappings: an id-mapped mount needs both uidMappings and gidMappings",
     );

@@ -6,6 +6,9 @@
 // naming linux.resources, as runc does. With a cgroup v2 subtree delegated to the user (as
 // systemd's Delegate=yes makes one: the directory and its cgroup.procs, cgroup.subtree_control
 // and cgroup.threads the user's), the container gets its own cgroup below it with its limits.
+// Last, the user gets a systemd of their own (loginctl enable-linger; dbus-user-session gives it
+// its bus): podman then uses its systemd cgroup manager and lxcri starts the container's scope
+// under the user's manager (src/cgroups/user-scope.ts), the limits set there.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   chmodSync,
@@ -263,5 +266,111 @@ describe.skipIf(!enabled)("rootless with a delegated cgroup v2 subtree", () => {
     } finally {
       sleeper.kill(9);
     }
+  });
+});
+
+// podman's rootless default where the user has a systemd of their own (a login session, or
+// lingering as here): --cgroup-manager systemd, so lxcri gets --systemd-cgroup and a
+// "user.slice:libpod:<id>" cgroupsPath and makes the container's scope through the user's bus
+// ($XDG_RUNTIME_DIR/bus: podman passes no $DBUS_SESSION_BUS_ADDRESS), as runc does.
+describe.skipIf(!enabled)("rootless podman under the user's systemd (--cgroup-manager systemd)", () => {
+  const userctl = (args: string[]) => u.run(["systemctl", "--user", ...args]);
+  const bus = () => join(u.xdg, "bus");
+
+  beforeAll(() => {
+    if (!enabled) return;
+    expect(Bun.spawnSync(["loginctl", "enable-linger", u.name]).exitCode).toBe(0);
+    for (let i = 0; i < 600 && !existsSync(bus()); i++) Bun.sleepSync(100);
+    if (!existsSync(bus()))
+      throw new Error(`no ${bus()} a minute after loginctl enable-linger (dbus-user-session is in scripts/vm/packages)`);
+    if (u.run(["podman", "image", "exists", IMAGE]).code !== 0) {
+      const b = mkdtempSync("/tmp/lxcri-test-rootless-image-");
+      makeBundle(b, ["sh"]);
+      const tar = join(u.home, "rootfs.tar");
+      expect(Bun.spawnSync(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).exitCode).toBe(0);
+      chownSync(tar, u.uid, u.gid);
+      rmSync(b, { recursive: true, force: true });
+      expect(u.run(["podman", "import", tar, IMAGE], { timeout: 300_000 }).code).toBe(0);
+    }
+  });
+
+  afterAll(() => {
+    if (!enabled) return;
+    podman(["rm", "-af", "-t", "0"]);
+    Bun.spawnSync(["loginctl", "disable-linger", u.name]);
+    Bun.spawnSync(["systemctl", "stop", `user@${u.uid}.service`, `user-runtime-dir@${u.uid}.service`]);
+  });
+
+  test("the user's podman uses its systemd", () => {
+    expect(u.run(["podman", "info", "--format", "{{.Host.CgroupManager}}"]).stdout.trim()).toBe("systemd");
+  });
+
+  test("run --memory 64m: a scope of the user's manager with MemoryMax and memory.max; run -d, exec, update, stop, rm; nothing left", () => {
+    const once = podman([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "--memory",
+      "64m",
+      IMAGE,
+      "sh",
+      "-c",
+      "cat /proc/self/cgroup /sys/fs/cgroup/memory.max",
+    ]);
+    expect(once.stderr).toBe("");
+    expect(once.code).toBe(0);
+    expect(once.stdout).toBe(`0::/\n${64 << 20}\n`);
+
+    const started = podman([
+      "run",
+      "-d",
+      "--name",
+      "rl-sd",
+      "--network",
+      "none",
+      "--memory",
+      "64m",
+      IMAGE,
+      "sh",
+      "-c",
+      "trap 'exit 7' TERM; while :; do sleep 0.1; done",
+    ]);
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    const id = podman(["inspect", "--format", "{{.Id}}", "rl-sd"]).stdout.trim();
+    const unit = `libpod-${id}.scope`;
+    const show = userctl(["show", "-p", "ActiveState", "-p", "MemoryMax", "-p", "Delegate", "-p", "ControlGroup", unit]).stdout;
+    expect(show).toContain("ActiveState=active\n");
+    expect(show).toContain(`MemoryMax=${64 << 20}\n`);
+    expect(show).toContain("Delegate=yes\n");
+    const cgroup = show.match(/^ControlGroup=(.*)$/m)?.[1] ?? "";
+    expect(cgroup).toBe(`/user.slice/user-${u.uid}.slice/user@${u.uid}.service/user.slice/${unit}`);
+    const scopeDir = join("/sys/fs/cgroup", cgroup);
+    expect(readFileSync(join(scopeDir, "memory.max"), "utf8")).toBe(`${64 << 20}\n`);
+    // the container's own cgroup is below the scope, its limit set too
+    const pid = Number(podman(["inspect", "--format", "{{.State.Pid}}", "rl-sd"]).stdout.trim());
+    const payload = join(scopeDir, `lxc.payload.${id}`);
+    expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toBe(`0::${payload.slice("/sys/fs/cgroup".length)}\n`);
+    expect(readFileSync(join(payload, "memory.max"), "utf8")).toBe(`${64 << 20}\n`);
+
+    const e = podman(["exec", "rl-sd", "id", "-u"]);
+    expect(e.stderr).toBe("");
+    expect(e.stdout).toBe("0\n");
+    // update: the scope's property through the user's bus (the recorded one), and the container's own file
+    const updated = podman(["update", "--memory", "32m", "rl-sd"]);
+    expect(updated.stderr).toBe("");
+    expect(updated.code).toBe(0);
+    expect(userctl(["show", "-p", "MemoryMax", unit]).stdout).toBe(`MemoryMax=${32 << 20}\n`);
+    expect(readFileSync(join(scopeDir, "memory.max"), "utf8")).toBe(`${32 << 20}\n`);
+    expect(readFileSync(join(payload, "memory.max"), "utf8")).toBe(`${32 << 20}\n`);
+    expect(podman(["stop", "-t", "20", "rl-sd"]).code).toBe(0);
+    expect(podman(["inspect", "--format", "{{.State.ExitCode}}", "rl-sd"]).stdout.trim()).toBe("7");
+    const rm = podman(["rm", "rl-sd"]);
+    expect(rm.stderr).toBe("");
+    expect(rm.code).toBe(0);
+    expect(userctl(["is-active", unit]).stdout.trim()).not.toBe("active");
+    expect(existsSync(scopeDir)).toBe(false);
+    expect(containersIn()).toEqual([]);
   });
 });

@@ -8,7 +8,6 @@ export default async function list({ flags }: Call<"list">): Promise<void> {
     console.log(JSON.stringify(states));
     return;
   }
-  if (flags.format !== "table") throw new Error(`--format: expected table or json, got ${JSON.stringify(flags.format)}`);
   if (flags.quiet) {
     for (const s of states) console.log(s.id);
     return;

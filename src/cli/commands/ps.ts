@@ -12,8 +12,6 @@ export default async function ps({ id, args: psArgs, flags }: Call<"ps">): Promi
     console.log(JSON.stringify(pids));
     return;
   }
-  if (flags.format !== "table")
-    throw new LxcriError("invalid-argument", `--format: expected table or json, got ${JSON.stringify(flags.format)}`);
   const ps = Bun.spawnSync(["ps", ...(psArgs.length ? psArgs : ["-ef"])], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   if (ps.exitCode !== 0) throw new LxcriError("runtime", `ps: ${ps.stderr.toString().trim()}`);
   const [header, ...lines] = ps.stdout.toString().trimEnd().split("\n");

@@ -62,7 +62,8 @@ function wantsTerminal(bundle: string): boolean {
  * to proxy (a listening socket queues create's connection until it is accepted).
  */
 async function foreground(rt: Rt, id: string, opts: CreateOptions, keep: boolean, ownPty: boolean): Promise<number> {
-  const { setSubreaper, reapChild } = await import("../../../ffi/libc.ts");
+  const { asSubreaper } = await import("../../library/subreaper.ts");
+  const { reap } = await import("../../library/reap.ts");
   const { FORWARDED_SIGNALS } = await import("../../host/signals.ts");
   let server: number | undefined;
   let dir: string | undefined;
@@ -74,10 +75,9 @@ async function foreground(rt: Rt, id: string, opts: CreateOptions, keep: boolean
     server = listenUnix(join(dir, "console.sock"));
     opts = { ...opts, consoleSocket: join(dir, "console.sock") };
   }
-  const was = setSubreaper(true);
   let pid: number | undefined;
   try {
-    ({ pid } = await rt.create(id, opts));
+    ({ pid } = await asSubreaper(() => rt.create(id, opts)));
     if (server !== undefined) {
       const conn = acceptUnix(server);
       try {
@@ -94,7 +94,6 @@ async function foreground(rt: Rt, id: string, opts: CreateOptions, keep: boolean
     if (pid !== undefined) await rt.delete(id, { force: true }).catch(() => {});
     throw e;
   } finally {
-    if (!was) setSubreaper(false);
     closeFd(server);
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -109,8 +108,7 @@ async function foreground(rt: Rt, id: string, opts: CreateOptions, keep: boolean
       throw e;
     }
     if (master !== undefined) stop = (await import("../terminal.ts")).proxyTerminal(master);
-    let code: number | null;
-    for (let polls = 0; (code = reapChild(pid!)) === null; polls++) await Bun.sleep(polls < 100 ? 1 : 5);
+    const code = await reap(pid!);
     await stop?.();
     return code;
   } finally {

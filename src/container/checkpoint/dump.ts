@@ -7,8 +7,8 @@ import { resolve } from "node:path";
 import type { Context } from "../../context.ts";
 import { join } from "../../path.ts";
 import { deleteContainer } from "../delete.ts";
-import { load, require, withLock } from "../load.ts";
-import { readStoredSpec } from "../record.ts";
+import { allow, load, withLock } from "../load.ts";
+import { readStoredSpec } from "../store.ts";
 import { type CheckpointFlags, DESCRIPTORS_FILE, DUMP_LOG, dumpArgs, EXTERNAL_NS_KEY, type ExternalNs } from "./criu-args.ts";
 import { runCriu } from "./criu.ts";
 import { externalMounts, parseMountInfo } from "./mounts.ts";
@@ -24,7 +24,7 @@ export function criuDirs(flags: { imagePath?: string; workPath?: string }): { im
 
 export async function checkpoint(ctx: Context, id: string, flags: CheckpointFlags): Promise<void> {
   const gone = await withLock(load(ctx, id), async (c) => {
-    require(c, "checkpoint");
+    allow(c, "checkpoint");
     const spec = readStoredSpec(c.dir);
     checkSpec(spec);
     const pid = c.record.initPid!;

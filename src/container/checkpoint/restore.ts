@@ -15,25 +15,26 @@ import { openFile, readText } from "../../../ffi/files.ts";
 import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
-import { cgroupInodes, missingAncestors } from "../../cgroups/paths.ts";
-import { cgroupDirsFor, cgroupHierarchies, cgroupLayout, freeCgroupName, hostCgroups } from "../../cgroups/host.ts";
+import { newCgroupDriver, pinCgroups, planCgroups } from "../../cgroups/plan.ts";
+import { cgroupDirsFor, cgroupHierarchies, hostCgroups } from "../../cgroups/host.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
-import { checkNamespacePaths, isRuntimeNamespace } from "../../host/namespaces.ts";
+import { checkNamespacePaths } from "../../host/namespaces.ts";
 import { procStat } from "../../host/proc.ts";
-import { hardRlimits } from "../../host/rlimits.ts";
-import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
-import { rootfsPath, translate } from "../../lxc/translate.ts";
+import { rootfsPath } from "../../lxc/translate.ts";
 import type { State } from "../../spec/types.ts";
-import { checkInitCgroups, plannedCgroups, startSystemdScope } from "../create/index.ts";
+import { startSystemdScope } from "../create/index.ts";
 import { makeMountpoints, makeRuntimeDir, storeSpec } from "../create/prepare.ts";
+import { translateHere } from "../create/translation.ts";
 import { deleteContainer } from "../delete.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
-import { type ContainerRecord, files, writeRecord } from "../record.ts";
+import type { ContainerRecord } from "../../contract/record.ts";
+import { files, writeRecord } from "../store.ts";
 import { stateOf } from "../status.ts";
 import {
   DESCRIPTORS_FILE,
@@ -70,23 +71,9 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   // restore is root's (CRIU needs it): the host's cgroups, as create finds them
   const cg = hostCgroups();
   // the same translation create makes: the container's cgroup and the mount points it needs in the rootfs
-  const tr = translate(spec, {
-    id,
-    bundle,
-    rootfs,
-    runtimeDir: dir,
-    stat: statKind,
-    resolve: (p) => resolveInRootfs(rootfs, p),
-    cgroup: cgroupLayout(),
-    cgroupHierarchies: cg.hierarchies,
-    cgroupV2Base: cg.v2Base,
-    freeCgroupName: (name) => freeCgroupName(cg, name),
-    hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel,
+  const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
     // liblxc's items are not used (no monitor runs): the hook's fds are never looked at
     startHostHook: { exeFd: 0, reportFd: 0 },
-    isRuntimeNamespace,
-    systemdCgroup: ctx.systemdCgroup,
     warn: (m) => ctx.log.warn(m),
   });
   if ((["prestart", "createRuntime", "createContainer", "startContainer"] as const).some((t) => spec.hooks?.[t]?.length))
@@ -118,9 +105,8 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     }
   };
   try {
-    record.cgroupParents = missingAncestors(tr.cgroupDir);
     // none may exist yet (as at create); only the container's are made (no monitor runs)
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg).filter((d) => cgroupDirsFor(tr.cgroupDir, cg).includes(d));
+    record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg, false);
     writeRecord(dir, record);
     storeSpec(dir, config.bytes, spec);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
@@ -157,10 +143,10 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     record.initStart = procStat(init)?.startTime;
     record.started = new Date().toISOString();
     writeRecord(dir, record);
-    checkInitCgroups(init, record.cgroups);
-    record.cgroupInodes = cgroupInodes(record.cgroups);
+    pinCgroups(record.cgroups, init, false);
     writeRecord(dir, record);
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath) await startSystemdScope(ctx, dir, record, spec);
+    const cgroups = newCgroupDriver(record.cgroups, id, ctx.systemdCgroup ? spec.linux?.cgroupsPath : undefined);
+    if (cgroups.kind === "systemd") await startSystemdScope(ctx, dir, record, cgroups, tr.cgroupSettings);
     if (flags.pidFile) writeAtomic(resolve(flags.pidFile), String(init), 0o644);
     mark(ctx.log, `restore: ${id} restored, init ${init}`);
   } catch (e) {

@@ -12,25 +12,16 @@ import { exists, readText } from "../../../ffi/files.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
-import { cgroupDirsOf, cgroupInodes, missingAncestors, removeIfEmpty } from "../../cgroups/paths.ts";
-import { isMonitorCgroup, writeCgroupItems } from "../../cgroups/container.ts";
-import {
-  cgroupDirsFor,
-  cgroupLayout,
-  freeCgroupName,
-  type HostCgroups,
-  hostCgroups,
-  leaveRootlessBase,
-  rootlessCgroups,
-} from "../../cgroups/host.ts";
-import { warmCgroupMigration } from "../../cgroups/warmup.ts";
+import type { CgroupDriver } from "../../cgroups/driver.ts";
+import { cgroupLayout, type HostCgroups, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
+import { newCgroupDriver, pinCgroups, planCgroups, warmCgroupMigration } from "../../cgroups/plan.ts";
 import { type Context, containerDir } from "../../context.ts";
-import { encodeInitPlan, type InitHook, type InitPlan } from "../../contract/plan.ts";
+import { encodeInitPlan, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { readHooks, hasHooks } from "../../hooks/layout.ts";
-import { runPoststop, runtimeHooks } from "../../hooks/points.ts";
+import { runPoststop, runtimeHooks, startContainerHooks, stateHalves } from "../../hooks/points.ts";
 import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
@@ -41,34 +32,26 @@ import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { sendPidfd } from "../../host/pidfd-socket.ts";
 import { capLastCap } from "../../host/kernel.ts";
-import {
-  checkNamespacePaths,
-  isRuntimeNamespace,
-  joinedBeforeUser,
-  MONITOR_JOINS_ENV,
-  monitorJoins,
-  netnsNotOwned,
-} from "../../host/namespaces.ts";
+import { checkNamespacePaths, joinedBeforeUser, MONITOR_JOINS_ENV, monitorJoins, netnsNotOwned } from "../../host/namespaces.ts";
 import { adoptJoinedMaps, checkJoinedUserns, readUserNamespaceMaps } from "../../host/userns.ts";
 import { procStat } from "../../host/proc.ts";
-import { hardRlimits } from "../../host/rlimits.ts";
-import { dirMode, resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { dirMode, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
 import { refusedLimit } from "../../lxc/refused-limit.ts";
-import { resourceItems } from "../../lxc/resources.ts";
-import { scopeProperties, systemdScope } from "../../lxc/systemd-cgroup.ts";
-import { rootfsPath, translate } from "../../lxc/translate.ts";
-import { HOOK_TYPES, type Spec, type State } from "../../spec/types.ts";
+import { rootfsPath, type Translation } from "../../lxc/translate.ts";
+import { HOOK_TYPES, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
 import { destroy } from "../destroy.ts";
 import { checkId } from "../ids.ts";
-import { type ContainerRecord, files, writeRecord } from "../record.ts";
+import type { ContainerRecord } from "../../contract/record.ts";
+import { files, writeRecord } from "../store.ts";
 import { stateOf } from "../status.ts";
 import { handOverTerminal, takeTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
 import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
+import { translateHere } from "./translation.ts";
 
 export interface CreateOptions {
   /** Bundle directory (default: the current directory). */
@@ -130,31 +113,26 @@ export async function create(
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
   const isRootless = rootless(ctx.rootless);
-  const cg = isRootless ? rootlessCgroups() : hostCgroups();
+  // rootless --systemd-cgroup: the container's scope under the user's own systemd, where they have one
+  const inScope =
+    isRootless && ctx.systemdCgroup
+      ? await import("../../cgroups/user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
+      : undefined;
+  const cg: HostCgroups = inScope
+    ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
+    : isRootless
+      ? rootlessCgroups()
+      : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
-  const tr = translate(spec, {
-    id,
-    bundle,
-    rootfs,
-    runtimeDir: dir,
-    stat: statKind,
+  const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
     dirMode,
-    resolve: (p) => resolveInRootfs(rootfs, p),
-    cgroup: cgroupLayout(),
-    cgroupHierarchies: cg.hierarchies,
-    cgroupV2Base: cg.v2Base,
-    cgroupless: cg.cgroupless,
     rootless: isRootless,
-    freeCgroupName: (name) => freeCgroupName(cg, name),
-    hardRlimits: hardRlimits(),
-    logLevel: ctx.lxcLogLevel,
     mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
-    isRuntimeNamespace,
     joinedByMonitor: joinFirst.map((n) => n.type),
     sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
-    systemdCgroup: ctx.systemdCgroup,
+    inUserScope: !!inScope,
     netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
     warn: (m) => warnings.push(m),
   });
@@ -183,15 +161,23 @@ export async function create(
   let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    record.cgroupParents = cg.cgroupless ? [] : missingAncestors(tr.cgroupDir);
-    record.cgroups = plannedCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
+    record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
+    // in a user's scope, systemd makes (and removes) every parent
+    if (inScope) record.cgroups.parents = [];
     writeRecord(dir, record);
+    // rootless without a cgroup there is nothing for a scope to hold
+    const cgroups = newCgroupDriver(
+      record.cgroups,
+      id,
+      ctx.systemdCgroup && !cg.cgroupless ? spec.linux?.cgroupsPath : undefined,
+      inScope?.target,
+    );
     // rootless on v2 with a cgroup of the caller's: create leaves it below (once the monitor,
     // which liblxc takes the base from, is spawned there); recorded first: removed (once
     // empty) at delete or by a failed create's cleanup
-    const leaveBase = isRootless && !cg.cgroupless && cg.v2Base;
+    const leaveBase = isRootless && !inScope && !cg.cgroupless && cg.v2Base;
     if (leaveBase) {
-      record.cgroupParents.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
+      record.cgroups.parents!.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
     }
     storeSpec(dir, config.bytes, spec);
@@ -228,7 +214,7 @@ export async function create(
         ours,
         spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
-          error: await runtimeHooks(ctx, record, dir, initPid, output),
+          error: await runtimeHooks(ctx, { ...stateOf(record, "creating"), pid: initPid }, dir, output),
           hooks: readHooks(f.hooks, "createContainer"),
           state: stateOf(record, "creating"),
           timeout: ctx.hookTimeout,
@@ -270,6 +256,14 @@ export async function create(
       phase = `leaving ${leaveBase} for liblxc`;
       leaveRootlessBase(leaveBase, monitor.pid);
     }
+    if (inScope) {
+      phase = `starting the container's systemd scope ${inScope.unit} under the user's systemd (${inScope.target.path})`;
+      // around the monitor, still at its gate: liblxc makes the container's cgroups below it
+      await cgroups.apply(monitor.pid, tr.cgroupSettings, cgroupLayout(), () => writeRecord(dir, record));
+      const { checkInScope } = await import("../../cgroups/user-scope.ts");
+      checkInScope(monitor.pid, inScope);
+      mark(ctx.log, `create: systemd scope ${inScope.unit} started under the user's systemd`);
+    }
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
@@ -294,15 +288,14 @@ export async function create(
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
-    if (!cg.cgroupless) checkInitCgroups(init, record.cgroups);
-    record.cgroupInodes = cgroupInodes(record.cgroups);
+    pinCgroups(record.cgroups, init, cg.cgroupless);
     writeRecord(dir, record);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
-    // rootless without a cgroup there is nothing for a scope to hold (the user's systemd is not asked yet)
-    if (ctx.systemdCgroup && spec.linux?.cgroupsPath && !cg.cgroupless) {
+    // under the user's systemd the scope was started above, around the monitor
+    if (cgroups.kind === "systemd" && !inScope) {
       phase = "starting the container's systemd scope";
-      await startSystemdScope(ctx, dir, record, spec);
+      await startSystemdScope(ctx, dir, record, cgroups, tr.cgroupSettings);
     }
     if (proc.terminal) {
       phase = "setting up the terminal";
@@ -315,8 +308,7 @@ export async function create(
     }
     phase = "handing init to the caller";
     await endMonitor(monitor);
-    // The monitor's own cgroups are empty now (delete would retry any left).
-    removeIfEmpty((record.cgroups ?? []).filter((d) => isMonitorCgroup(d, id)));
+    cgroups.releaseMonitor();
     if (pidFile) writeAtomic(pidFile, String(init), 0o644);
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
@@ -325,7 +317,7 @@ export async function create(
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
     await destroy(ctx, dir, record);
     if (monitor) await endMonitor(monitor).catch(() => {});
-    await runPoststop(ctx, record, poststop, undefined, output);
+    await runPoststop(ctx, stateOf(record, "stopped"), poststop, undefined, output);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
@@ -346,22 +338,16 @@ export async function create(
  * and the record, the unrecorded scope holds nothing but our init: delete (or this create's
  * cleanup) kills init from the record, and systemd stops a scope whose processes are gone.
  */
-export async function startSystemdScope(ctx: Context, dir: string, record: ContainerRecord, spec: Spec): Promise<void> {
-  const scope = systemdScope(spec.linux!.cgroupsPath!, record.id);
-  if (!scope) return;
-  // the D-Bus code only here: most creates have no scope to start (as in destroy.ts)
-  const { startScope, systemdRuns } = await import("../../systemd/units.ts");
-  if (!systemdRuns()) {
-    ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${spec.linux!.cgroupsPath} is a cgroup path only`);
-    return;
-  }
-  const items = resourceItems(spec.linux?.resources, cgroupLayout(), () => {});
-  const invocation = await startScope(scope.unit, scope.slice, record.initPid!, scopeProperties(items));
-  record.systemdUnit = scope.unit;
-  record.systemdInvocation = invocation;
-  writeRecord(dir, record);
-  writeCgroupItems(record, items);
-  mark(ctx.log, `create: systemd scope ${scope.unit} started`);
+export async function startSystemdScope(
+  ctx: Context,
+  dir: string,
+  record: ContainerRecord,
+  cgroups: CgroupDriver,
+  settings: Translation["cgroupSettings"],
+): Promise<void> {
+  await cgroups.apply(record.initPid!, settings, cgroupLayout(), () => writeRecord(dir, record));
+  if (record.cgroups!.systemdUnit) mark(ctx.log, `create: systemd scope ${record.cgroups!.systemdUnit} started`);
+  else ctx.log.debug(`--systemd-cgroup: systemd does not run here; ${record.cgroups!.dirs.join(", ")} is a cgroup path only`);
 }
 
 /** A host network device's index, from sysfs (no such device: an error naming it). */
@@ -375,45 +361,4 @@ function deviceIndex(name: string): number {
 function deviceAddresses(netlink: typeof import("../../../ffi/netlink.ts"), name: string): string[] | undefined {
   if (!exists(`/sys/class/net/${name}/ifindex`)) return undefined;
   return netlink.permanentGlobalAddresses(deviceIndex(name)).map(netlink.addressText);
-}
-
-/** startContainer hooks as init runs them (it gets them in its plan, never from a path). */
-function startContainerHooks(spec: Spec): InitHook[] {
-  return (spec.hooks?.startContainer ?? []).map((h, index) => ({
-    index,
-    path: h.path,
-    argv: h.args ?? [h.path],
-    env: h.env,
-    timeout: h.timeout,
-  }));
-}
-
-/** The state JSON hooks get on stdin, in two halves around the pid (init's own, as the container sees it). */
-function stateHalves(state: State): [string, string] {
-  const { pid: _, ...rest } = state;
-  const before = JSON.stringify({ ociVersion: rest.ociVersion, id: rest.id, status: rest.status });
-  const after = JSON.stringify({ bundle: rest.bundle, annotations: rest.annotations });
-  return [`${before.slice(0, -1)},"pid":`, `,${after.slice(1)}`];
-}
-
-/**
- * The container's and the monitor's cgroup directories, exactly: the record names them before
- * liblxc makes them, and cleanup touches no other. One that exists already is someone else's
- * (liblxc would refuse it too, with a less telling error): create refuses before anything runs.
- */
-export function plannedCgroups(container: string, monitor: string, cg: HostCgroups): string[] {
-  const dirs = [...cgroupDirsFor(container, cg), ...cgroupDirsFor(monitor, cg)];
-  const taken = dirs.find((d) => exists(d));
-  if (taken)
-    throw unsupportedOnHost(
-      "linux.cgroupsPath",
-      `the cgroup ${taken} exists already: lxcri runs a container only in a cgroup it makes for it, and never takes over one it did not make`,
-    );
-  return dirs;
-}
-
-/** init must be in the container's planned cgroups: anything else means they are not what the record says. */
-export function checkInitCgroups(init: number, planned: string[]): void {
-  const stray = cgroupDirsOf(init).filter((d) => !planned.some((p) => d === p || d.startsWith(`${p}/`)));
-  if (stray.length) throw new Error(`init is in cgroups create did not plan: ${stray.join(", ")}`);
 }

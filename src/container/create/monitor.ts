@@ -7,7 +7,7 @@
 // The fds the monitor gets (P = the highest fd passed to the container):
 //   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
 //   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
-//   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable, its plan, the
+//   P+1 … P+9    INHERITED (src/contract/layout.ts): init's executable, its plan, the
 //                caller's stdio, the host's /dev/null (a detached mount), the hook socket,
 //                the lxcri executable for the mount hook and the report pipe (the
 //                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
@@ -16,17 +16,19 @@
 //   P+11         the gate: the monitor starts nothing until create, having recorded it, writes a byte
 import type { Subprocess } from "bun";
 import { openSync } from "node:fs";
-import { callerStdioCopies, closeFd, pipe, pollReadable, readAvailable, setNonBlocking } from "../../../ffi/fds.ts";
+import { callerStdioCopies, closeFd, pipe, pollReadable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
 import { fstat, writeAll } from "../../../ffi/files.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNullOrNone, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
-import { decodeError, describeNative, FRAME, FrameReader, type NativeFailure } from "../../contract/frames.ts";
+import { decodeError, FRAME, type NativeFailure } from "../../contract/frames.ts";
+import { describeNative, nativeError } from "../../contract/native-error.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
-import { configError, LxcriError, unsupportedOnHost } from "../../errors.ts";
+import { configError, LxcriError } from "../../errors.ts";
 import type { HookServer } from "../../hooks/server.ts";
+import { FrameChannel } from "../../host/frame-channel.ts";
 import { withLxcErrors } from "../../host/lxc-log.ts";
 import { procChildren, procCmdline } from "../../host/proc.ts";
 
@@ -143,6 +145,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
   }
 }
 
+/** The largest frame the monitor or init sends create (an ERROR, or READY). */
+const MAX_FRAME = 1 << 24;
+
 /**
  * Waits until init reports READY on its channel (it then has set up the
  * container, found the program, and waits for start): returns init's pid and
@@ -161,9 +166,8 @@ export async function waitReady(
   fieldOf: (f: NativeFailure) => string | undefined = () => undefined,
 ): Promise<{ init: number; channelInode: string }> {
   const deadline = Date.now() + timeoutMs;
-  const report = new FrameReader();
-  const channel = new FrameReader();
-  let reportOpen = true;
+  const report = new FrameChannel(m.report, MAX_FRAME);
+  let channel: FrameChannel | undefined;
   let init: number | undefined;
   let pidfd = -1;
   let chan = -1;
@@ -172,20 +176,16 @@ export async function waitReady(
     new LxcriError(code, code === "runtime" ? withLxcErrors(message, lxcLog) : message);
   try {
     for (let spin = 0; ; spin++) {
-      if (reportOpen) {
-        const bytes = readAvailable(m.report);
-        if (bytes === null) reportOpen = false;
-        for (const f of bytes ? report.push(bytes) : [])
-          if (f.kind === FRAME.ERROR) {
-            const failure = decodeError(f.payload);
-            const field = fieldOf(failure);
-            if (field) throw configError(field, describeNative(failure, strerror));
-            // liblxc did not load lxc.conf: which item it refuses, asked of liblxc in this process
-            const item = failure.step === STEP.CONFIG ? rejected() : undefined;
-            if (item) throw fail(item, "invalid-config");
-            throw fail(`the monitor could not start the container: ${describeNative(failure, strerror)}`);
-          }
-      }
+      for (let f = report.take(); f; f = report.take())
+        if (f.kind === FRAME.ERROR) {
+          const failure = decodeError(f.payload);
+          const field = fieldOf(failure);
+          if (field) throw configError(field, describeNative(failure, strerror));
+          // liblxc did not load lxc.conf: which item it refuses, asked of liblxc in this process
+          const item = failure.step === STEP.CONFIG ? rejected() : undefined;
+          if (item) throw fail(item, "invalid-config");
+          throw fail(nativeError(failure, "monitor", strerror).message);
+        }
       if (hooks) {
         hookOutcome = hooks.pump();
         if (typeof hookOutcome === "string") throw fail(hookOutcome, "hook-failed");
@@ -199,18 +199,15 @@ export async function waitReady(
       }
       if (pidfd >= 0 && chan < 0) {
         const fd = getFd(pidfd, CHANNEL_FD);
-        if (fd !== null) {
-          chan = fd;
-          setNonBlocking(chan);
-        }
+        if (fd !== null) channel = new FrameChannel((chan = fd), MAX_FRAME);
       }
-      if (chan >= 0) {
-        const bytes = readAvailable(chan);
-        for (const f of bytes ? channel.push(bytes) : []) {
-          if (f.kind === FRAME.READY) return { init: init!, channelInode: fstat(chan, "init's channel").inode };
-          if (f.kind === FRAME.ERROR) throw initFailure(decodeError(f.payload), fail);
+      for (let f = channel?.take(); f !== undefined; f = channel?.take()) {
+        if (f === null) throw fail("the container's init exited before it was ready");
+        if (f.kind === FRAME.READY) return { init: init!, channelInode: fstat(chan, "init's channel").inode };
+        if (f.kind === FRAME.ERROR) {
+          const e = nativeError(decodeError(f.payload), "create", strerror);
+          throw e.code === "runtime" ? fail(e.message) : e;
         }
-        if (bytes === null) throw fail("the container's init exited before it was ready");
       }
       if (m.proc.exitCode !== null || m.proc.signalCode !== null) {
         // A failing hook reported over the socket just before the mount hook exited.
@@ -230,26 +227,6 @@ export async function waitReady(
     closeFd(chan);
     if (pidfd >= 0) pidfdClose(pidfd);
   }
-}
-
-const ENOENT = 2;
-const EACCES = 13;
-
-function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?: "runtime" | "invalid-config") => LxcriError): LxcriError {
-  // As runc: a program that is not there fails create (podman maps the text to 127, permission to 126).
-  if (f.step === STEP.LOOKUP) {
-    const arg0 = JSON.stringify(f.what);
-    if (f.errno === ENOENT && !f.what.includes("/")) return fail(`exec: ${arg0}: executable file not found in $PATH`, "invalid-config");
-    if (f.errno === ENOENT) return fail(`exec: ${arg0}: no such file or directory`, "invalid-config");
-    if (f.errno === EACCES) return fail(`exec: ${arg0}: permission denied`, "invalid-config");
-  }
-  // A profile the kernel does not know: the config is valid, this host cannot confine by it.
-  if (f.step === STEP.APPARMOR && f.errno === ENOENT)
-    return unsupportedOnHost(
-      "process.apparmorProfile",
-      `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
-    );
-  return fail(`container init: ${describeNative(f, strerror)}`);
 }
 
 /** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */

@@ -11,7 +11,7 @@ import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { MountPoint } from "../../lxc/mounts.ts";
 import type { Spec } from "../../spec/types.ts";
-import { files } from "../record.ts";
+import { files } from "../store.ts";
 
 /**
  * <root> and <root>/<id>, both root's. <root>/<id> is 0700; <root> too,

@@ -1,9 +1,11 @@
 // What a runtime directory and a record must be, and what status a record
-// and the host's processes mean: the rules alone, without I/O. record.ts and
-// status.ts apply them with system calls (ffi/files.ts); observe.ts with
-// Bun.file, so that `state` loads neither bun:ffi nor node:fs
-// (docs/performance.md). Imports nothing that runs.
-import { isInitArgv } from "../contract/layout.ts";
+// and the host's processes mean: the rules alone, without I/O, below every
+// layer that needs them. container/store.ts and container/status.ts apply
+// them with system calls (ffi/files.ts); container/observe.ts with Bun.file,
+// so that `state` loads neither bun:ffi nor node:fs (docs/performance.md).
+// Imports nothing that runs.
+import { upgradeCgroupFields } from "../cgroups/record.ts";
+import { isInitArgv } from "./layout.ts";
 import { LxcriError } from "../errors.ts";
 import type { State, Status } from "../spec/types.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -31,6 +33,7 @@ export function parseRecord(text: string, id: string, file: string): ContainerRe
   try {
     const r = JSON.parse(text) as ContainerRecord;
     if (r.id !== id || typeof r.bundle !== "string") throw new Error("fields missing");
+    upgradeCgroupFields(r); // a record the previous lxcri wrote
     return r;
   } catch (e) {
     throw new LxcriError("runtime", `${file}: corrupt container record: ${(e as Error).message}`);

@@ -2,10 +2,9 @@
 // containerd's go-runc decodes): cpu, memory and pids, from cgroup v1 or v2 files.
 // Counters are exact: a number, or a bigint above 2^53 (v1's "no limit" is
 // 9223372036854771712); src/text/json.ts writes either as its digits.
-import { join } from "node:path";
-import { payloadCgroups, read } from "../cgroups/container.ts";
+import { join } from "../path.ts";
 import { exactInteger } from "../text/json.ts";
-import type { ContainerRecord } from "./record.ts";
+import { read } from "./cgroupfs.ts";
 
 /** A cgroup counter: a number where exact, a bigint above 2^53. */
 export type Count = number | bigint;
@@ -20,7 +19,7 @@ const MAX = 2n ** 63n - 1n; // "no limit", as runc reports it
 const USER_HZ = 100;
 
 /** `name` from the first of `dirs` (one per hierarchy) that has it. */
-function file(dirs: string[], name: string): string | undefined {
+function file(dirs: readonly string[], name: string): string | undefined {
   for (const d of dirs) {
     const text = read(join(d, name));
     if (text !== undefined) return text.trim();
@@ -40,8 +39,8 @@ const keyed = (s: string | undefined): Record<string, Count> =>
 /** A count of `unit` ns (USER_HZ ticks, µs) in ns, exact. */
 const times = (c: Count | undefined, unit: number): Count => exactInteger((BigInt(c ?? 0) * BigInt(unit)).toString());
 
-export function containerStats(r: ContainerRecord): Stats {
-  const dirs = payloadCgroups(r);
+/** The figures of the container's cgroup directories `dirs`. */
+export function containerStats(dirs: readonly string[]): Stats {
   const v2cpu = file(dirs, "cpu.stat");
   const v1acct = file(dirs, "cpuacct.usage");
   let cpu: Stats["cpu"];
@@ -89,12 +88,21 @@ export function containerStats(r: ContainerRecord): Stats {
  * (v2 memory.events, v1 memory.oom_control: "oom_kill N"), or undefined where
  * no hierarchy counts them. `events` reports each increase as runc's "oom" event.
  */
-export function oomKills(r: ContainerRecord): number | undefined {
-  const dirs = payloadCgroups(r);
+export function oomKills(dirs: readonly string[]): number | undefined {
   for (const name of ["memory.events", "memory.oom_control"]) {
     const text = file(dirs, name);
     const n = text === undefined ? undefined : keyed(text).oom_kill;
     if (n !== undefined) return Number(n);
   }
+  return undefined;
+}
+
+/** The container's memory usage in bytes (cgroup v1 or v2), or undefined where it cannot be read (runc: best effort). */
+export function memoryUsage(dirs: readonly string[]): number | undefined {
+  for (const d of dirs)
+    for (const f of ["memory.usage_in_bytes", "memory.current"]) {
+      const t = read(join(d, f));
+      if (t !== undefined && /^\d+\s*$/.test(t)) return Number(t);
+    }
   return undefined;
 }

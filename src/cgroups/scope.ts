@@ -4,8 +4,11 @@
 // the container's cgroup; where systemd runs, create then starts that scope
 // as a transient unit around it (src/systemd/units.ts) with the limits below
 // as its properties. "a-b.slice" nests as in systemd: a.slice/a-b.slice. The
-// checker (src/spec/linux.ts) made sure of the form.
-import type { ConfigItem } from "./items.ts";
+// checker (src/spec/linux.ts) made sure of the form. Pure: translation names
+// the cgroup with it, the systemd driver (src/cgroups/driver.ts) starts the unit.
+import { listNumbers } from "../spec/lists.ts";
+import type { CgroupLayout } from "./layout.ts";
+import type { CgroupSetting } from "./settings.ts";
 
 function expandSlice(slice: string): string {
   if (slice === "-.slice") return "";
@@ -43,29 +46,25 @@ const bytes = (v: string) => (v === "max" ? INFINITY : BigInt(v));
 /** A CPU or memory node list ("0-3,7") as systemd's AllowedCPUs bitmask: bit n of byte n/8 for each n. */
 function bitmask(list: string): number[] {
   const mask: number[] = [];
-  for (const part of list.split(",").filter((p) => p.trim())) {
-    const [lo, hi = lo] = part.trim().split("-").map(Number) as [number, number?];
-    for (let n = lo; n <= hi!; n++) {
-      while (mask.length <= n >> 3) mask.push(0);
-      mask[n >> 3]! |= 1 << (n & 7);
-    }
+  for (const n of listNumbers(list)) {
+    while (mask.length <= n >> 3) mask.push(0);
+    mask[n >> 3]! |= 1 << (n & 7);
   }
   return mask;
 }
 
 /**
- * The container's limits as scope properties, from the cgroup v2 files translation
- * writes (resources.ts: one place for the OCI → cgroup conversions), as runc's
+ * The container's limits as scope properties, from its cgroup v2 settings
+ * (settings.ts: one place for the OCI → cgroup conversions), as runc's
  * systemd driver sets them: systemd writes the files of every controller it
  * enables for a unit, with its defaults for whatever the unit does not set.
  * Files systemd has no property for are not its to reset; v1 hosts get none.
  */
-export function scopeProperties(items: readonly ConfigItem[]): UnitProperty[] {
+export function scopeProperties(settings: readonly CgroupSetting[], layout: CgroupLayout): UnitProperty[] {
+  if (layout !== "v2") return [];
   const props = new Map<string, UnitProperty[1]>();
   const t = (name: string, value: bigint) => props.set(name, { sig: "t", value });
-  for (const [key, value] of items) {
-    if (!key.startsWith("lxc.cgroup2.")) continue;
-    const file = key.slice("lxc.cgroup2.".length);
+  for (const { file, value } of settings) {
     if (file === "memory.max") t("MemoryMax", bytes(value));
     else if (file === "memory.low") t("MemoryLow", bytes(value));
     else if (file === "memory.high") t("MemoryHigh", bytes(value));

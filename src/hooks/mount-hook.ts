@@ -7,11 +7,11 @@
 // in the runtime's namespaces, gets the createContainer hooks, the state and
 // the environment for them, runs them here, in the container's namespaces,
 // and sends each run's record back for the trace (src/contract/frames.ts).
-import { readOnce, setCloexec } from "../ffi/fds.ts";
-import { readText, writeAll } from "../ffi/files.ts";
-import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../src/contract/frames.ts";
-import type { MountHookMessage } from "../src/hooks/server.ts";
-import { describeFailure, runHooks } from "../src/hooks/run.ts";
+import { readOnce, setCloexec } from "../../ffi/fds.ts";
+import { readText, writeAll } from "../../ffi/files.ts";
+import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
+import type { MountHookMessage } from "../contract/hooks.ts";
+import { describeFailure, runHooks } from "./run.ts";
 
 // No node:fs and no Buffer (docs/performance.md): this process starts at every create with hooks
 // before liblxc goes on, and importing node:fs cost it ~1.5 ms.

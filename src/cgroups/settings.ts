@@ -1,13 +1,28 @@
-// linux.resources → liblxc cgroup keys: lxc.cgroup.<file> on cgroup v1 (and
-// hybrid) hosts, lxc.cgroup2.<file> on pure v2 hosts, with runc's v1→v2
-// conversions (shares → weight, swap as memory+swap → swap alone).
-// -1 means "no limit": -1 on v1, "max" on v2. The values were checked
-// (src/spec/resources.ts); what a controller cannot do on this host's cgroup
-// layout is refused here, as unsupportedOnHost.
+// linux.resources → the container's cgroup settings, once: one typed list of
+// files and values for this host's layout, which every consumer maps from —
+// translation to liblxc's keys (src/lxc/cgroup-items.ts), update to the
+// container's files (src/cgroups/cgroupfs.ts), systemd to its unit properties
+// (src/cgroups/scope.ts). cgroup v1 (and hybrid) hosts get v1 files, pure v2
+// hosts v2 files, with runc's v1→v2 conversions (shares → weight, swap as
+// memory+swap → swap alone). -1 means "no limit": -1 on v1, "max" on v2.
+// The values were checked (src/spec/resources.ts); what a controller cannot
+// do on this host's cgroup layout is refused here, as unsupportedOnHost.
 import { unsupportedOnHost } from "../errors.ts";
 import type { Resources } from "../spec/types.ts";
-import type { CgroupLayout } from "./devices.ts";
-import type { ConfigItem } from "./items.ts";
+import type { CgroupLayout } from "./layout.ts";
+
+/** One cgroup file's value. `controller` is the file's own ("memory" for memory.max); none for cgroup.* core files. */
+export interface CgroupSetting {
+  controller?: string;
+  file: string;
+  value: string;
+}
+
+/** The controller a cgroup file belongs to: its name up to the first dot ("cgroup" is the core, no controller). */
+export function controllerOf(file: string): string | undefined {
+  const c = file.slice(0, file.indexOf("."));
+  return c && c !== "cgroup" ? c : undefined;
+}
 
 /** runc's conversion of cgroup v1 cpu.shares [2, 262144] to v2 cpu.weight [1, 10000]. */
 export function sharesToWeight(shares: number): number {
@@ -21,19 +36,23 @@ export function blkioToIoWeight(weight: number): number {
 }
 
 /**
- * The cgroup keys for `r` (device rules are devices.ts's). `path` is where the
- * resources are in their document: "linux.resources" in config.json, "" for
- * an update's --resources; errors and warnings name fields below it.
+ * The cgroup settings for `r` on a `cgroup` host, in the spec's order (device rules are
+ * src/lxc/devices.ts's). `path` is where the resources are in their document:
+ * "linux.resources" in config.json, "" for an update's --resources; errors and warnings
+ * name fields below it.
  */
-export function resourceItems(
+export function cgroupSettings(
   r: Resources | undefined,
   cgroup: CgroupLayout,
   warn: (m: string) => void,
   path = "linux.resources",
-): ConfigItem[] {
-  const items: ConfigItem[] = [];
+): CgroupSetting[] {
+  const settings: CgroupSetting[] = [];
   const v1 = cgroup === "v1";
-  const set = (file: string, value: string | number) => items.push([`${v1 ? "lxc.cgroup" : "lxc.cgroup2"}.${file}`, String(value)]);
+  const set = (file: string, value: string | number) => {
+    const controller = controllerOf(file);
+    settings.push(controller ? { controller, file, value: String(value) } : { file, value: String(value) });
+  };
   const max = (n: number) => (n === -1 ? (v1 ? "-1" : "max") : String(n));
   const at = (field: string) => (path ? `${path}.${field}` : field);
   const noV2 = (field: string, why = "has no cgroup v2 equivalent") => unsupportedOnHost(at(field), why);
@@ -142,5 +161,5 @@ export function resourceItems(
     if (v1) throw unsupportedOnHost(at("unified"), "raw cgroup v2 keys need a cgroup v2 host");
     for (const [key, value] of Object.entries(r.unified)) set(key, value);
   }
-  return items;
+  return settings;
 }

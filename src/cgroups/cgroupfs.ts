@@ -1,31 +1,30 @@
-// The container's own cgroups as recorded at create: its processes (ps,
-// kill --all) and its freezer state (pause, resume, state "paused"). Only the
-// payload cgroups: liblxc's lxc.monitor.<id> holds the monitor, which is not
-// the container's.
+// The cgroupfs side of a container's cgroups: the files of its recorded
+// directories (the container's own, never the monitor's, which holds liblxc's
+// monitor): its processes (ps), its freezer (pause, resume, state "paused")
+// and its settings (update). Both drivers (driver.ts) use these: systemd's
+// scope is a cgroup directory too.
 import { tryReadText, writeExisting } from "../../ffi/files.ts";
-import type { ContainerRecord } from "../container/record.ts";
 import { join } from "../path.ts";
-import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";
+import { freezerOf, isFrozenWith } from "./freezer.ts";
 import { cgroupProcs } from "./paths.ts";
-
-export { isMonitorCgroup, payloadCgroups } from "./freezer.ts";
+import type { CgroupSetting } from "./settings.ts";
 
 /** A cgroup file's content, or undefined where the hierarchy has no such file. */
 export const read = (file: string): string | undefined => tryReadText(file);
 
-/** Host pids of every process in the container's cgroups, ascending. */
-export function containerPids(r: ContainerRecord): number[] {
-  return [...new Set(cgroupProcs(payloadCgroups(r)))].sort((a, b) => a - b);
+/** Host pids of every process in `dirs`, ascending. */
+export function pidsIn(dirs: readonly string[]): number[] {
+  return [...new Set(cgroupProcs([...dirs]))].sort((a, b) => a - b);
 }
 
 /** Frozen, or on the way there (v1's FREEZING): the container is paused. */
-export function isFrozen(r: ContainerRecord): boolean {
-  return isFrozenWith(r, read);
+export function isFrozen(dirs: readonly string[]): boolean {
+  return isFrozenWith(dirs, read);
 }
 
-/** Freezes (or thaws) every process of the container and waits until the kernel says so. */
-export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs = 5000): Promise<void> {
-  const f = freezerOf(r, read);
+/** Freezes (or thaws) every process in `dirs` and waits until the kernel says so. */
+export async function setFrozen(dirs: readonly string[], frozen: boolean, timeoutMs = 5000): Promise<void> {
+  const f = freezerOf(dirs, read);
   if (!f) throw new Error("the container has no freezer cgroup");
   const deadline = Date.now() + timeoutMs;
   const want = frozen ? f.frozen : f.thawed;
@@ -41,15 +40,12 @@ export async function setFrozen(r: ContainerRecord, frozen: boolean, timeoutMs =
 }
 
 /**
- * Writes cgroup files of a running container: `items` are liblxc cgroup keys
- * (lxc.cgroup.<file> / lxc.cgroup2.<file>) as translation makes them; each goes
- * to the payload cgroup that has that file. A write the kernel refuses is
- * tried again after the others (v1 memory: memory+swap must stay ≥ memory).
+ * Writes settings (settings.ts's list) to `dirs`: each to the directory that has that file.
+ * A write the kernel refuses is tried again after the others (v1 memory: memory+swap must
+ * stay ≥ memory).
  */
-export function writeCgroupItems(r: ContainerRecord, items: readonly (readonly [string, string])[]): void {
-  const dirs = payloadCgroups(r);
-  let pending = items.map(([key, value]) => {
-    const file = key.replace(/^lxc\.cgroup2?\./, "");
+export function writeSettings(dirs: readonly string[], settings: readonly CgroupSetting[]): void {
+  let pending = settings.map(({ file, value }) => {
     const dir = dirs.find((d) => read(join(d, file)) !== undefined);
     if (!dir) throw new Error(`the container has no cgroup file ${file} (controller not available on this host)`);
     return { path: join(dir, file), value };
