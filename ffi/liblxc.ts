@@ -36,3 +36,20 @@ let cached: ReturnType<typeof open> | undefined;
 export function liblxc() {
   return (cached ??= open());
 }
+
+/**
+ * Whether this liblxc knows config item `key` (lxc_config_item_is_supported): a key of a family
+ * liblxc takes by prefix ("lxc.cgroup2.memory.max", "lxc.net.0.type") is asked by its family's
+ * name. undefined where liblxc cannot be loaded.
+ */
+export function configItemSupported(key: string): boolean | undefined {
+  let lib;
+  try {
+    lib = liblxc();
+  } catch {
+    return undefined;
+  }
+  for (let k = key; k.includes("."); k = k.slice(0, k.lastIndexOf(".")))
+    if (lib.symbols.lxc_config_item_is_supported(Buffer.from(`${k}\0`))) return true;
+  return false;
+}

@@ -7,6 +7,8 @@
 // against lxc-dev 5.0.2) are the only hand-kept part of liblxc's ABI, and
 // this is their one place: the monitor (ffi/native/monitor.c) is compiled
 // against lxccontainer.h.
+// What this liblxc supports is asked through exported functions instead
+// (liblxc.ts configItemSupported), which need no offsets.
 import { CFunction, FFIType, type Pointer, read } from "bun:ffi";
 import { cs } from "./files.ts";
 import { liblxc } from "./liblxc.ts";

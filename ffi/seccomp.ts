@@ -2,7 +2,7 @@
 // in create and exec on the host: the native helper loads the program in the
 // container process itself, right before its execve (no libseccomp, and no
 // allocation, in the container).
-import { dlopen, FFIType, ptr as ptrOf, type Pointer } from "bun:ffi";
+import { dlopen, FFIType, ptr as ptrOf, type Pointer, read } from "bun:ffi";
 import { closeSync, fstatSync, readSync } from "node:fs";
 import { sys } from "./libc.ts";
 import { EEXIST, MFD_CLOEXEC, SYS } from "./syscalls.ts";
@@ -19,6 +19,7 @@ function open(library: string) {
     seccomp_syscall_resolve_name: { args: [cstring], returns: i32 },
     seccomp_rule_add_array: { args: [ptr, u32, i32, u32, ptr], returns: i32 },
     seccomp_export_bpf: { args: [ptr, i32], returns: i32 },
+    seccomp_version: { args: [], returns: ptr },
   }).symbols;
 }
 
@@ -33,6 +34,16 @@ export interface SeccompRules {
 }
 
 let opened: ReturnType<typeof open> | undefined;
+
+/** The host's libseccomp version ("2.5.4": struct scmp_version's three unsigned ints), undefined where it cannot be loaded. */
+export function libseccompVersion(): string | undefined {
+  try {
+    const v = (opened ??= open("libseccomp.so.2")).seccomp_version() as Pointer | null;
+    return v ? [0, 4, 8].map((off) => read.u32(v, off)).join(".") : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const SCMP_FLTATR_CTL_NNP = 3;
 
 /**

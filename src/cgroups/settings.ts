@@ -109,7 +109,10 @@ export function cgroupSettings(
         set("cpu.max", `${c.quota === undefined || c.quota === -1 ? "max" : c.quota} ${c.period ?? 100000}`);
       if (c.burst !== undefined) set("cpu.max.burst", c.burst);
       if (c.realtimePeriod !== undefined || c.realtimeRuntime !== undefined)
-        throw noV2("cpu.realtimeRuntime", "real-time scheduling limits have no cgroup v2 equivalent");
+        throw noV2(
+          c.realtimeRuntime !== undefined ? "cpu.realtimeRuntime" : "cpu.realtimePeriod",
+          "real-time scheduling limits have no cgroup v2 equivalent",
+        );
     }
     if (c.idle !== undefined) set("cpu.idle", c.idle);
   }
@@ -148,7 +151,8 @@ export function cgroupSettings(
 
   const n = r?.network;
   if (n) {
-    if (!v1) throw noV2("network", "net_cls and net_prio have no cgroup v2 equivalent");
+    if (!v1)
+      throw noV2(n.classID !== undefined ? "network.classID" : "network.priorities", "net_cls and net_prio have no cgroup v2 equivalent");
     if (n.classID !== undefined) set("net_cls.classid", n.classID);
     for (const p of n.priorities ?? []) set("net_prio.ifpriomap", `${p.name} ${p.priority}`);
   }

@@ -9,11 +9,14 @@ export function lxcErrors(logFile: string, max = 4): string[] {
   } catch {
     return [];
   }
-  return text
-    .split("\n")
-    .filter((l) => /\s(ERROR|CRIT|ALERT|FATAL)\s/.test(l))
-    .map((l) => l.replace(/^lxc \S+ \S+\s+\S+ - \S+ - /, ""))
-    .slice(0, max);
+  return (
+    text
+      .split("\n")
+      .filter((l) => /\s(ERROR|CRIT|ALERT|FATAL)\s/.test(l))
+      // "lxc NAME TIME PRIORITY CATEGORY - FILE:FUNC:LINE - message" (liblxc's log.c)
+      .map((l) => l.replace(/^lxc \S+ \S+ \S+\s+\S+ - \S+ - /, ""))
+      .slice(0, max)
+  );
 }
 
 export function withLxcErrors(message: string, logFile: string): string {

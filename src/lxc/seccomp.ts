@@ -1,7 +1,7 @@
 // linux.seccomp → the rules create (and exec) compile to BPF with the host's
 // libseccomp, and the native helper loads right before the process's execve
 // (as runc does); liblxc would load the filter into init itself. Every OCI action, errno,
-// argument condition (ANDed within a rule), architecture and the TSYNC, LOG,
+// argument condition (ANDed within a rule; ORed, as runc does, where two are on one argument), architecture and the TSYNC, LOG,
 // SPEC_ALLOW and WAIT_KILLABLE_RECV flags are kept (SCMP_ACT_NOTIFY rules ask
 // for a notify listener: the process hands its fd over, confine.c); values stay decimal strings (64-bit exact).
 // The profile was checked (src/spec/seccomp.ts): this only maps it.
@@ -60,7 +60,11 @@ export function seccompPlan(s: Seccomp): SeccompPlan {
       a: String(a.value),
       b: String(a.valueTwo ?? "0"),
     }));
-    rules.push({ names: rule.names, action: act, args });
+    // libseccomp refuses two conditions on one argument (EINVAL); runc then adds each condition
+    // as a rule of its own (any of them matches), and so does lxcri, to filter as runc does
+    const sameArg = new Set(args.map((a) => a.index)).size < args.length;
+    if (sameArg) for (const a of args) rules.push({ names: rule.names, action: act, args: [a] });
+    else rules.push({ names: rule.names, action: act, args });
   }
   return {
     defaultAction,

@@ -4,6 +4,7 @@
 // needs the host — whether a joined namespace is the runtime's own, the
 // cgroup layout — is translation's (src/lxc).
 import { configError } from "../errors.ts";
+import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { absolutePath, arrayOf, at, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32 } from "./check.ts";
 import { MAX_NODES, numberList } from "./lists.ts";
 import { containerPath } from "./mounts.ts";
@@ -168,7 +169,8 @@ const shape = object({
 export function linux(systemdCgroup: boolean | "either"): Check<Linux> {
   return (v, p) => {
     const l: Linux = shape(v, p);
-    for (const field of ["mountLabel", "intelRdt"] as const) if (l[field]) throw configError(at(p, field), "is not supported yet");
+    for (const field of ["mountLabel", "intelRdt"] as const)
+      if (l[field] && !accepted(`linux.${field}`)) throw configError(at(p, field), REFUSED_FIELDS[`linux.${field}`]);
     if (l.cgroupsPath)
       cgroupsPath(l.cgroupsPath, systemdCgroup === "either" ? l.cgroupsPath.includes(":") : systemdCgroup, at(p, "cgroupsPath"));
     if (l.personality?.flags?.length) throw configError(at(p, "personality.flags"), "no personality flags are defined by the runtime spec");

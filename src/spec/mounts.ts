@@ -6,6 +6,7 @@
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
 import { configError } from "../errors.ts";
+import { MOUNT_OPTIONS_REFUSED } from "./support.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
 import { checkIdmapMount } from "./idmap.ts";
 import type { Mount, Spec } from "./types.ts";
@@ -81,12 +82,6 @@ export const SHARED_BIND_FLAGS = [
 ] as const;
 export type SharedBindFlag = (typeof SHARED_BIND_FLAGS)[number];
 
-/**
- * mount(2) flags runc knows that liblxc does not: it would pass them to the filesystem as
- * data, which a bind mount ignores and a tmpfs refuses. Refused rather than dropped.
- */
-const FLAGS_LIBLXC_LACKS = new Set(["iversion", "noiversion", "nolazytime", "loud", "silent"]);
-
 /** Whether a mount's options ask for shared propagation. */
 export function wantsShared(options: readonly string[]): boolean {
   return options.includes("shared") || options.includes("rshared");
@@ -139,10 +134,10 @@ export const mount: Check<Mount> = (v, p) => {
   checkIdmapMount(m, isBind(m), p);
   m.options?.forEach((o, i) => {
     if (o === "tmpcopyup") checkCopyUp(m, `${p}.options[${i}]`);
-    if (FLAGS_LIBLXC_LACKS.has(o))
+    if (Object.hasOwn(MOUNT_OPTIONS_REFUSED, o))
       throw configError(
         `${p}.options[${i}]`,
-        `"${o}" is not supported (liblxc would hand it to the filesystem as data, not as the mount flag)`,
+        `"${o}" is not supported (${MOUNT_OPTIONS_REFUSED[o as keyof typeof MOUNT_OPTIONS_REFUSED]})`,
       );
   });
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));

@@ -3,6 +3,7 @@
 // lists, AppArmor profile names, and what lxcri does not support yet (SELinux).
 // Whether the host has AppArmor is src/host/apparmor.ts's question.
 import { configError } from "../errors.ts";
+import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { absolutePath, arrayOf, at, boolean, type Check, integer, object, oneOf, opt, req, string, uint32, uint64 } from "./check.ts";
 import { MAX_NODES, numberList } from "./lists.ts";
 import { RLIMITS } from "./rlimits.ts";
@@ -112,6 +113,7 @@ export const process: Check<Process> = (v, p) => {
     if (realtime && !s.priority) throw configError(at(p, "scheduler.priority"), `${s.policy} needs a priority from 1 to 99`);
     if (!realtime && s.priority) throw configError(at(p, "scheduler.priority"), `must be 0 for ${s.policy}`);
   }
-  if (proc.selinuxLabel) throw configError(at(p, "selinuxLabel"), "is not supported yet");
+  if (proc.selinuxLabel && !accepted("process.selinuxLabel"))
+    throw configError(at(p, "selinuxLabel"), REFUSED_FIELDS["process.selinuxLabel"]);
   return proc;
 };

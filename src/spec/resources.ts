@@ -4,6 +4,7 @@
 // lxcri does not support yet (rdma). What a controller cannot do on this
 // host's cgroup layout is src/cgroups/settings.ts's to refuse.
 import { configError } from "../errors.ts";
+import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { arrayOf, at, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32, uint64 } from "./check.ts";
 import type { Resources } from "./types.ts";
 
@@ -95,6 +96,6 @@ const shape = object({
 /** Resources at `p` ("linux.resources" in config.json, "" for --resources). */
 export const resources: Check<Resources> = (v, p) => {
   const r: Resources = shape(v, p);
-  if (r.rdma) throw configError(at(p, "rdma"), "is not supported yet");
+  if (r.rdma && !accepted("linux.resources.rdma")) throw configError(at(p, "rdma"), REFUSED_FIELDS["linux.resources.rdma"]);
   return r;
 };

@@ -5,11 +5,34 @@ import { configError } from "../errors.ts";
 import { arrayOf, at, type Check, integer, object, oneOf, opt, req, string, uint32 } from "./check.ts";
 import { type Seccomp, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag } from "./types.ts";
 
+/** runtime-spec's architectures (config-linux.md), each a name libseccomp resolves. */
+export const SECCOMP_ARCHS = [
+  "SCMP_ARCH_X86",
+  "SCMP_ARCH_X86_64",
+  "SCMP_ARCH_X32",
+  "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64",
+  "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64",
+  "SCMP_ARCH_MIPS64N32",
+  "SCMP_ARCH_MIPSEL",
+  "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32",
+  "SCMP_ARCH_PPC",
+  "SCMP_ARCH_PPC64",
+  "SCMP_ARCH_PPC64LE",
+  "SCMP_ARCH_S390",
+  "SCMP_ARCH_S390X",
+  "SCMP_ARCH_PARISC",
+  "SCMP_ARCH_PARISC64",
+  "SCMP_ARCH_RISCV64",
+] as const;
+
 /** What `lxcri features` reports. */
 export const SECCOMP_FEATURES = {
   actions: [...SECCOMP_ACTIONS],
   operators: [...SECCOMP_OPERATORS],
-  archs: ["SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"],
+  archs: [...SECCOMP_ARCHS],
   knownFlags: [
     "SECCOMP_FILTER_FLAG_TSYNC",
     "SECCOMP_FILTER_FLAG_LOG",
@@ -40,7 +63,7 @@ const flag: Check<SeccompFlag> = (v, p) => {
 
 const architecture: Check<string> = (v, p) => {
   const a = string(v, p);
-  if (!/^SCMP_ARCH_[A-Z0-9_]+$/.test(a)) throw configError(p, `invalid architecture ${JSON.stringify(a)}`);
+  if (!(SECCOMP_ARCHS as readonly string[]).includes(a)) throw configError(p, `unknown architecture ${JSON.stringify(a)}`);
   return a;
 };
 

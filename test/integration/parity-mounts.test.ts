@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { features } from "../../src/features.ts";
 import type { Mount, Spec } from "../../src/spec/types.ts";
 import { bundle, canRunContainers, cleanupRoot, LXCRI, tempDir, testRoot } from "../helpers.ts";
 
@@ -157,6 +158,16 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       lxcriShows: rootPrivate,
     },
     {
+      name: "bind (not recursive), defaults, symfollow, mand (ignored by Linux >= 5.15)",
+      mounts: () => [{ destination: "/nb", type: "bind", source: vol(), options: ["bind", "defaults", "symfollow"] }, tmpfs("/m", "mand")],
+      lxcriShows: rootPrivate,
+    },
+    {
+      name: "acl and noacl (runc's MS_POSIXACL: the kernel keeps it to itself)",
+      mounts: () => [tmpfs("/a1", "acl"), tmpfs("/a2", "noacl"), bind("/a3", vol(), "acl"), bind("/a4", vol(), "noacl")],
+      lxcriShows: rootPrivate,
+    },
+    {
       name: "mount(2) flags on a bind mount",
       mounts: () => [
         bind("/g1", vol(), "ro", "nosuid", "nodev", "noexec"),
@@ -207,6 +218,15 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       lxcriShows: { "/b": "rw,relatime master:host", "/b/sub": "rw,relatime master:host" },
     },
   ];
+
+  test("every mount option `lxcri features` lists is a row here (idmap and ridmap: userns.test.ts)", () => {
+    const rows = new Set([
+      ...cases.flatMap((c) => c.mounts().flatMap((m) => m.options ?? [])),
+      ...["tmpcopyup", "nosymfollow", "ratime", "rnostrictatime"], // tests of their own below
+      ...["idmap", "ridmap"],
+    ]);
+    expect(features().mountOptions.filter((o) => !rows.has(o))).toEqual([]);
+  });
 
   test.each(cases)("$name", ({ name, mounts, linux, lxcriShows }) => {
     const id = `pm-${name.replace(/[^a-z]+/g, "").slice(0, 24)}-${process.pid}`;
@@ -262,6 +282,22 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
     const strip = (out: string) => out.replace(/ [A-Z][a-z]{2} +\d+ +\d\d:\d\d /g, " TIME ");
     expect(strip(ours.stdout)).toBe(strip(runc.stdout));
     expect(ours.stdout).toContain("data\ns\nf\n750\n700\n");
+  });
+
+  test("ratime, rnostrictatime (runc 1.1.5 fails both with EINVAL): the later atime option wins on the mount and below it, as in runc >= 1.2", () => {
+    const id = `pm-ratime-${process.pid}`;
+    const dir = sharedBundle(id, ["cat", "/proc/self/mountinfo"], (s) => {
+      s.mounts!.push(
+        bind("/a", vol(), "rnoatime", "ratime"),
+        bind("/s", vol(), "rstrictatime", "rnostrictatime"),
+        bind("/n", vol(), "rnoatime"),
+      );
+    });
+    const ours = runUnder("lxcri", dir, id);
+    expect(ours.stderr).toBe("");
+    const seen = mountsSeen(ours.stdout, hostGroups());
+    for (const at of ["/a", "/a/sub", "/s", "/s/sub"]) expect(seen.get(at)).toBe("rw,relatime master:host");
+    for (const at of ["/n", "/n/sub"]) expect(seen.get(at)).toBe("rw,noatime master:host");
   });
 
   test("nosymfollow: a symlink on the mount is not followed, as with runc", () => {

@@ -128,7 +128,7 @@ describe("cgroup settings (src/cgroups/settings.ts): one list from linux.resourc
       'linux.resources.unified["cgroup.procs"]: invalid cgroup file name',
     );
     expect(error(() => pairs(withResources({ network: { classID: 1 } }), "v2", () => {}))).toContain(
-      "linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent",
+      "linux.resources.network.classID: net_cls and net_prio have no cgroup v2 equivalent",
     );
     expect(error(() => pairs(withResources({ hugepageLimits: [{ pageSize: "2XB", limit: 1 }] }), "v1", () => {}))).toContain(
       "linux.resources.hugepageLimits[0].pageSize",

@@ -119,7 +119,7 @@ describe("config errors and host refusals", () => {
       [
         spec((s) => (s.linux!.resources = { network: { classID: 1 } })),
         {},
-        "linux.resources.network: net_cls and net_prio have no cgroup v2 equivalent",
+        "linux.resources.network.classID: net_cls and net_prio have no cgroup v2 equivalent",
       ],
       [
         spec((s) => (s.linux!.resources = { unified: { "memory.high": "1" } })),

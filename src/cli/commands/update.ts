@@ -56,9 +56,12 @@ export default async function update({ id, flags }: Call<"update">): Promise<voi
   try {
     await (await runtime()).update(id, resources);
   } catch (e) {
-    // "the container has no cgroup file cpu.idle": name the flags that asked for it
-    if (given.length && e instanceof LxcriError && /has no cgroup file/.test(e.message))
-      throw new LxcriError(e.code, `${given.map((f) => `--${f}`).join(" ")}: not supported here: ${e.message}`);
+    // "the container has no cgroup file cpu.idle", "--resources: cpu.realtimeRuntime: ...": name the flags that asked for it
+    if (given.length && e instanceof LxcriError && /has no cgroup file|^--resources: /.test(e.message))
+      throw new LxcriError(
+        e.code,
+        `${given.map((f) => `--${f}`).join(" ")}: not supported here: ${e.message.replace(/^--resources: /, "")}`,
+      );
     throw e;
   }
 }

@@ -39,6 +39,7 @@ import { dirMode, statKind } from "../../host/rootfs.ts";
 import { mark } from "../../log.ts";
 import { processPlan } from "../../lxc/process-plan.ts";
 import { netDeviceMoves } from "../../lxc/net-devices.ts";
+import { refusedLimit } from "../../lxc/refused-limit.ts";
 import { rootfsPath, type Translation } from "../../lxc/translate.ts";
 import { HOOK_TYPES, type State } from "../../spec/types.ts";
 import { loadConfig } from "../../host/config-file.ts";
@@ -280,7 +281,10 @@ export async function create(
         const i = list.findIndex((m) => failure.what === m.source || failure.what === m.destination);
         return i < 0 ? undefined : `mounts[${list[i]!.index}]`;
       },
-    );
+    ).catch((e) => {
+      // a limit the host refused (liblxc's "Failed to set"): named by its field, as runc's write error names the file
+      throw (e instanceof LxcriError && refusedLimit(e.message, spec.linux?.resources, cgroupLayout())) || e;
+    });
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
