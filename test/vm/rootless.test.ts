@@ -292,36 +292,13 @@ describe.skipIf(!enabled)("rootless podman under the user's systemd (--cgroup-ma
   });
 
   test("run --memory 64m: a scope of the user's manager with MemoryMax and memory.max; run -d, exec, update, stop, rm; nothing left", () => {
-    const once = podman([
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      "--memory",
-      "64m",
-      IMAGE,
-      "sh",
-      "-c",
-      "cat /proc/self/cgroup /sys/fs/cgroup/memory.max",
-    ]);
+    const once = podman(argv`run --rm --network none --memory 64m ${IMAGE} sh -c ${"cat /proc/self/cgroup /sys/fs/cgroup/memory.max"}`);
     expect(once.stderr).toBe("");
     expect(once.code).toBe(0);
     expect(once.stdout).toBe(`0::/\n${64 << 20}\n`);
 
-    const started = podman([
-      "run",
-      "-d",
-      "--name",
-      "rl-sd",
-      "--network",
-      "none",
-      "--memory",
-      "64m",
-      IMAGE,
-      "sh",
-      "-c",
-      "trap 'exit 7' TERM; while :; do sleep 0.1; done",
-    ]);
+    const loop = "trap 'exit 7' TERM; while :; do sleep 0.1; done";
+    const started = podman(argv`run -d --name rl-sd --network none --memory 64m ${IMAGE} sh -c ${loop}`);
     expect(started.stderr).toBe("");
     expect(started.code).toBe(0);
     const id = podman(["inspect", "--format", "{{.Id}}", "rl-sd"]).stdout.trim();
