@@ -97,5 +97,13 @@ const shape = object({
 export const resources: Check<Resources> = (v, p) => {
   const r: Resources = shape(v, p);
   if (r.rdma && !accepted("linux.resources.rdma")) throw configError(at(p, "rdma"), REFUSED_FIELDS["linux.resources.rdma"]);
+  // swap is memory+swap (v1's memsw): below the memory limit the kernel refuses it on v1 and v2 would
+  // get a negative swap.max; runc refuses it so too ("memory+swap limit should be >= memory limit")
+  const { limit, swap } = r.memory ?? {};
+  if (limit !== undefined && swap !== undefined && limit !== -1 && swap !== -1 && swap < limit)
+    throw configError(
+      at(p, "memory.swap"),
+      `${swap} is below memory.limit ${limit}: it is memory+swap, so it must be at least the memory limit`,
+    );
   return r;
 };

@@ -111,6 +111,18 @@ describe("cgroup settings (src/cgroups/settings.ts): one list from linux.resourc
     expect(blkioToIoWeight(1000)).toBe(10000);
   });
 
+  test("memory.swap below memory.limit is refused at the check (it is memory+swap), as runc refuses it", () => {
+    expect(error(() => withResources({ memory: { limit: 64 << 20, swap: 32 << 20 } }))).toContain(
+      "linux.resources.memory.swap: 33554432 is below memory.limit 67108864",
+    );
+    for (const memory of [
+      { limit: 64 << 20, swap: 64 << 20 },
+      { limit: -1, swap: 1 << 20 },
+      { limit: 64 << 20, swap: -1 },
+    ])
+      expect(withResources({ memory })?.memory).toEqual(memory);
+  });
+
   test("memory.useHierarchy: true is what the kernel does, false is refused naming the field", () => {
     for (const layout of ["v1", "v2"] as const) {
       expect(pairs(withResources({ memory: { useHierarchy: true } }), layout, () => {})).toEqual([]);
