@@ -61,7 +61,7 @@ export const PROPAGATION_OPTIONS = ["private", "rprivate", "shared", "rshared", 
 /**
  * Mount options runc knows that lxcri refuses (naming mounts[i].options[j]) rather than drop:
  * mount(2) flags liblxc lacks (it would hand them to the filesystem as data, which a bind mount
- * ignores and a tmpfs refuses), and "remount", which fails runc's mount.
+ * ignores and a tmpfs refuses), "remount", which fails runc's mount, and crun's own extensions.
  */
 export const MOUNT_OPTIONS_REFUSED = {
   iversion: "liblxc would hand it to the filesystem as data, not as the mount flag",
@@ -71,6 +71,10 @@ export const MOUNT_OPTIONS_REFUSED = {
   silent: "liblxc would hand it to the filesystem as data, not as the mount flag",
   // runc passes MS_REMOUNT to the mount's first mount(2), which fails (EINVAL); liblxc would drop it
   remount: "a new mount has nothing to remount (runc's mount fails with EINVAL)",
+  // crun's own extensions: liblxc would hand them to the filesystem as data, which a bind mount ignores
+  "copy-symlink": "crun's extension (copy a symlink source into the container) is not implemented",
+  "src-nofollow": "crun's extension (do not follow a symlink source) is not implemented",
+  "dest-nofollow": "crun's extension (do not follow a symlink destination) is not implemented",
 } as const;
 
 /** Namespaces lxcri makes or joins (all of runtime-spec's). */
