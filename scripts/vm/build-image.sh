@@ -98,7 +98,10 @@ mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
 mkdir -p "$root/var/cache/apt/archives"
 mount --bind "$debs" "$root/var/cache/apt/archives" && mounted+=("$root/var/cache/apt/archives")
 
-mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages")
+lists=("$here/packages")
+# The SELinux guest (LXCRI_VM_SELINUX=1): its policy and tools too, labelled below.
+[[ ${LXCRI_VM_SELINUX:-0} == 1 ]] && lists+=("$here/packages-selinux")
+mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${lists[@]}")
 log "apt-get install ${#pkgs[@]} packages: ${pkgs[*]}"
 t=$SECONDS
 chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 sh -c '
@@ -128,6 +131,21 @@ for m in 9p 9pnet_virtio; do
 done
 
 chroot "$root" dpkg -l >"$work/packages.txt"
+if [[ ${LXCRI_VM_SELINUX:-0} == 1 ]]; then
+  # Enforcing from the start (the kernel's enforcing=1 too), Debian's "default" policy; every
+  # file labelled now, in the chroot (the host has no SELinux: the labels are plain xattrs,
+  # which mkfs.ext4 -d copies), since a first-boot relabel would run again at every boot of
+  # the snapshot=on disk. AppArmor's unit is off: the kernel's major LSM is SELinux.
+  printf 'SELINUX=enforcing\nSELINUXTYPE=default\n' >"$root/etc/selinux/config"
+  ln -sf /dev/null "$root/etc/systemd/system/apparmor.service"
+  chroot "$root" setfiles -F -e /proc -e /sys -e /dev -e /var/cache/apt/archives \
+    /etc/selinux/default/contexts/files/file_contexts / >>"$work/apt.log" 2>&1 || {
+    tail -20 "$work/apt.log" >&2
+    log "setfiles failed"
+    exit 1
+  }
+  getfattr -n security.selinux "$root/usr/bin/podman" >&2 || { log "no SELinux label on the files"; exit 1; }
+fi
 umount_all
 rm -f "$root/usr/sbin/policy-rc.d"
 
