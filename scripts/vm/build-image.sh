@@ -144,7 +144,8 @@ if [[ ${LXCRI_VM_SELINUX:-0} == 1 ]]; then
     log "setfiles failed"
     exit 1
   }
-  getfattr -n security.selinux "$root/usr/bin/podman" >&2 || { log "no SELinux label on the files"; exit 1; }
+  python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "security.selinux").decode())' "$root/usr/bin/podman" >&2 ||
+    { log "no SELinux label on the files"; exit 1; }
 fi
 umount_all
 rm -f "$root/usr/sbin/policy-rc.d"
