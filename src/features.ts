@@ -64,7 +64,9 @@ export function features() {
       seccomp: { enabled: true, ...SECCOMP_FEATURES },
       // process.apparmorProfile is applied (refused on a host without AppArmor, as runc does)
       apparmor: { enabled: true },
-      selinux: { enabled: false },
+      // process.selinuxLabel and linux.mountLabel are applied where SELinux is on (refused where
+      // it is off: src/host/selinux.ts), as runc built with SELinux says enabled everywhere
+      selinux: { enabled: true },
       intelRdt: { enabled: false },
       // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)
       memoryPolicy: { modes: [...MPOL_MODES], flags: [...MPOL_FLAGS] },

@@ -123,9 +123,13 @@ export function describeNative(f: NativeFailure, strerror: (e: number) => string
 
 const ENOENT = 2;
 const EXDEV = 18;
+const EACCES = 13;
+const EINVAL = 22;
 
 /** What an errno means where its bare text would mislead (ffi/native/apparmor.c's failures). */
 function nativeHint(f: NativeFailure): string | undefined {
+  if (f.step === STEP.SELINUX && f.errno === EINVAL) return "the loaded SELinux policy has no such context";
+  if (f.step === STEP.SELINUX && f.errno === EACCES) return "the SELinux policy does not allow a change to that context";
   if (f.step !== STEP.APPARMOR) return undefined;
   if (f.errno === ENOENT) return "the kernel has no AppArmor profile of that name loaded";
   if (f.errno === EXDEV) return "its attr file is not on the real procfs (something is mounted over /proc)";

@@ -234,6 +234,7 @@ export async function waitReady(
 
 const ENOENT = 2;
 const EACCES = 13;
+const EINVAL = 22;
 
 function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?: "runtime" | "invalid-config") => LxcriError): LxcriError {
   // As runc: a program that is not there fails create (podman maps the text to 127, permission to 126).
@@ -249,6 +250,9 @@ function initFailure(f: ReturnType<typeof decodeError>, fail: (m: string, code?:
       "process.apparmorProfile",
       `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
     );
+  // A context the loaded policy does not know, as the kernel says (EINVAL)
+  if (f.step === STEP.SELINUX && f.errno === EINVAL)
+    return unsupportedOnHost("process.selinuxLabel", `the SELinux policy loaded on this host has no context ${JSON.stringify(f.what)}`);
   return fail(`container init: ${describeNative(f, strerror)}`);
 }
 
