@@ -94,7 +94,7 @@ bun_exe=$(readlink -f "$(command -v bun)")
 # run removes the other's.
 selinux=${LXCRI_VM_SELINUX:-0}
 lists=(scripts/vm/packages)
-((selinux)) && lists+=(scripts/vm/packages-selinux)
+((selinux)) && lists+=(scripts/vm/packages-selinux scripts/vm/lxcri-container.cil)
 key=$({ cat "${lists[@]}" scripts/vm/build-image.sh; echo "${LXCRI_VM_DISK_SIZE:-}"; sha256sum <"$bun_exe"; } | sha256sum | cut -c1-16)
 variant_dir=$cache
 ((selinux)) && variant_dir=$cache/selinux
