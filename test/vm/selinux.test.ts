@@ -73,6 +73,29 @@ describe.skipIf(!inGuest)("SELinux labels where SELinux is on (VM)", () => {
     expect(leftovers(root, "se1")).toEqual([]);
   });
 
+  test("CVE-2019-16884, exec: a container that mounted a fake /proc still gets the label (written through the host's /proc)", () => {
+    const b = labelledBundle(["sleep", "600"], (s) => {
+      s.process.selinuxLabel = PROCESS;
+      const c = s.process.capabilities!;
+      for (const set of ["bounding", "effective", "permitted"] as const) c[set] = [...c[set]!, "CAP_SYS_ADMIN"];
+    });
+    expect(lxcri(root, ["create", "--bundle", b, "se3"]).code).toBe(0);
+    expect(lxcri(root, ["start", "se3"]).code).toBe(0);
+    const fake = lxcri(root, [
+      "exec",
+      "se3",
+      "sh",
+      "-c",
+      "mount -t tmpfs fake /proc && mkdir -p /proc/1/task/1/attr && touch /proc/1/task/1/attr/exec && ln -s 1/task/1 /proc/thread-self && ln -s 1 /proc/self && ls /proc",
+    ]);
+    console.log(`[vm] fake /proc: ${fake.code} ${fake.stderr}`);
+    expect([fake.code, fake.stderr]).toEqual([0, ""]);
+    const pidFile = join(tempDir("se3"), "pid");
+    expect(lxcri(root, ["exec", "--detach", "--pid-file", pidFile, "--process-label", OTHER, "se3", "sleep", "600"]).code).toBe(0);
+    expect(label(Number(readFileSync(pidFile, "utf8")))).toBe(OTHER);
+    expect(lxcri(root, ["delete", "--force", "se3"]).code).toBe(0);
+  });
+
   test("a context the policy does not know fails create naming the field; nothing is left", () => {
     const b = labelledBundle(["true"], (s) => (s.process.selinuxLabel = "system_u:system_r:no_such_type_t:s0"));
     const r = lxcri(root, ["run", "--bundle", b, "se2"]);
