@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { updateItems } from "../../src/container/update.ts";
 import { ConfigError, checkedFrom, LxcriError } from "../../src/errors.ts";
 import { appArmorEnabled, checkAppArmorProfile } from "../../src/host/apparmor.ts";
-import { checkSelinuxLabel, hasWritableSelinuxfs, selinuxEnabled } from "../../src/host/selinux.ts";
+import { checkSelinuxLabel, selinuxEnabled, writableSelinuxfs } from "../../src/host/selinux.ts";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -216,10 +216,10 @@ describe("config errors and host refusals", () => {
 
   test("SELinux is on where an selinuxfs is mounted read-write (go-selinux's GetEnabled)", () => {
     const line = (opts: string) => `30 22 0:27 / /sys/fs/selinux ${opts} shared:9 - selinuxfs selinuxfs rw`;
-    expect(hasWritableSelinuxfs(`1 0 8:1 / / rw - ext4 /dev/vda rw\n${line("rw,relatime")}\n`)).toBe(true);
+    expect(writableSelinuxfs(`1 0 8:1 / / rw - ext4 /dev/vda rw\n${line("rw,relatime")}\n`)).toBe("/sys/fs/selinux");
     // a container's read-only selinuxfs (podman mounts it so) says SELinux is off, as libselinux takes it
-    expect(hasWritableSelinuxfs(line("ro,relatime"))).toBe(false);
-    expect(hasWritableSelinuxfs("1 0 8:1 / / rw - ext4 /dev/vda rw\n25 1 0:5 / /sel rw - tmpfs selinuxfs rw")).toBe(false);
+    expect(writableSelinuxfs(line("ro,relatime"))).toBeUndefined();
+    expect(writableSelinuxfs("1 0 8:1 / / rw - ext4 /dev/vda rw\n25 1 0:5 / /sel rw - tmpfs selinuxfs rw")).toBeUndefined();
   });
 
   test("what no host could do is the checker's (invalid-config), before translation", () => {

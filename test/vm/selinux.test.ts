@@ -58,6 +58,13 @@ describe.skipIf(!inGuest)("SELinux labels where SELinux is on (VM)", () => {
     const pid = state(root, "se1").pid!;
     expect(label(pid)).toBe(PROCESS);
     const at = (p: string) => fileLabel(`/proc/${pid}/root${p}`);
+    const conf = readFileSync(join(root, "se1", "lxc.conf"), "utf8");
+    console.log(`[vm] lxc.conf /dev: ${conf.split("\n").filter((l) => / dev tmpfs /.test(l))}`);
+    console.log(
+      `[vm] mountinfo /dev: ${readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+        .split("\n")
+        .filter((l) => / \/dev /.test(l))}`,
+    );
     console.log(
       `[vm] /dev ${at("/dev")}, /dev/shm ${at("/dev/shm")}, /dev/mqueue ${at("/dev/mqueue")}, /etc ${at("/etc")}, /proc ${at("/proc")}`,
     );
@@ -146,6 +153,15 @@ describe.skipIf(!inGuest || !Bun.which("podman"))("podman --runtime lxcri with S
     if (proc) expect(ex.out.replace(/\0/g, "").trim()).toBe(proc);
     const pid = Number(podman(["inspect", "--format", "{{.State.Pid}}", "se-p1"]).out.trim());
     if (mount) expect(fileLabel(`/proc/${pid}/root/dev`)).toBe(mount);
+    // beside runc, as a reference for what podman's labels give
+    const runc = Bun.which("runc");
+    if (runc) {
+      const r = podman(["--runtime", runc, "run", "-d", "--name", "se-r1", "--network", "none", ...ULIMITS, IMAGE, "sleep", "600"]);
+      const rpid = Number(podman(["inspect", "--format", "{{.State.Pid}}", "se-r1"]).out.trim());
+      const rl = podman(["inspect", "--format", "{{.MountLabel}}", "se-r1"]).out.trim();
+      console.log(`[vm] runc: ${r.code} ${r.err} /dev ${fileLabel(`/proc/${rpid}/root/dev`)} (mount label ${rl}), process ${label(rpid)}`);
+      podman(["rm", "-f", "-t", "0", "se-r1"]);
+    }
     expect(podman(["rm", "-f", "-t", "0", "se-p1"]).code).toBe(0);
     expect(proc).toBeTruthy(); // podman sent a label: SELinux is on
   });
