@@ -309,6 +309,16 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
 const UNLABELLED = new Set(["proc", "sysfs", "cgroup", "cgroup2", "none"]);
 
 export function contextOption(label: string): string {
+  // liblxc 5.0 (the only liblxc lxcri runs on: ffi/liblxc.ts) splits an entry's options at
+  // commas and keeps, of what is no flag it knows, only the parts with a "=": the ",c2\"" of
+  // context="…:s0:c1,c2" would be dropped and the mount labelled s0:c1, another label than
+  // asked (liblxc 6.0.5 keeps every part: lxc commit 9041ae3). So a label with a category set
+  // is refused where a mount would carry it; one category or none is applied.
+  if (label.includes(","))
+    throw unsupportedOnHost(
+      "linux.mountLabel",
+      `${JSON.stringify(label)} has a category set: liblxc 5.0 drops the part of a mount option after a comma that has no "=", so the kernel would get another label; a label with one category or none is applied (podman: --security-opt label=level:s0:c1)`,
+    );
   return `context="${label}"`;
 }
 

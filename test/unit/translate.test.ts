@@ -135,7 +135,7 @@ describe("OCI → LXC translation", () => {
   });
 
   test("mountLabel: context= on each filesystem mounted (as runc), not proc, sysfs, binds or cgroup2; mqueue and masks are init's", () => {
-    const label = "system_u:object_r:container_file_t:s0:c1,c2";
+    const label = "system_u:object_r:container_file_t:s0:c1";
     const s = spec((s) => {
       s.linux!.mountLabel = label;
       s.mounts!.push({ destination: "/data", type: "bind", source: "/proc/acpi", options: ["rbind"] });
@@ -156,6 +156,16 @@ describe("OCI → LXC translation", () => {
     const plain = translate(spec(), ctx());
     expect(values(plain.items, "lxc.mount.entry").some((e) => e.includes("context="))).toBe(false);
     expect([plain.setup.labelled, plain.setup.mountLabel]).toEqual([[], undefined]);
+    // a category set: liblxc 5.0 would drop ",c2\"" from the option and label the mount s0:c1
+    const set = error(() =>
+      translate(
+        spec((s) => (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2")),
+        ctx(),
+      ),
+    );
+    expect(set).toStartWith(
+      'config.json: linux.mountLabel: "system_u:object_r:container_file_t:s0:c1,c2" has a category set: liblxc 5.0 drops',
+    );
   });
 
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
