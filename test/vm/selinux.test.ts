@@ -81,6 +81,19 @@ describe.skipIf(!inGuest)("SELinux labels where SELinux is on (VM)", () => {
     expect(leftovers(root, "se1")).toEqual([]);
   });
 
+  test("startContainer hooks run with the process's label, as runc's (set before they are forked)", () => {
+    const b = labelledBundle(["sh", "-c", "cat /proc/self/attr/current; echo; cat /tmp/hook"], (s) => {
+      s.process.selinuxLabel = PROCESS;
+      s.root!.readonly = false; // the hook leaves what it saw in /tmp
+      s.hooks = { startContainer: [{ path: "/bin/sh", args: ["sh", "-c", "cat /proc/self/attr/current > /tmp/hook"] }] };
+    });
+    const r = lxcri(root, ["run", "--bundle", b, "se5"]);
+    console.log(`[vm] run with a hook: ${r.code} ${r.stdout} ${r.stderr}`);
+    expect(r.stdout.replace(/\0/g, "").split("\n").slice(0, 2)).toEqual([PROCESS, PROCESS]);
+    expect(r.code).toBe(0);
+    expect(leftovers(root, "se5")).toEqual([]);
+  });
+
   test("CVE-2019-16884, exec: a container that mounted a fake /proc still gets the label (written through the host's /proc)", () => {
     const b = labelledBundle(["sleep", "600"], (s) => {
       s.process.selinuxLabel = PROCESS;
