@@ -5,7 +5,7 @@
 // selinux is disabled or not supported") and fails the mount label at its
 // first tmpfs (docs/security.md). Until this change both were refused as "not
 // supported yet" everywhere, SELinux on or off. The labels themselves are
-// tested where SELinux is on: test/vm/selinux.test.ts.
+// tested where SELinux is on: test/vm-selinux/selinux.test.ts.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // process.selinuxLabel and linux.mountLabel where the kernel has SELinux on
 // (the SELinux guest: LXCRI_VM_SELINUX=1 bash scripts/vm-test.sh -- bun test
-// --timeout 600000 test/vm/selinux.test.ts; Debian's reference policy,
+// --timeout 600000 test/vm-selinux/selinux.test.ts; Debian's reference policy,
 // enforcing). The container's process and exec'd ones get the label
 // (/proc/<pid>/attr/current, read from the host), the container's tmpfs
 // mounts the mount label (ls -Z from the host), an mqueue its xattr, and a
@@ -16,7 +16,7 @@ import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, 
 
 const inGuest = canRunContainers && existsSync("/run/systemd/system") && selinuxEnabled();
 if (!inGuest && process.env.LXCRI_REQUIRE_SELINUX_TESTS === "1")
-  throw new Error("test/vm/selinux needs SELinux on and systemd as PID 1: run it with LXCRI_VM_SELINUX=1 scripts/vm-test.sh");
+  throw new Error("test/vm-selinux needs SELinux on and systemd as PID 1: run it with LXCRI_VM_SELINUX=1 scripts/vm-test.sh");
 const root = testRoot("vm-selinux");
 afterAll(() => cleanupRoot(root));
 
