@@ -105,6 +105,7 @@ export const EACCES = 13;
 export const EEXIST = 17;
 export const EXDEV = 18;
 export const EISDIR = 21;
+export const EINVAL = 22;
 export const ELOOP = 40;
 export const ECONNRESET = 104;
 

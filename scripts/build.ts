@@ -34,7 +34,7 @@ function run(what: string, cmd: string[], hint: string): void {
 }
 
 const cflags = ["-O2", "-Wall", "-Wextra", "-Werror", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong"];
-const shared = ["plan.c", "frames.c", "signals.c", "confine.c", "apparmor.c"].map((f) => join(native, f));
+const shared = ["plan.c", "frames.c", "signals.c", "confine.c", "apparmor.c", "selinux.c"].map((f) => join(native, f));
 run(
   "build/lxcri-init",
   [

@@ -20,10 +20,11 @@ bunx biome format . >/dev/null || { echo "test: files not formatted: run bunx bi
 export LXCRI_TEST_CACHE=$PWD/build/test-cache
 report=build/junit.xml
 vm_report=build/vm-junit.xml
+vm_selinux_report=build/vm-selinux-junit.xml
 # critest's own JUnit reports (one case per spec), added to the count below
 critest_report=$PWD/build/critest-junit.xml
 vm_critest_report=$PWD/build/vm-critest-junit.xml
-rm -f "$report" "$vm_report" "$critest_report" "$vm_critest_report"
+rm -f "$report" "$vm_report" "$vm_selinux_report" "$critest_report" "$vm_critest_report"
 if [[ $(id -u) == 0 ]]; then export LXCRI_REQUIRE_CONTAINER_TESTS=1; fi
 # Kubernetes' CRI validation suite needs cri-tools' source from ../shared (next to the clone in CI);
 # a user's clone has none: the file is left out, so it neither runs nor counts as skipped.
@@ -57,6 +58,10 @@ if [[ $(id -u) == 0 && ${LXCRI_SKIP_VM:-0} != 1 ]]; then
     test/integration/userns.test.ts "${critest_files[@]}" 2>&1 | grep -aEv '^\(pass\)'
   vm_status=${PIPESTATUS[0]}
   if ((vm_status != 0)); then status=1; fi
+  # The SELinux guest (enforcing, Debian's policy; cached apart): SELinux labels (docs/vm-tests.md).
+  LXCRI_REQUIRE_SELINUX_TESTS=1 LXCRI_VM_SELINUX=1 bash scripts/vm-test.sh --no-setup --timeout 1800 -- \
+    bun test --timeout 600000 --reporter=junit --reporter-outfile="$vm_selinux_report" test/vm-selinux 2>&1 | grep -aEv '^\(pass\)'
+  if ((PIPESTATUS[0] != 0)); then status=1; fi
 fi
 set -e
 
@@ -79,6 +84,13 @@ if ((vm)); then
     tests=$((tests + t)) failures=$((failures + f)) skipped=$((skipped + k))
   else
     echo "test: the VM job gave no report (build/vm-run/console.log has the guest's console)" >&2
+    tests=$((tests + 1)) failures=$((failures + 1))
+  fi
+  if [[ -s $vm_selinux_report ]]; then
+    read -r t f k < <(counts "$vm_selinux_report")
+    tests=$((tests + t)) failures=$((failures + f)) skipped=$((skipped + k))
+  else
+    echo "test: the SELinux VM job gave no report (build/vm-run/console.log has the guest's console)" >&2
     tests=$((tests + 1)) failures=$((failures + 1))
   fi
 fi

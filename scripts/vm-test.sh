@@ -41,7 +41,9 @@
 # use local plugins). Variables CI and LXCRI_* (not LXCRI_VM_*) are passed on
 # to the job. Times of build, boot, job and shutdown are printed at the end.
 # Other variables: LXCRI_VM_APPEND (more kernel arguments), LXCRI_VM_MIRROR (the
-# Debian mirror; default: the host's), LXCRI_VM_DISK_SIZE (default 8G, sparse).
+# Debian mirror; default: the host's), LXCRI_VM_DISK_SIZE (default 8G, sparse),
+# LXCRI_VM_SELINUX=1 (a guest with SELinux enforcing instead of AppArmor: Debian's
+# reference policy, scripts/vm/packages-selinux; cached apart).
 # Needs root, qemu-system-x86, debootstrap and e2fsprogs (installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,8 +90,15 @@ t_setup=$((SECONDS - t_setup))
 cache=${LXCRI_VM_CACHE:-/var/cache/lxcri-vm}
 mkdir -p "$cache"
 bun_exe=$(readlink -f "$(command -v bun)")
-key=$({ cat scripts/vm/packages scripts/vm/build-image.sh; echo "${LXCRI_VM_DISK_SIZE:-}"; sha256sum <"$bun_exe"; } | sha256sum | cut -c1-16)
-guest="$cache/$key"
+# LXCRI_VM_SELINUX=1: the SELinux guest, cached apart (under selinux/) so that neither variant's
+# run removes the other's.
+selinux=${LXCRI_VM_SELINUX:-0}
+lists=(scripts/vm/packages)
+((selinux)) && lists+=(scripts/vm/packages-selinux scripts/vm/lxcri-container.cil)
+key=$({ cat "${lists[@]}" scripts/vm/build-image.sh; echo "${LXCRI_VM_DISK_SIZE:-}"; sha256sum <"$bun_exe"; } | sha256sum | cut -c1-16)
+variant_dir=$cache
+((selinux)) && variant_dir=$cache/selinux
+guest="$variant_dir/$key"
 t_build=$SECONDS
 built=0
 exec {lock}>"$cache/.lock"
@@ -98,13 +107,13 @@ if ((rebuild)) || [[ ! -f $guest/rootfs.img ]]; then
   log "building the guest into $guest"
   rm -rf --one-file-system "$guest"
   # The build is bounded by the same deadline as the rest.
-  LXCRI_VM_DEBS="$cache/debs" timeout -k 10 $((deadline - SECONDS)) bash scripts/vm/build-image.sh "$guest" || {
+  LXCRI_VM_SELINUX=$selinux LXCRI_VM_DEBS="$cache/debs" timeout -k 10 $((deadline - SECONDS)) bash scripts/vm/build-image.sh "$guest" || {
     s=$?
     log "building the guest failed ($s)"
     exit "$s"
   }
   built=1
-  for old in "$cache"/*; do # older keys' guests
+  for old in "$variant_dir"/*; do # older keys' guests of this variant
     [[ -d $old && $old != "$guest" && ${old##*/} =~ ^[0-9a-f]{16}$ ]] && rm -rf --one-file-system "$old"
   done
 fi
@@ -144,13 +153,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 kernel=$guest/vmlinux
+lsm=''
+((selinux)) && lsm='security=selinux selinux=1 enforcing=1'
 [[ -f $kernel ]] || kernel=$guest/vmlinuz
 log "booting the guest ($smp vCPUs, $mem MiB, TCG); job: $*"
 t_boot=$SECONDS
 qemu-system-x86_64 -name lxcri-vm -nodefaults -no-user-config -display none -no-reboot \
   -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem" \
   -kernel "$kernel" -initrd "$guest/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 fsck.mode=skip panic=-1 net.ifnames=0 tsc=reliable ${LXCRI_VM_APPEND:-}" \
+  -append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 fsck.mode=skip panic=-1 net.ifnames=0 tsc=reliable $lsm ${LXCRI_VM_APPEND:-}" \
   -drive "file=$guest/rootfs.img,format=raw,if=virtio,snapshot=on,cache=unsafe" \
   -virtfs "local,path=$project,mount_tag=lxcri-project,security_model=none,multidevs=remap" \
   -virtfs "local,path=$run,mount_tag=lxcri-ctl,security_model=none" \

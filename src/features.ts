@@ -36,6 +36,8 @@ export function features(libs?: Libraries) {
       seccomp: { enabled: true, ...SECCOMP_FEATURES },
       // process.apparmorProfile is applied (refused on a host without AppArmor, as runc does)
       apparmor: { enabled: has("apparmor") },
+      // process.selinuxLabel and linux.mountLabel are applied where SELinux is on (refused where
+      // it is off: src/host/selinux.ts), as runc built with SELinux says enabled everywhere
       selinux: { enabled: accepted("process.selinuxLabel") && accepted("linux.mountLabel") },
       intelRdt: { enabled: accepted("linux.intelRdt") },
       // linux.memoryPolicy: set_mempolicy(2) in init before execve (ffi/native/confine.c)

@@ -84,9 +84,13 @@ static int this_task(char *out, size_t n)
 	return 0;
 }
 
-int apparmor_exec(const char *profile)
+/*
+ * Writes `len` bytes of `val` to this task's attr file `attr` (`fallback` when
+ * that does not exist: before Linux 5.8 AppArmor had no attr/apparmor/), reached
+ * as described above; selinux.c writes its label through it too.
+ */
+int write_task_attr(const char *attr, const char *fallback, const char *val, size_t len)
 {
-	static char cmd[4096];
 	char task[64];
 	if (proc_root < 0) {
 		errno = EBADF;
@@ -94,9 +98,9 @@ int apparmor_exec(const char *profile)
 	}
 	if (this_task(task, sizeof task) != 0)
 		return -1;
-	int fd = open_attr(task, "attr/apparmor/exec");
-	if (fd < 0 && errno == ENOENT) /* before Linux 5.8 */
-		fd = open_attr(task, "attr/exec");
+	int fd = open_attr(task, attr);
+	if (fd < 0 && errno == ENOENT && fallback)
+		fd = open_attr(task, fallback);
 	if (fd < 0)
 		return -1;
 	if (!on_procfs(fd)) {
@@ -104,18 +108,23 @@ int apparmor_exec(const char *profile)
 		errno = EXDEV;
 		return -1;
 	}
-	int len = snprintf(cmd, sizeof cmd, "exec %s", profile);
-	if (len < 0 || (size_t)len >= sizeof cmd) {
-		close(fd);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	ssize_t w = write(fd, cmd, (size_t)len);
+	ssize_t w = write(fd, val, len);
 	int saved = errno;
 	close(fd);
-	if (w != len) {
+	if (w != (ssize_t)len) {
 		errno = w < 0 ? saved : EIO;
 		return -1;
 	}
 	return 0;
+}
+
+int apparmor_exec(const char *profile)
+{
+	static char cmd[4096];
+	int len = snprintf(cmd, sizeof cmd, "exec %s", profile);
+	if (len < 0 || (size_t)len >= sizeof cmd) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return write_task_attr("attr/apparmor/exec", "attr/exec", cmd, (size_t)len);
 }

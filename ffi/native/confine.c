@@ -279,7 +279,8 @@ int find_program(const struct process_plan *p, char *out, size_t outlen)
 
 /*
  * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
- * the AppArmor profile first (this task, before no_new_privs: apparmor.c),
+ * the AppArmor profile and the SELinux label first (this task, before
+ * no_new_privs: apparmor.c, selinux.c),
  * then only the stdio, the fds below keep_fds and `status_fd` (close-on-exec)
  * stay open; cwd (checked to be inside the container: a leaked directory fd
  * must not become it), umask, HOME when asked, then confine_exec. Returns
@@ -290,6 +291,8 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 	reset_signals();
 	if (p->apparmor && apparmor_exec(p->apparmor) != 0)
 		return STEP_APPARMOR;
+	if (p->selinux && selinux_exec(p->selinux) != 0)
+		return STEP_SELINUX;
 	/* a procfs fd (the host's, for exec) must not reach the process, whatever keep_fds says */
 	if (proc_root >= 0) {
 		close(proc_root);
@@ -335,6 +338,8 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 
 const char *failed_subject(const struct process_plan *p, int step, const char *path)
 {
+	if (step == STEP_SELINUX && p->selinux)
+		return p->selinux;
 	return step == STEP_APPARMOR && p->apparmor ? p->apparmor : path;
 }
 

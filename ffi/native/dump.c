@@ -83,6 +83,8 @@ int dump_main(int fd)
 		printf("null");
 	printf(",\"apparmor\":");
 	p->apparmor ? str(p->apparmor) : (void)printf("null");
+	printf(",\"selinux\":");
+	p->selinux ? str(p->selinux) : (void)printf("null");
 	if (plan.kind == PLAN_INIT) {
 		const struct init_plan *ip = &plan.init;
 		printf(",\"terminal\":%u,\"devices\":[", ip->terminal);
@@ -120,6 +122,10 @@ int dump_main(int fd)
 		printf("]");
 		printf(",\"detach\":");
 		strs(&ip->detach);
+		printf(",\"mountLabel\":");
+		ip->mount_label ? str(ip->mount_label) : (void)printf("null");
+		printf(",\"labelled\":");
+		strs(&ip->labelled);
 		printf(",\"hookTimeout\":%u,\"state\":[", ip->hook_timeout);
 		str(ip->state_before);
 		putchar(',');

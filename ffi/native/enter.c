@@ -45,8 +45,9 @@ int enter_main(int plan_fd)
 	for (uint32_t i = 0; i < e->ncg; i++)
 		if (write(e->cg_fds[i], "0", 1) != 1)
 			return step_failed(status, STEP_CGROUPS, NULL);
-	if (plan.process.apparmor && (proc_root = open_proc_root()) < 0)
-		return step_failed(status, STEP_APPARMOR, plan.process.apparmor);
+	if ((plan.process.apparmor || plan.process.selinux) && (proc_root = open_proc_root()) < 0)
+		return step_failed(status, plan.process.apparmor ? STEP_APPARMOR : STEP_SELINUX,
+				   plan.process.apparmor ? plan.process.apparmor : plan.process.selinux);
 	for (uint32_t i = 0; i < e->nns; i++)
 		if (setns(e->ns_fds[i], 0) != 0)
 			return step_failed(status, STEP_SETNS, NULL);
@@ -65,7 +66,7 @@ int enter_main(int plan_fd)
 		}
 		int step = exec_process(&plan.process, status);
 		send_error(status, step, errno, failed_subject(&plan.process, step, plan.process.args.items[0]));
-		_exit(step != STEP_APPARMOR && errno == ENOENT ? 127 : 126);
+		_exit(step != STEP_APPARMOR && step != STEP_SELINUX && errno == ENOENT ? 127 : 126);
 	}
 	if (proc_root >= 0)
 		close(proc_root);

@@ -104,7 +104,7 @@ static __attribute__((noreturn)) void child(const struct plan *plan, const struc
 	char *const *envp = h->has_env ? h->env.items : plan->process.env.items;
 	int step = exec_as(&p, 3, h->path, argv, envp);
 	send_error(3, step, errno, failed_subject(&p, step, h->path));
-	_exit(step != STEP_APPARMOR && errno == ENOENT ? 127 : 126);
+	_exit(step != STEP_APPARMOR && step != STEP_SELINUX && errno == ENOENT ? 127 : 126);
 }
 
 static void run_one(const struct plan *plan, const struct hook *h, const char *state, size_t state_len, struct run *r)
@@ -194,7 +194,10 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 	if (read_frame(st[0], &kind, report, sizeof report, &len) == 0 && kind == FRAME_ERROR && len >= 8) {
 		uint32_t step = (uint32_t)report[0] | (uint32_t)report[1] << 8 | (uint32_t)report[2] << 16 | (uint32_t)report[3] << 24;
 		int e = (int)((uint32_t)report[4] | (uint32_t)report[5] << 8 | (uint32_t)report[6] << 16 | (uint32_t)report[7] << 24);
-		snprintf(r->error, sizeof r->error, "%s: %s", step == STEP_APPARMOR ? "cannot apply process.apparmorProfile" : "cannot execute",
+		snprintf(r->error, sizeof r->error, "%s: %s",
+			 step == STEP_APPARMOR   ? "cannot apply process.apparmorProfile"
+			 : step == STEP_SELINUX ? "cannot apply process.selinuxLabel"
+						: "cannot execute",
 			 strerrorname_np(e) ? strerrorname_np(e) : "error");
 		r->exit_code = 127;
 		r->signal = 0;

@@ -37,6 +37,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <unistd.h>
 #include "lxcri.h"
@@ -239,6 +240,31 @@ static int clone_container_null(void)
 	return c;
 }
 
+/*
+ * linux.mountLabel on what lxcri mounts without liblxc: a masked directory's
+ * tmpfs gets it as context= (runc's maskDir), an mqueue mount's root as its
+ * security.selinux xattr (runc's and crun's way: the IPC namespace's mqueue
+ * superblock exists before the mount, so a context= would not match it).
+ */
+static char mask_data[4200] = "size=0";
+
+static void label_mounts(const struct init_plan *p)
+{
+	char dst[64];
+	if (!p->mount_label)
+		return;
+	snprintf(mask_data, sizeof mask_data, "size=0,context=\"%s\"", p->mount_label);
+	for (uint32_t i = 0; i < p->labelled.count; i++) {
+		int t = open_in_container(p->labelled.items[i]);
+		if (t < 0)
+			fail(STEP_MOUNT_LABEL, p->labelled.items[i]);
+		fd_path(dst, sizeof dst, t);
+		if (setxattr(dst, "security.selinux", p->mount_label, strlen(p->mount_label), 0) != 0)
+			fail(STEP_MOUNT_LABEL, p->labelled.items[i]);
+		close(t);
+	}
+}
+
 static void mask_and_protect(const struct init_plan *p)
 {
 	char src[64], dst[64];
@@ -283,7 +309,7 @@ static void mask_and_protect(const struct init_plan *p)
 		fd_path(dst, sizeof dst, t);
 		int r;
 		if (fstat(t, &st) == 0 && S_ISDIR(st.st_mode))
-			r = mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
+			r = mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, mask_data);
 		else if (null_src < 0) {
 			r = (int)syscall(SYS_move_mount, devnull, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 			if (r != 0 && errno == EINVAL) { /* not a detached mount: rootless (above) */
@@ -363,16 +389,22 @@ int init_main(int plan_fd)
 	const struct init_plan *ip = &plan.init;
 	signal(SIGPIPE, SIG_IGN);
 	/*
-	 * process.apparmorProfile: the procfs at /proc now, before anything of the
+	 * process.apparmorProfile and process.selinuxLabel: the procfs at /proc now, before anything of the
 	 * container ran (nothing can be mounted over it yet), kept for the writes at
 	 * start (apparmor.c). The profile is set on this task now too, so that one
 	 * the kernel does not know fails create, as with runc; exec_as writes it
 	 * again in each task that execs (startContainer hooks, the process).
 	 */
-	if (plan.process.apparmor) {
+	if (plan.process.apparmor || plan.process.selinux) {
 		int fd = open_proc_root();
-		if (fd < 0 || (proc_root = move_fd(fd, PROC_ROOT_FD)) < 0 || apparmor_exec(plan.process.apparmor) != 0)
+		const char *what = plan.process.apparmor ? plan.process.apparmor : plan.process.selinux;
+		if (fd < 0 || (proc_root = move_fd(fd, PROC_ROOT_FD)) < 0)
+			fail(plan.process.apparmor ? STEP_APPARMOR : STEP_SELINUX, what);
+		if (plan.process.apparmor && apparmor_exec(plan.process.apparmor) != 0)
 			fail(STEP_APPARMOR, plan.process.apparmor);
+		/* process.selinuxLabel likewise (selinux.c): a label the policy does not know fails create */
+		if (plan.process.selinux && selinux_exec(plan.process.selinux) != 0)
+			fail(STEP_SELINUX, plan.process.selinux);
 	}
 
 	/* tmpcopyup clones mounts: before the propagation steps can make one unbindable */
@@ -397,6 +429,7 @@ int init_main(int plan_fd)
 	local_null_stdio();
 	set_name(SYS_sethostname, ip->hostname);
 	set_name(SYS_setdomainname, ip->domainname);
+	label_mounts(ip);
 	mask_and_protect(ip);
 	close(devnull);
 	recursive_attrs(ip);
@@ -423,5 +456,5 @@ int init_main(int plan_fd)
 	send_frame(channel, FRAME_EXEC, NULL, 0);
 	int step = exec_process(&plan.process, channel);
 	send_error(channel, step, errno, failed_subject(&plan.process, step, plan.process.args.items[0]));
-	return step != STEP_APPARMOR && errno == ENOENT ? 127 : 126;
+	return step != STEP_APPARMOR && step != STEP_SELINUX && errno == ENOENT ? 127 : 126;
 }

@@ -19,7 +19,7 @@
 #include "steps.h"
 
 #define PLAN_MAGIC "LXCRIPLN"
-#define PLAN_VERSION 3
+#define PLAN_VERSION 4
 #define PLAN_INIT 1
 #define PLAN_EXEC 2
 
@@ -82,6 +82,7 @@ struct process_plan {
 	uint32_t has_final_cpus;
 	uint64_t final_cpus[CPU_MASK_WORDS];
 	char *apparmor; /* process.apparmorProfile; NULL: none, or "unconfined" (nothing to write) */
+	char *selinux;  /* process.selinuxLabel; NULL: none */
 };
 
 #define ATTR_PERSONALITY 1
@@ -133,6 +134,8 @@ struct init_plan {
 	uint32_t ntmpfs;
 	struct tmpfs_item *tmpfs;
 	struct str_list detach;
+	char *mount_label;      /* linux.mountLabel; NULL: none */
+	struct str_list labelled; /* mount roots labelled by xattr (mqueue) */
 	uint32_t hook_timeout;
 	char *state_before, *state_after; /* the state JSON on either side of the pid */
 	uint32_t nhooks;
@@ -194,6 +197,12 @@ extern int proc_root;
 int open_proc_root(void);
 /* "exec <profile>" to this task's attr file below proc_root: confined at the next execve. */
 int apparmor_exec(const char *profile);
+/* Writes val to this task's attr file below proc_root (fallback when attr does not exist). */
+int write_task_attr(const char *attr, const char *fallback, const char *val, size_t len);
+
+/* selinux.c */
+/* Sets `label` as the context of this task's next execve (attr/exec, through proc_root). */
+int selinux_exec(const char *label);
 
 /* hooks.c */
 int run_start_hooks(const struct plan *plan, int channel, long pid);

@@ -140,6 +140,7 @@ static void process(struct reader *r, struct process_plan *p)
 	for (int i = 0; i < CPU_MASK_WORDS; i++)
 		p->final_cpus[i] = u64(r);
 	p->apparmor = optional(r);
+	p->selinux = optional(r);
 }
 
 static void init_part(struct reader *r, struct init_plan *p)
@@ -181,6 +182,8 @@ static void init_part(struct reader *r, struct init_plan *p)
 		p->tmpfs[i].flags = u32(r);
 	}
 	strs(r, &p->detach);
+	p->mount_label = optional(r);
+	strs(r, &p->labelled);
 	p->hook_timeout = u32(r);
 	p->state_before = str(r);
 	p->state_after = str(r);

@@ -49,7 +49,9 @@
 	X(IDMAP_SOURCE, "cloning the source of an id-mapped mount")           \
 	X(IDMAP_USERNS, "making the user namespace of an id-mapped mount")    \
 	X(IDMAP_MOUNT, "mounting an id-mapped mount in the container")        \
-	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")
+	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")       \
+	X(SELINUX, "setting the SELinux label (process.selinuxLabel)")         \
+	X(MOUNT_LABEL, "labelling a mount (linux.mountLabel)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

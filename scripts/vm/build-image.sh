@@ -98,7 +98,10 @@ mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
 mkdir -p "$root/var/cache/apt/archives"
 mount --bind "$debs" "$root/var/cache/apt/archives" && mounted+=("$root/var/cache/apt/archives")
 
-mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages")
+lists=("$here/packages")
+# The SELinux guest (LXCRI_VM_SELINUX=1): its policy and tools too, labelled below.
+[[ ${LXCRI_VM_SELINUX:-0} == 1 ]] && lists+=("$here/packages-selinux")
+mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${lists[@]}")
 log "apt-get install ${#pkgs[@]} packages: ${pkgs[*]}"
 t=$SECONDS
 chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 sh -c '
@@ -166,6 +169,36 @@ EOF
 ln -sf /etc/systemd/system/lxcri-vm-job.service "$root/etc/systemd/system/multi-user.target.wants/lxcri-vm-job.service"
 install -m 755 "$bun_exe" "$root/usr/local/bin/bun"
 ln -sf bun "$root/usr/local/bin/bunx"
+
+if [[ ${LXCRI_VM_SELINUX:-0} == 1 ]]; then
+  # The SELinux guest: enforcing from the start (the kernel's enforcing=1 too), Debian's
+  # "default" policy with the container types podman's labels name (lxcri-container.cil), and
+  # AppArmor's unit off (the kernel's major LSM is SELinux). The job mounts its 9p share with
+  # busybox's mount, which runs in the job's own domain (init_t, unconfined): mount(8) would
+  # run as mount_t, which the policy does not let mount 9p.
+  printf 'SELINUX=enforcing\nSELINUXTYPE=default\n' >"$root/etc/selinux/config"
+  ln -sf /dev/null "$root/etc/systemd/system/apparmor.service"
+  mkdir -p "$root/etc/systemd/system/lxcri-vm-job.service.d"
+  { echo '[Service]'; echo 'ExecStart='; sed -n 's/^ExecStart=\(.*\) mount -t 9p /ExecStart=\1 busybox mount -t 9p /p' "$root/etc/systemd/system/lxcri-vm-job.service"; } \
+    >"$root/etc/systemd/system/lxcri-vm-job.service.d/selinux.conf"
+  grep -q 'busybox mount' "$root/etc/systemd/system/lxcri-vm-job.service.d/selinux.conf" || { log "no 9p mount in the job's unit"; exit 1; }
+  cp "$here/lxcri-container.cil" "$root/tmp/"
+  # Every file labelled now, the guest's own configuration too, in the chroot (the host has no
+  # SELinux: the labels are plain xattrs, which mkfs.ext4 -d copies): a first-boot relabel
+  # would run at every boot of the snapshot=on disk.
+  mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+  chroot "$root" sh -c 'semodule -n -i /tmp/lxcri-container.cil && rm /tmp/lxcri-container.cil &&
+    setfiles -F -e /proc -e /sys -e /dev /etc/selinux/default/contexts/files/file_contexts /' >"$work/setfiles.log" 2>&1 || {
+    tail -20 "$work/setfiles.log" >&2
+    log "installing the container module or labelling the files failed"
+    exit 1
+  }
+  umount_all
+  for f in usr/bin/podman etc/systemd/system/lxcri-vm-job.service.d/selinux.conf; do
+    python3 -c 'import os, sys; print(sys.argv[1], os.getxattr(sys.argv[1], "security.selinux").decode())' "$root/$f" >&2 ||
+      { log "no SELinux label on $f"; exit 1; }
+  done
+fi
 
 cp "$vmlinuz" "$work/vmlinuz"
 # The kernel also as the ELF inside the bzImage (vmlinux), which qemu boots through PVH:

@@ -29,6 +29,7 @@ import { FrameChannel } from "../host/frame-channel.ts";
 import { encodeExecPlan } from "../contract/plan.ts";
 import { checkedFrom, LxcriError, type Source } from "../errors.ts";
 import { checkAppArmorProfile } from "../host/apparmor.ts";
+import { checkSelinuxLabel } from "../host/selinux.ts";
 import { installed } from "../host/artefacts.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { sendPidfd } from "../host/pidfd-socket.ts";
@@ -97,8 +98,14 @@ export async function exec(
   // The copy create checked; checked again into typed values (nulls dropped), named as the copy.
   const spec = validateSpec(readStoredSpec(dir), { source: { label: files(dir).config, code: "invalid-config" }, systemdCgroup: "either" });
   // As runc: a process without an AppArmor profile of its own is confined by the container's.
-  const proc = given.apparmorProfile ? given : { ...given, apparmorProfile: spec.process.apparmorProfile };
+  // So is its SELinux label (runc: process.Label, else the container's).
+  const proc = {
+    ...given,
+    apparmorProfile: given.apparmorProfile || spec.process.apparmorProfile,
+    selinuxLabel: given.selinuxLabel || spec.process.selinuxLabel,
+  };
   checkedFrom(EXEC, () => checkAppArmorProfile(proc.apparmorProfile));
+  checkedFrom(EXEC, () => checkSelinuxLabel(proc.selinuxLabel, "process.selinuxLabel"));
   // Socket activation (runc): LISTEN_FDS meant for us are passed on as the process's 3, 4, …
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const warnings: string[] = [];

@@ -2,7 +2,7 @@
 // in words, in one place for every process that reports one: the monitor and
 // init at create, init at start, the exec helper. Pure: strerror(3) is passed
 // in (it is a libc call, ffi/libc.ts).
-import { EACCES, ENOENT, EXDEV } from "../../ffi/syscalls.ts";
+import { EACCES, EINVAL, ENOENT, EXDEV } from "../../ffi/syscalls.ts";
 import { LxcriError, unsupportedOnHost } from "../errors.ts";
 import type { NativeFailure } from "./frames.ts";
 import { STEP, stepText } from "./steps.ts";
@@ -16,8 +16,10 @@ export function describeNative(f: NativeFailure, strerror: (e: number) => string
   return `${stepText(f.step)}: ${what}${nativeHint(f) ?? (f.errno ? strerror(f.errno) : "failed")}`;
 }
 
-/** What an errno means where its bare text would mislead (ffi/native/apparmor.c's failures). */
+/** What an errno means where its bare text would mislead (ffi/native/apparmor.c's and selinux.c's failures). */
 function nativeHint(f: NativeFailure): string | undefined {
+  if (f.step === STEP.SELINUX && f.errno === EINVAL) return "the loaded SELinux policy has no such context";
+  if (f.step === STEP.SELINUX && f.errno === EACCES) return "the SELinux policy does not allow a change to that context";
   if (f.step !== STEP.APPARMOR) return undefined;
   if (f.errno === ENOENT) return "the kernel has no AppArmor profile of that name loaded";
   if (f.errno === EXDEV) return "its attr file is not on the real procfs (something is mounted over /proc)";
@@ -51,8 +53,12 @@ export function nativeError(
       "process.apparmorProfile",
       `no AppArmor profile ${JSON.stringify(f.what)} is loaded (load it with apparmor_parser)`,
     );
+  // a context the loaded policy does not know, as the kernel says
+  if (source === "create" && f.step === STEP.SELINUX && f.errno === EINVAL)
+    return unsupportedOnHost("process.selinuxLabel", `the SELinux policy loaded on this host has no context ${JSON.stringify(f.what)}`);
   // the exec helper's other steps: the step and the errno alone
-  if (source === "exec" && f.step !== STEP.APPARMOR) return new LxcriError("runtime", `exec: ${stepText(f.step)}: ${reason()}`);
+  if (source === "exec" && f.step !== STEP.APPARMOR && f.step !== STEP.SELINUX)
+    return new LxcriError("runtime", `exec: ${stepText(f.step)}: ${reason()}`);
   const prefix = {
     monitor: "the monitor could not start the container",
     create: "container init",

@@ -8,7 +8,7 @@ import type { SeccompRules } from "../../ffi/seccomp.ts";
 
 export type SeccompPlan = SeccompRules;
 
-export const PLAN_VERSION = 3;
+export const PLAN_VERSION = 4;
 const PLAN_INIT = 1;
 const PLAN_EXEC = 2;
 
@@ -50,6 +50,8 @@ export interface ProcessPlan {
   finalCpus?: number[];
   /** The AppArmor profile the process is confined by from its execve; absent for none and for "unconfined". */
   apparmorProfile?: string;
+  /** The SELinux context the process gets at its execve (process.selinuxLabel); absent for none. */
+  selinuxLabel?: string;
 }
 
 /** A device node init makes: S_IF* type bits plus permissions in `mode`. */
@@ -109,6 +111,10 @@ export interface InitSetup {
   tmpfs: TmpfsFromImage[];
   /** Mounts only init needed (a /proc to be exec'd through), detached before ready. */
   detach: string[];
+  /** linux.mountLabel: the context= of the tmpfs init mounts over a masked directory (as runc's). */
+  mountLabel?: string;
+  /** Mounts whose root gets mountLabel as its security.selinux xattr (mqueue: as runc, not context=). */
+  labelled: string[];
 }
 
 /** A startContainer hook as init runs it. */
@@ -245,6 +251,7 @@ function processPart(w: Writer, p: ProcessPlan, keepFds: number, seccomp: Compil
   w.u32(p.finalCpus ? 1 : 0);
   mask1024(w, p.finalCpus);
   w.optional(p.apparmorProfile);
+  w.optional(p.selinuxLabel);
 }
 
 function header(kind: number): Writer {
@@ -270,6 +277,7 @@ export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffe
   w.u32(s.tmpfs.length);
   for (const t of s.tmpfs) w.str(t.path).u32(t.copyUp ? 1 : 0);
   w.strs(s.detach);
+  w.optional(s.mountLabel).strs(s.labelled);
   w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
   w.u32(plan.hooks.length);
   for (const h of plan.hooks)

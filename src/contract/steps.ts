@@ -46,6 +46,8 @@ export const STEPS = [
   ["IDMAP_USERNS", "making the user namespace of an id-mapped mount"],
   ["IDMAP_MOUNT", "mounting an id-mapped mount in the container"],
   ["COPY_UP", "copying the image's files into a tmpfs (tmpcopyup)"],
+  ["SELINUX", "setting the SELinux label (process.selinuxLabel)"],
+  ["MOUNT_LABEL", "labelling a mount (linux.mountLabel)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

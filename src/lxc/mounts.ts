@@ -76,6 +76,8 @@ export interface MountPlan {
   propagation: PropagationStep[];
   /** tmpfs mounts that take the image directory's files from init ("tmpcopyup", ffi/native/copyup.c). */
   tmpfs: TmpfsFromImage[];
+  /** Mounts whose root init labels with linux.mountLabel by xattr (mqueue), in the container. */
+  labelled: string[];
   /**
    * Mount points create makes on the host before liblxc runs, race-free
    * (ffi/beneath.ts): `rel` below the host directory `base` — the rootfs, or
@@ -165,6 +167,8 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const propagation = new PropagationSteps(spec.linux?.rootfsPropagation);
   const tmpfs: TmpfsFromImage[] = [];
   const hostPeers = keepsHostPeers(spec);
+  const label = spec.linux?.mountLabel || undefined;
+  const labelled: string[] = [];
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
@@ -207,7 +211,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     if (isCgroupMount(m)) {
       if (split.attr) recursive.push(split.attr);
       propagation.mount(dest, parent, steps);
-      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx));
+      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx, label));
       else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost && !ctx.rootless && !ctx.cgroupless)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
@@ -251,6 +255,10 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       if (split.attr) recursive.push(split.attr);
     }
     const fstype = bind ? "none" : (m.type ?? "none");
+    if (label && !bind) {
+      if (fstype === "mqueue") labelled.push(dest);
+      else if (!UNLABELLED.has(fstype)) options.push(contextOption(label));
+    }
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
     if (point) mountpoints.push(point);
     else options.push(`create=${kind}`);
@@ -279,7 +287,31 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
   propagation.root();
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, shared, idmapped };
+  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, labelled, shared, idmapped };
+}
+
+/**
+ * linux.mountLabel as runc applies it (libcontainer/rootfs_linux.go): `context="<label>"` in the
+ * data of every filesystem it mounts (tmpfs, devpts, a v1 host's cgroup tmpfs, ...) but proc and
+ * sysfs, which keep their own labels; an mqueue gets it by xattr (init), a bind mount keeps its
+ * source's, cgroup2 its own. The label is a checked context (src/spec/process.ts): no quote or
+ * blank to end the option early. liblxc splits options at commas and passes the ones it does not
+ * know on, in order, joined by commas: the label's own commas ("s0:c1,c2") come back whole.
+ */
+const UNLABELLED = new Set(["proc", "sysfs", "cgroup", "cgroup2", "none"]);
+
+export function contextOption(label: string): string {
+  // liblxc 5.0 (the only liblxc lxcri runs on: ffi/liblxc.ts) splits an entry's options at
+  // commas and keeps, of what is no flag it knows, only the parts with a "=": the ",c2\"" of
+  // context="…:s0:c1,c2" would be dropped and the mount labelled s0:c1, another label than
+  // asked (liblxc 6.0.5 keeps every part: lxc commit 9041ae3). So a label with a category set
+  // is refused where a mount would carry it; one category or none is applied.
+  if (label.includes(","))
+    throw unsupportedOnHost(
+      "linux.mountLabel",
+      `${JSON.stringify(label)} has a category set: liblxc 5.0 drops the part of a mount option after a comma that has no "=", so the kernel would get another label; a label with one category or none is applied (podman: --security-opt label=level:s0:c1)`,
+    );
+  return `context="${label}"`;
 }
 
 function hasCgroupNamespace(spec: Spec): boolean {
@@ -311,12 +343,15 @@ function cgroupV2Bind(dest: string, options: string[], ctx: MountContext): Confi
  * runc adds a symlink per controller; mount entries cannot make symlinks, so each controller's
  * name gets the same bind.
  */
-function cgroupV1Entries(dest: string, options: string[], ctx: MountContext): ConfigItem[] {
+function cgroupV1Entries(dest: string, options: string[], ctx: MountContext, label?: string): ConfigItem[] {
   if (ctx.cgroupDir === undefined) throw new Error("translate: a cgroup v1 mount needs the container's cgroup directory");
   const target = fstabEscape(dest.slice(1));
   const propagation = options.filter((o) => PROPAGATION_OPTIONS.has(o));
   const items: ConfigItem[] = [
-    ["lxc.mount.entry", `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, "create=dir"].join(",")} 0 0`],
+    [
+      "lxc.mount.entry",
+      `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, ...(label ? [contextOption(label)] : []), "create=dir"].join(",")} 0 0`,
+    ],
   ];
   const v1 = ctx.cgroupHierarchies.filter((h) => h.fstype === "cgroup");
   const names = new Set(v1.map((h) => h.name));

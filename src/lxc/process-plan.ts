@@ -48,6 +48,7 @@ export function processPlan(proc: Process, linux: Linux | undefined, ctx: Proces
     lookupHome: !env.some((e) => e.startsWith("HOME=")),
     finalCpus: final === undefined ? undefined : listNumbers(final),
     apparmorProfile: confiningProfile(proc.apparmorProfile),
+    selinuxLabel: proc.selinuxLabel || undefined,
   };
 }
 

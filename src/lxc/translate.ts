@@ -123,6 +123,9 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   if (spec.root?.readonly) items.push(["lxc.rootfs.options", "ro"]);
   if (spec.hostname !== undefined) items.push(["lxc.uts.name", spec.hostname]);
   if (proc.oomScoreAdj !== undefined) items.push(["lxc.proc.oom_score_adj", String(proc.oomScoreAdj)]);
+  // The session keyring liblxc makes gets the process's label, as runc's SetKeyLabel; the process
+  // itself is labelled by lxcri-init (ffi/native/selinux.c), never by liblxc.
+  if (proc.selinuxLabel) items.push(["lxc.selinux.context.keyring", proc.selinuxLabel]);
 
   items.push(...namespaceItems(spec, ctx.joinedByMonitor));
   items.push(
@@ -209,6 +212,8 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
     // with shared bind mounts from the host the start-host hook sets it, before it mounts them
     propagation: mounts.shared.length ? [] : mounts.propagation,
     tmpfs: mounts.tmpfs,
+    mountLabel: spec.linux?.mountLabel || undefined,
+    labelled: mounts.labelled,
   };
 }
 

@@ -1,6 +1,6 @@
 // linux checked into Linux: namespaces and id mappings, devices, sysctl
 // names, cgroupsPath syntax, time offsets, personality, memory policy, and
-// what lxcri does not support yet (mountLabel, intelRdt). What
+// what lxcri does not support yet (intelRdt). What
 // needs the host — whether a joined namespace is the runtime's own, the
 // cgroup layout — is translation's (src/lxc).
 import { configError } from "../errors.ts";
@@ -8,6 +8,7 @@ import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { absolutePath, arrayOf, at, boolean, type Check, int64, integer, mapOf, object, oneOf, opt, req, string, uint32 } from "./check.ts";
 import { MAX_NODES, numberList } from "./lists.ts";
 import { containerPath } from "./mounts.ts";
+import { selinuxContext } from "./process.ts";
 import { resources } from "./resources.ts";
 import { seccomp } from "./seccomp.ts";
 import {
@@ -149,7 +150,7 @@ const shape = object({
   rootfsPropagation: opt(oneOf(ROOTFS_PROPAGATIONS)),
   maskedPaths: opt(arrayOf(containerPath)),
   readonlyPaths: opt(arrayOf(containerPath)),
-  mountLabel: opt(string),
+  mountLabel: opt(selinuxContext),
   intelRdt: opt(
     object({
       closID: opt(string),
@@ -169,8 +170,7 @@ const shape = object({
 export function linux(systemdCgroup: boolean | "either"): Check<Linux> {
   return (v, p) => {
     const l: Linux = shape(v, p);
-    for (const field of ["mountLabel", "intelRdt"] as const)
-      if (l[field] && !accepted(`linux.${field}`)) throw configError(at(p, field), REFUSED_FIELDS[`linux.${field}`]);
+    if (l.intelRdt && !accepted("linux.intelRdt")) throw configError(at(p, "intelRdt"), REFUSED_FIELDS["linux.intelRdt"]);
     if (l.cgroupsPath)
       cgroupsPath(l.cgroupsPath, systemdCgroup === "either" ? l.cgroupsPath.includes(":") : systemdCgroup, at(p, "cgroupsPath"));
     if (l.personality?.flags?.length) throw configError(at(p, "personality.flags"), "no personality flags are defined by the runtime spec");

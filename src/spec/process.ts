@@ -1,9 +1,9 @@
 // process — config.json's, or the one an exec runs — checked into a Process:
 // shapes and ranges, duplicate rlimits, the scheduler's priority rules, CPU
-// lists, AppArmor profile names, and what lxcri does not support yet (SELinux).
-// Whether the host has AppArmor is src/host/apparmor.ts's question.
+// lists, AppArmor profile names and SELinux labels.
+// Whether the host has AppArmor or SELinux is src/host/apparmor.ts's and
+// src/host/selinux.ts's question.
 import { configError } from "../errors.ts";
-import { accepted, REFUSED_FIELDS } from "./support.ts";
 import { absolutePath, arrayOf, at, boolean, type Check, integer, object, oneOf, opt, req, string, uint32, uint64 } from "./check.ts";
 import { MAX_NODES, numberList } from "./lists.ts";
 import { RLIMITS } from "./rlimits.ts";
@@ -50,6 +50,21 @@ export function confiningProfile(profile: string | undefined): string | undefine
   return profile && profile !== "unconfined" ? profile : undefined;
 }
 
+/**
+ * An SELinux context ("user:role:type[:level]", the level with categories:
+ * "s0:c1,c2", "s0-s0:c0.c1023"): the characters of SELinux identifiers and
+ * levels only. The mount label goes into mount(2)'s data as context="…", so a
+ * quote, blank or backslash could add options of its own; none is ever in a
+ * context.
+ */
+export const selinuxContext: Check<string> = (v, p) => {
+  const s = string(v, p);
+  if (s !== "" && !/^[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+(:[A-Za-z0-9_.,:\-]+)?$/.test(s))
+    throw configError(p, `is not an SELinux context (user:role:type[:level]): ${JSON.stringify(s)}`);
+  if (s.length > 4000) throw configError(p, "is longer than 4000 bytes");
+  return s;
+};
+
 const rlimit = object({ type: req(oneOf(Object.keys(RLIMITS))), soft: req(uint64), hard: req(uint64) });
 
 const shape = object({
@@ -80,7 +95,7 @@ const shape = object({
   noNewPrivileges: opt(boolean),
   apparmorProfile: opt(apparmorProfile),
   oomScoreAdj: opt(integer(-1000, 1000)),
-  selinuxLabel: opt(string),
+  selinuxLabel: opt(selinuxContext),
   ioPriority: opt(object({ class: req(oneOf(IOPRIO_CLASSES)), priority: opt(integer(0, 7)) })),
   scheduler: opt(
     object({
@@ -113,7 +128,5 @@ export const process: Check<Process> = (v, p) => {
     if (realtime && !s.priority) throw configError(at(p, "scheduler.priority"), `${s.policy} needs a priority from 1 to 99`);
     if (!realtime && s.priority) throw configError(at(p, "scheduler.priority"), `must be 0 for ${s.policy}`);
   }
-  if (proc.selinuxLabel && !accepted("process.selinuxLabel"))
-    throw configError(at(p, "selinuxLabel"), REFUSED_FIELDS["process.selinuxLabel"]);
   return proc;
 };

@@ -6,8 +6,6 @@ import { NAMESPACE_TYPES } from "./types.ts";
 
 /** Fields refused wherever they are set, by JSON path, with why; `features` reports them off. */
 export const REFUSED_FIELDS = {
-  "process.selinuxLabel": "is not supported yet",
-  "linux.mountLabel": "is not supported yet",
   "linux.intelRdt": "is not supported yet",
   "linux.resources.rdma": "is not supported yet",
 } as const;

@@ -50,6 +50,7 @@ const process: ProcessPlan = {
   lookupHome: true,
   finalCpus: [1, 3],
   apparmorProfile: "containers-default-0.50.1",
+  selinuxLabel: "system_u:system_r:container_t:s0:c1,c2",
 };
 
 describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", () => {
@@ -77,6 +78,8 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
               { path: "/run", copyUp: false },
             ],
             detach: ["/proc"],
+            mountLabel: "system_u:object_r:container_file_t:s0:c1,c2",
+            labelled: ["/dev/mqueue"],
           },
           keepFds: 4,
           hooks: [
@@ -119,6 +122,7 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
       keepFds: 4,
       finalCpus: [1, 3],
       apparmor: "containers-default-0.50.1",
+      selinux: "system_u:system_r:container_t:s0:c1,c2",
       terminal: 1,
       devices: [["/dev/x", 0o20660, 10, 200, 1, 2]],
       hostname: "box",
@@ -138,6 +142,8 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
         ["/run", 0],
       ],
       detach: ["/proc"],
+      mountLabel: "system_u:object_r:container_file_t:s0:c1,c2",
+      labelled: ["/dev/mqueue"],
       hookTimeout: 60,
       state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
       hooks: [
@@ -151,7 +157,7 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     const got = decode(
       encodeExecPlan(
         {
-          process: { ...process, noNewPrivileges: false, finalCpus: undefined, apparmorProfile: undefined },
+          process: { ...process, noNewPrivileges: false, finalCpus: undefined, apparmorProfile: undefined, selinuxLabel: undefined },
           keepFds: 3,
           nsFds: [7, 8],
           cgroupFds: [9],
@@ -171,14 +177,15 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
       initialCpus: [0],
       finalCpus: null,
       apparmor: null, // none, or "unconfined": nothing to write
+      selinux: null,
       seccompFirst: 1,
     });
   });
 
-  test("a plan of another version is refused (propagation steps, tmpcopyup and top-only attributes came with version 3)", () => {
+  test("a plan of another version is refused (the SELinux labels came with version 4)", () => {
     const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
     expect(plan.readUInt32LE(8)).toBe(PLAN_VERSION);
-    expect(PLAN_VERSION).toBe(3);
+    expect(PLAN_VERSION).toBe(4);
     const old = Buffer.from(plan);
     old.writeUInt32LE(1, 8);
     expect(() => decode(old)).toThrow();

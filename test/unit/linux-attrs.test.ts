@@ -203,7 +203,7 @@ describe("recursive mount options and features", () => {
     const f = features();
     expect(f.linux.seccomp.enabled).toBe(true);
     expect(f.linux.apparmor.enabled).toBe(true);
-    expect(f.linux.selinux.enabled).toBe(false);
+    expect(f.linux.selinux.enabled).toBe(true); // applied where SELinux is on, refused where off (src/host/selinux.ts)
     expect(f.linux.seccomp.actions).toContain("SCMP_ACT_NOTIFY"); // with a listenerPath (test/integration/seccomp-notify.test.ts)
     expect(f.linux.namespaces).toContain("time");
     expect(f.linux.namespaces).toContain("user");

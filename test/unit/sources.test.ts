@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { updateSettings } from "../../src/container/update.ts";
 import { ConfigError, checkedFrom, LxcriError } from "../../src/errors.ts";
 import { appArmorEnabled, checkAppArmorProfile } from "../../src/host/apparmor.ts";
+import { checkSelinuxLabel, selinuxEnabled, writableSelinuxfs } from "../../src/host/selinux.ts";
 import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import type { Spec } from "../../src/spec/types.ts";
@@ -91,7 +92,7 @@ describe("the source is the entry point's", () => {
         "process",
       ),
     );
-    expect(lib.message).toBe("exec: process.selinuxLabel: is not supported yet");
+    expect(lib.message).toBe('exec: process.selinuxLabel: is not an SELinux context (user:role:type[:level]): "x"');
     expect(lib.code).toBe("invalid-argument");
   });
 
@@ -173,6 +174,40 @@ describe("config errors and host refusals", () => {
     // exec names its own source, and keeps the host's code
     const x = thrown(() => checkedFrom({ label: "exec", code: "invalid-argument" }, () => checkAppArmorProfile("p1")));
     expect([x.message.split(":").slice(0, 2).join(":"), x.code]).toEqual(["exec: process.apparmorProfile", "unsupported-on-host"]);
+  });
+
+  test("SELinux labels: contexts only, valid anywhere; refused by src/host where SELinux is off, as runc", () => {
+    const label = "system_u:system_r:container_t:s0:c1,c2";
+    const s = validateSpec(
+      spec((s) => {
+        s.process.selinuxLabel = label;
+        s.linux = { ...s.linux, mountLabel: "system_u:object_r:container_file_t:s0:c1,c2" };
+      }),
+    );
+    expect([s.process.selinuxLabel, s.linux?.mountLabel]).toEqual([label, "system_u:object_r:container_file_t:s0:c1,c2"]);
+    expect(validateSpec(spec((s) => (s.process.selinuxLabel = "u:r:t"))).process.selinuxLabel).toBe("u:r:t");
+    // what would end context="…" early and add mount options of its own, or is no context at all
+    for (const bad of ['u:r:t:s0",size=1', "u:r:t:s0 x", "container_t", "u:r:t:s0\\n", "u:r:t\\"]) {
+      const e = thrown(() => validateSpec(spec((s) => (s.linux = { ...s.linux, mountLabel: bad }))));
+      expect(e.message).toStartWith("config.json: linux.mountLabel: is not an SELinux context");
+      expect(e.code).toBe("invalid-config");
+    }
+    expect(() => checkSelinuxLabel(undefined, "process.selinuxLabel")).not.toThrow();
+    expect(() => checkSelinuxLabel("", "process.selinuxLabel")).not.toThrow();
+    if (selinuxEnabled()) return expect(() => checkSelinuxLabel(label, "process.selinuxLabel")).not.toThrow();
+    const e = thrown(() => checkSelinuxLabel(label, "linux.mountLabel"));
+    expect({ message: e.message, code: e.code }).toEqual({
+      message: `config.json: linux.mountLabel: SELinux is not enabled on this host: cannot apply the label "${label}"`,
+      code: "unsupported-on-host",
+    });
+  });
+
+  test("SELinux is on where an selinuxfs is mounted read-write (go-selinux's GetEnabled)", () => {
+    const line = (opts: string) => `30 22 0:27 / /sys/fs/selinux ${opts} shared:9 - selinuxfs selinuxfs rw`;
+    expect(writableSelinuxfs(`1 0 8:1 / / rw - ext4 /dev/vda rw\n${line("rw,relatime")}\n`)).toBe("/sys/fs/selinux");
+    // a container's read-only selinuxfs (podman mounts it so) says SELinux is off, as libselinux takes it
+    expect(writableSelinuxfs(line("ro,relatime"))).toBeUndefined();
+    expect(writableSelinuxfs("1 0 8:1 / / rw - ext4 /dev/vda rw\n25 1 0:5 / /sel rw - tmpfs selinuxfs rw")).toBeUndefined();
   });
 
   test("what no host could do is the checker's (invalid-config), before translation", () => {

@@ -65,8 +65,6 @@ describe("features and the checker agree (one table)", () => {
   });
 
   const refusedFields: Record<keyof typeof REFUSED_FIELDS, [(s: Spec) => void, () => boolean]> = {
-    "process.selinuxLabel": [(s) => void (s.process!.selinuxLabel = "system_u:system_r:container_t:s0"), () => f.linux.selinux.enabled],
-    "linux.mountLabel": [(s) => void (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0"), () => f.linux.selinux.enabled],
     "linux.intelRdt": [(s) => void (s.linux!.intelRdt = { closID: "c" }), () => f.linux.intelRdt.enabled],
     "linux.resources.rdma": [(s) => void (s.linux!.resources = { rdma: { mlx5_1: { hcaHandles: 1 } } }), () => f.linux.cgroup.rdma],
   };

@@ -122,6 +122,52 @@ describe("OCI → LXC translation", () => {
     }
   });
 
+  test("selinuxLabel: the process plan's (init and exec write it), liblxc's keyring label; nothing without one", () => {
+    const label = "system_u:system_r:container_t:s0:c1,c2";
+    const s = spec((s) => (s.process!.selinuxLabel = label));
+    expect(processPlan(s.process!, s.linux, { lastCap: 40, warn: () => {} }).selinuxLabel).toBe(label);
+    expect(values(items(s), "lxc.selinux.context.keyring")).toEqual([label]);
+    // liblxc never labels the process itself: lxcri-init writes attr/exec through a trusted procfs
+    expect(values(items(s), "lxc.selinux.context")).toEqual([]);
+    const none = spec();
+    expect(processPlan(none.process!, none.linux, { lastCap: 40, warn: () => {} }).selinuxLabel).toBeUndefined();
+    expect(values(items(none), "lxc.selinux.context.keyring")).toEqual([]);
+  });
+
+  test("mountLabel: context= on each filesystem mounted (as runc), not proc, sysfs, binds or cgroup2; mqueue and masks are init's", () => {
+    const label = "system_u:object_r:container_file_t:s0:c1";
+    const s = spec((s) => {
+      s.linux!.mountLabel = label;
+      s.mounts!.push({ destination: "/data", type: "bind", source: "/proc/acpi", options: ["rbind"] });
+    });
+    const t = translate(s, ctx());
+    const entries = values(t.items, "lxc.mount.entry");
+    const of = (dest: string) => entries.filter((e) => e.split(" ")[1] === dest);
+    const ctxOpt = `context="${label}"`;
+    for (const d of ["dev", "dev/pts", "dev/shm"]) for (const e of of(d)) expect(e).toContain(ctxOpt);
+    // the v1 host's tmpfs at /sys/fs/cgroup too (runc mounts it as a tmpfs), not the binds below it
+    expect(of("sys/fs/cgroup")[0]).toContain(ctxOpt);
+    for (const d of ["proc", "sys", "dev/mqueue", "data", "sys/fs/cgroup/memory"])
+      for (const e of of(d)) expect(e).not.toContain("context=");
+    expect(of("dev/mqueue").length).toBe(1);
+    expect(t.setup.labelled).toEqual(["/dev/mqueue"]);
+    expect(t.setup.mountLabel).toBe(label);
+    // without a label nothing changes
+    const plain = translate(spec(), ctx());
+    expect(values(plain.items, "lxc.mount.entry").some((e) => e.includes("context="))).toBe(false);
+    expect([plain.setup.labelled, plain.setup.mountLabel]).toEqual([[], undefined]);
+    // a category set: liblxc 5.0 would drop ",c2\"" from the option and label the mount s0:c1
+    const set = error(() =>
+      translate(
+        spec((s) => (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2")),
+        ctx(),
+      ),
+    );
+    expect(set).toStartWith(
+      'config.json: linux.mountLabel: "system_u:object_r:container_file_t:s0:c1,c2" has a category set: liblxc 5.0 drops',
+    );
+  });
+
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {
     const it = items(
       spec((s) => {

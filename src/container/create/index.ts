@@ -26,6 +26,7 @@ import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
 import { appendTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
+import { checkSelinuxLabel } from "../../host/selinux.ts";
 import { installed } from "../../host/artefacts.ts";
 import { rootless } from "../../host/caller-userns.ts";
 import { lockFile, writeAtomic } from "../../host/fsutil.ts";
@@ -98,6 +99,8 @@ export async function create(
   const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
   const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
   checkAppArmorProfile(proc.apparmorProfile);
+  checkSelinuxLabel(proc.selinuxLabel, "process.selinuxLabel");
+  checkSelinuxLabel(spec.linux?.mountLabel, "linux.mountLabel");
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.
