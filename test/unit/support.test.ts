@@ -59,6 +59,21 @@ describe("features and the checker agree (one table)", () => {
     expect(f.mountOptions).not.toContain(o);
   });
 
+  test('a filesystem option without "=" that liblxc 5.0 would drop is refused naming it; on a bind mount (no filesystem options) and devpts\' newinstance it is taken', () => {
+    const n = defaultSpec([]).mounts!.length;
+    const tmpfs = (options: string[]) => (s: Spec) => void s.mounts!.push({ destination: "/t", type: "tmpfs", source: "tmpfs", options });
+    expect(refusal(tmpfs(["nosuid", "noswap", "size=1m"]))).toContain(
+      `mounts[${n}].options[1]: "noswap" is not supported: liblxc 5.0 drops a filesystem option without "="`,
+    );
+    expect(refusal(tmpfs(["inode64"]))).toContain(`mounts[${n}].options[0]: "inode64" is not supported`);
+    expect(refusal(tmpfs(["nosuid", "nodev", "mode=1777", "size=65536k"]))).toBeUndefined();
+    expect(
+      refusal((s) => void s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "inode64"] })),
+    ).toBeUndefined();
+    const devpts = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"];
+    expect(refusal((s) => void (s.mounts!.find((m) => m.type === "devpts")!.options = devpts))).toBeUndefined();
+  });
+
   test("every mount option runc knows is listed or refused: none reaches the filesystem as data unasked", () => {
     const neither = RUNC_MOUNT_OPTIONS.filter((o) => !f.mountOptions.includes(o) && !Object.hasOwn(MOUNT_OPTIONS_REFUSED, o));
     expect(neither).toEqual([]);
