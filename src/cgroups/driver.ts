@@ -15,6 +15,8 @@ import { removeCgroups, removeCgroupsNow, removeIfEmpty, sameCgroups, signalCgro
 import { allDirs, type ContainerCgroups } from "./record.ts";
 import type { CgroupSetting } from "./settings.ts";
 import type { Stats } from "./stats.ts";
+import { joinDirs } from "./process-join.ts";
+import type { SubCgroups } from "./sub-cgroups.ts";
 import type { Target } from "../systemd/bus.ts";
 
 export interface CgroupDriver {
@@ -35,6 +37,8 @@ export interface CgroupDriver {
   isFrozen(): boolean;
   /** Freezes (or thaws) every process of the container and waits until the kernel says so. */
   setFrozen(frozen: boolean, timeoutMs?: number): Promise<void>;
+  /** exec: the directories a new process joins, one per hierarchy (init's own within the container's; --cgroup's sub-cgroups). */
+  joinDirs(init: number, subs?: SubCgroups): string[];
   /** Host pids of the container's processes (its directories, not the monitor's), ascending. */
   pids(): number[];
   stats(): Promise<Stats>;
@@ -106,6 +110,7 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
     },
     isFrozen: () => isFrozen(dirs),
     setFrozen: (frozen, timeoutMs) => setFrozen(dirs, frozen, timeoutMs),
+    joinDirs: (init, subs) => joinDirs(dirs, init, subs),
     pids: () => pidsIn(dirs),
     stats: async () => (await import("./stats.ts")).containerStats(dirs),
     oomKills: async () => (await import("./stats.ts")).oomKills(dirs),

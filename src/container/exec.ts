@@ -20,8 +20,8 @@ import { openPtyIn, setWindowSize } from "../../ffi/pty.ts";
 import { sealedExe, sealedMemfd } from "../../ffi/sealed.ts";
 import { rootless } from "../host/caller-userns.ts";
 import { compileSeccomp } from "../../ffi/seccomp.ts";
-import { cgroupDirsOf, cgroupMounts } from "../cgroups/paths.ts";
-import { type CgroupDir, parseSubCgroups, type SubCgroups, subCgroupDirs } from "../cgroups/sub-cgroups.ts";
+import { driverOf } from "../cgroups/driver.ts";
+import { parseSubCgroups } from "../cgroups/sub-cgroups.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodePid, FRAME, type NativeFailure } from "../contract/frames.ts";
 import { nativeError } from "../contract/native-error.ts";
@@ -40,7 +40,6 @@ import { initialCpus, processPlan } from "../lxc/process-plan.ts";
 import type { Process } from "../spec/types.ts";
 import { validateProcess, validateSpec } from "../spec/validate.ts";
 import { allow, load } from "./load.ts";
-import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec } from "./store.ts";
 import { stateOf } from "./status.ts";
 
@@ -150,7 +149,9 @@ export async function exec(
     forHelper.push(statusWrite);
     const nsFds = namespacesOf(init).map((p) => openFd(p, "r"));
     forHelper.push(...nsFds);
-    const cgroupFds = joinedCgroups(record, init, subs).map((d) => openCgroupProcs(d, subs !== undefined));
+    const cgroupFds = driverOf(record)
+      .joinDirs(init, subs)
+      .map((d) => openCgroupProcs(d, subs !== undefined));
     forHelper.push(...cgroupFds);
     if (pidfdWait(initFd, 0)) throw new LxcriError("bad-state", `cannot exec in container ${id}: container not running (init exited)`);
 
@@ -270,29 +271,6 @@ function namespacesOf(pid: number): string[] {
   }
   return out;
 }
-
-/**
- * The cgroups the process joins: init's own, where it is inside the
- * container's (an init that manages its cgroup tree, such as systemd, has
- * moved itself below the container's top cgroup, which on cgroup v2 then
- * takes no processes), else the container's recorded ones.
- */
-function joinedCgroups(record: ContainerRecord, init: number, subs: SubCgroups | undefined): string[] {
-  const own = record.cgroups?.dirs ?? [];
-  const current = cgroupDirsOf(init);
-  const asked = subs ? subCgroupDirs(own.map(withControllers(cgroupMounts())), subs) : [];
-  return own.map((top, i) => asked[i] ?? current.find((d) => d === top || d.startsWith(`${top}/`)) ?? top);
-}
-
-/** A cgroup directory with the controllers of the hierarchy it is in (none on cgroup v2). */
-const withControllers =
-  (mounts: ReturnType<typeof cgroupMounts>) =>
-  (dir: string): CgroupDir => {
-    const m = mounts
-      .filter((m) => dir === m.mountpoint || dir.startsWith(`${m.mountpoint}/`))
-      .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
-    return { dir, controllers: !m || m.key === "0:" ? [] : m.key.split(",") };
-  };
 
 /**
  * The status socket until EOF: the process's pid, and a failure if there was one. A seccomp
