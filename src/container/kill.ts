@@ -3,10 +3,9 @@
 // process in the container's cgroups (runc kill --all: callers use it when
 // the container shares the host's pid namespace). As with runc, `--all` on a
 // container with no process left succeeds: containerd's shim sends it after
-// a container of a pod (sharing the pod's pid namespace) has exited.
+// a container of a pod (sharing the pod's pid namespace) has exited. The
+// cgroup code is imported for --all alone: a plain kill needs only init's pidfd.
 import { type Context, containerDir } from "../context.ts";
-import { payloadCgroups } from "../cgroups/container.ts";
-import { sameCgroups, signalCgroupMembers } from "../cgroups/paths.ts";
 import { LxcriError } from "../errors.ts";
 import { signalRecorded } from "../host/pidfds.ts";
 import { checkId } from "./ids.ts";
@@ -28,6 +27,10 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made
+    const [{ payloadCgroups }, { sameCgroups, signalCgroupMembers }] = await Promise.all([
+      import("../cgroups/container.ts"),
+      import("../cgroups/paths.ts"),
+    ]);
     const dirs = cgroupsProven(record) ? sameCgroups(payloadCgroups(record), record.cgroupInodes) : [];
     if (!signalCgroupMembers(dirs, sig)) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
