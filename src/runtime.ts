@@ -2,7 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readDir, tryReadText } from "../ffi/files.ts";
+import { readDir, tryReadText } from "./host/fs.ts";
 import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";

@@ -2,7 +2,7 @@
 // kill --all) and its freezer state (pause, resume, state "paused"). Only the
 // payload cgroups: liblxc's lxc.monitor.<id> holds the monitor, which is not
 // the container's.
-import { tryReadText, writeExisting } from "../../ffi/files.ts";
+import { tryReadText, writeExisting } from "../host/fs.ts";
 import type { ContainerRecord } from "../container/record.ts";
 import { join } from "../path.ts";
 import { freezerOf, isFrozenWith, payloadCgroups } from "./freezer.ts";

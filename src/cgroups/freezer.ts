@@ -1,6 +1,6 @@
 // Which of a container's recorded cgroups are its own, and which freezer it
 // uses: no I/O of its own (each function takes the caller's `read`), so
-// container.ts (ffi/files.ts, for pause, resume and delete) and the state path
+// container.ts (host/fs.ts, for pause, resume and delete) and the state path
 // (Bun.file, container/observe.ts) share one answer.
 import type { ContainerRecord } from "../container/record.ts";
 

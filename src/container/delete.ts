@@ -2,11 +2,10 @@
 // destroyed; a running one only with force. Then the poststop hooks run: a
 // failing poststop is a warning, the rest still run, delete succeeds. The hook
 // runner (hooks/points.ts) is imported only when there are poststop hooks.
-import { exists } from "../../ffi/files.ts";
+import { exists, lockFile } from "../host/fs.ts";
 import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
 import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { checkId } from "./ids.ts";

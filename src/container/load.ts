@@ -5,7 +5,7 @@
 // callers match ("container not running", "does not exist").
 import { type Context, containerDir } from "../context.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
+import { lockFile } from "../host/fs.ts";
 import type { Status } from "../spec/types.ts";
 import { checkId } from "./ids.ts";
 import { type ContainerRecord, files, readRecord } from "./record.ts";

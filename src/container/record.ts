@@ -1,10 +1,9 @@
 // The record lxcri keeps of one container in its runtime directory
 // (src/contract/layout.ts), written atomically, and the runtime directory's
 // own check: it must be root's and private before anything in it is trusted.
-import { lstat, readText } from "../../ffi/files.ts";
+import { lstat, readText, writeAtomic } from "../host/fs.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
-import { writeAtomic } from "../host/fsutil.ts";
 import type { Spec } from "../spec/types.ts";
 import { parseRecord, runtimeDirError } from "./rules.ts";
 

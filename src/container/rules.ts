@@ -1,6 +1,6 @@
 // What a runtime directory and a record must be, and what status a record
 // and the host's processes mean: the rules alone, without I/O. record.ts and
-// status.ts apply them with system calls (ffi/files.ts); observe.ts with
+// status.ts apply them with system calls (host/fs.ts); observe.ts with
 // Bun.file, so that `state` loads neither bun:ffi nor node:fs
 // (docs/performance.md). Imports nothing that runs.
 import { isInitArgv } from "../contract/layout.ts";

@@ -5,7 +5,7 @@
 // runs), then run poststart hooks. What only a failure or a hook needs (destroy.ts,
 // hooks/points.ts) is imported when it happens: a plain start loads neither.
 import { closeFd, pollReadable, recvAvailable, setNonBlocking } from "../../ffi/fds.ts";
-import { fstat, writeAll } from "../../ffi/files.ts";
+import { fstat, writeAll } from "../host/fs.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";

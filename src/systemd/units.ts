@@ -12,7 +12,7 @@
 // makes a new one at each start of a unit), and changed or stopped only
 // through the bus path systemd gives for that id, which names no other
 // invocation: a unit systemd started again under the same name is left alone.
-import { existsSync } from "node:fs";
+import { exists } from "../host/fs.ts";
 import { Bus, BusError } from "./bus.ts";
 import type { Value, Variant } from "./wire.ts";
 
@@ -30,7 +30,7 @@ export type Property = [name: string, value: Variant];
 
 /** Whether systemd manages this host (sd_booted(3): it made /run/systemd/system). */
 export function systemdRuns(): boolean {
-  return existsSync("/run/systemd/system");
+  return exists("/run/systemd/system");
 }
 
 async function withBus<T>(timeoutMs: number, fn: (bus: Bus) => Promise<T>): Promise<T> {

@@ -19,8 +19,8 @@ const RULES: Record<string, string[]> = {
   "src/contract/": ["src/contract/", "src/spec/types.ts", "ffi/seccomp.ts", "src/text/"],
   // pure translation: no host, no liblxc, no operations
   "src/lxc/": ["src/lxc/", "src/spec/", "src/errors.ts", "src/contract/"],
-  // talking to systemd: a socket and the D-Bus wire format, nothing of containers
-  "src/systemd/": ["src/systemd/"],
+  // talking to systemd: a socket and the D-Bus wire format, nothing of containers (files through the one facade)
+  "src/systemd/": ["src/systemd/", "src/host/fs.ts"],
   // the hook launcher runs at liblxc's mount hook: no host, cgroup or container code
   "launcher/": ["launcher/", "ffi/", "src/contract/", "src/hooks/run.ts", "src/hooks/server.ts", "src/spec/types.ts"],
 };
