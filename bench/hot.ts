@@ -8,7 +8,7 @@
 // so a moving load shows as a range; BENCH_HOT_CREATOR below.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, median, RUNTIMES, setup, work } from "./common.ts";
+import { bundle, median, RUNTIMES, work } from "./common.ts";
 
 const runs = Number(process.argv[2] ?? 100);
 const bins = process.argv.length > 3 ? process.argv.slice(3) : [RUNTIMES.lxcri.bin];
@@ -23,10 +23,15 @@ const maker = (bin: string) => (bin === RUNTIMES.runc.bin ? bin : (process.env.B
 const fresh = (b0: string, i: number, b: string, started: boolean, bin = maker(b0)) =>
   `sh -c '${q(bin, `delete -f ${id(i)}`)} >/dev/null 2>&1; ${q(bin, `create --bundle ${b} ${id(i)}`)}${started ? ` && ${q(bin, `start ${id(i)}`)}` : ""}'`;
 
-setup();
+// not setup(): this process must not be a subreaper (the containers' inits would become its zombies)
+mkdirSync(work, { recursive: true });
 mkdirSync(root, { recursive: true });
-const cleanup = () => all.forEach((bin, i) => Bun.spawnSync(["sh", "-c", `${q(maker(bin), `delete -f ${id(i)}`)} >/dev/null 2>&1`]));
+// stdio ignored: a container inherits it, and a pipe it holds would never reach EOF
+const sh = (cmd: string) => Bun.spawnSync(["sh", "-c", cmd], { stdio: ["ignore", "ignore", "ignore"] });
+const cleanup = () => all.forEach((bin, i) => sh(`${q(maker(bin), `delete -f ${id(i)}`)}`));
 cleanup(); // what an interrupted run left
+// made afresh: copying busybox over one a process still runs would fail (ETXTBSY)
+for (const b of ["hot-sleeper", "hot-true"]) rmSync(join(work, b), { recursive: true, force: true });
 const sleeper = bundle("hot-sleeper", ["sleep", "600"]);
 const once = bundle("hot-true", ["true"]);
 /** call → executable's index → [median wall, mean user+system] of each round */
@@ -42,7 +47,7 @@ for (let round = 0; round < rounds; round++)
         args.push("--prepare", `sh -c '${fresh(bin, i, once, true).slice(7, -1)}; sleep 0.05'`, q(bin, `delete ${id(i)}`));
       else if (call === "kill") args.push("--prepare", fresh(bin, i, sleeper, true), q(bin, `kill ${id(i)} KILL`));
       else if (call === "state") {
-        Bun.spawnSync(["sh", "-c", fresh(bin, i, sleeper, true).slice(7, -1)]);
+        sh(fresh(bin, i, sleeper, true).slice(7, -1));
         args.push(q(bin, `state ${id(i)}`));
       }
     });
