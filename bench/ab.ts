@@ -1,7 +1,9 @@
 // Two lxcri builds side by side (A B A B …) on the lifecycle of one bundle,
 // per phase: how docs/performance.md measured each optimisation. A build is
 // an lxcri executable with its launcher, lxcri-monitor and .so helpers next
-// to it (copy build/ somewhere before changing the code).
+// to it (copy build/ somewhere before changing the code). Besides the wall
+// time, each call's CPU time (user + system, its children's included: what
+// it reaped), which a shared machine's load moves less.
 // Run as root: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,9 @@ setup();
 const bundle = bundleArg ?? makeBundle("ab", ["true"]);
 const pidFile = join(work, "ab.pid");
 
+/** CPU ms of each call of the current lifecycle, in order. */
+let cpu: number[] = [];
+
 /** The container inherits the caller's stdio: stderr goes to a file, a pipe would stay open. */
 function call(bin: string, args: string[]): void {
   const errFile = join(work, "ab.stderr");
@@ -22,10 +27,12 @@ function call(bin: string, args: string[]): void {
   const p = Bun.spawnSync({ cmd: [bin, "--root", "/run/lxcri-ab", ...args], stdio: ["ignore", "ignore", err] });
   closeSync(err);
   if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
+  cpu.push(Number(p.resourceUsage.cpuTime.total) / 1000);
 }
 
-/** [total, create, start, wait, delete] in ms. */
+/** [total, create, start, wait, delete] in ms, then CPU ms of create, start, delete. */
 function phases(bin: string, id: string): number[] {
+  cpu = [];
   const t = [performance.now()];
   call(bin, ["create", "--bundle", bundle, "--pid-file", pidFile, id]);
   t.push(performance.now());
@@ -36,7 +43,7 @@ function phases(bin: string, id: string): number[] {
   t.push(performance.now());
   call(bin, ["delete", id]);
   t.push(performance.now());
-  return [t[4]! - t[0]!, t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!, t[4]! - t[3]!];
+  return [t[4]! - t[0]!, t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!, t[4]! - t[3]!, ...cpu];
 }
 
 const results: Record<"A" | "B", number[][]> = { A: [], B: [] };
@@ -51,6 +58,8 @@ for (let i = 0; i < runs + 2; i++)
     if (i >= 2) results[k].push(r); // two warm-up rounds
   }
 for (const k of ["A", "B"] as const) {
-  const m = [0, 1, 2, 3, 4].map((c) => median(results[k].map((r) => r[c]!)).toFixed(1));
-  console.log(`${k}: total ${m[0]}  create ${m[1]}  start ${m[2]}  wait ${m[3]}  delete ${m[4]}  (ms, median of ${runs})`);
+  const m = [0, 1, 2, 3, 4, 5, 6, 7].map((c) => median(results[k].map((r) => r[c]!)).toFixed(1));
+  console.log(
+    `${k}: total ${m[0]}  create ${m[1]}  start ${m[2]}  wait ${m[3]}  delete ${m[4]}  · CPU create ${m[5]}  start ${m[6]}  delete ${m[7]}  (ms, median of ${runs})`,
+  );
 }

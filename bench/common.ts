@@ -1,4 +1,5 @@
-// What every bench shares: the two runtimes, running them, bundles, medians.
+// What every bench shares: the runtimes, running them, bundles, medians.
+// crun is benched only by bench/crun.ts (it needs a mount namespace of its own).
 // Run as root. The bench process is a subreaper, so each runtime's container
 // init (its pid-file process) is re-parented to it. BENCH_LXCRI=<executable>
 // benches another lxcri build against runc (an older one, for a before/after;
@@ -14,6 +15,7 @@ export const work = join(repo, "build", "bench");
 export const RUNTIMES = {
   lxcri: { bin: process.env.BENCH_LXCRI ?? join(repo, "build", "lxcri"), root: "/run/lxcri-bench" },
   runc: { bin: "/usr/sbin/runc", root: "/run/runc-bench" },
+  crun: { bin: process.env.BENCH_CRUN ?? "/usr/bin/crun", root: "/run/crun-bench" },
 };
 export type Name = keyof typeof RUNTIMES;
 export const NAMES: Name[] = ["lxcri", "runc"];
@@ -72,16 +74,16 @@ export async function compareParts(
   n: number,
   warmup = 2,
 ): Promise<string[]> {
-  const times: Record<string, Record<Name, number[]>> = {};
+  const times: Record<string, Record<string, number[]>> = {};
   for (const part of Object.keys(figures)) times[part] = { lxcri: [], runc: [] };
   for (let i = 0; i < n + warmup; i++)
     for (const name of NAMES) {
       const parts = await run(name, i);
-      if (i >= warmup) for (const [part, ms] of Object.entries(parts)) times[part]![name].push(ms);
+      if (i >= warmup) for (const [part, ms] of Object.entries(parts)) times[part]![name]!.push(ms);
     }
   return Object.entries(figures).map(([part, figure]) => {
     const t = times[part]!;
-    return `| ${figure} | ${fmt(t.lxcri)} | ${fmt(t.runc)} | ${(median(t.lxcri) / median(t.runc)).toFixed(2)} |`;
+    return `| ${figure} | ${fmt(t.lxcri!)} | ${fmt(t.runc!)} | ${(median(t.lxcri!) / median(t.runc!)).toFixed(2)} |`;
   });
 }
 
@@ -92,13 +94,13 @@ export async function compare(
   n: number,
   warmup = 2,
 ): Promise<string> {
-  const times: Record<Name, number[]> = { lxcri: [], runc: [] };
+  const times: Record<string, number[]> = { lxcri: [], runc: [] };
   for (let i = 0; i < n + warmup; i++)
     for (const name of NAMES) {
       const ms = await run(name, i);
-      if (i >= warmup) times[name].push(ms);
+      if (i >= warmup) times[name]!.push(ms);
     }
-  const ratio = median(times.lxcri) / median(times.runc);
+  const ratio = median(times.lxcri!) / median(times.runc!);
   return `| ${figure} | ${fmt(times.lxcri)} | ${fmt(times.runc)} | ${ratio.toFixed(2)} |`;
 }
 

@@ -8,7 +8,7 @@ import { Runtime } from "../src/index.ts";
 import { bundle, compare, compareParts, type Name, NAMES, rt, RUNTIMES, setup, work } from "./common.ts";
 
 /** create → start → wait for the pid-file's process to exit → delete; milliseconds, each step and the total. */
-function lifecycle(name: Name, b: string, id: string): Record<string, number> {
+export function lifecycle(name: Name, b: string, id: string): Record<string, number> {
   const pidFile = join(work, `${name}.pid`);
   const t0 = performance.now();
   rt(name, ["create", "--bundle", b, "--pid-file", pidFile, id]);
@@ -41,7 +41,7 @@ async function libraryRun(b: string, id: string): Promise<number> {
   return performance.now() - t0;
 }
 
-function timeCall(name: Name, args: string[], withRoot = true): number {
+export function timeCall(name: Name, args: string[], withRoot = true): number {
   const r = RUNTIMES[name];
   const t0 = performance.now();
   const p = Bun.spawnSync({ cmd: withRoot ? [r.bin, "--root", r.root, ...args] : [r.bin, ...args], stdio: ["ignore", "ignore", "ignore"] });

@@ -2,8 +2,10 @@
 // in docs/performance.md. Run as root after `bun run build`.
 //   bun bench/main.ts [runs]          runs per figure (default 20; BENCH_RUNS too)
 //   BENCH_PARALLEL_ROUNDS (3), BENCH_RSS_COUNT (10), BENCH_MANY (200, 0 skips it),
-//   BENCH_LXCRI (another lxcri executable to bench against runc)
+//   BENCH_LXCRI (another lxcri executable to bench against runc), BENCH_CRUN
+//   (crun's table, bench/crun.ts: all three in a mount namespace of their own)
 import { readFileSync } from "node:fs";
+import { crunTable } from "./crun.ts";
 import { lifecycleRows } from "./lifecycle.ts";
 import { manyRow } from "./many.ts";
 import { parallelRow } from "./parallel.ts";
@@ -22,6 +24,8 @@ console.log(`\nlxcri vs runc, alternating (A B A B …), ${runs} runs each after
 console.log("| figure | lxcri | runc | ratio |\n|---|---|---|---|");
 for (const r of await lifecycleRows(runs)) console.log(r);
 console.log(await parallelRow(env("BENCH_PARALLEL_ROUNDS", 3)));
+
+await crunTable(runs);
 
 console.log("\n| host memory per running container | Pss MB | Rss MB |\n|---|---|---|");
 for (const r of await rssRows(env("BENCH_RSS_COUNT", 10))) console.log(r);

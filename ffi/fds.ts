@@ -177,7 +177,7 @@ export function writePty(fd: number, bytes: Uint8Array): number | null {
   }
 }
 
-/** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, ~0.2 ms). */
+/** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, docs/performance.md). */
 function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

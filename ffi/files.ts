@@ -1,6 +1,7 @@
 // Synchronous file I/O over raw system calls, for the paths of the short
-// calls (start, kill, delete): importing node:fs costs a compiled lxcri ~2 ms,
-// more than those calls spend on their files (docs/performance.md). Failures
+// calls (start, kill, delete): importing node:fs costs a compiled lxcri more
+// than those calls spend on their files (docs/performance.md, "What start-up costs"). src/ reaches
+// these through src/host/fs.ts, the one file facade. Failures
 // throw a SysError as node:fs words its errors ("ENOENT: no such file or
 // directory, open '/x'"; `code` the errno's name), so callers and the
 // messages users see stay as they were. Every fd is close-on-exec; only
@@ -14,6 +15,7 @@ import {
   AT_FDCWD,
   AT_REMOVEDIR,
   AT_SYMLINK_NOFOLLOW,
+  EEXIST,
   EINTR,
   ENOENT,
   ERRNO,
@@ -65,7 +67,7 @@ function call(what: () => string, nr: number, a: Arg = 0, b: Arg = 0, c: Arg = 0
 }
 
 // Bytes are Uint8Arrays, text goes through TextEncoder/TextDecoder: Bun sets
-// up its Buffer on first use, ~0.2 ms that `delete` and `kill` need not pay.
+// up its Buffer on first use, which `delete` and `kill` need not pay.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -233,10 +235,54 @@ export function makeDir(path: string, mode: number): void {
   call(() => callOn("mkdir", path), SYS.mkdirat, AT_FDCWD, ptr(p), mode);
 }
 
+/** `path` and its missing parents (each `mode` less the umask), as node's recursive mkdirSync: no error if it is a directory already. */
+export function makeDirs(path: string, mode: number): void {
+  for (let i = path.indexOf("/", 1); ; i = path.indexOf("/", i + 1)) {
+    const part = i < 0 ? path : path.slice(0, i);
+    if (part && !part.endsWith("/")) {
+      const p = cs(part);
+      if (trySys(SYS.mkdirat, AT_FDCWD, ptr(p), mode) < 0) {
+        const e = errno();
+        if (e !== EEXIST || !stat(part).isDirectory()) throw new SysError(e, callOn("mkdir", path));
+      }
+    }
+    if (i < 0) return;
+  }
+}
+
+/** chmod(2): follows a symlink at the last component, as node's chmodSync. */
+export function chmod(path: string, mode: number): void {
+  const p = cs(path);
+  call(() => callOn("chmod", path), SYS.fchmodat, AT_FDCWD, ptr(p), mode, 0);
+}
+
+// PATH_MAX: readlink(2) never returns more
+const linkBuf = new Uint8Array(4096);
+
+/** readlink(2): where the symlink `path` points (a /proc/<pid>/ns/… or /proc/<pid>/fd/… link too). */
+export function readLink(path: string): string {
+  const p = cs(path);
+  const n = call(() => callOn("readlink", path), SYS.readlinkat, AT_FDCWD, ptr(p), ptr(linkBuf), linkBuf.length);
+  return decoder.decode(linkBuf.subarray(0, n));
+}
+
+/** The canonical absolute path of `path` (every symlink resolved), as node's realpathSync: the kernel's name of it, opened O_PATH. */
+export function realPath(path: string): string {
+  const p = cs(path);
+  const fd = call(() => callOn("realpath", path), SYS.openat, AT_FDCWD, ptr(p), O_PATH | O_CLOEXEC, 0);
+  try {
+    return readLink(`/proc/self/fd/${fd}`);
+  } finally {
+    closeFd(fd);
+  }
+}
+
 /** A file's type, from its mode. */
 export type FileType = "file" | "dir" | "symlink" | "fifo" | "socket" | "char device" | "block device" | "unknown";
 
 export interface Stat {
+  /** st_dev, exact (a decimal string); with `inode`, what names a file (a namespace) */
+  device: string;
   mode: number;
   type: FileType;
   uid: number;
@@ -269,6 +315,7 @@ function statAt(dirFd: number, path: string, flags: number, what: () => string):
   const mode = v.getUint32(24, true);
   const type = TYPES[mode & S_IFMT] ?? "unknown";
   return {
+    device: String(st[0]),
     mode,
     type,
     uid: v.getUint32(28, true),

@@ -1,6 +1,6 @@
 // The few libc calls lxcri needs that Bun does not offer. libc is already
-// loaded into every process, but bun:ffi builds a wrapper per symbol (~0.03
-// ms each; all eight at once ~0.3 ms): each symbol is bound on its first use,
+// loaded into every process, but bun:ffi builds a wrapper per symbol (docs/performance.md, "What start-up costs"):
+// each symbol is bound on its first use,
 // so a call pays only for the ones it makes (`start` and `delete` use
 // `syscall` and `poll`), and `state` and `--version` for none.
 import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";

@@ -2,7 +2,7 @@
 // symlink: each directory is opened with O_NOFOLLOW relative to its parent's
 // fd and its entries are removed relative to it, so a symlink found (or
 // swapped in) anywhere is removed itself, never what it points to. Without
-// node:fs, whose import costs `delete` ~2 ms (docs/performance.md).
+// node:fs, whose import `delete` need not pay (docs/performance.md, "What start-up costs").
 import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
 import { callOn, cs, readDirFd, SysError } from "./files.ts";

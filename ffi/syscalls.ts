@@ -12,6 +12,8 @@ export const SYS = {
   newfstatat: 262,
   unlinkat: 263,
   renameat: 264,
+  readlinkat: 267,
+  fchmodat: 268,
   fcntl: 72,
   ioctl: 16,
   pipe2: 293,
@@ -112,7 +114,7 @@ export const ECONNRESET = 104;
 /**
  * errno values as node:fs (libuv) names and words them in its errors' `code`
  * and message, so that ffi/files.ts's errors read as node's did: a table, not
- * strerror(3), whose binding costs a call that fails ~0.2 ms.
+ * strerror(3), whose binding costs a call that fails (docs/performance.md, "What start-up costs").
  */
 export const ERRNO: Record<number, readonly [code: string, text: string]> = {
   1: ["EPERM", "operation not permitted"],

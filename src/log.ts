@@ -1,6 +1,6 @@
 // The runtime's log (--log FILE, --log-format text|json), runc-style:
 // json is one object per line: {"level":"error","msg":"…","time":"RFC 3339"}.
-import { appendFile } from "../ffi/files.ts";
+import { appendFile } from "./host/fs.ts";
 import { escapeText } from "./text/escape.ts";
 
 export type Level = "debug" | "info" | "warn" | "error";

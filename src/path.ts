@@ -1,6 +1,6 @@
 // node:path's posix join and normalize, for the modules on the short calls'
 // paths (start, kill, delete): importing node:path costs a compiled lxcri
-// ~0.6 ms (docs/performance.md). Pure string work; test/unit/path.test.ts
+// more than its use (docs/performance.md, "What start-up costs"). Pure string work; test/unit/path.test.ts
 // holds it to node:path's answers.
 
 /** `path` with duplicate slashes, "." and ".." resolved as far as the text allows; a trailing slash kept. */

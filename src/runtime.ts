@@ -2,13 +2,13 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readDir, tryReadText } from "../ffi/files.ts";
+import { readDir, tryReadText } from "./host/fs.ts";
 import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
 import type { CreateOptions } from "./container/create/index.ts";
 import { readHooks, type StoredHook } from "./hooks/layout.ts";
-import { DEFAULT_HOOK_TIMEOUT, type HookRecord } from "./hooks/run.ts";
+import type { HookRecord } from "./hooks/run.ts";
 import { readTrace } from "./hooks/trace.ts";
 import { checkId } from "./container/ids.ts";
 import { Container } from "./library/container.ts";
@@ -22,7 +22,7 @@ import { type Logger, silentLogger } from "./log.ts";
 import { load } from "./container/load.ts";
 import { readStoredSpec } from "./container/store.ts";
 import { HOOK_TYPES, type Spec, type State } from "./spec/types.ts";
-import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "./options.ts";
+import { checkRoot, contextOf, DEFAULT_ROOT } from "./options.ts";
 import { defaultRoot, inUserNamespace } from "./rootless.ts";
 
 export { DEFAULT_ROOT };
@@ -53,16 +53,7 @@ export class Runtime {
     const root = checkRoot(
       opts.root ?? defaultRoot(process.env, process.geteuid?.() ?? 0, () => inUserNamespace(tryReadText("/proc/self/uid_map"))),
     );
-    const env = process.env.OCI_HOOK_TIMEOUT;
-    const hookTimeout = opts.hookTimeout ?? (env ? parseHookTimeout(env, "OCI_HOOK_TIMEOUT") : DEFAULT_HOOK_TIMEOUT);
-    this.ctx = {
-      root,
-      log: opts.log ?? silentLogger,
-      hookTimeout,
-      lxcLogLevel: opts.lxcLogLevel ?? "warn",
-      systemdCgroup: opts.systemdCgroup,
-      rootless: opts.rootless,
-    };
+    this.ctx = contextOf(root, opts.log ?? silentLogger, opts);
   }
 
   /** Creates the container from its bundle; its init is lxcri-init, waiting for start. */

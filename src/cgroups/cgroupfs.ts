@@ -3,7 +3,7 @@
 // monitor): its processes (ps), its freezer (pause, resume, state "paused")
 // and its settings (update). Both drivers (driver.ts) use these: systemd's
 // scope is a cgroup directory too.
-import { tryReadText, writeExisting } from "../../ffi/files.ts";
+import { tryReadText, writeExisting } from "../host/fs.ts";
 import { join } from "../path.ts";
 import { freezerOf, isFrozenWith } from "./freezer.ts";
 import { cgroupProcs } from "./paths.ts";

@@ -1,6 +1,6 @@
 // The freezer of a container's cgroups (its recorded directories, src/cgroups/record.ts):
 // which one liblxc uses and whether it is frozen. No I/O of its own (each function takes
-// the caller's `read`), so cgroupfs.ts (ffi/files.ts, for pause, resume and delete) and the
+// the caller's `read`), so cgroupfs.ts (host/fs.ts, for pause, resume and delete) and the
 // state path (Bun.file, container/observe.ts) share one answer.
 
 /** A file's content, or undefined where there is no such file. */

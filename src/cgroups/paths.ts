@@ -2,7 +2,7 @@
 // exactly: their processes and their removal. Nothing here looks a cgroup up by
 // name. liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryReadText, tryRemoveDir } from "../../ffi/files.ts";
+import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryReadText, tryRemoveDir } from "../host/fs.ts";
 import { ENOENT } from "../../ffi/syscalls.ts";
 import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";

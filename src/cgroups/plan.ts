@@ -3,7 +3,7 @@
 // then checked against where init is and pinned by inode; the driver chosen
 // once; and create's head start on the kernel's first cgroup migration.
 import { writeFile } from "node:fs/promises";
-import { exists } from "../../ffi/files.ts";
+import { exists } from "../host/fs.ts";
 import { join } from "../path.ts";
 import { unsupportedOnHost } from "../errors.ts";
 import { type CgroupDriver, cgroupDriver } from "./driver.ts";

@@ -6,7 +6,7 @@
 // as crun puts the container in a subgroup of its scope. systemd writes the scope's limits
 // (its properties), liblxc the container's own cgroup's. Stopped at delete through the same
 // bus (record.systemdBus). Imported only by a rootless create with --systemd-cgroup.
-import { existsSync } from "node:fs";
+import { exists } from "../host/fs.ts";
 import { join } from "node:path";
 import { cgroupLayout } from "./host.ts";
 import { LxcriError } from "../errors.ts";
@@ -33,7 +33,7 @@ export interface UserScope {
 export async function userScope(cgroupsPath: string | undefined, id: string): Promise<UserScope | undefined> {
   if (!cgroupsPath || !systemdRuns() || cgroupLayout() !== "v2") return undefined;
   const scope = systemdScope(cgroupsPath, id);
-  const target = userBus(process.env, existsSync);
+  const target = userBus(process.env, exists);
   if (!scope || !target) return undefined;
   const manager = await managerCgroup(target).catch((e: Error) => {
     throw new LxcriError(

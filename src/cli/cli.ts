@@ -55,11 +55,9 @@ export async function cli(argv: string[]): Promise<number> {
     await printUsage(parsed.command);
     return 0;
   }
-  // read only when the default root depends on it (Bun.file: `state` loads no node:fs)
+  // read only when the default root depends on it (through Bun.file: `state` loads no node:fs or bun:ffi)
   const uidMap = needsUidMap(parsed.globals)
-    ? await Bun.file("/proc/self/uid_map")
-        .text()
-        .catch(() => undefined)
+    ? await (await import("../container/observe.ts")).readQuietly("/proc/self/uid_map")
     : undefined;
   applyGlobals(parsed.globals, uidMap);
   const call = toCall(parsed);

@@ -1,9 +1,12 @@
 // The global flags' values, checked once for every command; the log they
 // configure and the Runtime they configure. The log and the Runtime are
-// imported when first asked for: `state` needs neither.
+// imported when first asked for: `state` needs neither, and the hot calls
+// (`start`, `kill`, `delete`) take only the Context (context()): they run the
+// operation's module without loading the Runtime's (docs/performance.md).
 import { LxcriError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { checkRoot, DEFAULT_ROOT, parseHookTimeout } from "../options.ts";
+import type { Context } from "../context.ts";
+import { checkRoot, contextOf, DEFAULT_ROOT, parseHookTimeout } from "../options.ts";
 import { defaultRoot, inUserNamespace, parseRootless } from "../rootless.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Values } from "./parse.ts";
@@ -67,14 +70,20 @@ export async function log(): Promise<Logger> {
   return (logger ??= createLogger({ file: globals.log, format: globals.logFormat, debug: globals.debug }));
 }
 
+/** What the global flags set, as the Runtime's options. */
+const settings = () => ({
+  hookTimeout: globals.hookTimeout,
+  lxcLogLevel: globals.debug ? "debug" : "warn",
+  systemdCgroup: globals.systemdCgroup,
+  rootless: globals.rootless,
+});
+
 export async function runtime(): Promise<Runtime> {
   const [{ Runtime }, logger] = await Promise.all([import("../runtime.ts"), log()]);
-  return new Runtime({
-    root: globals.root,
-    log: logger,
-    hookTimeout: globals.hookTimeout,
-    lxcLogLevel: globals.debug ? "debug" : "warn",
-    systemdCgroup: globals.systemdCgroup,
-    rootless: globals.rootless,
-  });
+  return new Runtime({ root: globals.root, log: logger, ...settings() });
+}
+
+/** The Context a Runtime made with the same flags would hold (globals.root is checked). */
+export async function context(): Promise<Context> {
+  return contextOf(globals.root, await log(), settings());
 }

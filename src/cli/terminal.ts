@@ -2,6 +2,7 @@
 // lxcri owns the pty master and joins it to its own stdio. Our terminal goes
 // raw for the duration (stty, restored after); SIGWINCH resizes the pty.
 // Reads block in libuv's thread pool, so no fd is switched to O_NONBLOCK.
+// node:fs, not host/fs.ts: the terminal is read on Bun's thread pool (a blocking read must not stop the event loop)
 import { read, writeSync } from "node:fs";
 import { setWindowSize, windowSize } from "../../ffi/pty.ts";
 

@@ -1,14 +1,13 @@
 // delete: a stopped (or, as runc and containerd expect, a created) container is
 // destroyed; a running one only with force. Then the poststop hooks run: a
-// failing poststop is a warning, the rest still run, delete succeeds.
-import { exists } from "../../ffi/files.ts";
+// failing poststop is a warning, the rest still run, delete succeeds. The hook
+// runner (hooks/points.ts) is imported only when there are poststop hooks.
+import { exists, lockFile } from "../host/fs.ts";
 import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
 import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
-import { runPoststop } from "../hooks/points.ts";
 import { checkId } from "./ids.ts";
 import { files, readRecord } from "./store.ts";
 import { allow } from "./load.ts";
@@ -44,7 +43,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     await destroy(ctx, dir, record);
-    return runPoststop(ctx, stateOf(record, "stopped"), poststop);
+    return poststop.length ? (await import("../hooks/points.ts")).runPoststop(ctx, stateOf(record, "stopped"), poststop) : [];
   } finally {
     lock.release();
   }

@@ -10,7 +10,6 @@
 // the PATH search happen inside the container, never through host paths.
 // Without a profile of its own the process gets the container's AppArmor
 // profile (as with runc), which it sets through the host's /proc.
-import { openSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
 import { callerStdio, closeFd, socketPair } from "../../ffi/fds.ts";
@@ -33,7 +32,7 @@ import { checkSelinuxLabel } from "../host/selinux.ts";
 import { installed } from "../host/artefacts.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { sendPidfd } from "../host/pidfd-socket.ts";
-import { writeAtomic } from "../host/fsutil.ts";
+import { writeAtomic, openPath, readLink } from "../host/fs.ts";
 import { inheritedFds } from "../host/inherited-fds.ts";
 import { capLastCap } from "../host/kernel.ts";
 import { initialCpus, processPlan } from "../lxc/process-plan.ts";
@@ -240,7 +239,7 @@ export async function exec(
 }
 
 function openFd(path: string, mode: "r" | "w"): number {
-  return openSync(path, mode);
+  return openPath(path, mode);
 }
 
 /** A cgroup's cgroup.procs, for writing; one of --cgroup's sub-cgroups that is not there is named. */
@@ -264,7 +263,7 @@ function namespacesOf(pid: number): string[] {
   const order = ["cgroup", "ipc", "uts", "net", "pid", "time", "mnt"];
   for (const type of process.geteuid!() === 0 ? [...order, "user"] : ["user", ...order]) {
     try {
-      if (readlinkSync(`/proc/${pid}/ns/${type}`) !== readlinkSync(`/proc/self/ns/${type}`)) out.push(`/proc/${pid}/ns/${type}`);
+      if (readLink(`/proc/${pid}/ns/${type}`) !== readLink(`/proc/self/ns/${type}`)) out.push(`/proc/${pid}/ns/${type}`);
     } catch {
       /* a namespace type this kernel does not have */
     }

@@ -3,9 +3,9 @@
 // process in the container's cgroups (runc kill --all: callers use it when
 // the container shares the host's pid namespace). As with runc, `--all` on a
 // container with no process left succeeds: containerd's shim sends it after
-// a container of a pod (sharing the pod's pid namespace) has exited.
+// a container of a pod (sharing the pod's pid namespace) has exited. The
+// cgroup driver is imported for --all alone: a plain kill needs only init's pidfd.
 import type { Context } from "../context.ts";
-import { driverOf } from "../cgroups/driver.ts";
 import { cgroupless } from "../cgroups/record.ts";
 import { cgroupsProven } from "../contract/status-rules.ts";
 import { signalRecorded } from "../host/pidfds.ts";
@@ -27,6 +27,7 @@ export async function kill(ctx: Context, id: string, signal?: string | number, o
   if (opts.all) {
     // each pid through a pidfd, checked to be in the container's cgroups still (never a recycled pid)
     // only cgroups proven the container's, each still the directory liblxc made
+    const { driverOf } = await import("../cgroups/driver.ts");
     if (!(cgroupsProven(record) && driverOf(record).own().signal(sig))) ctx.log.debug(`kill --all ${id}: no process left`);
     return;
   }

@@ -8,7 +8,7 @@
 // is written atomically.
 import { type Context, containerDir } from "../context.ts";
 import { LxcriError } from "../errors.ts";
-import { lockFile } from "../host/fsutil.ts";
+import { lockFile } from "../host/fs.ts";
 import type { Status } from "../spec/types.ts";
 import { checkId } from "./ids.ts";
 import type { ContainerRecord } from "../contract/record.ts";

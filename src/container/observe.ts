@@ -14,7 +14,8 @@ import type { State } from "../spec/types.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { isLegacy, type Probe, parseRecord, runtimeDirError, stateFrom, statusFrom } from "../contract/status-rules.ts";
 
-async function read(file: string): Promise<string | undefined> {
+/** A file's text through Bun.file (no bun:ffi, no node:fs), or undefined when it cannot be read; the CLI reads /proc/self/uid_map with it. */
+export async function readQuietly(file: string): Promise<string | undefined> {
   try {
     return await Bun.file(file).text();
   } catch {
@@ -43,8 +44,8 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   const record = parseRecord(text, id, file);
   // The one process the rules ask about: init, or before it the monitor.
   const pid = record.initPid ?? record.monitorPid;
-  const stat = pid && pid > 0 ? await read(`/proc/${pid}/stat`) : undefined;
-  const cmdline = isLegacy(record) ? await read(`/proc/${pid}/cmdline`) : undefined;
+  const stat = pid && pid > 0 ? await readQuietly(`/proc/${pid}/stat`) : undefined;
+  const cmdline = isLegacy(record) ? await readQuietly(`/proc/${pid}/cmdline`) : undefined;
   let askedFrozen = false;
   const probe = (frozen: boolean): Probe => ({
     alive: (p, start) => p === pid && stat !== undefined && isLive(parseProcStat(stat), start),
@@ -54,7 +55,7 @@ export async function observe(dir: string, id: string): Promise<{ record: Contai
   let status = statusFrom(record, probe(false));
   if (askedFrozen) {
     // running or paused: only then is the freezer read, every file its search may look at at once
-    const texts = new Map(await Promise.all(freezerFiles(record.cgroups?.dirs ?? []).map(async (f) => [f, await read(f)] as const)));
+    const texts = new Map(await Promise.all(freezerFiles(record.cgroups?.dirs ?? []).map(async (f) => [f, await readQuietly(f)] as const)));
     status = statusFrom(record, probe(isFrozenWith(record.cgroups?.dirs ?? [], (f) => texts.get(f))));
   }
   return { record, state: stateFrom(record, status) };

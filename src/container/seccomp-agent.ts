@@ -5,7 +5,7 @@
 // ociVersion, fds ["seccompFd"], pid, metadata, state), as runc sends it. The
 // fd came from the process over its status socket (ffi/native/confine.c); it
 // is passed on only if it is a seccomp notify fd, and closed here after.
-import { readlinkSync } from "node:fs";
+import { readLink } from "../host/fs.ts";
 import { connectUnix, sendFd } from "../../ffi/fd-passing.ts";
 import { closeFd } from "../../ffi/fds.ts";
 import type { Seccomp, State } from "../spec/types.ts";
@@ -13,7 +13,7 @@ import type { Seccomp, State } from "../spec/types.ts";
 /** Hands `fd` (closed either way) and the state of process `pid` to the agent at seccomp.listenerPath. */
 export function sendToAgent(seccomp: Seccomp | undefined, state: State, pid: number, fd: number): void {
   try {
-    const what = readlinkSync(`/proc/self/fd/${fd}`);
+    const what = readLink(`/proc/self/fd/${fd}`);
     if (what !== "anon_inode:seccomp notify") throw new Error(`the process passed ${what}, not a seccomp notify fd`);
     if (!seccomp?.listenerPath) throw new Error("a seccomp notify fd, but linux.seccomp has no listenerPath");
     const message = {

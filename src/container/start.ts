@@ -2,9 +2,10 @@
 // GO, relay what init reports — each startContainer hook run for the trace,
 // an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
 // until EOF (init's end is close-on-exec: EOF after EXEC means the process
-// runs), then run poststart hooks.
+// runs), then run poststart hooks. What only a failure or a hook needs (destroy.ts,
+// hooks/points.ts) is imported when it happens: a plain start loads neither.
 import { closeFd } from "../../ffi/fds.ts";
-import { fstat, writeAll } from "../../ffi/files.ts";
+import { fstat, writeAll } from "../host/fs.ts";
 import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
@@ -15,13 +16,11 @@ import { CHANNEL_FD } from "../contract/layout.ts";
 import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
 import { readHooks } from "../hooks/layout.ts";
-import { runPoststart, runPoststop } from "../hooks/points.ts";
 import { describeFailure, type HookRecord } from "../hooks/run.ts";
 import { appendTrace } from "../hooks/trace.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
-import { stopContainer } from "./destroy.ts";
 import { allow, load, withLock } from "./load.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec, writeRecord } from "./store.ts";
@@ -37,13 +36,16 @@ export async function start(ctx: Context, id: string): Promise<State> {
       await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
-      const failure = await runPoststart(ctx, state, dir);
+      const failure = readHooks(f.hooks, "poststart").length
+        ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir)
+        : undefined;
       if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
       return state;
     } catch (e) {
       // A failing startContainer or (runtime-spec 1.3) poststart hook stops the container, then poststop runs.
       // The runtime directory stays until `delete`, so state and delete keep working.
       if (e instanceof LxcriError && e.code === "hook-failed") {
+        const [{ stopContainer }, { runPoststop }] = await Promise.all([import("./destroy.ts"), import("../hooks/points.ts")]);
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
@@ -111,7 +113,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
           sendToAgent(readStoredSpec(dir).linux?.seccomp, { ...stateOf(record, "running"), pid: record.initPid! }, record.initPid!, fd);
         } catch (e) {
           // the process would wait for ever in its first notified syscall: as runc, the container goes
-          await stopContainer(record);
+          await (await import("./destroy.ts")).stopContainer(record);
           throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
         }
       } else if (fr.kind === FRAME.HOOK) {

@@ -1,12 +1,11 @@
 // The record's file in a container's runtime directory (src/contract/layout.ts),
 // written atomically, and the runtime directory's own check: it must be root's
 // and private before anything in it is trusted.
-import { lstat, readText } from "../../ffi/files.ts";
+import { lstat, readText, writeAtomic } from "../host/fs.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { parseRecord, runtimeDirError } from "../contract/status-rules.ts";
 import { LxcriError } from "../errors.ts";
-import { writeAtomic } from "../host/fsutil.ts";
 import type { Spec } from "../spec/types.ts";
 
 /** The runtime directory's files (src/contract/layout.ts). */

@@ -20,7 +20,7 @@ import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
 import { signalName } from "./signals.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use
-// (~0.2 ms), which `start` need not pay.
+// (docs/performance.md, "What start-up costs"), which `start` need not pay.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);

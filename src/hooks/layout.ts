@@ -8,7 +8,7 @@
 // hold secrets). Runners read only these files, and only on the host: init
 // gets its startContainer hooks in its plan, the mount hook its
 // createContainer hooks from create over the hook socket.
-import { exists, makeDir, readDir, readText, writeFile } from "../../ffi/files.ts";
+import { exists, makeDir, readDir, readText, writeFile } from "../host/fs.ts";
 import type { StoredHook } from "../contract/hooks.ts";
 import { join } from "../path.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";

@@ -14,7 +14,7 @@ import type { MountHookMessage } from "../contract/hooks.ts";
 import { describeFailure, runHooks } from "./run.ts";
 
 // No node:fs and no Buffer (docs/performance.md): this process starts at every create with hooks
-// before liblxc goes on, and importing node:fs cost it ~1.5 ms.
+// before liblxc goes on (docs/performance.md, "What start-up costs").
 
 /** A process's status fields. /proc here is still the host's: pids are the host's. */
 function status(pid: number | "self"): Record<string, string> {

@@ -7,7 +7,7 @@
 // on the path and only as regular files (ffi/append-file.ts, docs/security.md).
 import { openAppendNoSymlinks } from "../../ffi/append-file.ts";
 import { closeFd } from "../../ffi/fds.ts";
-import { writeAll } from "../../ffi/files.ts";
+import { writeAll } from "../host/fs.ts";
 import type { Stream } from "../contract/hooks.ts";
 import { HOOKS_STDERR, HOOKS_STDOUT } from "../spec/annotations.ts";
 

@@ -9,8 +9,6 @@ import type { OnOutput } from "./output.ts";
 
 export type { HookRecord };
 
-/** Built-in default for hooks without a timeout; OCI_HOOK_TIMEOUT / --hook-timeout override it. */
-export const DEFAULT_HOOK_TIMEOUT = 60;
 /** Time between SIGTERM and SIGKILL for a hook past its timeout. */
 export const KILL_GRACE_MS = 1000;
 

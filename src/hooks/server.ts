@@ -4,7 +4,7 @@
 // environment — runs the prestart and createRuntime hooks, then replies with
 // what the mount hook needs to run createContainer in the container's
 // namespaces, and appends the records it sends to hooks.log.
-import { writeSync } from "node:fs";
+import { writeAll } from "../host/fs.ts";
 import { closeFd, readAvailable, setNonBlocking } from "../../ffi/fds.ts";
 import type { HookRecord, MountHookMessage, StoredHook } from "../contract/hooks.ts";
 import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
@@ -70,7 +70,7 @@ export function hookServer(
               const reply: MountHookMessage = r.error
                 ? { reply: { ok: false } }
                 : { reply: { ok: true, hooks: r.hooks, state: r.state, env: process.env, timeout: r.timeout, relayOutput: !!onOutput } };
-              writeSync(fd, jsonFrame(reply));
+              writeAll(fd, jsonFrame(reply), "write to the mount hook");
               if (r.error) settle(r.error);
             },
             (e) => settle(`running prestart and createRuntime hooks: ${(e as Error).message}`),

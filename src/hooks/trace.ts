@@ -6,7 +6,7 @@
 // line saying so, and nothing is appended after (the first runs are the ones
 // kept: they are what an operator looks for). The file stays under
 // TRACE_MAX + one record + that line.
-import { appendFile, exists, lstat, readText } from "../../ffi/files.ts";
+import { appendFile, exists, lstat, readText } from "../host/fs.ts";
 import { type HookRecord, TAIL, TEXT_MAX } from "../contract/hooks.ts";
 import { escapeText } from "../text/escape.ts";
 

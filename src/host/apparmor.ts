@@ -3,7 +3,7 @@
 // without AppArmor is refused before anything is made, rather than run
 // unconfined. "unconfined" (podman's --security-opt apparmor=unconfined)
 // asks for nothing and runs anywhere.
-import { readFileSync } from "node:fs";
+import { readText } from "./fs.ts";
 import { unsupportedOnHost } from "../errors.ts";
 import { confiningProfile } from "../spec/process.ts";
 
@@ -13,7 +13,7 @@ let enabled: boolean | undefined;
 export function appArmorEnabled(): boolean {
   if (enabled === undefined) {
     try {
-      enabled = readFileSync("/sys/module/apparmor/parameters/enabled", "utf8").startsWith("Y");
+      enabled = readText("/sys/module/apparmor/parameters/enabled").startsWith("Y");
     } catch {
       enabled = false;
     }

@@ -8,7 +8,7 @@
 // directory must be root's and writable by no one else: code a local user
 // could change must never run as root. Rootless, the caller's own files are
 // trusted too (src/rootless.ts trustedOwners; docs/security.md, "Rootless").
-import { lstatSync, realpathSync, statSync } from "node:fs";
+import { lstat, realPath, stat } from "./fs.ts";
 import { dirname, join } from "node:path";
 import { LxcriError } from "../errors.ts";
 import { partOwners } from "./caller-userns.ts";
@@ -25,7 +25,7 @@ export interface Installed {
 const packageBuild = join(import.meta.dir, "..", "..", "build");
 
 function directory(): string {
-  return Bun.isStandaloneExecutable ? dirname(realpathSync(process.execPath)) : packageBuild;
+  return Bun.isStandaloneExecutable ? dirname(realPath(process.execPath)) : packageBuild;
 }
 
 /**
@@ -38,7 +38,7 @@ export function checkTrusted(path: string, kind: "file" | "dir" = "file", owners
   const whose = owners.length === 1 ? "root's" : `owned by one of uids ${owners.join(", ")}`;
   if (kind === "dir")
     for (let up = dirname(path); up !== dirname(up); up = dirname(up)) {
-      const st = statSync(up);
+      const st = stat(up);
       if (!owners.includes(st.uid) || (st.mode & 0o022 && !(st.mode & 0o1000)))
         throw new LxcriError(
           "runtime",
@@ -47,7 +47,7 @@ export function checkTrusted(path: string, kind: "file" | "dir" = "file", owners
     }
   let st;
   try {
-    st = kind === "file" ? lstatSync(path) : statSync(path);
+    st = kind === "file" ? lstat(path) : stat(path);
   } catch {
     throw new LxcriError("runtime", `${path} is missing: install lxcri with "bash scripts/install.sh" (or build it with "bun run build")`);
   }
@@ -71,7 +71,7 @@ export function installed(rootless?: boolean): Installed {
   const monitor = join(dir, "lxcri-monitor");
   checkTrusted(init, "file", owners);
   checkTrusted(monitor, "file", owners);
-  let executable: string | undefined = Bun.isStandaloneExecutable ? realpathSync(process.execPath) : join(dir, "lxcri");
+  let executable: string | undefined = Bun.isStandaloneExecutable ? realPath(process.execPath) : join(dir, "lxcri");
   try {
     checkTrusted(executable, "file", owners);
   } catch (e) {

@@ -1,7 +1,7 @@
 // The caller's own user namespace as /proc says it, read once per process:
 // whether lxcri runs rootless (src/rootless.ts has the rules) and who may own
 // its parts. (src/host/userns.ts is about a namespace a container joins.)
-import { tryReadText } from "../../ffi/files.ts";
+import { tryReadText } from "./fs.ts";
 import { inUserNamespace, isRootless, rootUnmapped, trustedOwners } from "../rootless.ts";
 
 let map: string | undefined | null = null;

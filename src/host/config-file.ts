@@ -3,7 +3,7 @@
 // the bundle's file again, so nothing its owner renames, links or grows in
 // the meantime is ever read (docs/security.md, "The config that was checked
 // is the config that runs").
-import { type FileType, readRegularFile } from "../../ffi/files.ts";
+import { type FileType, readRegularFile } from "./fs.ts";
 import { LxcriError } from "../errors.ts";
 import type { Spec } from "../spec/types.ts";
 import { parseSpec } from "../spec/validate.ts";

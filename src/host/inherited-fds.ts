@@ -1,7 +1,7 @@
 // The fds a container process gets besides stdio, as runc passes them: the
 // LISTEN_FDS meant for lxcri (socket activation: passed on as LISTEN_FDS with
 // LISTEN_PID=1), then --preserve-fds more. Used by create and exec.
-import { readlinkSync } from "node:fs";
+import { readLink } from "./fs.ts";
 import { isOpen } from "../../ffi/fds.ts";
 import { LxcriError } from "../errors.ts";
 
@@ -48,7 +48,7 @@ export function inheritedFds(processEnv: readonly string[], preserve: number): {
 function bunsOwn(fd: number): string | undefined {
   let target: string;
   try {
-    target = readlinkSync(`/proc/self/fd/${fd}`);
+    target = readLink(`/proc/self/fd/${fd}`);
   } catch {
     return "closed";
   }

@@ -1,5 +1,5 @@
 // Facts about the running kernel, read once per process.
-import { readFileSync } from "node:fs";
+import { readText } from "./fs.ts";
 
 let lastCap: number | undefined;
 
@@ -7,7 +7,7 @@ let lastCap: number | undefined;
 export function capLastCap(): number {
   if (lastCap === undefined) {
     try {
-      lastCap = Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8"));
+      lastCap = Number(readText("/proc/sys/kernel/cap_last_cap"));
     } catch {
       lastCap = 40; // CAP_CHECKPOINT_RESTORE, Linux 5.9+
     }

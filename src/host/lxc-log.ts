@@ -1,11 +1,11 @@
 // The last ERROR lines of a container's liblxc log, for error messages.
-import { readFileSync } from "node:fs";
+import { readText } from "./fs.ts";
 
 /** The first error lines: liblxc logs the cause first, then each caller that gave up. */
 export function lxcErrors(logFile: string, max = 4): string[] {
   let text: string;
   try {
-    text = readFileSync(logFile, "utf8");
+    text = readText(logFile);
   } catch {
     return [];
   }

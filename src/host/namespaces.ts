@@ -1,6 +1,6 @@
 // Namespace paths from config.json, checked against the host: each must be a
 // namespace of its type, and joins that would change the host are refused.
-import { statSync } from "node:fs";
+import { stat } from "./fs.ts";
 import { namespaceType, ownedWithin } from "../../ffi/namespaces.ts";
 import { unsupportedOnHost } from "../errors.ts";
 
@@ -31,14 +31,14 @@ const PROC_NAME: Record<string, string> = {
 export function isRuntimeNamespace(type: string, path: string): boolean {
   let target;
   try {
-    target = statSync(path);
+    target = stat(path);
   } catch {
     return false;
   }
   return [`/proc/self/ns/${PROC_NAME[type]}`, `/proc/1/ns/${PROC_NAME[type]}`].some((p) => {
     try {
-      const st = statSync(p);
-      return st.ino === target.ino && st.dev === target.dev;
+      const st = stat(p);
+      return st.inode === target.inode && st.device === target.device;
     } catch {
       return false;
     }

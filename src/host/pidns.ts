@@ -1,12 +1,12 @@
 // A rootless container without cgroups (src/cgroups/host.ts rootlessCgroups) has no
 // cgroup.procs to list its processes: they are those of init's pid namespace, as the
 // host's /proc shows them (runc's rootless containers without a cgroup are the same).
-import { readdirSync, readlinkSync } from "node:fs";
+import { readDir, readLink } from "./fs.ts";
 import { isAlive } from "./proc.ts";
 
 const nsOf = (pid: number | string): string | undefined => {
   try {
-    return readlinkSync(`/proc/${pid}/ns/pid`);
+    return readLink(`/proc/${pid}/ns/pid`);
   } catch {
     return undefined;
   }
@@ -17,7 +17,8 @@ export function pidNamespacePids(initPid: number | undefined, initStart: number 
   if (!initPid || !isAlive(initPid, initStart)) return [];
   const ns = nsOf(initPid);
   if (!ns || ns === nsOf("self")) return [initPid];
-  const pids = readdirSync("/proc")
+  const pids = readDir("/proc")
+    .map((e) => e.name)
     .filter((d) => /^\d+$/.test(d) && nsOf(d) === ns)
     .map(Number);
   return [...new Set([initPid, ...pids])].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 // What /proc says about a process. Every pid lxcri keeps is paired with the
 // process start time, so a recycled pid is never mistaken for the container.
-import { tryReadText } from "../../ffi/files.ts";
+import { tryReadText } from "./fs.ts";
 import { isLive, parseCmdline, parseProcStat, type ProcStat } from "./proc-text.ts";
 
 export type { ProcStat };

@@ -1,14 +1,14 @@
 // Paths in a container's rootfs as seen from the host: what a path is, and
 // where a container path lands with the rootfs's symlinks resolved inside it.
-import { lstatSync, readlinkSync, statSync } from "node:fs";
+import { lstat, readLink, stat } from "./fs.ts";
 import { join } from "node:path";
 import { LxcriError } from "../errors.ts";
 import type { PathKind } from "../lxc/mounts.ts";
 
 export function statKind(path: string): PathKind {
   try {
-    const st = statSync(path);
-    return st.isDirectory() ? "dir" : st.isFIFO() || st.isSocket() ? "fifo" : "file";
+    const st = stat(path);
+    return st.isDirectory() ? "dir" : st.type === "fifo" || st.type === "socket" ? "fifo" : "file";
   } catch {
     return "missing";
   }
@@ -17,7 +17,7 @@ export function statKind(path: string): PathKind {
 /** A directory's permission bits (no symlink followed at the name); undefined for anything else. */
 export function dirMode(path: string): number | undefined {
   try {
-    const st = lstatSync(path);
+    const st = lstat(path);
     return st.isDirectory() ? st.mode & 0o7777 : undefined;
   } catch {
     return undefined;
@@ -46,7 +46,7 @@ export function resolveInRootfs(rootfs: string, path: string): string {
     const host = join(rootfs, ...done, part);
     let target: string | undefined;
     try {
-      if (lstatSync(host).isSymbolicLink()) target = readlinkSync(host);
+      if (lstat(host).isSymbolicLink()) target = readLink(host);
     } catch {
       /* missing: liblxc creates it, below the part resolved so far */
     }

@@ -8,7 +8,9 @@
 // without SELinux); crun drops mountLabel. lxcri refuses both at create, with
 // the field's path: a label that cannot be applied is never dropped
 // (docs/security.md).
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeFd } from "../../ffi/fds.ts";
+import { O_RDWR } from "../../ffi/syscalls.ts";
+import { openFile, readText, writeAll } from "./fs.ts";
 import { unsupportedOnHost } from "../errors.ts";
 
 let enabled: boolean | undefined;
@@ -29,8 +31,8 @@ export function writableSelinuxfs(mountinfo: string): string | undefined {
 export function selinuxEnabled(): boolean {
   if (enabled === undefined) {
     try {
-      const current = readFileSync("/proc/thread-self/attr/current", "utf8").replace(/\0$/, "").trim();
-      selinuxfs = writableSelinuxfs(readFileSync("/proc/self/mountinfo", "utf8"));
+      const current = readText("/proc/thread-self/attr/current").replace(/\0$/, "").trim();
+      selinuxfs = writableSelinuxfs(readText("/proc/self/mountinfo"));
       enabled = selinuxfs !== undefined && current !== "kernel";
     } catch {
       enabled = false; // no attr/current (no LSM at all: EINVAL) or no procfs
@@ -56,12 +58,12 @@ export function checkSelinuxLabel(label: string | undefined, path: string): void
 function knownContext(label: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(`${selinuxfs}/context`, "r+");
-    writeSync(fd, `${label}\0`);
+    fd = openFile(`${selinuxfs}/context`, O_RDWR);
+    writeAll(fd, `${label}\0`);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== "EINVAL";
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeFd(fd);
   }
 }

@@ -8,7 +8,7 @@ import { LxcriError } from "../errors.ts";
 /**
  * Linux's signal numbers (x86_64) by name, as node:os's constants.signals has
  * them (test/unit/signals.test.ts compares the two): a table here, because
- * importing node:os costs `kill` ~0.5 ms (docs/performance.md).
+ * importing node:os costs `kill` more than the table (docs/performance.md, "What start-up costs").
  */
 export const SIGNALS: Readonly<Record<string, number>> = {
   SIGHUP: 1,

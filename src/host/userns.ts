@@ -4,7 +4,8 @@
 // it) and id-mapped mounts take by default. Read by lxcri-init userns-maps (ffi/native/userns.c:
 // a child joins the namespace, which a multithreaded runtime cannot), run from a sealed copy
 // as every lxcri-init that meets a container is.
-import { closeSync, statSync } from "node:fs";
+import { stat } from "./fs.ts";
+import { closeFd } from "../../ffi/fds.ts";
 import { sealedExe } from "../../ffi/sealed.ts";
 import { unsupportedOnHost } from "../errors.ts";
 import { hostId } from "../spec/linux.ts";
@@ -36,8 +37,8 @@ export function parseMaps(text: string): UserNamespaceMaps {
  */
 export function checkJoinedUserns(init: number, read: UserNamespaceMaps | undefined, path: string): void {
   if (!read?.ns) return;
-  const st = statSync(`/proc/${init}/ns/user`);
-  if (st.dev !== read.ns.dev || st.ino !== read.ns.ino)
+  const st = stat(`/proc/${init}/ns/user`);
+  if (st.device !== String(read.ns.dev) || st.inode !== String(read.ns.ino))
     throw unsupportedOnHost(
       "linux.namespaces",
       `the user namespace at ${path} changed while the container was created (its process exited?)`,
@@ -52,7 +53,7 @@ export function readUserNamespaceMaps(path: string, initExe: string, at: string)
     if (!r.success) throw unsupportedOnHost(at, r.stderr.toString().trim() || `cannot read the id maps of ${path}`);
     return parseMaps(r.stdout.toString());
   } finally {
-    closeSync(exe);
+    closeFd(exe);
   }
 }
 

@@ -10,6 +10,7 @@ import type { Stats } from "../cgroups/stats.ts";
 import { LxcriError } from "../errors.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { readTrace } from "../hooks/trace.ts";
+import { stat } from "../host/fs.ts";
 
 /** An event of `events`, in runc's shape ({ type, id, data }). */
 export type ContainerEvent =
@@ -52,7 +53,10 @@ export async function* events(ctx: Context, id: string, opts: EventsOptions = {}
     }
     const { record, state } = seen;
     const log = files(dir).hooksLog;
-    const size = Bun.file(log).size;
+    let size = 0; // no hook has run yet: no hooks.log
+    try {
+      size = stat(log).size;
+    } catch {}
     if (size !== traceSize) {
       traceSize = size;
       const { trace } = readTrace(log);

@@ -2,8 +2,8 @@
 // systemctl makes one as root: no dbus-daemon in between (a host may have
 // none), no Hello, and systemd sends its job signals to every such connection.
 // Written here rather than taken from libsystemd's sd-bus through bun:ffi or
-// an npm D-Bus package: a handful of calls need one socket (Bun.connect,
-// ~0.2 ms; node:net alone costs ~10 ms to load) and src/systemd/wire.ts.
+// an npm D-Bus package: a handful of calls need one socket (Bun.connect, far
+// cheaper than loading node:net: docs/performance.md, "What start-up costs") and src/systemd/wire.ts.
 // Rootless, the user's own systemd is reached as runc reaches it: through the
 // user's session bus (a dbus-daemon: Hello, calls addressed to systemd, its
 // signals subscribed to), src/systemd/user-bus.ts finds it.

@@ -12,7 +12,7 @@
 // makes a new one at each start of a unit), and changed or stopped only
 // through the bus path systemd gives for that id, which names no other
 // invocation: a unit systemd started again under the same name is left alone.
-import { existsSync } from "node:fs";
+import { exists } from "../host/fs.ts";
 import { Bus, BusError, SYSTEM, type Target } from "./bus.ts";
 import type { Value, Variant } from "./wire.ts";
 
@@ -35,7 +35,7 @@ export function systemdTarget(record: { systemdBus?: string }): Target {
 
 /** Whether systemd manages this host (sd_booted(3): it made /run/systemd/system). */
 export function systemdRuns(): boolean {
-  return existsSync("/run/systemd/system");
+  return exists("/run/systemd/system");
 }
 
 async function withBus<T>(target: Target, timeoutMs: number, fn: (bus: Bus) => Promise<T>): Promise<T> {

@@ -37,6 +37,17 @@ const { checkId } = await import("../../src/container/ids.ts");
 mock.module("../../src/cli/state-json.ts", () => ({
   printState: (root: string, id: string) => record("state", [checkId(id)], { root }),
 }));
+// start, kill and delete run the operation with the Runtime's Context, without a Runtime
+// (src/cli/globals.ts context()): stub the operations, recorded as the Runtime's methods
+const op =
+  (method: string) =>
+  (ctx: { root: string }, ...args: unknown[]) => {
+    record(method, JSON.parse(JSON.stringify(args)), ctx);
+    return method === "delete" ? [] : undefined;
+  };
+mock.module("../../src/container/start.ts", () => ({ start: op("start") }));
+mock.module("../../src/container/kill.ts", () => ({ kill: op("kill") }));
+mock.module("../../src/container/delete.ts", () => ({ deleteContainer: op("delete") }));
 const { Runtime } = await import("../../src/runtime.ts");
 const BASE = {
   terminal: false,

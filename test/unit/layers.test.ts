@@ -25,8 +25,10 @@ const LAYERS: Layer[] = [
   // the typed errors, and a node:path look-alike for the hot paths
   { name: "errors", members: ["src/errors.ts"], may: [] },
   { name: "path", members: ["src/path.ts"], may: [] },
+  // the one way src/ reaches the file system (over ffi/files.ts)
+  { name: "fs", members: ["src/host/fs.ts"], may: ["ffi"] },
   // the spec's types and its checker
-  { name: "spec", members: ["src/spec/"], may: ["errors"] },
+  { name: "spec", members: ["src/spec/"], may: ["errors", "fs"] },
   // what lxcri's processes agree on, the nouns every layer shares: the runtime directory, the
   // container record and its status rules, fd numbers, the plan and frame codecs, the hooks' forms
   // (cgroups/record.ts: the record of a container's cgroups, a leaf the container record nests)
@@ -45,34 +47,49 @@ const LAYERS: Layer[] = [
   // pure translation: no host, no liblxc, no operations
   { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "contract", "cgroup settings"] },
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers
-  { name: "systemd", members: ["src/systemd/"], may: [] },
+  { name: "systemd", members: ["src/systemd/"], may: ["fs"] },
   // the logger and what every operation gets (the root, the logger, the settings)
-  { name: "context", members: ["src/log.ts", "src/context.ts"], may: ["ffi", "text"] },
+  { name: "context", members: ["src/log.ts", "src/context.ts"], may: ["fs", "ffi", "text"] },
   // the Runtime's settings: the state root (rootless or not), the hook timeout
-  { name: "options", members: ["src/rootless.ts", "src/options.ts"], may: ["errors"] },
+  { name: "options", members: ["src/rootless.ts", "src/options.ts"], may: ["fs", "errors", "context"] },
   // facts about the host: /proc, the rootfs, namespaces, rlimits, installed parts
-  { name: "host", members: ["src/host/"], may: ["ffi", "errors", "path", "spec", "contract", "lxc", "options"] },
+  { name: "host", members: ["src/host/"], may: ["fs", "ffi", "errors", "path", "spec", "contract", "lxc", "options"] },
   // the container's cgroups and the host's layout: no operation, no hook
   {
     name: "cgroups",
     members: ["src/cgroups/"],
-    may: ["ffi", "text", "errors", "path", "contract", "cgroup settings", "lxc", "systemd", "host"],
+    may: ["fs", "ffi", "text", "errors", "path", "contract", "cgroup settings", "lxc", "systemd", "host"],
   },
   // hook layout, runners, trace, hook points, create's side of the mount hook: given a state, never a record
-  { name: "hooks", members: ["src/hooks/"], may: ["ffi", "text", "path", "spec", "contract", "context"] },
+  { name: "hooks", members: ["src/hooks/"], may: ["ffi", "fs", "text", "path", "spec", "contract", "context"] },
   // the hook launcher at liblxc's mount hook, in the container's namespaces: the runner and the frames, nothing else
   { name: "mount hook", members: ["src/hooks/mount-hook.ts"], may: ["ffi", "contract", "src/hooks/run.ts"] },
   // the operations on one container
   {
     name: "container",
     members: ["src/container/"],
-    may: ["ffi", "text", "errors", "path", "spec", "contract", "cgroup settings", "lxc", "systemd", "context", "host", "cgroups", "hooks"],
+    may: [
+      "fs",
+      "ffi",
+      "text",
+      "errors",
+      "path",
+      "spec",
+      "contract",
+      "cgroup settings",
+      "lxc",
+      "systemd",
+      "context",
+      "host",
+      "cgroups",
+      "hooks",
+    ],
   },
   // the library: one Runtime per state root, and its Bun side (stdio, handles, events)
   {
     name: "library",
     members: ["src/runtime.ts", "src/library/"],
-    may: ["ffi", "errors", "path", "spec", "contract", "context", "options", "host", "cgroups", "hooks", "container"],
+    may: ["fs", "ffi", "errors", "path", "spec", "contract", "context", "options", "host", "cgroups", "hooks", "container"],
   },
   // what this build supports (`lxcri features`)
   { name: "features", members: ["src/features.ts"], may: ["spec", "lxc", "package.json"] },
@@ -87,6 +104,7 @@ const LAYERS: Layer[] = [
     name: "cli",
     members: ["src/cli/"],
     may: [
+      "fs",
       "ffi",
       "text",
       "errors",

@@ -3,9 +3,11 @@
 // nothing of node:fs, node:path, bun:ffi or citty; `start`, `kill` and
 // `delete` (and the mount hook) nothing of node:fs, node:path or node:os (they need bun:ffi for
 // pidfds and system calls: ffi/files.ts). Each costs a compiled lxcri
-// 0.3–2 ms to load. Static imports are followed; `import()` is lazy and is
-// not, so each lazy step a call takes is named below; type-only imports are
-// erased.
+// 0.3–2 ms to load. The hot calls reach their operation without the Runtime
+// (runtime.ts and src/library/), and load nothing only a rarer case needs:
+// a failure, a hook, --all, a systemd scope. Static imports are followed;
+// `import()` is lazy and is not, so each lazy step a call takes is named
+// below; type-only imports are erased.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -53,29 +55,41 @@ test("state loads no node:fs, node:path, bun:ffi or citty", () => {
   expect(heavy(staticGraph(join(SRC, "cli/commands/create.ts")))).toContain("node:path");
 });
 
-// cli.ts → the handler → globals.ts's runtime() (runtime.ts and log.ts) → the Runtime method's import()
+// cli.ts → the handler → globals.ts's context() (log.ts) → the operation's import()
 const CALLS: Record<string, string[]> = {
-  start: ["cli/cli.ts", "cli/commands/start.ts", "runtime.ts", "log.ts", "container/start.ts"],
-  delete: ["cli/cli.ts", "cli/commands/delete.ts", "runtime.ts", "log.ts", "container/delete.ts"],
-  kill: ["cli/cli.ts", "cli/commands/kill.ts", "runtime.ts", "log.ts", "container/kill.ts"],
+  start: ["cli/cli.ts", "cli/commands/start.ts", "log.ts", "container/start.ts"],
+  delete: ["cli/cli.ts", "cli/commands/delete.ts", "log.ts", "container/delete.ts"],
+  kill: ["cli/cli.ts", "cli/commands/kill.ts", "log.ts", "container/kill.ts"],
   // liblxc's mount hook at every create with prestart, createRuntime or createContainer hooks
   "the mount hook": ["cli/cli.ts", "hooks/mount-hook.ts"],
 };
 
+/** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
+const NOT_LOADED: Record<string, string[]> = {
+  // a failing start stops the container (destroy.ts) and runs poststop; poststart hooks run only if there are some
+  start: ["runtime.ts", "library/", "container/destroy.ts", "hooks/points.ts", "hooks/output.ts"],
+  // poststop hooks only if there are some
+  delete: ["runtime.ts", "library/", "hooks/points.ts", "hooks/output.ts"],
+  // nothing of hooks or of removing a container
+  kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/"],
+  "the mount hook": ["runtime.ts", "library/"],
+};
+
 for (const [call, files] of Object.entries(CALLS))
-  test(`${call} loads no node:fs, node:path or node:os, and no D-Bus code`, () => {
+  test(`${call} loads no node:fs, node:path or node:os, no D-Bus code, and not ${NOT_LOADED[call]!.join(", ")}`, () => {
     const graph = graphOf(...files);
     expect([...graph].filter((m) => NODE.includes(m))).toEqual([]);
     // a container's systemd scope is stopped through a lazy import (container/destroy.ts)
     expect([...graph].filter((m) => m.includes("/systemd/"))).toEqual([]);
+    const mine = [...graph].filter((m) => m.startsWith("/")).map((f) => relative(SRC, f));
+    expect(mine.filter((f) => NOT_LOADED[call]!.some((n) => f === n || (n.endsWith("/") && f.startsWith(n))))).toEqual([]);
   });
 
 test("the lazy steps named above are the ones the code takes", () => {
   const text = (f: string) => readFileSync(join(SRC, f), "utf8");
-  expect(text("cli/globals.ts")).toContain('import("../runtime.ts")');
   expect(text("cli/globals.ts")).toContain('import("../log.ts")');
-  expect(text("runtime.ts")).toContain('import("./container/start.ts")');
-  expect(text("runtime.ts")).toContain('import("./container/delete.ts")');
-  expect(text("runtime.ts")).toContain('import("./container/kill.ts")');
+  expect(text("cli/commands/start.ts")).toContain('import("../../container/start.ts")');
+  expect(text("cli/commands/delete.ts")).toContain('import("../../container/delete.ts")');
+  expect(text("cli/commands/kill.ts")).toContain('import("../../container/kill.ts")');
   expect(text("cli/cli.ts")).toContain('import("../hooks/mount-hook.ts")');
 });

@@ -1,7 +1,7 @@
 // exec: runc's form — `exec [flags] ID COMMAND [ARGS…]` or `exec --process FILE ID`.
 // Without --process the container's own process is the base (env, user,
 // capabilities, cwd), changed by the flags, as runc does.
-import { readFileSync } from "node:fs";
+import { readText } from "../../host/fs.ts";
 import { resolve } from "node:path";
 import { windowSize } from "../../../ffi/pty.ts";
 import { LxcriError } from "../../errors.ts";
@@ -20,7 +20,7 @@ export default async function exec({ id, args: command, flags }: Call<"exec">): 
     const file = resolve(flags.process);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, "utf8"));
+      json = JSON.parse(readText(file));
     } catch (e) {
       throw new LxcriError("invalid-argument", `--process ${file}: ${(e as Error).message}`);
     }

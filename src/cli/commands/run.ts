@@ -4,7 +4,9 @@
 // caller's subreaper, as after create). In the foreground with
 // process.terminal and no --console-socket, run takes the pty master itself
 // and joins it to its own stdio, as runc does (and as exec -t does).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// node:fs for what host/fs.ts has not: a temporary directory and its removal (`run -t` alone)
+import { mkdtempSync, rmSync } from "node:fs";
+import { readText } from "../../host/fs.ts";
 import { join, resolve } from "node:path";
 import type { CreateOptions } from "../../container/create/index.ts";
 import { LxcriError } from "../../errors.ts";
@@ -50,7 +52,7 @@ export default async function run({ id, flags }: Call<"run">): Promise<void> {
 /** Whether the bundle's config asks for a terminal; create reads and checks the file itself. */
 function wantsTerminal(bundle: string): boolean {
   try {
-    return JSON.parse(readFileSync(join(bundle, "config.json"), "utf8"))?.process?.terminal === true;
+    return JSON.parse(readText(join(bundle, "config.json")))?.process?.terminal === true;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
 // (table.ts RESOURCE_FLAGS says where each goes). A flag the host has no cgroup
 // file for is refused, naming the flag, before anything is written; Intel RDT's
 // two flags are refused (lxcri makes no resctrl groups).
-import { readFileSync } from "node:fs";
+import { readFd, readText } from "../../host/fs.ts";
 import { LxcriError } from "../../errors.ts";
 import { runtime } from "../globals.ts";
 import { type Call, RESOURCE_FLAGS } from "../table.ts";
@@ -25,7 +25,7 @@ export default async function update({ id, flags }: Call<"update">): Promise<voi
     if (flags[flag as keyof typeof RDT] === undefined) continue;
     let enabled = false;
     try {
-      enabled = readFileSync(`/sys/fs/resctrl/info/${info}/num_closids`, "utf8") !== "";
+      enabled = readText(`/sys/fs/resctrl/info/${info}/num_closids`) !== "";
     } catch {}
     throw new LxcriError(
       "invalid-argument",
@@ -40,7 +40,7 @@ export default async function update({ id, flags }: Call<"update">): Promise<voi
       throw new LxcriError("invalid-argument", `--resources and --${given[0]}: give one or the other (runc would ignore --${given[0]})`);
     const source = flags.resources === "-" ? "stdin" : flags.resources;
     try {
-      resources = JSON.parse(readFileSync(flags.resources === "-" ? 0 : flags.resources, "utf8"));
+      resources = JSON.parse(flags.resources === "-" ? new TextDecoder().decode(readFd(0, "read stdin")) : readText(flags.resources));
     } catch (e) {
       throw new LxcriError("invalid-argument", `--resources ${source}: ${(e as Error).message}`);
     }

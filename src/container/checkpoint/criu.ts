@@ -3,7 +3,7 @@
 // file and quotes the log's first error: CRIU writes why it failed there,
 // not to stderr (on a kernel it does not support: "vdso: ...", "Could not
 // initialize kernel features detection").
-import { tryReadText } from "../../../ffi/files.ts";
+import { tryReadText } from "../../host/fs.ts";
 import { LxcriError } from "../../errors.ts";
 
 /** `given` (--criu), or the criu executable on PATH; an error saying what to install when there is none. */

@@ -2,7 +2,7 @@
 // directory (runc's layout). Without --leave-running (or --pre-dump) CRIU
 // ends the processes and the container is deleted, as runc does: poststop
 // hooks run, and `restore` makes it again from the image.
-import { mkdirSync, readlinkSync, readFileSync, writeFileSync } from "node:fs";
+import { makeDirs, readLink, readText, writeFile } from "../../host/fs.ts";
 import { resolve } from "node:path";
 import type { Context } from "../../context.ts";
 import { join } from "../../path.ts";
@@ -18,7 +18,7 @@ import { checkSpec } from "./support.ts";
 export function criuDirs(flags: { imagePath?: string; workPath?: string }): { imagePath: string; workPath: string } {
   const imagePath = resolve(flags.imagePath || "checkpoint");
   const workPath = resolve(flags.workPath || imagePath);
-  for (const d of [imagePath, workPath]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [imagePath, workPath]) makeDirs(d, 0o700);
   return { imagePath, workPath };
 }
 
@@ -34,20 +34,20 @@ export async function checkpoint(ctx: Context, id: string, flags: CheckpointFlag
     const externalNs: Partial<Record<ExternalNs, string>> = {};
     for (const ns of spec.linux?.namespaces ?? []) {
       if (!ns.path || !(ns.type in EXTERNAL_NS_KEY)) continue;
-      const link = readlinkSync(`/proc/${pid}/ns/${ns.type === "network" ? "net" : "pid"}`);
+      const link = readLink(`/proc/${pid}/ns/${ns.type === "network" ? "net" : "pid"}`);
       externalNs[ns.type as ExternalNs] = /\[(\d+)\]/.exec(link)![1]!;
     }
-    const mounts = parseMountInfo(readFileSync(`/proc/${pid}/mountinfo`, "utf8"));
+    const mounts = parseMountInfo(readText(`/proc/${pid}/mountinfo`));
     if (!flags.preDump) {
       // runc's descriptors.json: restore gives the process the caller's new pipes in place of these
       const fds = [0, 1, 2].map((fd) => {
         try {
-          return readlinkSync(`/proc/${pid}/fd/${fd}`);
+          return readLink(`/proc/${pid}/fd/${fd}`);
         } catch {
           return "";
         }
       });
-      writeFileSync(join(imagePath, DESCRIPTORS_FILE), JSON.stringify(fds), { mode: 0o600 });
+      writeFile(join(imagePath, DESCRIPTORS_FILE), JSON.stringify(fds), 0o600);
     }
     const args = dumpArgs(flags, { pid, imagePath, workPath, externalMounts: externalMounts(spec, c.record.bundle, mounts), externalNs });
     ctx.log.debug(`checkpoint: criu ${args.join(" ")}`);

@@ -8,10 +8,9 @@
 //        │                                               to the caller's subreaper, or to us)
 //        └ record: initPid (CRIU's pidfile), cgroups, started; --systemd-cgroup's scope; --pid-file
 // Without --detach it waits for init and deletes the container, as runc does.
-import { mkdirSync, readFileSync, realpathSync, rmdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { closeFd } from "../../../ffi/fds.ts";
-import { openFile, readText } from "../../../ffi/files.ts";
+import { openFile, readText, lockFile, writeAtomic, makeDir, makeDirs, realPath, tryRemoveDir } from "../../host/fs.ts";
 import { reapChild, setSubreaper } from "../../../ffi/libc.ts";
 import { bindMount, detachMount } from "../../../ffi/mounts.ts";
 import { O_RDONLY } from "../../../ffi/syscalls.ts";
@@ -20,7 +19,6 @@ import { cgroupDirsFor, cgroupHierarchies, hostCgroups } from "../../cgroups/hos
 import { type Context, containerDir } from "../../context.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
 import { loadConfig } from "../../host/config-file.ts";
-import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { checkNamespacePaths } from "../../host/namespaces.ts";
 import { procStat } from "../../host/proc.ts";
 import { statKind } from "../../host/rootfs.ts";
@@ -60,11 +58,11 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
-  const rootfs = realpathSync(given);
+  const rootfs = realPath(given);
   const imagePath = resolve(flags.imagePath || "checkpoint");
   const workPath = resolve(flags.workPath || imagePath);
   const descriptors = readDescriptors(imagePath);
-  mkdirSync(workPath, { recursive: true, mode: 0o700 });
+  makeDirs(workPath, 0o700);
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
@@ -98,11 +96,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
   const unbind = () => {
     if (!bound) return;
     bound = !detachMount(criuRoot);
-    try {
-      rmdirSync(criuRoot);
-    } catch {
-      /* still mounted (then delete fails on it, naming it) */
-    }
+    tryRemoveDir(criuRoot); // fails while still mounted: then delete fails on it, naming it
   };
   try {
     // none may exist yet (as at create); only the container's are made (no monitor runs)
@@ -113,7 +107,7 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     writeRecord(dir, record);
 
     // CRIU takes the root only from a mount point whose parent is not overmounted (as runc does)
-    mkdirSync(criuRoot, { mode: 0o700 });
+    makeDir(criuRoot, 0o700);
     bindMount(rootfs, criuRoot);
     bound = true;
     const externalNs: Partial<Record<ExternalNs, number>> = {};
@@ -178,7 +172,7 @@ function readDescriptors(imagePath: string): unknown[] {
   const file = join(imagePath, DESCRIPTORS_FILE);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readText(file);
   } catch (e) {
     throw new LxcriError(
       "invalid-argument",

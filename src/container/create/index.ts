@@ -7,8 +7,7 @@
 //        │                                                  └─exec─▶ lxcri-init init (the plan)
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
-import { realpathSync } from "node:fs";
-import { exists, readText } from "../../../ffi/files.ts";
+import { exists, readText, lockFile, writeAtomic, realPath } from "../../host/fs.ts";
 import { join, resolve } from "node:path";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
@@ -29,7 +28,6 @@ import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { checkSelinuxLabel } from "../../host/selinux.ts";
 import { installed } from "../../host/artefacts.ts";
 import { rootless } from "../../host/caller-userns.ts";
-import { lockFile, writeAtomic } from "../../host/fsutil.ts";
 import { inheritedFds } from "../../host/inherited-fds.ts";
 import { sendPidfd } from "../../host/pidfd-socket.ts";
 import { capLastCap } from "../../host/kernel.ts";
@@ -104,7 +102,7 @@ export async function create(
   const given = rootfsPath(spec, bundle);
   if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
   // liblxc opens the rootfs without following symlinks.
-  const rootfs = realpathSync(given);
+  const rootfs = realPath(given);
 
   const dir = containerDir(ctx, id);
   const f = files(dir);

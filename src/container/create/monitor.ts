@@ -15,13 +15,12 @@
 //   P+10         the monitor's own executable
 //   P+11         the gate: the monitor starts nothing until create, having recorded it, writes a byte
 import type { Subprocess } from "bun";
-import { openSync } from "node:fs";
 import { callerStdioCopies, closeFd, pipe, pollReadable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
-import { fstat, writeAll } from "../../../ffi/files.ts";
+import { fstat, writeAll, openFile } from "../../host/fs.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
 import { detachedNullOrNone, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
-import { O_CLOEXEC, O_RDWR } from "../../../ffi/syscalls.ts";
+import { O_RDWR } from "../../../ffi/syscalls.ts";
 import { decodeError, FRAME, type NativeFailure } from "../../contract/frames.ts";
 import { describeNative, nativeError } from "../../contract/native-error.ts";
 import { CHANNEL_FD, INHERITED, initArgv, isInitArgv } from "../../contract/layout.ts";
@@ -98,8 +97,7 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     // No slot up to $LISTEN_FDS may stay empty: liblxc would open its own fds there, and
     // they would reach init (/dev/null where the caller gave no stdio, or there are no hooks).
     let devNull: number | undefined;
-    const orNull = (fd: number | null | undefined) =>
-      fd ?? (devNull ??= (ours.push(openSync("/dev/null", O_RDWR | O_CLOEXEC)), ours.at(-1)!));
+    const orNull = (fd: number | null | undefined) => fd ?? (devNull ??= (ours.push(openFile("/dev/null", O_RDWR)), ours.at(-1)!));
     stdio[slot("stdin")] = orNull(stdin);
     stdio[slot("stdout")] = orNull(stdout);
     stdio[slot("stderr")] = orNull(stderr);

@@ -1,12 +1,11 @@
 // create's first phase on the host: the runtime directory (root's, 0700),
 // the record, the stored config.json and hooks, the mount points lxcri must
 // make in a read-only rootfs, and the LXC config the monitor loads.
-import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { makeBeneath } from "../../../ffi/beneath.ts";
 import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
-import { writeAtomic } from "../../host/fsutil.ts";
+import { writeAtomic, chmod, makeDir, makeDirs, stat, writeFile } from "../../host/fs.ts";
 import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { MountPoint } from "../../lxc/mounts.ts";
@@ -19,8 +18,8 @@ import { files } from "../store.ts";
  * traverse its lxcpath (<root>): then <root> is 0711 (traverse, not list).
  */
 export function makeRuntimeDir(ctx: Context, dir: string, id: string, userns: boolean): void {
-  mkdirSync(ctx.root, { recursive: true, mode: 0o700 });
-  const root = statSync(ctx.root);
+  makeDirs(ctx.root, 0o700);
+  const root = stat(ctx.root);
   // root's, or rootless the caller's own ($XDG_RUNTIME_DIR/lxcri, as runc's)
   const euid = process.geteuid!();
   if (!root.isDirectory() || root.uid !== euid || root.mode & 0o022)
@@ -28,14 +27,14 @@ export function makeRuntimeDir(ctx: Context, dir: string, id: string, userns: bo
       "runtime",
       `--root ${ctx.root}: must be a directory of ${euid === 0 ? "root's" : `uid ${euid}'s`} that no one else can write to`,
     );
-  if (userns && (root.mode & 0o011) !== 0o011) chmodSync(ctx.root, (root.mode & 0o7777) | 0o011);
+  if (userns && (root.mode & 0o011) !== 0o011) chmod(ctx.root, (root.mode & 0o7777) | 0o011);
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    makeDir(dir, 0o700);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new LxcriError("exists", `container ${id} already exists`);
     throw new LxcriError("runtime", `cannot create ${dir}: ${(e as Error).message}`);
   }
-  chmodSync(dir, 0o700); // whatever the umask
+  chmod(dir, 0o700); // whatever the umask
 }
 
 /**
@@ -53,7 +52,7 @@ export function storeSpec(dir: string, config: Uint8Array, spec: Spec): void {
  * each (translation made sure each reads back as it is). The monitor loads it.
  */
 export function writeLxcConf(dir: string, items: readonly ConfigItem[]): void {
-  writeFileSync(files(dir).lxcConf, items.map(([k, v]) => `${k} = ${v}\n`).join(""), { mode: 0o600 });
+  writeFile(files(dir).lxcConf, items.map(([k, v]) => `${k} = ${v}\n`).join(""), 0o600);
 }
 
 /**
