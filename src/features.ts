@@ -30,7 +30,8 @@ export function features(libs?: Libraries) {
         v1: has("cgroup.v1"),
         v2: has("cgroup.v2"),
         systemd: true,
-        systemdUser: false,
+        // rootless --systemd-cgroup: the scope under the user's own systemd, over their bus (cgroups/user-scope.ts)
+        systemdUser: true,
         rdma: accepted("linux.resources.rdma"),
       },
       seccomp: { enabled: true, ...SECCOMP_FEATURES },

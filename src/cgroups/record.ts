@@ -2,7 +2,7 @@
 // the directories translation named (recorded before liblxc made them), their
 // inodes once made, the parents create made, and the systemd scope it started.
 // Every cgroup operation and cleanup reads this and nothing else; nothing is
-// looked up by name. A leaf: the container record (src/container/record.ts)
+// looked up by name. A leaf: the container record (src/contract/record.ts)
 // holds one as its `cgroups`, and the state path reads it without I/O.
 
 export interface ContainerCgroups {

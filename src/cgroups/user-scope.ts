@@ -27,8 +27,9 @@ export interface UserScope {
 /**
  * The scope to start under the user's systemd for `cgroupsPath` ("slice:prefix:name"), or
  * undefined where there is none to ask: no systemd, cgroup v1, no session bus in the
- * environment (then create goes on as rootless does without: a delegated cgroup of the
- * caller's, or none), or a ".slice" name (a cgroup path only, no unit).
+ * environment, or a ".slice" name (a cgroup path only, no unit). Without a session bus but
+ * with a delegated cgroup of the caller's, the scope is then asked of PID 1's systemd, which
+ * refuses an ordinary user, and create fails saying so (runc fails there too: no session bus).
  */
 export async function userScope(cgroupsPath: string | undefined, id: string): Promise<UserScope | undefined> {
   if (!cgroupsPath || !systemdRuns() || cgroupLayout() !== "v2") return undefined;

@@ -75,6 +75,7 @@ export function allow(c: Container, op: Operation, also: readonly Status[] = [])
 
 /** The one wording of "not now": `op` refused on container `id` in `status` (callers match "container not running"). */
 export function refusal(id: string, op: Operation, status: Status, allowed: readonly Status[] = ALLOWED[op]): LxcriError {
-  const why = `${status === "stopped" ? "container not running: " : ""}it is ${status}, not ${allowed.join(" or ")}`;
+  // kill says it for every status it refuses (creating too), as it always did: containerd matches it
+  const why = `${status === "stopped" || op === "kill" ? "container not running: " : ""}it is ${status}, not ${allowed.join(" or ")}`;
   return new LxcriError("bad-state", `cannot ${VERB[op]} container ${id}: ${why}${op === "delete" ? " (use --force)" : ""}`);
 }

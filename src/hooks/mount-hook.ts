@@ -8,7 +8,7 @@
 // the environment for them, runs them here, in the container's namespaces,
 // and sends each run's record back for the trace (src/contract/frames.ts).
 import { readOnce, setCloexec } from "../../ffi/fds.ts";
-import { readText, writeAll } from "../../ffi/files.ts";
+import { readText, writeAll } from "../host/fs.ts";
 import { FRAME, FrameReader, jsonFrame, jsonPayload } from "../contract/frames.ts";
 import type { MountHookMessage } from "../contract/hooks.ts";
 import { describeFailure, runHooks } from "./run.ts";

@@ -15,12 +15,13 @@
 // unbindable), runc's binds of a host's shared mount are its peers; lxcri's stay dependents
 // unless they ask for "shared" under a shared root (src/lxc/mounts.ts keepsHostPeers).
 import type { PropagationStep } from "../contract/plan.ts";
+import { PROPAGATION_OPTIONS as PROPAGATION_LIST } from "../spec/support.ts";
 
 const MS_REC = 0x4000;
 const FLAGS: Record<string, number> = { unbindable: 1 << 17, private: 1 << 18, slave: 1 << 19, shared: 1 << 20 };
 
 /** The eight propagation options of a mount (and of linux.rootfsPropagation). */
-export const PROPAGATION_OPTIONS = new Set(["shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable"]);
+export const PROPAGATION_OPTIONS: ReadonlySet<string> = new Set(PROPAGATION_LIST);
 
 /** "rslave" → MS_SLAVE | MS_REC (runc's mapping); undefined for what is not a propagation option. */
 export function propagationFlags(value: string | undefined): number | undefined {

@@ -63,7 +63,7 @@ const LAYERS: Layer[] = [
   // hook layout, runners, trace, hook points, create's side of the mount hook: given a state, never a record
   { name: "hooks", members: ["src/hooks/"], may: ["ffi", "fs", "text", "path", "spec", "contract", "context"] },
   // the hook launcher at liblxc's mount hook, in the container's namespaces: the runner and the frames, nothing else
-  { name: "mount hook", members: ["src/hooks/mount-hook.ts"], may: ["ffi", "contract", "src/hooks/run.ts"] },
+  { name: "mount hook", members: ["src/hooks/mount-hook.ts"], may: ["ffi", "fs", "contract", "src/hooks/run.ts"] },
   // the operations on one container
   {
     name: "container",

@@ -316,6 +316,9 @@ export async function create(
   } catch (e) {
     // A failed prestart, createRuntime or createContainer hook: destroy, then poststop (runtime.md steps 3–5 → 12 → 13).
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
+    // a monitor still at its gate (a user scope or the rootless base failed) is let go without
+    // starting anything, so that destroy need not wait for it
+    monitor?.closeGate();
     await destroy(ctx, dir, record);
     if (monitor) await endMonitor(monitor).catch(() => {});
     await runPoststop(ctx, stateOf(record, "stopped"), poststop, undefined, output);
