@@ -67,11 +67,12 @@ const CALLS: Record<string, string[]> = {
 /** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
 const NOT_LOADED: Record<string, string[]> = {
   // a failing start stops the container (destroy.ts) and runs poststop; poststart hooks run only if there are some
-  start: ["runtime.ts", "library/", "container/destroy.ts", "hooks/points.ts", "hooks/output.ts"],
+  // the cgroup driver too: the status reads the freezer through cgroups/cgroupfs.ts
+  start: ["runtime.ts", "library/", "container/destroy.ts", "hooks/points.ts", "hooks/output.ts", "cgroups/driver.ts"],
   // poststop hooks only if there are some
   delete: ["runtime.ts", "library/", "hooks/points.ts", "hooks/output.ts"],
   // nothing of hooks or of removing a container
-  kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/"],
+  kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/", "cgroups/driver.ts"],
   "the mount hook": ["runtime.ts", "library/"],
 };
 
