@@ -47,14 +47,15 @@ status=${PIPESTATUS[0]}
 vm=0
 if [[ $(id -u) == 0 && ${LXCRI_SKIP_VM:-0} != 1 ]]; then
   vm=1
+  # "test/vm/", not "test/vm": bun takes paths as substrings, and test/vm-selinux is the SELinux guest's
   # the guest has neither ../shared nor Go: critest.test.ts uses the host's build of critest (cached)
   critest_tools=''
   if ((${#critest_files[@]})); then critest_tools=$(bash test/tools/critest-build.sh) || critest_tools=/nonexistent; fi
   LXCRI_REQUIRE_VM_TESTS=1 LXCRI_PODMAN_STORAGE_DRIVER=overlay LXCRI_CRITEST_REPORT=$vm_critest_report LXCRI_CRITEST_TOOLS=$critest_tools \
     bash scripts/vm-test.sh --no-setup --timeout 3600 -- \
     bun test --timeout 600000 --reporter=junit --reporter-outfile="$vm_report" \
-    test/vm test/integration/podman.test.ts test/integration/systemd.test.ts test/integration/lifecycle.test.ts \
-    test/integration/attacks/foreign-cgroups.test.ts \
+    test/vm/ test/integration/podman.test.ts test/integration/systemd.test.ts test/integration/lifecycle.test.ts \
+    test/integration/attacks/foreign-cgroups.test.ts test/integration/upgrade.test.ts \
     test/integration/userns.test.ts "${critest_files[@]}" 2>&1 | grep -aEv '^\(pass\)'
   vm_status=${PIPESTATUS[0]}
   if ((vm_status != 0)); then status=1; fi
