@@ -7,12 +7,13 @@
 // context the policy does not know fails create naming the field. podman
 // sends its own labels.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
+import { ULIMITS } from "../podman.ts";
+import { guestPodman, IMAGE, sh } from "../vm/guest-podman.ts";
 import { selinuxEnabled } from "../../src/host/selinux.ts";
 import type { Spec } from "../../src/spec/types.ts";
-import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const inGuest = canRunContainers && existsSync("/run/systemd/system") && selinuxEnabled();
 if (!inGuest && process.env.LXCRI_REQUIRE_SELINUX_TESTS === "1")
@@ -25,10 +26,6 @@ const OTHER = "system_u:system_r:container_t:s0:c3,c4";
 // one category: liblxc 5.0 would drop the rest of a set from the mount option (refused: below)
 const MOUNT = "system_u:object_r:container_file_t:s0:c1";
 
-function sh(cmd: string[], env?: Record<string, string>): { code: number; out: string; err: string } {
-  const p = Bun.spawnSync({ cmd, env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 300_000 });
-  return { code: p.exitCode ?? -1, out: p.stdout.toString(), err: p.stderr.toString() };
-}
 const label = (pid: number) => readFileSync(`/proc/${pid}/attr/current`, "utf8").replace(/\0/g, "").trim();
 const fileLabel = (path: string) => sh(["stat", "-c", "%C", path]).out.trim();
 
@@ -137,30 +134,10 @@ describe.skipIf(!inGuest)("SELinux labels where SELinux is on (VM)", () => {
 
 describe.skipIf(!inGuest || !Bun.which("podman"))("podman --runtime lxcri with SELinux on (VM)", () => {
   const dir = inGuest ? tempDir("vm-selinux-podman") : "";
-  const IMAGE = "localhost/lxcri-busybox";
-  const podman = (args: string[]) =>
-    sh(["podman", "--runtime", LXCRI, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args], {
-      CONTAINERS_CONF: join(dir, "containers.conf"),
-    });
-  const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
+  const { podman, setUp, tearDown } = guestPodman(dir);
 
-  beforeAll(() => {
-    writeFileSync(
-      join(dir, "containers.conf"),
-      ["[engine]", 'cgroup_manager = "cgroupfs"', 'events_logger = "none"', `runtime_supports_json = ["lxcri"]`, ""].join("\n"),
-    );
-    const b = join(dir, "image");
-    makeBundle(b, ["sh"]);
-    const tar = join(dir, "rootfs.tar");
-    expect(sh(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).code).toBe(0);
-    const imported = podman(["import", tar, IMAGE]);
-    if (imported.code !== 0) throw new Error(`podman import: ${imported.err}`);
-  });
-
-  afterAll(() => {
-    podman(["rm", "-af", "-t", "0"]);
-    podman(["rmi", "-af"]);
-  });
+  beforeAll(setUp);
+  afterAll(tearDown);
 
   test("podman's default labels (a category pair): refused naming linux.mountLabel, never another label", () => {
     const r = podman(["run", "--rm", "--network", "none", ...ULIMITS, IMAGE, "true"]);

@@ -9,10 +9,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeBundle } from "../../scripts/make-bundle.ts";
+import { ULIMITS } from "../podman.ts";
+import { guestPodman, IMAGE, sh } from "./guest-podman.ts";
 import { appArmorEnabled } from "../../src/host/apparmor.ts";
 import type { Spec } from "../../src/spec/types.ts";
-import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const parser = Bun.which("apparmor_parser");
 const inGuest = canRunContainers && existsSync("/run/systemd/system") && appArmorEnabled() && !!parser;
@@ -37,11 +38,6 @@ profile ${name} flags=(attach_disconnected,mediate_deleted) {
   deny mount,
 }
 `;
-
-function sh(cmd: string[], env?: Record<string, string>): { code: number; out: string; err: string } {
-  const p = Bun.spawnSync({ cmd, env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 300_000 });
-  return { code: p.exitCode ?? -1, out: p.stdout.toString(), err: p.stderr.toString() };
-}
 
 /** A bundle with /secret-a and /secret-b readable by anyone (only the profiles deny them). */
 function secretBundle(args: string[], edit?: (s: Spec) => void): string {
@@ -230,32 +226,11 @@ describe.skipIf(!inGuest)("process.apparmorProfile with AppArmor on (VM)", () =>
 
 // podman as a user runs it: its own default profile (containers-default-<version>), loaded by podman itself.
 describe.skipIf(!inGuest || !Bun.which("podman"))("podman --runtime lxcri with podman's default AppArmor profile (VM)", () => {
-  const IMAGE = "localhost/lxcri-busybox";
-  const podman = (args: string[]) =>
-    sh(["podman", "--runtime", LXCRI, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", "vfs", ...args], {
-      CONTAINERS_CONF: join(dir, "containers.conf"),
-    });
-  // as test/integration/podman.test.ts: limits any root can set
-  const ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"];
+  const { podman, setUp, tearDown } = guestPodman(dir);
   const run = (args: string[]) => podman(["run", "--rm", "--network", "none", ...ULIMITS, ...args]);
 
-  beforeAll(() => {
-    writeFileSync(
-      join(dir, "containers.conf"),
-      ["[engine]", 'cgroup_manager = "cgroupfs"', 'events_logger = "none"', `runtime_supports_json = ["lxcri"]`, ""].join("\n"),
-    );
-    const b = join(dir, "image");
-    makeBundle(b, ["sh"]);
-    const tar = join(dir, "rootfs.tar");
-    expect(sh(["tar", "-C", join(b, "rootfs"), "-cf", tar, "."]).code).toBe(0);
-    const imported = podman(["import", tar, IMAGE]);
-    if (imported.code !== 0) throw new Error(`podman import: ${imported.err}`);
-  });
-
-  afterAll(() => {
-    podman(["rm", "-af", "-t", "0"]);
-    podman(["rmi", "-af"]);
-  });
+  beforeAll(setUp);
+  afterAll(tearDown);
 
   test("run --rm: the process is confined by podman's default profile, which denies mount", () => {
     const r = run([IMAGE, "cat", "/proc/self/attr/current"]);
