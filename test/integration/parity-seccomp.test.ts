@@ -170,6 +170,12 @@ const killArg = (op: string, value: number, valueTwo?: number): Seccomp => ({
   ],
 });
 
+/** kill(2) fails with EPERM under these conditions on its arguments (one rule). */
+const killWhen = (...args: { index: number; value: number; op: "SCMP_CMP_EQ" | "SCMP_CMP_GT" }[]): Seccomp => ({
+  defaultAction: "SCMP_ACT_ALLOW",
+  syscalls: [{ names: ["kill"], action: "SCMP_ACT_ERRNO", args }],
+});
+
 export const SECCOMP_ROWS: Row[] = [
   { name: "SCMP_ACT_ERRNO (EPERM)", seccomp: errnoOn(mkdirs), script: MKDIR },
   { name: "SCMP_ACT_ERRNO errnoRet 13", seccomp: errnoOn(mkdirs, { errnoRet: 13 }), script: MKDIR },
@@ -225,36 +231,12 @@ export const SECCOMP_ROWS: Row[] = [
   { name: "args SCMP_CMP_MASKED_EQ", seccomp: killArg("SCMP_CMP_MASKED_EQ", 16, 16), script: KILLS },
   {
     name: "args: two conditions on two arguments (both must hold)",
-    seccomp: {
-      defaultAction: "SCMP_ACT_ALLOW",
-      syscalls: [
-        {
-          names: ["kill"],
-          action: "SCMP_ACT_ERRNO",
-          args: [
-            { index: 0, value: 0, op: "SCMP_CMP_GT" },
-            { index: 1, value: 28, op: "SCMP_CMP_EQ" },
-          ],
-        },
-      ],
-    },
+    seccomp: killWhen({ index: 0, value: 0, op: "SCMP_CMP_GT" }, { index: 1, value: 28, op: "SCMP_CMP_EQ" }),
     script: KILLS,
   },
   {
     name: "args: two conditions on one argument (runc: either holds)",
-    seccomp: {
-      defaultAction: "SCMP_ACT_ALLOW",
-      syscalls: [
-        {
-          names: ["kill"],
-          action: "SCMP_ACT_ERRNO",
-          args: [
-            { index: 1, value: 0, op: "SCMP_CMP_EQ" },
-            { index: 1, value: 28, op: "SCMP_CMP_EQ" },
-          ],
-        },
-      ],
-    },
+    seccomp: killWhen({ index: 1, value: 0, op: "SCMP_CMP_EQ" }, { index: 1, value: 28, op: "SCMP_CMP_EQ" }),
     script: KILLS,
   },
   {
