@@ -43,7 +43,9 @@ run(
     "-static",
     "-o",
     join(out, "lxcri-init"),
-    ...["main.c", "init.c", "enter.c", "hooks.c", "propagate.c", "copyup.c", "idmap.c", "userns.c", "dump.c"].map((f) => join(native, f)),
+    ...["main.c", "init.c", "enter.c", "hooks.c", "propagate.c", "copyup.c", "idmap.c", "stage.c", "userns.c", "dump.c"].map((f) =>
+      join(native, f),
+    ),
     ...shared,
   ],
   "needs gcc and libc6-dev",

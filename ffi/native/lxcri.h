@@ -221,12 +221,13 @@ int tmpfs_from_image(const char *dest, uint32_t flags);
 /* userns.c: an fd of a new user namespace with these maps ("c:h:s/c:h:s...", uid then gid), -1 on failure */
 int make_userns(const char *uid_maps, const char *gid_maps);
 
-/* init.c, enter.c, propagate.c, idmap.c, userns.c, dump.c */
+/* init.c, enter.c, propagate.c, idmap.c, stage.c, userns.c, dump.c */
 int idmap_main(int argc, char **argv);
 int userns_maps_main(const char *path);
 int init_main(int plan_fd);
 int enter_main(int plan_fd);
 int propagate_main(int argc, char **argv);
+int stage_main(int argc, char **argv);
 int dump_main(int plan_fd);
 
 #endif

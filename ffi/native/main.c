@@ -1,4 +1,4 @@
-/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), `propagate …` (propagate.c), `idmap …` (idmap.c), `userns-maps <path>` (userns.c), or `plan <fd>` (dump.c, for tests). */
+/* lxcri-init: `init <plan fd>` (init.c), `exec <plan fd>` (enter.c), `propagate …` (propagate.c), `idmap …` (idmap.c), `stage …` (stage.c), `userns-maps <path>` (userns.c), or `plan <fd>` (dump.c, for tests). */
 #include <stdlib.h>
 #include <string.h>
 #include "lxcri.h"
@@ -13,6 +13,8 @@ int main(int argc, char **argv)
 		return dump_main(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "propagate"))
 		return propagate_main(argc, argv);
+	if (argc >= 4 && !strcmp(argv[1], "stage"))
+		return stage_main(argc, argv);
 	if (argc >= 3 && !strcmp(argv[1], "idmap"))
 		return idmap_main(argc, argv);
 	if (argc == 3 && !strcmp(argv[1], "userns-maps"))

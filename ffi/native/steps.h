@@ -51,7 +51,8 @@
 	X(IDMAP_MOUNT, "mounting an id-mapped mount in the container")        \
 	X(COPY_UP, "copying the image's files into a tmpfs (tmpcopyup)")       \
 	X(SELINUX, "setting the SELinux label (process.selinuxLabel)")         \
-	X(MOUNT_LABEL, "labelling a mount (linux.mountLabel)")
+	X(MOUNT_LABEL, "labelling a mount (linux.mountLabel)")             \
+	X(STAGED_MOUNT, "mounting a filesystem before liblxc (its options)")
 
 #define LXCRI_STEP_ENUM(name, text) STEP_##name,
 enum lxcri_step { LXCRI_STEPS(LXCRI_STEP_ENUM) STEP_COUNT };

@@ -48,6 +48,7 @@ export const STEPS = [
   ["COPY_UP", "copying the image's files into a tmpfs (tmpcopyup)"],
   ["SELINUX", "setting the SELinux label (process.selinuxLabel)"],
   ["MOUNT_LABEL", "labelling a mount (linux.mountLabel)"],
+  ["STAGED_MOUNT", "mounting a filesystem before liblxc (its options)"],
 ] as const;
 
 export type StepName = (typeof STEPS)[number][0];

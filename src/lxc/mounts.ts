@@ -25,6 +25,7 @@ import { recursiveAttrs, type SharedBind, sharedBind, topAttrs } from "./mount-a
 import { mountSteps, PROPAGATION_OPTIONS, PropagationSteps } from "./propagation.ts";
 import { checkBelowIdmapped, type IdmapMount, idmapMount } from "./idmap-mounts.ts";
 import { IDMAP_OPTIONS } from "../spec/idmap.ts";
+import { liblxcDropsSome, type StagedMount, stageMount } from "./staged-mounts.ts";
 
 /** "fifo" covers FIFOs and sockets: liblxc opens mount targets, and opening a FIFO blocks. */
 export type PathKind = "dir" | "file" | "fifo" | "missing";
@@ -61,6 +62,8 @@ export interface MountContext {
    * /sys/fs/cgroup would be refused (EBUSY, the same superblock): the container's cgroup is bound, as runc falls back.
    */
   sysfsFromHost?: boolean;
+  /** Where the pre-mount hook mounts what liblxc cannot (src/lxc/staged-mounts.ts): <root>/.stage. */
+  stageDir: string;
 }
 
 export interface MountPlan {
@@ -99,6 +102,8 @@ export interface MountPlan {
   shared: (SharedBind & { /** in spec.mounts */ index: number })[];
   /** Id-mapped bind mounts: a second start-host hook stacks them on liblxc's bind (src/lxc/idmap-mounts.ts). */
   idmapped: IdmapMount[];
+  /** Filesystems liblxc 5.0 would mount as something else, mounted by the pre-mount hook and bound by liblxc, in order. */
+  staged: StagedMount[];
 }
 
 // Options that are not mount(2) flags or filesystem data and that liblxc would misread.
@@ -169,6 +174,24 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   const hostPeers = keepsHostPeers(spec);
   const label = spec.linux?.mountLabel || undefined;
   const labelled: string[] = [];
+  const staged: StagedMount[] = [];
+  /** A filesystem's entry, or where liblxc 5.0 would drop part of its options, the bind of it staged. */
+  const entryOf = (index: number, source: string, target: string, fstype: string, options: string[], dest: string): string => {
+    if (fstype !== "none" && liblxcDropsSome(options)) {
+      const create = options.filter((o) => o.startsWith("create="));
+      const { staged: s, bindOptions } = stageMount(
+        index,
+        source,
+        fstype,
+        options.filter((o) => !o.startsWith("create=")),
+        dest,
+      );
+      staged.push(s);
+      return `${fstabEscape(join(ctx.stageDir, String(staged.length - 1)))} ${target} none ${[...bindOptions, ...create].join(",")} 0 0`;
+    }
+    // an fstab line needs an options field: "defaults" when there is none
+    return `${fstabEscape(source)} ${target} ${fstype} ${options.join(",") || "defaults"} 0 0`;
+  };
 
   (spec.mounts ?? []).forEach((m, i) => {
     const at = `mounts[${i}]`;
@@ -211,7 +234,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     if (isCgroupMount(m)) {
       if (split.attr) recursive.push(split.attr);
       propagation.mount(dest, parent, steps);
-      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx, label));
+      if (ctx.cgroupHierarchies.length) items.push(...cgroupV1Entries(dest, options, ctx, label, entryOf));
       else if (hasCgroupNamespace(spec) && !ctx.sysfsFromHost && !ctx.rootless && !ctx.cgroupless)
         items.push(["lxc.mount.entry", `cgroup2 ${fstabEscape(dest.slice(1))} cgroup2 ${[...options, "create=dir"].join(",")} 0 0`]);
       else items.push(cgroupV2Bind(dest, options, ctx));
@@ -262,8 +285,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
     const point = mountPointOf(dest, kind, earlier, ctx.rootfs);
     if (point) mountpoints.push(point);
     else options.push(`create=${kind}`);
-    // an fstab line needs an options field: "defaults" when there is none
-    const entry = `${fstabEscape(source)} ${fstabEscape(dest.slice(1))} ${fstype} ${options.join(",") || "defaults"} 0 0`;
+    const entry = entryOf(i, source, fstabEscape(dest.slice(1)), fstype, options, dest);
     items.push(["lxc.mount.entry", entry]);
     if (dest === "/dev/pts" && fstype === "devpts") items.push(["lxc.mount.entry", entry]); // the one liblxc unmounts
     earlier.push({ dest, bindSource: bind && kind === "dir" && ctx.stat(source) === "dir" ? source : undefined });
@@ -287,7 +309,20 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
   }
   items.unshift(["lxc.autodev", "0"], ["lxc.mount.auto", ""]);
   propagation.root();
-  return { items, mountpoints, launcherOnly, mask, readonly, recursive, propagation: propagation.steps, tmpfs, labelled, shared, idmapped };
+  return {
+    items,
+    mountpoints,
+    launcherOnly,
+    mask,
+    readonly,
+    recursive,
+    propagation: propagation.steps,
+    tmpfs,
+    labelled,
+    shared,
+    idmapped,
+    staged,
+  };
 }
 
 /**
@@ -295,22 +330,12 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
  * data of every filesystem it mounts (tmpfs, devpts, a v1 host's cgroup tmpfs, ...) but proc and
  * sysfs, which keep their own labels; an mqueue gets it by xattr (init), a bind mount keeps its
  * source's, cgroup2 its own. The label is a checked context (src/spec/process.ts): no quote or
- * blank to end the option early. liblxc splits options at commas and passes the ones it does not
- * know on, in order, joined by commas: the label's own commas ("s0:c1,c2") come back whole.
+ * blank to end the option early.
  */
 const UNLABELLED = new Set(["proc", "sysfs", "cgroup", "cgroup2", "none"]);
 
 export function contextOption(label: string): string {
-  // liblxc 5.0 (the only liblxc lxcri runs on: ffi/liblxc.ts) splits an entry's options at
-  // commas and keeps, of what is no flag it knows, only the parts with a "=": the ",c2\"" of
-  // context="…:s0:c1,c2" would be dropped and the mount labelled s0:c1, another label than
-  // asked (liblxc 6.0.5 keeps every part: lxc commit 9041ae3). So a label with a category set
-  // is refused where a mount would carry it; one category or none is applied.
-  if (label.includes(","))
-    throw unsupportedOnHost(
-      "linux.mountLabel",
-      `${JSON.stringify(label)} has a category set: liblxc 5.0 drops the part of a mount option after a comma that has no "=", so the kernel would get another label; a label with one category or none is applied (podman: --security-opt label=level:s0:c1)`,
-    );
+  // a category set ("s0:c1,c2") has a comma liblxc 5.0 would cut the option at: such a mount is staged (staged-mounts.ts)
   return `context="${label}"`;
 }
 
@@ -343,16 +368,18 @@ function cgroupV2Bind(dest: string, options: string[], ctx: MountContext): Confi
  * runc adds a symlink per controller; mount entries cannot make symlinks, so each controller's
  * name gets the same bind.
  */
-function cgroupV1Entries(dest: string, options: string[], ctx: MountContext, label?: string): ConfigItem[] {
+function cgroupV1Entries(
+  dest: string,
+  options: string[],
+  ctx: MountContext,
+  label: string | undefined,
+  entryOf: (index: number, source: string, target: string, fstype: string, options: string[], dest: string) => string,
+): ConfigItem[] {
   if (ctx.cgroupDir === undefined) throw new Error("translate: a cgroup v1 mount needs the container's cgroup directory");
   const target = fstabEscape(dest.slice(1));
   const propagation = options.filter((o) => PROPAGATION_OPTIONS.has(o));
-  const items: ConfigItem[] = [
-    [
-      "lxc.mount.entry",
-      `tmpfs ${target} tmpfs ${["nosuid", "nodev", "noexec", "mode=755", ...propagation, ...(label ? [contextOption(label)] : []), "create=dir"].join(",")} 0 0`,
-    ],
-  ];
+  const tmpfsOptions = ["nosuid", "nodev", "noexec", "mode=755", ...propagation, ...(label ? [contextOption(label)] : []), "create=dir"];
+  const items: ConfigItem[] = [["lxc.mount.entry", entryOf(-1, "tmpfs", target, "tmpfs", tmpfsOptions, dest)]];
   const v1 = ctx.cgroupHierarchies.filter((h) => h.fstype === "cgroup");
   const names = new Set(v1.map((h) => h.name));
   for (const h of v1) {

@@ -15,6 +15,7 @@ import type { ConfigItem } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
 import { withHostSysfs } from "./host-sysfs.ts";
 import { idmapHookCommand } from "./idmap-mounts.ts";
+import { stageHookCommand } from "./staged-mounts.ts";
 import { namespaceItems } from "./namespaces.ts";
 import { type DeviceAddresses, netDeviceItems } from "./net-devices.ts";
 import { cgroupSettings, type CgroupSetting } from "../cgroups/settings.ts";
@@ -86,6 +87,8 @@ export interface Translation {
   shared: MountPlan["shared"];
   /** Id-mapped bind mounts, which the second start-host hook mounts (for its error messages). */
   idmapped: MountPlan["idmapped"];
+  /** Filesystems the pre-mount hook mounts (for its error messages). */
+  staged: MountPlan["staged"];
 }
 
 /** A limit rootless lxcri cannot set: no cgroup it may write (runc: "cannot set memory limit: container could not join or create cgroup"). */
@@ -170,7 +173,11 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   const mounts = mountItems(ctx.sysfsFromHost ? withHostSysfs(spec) : spec, { ...ctx, cgroupDir: ctx.cgroupless ? "" : cgroupDir });
   items.push(...mounts.items);
 
-  if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length) items.push(["lxc.hook.version", "1"]);
+  if (ctx.mountHook || mounts.shared.length || mounts.idmapped.length || mounts.staged.length) items.push(["lxc.hook.version", "1"]);
+  if (mounts.staged.length) {
+    if (!ctx.startHostHook) throw new Error("translate: staged mounts need lxcri-init's and the report's fds");
+    items.push(["lxc.hook.pre-mount", stageHookCommand(ctx.startHostHook.exeFd, ctx.startHostHook.reportFd, ctx.stageDir, mounts.staged)]);
+  }
   if (ctx.mountHook) {
     // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
     // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
@@ -189,6 +196,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
     cgroupSettings: settings,
     shared: mounts.shared,
     idmapped: mounts.idmapped,
+    staged: mounts.staged,
   };
 }
 

@@ -6,9 +6,9 @@
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
 import { isAbsolute, normalize } from "node:path";
 import { configError } from "../errors.ts";
-import { MOUNT_FLAG_OPTIONS, MOUNT_OPTIONS_REFUSED, PROPAGATION_OPTIONS } from "./support.ts";
+import { MOUNT_OPTIONS_REFUSED } from "./support.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";
-import { checkIdmapMount, IDMAP_OPTIONS } from "./idmap.ts";
+import { checkIdmapMount } from "./idmap.ts";
 import type { Mount, Spec } from "./types.ts";
 
 const idMapping = object({ containerID: req(uint32), hostID: req(uint32), size: req(uint32) });
@@ -128,21 +128,6 @@ function checkCopyUp(m: Mount, at: string): void {
   if (normalize(m.destination) === "/") throw configError(at, '"tmpcopyup" on "/" is not supported');
 }
 
-/**
- * The options without "=" that reach the mount: liblxc 5.0 drops any other from a mount entry
- * (parse_mount_attrs keeps only its own flags and "key=value" data; fixed in liblxc 6.0.5), so
- * a tmpfs asked for "noswap" or an overlay for "userxattr" would be mounted without it.
- * "newinstance" (devpts, podman and containerd send it) is every devpts mount since Linux 4.7:
- * dropping it changes nothing.
- */
-const BARE_OPTIONS: ReadonlySet<string> = new Set([
-  ...MOUNT_FLAG_OPTIONS,
-  ...PROPAGATION_OPTIONS,
-  ...RECURSIVE_OPTIONS,
-  ...IDMAP_OPTIONS,
-  "newinstance",
-]);
-
 /** One entry of mounts at `p` ("mounts[i]"). */
 export const mount: Check<Mount> = (v, p) => {
   const m: Mount = shape(v, p);
@@ -153,12 +138,6 @@ export const mount: Check<Mount> = (v, p) => {
       throw configError(
         `${p}.options[${i}]`,
         `"${o}" is not supported (${MOUNT_OPTIONS_REFUSED[o as keyof typeof MOUNT_OPTIONS_REFUSED]})`,
-      );
-    // a bind mount takes no filesystem options: the kernel ignores them, for runc's mounts too
-    if (!o.includes("=") && !BARE_OPTIONS.has(o) && !isBind(m))
-      throw configError(
-        `${p}.options[${i}]`,
-        `"${o}" is not supported: liblxc 5.0 drops a filesystem option without "=" (${m.type ?? "the"} mount would be made without it)`,
       );
   });
   const problem = procMountProblem(normalize(m.destination), m, isBind(m));

@@ -16,6 +16,8 @@ const ctx: TranslateContext = {
   bundle: "/b",
   rootfs: "/b/rootfs",
   runtimeDir: "/run/lxcri/fuzz",
+  stageDir: "/run/lxcri/.stage",
+  startHostHook: { exeFd: 10, reportFd: 12 },
   cgroup: "v1",
   cgroupHierarchies: [],
   hardRlimits: {},

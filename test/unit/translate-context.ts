@@ -10,6 +10,7 @@ export function translateContext(over: Partial<TranslateContext> = {}): Translat
     bundle: "/b",
     rootfs: "/b/rootfs",
     runtimeDir: "/run/lxcri/c1",
+    stageDir: "/run/lxcri/.stage",
     cgroup: "v2",
     logLevel: "warn",
     isRuntimeNamespace: () => false,

@@ -30,6 +30,7 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     bundle: "/b",
     rootfs: "/b/rootfs",
     runtimeDir: "/run/lxcri/c1",
+    stageDir: "/run/lxcri/.stage",
     cgroup: "v1",
     logLevel: "warn",
     isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
@@ -156,16 +157,50 @@ describe("OCI → LXC translation", () => {
     const plain = translate(spec(), ctx());
     expect(values(plain.items, "lxc.mount.entry").some((e) => e.includes("context="))).toBe(false);
     expect([plain.setup.labelled, plain.setup.mountLabel]).toEqual([[], undefined]);
-    // a category set: liblxc 5.0 would drop ",c2\"" from the option and label the mount s0:c1
-    const set = error(() =>
-      translate(
-        spec((s) => (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2")),
-        ctx(),
-      ),
+  });
+
+  test('a label with a category set, or a filesystem option without "=": liblxc 5.0 would drop part of it, so the pre-mount hook mounts it and liblxc binds it, in order', () => {
+    const hex = (x: string) => Buffer.from(x).toString("hex");
+    const label = "system_u:object_r:container_file_t:s0:c1,c2";
+    const s = spec((s) => {
+      s.linux!.mountLabel = label;
+      s.mounts!.push({ destination: "/t", type: "tmpfs", source: "tmpfs", options: ["nosuid", "noswap", "size=1m", "rprivate"] });
+      s.mounts!.push({ destination: "/plain", type: "tmpfs", source: "tmpfs", options: ["nodev", "size=1m"] });
+    });
+    const t = translate(s, ctx({ startHostHook: { exeFd: 10, reportFd: 12 } }));
+    const entries = values(t.items, "lxc.mount.entry");
+    const of = (dest: string) => entries.filter((e) => e.split(" ")[1] === dest);
+    // each labelled filesystem: a bind of its stage, k in order; devpts twice (liblxc unmounts one), the same stage
+    const stages = t.staged.map((m) => m.destination);
+    expect(stages).toEqual(expect.arrayContaining(["/dev", "/dev/pts", "/sys/fs/cgroup", "/t", "/plain"]));
+    // in the entries' order: stage k is the k-th filesystem liblxc binds
+    const bound = entries.filter((e) => e.startsWith("/run/lxcri/.stage/")).map((e) => Number(e.split(" ")[0]!.split("/").pop()));
+    expect([...new Set(bound)]).toEqual(stages.map((_, i) => i));
+    const k = (d: string) => stages.indexOf(d);
+    expect(of("dev")[0]).toStartWith(`/run/lxcri/.stage/${k("/dev")} dev none bind`);
+    expect(of("dev/pts")).toEqual([of("dev/pts")[0]!, of("dev/pts")[0]!]);
+    expect(of("t")[0]).toBe(`/run/lxcri/.stage/${k("/t")} t none bind,rprivate 0 0`); // create makes its mount point in the rootfs
+    // what the kernel gets: the flags as mount(2) takes them, the data whole (runc's)
+    const tm = t.staged[k("/t")]!;
+    expect([tm.source, tm.fstype, tm.flags, tm.data]).toEqual(["tmpfs", "tmpfs", 2, `noswap,size=1m,context="${label}"`]);
+    expect(t.staged[k("/dev")]!.data).toContain(`context="${label}"`);
+    // the v1 host's tmpfs at /sys/fs/cgroup is lxcri's own (index -1)
+    expect(t.staged.find((m) => m.destination === "/sys/fs/cgroup")?.index).toBe(-1);
+    expect(t.staged[k("/t")]!.index).toBe(s.mounts!.length - 2);
+    // the hook: lxcri-init stage, report fd, the stage directory, then per mount source type flags data destination
+    const hook = values(t.items, "lxc.hook.pre-mount");
+    expect(hook.length).toBe(1);
+    const argv = hook[0]!.split(" ");
+    expect(argv.slice(0, 4)).toEqual(["/proc/self/fd/10", "stage", "12", hex("/run/lxcri/.stage")]);
+    expect(argv.slice(4 + 5 * k("/t"), 9 + 5 * k("/t"))).toEqual([hex("tmpfs"), hex("tmpfs"), "2", hex(tm.data), hex("/t")]);
+    expect(argv.length).toBe(4 + 5 * t.staged.length);
+    expect(values(t.items, "lxc.hook.version")).toEqual(["1"]);
+    // a label with one category: no stage, no hook (liblxc mounts it as asked)
+    const one = translate(
+      spec((s) => (s.linux!.mountLabel = "system_u:object_r:container_file_t:s0:c1")),
+      ctx({ startHostHook: { exeFd: 10, reportFd: 12 } }),
     );
-    expect(set).toStartWith(
-      'config.json: linux.mountLabel: "system_u:object_r:container_file_t:s0:c1,c2" has a category set: liblxc 5.0 drops',
-    );
+    expect([one.staged, values(one.items, "lxc.hook.pre-mount")]).toEqual([[], []]);
   });
 
   test("namespaces: listed → clone, with path → share, unlisted → keep", () => {

@@ -49,7 +49,8 @@ import { files, writeRecord } from "../store.ts";
 import { stateOf } from "../status.ts";
 import { handOverTerminal, takeTerminal } from "./handover.ts";
 import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
-import { makeMountpoints, makeRuntimeDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
+import { stageDir } from "../../lxc/staged-mounts.ts";
+import { makeMountpoints, makeRuntimeDir, makeStageDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 import { translateHere } from "./translation.ts";
 
 export interface CreateOptions {
@@ -147,6 +148,7 @@ export async function create(
   mark(ctx.log, "create: config validated, translated and planned");
 
   makeRuntimeDir(ctx, dir, id, !!spec.linux?.uidMappings?.length);
+  if (tr.staged.length) makeStageDir(stageDir(ctx.root));
   const lock = lockFile(f.lock);
   const record: ContainerRecord = {
     id,
@@ -276,6 +278,10 @@ export async function create(
       (opts.timeout ?? 60) * 1000,
       () => rejectedItem(ctx, id, tr.items),
       (failure) => {
+        if (failure.step === STEP.STAGED_MOUNT) {
+          const m = tr.staged.find((s) => failure.what === s.destination);
+          return m && (m.index < 0 ? `the cgroup mount's tmpfs at ${m.destination}` : `mounts[${m.index}]`);
+        }
         const idmap = failure.step === STEP.IDMAP_SOURCE || failure.step === STEP.IDMAP_USERNS || failure.step === STEP.IDMAP_MOUNT;
         if (failure.step !== STEP.SHARED_SOURCE && failure.step !== STEP.SHARED_MOUNT && !idmap) return undefined;
         const list = idmap ? tr.idmapped : tr.shared;

@@ -5,7 +5,7 @@ import { makeBeneath } from "../../../ffi/beneath.ts";
 import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
-import { writeAtomic, chmod, makeDir, makeDirs, stat, writeFile } from "../../host/fs.ts";
+import { writeAtomic, chmod, lstat, makeDir, makeDirs, stat, writeFile } from "../../host/fs.ts";
 import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { MountPoint } from "../../lxc/mounts.ts";
@@ -35,6 +35,23 @@ export function makeRuntimeDir(ctx: Context, dir: string, id: string, userns: bo
     throw new LxcriError("runtime", `cannot create ${dir}: ${(e as Error).message}`);
   }
   chmod(dir, 0o700); // whatever the umask
+}
+
+/**
+ * <root>/.stage (src/lxc/staged-mounts.ts): an empty directory the pre-mount hook mounts a
+ * tmpfs over in a container's mount namespace only; one for all the root's containers, never
+ * written on the host. 0711, as <root> is for a user namespace's root, who runs the hook. <root>
+ * is ours and no one else's to write (makeRuntimeDir), so what is there is ours too.
+ */
+export function makeStageDir(dir: string): void {
+  try {
+    makeDir(dir, 0o711);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new LxcriError("runtime", `cannot create ${dir}: ${(e as Error).message}`);
+  }
+  const st = lstat(dir);
+  if (!st.isDirectory()) throw new LxcriError("runtime", `${dir}: not a directory`);
+  chmod(dir, 0o711); // whatever the umask
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Context } from "../../context.ts";
 import { isRuntimeNamespace } from "../../host/namespaces.ts";
 import { hardRlimits } from "../../host/rlimits.ts";
 import { resolveInRootfs, statKind } from "../../host/rootfs.ts";
+import { stageDir } from "../../lxc/staged-mounts.ts";
 import { type TranslateContext, type Translation, translate } from "../../lxc/translate.ts";
 import type { Spec } from "../../spec/types.ts";
 
@@ -23,6 +24,7 @@ export function translateHere(
     bundle: at.bundle,
     rootfs: at.rootfs,
     runtimeDir: at.dir,
+    stageDir: stageDir(ctx.root),
     stat: statKind,
     resolve: (p) => resolveInRootfs(at.rootfs, p),
     cgroup: cgroupLayout(),
