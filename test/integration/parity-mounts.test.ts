@@ -300,6 +300,36 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
     for (const at of ["/n", "/n/sub"]) expect(seen.get(at)).toBe("rw,noatime master:host");
   });
 
+  test('filesystem options without "=" (liblxc 5.0 drops them; lxcri mounts such a filesystem itself): the same superblock options, flags, propagation and order as runc\'s', () => {
+    const id = `pm-staged-${process.pid}`;
+    const staged = [
+      tmpfs("/st", "nosuid", "noswap", "inode64", "size=1m", "mode=750"),
+      tmpfs("/st/under", "noexec", "size=1m"),
+      // runc 1.1.5 gives a tmpfs the mode the image's directory has only when asked (runc >= 1.2 and lxcri always)
+      tmpfs("/st2", "noexec", "nodev", "noswap", "mode=755", "shared"),
+      // not rbind: below a shared tmpfs runc makes vol's submount a peer of its own too, lxcri not (README)
+      { destination: "/st2/b", type: "bind", source: vol(), options: ["bind"] },
+    ];
+    const dir = sharedBundle(id, ["cat", "/proc/self/mountinfo"], (s) => s.mounts!.push(...staged));
+    const groups = hostGroups();
+    const runc = runUnder("runc", dir, id);
+    const ours = runUnder("lxcri", dir, id);
+    expect([runc.stderr, ours.stderr]).toEqual(["", ""]);
+    /** mount point → what mountSeen compares, then the filesystem's type, source and options. */
+    const seen = (mountinfo: string) => {
+      const per = mountsSeen(mountinfo, groups);
+      const out: string[] = [];
+      for (const line of mountinfo.split("\n")) {
+        const at = line.split(" ")[4];
+        if (at === undefined || !/^\/st/.test(at)) continue;
+        out.push(`${at} ${per.get(at)} - ${line.split(" - ")[1]}`);
+      }
+      return out;
+    };
+    expect(seen(ours.stdout)).toEqual(seen(runc.stdout));
+    expect(seen(ours.stdout)[0]).toContain("noswap");
+  });
+
   test("nosymfollow: a symlink on the mount is not followed, as with runc", () => {
     const id = `pm-nosym-${process.pid}`;
     const dir = sharedBundle(id, ["sh", "-c", "cat /n/l 2>&1 | sed 's/.*: //'; cat /n/f"], (s) => {
