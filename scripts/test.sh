@@ -56,7 +56,7 @@ if [[ $(id -u) == 0 && ${LXCRI_SKIP_VM:-0} != 1 ]]; then
     bun test --timeout 600000 --reporter=junit --reporter-outfile="$vm_report" \
     test/vm/ test/integration/podman.test.ts test/integration/systemd.test.ts test/integration/lifecycle.test.ts \
     test/integration/attacks/foreign-cgroups.test.ts test/integration/upgrade.test.ts \
-    test/integration/userns.test.ts "${critest_files[@]}" 2>&1 | grep -aEv '^\(pass\)'
+    test/integration/userns.test.ts test/integration/parity-devices.test.ts "${critest_files[@]}" 2>&1 | grep -aEv '^\(pass\)'
   vm_status=${PIPESTATUS[0]}
   if ((vm_status != 0)); then status=1; fi
   # The SELinux guest (enforcing, Debian's policy; cached apart): SELinux labels (docs/vm-tests.md).

@@ -746,10 +746,48 @@ describe("OCI → LXC translation", () => {
     expect(ro.setup.recursive).toEqual([{ path: "/r", set: 1, clr: 0, top: true }]);
   });
 
+  test("device rules on cgroup v1: a rule that would punch a hole in a wildcard one is refused naming it (v1 ignores it; runc refuses it); v2 takes it", () => {
+    const rules = (devices: object[]) => spec((s) => (s.linux!.resources = { devices: devices as never }));
+    const hole = [
+      { allow: false, access: "rwm" },
+      { allow: true, type: "c", access: "rwm" },
+      { allow: false, type: "c", major: 1, minor: 5, access: "r" },
+    ];
+    expect(error(() => translate(rules(hole), ctx({ cgroup: "v1" })))).toStartWith(
+      'config.json: linux.resources.devices[2]: "c 1:5 r" (deny) cannot be applied after "c *:* rwm" (linux.resources.devices[1]) on cgroup v1',
+    );
+    expect(values(translate(rules(hole), ctx({ cgroup: "v2" })).items, "lxc.cgroup2.devices.deny")).toEqual(["a", "c 1:5 r"]);
+    // no overlap in access, an exact exception, or a reset in between: taken
+    for (const ok of [
+      [{ allow: false }, { allow: true, type: "c", access: "m" }, { allow: false, type: "c", major: 1, minor: 5, access: "rw" }],
+      [
+        { allow: false },
+        { allow: true, type: "c", major: 1, minor: 5, access: "rwm" },
+        { allow: false, type: "c", major: 1, minor: 5, access: "w" },
+      ],
+      [{ allow: true, type: "c", access: "rwm" }, { allow: false }, { allow: false, type: "c", major: 1, minor: 5 }],
+      [{ allow: true }, { allow: false, type: "c", major: 1, minor: 5, access: "rwm" }],
+    ])
+      expect(() => translate(rules(ok), ctx({ cgroup: "v1" }))).not.toThrow();
+    // a blacklist (allow all) with a wildcard deny: the default allows would punch it; named by the wildcard ("m" went with the default "c *:* m")
+    expect(error(() => translate(rules([{ allow: true }, { allow: false, type: "c", access: "rwm" }]), ctx({ cgroup: "v1" })))).toContain(
+      'linux.resources.devices[1]: "c 1:3 rwm" (allow) cannot be applied after "c *:* rw" (linux.resources.devices[1])',
+    );
+  });
+
   test("device rules: user rules in order, then the defaults; v1 or v2 keys", () => {
     const v1 = deviceItems(spec(), "v1");
     expect(v1[0]).toEqual(["lxc.cgroup.devices.deny", "a"]);
     expect(v1[1]).toEqual(["lxc.cgroup.devices.allow", "c *:* m"]);
+    // as runc, from "deny all" when the config starts otherwise or has no rule (else the parent's rules: every device)
+    for (const devices of [undefined, [], [{ allow: true, type: "c", major: 10, minor: 200, access: "rwm" }]]) {
+      const it = deviceItems(
+        spec((s) => (s.linux!.resources = { devices: devices as never })),
+        "v2",
+      );
+      expect(it[0]).toEqual(["lxc.cgroup2.devices.deny", "a"]);
+      expect(it.filter(([, v]) => v === "a").length).toBe(1);
+    }
     const v2 = deviceItems(
       spec((s) => s.linux!.resources!.devices!.push({ allow: true, type: "c", major: 10, minor: 200, access: "rwm" })),
       "v2",

@@ -76,4 +76,27 @@ describe.skipIf(!canRunContainers)("the host's device nodes are not the containe
     expect(r.stdout.trim().split("\n")[0]).toBe(hostMode);
     expect(host()).toEqual(before);
   }, 60_000);
+
+  // a config with no device rules (or only allow rules) left the container in its parent's
+  // devices cgroup, which allows every device: its root made a node of any host device (a disk)
+  // and opened it. runc builds its rules from "deny all"; so does lxcri now (src/lxc/devices.ts).
+  // The node is loop0's (b 7:0): the device cgroup answers before the driver, so "Operation not
+  // permitted" is the cgroup's refusal whether or not a loop driver is there (a machine's own
+  // policy may keep even the host's root from its disks; runc's container is refused the same).
+  test.each([
+    ["no linux.resources.devices", undefined],
+    ["only allow rules", [{ allow: true, type: "c", major: 1, minor: 5, access: "rwm" }]],
+  ])(
+    "%s: a root with every capability cannot open a node it makes of a host's block device",
+    (_, devices) => {
+      const b = bundle(["sh", "-c", "mknod /dev/disk b 7 0 && head -c 1 /dev/disk | wc -c"], (s) => {
+        s.process!.capabilities = { bounding: hostCaps(), effective: hostCaps(), permitted: hostCaps() };
+        s.linux!.resources = { ...s.linux!.resources, devices: devices as never };
+        if (!devices) delete s.linux!.resources.devices;
+      });
+      const r = lxcri(["run", "--bundle", b, `devs-disk-${devices ? "allow" : "none"}`]);
+      expect(r.stdout + r.stderr).toContain("Operation not permitted");
+    },
+    60_000,
+  );
 });
