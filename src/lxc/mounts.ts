@@ -267,7 +267,7 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       const idmap = k === "missing" ? undefined : idmapMount(m, i, source, dest, options);
       if (idmap) idmapped.push(idmap);
     }
-    if (steps) propagation.mount(dest, parent, steps);
+    if (steps) propagation.mount(dest, parent, steps, bind && options.includes("rbind"));
     // the mount's own flags where liblxc leaves them out (a host clone has them already), then
     // the recursive ones, as runc remounts before it sets those; nothing for a mount not made
     const top = topAttrs(options, dest, bind);

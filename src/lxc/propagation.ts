@@ -60,11 +60,12 @@ export class PropagationSteps {
   /**
    * A mount at `dest`, made on the one at `parent` (the destination of the latest earlier
    * mount it lies in or on; undefined for the rootfs, which is not shared while runc mounts),
-   * with its own options' steps.
+   * with its own options' steps. `recursive`: an rbind, whose submounts the kernel makes shared
+   * along with it on a shared parent (attach_recursive_mnt shares the whole tree it attaches).
    */
-  mount(dest: string, parent: string | undefined, own: readonly PropagationStep[]): void {
+  mount(dest: string, parent: string | undefined, own: readonly PropagationStep[], recursive = false): void {
     if (parent !== undefined && this.#shared.has(parent)) {
-      this.steps.push({ path: dest, flags: FLAGS.shared! });
+      this.steps.push({ path: dest, flags: FLAGS.shared! | (recursive ? MS_REC : 0) });
       this.#shared.add(dest);
     } else this.#shared.delete(dest);
     this.#all.push(dest);

@@ -670,14 +670,19 @@ describe("OCI → LXC translation", () => {
         s.mounts!.push({ destination: "/s/a", type: "tmpfs", source: "tmpfs", options: [] });
         s.mounts!.push({ destination: "/s/b", type: "tmpfs", source: "tmpfs", options: ["private"] });
         s.mounts!.push({ destination: "/s2", type: "tmpfs", source: "tmpfs", options: [] });
+        // an rbind there: the kernel shares the whole tree it attaches, the source's submounts too
+        s.mounts!.push({ destination: "/s/r", type: "bind", source: "/data", options: ["rbind"] });
+        s.mounts!.push({ destination: "/s/n", type: "bind", source: "/data", options: ["bind"] });
       }),
-      ctx(),
+      ctx({ stat: () => "dir" }),
     );
     expect(nested.setup.propagation.slice(2)).toEqual([
       { path: "/s", flags: MS_SHARED },
       { path: "/s/a", flags: MS_SHARED },
       { path: "/s/b", flags: MS_SHARED },
       { path: "/s/b", flags: MS_PRIVATE },
+      { path: "/s/r", flags: MS_SHARED | MS_REC },
+      { path: "/s/n", flags: MS_SHARED },
     ]);
     // liblxc still applies them at mount time, as runc does
     expect(values(t.items, "lxc.mount.entry")).toContain("/data b none rbind,rshared 0 0");
