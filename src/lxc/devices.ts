@@ -74,7 +74,7 @@ export function deviceItems(spec: Spec, cgroup: CgroupLayout): ConfigItem[] {
   });
   if (all[0]?.rule !== "a") all.unshift({ allow: false, rule: "a" });
   for (const rule of DEFAULT_DEVICE_RULES) all.push({ allow: true, rule });
-  if (cgroup !== "v2") checkNoHole(all);
+  checkNoHole(all);
   for (const r of all) items.push([`${key}.${r.allow ? "allow" : "deny"}`, r.rule]);
   return items;
 }
@@ -91,9 +91,9 @@ interface DeviceRule {
  * The v1 devices cgroup keeps a default (allow or deny all) and exceptions; a rule against the
  * default removes an exception only where one has exactly its numbers, and silently does
  * nothing where a wildcard exception covers it: "allow c *:* rwm" then "deny c 1:5 rwm" left
- * /dev/zero open. runc refuses such a config on v1 ("cannot punch hole in existing wildcard
- * rule", its devices emulator); so does lxcri, naming the rules. cgroup v2's program has no
- * such limit.
+ * /dev/zero open. runc refuses such a config ("cannot punch hole in existing wildcard rule"),
+ * on cgroup v2 too, where its BPF program is built through the same emulator; so does lxcri,
+ * naming the rules.
  */
 function checkNoHole(rules: readonly DeviceRule[]): void {
   let defaultAllow = false;
@@ -121,7 +121,7 @@ function checkNoHole(rules: readonly DeviceRule[]): void {
       if (e && [...access].some((a) => e.access.has(a)))
         throw unsupportedOnHost(
           at(r.index ?? e.index),
-          `"${r.rule}" (${r.allow ? "allow" : "deny"}) cannot be applied after "${wider.replace(/ (\S+) (\S+)$/, " $1:$2")} ${[...e.access].join("")}" (${at(e.index)}) on cgroup v1: its devices cgroup ignores a hole in a wildcard rule (runc refuses it too)`,
+          `"${r.rule}" (${r.allow ? "allow" : "deny"}) cannot be applied after "${wider.replace(/ (\S+) (\S+)$/, " $1:$2")} ${[...e.access].join("")}" (${at(e.index)}) (a hole in a wildcard rule: cgroup v1 ignores it; runc refuses it on v1 and v2)`,
         );
     }
     const e = exceptions.get(meta);

@@ -4,7 +4,8 @@
 // bundle. On this host the rules are the v1 devices cgroup's files; on cgroup v2 (the guest's
 // job runs this file too) a BPF program neither runtime lets anyone read, so what a process
 // can do is the only thing to compare. A row per rule set; a known difference says why. A rule
-// that would punch a hole in a wildcard one is refused on v1 by both (the kernel would ignore it).
+// that would punch a hole in a wildcard one is refused by both (cgroup v1 would ignore it; runc's
+// v2 program is built through the same rules).
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import type { Spec } from "../../src/spec/types.ts";
@@ -87,7 +88,7 @@ describe.skipIf(!enabled)("device rules: lxcri and runc, the same bundle, the sa
     const runc = outcome("runc", dir, id);
     const ours = outcome("lxcri", dir, id);
     if (runc.includes("cannot punch hole in existing wildcard rule")) {
-      // cgroup v1 ignores a hole in a wildcard rule: runc refuses it, lxcri at create naming the rule
+      // cgroup v1 ignores a hole in a wildcard rule: runc refuses it (on v2 too), lxcri at create naming the rule
       expect(ours).toContain("linux.resources.devices[");
       expect(ours).toContain("cannot be applied after");
       expect(ours).toEndWith("exit 1");
