@@ -204,9 +204,10 @@ export function mountItems(spec: Spec, ctx: MountContext): MountPlan {
       dest,
     );
     const options = split.options;
-    // a read-only tmpfs with tmpcopyup is mounted read-write and made read-only by init after
-    // the copy, as runc remounts it after its mounts
-    const readOnlyAfter = copyUp && options.findLast((o) => o === "ro" || o === "rw") === "ro";
+    // a read-only tmpfs is mounted read-write and made read-only by init (the mount, not its
+    // filesystem), after the copy for tmpcopyup, as runc remounts it (MS_BIND | MS_REMOUNT |
+    // MS_RDONLY) after its mounts
+    const readOnlyAfter = m.type === "tmpfs" && options.findLast((o) => o === "ro" || o === "rw") === "ro";
     if (readOnlyAfter) options.splice(0, options.length, ...options.filter((o) => o !== "ro"));
     // a tmpfs on a directory of the image takes its mode, unless the options name one: first
     // in the data, as runc >= 1.2 passes it (a read-only tmpfs could not be chmod'ed after); a

@@ -309,6 +309,9 @@ describe.skipIf(!enabled)("mount options: lxcri and runc, the same bundle, the s
       tmpfs("/st2", "noexec", "nodev", "noswap", "mode=755", "shared"),
       // an rbind below a shared tmpfs: the kernel makes the whole tree shared, vol's submount too
       bind("/st2/b", vol()),
+      // a read-only tmpfs: the mount is read-only, its filesystem not (runc remounts the mount)
+      tmpfs("/st3", "ro", "nodev", "size=1m", "mode=755"),
+      tmpfs("/st3b", "ro", "inode64", "mode=755"),
     ];
     const dir = sharedBundle(id, ["cat", "/proc/self/mountinfo"], (s) => s.mounts!.push(...staged));
     const groups = hostGroups();

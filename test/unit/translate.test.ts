@@ -722,6 +722,13 @@ describe("OCI → LXC translation", () => {
     expect(entries).toContain("tmpfs tmp tmpfs rw,nosuid 0 0");
     expect(entries).toContain("/data n none rbind 0 0");
     expect(t.setup.recursive).toEqual([{ path: "/n", set: 0x200000, clr: 0, top: true }]);
+    // a read-only tmpfs: mounted read-write, the mount made read-only by init (runc's remount), not its filesystem
+    const plainRo = translate(
+      spec((s) => s.mounts!.push(tmpfsAt("/r", "ro", "nodev"))),
+      ctx(),
+    );
+    expect(values(plainRo.items, "lxc.mount.entry")).toContain("tmpfs r tmpfs nodev 0 0");
+    expect(plainRo.setup.recursive).toEqual([{ path: "/r", set: 0x1, clr: 0, top: true }]);
     // a bind mount's own flags are init's too (liblxc remounts only a read-only bind), before its recursive ones
     const flags = translate(
       spec((s) =>
