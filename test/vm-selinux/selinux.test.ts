@@ -167,6 +167,9 @@ describe.skipIf(!inGuest || !Bun.which("podman"))("podman --runtime lxcri with S
     expect(label(pid)).toBe(processLabel!);
     for (const p of ["/dev", "/dev/pts", "/dev/shm", "/dev/mqueue"])
       expect([p, fileLabel(`/proc/${pid}/root${p}`)]).toEqual([p, mountLabel!]);
+    // a terminal from the labelled devpts (the one lxcri-init mounted before liblxc)
+    const tty = podman(["exec", "-t", "se-p0", "tty"]);
+    expect([tty.code, tty.out.trim()]).toEqual([0, "/dev/pts/0"]);
     expect(podman(["rm", "-f", "-t", "0", "se-p0"]).code).toBe(0);
   });
 
