@@ -3,9 +3,9 @@
 // lxc.conf (a CONFIG failure), create sets the items one by one through it to
 // name the one liblxc refuses (src/container/create/prepare.ts rejectedItem);
 // test/integration/ffi.test.ts reads items back. Methods are function
-// pointers in the struct; their offsets (x86_64, checked with offsetof
-// against lxc-dev 5.0.2) are the only hand-kept part of liblxc's ABI, and
-// this is their one place: the monitor (ffi/native/monitor.c) is compiled
+// pointers in the struct; their offsets (x86_64) are the only hand-kept part of
+// liblxc's ABI, this is their one place, and a test compiles offsetof against
+// the installed lxccontainer.h to hold them to it: the monitor (ffi/native/monitor.c) is compiled
 // against lxccontainer.h.
 // What this liblxc supports is asked through exported functions instead
 // (liblxc.ts configItemSupported), which need no offsets.
@@ -15,8 +15,8 @@ import { liblxc } from "./liblxc.ts";
 
 const { ptr, cstring, i32, bool } = FFIType;
 
-// method slots: [offset, argument types after the container, return type]
-const METHODS = {
+/** Method slots: [offset, argument types after the container, return type]; test/integration/ffi.test.ts compares the offsets with offsetof in liblxc's header. */
+export const METHODS = {
   load_config: [128, [cstring], bool],
   set_config_item: [192, [cstring, cstring], bool],
   get_config_item: [272, [cstring, ptr, i32], i32],

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { liblxc } from "../../ffi/liblxc.ts";
-import { LxcContainer } from "../../ffi/lxc-container.ts";
+import { LxcContainer, METHODS } from "../../ffi/lxc-container.ts";
 import { canRunContainers, cleanupRoot, tempDir, testRoot } from "../helpers.ts";
 
 const root = testRoot("ffi");
@@ -14,6 +14,25 @@ afterAll(() => cleanupRoot(root));
 describe.skipIf(!canRunContainers)("liblxc through bun:ffi", () => {
   test("the version is one whose struct layout lxcri knows", () => {
     expect(liblxc().version).toMatch(/^5\.0\.\d+$/);
+  });
+
+  test("the method offsets are the installed lxccontainer.h's (offsetof, compiled here)", () => {
+    const dir = tempDir("offsets");
+    const names = Object.keys(METHODS);
+    writeFileSync(
+      join(dir, "o.c"),
+      `#include <stdio.h>\n#include <stddef.h>\n#include <lxc/lxccontainer.h>\nint main(void) {\n${names
+        .map((n) => `printf("%zu\\n", offsetof(struct lxc_container, ${n}));`)
+        .join("\n")}\nreturn 0; }\n`,
+    );
+    const cc = Bun.spawnSync(["cc", "-o", join(dir, "o"), join(dir, "o.c")], { stderr: "pipe" });
+    expect(cc.stderr.toString()).toBe("");
+    const out = Bun.spawnSync([join(dir, "o")])
+      .stdout.toString()
+      .trim()
+      .split("\n")
+      .map(Number);
+    expect(out).toEqual(names.map((n) => METHODS[n as keyof typeof METHODS][0]));
   });
 
   test("config items: set and read; an unknown key is refused", () => {
