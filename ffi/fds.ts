@@ -166,8 +166,8 @@ export function readPty(fd: number, max = 65536): Uint8Array | "again" | null {
   return readChunk(fd, max, EIO, EAGAIN);
 }
 
-/** One write to a non-blocking pty master: the bytes written (0 when it is full), or null once it is gone. */
-export function writePty(fd: number, bytes: Uint8Array): number | null {
+/** One write to a non-blocking fd (a pty master, a socket): the bytes written (0 when it is full), or null once its peer is gone. */
+export function writeSome(fd: number, bytes: Uint8Array): number | null {
   for (;;) {
     const n = trySys(SYS.write, fd, ptr(bytes), bytes.length);
     if (n >= 0) return n;
@@ -176,6 +176,9 @@ export function writePty(fd: number, bytes: Uint8Array): number | null {
     if (e !== EINTR) return null;
   }
 }
+
+/** One write to a non-blocking pty master (writeSome). */
+export const writePty = writeSome;
 
 /** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, docs/performance.md). */
 function concat(chunks: Uint8Array[]): Uint8Array {

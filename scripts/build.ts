@@ -1,8 +1,7 @@
 // Builds lxcri into build/: the native helpers with the system cc, and the
-// one executable — the CLI and the hook launcher (`lxcri __mount-hook`) — with
-// `bun build --compile`.
-//   lxcri-init     static (glibc): the container's init and the exec helper;
-//                  runs inside containers, so it needs nothing from them
+// one executable — the CLI — with `bun build --compile`.
+//   lxcri-init     static (glibc): the container's init, the exec helper and the
+//                  mount hook; runs inside containers, so it needs nothing from them
 //   lxcri-monitor  liblxc's monitor, compiled against lxccontainer.h (lxc-dev)
 //   lxcri          bytecode makes start-up faster; --splitting keeps each lazily
 //                  imported command in its own chunk, so a call loads only what it
@@ -43,7 +42,7 @@ run(
     "-static",
     "-o",
     join(out, "lxcri-init"),
-    ...["main.c", "init.c", "enter.c", "hooks.c", "propagate.c", "copyup.c", "idmap.c", "stage.c", "userns.c", "dump.c"].map((f) =>
+    ...["main.c", "init.c", "enter.c", "hooks.c", "mounthook.c", "propagate.c", "copyup.c", "idmap.c", "stage.c", "userns.c", "dump.c"].map((f) =>
       join(native, f),
     ),
     ...shared,

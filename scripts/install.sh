@@ -2,8 +2,8 @@
 # Installs lxcri on this machine, as root: `bash scripts/install.sh [PREFIX]`
 # (default /usr/local). Sets up and builds first (scripts/setup.sh), then puts
 # every part in one root-owned place:
-#   PREFIX/lib/lxcri/lxcri          the executable (CLI and hook launcher)
-#   PREFIX/lib/lxcri/lxcri-init     the container's init and the exec helper (static)
+#   PREFIX/lib/lxcri/lxcri          the executable (the CLI)
+#   PREFIX/lib/lxcri/lxcri-init     the container's init, the exec helper and the mount hook (static)
 #   PREFIX/lib/lxcri/lxcri-monitor  liblxc's monitor
 #   PREFIX/bin/lxcri -> ../lib/lxcri/lxcri
 # lxcri runs its helpers only from the directory of its real executable, and

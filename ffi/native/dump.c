@@ -1,10 +1,12 @@
 /*
- * `lxcri-init plan <fd>`: decodes a plan and prints it as JSON, so that a test
- * can check that what src/contract/plan.ts encodes is what plan.c reads
- * (test/integration/plan-codec.test.ts). Changes nothing.
+ * `lxcri-init plan <fd>` and `hook-run <fd>`: decode a plan (or the mount
+ * hook's run) and print it as JSON, so that a test can check that what
+ * src/contract/plan.ts encodes is what plan.c reads
+ * (test/integration/plan-codec.test.ts). Change nothing.
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "lxcri.h"
 
 static void str(const char *s)
@@ -43,6 +45,48 @@ static void mask(const uint64_t *m)
 			first = 0;
 		}
 	putchar(']');
+}
+
+static void hooks(const struct hook *list, uint32_t n)
+{
+	putchar('[');
+	for (uint32_t i = 0; i < n; i++) {
+		const struct hook *h = &list[i];
+		printf("%s{\"index\":%u,\"path\":", i ? "," : "", h->index);
+		str(h->path);
+		printf(",\"argv\":");
+		strs(&h->argv);
+		printf(",\"env\":");
+		h->has_env ? strs(&h->env) : (void)printf("null");
+		printf(",\"timeout\":%u}", h->timeout);
+	}
+	putchar(']');
+}
+
+/* `lxcri-init hook-run <fd>`: a HOOKS frame's payload (the whole of fd), as the mount hook reads it. */
+int dump_hook_run_main(int fd)
+{
+	static uint8_t data[1 << 20];
+	uint32_t len = 0;
+	for (ssize_t n; len < sizeof data && (n = read(fd, data + len, sizeof data - len)) > 0;)
+		len += (uint32_t)n;
+	static struct hook_run run;
+	if (read_hook_run(data, len, &run) != 0) {
+		perror("read_hook_run");
+		return 1;
+	}
+	printf("{\"timeout\":%u,\"relay\":%u,\"cwd\":", run.timeout, run.relay);
+	str(run.cwd);
+	printf(",\"env\":");
+	strs(&run.env);
+	printf(",\"state\":[");
+	str(run.state_before);
+	putchar(',');
+	str(run.state_after);
+	printf("],\"hooks\":");
+	hooks(run.hooks, run.nhooks);
+	printf("}\n");
+	return 0;
 }
 
 int dump_main(int fd)
@@ -130,18 +174,8 @@ int dump_main(int fd)
 		str(ip->state_before);
 		putchar(',');
 		str(ip->state_after);
-		printf("],\"hooks\":[");
-		for (uint32_t i = 0; i < ip->nhooks; i++) {
-			const struct hook *h = &ip->hooks[i];
-			printf("%s{\"index\":%u,\"path\":", i ? "," : "", h->index);
-			str(h->path);
-			printf(",\"argv\":");
-			strs(&h->argv);
-			printf(",\"env\":");
-			h->has_env ? strs(&h->env) : (void)printf("null");
-			printf(",\"timeout\":%u}", h->timeout);
-		}
-		putchar(']');
+		printf("],\"hooks\":");
+		hooks(ip->hooks, ip->nhooks);
 	} else {
 		const struct exec_plan *e = &plan.exec;
 		printf(",\"nsFds\":[");

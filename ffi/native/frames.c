@@ -152,3 +152,25 @@ int read_frame(int fd, int *kind, uint8_t *buf, uint32_t max, uint32_t *len)
 	*len = n;
 	return 0;
 }
+
+uint8_t *read_frame_alloc(int fd, int *kind, uint32_t max, uint32_t *len)
+{
+	uint8_t h[5];
+	if (read_all(fd, h, 5) != 0)
+		return NULL;
+	uint32_t n = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+	if (n > max) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	uint8_t *buf = malloc(n ? n : 1);
+	if (!buf)
+		return NULL;
+	if (read_all(fd, buf, n) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*kind = h[4];
+	*len = n;
+	return buf;
+}

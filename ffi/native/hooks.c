@@ -1,15 +1,20 @@
 /*
- * startContainer hooks, run by init at start inside the container: each in a
- * child of its own process group that confine.c turns into a container
- * process first (the process's capability sets, seccomp filter,
- * no_new_privs, user and rlimits: a program from the image never runs with
- * more), with the container's state on stdin (EPIPE tolerated), its
- * `timeout` (else the runtime's default) enforced by SIGTERM to the group and
- * SIGKILL one second later, and one HOOK frame per run for the trace:
+ * Hooks run in C, one way for two points: startContainer hooks, run by init
+ * at start inside the container, each confined first (confine.c: the
+ * process's capability sets, seccomp filter, no_new_privs, user and rlimits:
+ * a program from the image never runs with more); and createContainer hooks,
+ * run by the mount hook (mounthook.c) in the container's namespaces, as the
+ * runtime runs them (its environment, the bundle as cwd). Each hook runs in a
+ * child of its own process group (or session), with the container's state on
+ * stdin (EPIPE tolerated), its `timeout` (else the runtime's default)
+ * enforced by SIGTERM to the group and SIGKILL one second later, and one HOOK
+ * frame per run for the trace:
  *   u32 index, u64 start (ms since the epoch), u64 duration (ms), i32 exit
  *   code (-1: none), u32 signal, u32 timed out, str error, str stdout tail,
  *   str stderr tail.
  * The first failure ends the run with an ERROR frame (step HOOK).
+ * src/hooks/run.ts runs the other points in Bun with the same semantics
+ * (test/integration/hooks-contract.test.ts compares the records).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,14 +54,20 @@ static void tail_add(struct tail *t, const char *p, size_t n)
 	t->len += (uint32_t)n;
 }
 
-/* Reads what is there; returns 0 at EOF (and closes the fd), 1 otherwise. */
-static int drain(int *fd, struct tail *t)
+/* Reads what is there, relaying it as OUTPUT frames of `stream` when relay >= 0; returns 0 at EOF (and closes the fd), 1 otherwise. */
+static int drain(int *fd, struct tail *t, int relay, uint32_t stream)
 {
-	char buf[4096];
+	uint8_t frame[4 + 4096];
+	char *buf = (char *)frame + 4;
 	for (;;) {
-		ssize_t n = read(*fd, buf, sizeof buf);
+		ssize_t n = read(*fd, buf, 4096);
 		if (n > 0) {
 			tail_add(t, buf, (size_t)n);
+			if (relay >= 0) {
+				for (int i = 0; i < 4; i++)
+					frame[i] = (uint8_t)(stream >> (8 * i));
+				send_frame(relay, FRAME_OUTPUT, frame, 4 + (uint32_t)n);
+			}
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -83,13 +94,24 @@ struct run {
 	struct tail out, err;
 };
 
-static __attribute__((noreturn)) void child(const struct plan *plan, const struct hook *h, int in, int out, int err, int status)
+/* In the hook's child: its group (or session), stdio from the pipes, the status fd at 3 (close-on-exec), then the runner's exec. */
+static __attribute__((noreturn)) void child(const struct hook_runner *rn, const struct hook *h, int in, int out, int err, int status)
 {
-	setpgid(0, 0);
-	/* the status fd at 3 (close-on-exec), stdio from the pipes; every other fd closes in exec_as */
+	if (rn->new_session)
+		setsid();
+	else
+		setpgid(0, 0);
 	int st = fcntl(status, F_DUPFD_CLOEXEC, 10);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || dup3(st, 3, O_CLOEXEC) < 0)
 		_exit(127);
+	rn->exec(rn, h);
+	_exit(127);
+}
+
+/* startContainer: confined as the container's process, in the container's cwd "/". */
+static void exec_confined(const struct hook_runner *rn, const struct hook *h)
+{
+	const struct plan *plan = rn->ctx;
 	struct process_plan p = plan->process;
 	/* no notify fd for a hook (its status fd is a pipe): a notified syscall fails with ENOSYS,
 	 * as the kernel has it without a listener; TSYNC_ESRCH went only with the listener */
@@ -107,7 +129,7 @@ static __attribute__((noreturn)) void child(const struct plan *plan, const struc
 	_exit(step != STEP_APPARMOR && step != STEP_SELINUX && errno == ENOENT ? 127 : 126);
 }
 
-static void run_one(const struct plan *plan, const struct hook *h, const char *state, size_t state_len, struct run *r)
+static void run_one(const struct hook_runner *rn, const struct hook *h, const char *state, size_t state_len, struct run *r)
 {
 	int in[2], out[2], err[2], st[2];
 	memset(r, 0, sizeof *r);
@@ -119,7 +141,7 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		child(plan, h, in[0], out[1], err[1], st[1]);
+		child(rn, h, in[0], out[1], err[1], st[1]);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
@@ -133,7 +155,7 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 	for (int *fd = (int[]){in[1], out[0], err[0]}, i = 0; i < 3; i++)
 		fcntl(fd[i], F_SETFL, fcntl(fd[i], F_GETFL) | O_NONBLOCK);
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	uint64_t timeout = (uint64_t)(h->timeout ? h->timeout : plan->init.hook_timeout) * 1000;
+	uint64_t timeout = (uint64_t)(h->timeout ? h->timeout : rn->default_timeout) * 1000;
 	uint64_t started = now_ms(CLOCK_MONOTONIC), kill_at = 0;
 	int stdin_fd = in[1], outs[2] = {out[0], err[0]}, exited = 0, status = 0;
 	size_t written = 0;
@@ -162,7 +184,7 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 		}
 		for (int i = 0; i < 2; i++)
 			if (outs[i] >= 0 && fds[1 + i].revents)
-				drain(&outs[i], i ? &r->err : &r->out);
+				drain(&outs[i], i ? &r->err : &r->out, rn->relay, (uint32_t)i + 1);
 		if (pidfd < 0 || fds[0].revents)
 			exited = waitpid(pid, &status, pidfd < 0 ? 0 : WNOHANG) == pid;
 	}
@@ -177,7 +199,7 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 		poll(fds, 2, 20);
 		for (int i = 0; i < 2; i++)
 			if (outs[i] >= 0 && fds[i].revents)
-				drain(&outs[i], i ? &r->err : &r->out);
+				drain(&outs[i], i ? &r->err : &r->out, rn->relay, (uint32_t)i + 1);
 	}
 	for (int i = 0; i < 2; i++)
 		if (outs[i] >= 0)
@@ -190,7 +212,7 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 		r->signal = (uint32_t)WTERMSIG(status);
 	int kind;
 	uint32_t len;
-	uint8_t report[64];
+	uint8_t report[16 + 4096]; /* an ERROR frame: step, errno, the subject (a path of up to 4096 bytes) */
 	if (read_frame(st[0], &kind, report, sizeof report, &len) == 0 && kind == FRAME_ERROR && len >= 8) {
 		uint32_t step = (uint32_t)report[0] | (uint32_t)report[1] << 8 | (uint32_t)report[2] << 16 | (uint32_t)report[3] << 24;
 		int e = (int)((uint32_t)report[4] | (uint32_t)report[5] << 8 | (uint32_t)report[6] << 16 | (uint32_t)report[7] << 24);
@@ -207,26 +229,13 @@ static void run_one(const struct plan *plan, const struct hook *h, const char *s
 		snprintf(r->error, sizeof r->error, "timed out after %u s", (unsigned)(timeout / 1000));
 }
 
-int run_start_hooks(const struct plan *plan, int channel, long pid)
+int run_hooks(const struct hook_runner *rn, const struct hook *hooks, uint32_t n, const char *state, size_t state_len, int channel)
 {
-	const struct init_plan *ip = &plan->init;
-	if (!ip->nhooks)
-		return 0;
-	/* the state with our pid as the container sees it */
-	char pidtext[24];
-	snprintf(pidtext, sizeof pidtext, "%ld", pid);
-	size_t a = strlen(ip->state_before), b = strlen(pidtext), c = strlen(ip->state_after);
-	char *state = malloc(a + b + c + 1);
-	if (!state)
-		return -1;
-	memcpy(state, ip->state_before, a);
-	memcpy(state + a, pidtext, b);
-	memcpy(state + a + b, ip->state_after, c + 1);
-	for (uint32_t i = 0; i < ip->nhooks; i++) {
-		const struct hook *h = &ip->hooks[i];
+	for (uint32_t i = 0; i < n; i++) {
+		const struct hook *h = &hooks[i];
 		struct run r;
 		uint64_t started = now_ms(CLOCK_REALTIME), mono = now_ms(CLOCK_MONOTONIC);
-		run_one(plan, h, state, a + b + c, &r);
+		run_one(rn, h, state, state_len, &r);
 		struct buf f = {0};
 		buf_u32(&f, h->index);
 		buf_u64(&f, started);
@@ -244,6 +253,26 @@ int run_start_hooks(const struct plan *plan, int channel, long pid)
 			return -1;
 		}
 	}
-	free(state);
 	return 0;
+}
+
+int run_start_hooks(const struct plan *plan, int channel, long pid)
+{
+	const struct init_plan *ip = &plan->init;
+	if (!ip->nhooks)
+		return 0;
+	/* the state with our pid as the container sees it */
+	char pidtext[24];
+	snprintf(pidtext, sizeof pidtext, "%ld", pid);
+	size_t a = strlen(ip->state_before), b = strlen(pidtext), c = strlen(ip->state_after);
+	char *state = malloc(a + b + c + 1);
+	if (!state)
+		return -1;
+	memcpy(state, ip->state_before, a);
+	memcpy(state + a, pidtext, b);
+	memcpy(state + a + b, ip->state_after, c + 1);
+	struct hook_runner rn = {.default_timeout = ip->hook_timeout, .relay = -1, .exec = exec_confined, .ctx = plan};
+	int r = run_hooks(&rn, ip->hooks, ip->nhooks, state, a + b + c, channel);
+	free(state);
+	return r;
 }

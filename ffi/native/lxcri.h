@@ -31,8 +31,11 @@ enum frame_kind {
 	FRAME_EXEC = 4,  /* about to execve the process: EOF follows when it worked */
 	FRAME_GO = 5,    /* start → init: run the startContainer hooks and the process */
 	FRAME_PID = 6,   /* exec: u32 host pid of the new process */
-	FRAME_JSON = 7,  /* TypeScript ↔ TypeScript messages (the mount hook) */
+	/* 7: unused (the mount hook's JSON while it was a Bun program) */
 	FRAME_LISTENER = 8, /* no payload; the process's seccomp notify fd rides along (SCM_RIGHTS) */
+	FRAME_HOOKS = 9,    /* create → mount hook: the createContainer hooks to run (struct hook_run) */
+	FRAME_OUTPUT = 10,  /* mount hook → create: u32 stream (1 stdout, 2 stderr), bytes a hook wrote */
+	FRAME_DONE = 11,    /* mount hook → create: every createContainer hook ran */
 };
 
 /* What init inherits through liblxc, at keep_fds - 1 + these (src/contract/layout.ts INHERITED). */
@@ -142,6 +145,20 @@ struct init_plan {
 	struct hook *hooks;
 };
 
+/*
+ * What create sends the mount hook (FRAME_HOOKS) once prestart and createRuntime ran:
+ * src/contract/plan.ts encodeHookRun, plan.c read_hook_run.
+ */
+struct hook_run {
+	uint32_t timeout; /* seconds, for hooks without their own */
+	uint32_t relay;   /* send each hook's output back (FRAME_OUTPUT): the hook output annotations */
+	char *cwd;        /* the bundle */
+	struct str_list env; /* for hooks without env: the runtime's */
+	char *state_before, *state_after; /* the state JSON on either side of the pid */
+	uint32_t nhooks;
+	struct hook *hooks;
+};
+
 struct exec_plan {
 	uint32_t nns, ncg;
 	int32_t *ns_fds, *cg_fds;
@@ -159,6 +176,8 @@ struct plan {
 
 /* plan.c */
 int read_plan(int fd, struct plan *plan);
+/* Decodes a FRAME_HOOKS payload into `run`; -1 with errno EPROTO when malformed. */
+int read_hook_run(const uint8_t *data, uint32_t len, struct hook_run *run);
 
 /* frames.c */
 int send_frame(int fd, int kind, const void *payload, uint32_t len);
@@ -166,6 +185,8 @@ int send_frame(int fd, int kind, const void *payload, uint32_t len);
 int send_fd_frame(int sock, int kind, int passfd);
 int send_error(int fd, int step, int err, const char *message);
 int read_frame(int fd, int *kind, uint8_t *buf, uint32_t max, uint32_t *len);
+/* One frame of at most `max` payload bytes, its payload malloc'd (the caller's to free); NULL on EOF or a bad frame. */
+uint8_t *read_frame_alloc(int fd, int *kind, uint32_t max, uint32_t *len);
 struct buf {
 	uint8_t *data;
 	uint32_t len, cap;
@@ -205,7 +226,24 @@ int write_task_attr(const char *attr, const char *fallback, const char *val, siz
 int selinux_exec(const char *label);
 
 /* hooks.c */
+/*
+ * How a list of hooks runs: the default timeout, where each hook's output is relayed (-1: nowhere),
+ * whether each hook gets a session of its own (else a process group), and `exec`, called in the
+ * hook's child with its stdio in place and the status fd at 3: it execs the hook, or reports an
+ * ERROR frame on 3 and _exits.
+ */
+struct hook_runner {
+	uint32_t default_timeout;
+	int relay;
+	int new_session;
+	void (*exec)(const struct hook_runner *rn, const struct hook *h);
+	const void *ctx;
+};
+/* Runs the hooks in order: a HOOK frame per run on `channel`; the first failure sends ERROR (step HOOK) and returns -1. */
+int run_hooks(const struct hook_runner *rn, const struct hook *hooks, uint32_t n, const char *state, size_t state_len, int channel);
 int run_start_hooks(const struct plan *plan, int channel, long pid);
+/* `mount-hook <socket fd>` (mounthook.c): createContainer hooks at liblxc's mount hook. */
+int mount_hook_main(int sock);
 
 /* propagate.c: a hex-encoded argument decoded (NULL: not hex); the O_PATH fd of `dest` below
  * the container's `root`, resolved in it and made when missing (a directory when `dir`) */
@@ -229,5 +267,6 @@ int enter_main(int plan_fd);
 int propagate_main(int argc, char **argv);
 int stage_main(int argc, char **argv);
 int dump_main(int plan_fd);
+int dump_hook_run_main(int fd);
 
 #endif

@@ -143,6 +143,22 @@ static void process(struct reader *r, struct process_plan *p)
 	p->selinux = optional(r);
 }
 
+/* Hooks as init's plan and the mount hook's run carry them (src/contract/plan.ts hookList). */
+static void hook_list(struct reader *r, uint32_t *n, struct hook **hooks)
+{
+	*n = u32(r);
+	*hooks = array(r, *n, sizeof(struct hook));
+	for (uint32_t i = 0; *hooks && i < *n; i++) {
+		struct hook *h = &(*hooks)[i];
+		h->index = u32(r);
+		h->path = str(r);
+		strs(r, &h->argv);
+		h->has_env = u32(r);
+		strs(r, &h->env);
+		h->timeout = u32(r);
+	}
+}
+
 static void init_part(struct reader *r, struct init_plan *p)
 {
 	p->terminal = u32(r);
@@ -187,17 +203,7 @@ static void init_part(struct reader *r, struct init_plan *p)
 	p->hook_timeout = u32(r);
 	p->state_before = str(r);
 	p->state_after = str(r);
-	p->nhooks = u32(r);
-	p->hooks = array(r, p->nhooks, sizeof(struct hook));
-	for (uint32_t i = 0; p->hooks && i < p->nhooks; i++) {
-		struct hook *h = &p->hooks[i];
-		h->index = u32(r);
-		h->path = str(r);
-		strs(r, &h->argv);
-		h->has_env = u32(r);
-		strs(r, &h->env);
-		h->timeout = u32(r);
-	}
+	hook_list(r, &p->nhooks, &p->hooks);
 }
 
 static void exec_part(struct reader *r, struct exec_plan *p)
@@ -261,6 +267,24 @@ int read_plan(int fd, struct plan *plan)
 		exec_part(&r, &plan->exec);
 	else
 		r.bad = 1;
+	if (r.bad || r.p != r.end) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+int read_hook_run(const uint8_t *data, uint32_t len, struct hook_run *run)
+{
+	struct reader r = {data, data + len, 0};
+	memset(run, 0, sizeof *run);
+	run->timeout = u32(&r);
+	run->relay = u32(&r);
+	run->cwd = str(&r);
+	strs(&r, &run->env);
+	run->state_before = str(&r);
+	run->state_after = str(&r);
+	hook_list(&r, &run->nhooks, &run->hooks);
 	if (r.bad || r.p != r.end) {
 		errno = EPROTO;
 		return -1;

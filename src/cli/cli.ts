@@ -6,7 +6,6 @@
 // argv → parse.ts (driven by table.ts) → the global flags checked
 // (globals.ts) → the command's handler in commands/, imported on use.
 // main.ts, the entry, answers --version before loading this file.
-import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { escapeText } from "../text/escape.ts";
 import { applyGlobals, globals, log, needsUidMap } from "./globals.ts";
@@ -79,14 +78,9 @@ export async function reportError(e: unknown): Promise<void> {
   if (!(e instanceof LxcriError) && process.env.LXCRI_DEBUG) console.error(e);
 }
 
-/** Runs argv (the mount hook or a command line) and exits with its status. */
+/** Runs a command line and exits with its status. */
 export function main(argv: string[]): void {
-  // The one executable is also the hook launcher liblxc runs at its mount hook.
-  const run =
-    argv[0] === MOUNT_HOOK_COMMAND && argv.length === 2
-      ? import("../hooks/mount-hook.ts").then(({ mountHook }) => mountHook(Number(argv[1])))
-      : cli(argv);
-  run.then(
+  cli(argv).then(
     (code) => process.exit(code),
     async (e: unknown) => {
       await reportError(e);

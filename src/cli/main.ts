@@ -1,6 +1,6 @@
 // The entry of the one executable: `--version` is answered here, with nothing
 // else loaded (it runs at Bun's own start-up cost, docs/performance.md);
-// everything else — the CLI and the mount hook — is cli.ts.
+// everything else is cli.ts.
 import { isVersionArgv, versionText } from "./version.ts";
 
 const argv = process.argv.slice(2);

@@ -117,7 +117,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
           throw new LxcriError("runtime", `container ${record.id}: seccomp agent: ${(e as Error).message}`);
         }
       } else if (fr.kind === FRAME.HOOK) {
-        lastHook = decodeHookRun(fr.payload, (i) => startHooks[i]?.path ?? "");
+        lastHook = decodeHookRun(fr.payload, "startContainer", (i) => startHooks[i]?.path ?? "");
         appendTrace(f.hooksLog, lastHook);
       } else if (fr.kind === FRAME.EXEC) execing = true;
       else if (fr.kind === FRAME.ERROR) {

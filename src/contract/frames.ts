@@ -2,9 +2,8 @@
 // create/start (the channel), the exec helper and exec (its status pipe),
 // the monitor and create (its report pipe), the mount hook and create (the
 // hook socket). A frame is a u32 payload length, a u8 kind and the payload,
-// little-endian; ffi/native/frames.c writes the same. Kinds from the native
-// helpers carry binary payloads decoded here; the mount hook, TypeScript on
-// both ends, sends JSON.
+// little-endian; ffi/native/frames.c writes the same. What the native helpers
+// send is decoded here; what create sends them is encoded in plan.ts.
 //
 //   create ─ monitor:   ◀─ ERROR(step CONFIG, lxc.conf's path) | EOF once start() runs
 //                       (the report pipe, which the start-host hooks' ERRORs share; on CONFIG
@@ -13,19 +12,18 @@
 //   start  ─ init:      GO ─▶ ◀─ HOOK* (startContainer), EXEC, [LISTENER], EOF | ERROR
 //   exec   ─ helper:    ◀─ PID, [LISTENER], EOF | ERROR        (the status socket is close-on-exec)
 //   LISTENER: the process's seccomp notify fd rides along (SCM_RIGHTS), for the seccomp agent
-//   create ─ mount hook: ◀─ JSON hello{pid}  JSON reply{ok, hooks, state, env, timeout} ─▶
-//                        ◀─ JSON trace{hook}*  JSON result{done | error}
+//   create ─ mount hook: ◀─ PID (init's host pid)  HOOKS (createContainer's, plan.ts encodeHookRun) ─▶
+//                        ◀─ HOOK*, OUTPUT*, DONE | ERROR      (ffi/native/mounthook.c)
 import { escapeBytes } from "../text/escape.ts";
-import { type HookRecord, TAIL, TEXT_MAX } from "./hooks.ts";
+import { type HookRecord, type Stream, TAIL, TEXT_MAX } from "./hooks.ts";
 import { signalName } from "./signals.ts";
 
 // Uint8Array and DataView, not Buffer: Bun sets its Buffer up on first use
 // (docs/performance.md, "What start-up costs"), which `start` need not pay.
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, JSON: 7, LISTENER: 8 } as const;
+/** 7 is unused: the mount hook's JSON while it was a Bun program. */
+export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, LISTENER: 8, HOOKS: 9, OUTPUT: 10, DONE: 11 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
 export interface Frame {
@@ -40,11 +38,6 @@ export function encodeFrame(kind: FrameKind, payload: Uint8Array = new Uint8Arra
   out.set(payload, 5);
   return out;
 }
-
-export const jsonFrame = (value: unknown) => encodeFrame(FRAME.JSON, encoder.encode(JSON.stringify(value)));
-
-/** A JSON frame's payload as its value. */
-export const jsonPayload = (payload: Uint8Array): unknown => JSON.parse(decoder.decode(payload));
 
 /**
  * Collects bytes as they arrive and hands out whole frames. A frame longer than `maxFrame`
@@ -118,8 +111,12 @@ export function decodeError(payload: Uint8Array): NativeFailure {
   return { step: c.u32(), errno: c.i32(), what: c.str(TEXT_MAX, "") };
 }
 
-/** HOOK: one startContainer hook run, as init reports it (ffi/native/hooks.c). */
-export function decodeHookRun(payload: Uint8Array, path: (index: number) => string): HookRecord {
+/** HOOK: one hook run, as init (startContainer) or the mount hook (createContainer) reports it (ffi/native/hooks.c). */
+export function decodeHookRun(
+  payload: Uint8Array,
+  type: "startContainer" | "createContainer",
+  path: (index: number) => string,
+): HookRecord {
   const c = new Cursor(payload);
   const index = c.u32();
   const start = c.u64();
@@ -131,7 +128,7 @@ export function decodeHookRun(payload: Uint8Array, path: (index: number) => stri
   const stdoutTail = c.str(TAIL, "\n\t", true);
   const stderrTail = c.str(TAIL, "\n\t", true);
   return {
-    type: "startContainer",
+    type,
     index,
     path: path(index),
     start: new Date(start).toISOString(),
@@ -143,6 +140,13 @@ export function decodeHookRun(payload: Uint8Array, path: (index: number) => stri
     stdoutTail,
     stderrTail,
   };
+}
+
+/** OUTPUT: a chunk a createContainer hook wrote, for the hook output files (undefined: not a stream). */
+export function decodeOutput(payload: Uint8Array): { stream: Stream; bytes: Uint8Array } | undefined {
+  if (payload.length < 4) return undefined;
+  const n = view(payload).getUint32(0, true);
+  return n === 1 || n === 2 ? { stream: n === 1 ? "stdout" : "stderr", bytes: payload.subarray(4) } : undefined;
 }
 
 export function decodePid(payload: Uint8Array): number {

@@ -1,9 +1,9 @@
 // Hooks as every runner sees them: the stored form `create` writes
-// (src/hooks/layout.ts), the record of one run that goes to hooks.log,
-// whichever process ran it (create, the mount hook, init, start, delete), and
-// what create and the mount hook say to each other (src/hooks/server.ts,
-// src/hooks/mount-hook.ts).
-import type { HookType, State } from "../spec/types.ts";
+// (src/hooks/layout.ts), and the record of one run that goes to hooks.log,
+// whichever process ran it (create, the mount hook, init, start, delete).
+// What create and the mount hook say to each other is frames
+// (src/contract/frames.ts, plan.ts encodeHookRun).
+import type { HookType } from "../spec/types.ts";
 
 export interface StoredHook {
   type: HookType;
@@ -39,18 +39,5 @@ export interface HookRecord {
   stderrTail: string;
 }
 
-/** A hook's output stream, as the hook output files (src/hooks/output.ts) and the mount hook's relay name it. */
+/** A hook's output stream, as the hook output files (src/hooks/output.ts) and the mount hook's relay (OUTPUT frames) name it. */
 export type Stream = "stdout" | "stderr";
-
-/** The mount hook's messages to create and create's reply, one JSON frame each (src/contract/frames.ts). */
-export type MountHookMessage =
-  | { hello: { pid: number } }
-  | {
-      reply:
-        | { ok: false }
-        | { ok: true; hooks: StoredHook[]; state: State; env: Record<string, string | undefined>; timeout: number; relayOutput?: boolean };
-    }
-  | { trace: HookRecord }
-  /** A chunk of a createContainer hook's output (base64), for the hook output files: create appends it. */
-  | { output: { stream: Stream; data: string } }
-  | { result: { done: true } | { error: string } };

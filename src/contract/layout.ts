@@ -52,8 +52,7 @@ export const INHERITED = {
   stderr: 5,
   devNull: 6,
   hookSocket: 7,
-  launcherExe: 8,
-  report: 9,
+  report: 8,
 } as const;
 
 /** The container init's argv: liblxc execs it from the sealed lxcri-init at fd `exeFd`. */
@@ -66,5 +65,5 @@ export function isInitArgv(argv: string[] | undefined): boolean {
   return !!argv && argv.length === 3 && /^\/proc\/self\/fd\/\d+$/.test(argv[0]!) && argv[1] === "init" && /^\d+$/.test(argv[2]!);
 }
 
-/** The subcommand of the lxcri executable that liblxc runs as lxc.hook.mount (src/hooks/mount-hook.ts). */
-export const MOUNT_HOOK_COMMAND = "__mount-hook";
+/** The mode of lxcri-init that liblxc runs as lxc.hook.mount (ffi/native/mounthook.c). */
+export const MOUNT_HOOK_COMMAND = "mount-hook";

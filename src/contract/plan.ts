@@ -279,14 +279,50 @@ export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffe
   w.strs(s.detach);
   w.optional(s.mountLabel).strs(s.labelled);
   w.u32(plan.hookTimeout).str(plan.state[0]).str(plan.state[1]);
-  w.u32(plan.hooks.length);
-  for (const h of plan.hooks)
+  hookList(w, plan.hooks);
+  return w.done();
+}
+
+/** Hooks as init's plan and the mount hook's run carry them (ffi/native/plan.c hook_list). */
+function hookList(w: Writer, hooks: readonly InitHook[]): void {
+  w.u32(hooks.length);
+  for (const h of hooks)
     w.u32(h.index)
       .str(h.path)
       .strs(h.argv)
       .u32(h.env ? 1 : 0)
       .strs(h.env ?? [])
       .u32(h.timeout ?? 0);
+}
+
+/**
+ * What create sends the mount hook (ffi/native/mounthook.c) once prestart and createRuntime ran:
+ * the createContainer hooks and how to run them, as the runtime runs its own (src/hooks/run.ts).
+ */
+export interface HookRun {
+  hooks: InitHook[];
+  /** Seconds, for hooks without their own timeout. */
+  timeout: number;
+  /** Send each hook's output back (the hook output annotations, src/hooks/output.ts). */
+  relay: boolean;
+  /** The bundle. */
+  cwd: string;
+  /** The runtime's environment, for hooks without `env`. */
+  env: string[];
+  /** The state JSON hooks get on stdin, split where the mount hook puts init's pid (as the container sees it). */
+  state: [before: string, after: string];
+}
+
+/** A HookRun as ffi/native/plan.c read_hook_run decodes it (the payload of a HOOKS frame). */
+export function encodeHookRun(run: HookRun): Buffer {
+  const w = new Writer()
+    .u32(run.timeout)
+    .u32(run.relay ? 1 : 0)
+    .str(run.cwd)
+    .strs(run.env)
+    .str(run.state[0])
+    .str(run.state[1]);
+  hookList(w, run.hooks);
   return w.done();
 }
 

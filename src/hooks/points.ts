@@ -2,7 +2,7 @@
 // prestart and createRuntime at liblxc's mount hook (create runs them when
 // the mount hook asks), poststart in `start`, poststop in `delete` — and
 // after a create or start that failed in a hook (steps 3–7, 9 → 12 → 13).
-// createContainer runs in the mount hook (mount-hook.ts),
+// createContainer runs in the mount hook (ffi/native/mounthook.c),
 // startContainer in init (ffi/native/hooks.c). Each point appends its hooks'
 // output to the files the hook output annotations name (src/hooks/output.ts):
 // create opens them once for its points, start and delete when they run hooks.

@@ -1,6 +1,7 @@
 // Runs OCI hooks: exact argv and env, the container state on stdin, a timeout
 // that is enforced (SIGTERM to the hook's process group, SIGKILL after a grace),
-// and one record per run. Shared by the CLI and the launcher.
+// and one record per run: every hook point but createContainer and
+// startContainer, which run in C (ffi/native/hooks.c) with the same semantics.
 import type { State } from "../spec/types.ts";
 import { type HookRecord, type StoredHook, TAIL } from "../contract/hooks.ts";
 import { signalName } from "../contract/signals.ts";

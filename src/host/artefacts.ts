@@ -1,7 +1,6 @@
 // Where the installed parts of lxcri are, and the check that they may be run
-// as root: lxcri-init and lxcri-monitor (ffi/native/), and the lxcri
-// executable itself (the mount hook runs it). They are found next to the
-// running executable (`bash scripts/install.sh` puts all three in
+// as root: lxcri-init and lxcri-monitor (ffi/native/). They are found next to the
+// running executable (`bash scripts/install.sh` puts them and lxcri in
 // PREFIX/lib/lxcri), or in build/ of this package when lxcri runs from source
 // (a Bun script using the library, the tests). Nothing is looked up on $PATH,
 // in $TMPDIR or through an environment variable, and each file and its
@@ -18,8 +17,6 @@ export interface Installed {
   init: string;
   /** The liblxc monitor. */
   monitor: string;
-  /** The lxcri executable, for liblxc's mount hook; undefined when running from source without a build. */
-  executable?: string;
 }
 
 const packageBuild = join(import.meta.dir, "..", "..", "build");
@@ -71,13 +68,6 @@ export function installed(rootless?: boolean): Installed {
   const monitor = join(dir, "lxcri-monitor");
   checkTrusted(init, "file", owners);
   checkTrusted(monitor, "file", owners);
-  let executable: string | undefined = Bun.isStandaloneExecutable ? realPath(process.execPath) : join(dir, "lxcri");
-  try {
-    checkTrusted(executable, "file", owners);
-  } catch (e) {
-    if (Bun.isStandaloneExecutable) throw e;
-    executable = undefined; // from source without `bun run build`: containers without create hooks still work
-  }
-  cached = { init, monitor, executable };
+  cached = { init, monitor };
   return cached;
 }

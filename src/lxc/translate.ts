@@ -33,8 +33,8 @@ export interface TranslateContext extends MountContext {
   hardRlimits: Record<string, number>;
   /**
    * With prestart, createRuntime or createContainer hooks: the fds (in the
-   * monitor, kept by liblxc for the container) of the sealed lxcri executable
-   * and of create's end of the hook socket, for lxc.hook.mount.
+   * monitor, kept by liblxc for the container) of the sealed lxcri-init
+   * and of the mount hook's end of the hook socket, for lxc.hook.mount.
    */
   mountHook?: { exeFd: number; socketFd: number };
   /**
@@ -180,7 +180,7 @@ export function translate(spec: Spec, ctx: TranslateContext): Translation {
   }
   if (ctx.mountHook) {
     // liblxc runs it as `sh -c "exec <cmd>"` from the host's /proc, before pivot_root: the
-    // sealed lxcri executable, with the socket to create (both fds, nothing but digits).
+    // sealed lxcri-init, with the socket to create (both fds, nothing but digits).
     const { exeFd, socketFd } = ctx.mountHook;
     items.push(["lxc.hook.mount", `/proc/self/fd/${exeFd} ${MOUNT_HOOK_COMMAND} ${socketFd}`]);
   }

@@ -103,6 +103,12 @@ const SCENARIOS: Record<string, Scenario> = {
     fails: true,
     expect: { exitCode: 127, signal: null, timedOut: false, error: "cannot execute: ENOENT", stdoutTail: "", stderrTail: "" },
   },
+  "a long path that does not exist: the error still says why": {
+    script: "",
+    path: `/nonexistent/${"d".repeat(200)}/hook`,
+    fails: true,
+    expect: { exitCode: 127, signal: null, timedOut: false, error: "cannot execute: ENOENT", stdoutTail: "", stderrTail: "" },
+  },
   "a path that is not executable": {
     script: "",
     path: "/etc/passwd",
@@ -226,6 +232,31 @@ describe.skipIf(!canRunContainers)("hooks: both runners keep the same record", (
       expect({ type, ...seen[type], status: "", pid: 0 }).toEqual({ type, ...seen.prestart, status: "", pid: 0 });
     }
     expect(seen.prestart.annotations).toEqual({ "org.test.note": "seen by hooks" });
+  });
+
+  test("what a hook holds where the runtime runs it (Bun at prestart, createRuntime and poststart, C at createContainer): its stdio alone, no signal blocked or ignored, a session of its own", () => {
+    // the shell's own fds through builtins (a command would list its own); grep and cut inherit its signals and session
+    const script =
+      "i=0; while [ $i -lt 1100 ]; do [ -e /proc/self/fd/$i ] && printf '%s ' $i; i=$((i+1)); done; echo; " +
+      "grep -E '^Sig(Blk|Ign)' /proc/self/status; cut -d' ' -f5,6 /proc/self/stat";
+    const hook = hookOf({ script, fails: false, expect: {} });
+    const points = ["prestart", "createRuntime", "createContainer", "poststart"];
+    const { start, trace } = runWith(Object.fromEntries(points.map((t) => [t, [hook]])));
+    expect(start?.code).toBe(0);
+    for (const type of points) {
+      const [fds, blocked, ignored, ids] = trace
+        .find((r) => r.type === type)!
+        .stdoutTail.trim()
+        .split("\n");
+      const [group, session] = ids!.split(" ");
+      expect({ type, fds, blocked, ignored, ownSession: group === session }).toEqual({
+        type,
+        fds: "0 1 2 ",
+        blocked: "SigBlk:\t0000000000000000",
+        ignored: "SigIgn:\t0000000000000000",
+        ownSession: true,
+      });
+    }
   });
 
   test("a state larger than a pipe's buffer: read whole by one hook, left unread by the next without failing", () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sealedMemfd } from "../../ffi/sealed.ts";
 import { closeFd } from "../../ffi/fds.ts";
-import { encodeExecPlan, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
+import { encodeExecPlan, encodeHookRun, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
 import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
 import { STEPS } from "../../src/contract/steps.ts";
 import { FRAME } from "../../src/contract/frames.ts";
@@ -16,11 +16,11 @@ import { REPO } from "../helpers.ts";
 
 const INIT = join(REPO, "build", "lxcri-init");
 
-function decode(plan: Buffer): Record<string, unknown> {
+function decode(plan: Buffer, mode = "plan"): Record<string, unknown> {
   const fd = sealedMemfd("test-plan", plan);
   try {
     const stdio: (number | "inherit" | "pipe")[] = ["inherit", "pipe", "pipe", fd];
-    const p = Bun.spawnSync({ cmd: [INIT, "plan", "3"], stdio: stdio as never });
+    const p = Bun.spawnSync({ cmd: [INIT, mode, "3"], stdio: stdio as never });
     if (p.exitCode !== 0) throw new Error(p.stderr.toString());
     return JSON.parse(p.stdout.toString());
   } finally {
@@ -195,6 +195,33 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
     expect(() => decode(plan.subarray(0, plan.length - 1))).toThrow();
     expect(() => decode(Buffer.concat([plan, Buffer.from([0])]))).toThrow();
+  });
+
+  test("the mount hook's run (a HOOKS frame's payload), field by field; cut short or with trailing bytes, refused", () => {
+    const run = encodeHookRun({
+      hooks: [
+        { index: 0, path: "/bin/h", argv: ["h", "a b"], timeout: 5 },
+        { index: 1, path: "/bin/g", argv: [], env: ["A=1", "B=ü\n"] },
+      ],
+      timeout: 30,
+      relay: true,
+      cwd: "/the bundle",
+      env: ["PATH=/bin", "HOME=/root"],
+      state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
+    });
+    expect(decode(run, "hook-run")).toEqual({
+      timeout: 30,
+      relay: 1,
+      cwd: "/the bundle",
+      env: ["PATH=/bin", "HOME=/root"],
+      state: ['{"id":"c","pid":', ',"bundle":"/b"}'],
+      hooks: [
+        { index: 0, path: "/bin/h", argv: ["h", "a b"], env: null, timeout: 5 },
+        { index: 1, path: "/bin/g", argv: [], env: ["A=1", "B=ü\n"], timeout: 0 },
+      ],
+    });
+    expect(() => decode(run.subarray(0, run.length - 1), "hook-run")).toThrow();
+    expect(() => decode(Buffer.concat([run, Buffer.from([0])]), "hook-run")).toThrow();
   });
 });
 

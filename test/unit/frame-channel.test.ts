@@ -60,7 +60,7 @@ describe("FrameChannel", () => {
 
   test("a frame longer than the bound throws", () => {
     const { ch, write } = channel(16);
-    write(encodeFrame(FRAME.JSON, new Uint8Array(17)));
+    write(encodeFrame(FRAME.HOOKS, new Uint8Array(17)));
     expect(() => ch.take()).toThrow("frame of 17 bytes (at most 16)");
   });
 

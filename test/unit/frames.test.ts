@@ -4,7 +4,7 @@
 // decoders of what init and the exec helper report, which escape and bound
 // what a container could have written.
 import { describe, expect, test } from "bun:test";
-import { decodeError, decodeHookRun, encodeFrame, FRAME, FrameReader, jsonFrame, jsonPayload } from "../../src/contract/frames.ts";
+import { decodeError, decodeHookRun, decodeOutput, encodeFrame, FRAME, FrameReader } from "../../src/contract/frames.ts";
 import { TAIL, TEXT_MAX } from "../../src/contract/hooks.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -78,9 +78,9 @@ describe("FrameReader", () => {
 
   test("a frame may be maxFrame bytes; a longer one throws as soon as its length is read, before its payload", () => {
     const r = new FrameReader(8);
-    expect(kinds(r.push(encodeFrame(FRAME.JSON, new Uint8Array(8))))).toEqual([[FRAME.JSON, [0, 0, 0, 0, 0, 0, 0, 0]]]);
+    expect(kinds(r.push(encodeFrame(FRAME.HOOKS, new Uint8Array(8))))).toEqual([[FRAME.HOOKS, [0, 0, 0, 0, 0, 0, 0, 0]]]);
     expect(r.push(bytes(9, 0, 0))).toEqual([]); // the length is not whole yet
-    expect(() => r.push(bytes(0, FRAME.JSON))).toThrow("frame of 9 bytes (at most 8): the peer does not speak lxcri's frames");
+    expect(() => r.push(bytes(0, FRAME.HOOKS))).toThrow("frame of 9 bytes (at most 8): the peer does not speak lxcri's frames");
     expect(() => new FrameReader().push(bytes(0xff, 0xff, 0xff, 0xff, 1))).toThrow(`frame of ${2 ** 32 - 1} bytes (at most ${1 << 24})`);
   });
 
@@ -91,12 +91,6 @@ describe("FrameReader", () => {
       [255, [42]],
       [FRAME.LISTENER, []],
     ]);
-  });
-
-  test("JSON frames carry a value", () => {
-    const [f] = new FrameReader().push(jsonFrame({ hello: { pid: 7 } }));
-    expect(f!.kind).toBe(FRAME.JSON);
-    expect(jsonPayload(f!.payload)).toEqual({ hello: { pid: 7 } });
   });
 });
 
@@ -124,7 +118,7 @@ describe("what init reports", () => {
     );
 
   test("HOOK: a startContainer record, its path from the index, its start as a date", () => {
-    const r = decodeHookRun(hookRun({ exit: 3, out: text("hello\n"), err: text("broken\tnow\n") }), (i) => `/hook/${i}`);
+    const r = decodeHookRun(hookRun({ exit: 3, out: text("hello\n"), err: text("broken\tnow\n") }), "startContainer", (i) => `/hook/${i}`);
     expect(r).toEqual({
       type: "startContainer",
       index: 2,
@@ -140,20 +134,37 @@ describe("what init reports", () => {
   });
 
   test("HOOK: no exit code when there is none (-1) or a signal ended the hook; the error when there is one", () => {
-    expect(decodeHookRun(hookRun({ exit: -1, signal: 9, timedOut: 1, error: "timed out after 1 s" }), () => "/h")).toMatchObject({
+    expect(
+      decodeHookRun(hookRun({ exit: -1, signal: 9, timedOut: 1, error: "timed out after 1 s" }), "startContainer", () => "/h"),
+    ).toMatchObject({
       exitCode: null,
       signal: "SIGKILL",
       timedOut: true,
       error: "timed out after 1 s",
     });
-    expect(decodeHookRun(hookRun({ exit: 0, signal: 15 }), () => "/h")).toMatchObject({ exitCode: null, signal: "SIGTERM" });
-    expect(decodeHookRun(hookRun({ exit: 0 }), () => "/h")).not.toHaveProperty("error");
+    expect(decodeHookRun(hookRun({ exit: 0, signal: 15 }), "startContainer", () => "/h")).toMatchObject({
+      exitCode: null,
+      signal: "SIGTERM",
+    });
+    expect(decodeHookRun(hookRun({ exit: 0 }), "startContainer", () => "/h")).not.toHaveProperty("error");
   });
 
   test("HOOK: tails keep their last TAIL bytes, escaped with lines and tabs kept", () => {
     const long = new Uint8Array([...text("x".repeat(TAIL)), ...text("\x1b]0;t\x07"), 0xff, ...text(" end\n")]);
-    const r = decodeHookRun(hookRun({ out: long, err: text("\r\n") }), () => "/h");
+    const r = decodeHookRun(hookRun({ out: long, err: text("\r\n") }), "startContainer", () => "/h");
     expect(r.stdoutTail).toBe(`${"x".repeat(TAIL - 12)}\\x1b]0;t\\x07\\xff end\n`);
     expect(r.stderrTail).toBe("\\r\n");
+  });
+
+  test("HOOK from the mount hook: the same record, as createContainer", () => {
+    const r = decodeHookRun(hookRun({ exit: 3 }), "createContainer", (i) => `/hook/${i}`);
+    expect(r).toMatchObject({ type: "createContainer", index: 2, path: "/hook/2", exitCode: 3 });
+  });
+
+  test("OUTPUT: a chunk of stdout (1) or stderr (2); any other stream, or no stream at all, is not one", () => {
+    expect(decodeOutput(new Uint8Array([1, 0, 0, 0, ...text("hi")]))).toEqual({ stream: "stdout", bytes: text("hi") });
+    expect(decodeOutput(new Uint8Array([2, 0, 0, 0, 7, 8]))).toEqual({ stream: "stderr", bytes: new Uint8Array([7, 8]) });
+    expect(decodeOutput(new Uint8Array([3, 0, 0, 0, 7]))).toBeUndefined();
+    expect(decodeOutput(new Uint8Array([1, 0]))).toBeUndefined();
   });
 });

@@ -212,7 +212,7 @@ describe("a record's signal", () => {
       const v = new DataView(frame.buffer);
       v.setInt32(20, -1, true); // exit code: none
       v.setUint32(24, n, true); // the signal; the rest (index, times, timed out, empty strings) zero
-      const init = decodeHookRun(frame, () => "/bin/sh");
+      const init = decodeHookRun(frame, "startContainer", () => "/bin/sh");
       expect({ n, bun: bun.signal, exitCode: bun.exitCode }).toEqual({ n, bun: init.signal, exitCode: init.exitCode });
     }
   });

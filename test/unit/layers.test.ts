@@ -62,8 +62,6 @@ const LAYERS: Layer[] = [
   },
   // hook layout, runners, trace, hook points, create's side of the mount hook: given a state, never a record
   { name: "hooks", members: ["src/hooks/"], may: ["ffi", "fs", "text", "path", "spec", "contract", "context"] },
-  // the hook launcher at liblxc's mount hook, in the container's namespaces: the runner and the frames, nothing else
-  { name: "mount hook", members: ["src/hooks/mount-hook.ts"], may: ["ffi", "fs", "contract", "src/hooks/run.ts"] },
   // the operations on one container
   {
     name: "container",
@@ -113,7 +111,6 @@ const LAYERS: Layer[] = [
       "context",
       "options",
       "host",
-      "mount hook",
       "container",
       "library",
       "features",
@@ -178,12 +175,12 @@ describe("layers", () => {
     });
 
   test("the rules bite: imports that reach up or sideways are found", () => {
-    // the two cycles the record's move removed, and the mount hook reaching for the host
+    // the two cycles the record's move removed, and the hooks reaching for the host or an operation
     expect(wrongImports("src/hooks/points.ts", ["src/container/status.ts", "src/contract/record.ts"])).toEqual([
       "src/hooks/points.ts → src/container/status.ts",
     ]);
     expect(wrongImports("src/cgroups/freezer.ts", ["src/container/store.ts"])).toHaveLength(1);
-    expect(wrongImports("src/hooks/mount-hook.ts", ["src/hooks/run.ts", "src/host/proc.ts", "src/hooks/server.ts"])).toHaveLength(2);
+    expect(wrongImports("src/hooks/server.ts", ["src/hooks/run.ts", "src/host/proc.ts", "src/container/store.ts"])).toHaveLength(2);
     expect(layerOf("src/cgroups/record.ts")!.name).toBe("contract");
   });
 

@@ -1,7 +1,7 @@
 // What the quickest calls load (docs/performance.md, "Start-up of the one
 // executable"): `--version` only version.ts and what it needs; `state`
 // nothing of node:fs, node:path, bun:ffi or citty; `start`, `kill` and
-// `delete` (and the mount hook) nothing of node:fs, node:path or node:os (they need bun:ffi for
+// `delete` nothing of node:fs, node:path or node:os (they need bun:ffi for
 // pidfds and system calls: ffi/files.ts). Each costs a compiled lxcri
 // 0.3–2 ms to load. The hot calls reach their operation without the Runtime
 // (runtime.ts and src/library/), and load nothing only a rarer case needs:
@@ -60,8 +60,6 @@ const CALLS: Record<string, string[]> = {
   start: ["cli/cli.ts", "cli/commands/start.ts", "log.ts", "container/start.ts"],
   delete: ["cli/cli.ts", "cli/commands/delete.ts", "log.ts", "container/delete.ts"],
   kill: ["cli/cli.ts", "cli/commands/kill.ts", "log.ts", "container/kill.ts"],
-  // liblxc's mount hook at every create with prestart, createRuntime or createContainer hooks
-  "the mount hook": ["cli/cli.ts", "hooks/mount-hook.ts"],
 };
 
 /** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
@@ -73,7 +71,6 @@ const NOT_LOADED: Record<string, string[]> = {
   delete: ["runtime.ts", "library/", "hooks/points.ts", "hooks/output.ts"],
   // nothing of hooks or of removing a container
   kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/", "cgroups/driver.ts"],
-  "the mount hook": ["runtime.ts", "library/"],
 };
 
 for (const [call, files] of Object.entries(CALLS))
@@ -92,5 +89,4 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("cli/commands/start.ts")).toContain('import("../../container/start.ts")');
   expect(text("cli/commands/delete.ts")).toContain('import("../../container/delete.ts")');
   expect(text("cli/commands/kill.ts")).toContain('import("../../container/kill.ts")');
-  expect(text("cli/cli.ts")).toContain('import("../hooks/mount-hook.ts")');
 });

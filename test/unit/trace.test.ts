@@ -127,6 +127,7 @@ describe("strings from init's frames", () => {
         ["str", new Uint8Array([0x61, 0xc2, 0x9b, 0xff])],
         ["str", flood],
       ]),
+      "createContainer",
       () => "/hook",
     );
     expect(r.error!.startsWith("cannot execute: \\x1b[2J")).toBe(true);

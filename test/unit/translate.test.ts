@@ -530,9 +530,9 @@ describe("OCI → LXC translation", () => {
     expect(entries.some((e) => e.includes(".lxcri") || e.includes("/run/lxcri"))).toBe(false);
   });
 
-  test("create-time hooks install the mount hook: the sealed lxcri executable and the hook socket, by fd", () => {
+  test("create-time hooks install the mount hook: the sealed lxcri-init and the hook socket, by fd", () => {
     const it = items(spec(), ctx({ mountHook: { exeFd: 9, socketFd: 8 } }));
-    expect(values(it, "lxc.hook.mount")).toEqual(["/proc/self/fd/9 __mount-hook 8"]);
+    expect(values(it, "lxc.hook.mount")).toEqual(["/proc/self/fd/9 mount-hook 8"]);
     expect(values(it, "lxc.hook.version")).toEqual(["1"]);
     expect(values(items(spec()), "lxc.hook.mount")).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // runtime directory exists destroys everything made so far (destroy.ts)
 // before the error returns.
 //
-//   lxcri create ──spawn──▶ lxcri-monitor ──liblxc start()──▶ [mount hook: lxcri __mount-hook]
+//   lxcri create ──spawn──▶ lxcri-monitor ──liblxc start()──▶ [mount hook: lxcri-init mount-hook]
 //        │                                                  └─exec─▶ lxcri-init init (the plan)
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
@@ -109,8 +109,6 @@ export async function create(
   const f = files(dir);
   const parts = installed(ctx.rootless);
   const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
-  if (createHooks && !parts.executable)
-    throw new LxcriError("runtime", "prestart, createRuntime and createContainer hooks need the lxcri executable: run `bun run build`");
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
   const warnings: string[] = [];
@@ -130,7 +128,7 @@ export async function create(
   const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
     dirMode,
     rootless: isRootless,
-    mountHook: createHooks ? { exeFd: slot("launcherExe"), socketFd: slot("hookSocket") } : undefined,
+    mountHook: createHooks ? { exeFd: slot("initExe"), socketFd: slot("hookSocket") } : undefined,
     startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
     joinedByMonitor: joinFirst.map((n) => n.type),
     sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
@@ -239,7 +237,6 @@ export async function create(
     monitor = spawnMonitor({
       monitorExe: parts.monitor,
       initExe: parts.init,
-      launcherExe: createHooks ? parts.executable : undefined,
       lxcpath: ctx.root,
       name: id,
       lxcConf: f.lxcConf,

@@ -7,13 +7,13 @@
 // The fds the monitor gets (P = the highest fd passed to the container):
 //   0-2          /dev/null: liblxc chmods init's stdio, so the caller's travels below
 //   3 … P        the caller's preserved fds (LISTEN_FDS, --preserve-fds), kept as they are
-//   P+1 … P+9    INHERITED (src/contract/layout.ts): init's executable, its plan, the
-//                caller's stdio, the host's /dev/null (a detached mount), the hook socket,
-//                the lxcri executable for the mount hook and the report pipe (the
+//   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable (also the mount
+//                hook's and the start-host hooks'), its plan, the caller's stdio, the host's
+//                /dev/null (a detached mount), the hook socket and the report pipe (the
 //                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
-//                to $LISTEN_FDS = P+9 for the container and its hooks
-//   P+10         the monitor's own executable
-//   P+11         the gate: the monitor starts nothing until create, having recorded it, writes a byte
+//                to $LISTEN_FDS = P+8 for the container and its hooks
+//   P+9          the monitor's own executable
+//   P+10         the gate: the monitor starts nothing until create, having recorded it, writes a byte
 import type { Subprocess } from "bun";
 import { callerStdioCopies, closeFd, pipe, pollReadable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
@@ -34,8 +34,6 @@ import { procChildren, procCmdline } from "../../host/proc.ts";
 export interface MonitorLaunch {
   monitorExe: string;
   initExe: string;
-  /** The lxcri executable, for the mount hook (only with create hooks). */
-  launcherExe?: string;
   lxcpath: string;
   name: string;
   lxcConf: string;
@@ -75,8 +73,6 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     ours.push(monitorFd);
     const planFd = sealedMemfd("lxcri-plan", l.plan);
     ours.push(planFd);
-    const launcherFd = l.launcherExe ? sealedExe(l.launcherExe, l.rootless) : undefined;
-    if (launcherFd !== undefined) ours.push(launcherFd);
     const slot = (k: keyof typeof INHERITED) => P + INHERITED[k];
     // The monitor's (so init's first) stdio: an empty sealed memfd of our own, never the host's
     // /dev/null. liblxc fchmods init's stdio to 0700 unless it is the container's /dev/null
@@ -105,7 +101,6 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     if (hostNull !== undefined) ours.push(hostNull);
     stdio[slot("devNull")] = orNull(hostNull);
     stdio[slot("hookSocket")] = orNull(l.hookSocket);
-    stdio[slot("launcherExe")] = orNull(launcherFd);
     stdio[slot("report")] = reportEnd;
     const last = P + INHERITED.report;
     stdio[last + 1] = monitorFd;
