@@ -1,7 +1,7 @@
 // Real podman for the caller tests (test/integration/podman.test.ts, systemd.test.ts): its
 // own storage and a containers.conf under the test's directory, lxcri registered the way the
 // README says, and what a podman container can leave behind.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeBundle } from "../scripts/make-bundle.ts";
@@ -29,19 +29,111 @@ export const DEFAULT_ULIMITS = 'default_ulimits = ["nofile=4096:4096", "nproc=40
 
 export type Podman = (args: string[], timeout?: number) => PodmanOut;
 
-/** podman with its storage (`driver`) and containers.conf in `dir`; a call past `timeout` ms counts as killed. */
-export function podmanIn(dir: string, driver: string): Podman {
+/**
+ * podman with its storage (`driver`) and containers.conf in `dir`; a call past `timeout` ms counts as killed.
+ * `ns` runs every call in that mount namespace (sharedRootNamespace).
+ */
+export function podmanIn(dir: string, driver: string, ns?: SharedRoot): Podman {
   const bin = Bun.which("podman");
   return (args: string[], timeout = 60_000): PodmanOut => {
-    const p = Bun.spawnSync([bin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", driver, ...args], {
-      env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-      timeout,
-    });
+    const p = Bun.spawnSync(
+      [...(ns?.enter() ?? []), bin!, "--root", join(dir, "storage"), "--runroot", join(dir, "run"), "--storage-driver", driver, ...args],
+      {
+        env: { ...process.env, CONTAINERS_CONF: join(dir, "containers.conf") },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+        timeout,
+      },
+    );
     return { code: p.exitCode ?? 128 + 9, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
   };
+}
+
+/** A mount namespace whose "/" is shared: `enter()` is the command prefix that runs a command in it. */
+export interface SharedRoot {
+  enter(): string[];
+  stop(): void;
+}
+
+/** Whether this process's "/" is a shared mount (mountinfo's optional fields name a peer group). */
+export function rootIsShared(): boolean {
+  const root = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter((f) => f[4] === "/")
+    .at(-1); // the one on top
+  return !!root && root.slice(6, root.indexOf("-")).some((f) => f.startsWith("shared:"));
+}
+
+/**
+ * podman assumes "/" is shared, as systemd makes it: for a container whose user namespace does
+ * not map host root (--uidmap, --userns=auto, and a container joining one), podman 4 starts
+ * conmon in a mount namespace of its own (unshare(CLONE_NEWNS) in createRootlessContainer,
+ * "so that the cleanup process is still able to umount the storage and the changes are
+ * propagated to the host"), and conmon's exit command, `podman container cleanup`, inherits it.
+ * Where "/" is private, the cleanup's umount of userdata/shm stays in that namespace; when the
+ * cleanup gets the container's lock before `podman rm` does, rm finds the container cleaned up,
+ * does not unmount, and its rmdir of userdata/shm fails with EBUSY, whatever the OCI runtime
+ * (runc fails the same). On a host whose "/" is private this runs podman in a mount namespace
+ * whose mounts are shared (the copies are private to it, so the host is untouched), as podman's
+ * own CI hosts run it; where "/" is shared already it returns undefined and podman runs as is.
+ * The namespace lives while `unshare`'s child (cat) reads its stdin: it ends with stop() or with
+ * this process.
+ */
+export function sharedRootNamespace(): SharedRoot | undefined {
+  if (rootIsShared()) return undefined;
+  const holder = Bun.spawn(["unshare", "--mount", "--propagation", "shared", "--", "cat"], {
+    stdin: "pipe",
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const own = readlinkSync("/proc/self/ns/mnt");
+  const deadline = Date.now() + 10_000;
+  // unshare execs cat once the namespace is made and its mounts are shared
+  for (;;) {
+    let comm = "";
+    try {
+      comm = readFileSync(`/proc/${holder.pid}/comm`, "utf8").trim();
+    } catch {
+      /* not yet, or gone: exitCode says which */
+    }
+    if (comm === "cat" && readlinkSync(`/proc/${holder.pid}/ns/mnt`) !== own) break;
+    if (holder.exitCode !== null || Date.now() > deadline)
+      throw new Error(
+        `unshare --mount --propagation shared: ${holder.exitCode === null ? "not ready in 10 s" : `exit ${holder.exitCode}`}`,
+      );
+    Bun.sleepSync(5);
+  }
+  return {
+    enter: () => ["nsenter", `--mount=/proc/${holder.pid}/ns/mnt`, "--"],
+    stop: () => {
+      holder.stdin.end();
+      holder.kill();
+    },
+  };
+}
+
+/**
+ * The mount tables (one per mount namespace, named by a process in it) that still hold a mount
+ * under the container `id`'s storage (podman's userdata/shm among them): after `podman rm`, none
+ * should, or something of the container (a process, a namespace held open) outlived it.
+ */
+export function mountTablesHolding(id: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const ns = readlinkSync(`/proc/${pid}/ns/mnt`);
+      if (seen.has(ns)) continue;
+      seen.add(ns);
+      if (readFileSync(`/proc/${pid}/mountinfo`, "utf8").includes(`/${id}/`))
+        found.push(`${ns} of pid ${pid} (${readFileSync(`/proc/${pid}/comm`, "utf8").trim()})`);
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
 }
 
 /** dir/containers.conf naming lxcri as podman's runtime (README), with `containers` lines for its [containers] table. */

@@ -9,14 +9,29 @@ import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync,
 import { join } from "node:path";
 import { argv } from "../argv.ts";
 import { canRunContainers, tempDir } from "../helpers.ts";
-import { DEFAULT_ULIMITS, importBusybox, podmanIn, podmanLeftovers, removeEverything, ULIMITS, writeContainersConf } from "../podman.ts";
+import {
+  DEFAULT_ULIMITS,
+  importBusybox,
+  mountTablesHolding,
+  podmanIn,
+  podmanLeftovers,
+  removeEverything,
+  sharedRootNamespace,
+  ULIMITS,
+  writeContainersConf,
+} from "../podman.ts";
 
 const enabled = canRunContainers && !!Bun.which("podman");
 const dir = enabled ? tempDir("podman-userns") : "";
 const runtimeRoot = "/run/lxcri";
 const IMAGE = "localhost/lxcri-busybox";
 const MAPS = ["--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536"];
-const podman = podmanIn(dir, "vfs");
+// every container here maps host root away, so podman runs conmon and its cleanup in a mount
+// namespace of their own: podman needs "/" shared for their umount of userdata/shm to reach the
+// mount `podman rm` removes (sharedRootNamespace says why; without it, rm fails with EBUSY
+// whenever the cleanup wins the race, with runc as with lxcri)
+const ns = enabled ? sharedRootNamespace() : undefined;
+const podman = podmanIn(dir, "vfs", ns);
 const idOf = (name: string) => podman(["inspect", "--format", "{{.Id}}", name]).stdout.trim();
 const pidOf = (name: string) => Number(podman(["inspect", "--format", "{{.State.Pid}}", name]).stdout.trim());
 const userns = (pid: number) => statSync(`/proc/${pid}/ns/user`).ino;
@@ -48,6 +63,7 @@ beforeAll(() => {
 afterAll(() => {
   if (!enabled) return;
   removeEverything(podman);
+  ns?.stop();
   rmSync(dir, { recursive: true, force: true });
   // only the line the set-up added: other tests add lines of their own meanwhile
   for (const f of addedTo)
@@ -78,6 +94,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     // b depends on a: podman removes it first
     for (const name of ["ub", "ua"]) expect(podman(["rm", "-f", "-t", "0", name]).stderr).toBe("");
     for (const id of ids) expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+    for (const id of ids) expect(mountTablesHolding(id)).toEqual([]);
   });
 
   test("a pod with a user namespace: its containers share the infra container's", () => {
@@ -92,6 +109,7 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     const ids = [idOf("up1"), infra];
     expect(podman(["pod", "rm", "-f", "-t", "0", "up"]).code).toBe(0);
     for (const id of ids) expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+    for (const id of ids) expect(mountTablesHolding(id)).toEqual([]);
   });
 
   test("-v DIR:/d:idmap: a file of host uid 1000 is uid 1000 inside the container's user namespace", () => {
@@ -121,8 +139,11 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     const e = podman(["exec", "ua-auto", "id", "-u"]);
     expect(e.stdout).toBe("0\n");
     const id = idOf("ua-auto");
-    expect(podman(["rm", "-f", "-t", "0", "ua-auto"]).code).toBe(0);
+    const rm = podman(["rm", "-f", "-t", "0", "ua-auto"]);
+    expect(rm.stderr).toBe("");
+    expect(rm.code).toBe(0);
     expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+    expect(mountTablesHolding(id)).toEqual([]);
   });
 
   test("pod create --userns=auto: two containers share the infra container's user namespace", () => {
@@ -143,5 +164,6 @@ describe.skipIf(!enabled)("podman with --runtime lxcri: shared user namespaces a
     const ids = [idOf("upa1"), idOf("upa2"), infra];
     expect(podman(["pod", "rm", "-f", "-t", "0", "up-auto"]).code).toBe(0);
     for (const id of ids) expect(podmanLeftovers(runtimeRoot, id, { unit: true })).toEqual([]);
+    for (const id of ids) expect(mountTablesHolding(id)).toEqual([]);
   });
 });
