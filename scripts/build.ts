@@ -42,8 +42,8 @@ run(
     "-static",
     "-o",
     join(out, "lxcri-init"),
-    ...["main.c", "init.c", "enter.c", "hooks.c", "mounthook.c", "propagate.c", "copyup.c", "idmap.c", "stage.c", "userns.c", "dump.c"].map((f) =>
-      join(native, f),
+    ...["main.c", "init.c", "enter.c", "hooks.c", "mounthook.c", "propagate.c", "copyup.c", "idmap.c", "stage.c", "userns.c", "dump.c"].map(
+      (f) => join(native, f),
     ),
     ...shared,
   ],
