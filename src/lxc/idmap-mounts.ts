@@ -3,6 +3,7 @@
 // with mount_setattr(MOUNT_ATTR_IDMAP) and stacks it on liblxc's plain bind of the same
 // source. That bind is optional: the container's root, another uid on the host, may not
 // reach the source, which the hook, on the host, does.
+import { hookArg } from "./items.ts";
 import { idmapKind } from "../spec/idmap.ts";
 import type { IdMapping, Mount } from "../spec/types.ts";
 import { unsupportedOnHost } from "../errors.ts";
@@ -52,8 +53,16 @@ export function idmapMount(m: Mount, index: number, source: string, dest: string
 
 /** The hook's command: the sealed lxcri-init, the report fd, per mount its fields (paths hex: nothing needs quoting). */
 export function idmapHookCommand(mounts: IdmapMount[], exeFd: number, reportFd: number): string {
-  const hex = (s: string) => Buffer.from(s).toString("hex");
-  const args = mounts.flatMap((m) => [hex(m.source), hex(m.destination), m.rbind ? 1 : 0, m.ridmap ? 1 : 0, m.set, m.clr, m.uids, m.gids]);
+  const args = mounts.flatMap((m) => [
+    hookArg(m.source),
+    hookArg(m.destination),
+    m.rbind ? 1 : 0,
+    m.ridmap ? 1 : 0,
+    m.set,
+    m.clr,
+    m.uids,
+    m.gids,
+  ]);
   return [`/proc/self/fd/${exeFd}`, "idmap", reportFd, ...args].join(" ");
 }
 

@@ -6,3 +6,9 @@ export type ConfigItem = readonly [key: string, value: string];
 export function fstabEscape(path: string): string {
   return path.replace(/[\\ \t\n]/g, (c) => "\\" + c.charCodeAt(0).toString(8).padStart(3, "0"));
 }
+
+/**
+ * A string on a native hook's command line (lxcri-init propagate, idmap, stage): liblxc runs a
+ * hook through `sh -c`, and hex needs no quoting; ffi/native/propagate.c `unhex` reads it back.
+ */
+export const hookArg = (s: string): string => Buffer.from(s).toString("hex");

@@ -16,6 +16,7 @@
 // bind keeps the filesystem (its superblock: type, data, label) and copies the mount's flags.
 // The stage goes with the old root at pivot_root.
 import { join } from "node:path";
+import { hookArg } from "./items.ts";
 
 /** One filesystem for the pre-mount hook. */
 export interface StagedMount {
@@ -133,7 +134,6 @@ export const stageDir = (root: string): string => join(root, ".stage");
  * destination in hex (nothing needs quoting) and its flags in decimal.
  */
 export function stageHookCommand(exeFd: number, reportFd: number, dir: string, staged: readonly StagedMount[]): string {
-  const hex = (s: string) => Buffer.from(s).toString("hex");
-  const args = staged.flatMap((m) => [hex(m.source), hex(m.fstype), m.flags, hex(m.data), hex(m.destination)]);
-  return [`/proc/self/fd/${exeFd}`, "stage", reportFd, hex(dir), ...args].join(" ");
+  const args = staged.flatMap((m) => [hookArg(m.source), hookArg(m.fstype), m.flags, hookArg(m.data), hookArg(m.destination)]);
+  return [`/proc/self/fd/${exeFd}`, "stage", reportFd, hookArg(dir), ...args].join(" ");
 }

@@ -11,7 +11,7 @@ import { sysctlNamespace } from "../spec/linux.ts";
 import type { Spec } from "../spec/types.ts";
 import { checkReadBack } from "./read-back.ts";
 import { type CgroupLayout, deviceItems, deviceNodes } from "./devices.ts";
-import type { ConfigItem } from "./items.ts";
+import { type ConfigItem, hookArg } from "./items.ts";
 import { type MountContext, mountItems, type MountPlan, type MountPoint } from "./mounts.ts";
 import { withHostSysfs } from "./host-sysfs.ts";
 import { idmapHookCommand } from "./idmap-mounts.ts";
@@ -234,9 +234,8 @@ function initSetup(spec: Spec, ctx: TranslateContext, mounts: MountPlan): InitSe
  */
 function startHostCommand(ctx: TranslateContext, mounts: MountPlan): string {
   if (!ctx.startHostHook) throw new Error("translate: shared bind mounts need the start-host hook's fds");
-  const hex = (s: string) => Buffer.from(s).toString("hex");
-  const steps = mounts.propagation.flatMap((p) => [hex(p.path), p.flags]);
-  const args = mounts.shared.flatMap((m) => [hex(m.source), hex(m.destination), m.recursive ? 1 : 0, m.set, m.clr, m.propagation]);
+  const steps = mounts.propagation.flatMap((p) => [hookArg(p.path), p.flags]);
+  const args = mounts.shared.flatMap((m) => [hookArg(m.source), hookArg(m.destination), m.recursive ? 1 : 0, m.set, m.clr, m.propagation]);
   const { exeFd, reportFd } = ctx.startHostHook;
   return [`/proc/self/fd/${exeFd}`, "propagate", reportFd, mounts.propagation.length, ...steps, ...args].join(" ");
 }
