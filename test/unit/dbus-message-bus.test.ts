@@ -74,18 +74,22 @@ function fakeServer(messageBus: boolean) {
   return { target: { path, messageBus }, seen, stop: () => server.stop(true) };
 }
 
+/** One method call addressed to systemd, after the connection's own set-up. */
+const getProperty = (bus: Bus) =>
+  bus.call({
+    path: "/org/freedesktop/systemd1",
+    interface: "org.freedesktop.DBus.Properties",
+    member: "Get",
+    signature: "ss",
+    body: ["a", "b"],
+  });
+
 describe("D-Bus connections", () => {
   test("a message bus: EXTERNAL without a uid, Hello, AddMatch for JobRemoved, Subscribe; calls addressed to systemd", async () => {
     const f = fakeServer(true);
     try {
       const bus = await Bus.connect(f.target, 5000);
-      await bus.call({
-        path: "/org/freedesktop/systemd1",
-        interface: "org.freedesktop.DBus.Properties",
-        member: "Get",
-        signature: "ss",
-        body: ["a", "b"],
-      });
+      await getProperty(bus);
       bus.close();
       expect(f.seen.auth).toEqual(["AUTH EXTERNAL", "DATA", "BEGIN"]);
       expect(f.seen.calls.map((m) => [m.destination, m.member])).toEqual([
@@ -104,13 +108,7 @@ describe("D-Bus connections", () => {
     const f = fakeServer(false);
     try {
       const bus = await Bus.connect(f.target, 5000);
-      await bus.call({
-        path: "/org/freedesktop/systemd1",
-        interface: "org.freedesktop.DBus.Properties",
-        member: "Get",
-        signature: "ss",
-        body: ["a", "b"],
-      });
+      await getProperty(bus);
       bus.close();
       expect(f.seen.auth).toEqual([`AUTH EXTERNAL ${Buffer.from(String(process.getuid!())).toString("hex")}`, "BEGIN"]);
       expect(f.seen.calls.map((m) => [m.destination, m.member])).toEqual([[undefined, "Get"]]);

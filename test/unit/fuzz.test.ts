@@ -4,30 +4,22 @@
 // so a failure reproduces; LXCRI_FUZZ_CASES and LXCRI_FUZZ_SEED explore more locally.
 import { describe, expect, test } from "bun:test";
 import { LxcriError } from "../../src/errors.ts";
-import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { translate } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import { mutate, rng } from "../fuzz-gen.ts";
+import { translateContext } from "./translate-context.ts";
 
 const CASES = Number(process.env.LXCRI_FUZZ_CASES ?? 2000);
 
-const ctx: TranslateContext = {
+const ctx = translateContext({
   id: "fuzz",
-  bundle: "/b",
-  rootfs: "/b/rootfs",
   runtimeDir: "/run/lxcri/fuzz",
-  stageDir: "/run/lxcri/.stage",
   startHostHook: { exeFd: 10, reportFd: 12 },
   cgroup: "v1",
-  cgroupHierarchies: [],
-  hardRlimits: {},
-  logLevel: "warn",
   mountHook: { exeFd: 10, socketFd: 9 },
-  isRuntimeNamespace: () => false,
   stat: (p) => (p.endsWith("fifo") ? "fifo" : p.includes("missing") ? "missing" : p.includes("file") ? "file" : "dir"),
-  resolve: (p) => p,
-  warn: () => {},
-};
+});
 
 const SEED_SPEC = (() => {
   const s = defaultSpec(["sh", "-c", "true"]) as Record<string, any>;

@@ -8,11 +8,12 @@ import { configItemSupported } from "../../ffi/liblxc.ts";
 import { features } from "../../src/features.ts";
 import { hostLibraries } from "../../src/host/libraries.ts";
 import { LIBLXC_ITEMS } from "../../src/lxc/liblxc-items.ts";
-import { translate, type TranslateContext } from "../../src/lxc/translate.ts";
+import { translate } from "../../src/lxc/translate.ts";
 import { defaultSpec } from "../../src/spec/default.ts";
 import { MOUNT_OPTIONS_REFUSED, REFUSED_FIELDS } from "../../src/spec/support.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
+import { translateContext } from "./translate-context.ts";
 
 const f = features();
 
@@ -168,21 +169,7 @@ describe.skipIf(!haveLiblxc)("this liblxc has what lxcri writes (lxc_config_item
     s.process!.oomScoreAdj = 100;
     s.hostname = "h";
     s.mounts!.push({ destination: "/b", type: "bind", source: "/data", options: ["rbind", "ro"] });
-    const ctx: TranslateContext = {
-      id: "c1",
-      bundle: "/b",
-      rootfs: "/b/rootfs",
-      runtimeDir: "/run/lxcri/c1",
-      stageDir: "/run/lxcri/.stage",
-      cgroup: "v1",
-      logLevel: "warn",
-      isRuntimeNamespace: () => false,
-      cgroupHierarchies: [],
-      hardRlimits: {},
-      stat: (p) => (p === "/data" ? "dir" : "missing"),
-      resolve: (p) => p,
-      warn: () => {},
-    };
+    const ctx = translateContext({ cgroup: "v1", stat: (p) => (p === "/data" ? "dir" : "missing") });
     const keys = [...new Set(translate(validateSpec(s), ctx).items.map(([k]) => k))];
     expect(keys.length).toBeGreaterThan(15);
     expect(keys.filter((k) => configItemSupported(k) !== true)).toEqual([]);

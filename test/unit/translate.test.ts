@@ -11,6 +11,7 @@ import { hostId } from "../../src/spec/linux.ts";
 import type { Spec } from "../../src/spec/types.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import { errorOf } from "./error-of.ts";
+import { translateContext } from "./translate-context.ts";
 
 const hostKinds: Record<string, PathKind> = {
   "/proc/acpi": "dir",
@@ -24,15 +25,10 @@ const hostKinds: Record<string, PathKind> = {
   "/b/rootfs/fifo": "fifo",
 };
 
+/** A cgroup v1 host with the hierarchies above, host paths as hostKinds says, /link inside the rootfs leading to /target. */
 function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
-  return {
-    id: "c1",
-    bundle: "/b",
-    rootfs: "/b/rootfs",
-    runtimeDir: "/run/lxcri/c1",
-    stageDir: "/run/lxcri/.stage",
+  return translateContext({
     cgroup: "v1",
-    logLevel: "warn",
     isRuntimeNamespace: (_type, path) => path === "/proc/1/ns/net",
     cgroupHierarchies: [
       { name: "memory", fstype: "cgroup", options: "memory", base: "/sys/fs/cgroup/memory" },
@@ -42,9 +38,8 @@ function ctx(over: Partial<TranslateContext> = {}): TranslateContext {
     hardRlimits: { RLIMIT_NOFILE: 1024, RLIMIT_AS: Infinity },
     stat: (p) => hostKinds[p] ?? "missing",
     resolve: (p) => p.replace(/^\/link(\/|$)/, "/target$1"),
-    warn: () => {},
     ...over,
-  };
+  });
 }
 
 /** The default spec, edited, as the checker leaves it: what lxcri refuses whatever the host is refused here. */
