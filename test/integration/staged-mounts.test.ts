@@ -5,13 +5,29 @@
 // create naming the mount and leaving nothing. Beside runc: parity-mounts.test.ts; with
 // SELinux labels (a category set): test/vm-selinux/selinux.test.ts.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Spec } from "../../src/spec/types.ts";
 import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, tempDir, testRoot } from "../helpers.ts";
 
-const root = testRoot("staged");
-afterAll(() => cleanupRoot(root));
+// the runtime root on a shared mount (as "/" is under systemd), so that a stage mount that
+// propagated out of the container's namespace would show in the host's mountinfo
+const host = testRoot("staged-host");
+const root = join(host, "root");
+if (canRunContainers) {
+  mkdirSync(host, { recursive: true });
+  for (const cmd of [
+    ["mount", "-t", "tmpfs", "-o", "size=8m", "staged", host],
+    ["mount", "--make-shared", host],
+  ])
+    expect(Bun.spawnSync(cmd).exitCode).toBe(0);
+}
+afterAll(() => {
+  if (!canRunContainers) return;
+  cleanupRoot(root);
+  Bun.spawnSync(["umount", "-l", host]);
+  rmSync(host, { recursive: true, force: true });
+});
 
 const MAPPED = 100000;
 const stage = join(root, ".stage");
