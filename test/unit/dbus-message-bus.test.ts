@@ -27,8 +27,11 @@ function reply(serial: number, replySerial: number, body?: string): Uint8Array {
 let dir = "";
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A fake server: its SASL lines and the calls it got; `uidInAuth` what the client sent after EXTERNAL. */
-function fakeServer(messageBus: boolean) {
+/**
+ * A fake server: its SASL lines and the calls it got. `likeSdBus`: what came in the same read as
+ * BEGIN stays unread until more bytes arrive, as in sd-bus's server (systemd's private socket).
+ */
+function fakeServer(messageBus: boolean, likeSdBus = false) {
   dir = mkdtempSync(join(tmpdir(), "lxcri-test-bus-"));
   const path = join(dir, "bus");
   const seen = { auth: [] as string[], calls: [] as Message[] };
@@ -57,6 +60,10 @@ function fakeServer(messageBus: boolean) {
             }
           }
           if (!began) return;
+          if (likeSdBus) {
+            bin = new Uint8Array(chunk);
+            return;
+          }
         }
         const all = new Uint8Array(bin.length + chunk.length);
         all.set(bin);
@@ -116,4 +123,19 @@ describe("D-Bus connections", () => {
       f.stop();
     }
   });
+
+  // systemd's sd-bus reads past BEGIN into its buffer and parses that only on the next read: a
+  // client that sends BEGIN and its first call together waits for a reply that never comes
+  for (const messageBus of [false, true])
+    test(`the first call is answered by a server that reads past BEGIN only on more input (${messageBus ? "message bus" : "private socket"})`, async () => {
+      const f = fakeServer(messageBus, true);
+      try {
+        const bus = await Bus.connect(f.target, 2000);
+        await getProperty(bus);
+        bus.close();
+        expect(f.seen.calls.at(-1)?.member).toBe("Get");
+      } finally {
+        f.stop();
+      }
+    });
 });
