@@ -227,8 +227,9 @@ export async function stopScope(
 /**
  * Waits until invocation `invocation` is over: its unit gone or inactive. Asked of systemd every
  * 100 ms rather than waited for as the stop job's JobRemoved signal: a scope that systemd was
- * stopping by itself already (its last process gone) merges our Stop into its own job, and in the
- * emulated guest that signal was seen to be missing (delete then waited for the bus deadline).
+ * stopping by itself already (its last process gone) merges our Stop into its own job. (In the
+ * emulated guest that signal once seemed to be missing; what was seen then was most likely the
+ * unanswered first call that Bus's authenticate now avoids.)
  */
 async function stopped(bus: Bus, invocation: string, job: string): Promise<string> {
   for (let jobOver = false; ; ) {
