@@ -138,6 +138,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
   }
 }
 
+/** creates in this process now in waitReady (the library may run several at once) */
+let waiting = 0;
+
 /** The largest frame the monitor or init sends create (an ERROR, or READY). */
 const MAX_FRAME = 1 << 24;
 
@@ -167,6 +170,7 @@ export async function waitReady(
   let hookOutcome: string | null | undefined;
   const fail = (message: string, code: "runtime" | "hook-failed" | "invalid-config" = "runtime") =>
     new LxcriError(code, code === "runtime" ? withLxcErrors(message, lxcLog) : message);
+  waiting++;
   try {
     for (let spin = 0; ; spin++) {
       for (let f = report.take(); f; f = report.take())
@@ -213,10 +217,18 @@ export async function waitReady(
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
       const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
-      if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
+      if (chan >= 0 && !hooks && waiting === 1 && spin < 200) {
+        // init's channel held, init setting the container up: its READY is seen as it comes, in
+        // poll(2), not up to a 1 ms sleep later. At most 1 ms at a time, then the event loop runs
+        // (the monitor's exit is seen there); never while hooks (which run on the event loop) or
+        // another create of this process wait.
+        pollReadable(waitOn, 1);
+        await Bun.sleep(0);
+      } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
       else if (!pollReadable(waitOn, 10).length) await Bun.sleep(0);
     }
   } finally {
+    waiting--;
     closeFd(chan);
     if (pidfd >= 0) pidfdClose(pidfd);
   }
