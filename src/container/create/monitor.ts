@@ -10,7 +10,7 @@
 //   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable (also the mount
 //                hook's and the start-host hooks'), its plan, the caller's stdio, the host's
 //                /dev/null (a detached mount), the hook socket and the report pipe (the
-//                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
+//                monitor's and the start-host hook's ERROR frames, init's HERE); liblxc keeps fds up
 //                to $LISTEN_FDS = P+8 for the container and its hooks
 //   P+9          the monitor's own executable
 //   P+10         the gate: the monitor starts nothing until create, having recorded it, writes a byte
@@ -217,11 +217,11 @@ export async function waitReady(
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
       const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
-      if (chan >= 0 && !hooks && waiting === 1 && spin < 200) {
-        // init's channel held, init setting the container up: its READY is seen as it comes, in
-        // poll(2), not up to a 1 ms sleep later. At most 1 ms at a time, then the event loop runs
-        // (the monitor's exit is seen there); never while hooks (which run on the event loop) or
-        // another create of this process wait.
+      if (!hooks && waiting === 1 && spin < 200) {
+        // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
+        // it now) and its READY on the channel are seen as they come. At most 1 ms at a time, then
+        // the event loop runs (the monitor's exit is seen there); never while hooks (which run on
+        // the event loop) or another create of this process wait.
         pollReadable(waitOn, 1);
         await Bun.sleep(0);
       } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
