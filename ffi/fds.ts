@@ -76,10 +76,17 @@ export function pollReadable(fds: number[], ms: number): number[] {
   return fds.filter((_, i) => (pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */);
 }
 
+/**
+ * The buffer every read below reads into, copying out what it got: these are synchronous, and
+ * create's and start's loops call them every turn (a fresh 64 KiB array each time was most of
+ * their cost: docs/performance.md, "Issue 23, round 5").
+ */
+let scratch: Uint8Array | undefined;
+
 /** What can be read from a non-blocking `fd` now, up to about `max` bytes (a 64 KiB read past it at most): bytes, or null at EOF. */
 export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8Array | null {
   const chunks: Uint8Array[] = [];
-  const buf = new Uint8Array(65536);
+  const buf = (scratch ??= new Uint8Array(65536));
   for (let total = 0; total < max; ) {
     const n = trySys(SYS.read, fd, ptr(buf), buf.length);
     if (n < 0) {
@@ -102,7 +109,7 @@ export function readAvailable(fd: number, max = Number.POSITIVE_INFINITY): Uint8
  */
 export function recvAvailable(fd: number, max: number, fds: number[]): Uint8Array | null {
   const chunks: Uint8Array[] = [];
-  const buf = new Uint8Array(65536);
+  const buf = (scratch ??= new Uint8Array(65536));
   const control = new Uint8Array(64);
   const iov = new BigUint64Array([BigInt(ptr(buf)), BigInt(buf.length)]);
   const msg = new BigUint64Array(7); // struct msghdr

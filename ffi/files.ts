@@ -14,6 +14,7 @@ import {
   AT_EMPTY_PATH,
   AT_FDCWD,
   AT_REMOVEDIR,
+  RENAME_EXCHANGE,
   AT_SYMLINK_NOFOLLOW,
   EEXIST,
   EINTR,
@@ -215,6 +216,18 @@ export function appendFile(path: string, data: string | Uint8Array, mode = 0o666
 export function rename(from: string, to: string): void {
   const [f, t] = [cs(from), cs(to)];
   call(() => `rename '${from}' -> '${to}'`, SYS.renameat, AT_FDCWD, ptr(f), AT_FDCWD, ptr(t));
+}
+
+/**
+ * Swaps the two names at once (renameat2 RENAME_EXCHANGE): each now names what the other did. false,
+ * and nothing moved, when either is missing or the filesystem cannot exchange (the caller renames).
+ */
+export function tryExchange(a: string, b: string): boolean {
+  const [x, y] = [cs(a), cs(b)];
+  for (;;) {
+    if (trySys(SYS.renameat2, AT_FDCWD, ptr(x), AT_FDCWD, ptr(y), RENAME_EXCHANGE) === 0) return true;
+    if (errno() !== EINTR) return false;
+  }
 }
 
 /** Removes a file or a symlink (never what it points to); a file already gone is no error. */

@@ -12,6 +12,7 @@ export const SYS = {
   newfstatat: 262,
   unlinkat: 263,
   renameat: 264,
+  renameat2: 316,
   readlinkat: 267,
   fchmodat: 268,
   fcntl: 72,
@@ -55,6 +56,7 @@ export const O_PATH = 0o10000000;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_REMOVEDIR = 0x200;
+export const RENAME_EXCHANGE = 2;
 export const AT_EMPTY_PATH = 0x1000;
 export const AT_RECURSIVE = 0x8000;
 

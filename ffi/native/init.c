@@ -376,6 +376,12 @@ int init_main(int plan_fd)
 	}
 	if (move_fd(pair[1], CHANNEL_FD) < 0)
 		_exit(126);
+	/* before the first write to create's pipes: a create that is gone must not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	/* create looks for us among the monitor's children; this wakes it to look now rather than at
+	 * its next poll (src/container/create/monitor.ts waitReady). Best effort: it only looks. */
+	if (plan_ok)
+		send_frame((int)plan.process.keep_fds - 1 + INHERITED_REPORT, FRAME_HERE, NULL, 0);
 	/* the host's /dev/null (for the masks), at a number of its own */
 	devnull = plan_ok ? dup3((int)plan.process.keep_fds - 1 + INHERITED_DEVNULL, DEVNULL_FD, O_CLOEXEC) : -1;
 	/* Everything inherited from the runtime beyond the preserved fds (our executable, the
@@ -387,7 +393,6 @@ int init_main(int plan_fd)
 		fail(STEP_PLAN, NULL);
 	}
 	const struct init_plan *ip = &plan.init;
-	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * process.apparmorProfile and process.selinuxLabel: the procfs at /proc now, before anything of the
 	 * container ran (nothing can be mounted over it yet), kept for the writes at

@@ -36,11 +36,13 @@ enum frame_kind {
 	FRAME_HOOKS = 9,    /* create → mount hook: the createContainer hooks to run (struct hook_run) */
 	FRAME_OUTPUT = 10,  /* mount hook → create: u32 stream (1 stdout, 2 stderr), bytes a hook wrote */
 	FRAME_DONE = 11,    /* mount hook → create: every createContainer hook ran */
+	FRAME_HERE = 12,    /* init → create, on the report pipe: init runs, look for it now (a wake-up, never trusted) */
 };
 
 /* What init inherits through liblxc, at keep_fds - 1 + these (src/contract/layout.ts INHERITED). */
 #define INHERITED_STDIN 3
 #define INHERITED_DEVNULL 6
+#define INHERITED_REPORT 8
 
 /* Fds init keeps at fixed numbers for `create` and `start` to copy with pidfd_getfd. */
 #define TERMINAL_MASTER_FD 1000

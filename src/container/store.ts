@@ -1,7 +1,7 @@
 // The record's file in a container's runtime directory (src/contract/layout.ts),
 // written atomically, and the runtime directory's own check: it must be root's
 // and private before anything in it is trusted.
-import { lstat, readText, writeAtomic } from "../host/fs.ts";
+import { lstat, readText, replaceOwnFile } from "../host/fs.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { parseRecord, runtimeDirError } from "../contract/status-rules.ts";
@@ -17,7 +17,7 @@ export function readStoredSpec(dir: string): Spec {
 }
 
 export function writeRecord(dir: string, r: ContainerRecord): void {
-  writeAtomic(files(dir).record, JSON.stringify(r));
+  replaceOwnFile(files(dir).record, JSON.stringify(r));
 }
 
 export function readRecord(dir: string, id: string): ContainerRecord {

@@ -23,7 +23,19 @@ import { signalName } from "./signals.ts";
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /** 7 is unused: the mount hook's JSON while it was a Bun program. */
-export const FRAME = { READY: 1, ERROR: 2, HOOK: 3, EXEC: 4, GO: 5, PID: 6, LISTENER: 8, HOOKS: 9, OUTPUT: 10, DONE: 11 } as const;
+export const FRAME = {
+  READY: 1,
+  ERROR: 2,
+  HOOK: 3,
+  EXEC: 4,
+  GO: 5,
+  PID: 6,
+  LISTENER: 8,
+  HOOKS: 9,
+  OUTPUT: 10,
+  DONE: 11,
+  HERE: 12,
+} as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
 export interface Frame {

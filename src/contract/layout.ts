@@ -41,7 +41,8 @@ export const CHANNEL_FD = 1001;
  * init puts it back. devNull is the host's /dev/null as a detached mount,
  * which init puts over masked paths (never a /dev/null of the container's).
  * The report pipe, where the monitor and the start-host hook write an ERROR
- * frame, is the last: init closes it (and every fd above P) first thing.
+ * frame, is the last: init writes HERE there (create then looks for it), then
+ * closes it (and every fd above P) first thing.
  * ffi/native/lxcri.h has the same numbers (INHERITED_*; a test compares).
  */
 export const INHERITED = {

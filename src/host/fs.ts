@@ -5,7 +5,7 @@
 // container/observe.ts reads through Bun.file (`state` loads no bun:ffi), and
 // a cold path that needs what this has not (a terminal's async reads, a
 // temporary directory) says so where it imports node:fs.
-import { openFile, rename, unlinkIfExists, writeNew } from "../../ffi/files.ts";
+import { openFile, rename, tryExchange, unlinkIfExists, writeNew } from "../../ffi/files.ts";
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../ffi/syscalls.ts";
 
 export {
@@ -57,6 +57,26 @@ export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o60
   } catch (e) {
     unlinkIfExists(tmp);
     throw e;
+  }
+}
+
+/**
+ * writeAtomic for a file of the runtime's own (the record, in a root-only runtime directory, always a
+ * regular file of ours): the temp file is exchanged with the old version (renameat2 RENAME_EXCHANGE),
+ * which then goes. A reader still sees the old content or the new. Why not a rename: ext4
+ * (auto_da_alloc) writes the new file's blocks out when a rename replaces a file, 0.2–1.5 ms on this
+ * disk-backed /run, and create and start replace the record five times; an exchange replaces
+ * nothing (docs/performance.md, "Issue 23, round 5"). The first write, or a filesystem that cannot
+ * exchange, renames as writeAtomic does.
+ */
+export function replaceOwnFile(file: string, data: string | Uint8Array, mode = 0o600): void {
+  const slash = file.lastIndexOf("/");
+  const tmp = `${file.slice(0, slash + 1)}.${file.slice(slash + 1)}.${process.pid}.tmp`;
+  try {
+    writeNew(tmp, data, mode);
+    if (!tryExchange(tmp, file)) rename(tmp, file);
+  } finally {
+    unlinkIfExists(tmp); // after an exchange, the old version
   }
 }
 

@@ -2,17 +2,29 @@
 import { reapChild } from "../../ffi/libc.ts";
 
 /**
- * Waits for `pid`, a child of ours, and gives its exit status. Polled, so the
- * event loop runs meanwhile: every 1 ms for the first 0.1 s (short processes
- * end within a few), every 5 ms (as run and exec always polled) up to 10 s,
- * then every 20 ms: a long-running process costs 50 wake-ups a second, and
- * its exit is seen at most 20 ms late.
+ * Waits for `pid`, a child of ours, and gives its exit status. Woken by SIGCHLD (listened to only
+ * while waiting: Bun's handler wakes the event loop, and the listener runs on it, so no exit can
+ * slip between a look and the wait), a process's exit is seen at once; a poll every 20 ms stays
+ * as a backstop. Polling alone (every 1 ms at first) saw a short process's exit ~0.5–1 ms late
+ * (docs/performance.md, "Issue 23, round 5").
  */
 export async function reap(pid: number): Promise<number> {
-  const started = Date.now();
-  for (let polls = 0; ; polls++) {
-    const code = reapChild(pid);
-    if (code !== null) return code;
-    await Bun.sleep(polls < 100 ? 1 : Date.now() - started < 10_000 ? 5 : 20);
+  let wake = () => {};
+  const onChild = () => wake();
+  process.on("SIGCHLD", onChild);
+  try {
+    for (;;) {
+      const code = reapChild(pid);
+      if (code !== null) return code;
+      await new Promise<void>((res) => {
+        const timer = setTimeout(res, 20);
+        wake = () => {
+          clearTimeout(timer);
+          res();
+        };
+      });
+    }
+  } finally {
+    process.off("SIGCHLD", onChild);
   }
 }

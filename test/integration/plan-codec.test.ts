@@ -269,6 +269,7 @@ describe("the fd layout init inherits", () => {
     const header = native("lxcri.h");
     expect(define(header, "INHERITED_STDIN")).toBe(INHERITED.stdin);
     expect(define(header, "INHERITED_DEVNULL")).toBe(INHERITED.devNull);
+    expect(define(header, "INHERITED_REPORT")).toBe(INHERITED.report);
     expect(define(header, "CHANNEL_FD")).toBe(CHANNEL_FD);
     expect(define(header, "TERMINAL_MASTER_FD")).toBe(TERMINAL_MASTER_FD);
   });

@@ -48,7 +48,7 @@ import type { ContainerRecord } from "../../contract/record.ts";
 import { files, writeRecord } from "../store.ts";
 import { stateOf } from "../status.ts";
 import { handOverTerminal, takeTerminal } from "./handover.ts";
-import { endMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
+import { endMonitor, killMonitor, type Monitor, spawnMonitor, waitReady } from "./monitor.ts";
 import { stageDir } from "../../lxc/staged-mounts.ts";
 import { makeMountpoints, makeRuntimeDir, makeStageDir, rejectedItem, storeSpec, writeLxcConf } from "./prepare.ts";
 import { translateHere } from "./translation.ts";
@@ -289,6 +289,8 @@ export async function create(
       // a limit the host refused (liblxc's "Failed to set"): named by its field, as runc's write error names the file
       throw (e instanceof LxcriError && refusedLimit(e.message, spec.linux?.resources, cgroupLayout())) || e;
     });
+    // READY: liblxc's part is done; its teardown runs while the rest of create does
+    killMonitor(monitor);
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;

@@ -10,7 +10,7 @@
 //   P+1 … P+8    INHERITED (src/contract/layout.ts): init's executable (also the mount
 //                hook's and the start-host hooks'), its plan, the caller's stdio, the host's
 //                /dev/null (a detached mount), the hook socket and the report pipe (the
-//                monitor's and the start-host hook's ERROR frames); liblxc keeps fds up
+//                monitor's and the start-host hook's ERROR frames, init's HERE); liblxc keeps fds up
 //                to $LISTEN_FDS = P+8 for the container and its hooks
 //   P+9          the monitor's own executable
 //   P+10         the gate: the monitor starts nothing until create, having recorded it, writes a byte
@@ -138,6 +138,9 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
   }
 }
 
+/** creates in this process now in waitReady (the library may run several at once) */
+let waiting = 0;
+
 /** The largest frame the monitor or init sends create (an ERROR, or READY). */
 const MAX_FRAME = 1 << 24;
 
@@ -167,6 +170,7 @@ export async function waitReady(
   let hookOutcome: string | null | undefined;
   const fail = (message: string, code: "runtime" | "hook-failed" | "invalid-config" = "runtime") =>
     new LxcriError(code, code === "runtime" ? withLxcErrors(message, lxcLog) : message);
+  waiting++;
   try {
     for (let spin = 0; ; spin++) {
       for (let f = report.take(); f; f = report.take())
@@ -213,19 +217,36 @@ export async function waitReady(
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
       const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
-      if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
+      if (!hooks && waiting === 1 && spin < 200) {
+        // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
+        // it now) and its READY on the channel are seen as they come. At most 1 ms at a time, then
+        // the event loop runs (the monitor's exit is seen there); never while hooks (which run on
+        // the event loop) or another create of this process wait.
+        pollReadable(waitOn, 1);
+        await Bun.sleep(0);
+      } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
       else if (!pollReadable(waitOn, 10).length) await Bun.sleep(0);
     }
   } finally {
+    waiting--;
     closeFd(chan);
     if (pidfd >= 0) pidfdClose(pidfd);
   }
 }
 
-/** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */
-export async function endMonitor(m: Monitor): Promise<void> {
+/**
+ * Starts ending the monitor (init, re-parented once it is gone, lives on): create does this as
+ * soon as init is READY, so that the kernel's teardown of liblxc's process overlaps create's last
+ * steps; endMonitor then waits (docs/performance.md, "Issue 23, round 5").
+ */
+export function killMonitor(m: Monitor): void {
   m.closeGate();
   m.proc.kill("SIGKILL");
+}
+
+/** Ends the monitor (init, re-parented, lives on) and waits until it is gone. */
+export async function endMonitor(m: Monitor): Promise<void> {
+  killMonitor(m);
   await m.proc.exited;
   closeFd(m.report);
 }
