@@ -1,7 +1,6 @@
 // The freezer of a container's cgroups (its recorded directories, src/cgroups/record.ts):
 // which one liblxc uses and whether it is frozen. No I/O of its own (each function takes
-// the caller's `read`), so cgroupfs.ts (host/fs.ts, for pause, resume and delete) and the
-// state path (Bun.file, container/observe.ts) share one answer.
+// the caller's `read`: cgroupfs.ts reads through host/fs.ts).
 
 /** A file's content, or undefined where there is no such file. */
 export type Read = (file: string) => string | undefined;
@@ -43,10 +42,4 @@ export function freezerOf(dirs: readonly string[], read: Read): Freezer | undefi
 export function isFrozenWith(dirs: readonly string[], read: Read): boolean {
   const f = freezerOf(dirs, read);
   return !!f && read(f.file)?.trim() !== f.thawed;
-}
-
-/** Every file isFrozenWith may read, for a caller that reads them all first. */
-export function freezerFiles(dirs: readonly string[]): string[] {
-  const v1 = v1ByPath(dirs);
-  return v1 ? [`${v1}/freezer.state`] : dirs.flatMap((d) => [`${d}/freezer.state`, `${d}/cgroup.freeze`]);
 }

@@ -1,6 +1,5 @@
 // A container's OCI status, derived from its record and /proc only: no liblxc
-// call. The rules are contract/status-rules.ts's; this file asks the host through host/fs.ts for
-// the operations (observe.ts asks through Bun.file for `state`).
+// call. The rules are contract/status-rules.ts's; this file asks the host through host/fs.ts.
 import { isFrozen } from "../cgroups/cgroupfs.ts";
 import { isAlive, procCmdline } from "../host/proc.ts";
 import type { State, Status } from "../spec/types.ts";
