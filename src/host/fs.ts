@@ -32,6 +32,7 @@ export {
   stat,
   SysError,
   tryReadText,
+  tryLstat,
   tryRemoveDir,
   unlinkIfExists,
   writeAll,
