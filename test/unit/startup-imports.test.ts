@@ -66,15 +66,39 @@ const CALLS: Record<string, string[]> = {
 
 /** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
 const NOT_LOADED: Record<string, string[]> = {
-  // a failing start stops the container (destroy.ts) and runs poststop; poststart hooks run only if there are some
-  // the cgroup driver too: the status reads the freezer through cgroups/cgroupfs.ts
-  start: ["runtime.ts", "library/", "container/destroy.ts", "hooks/points.ts", "hooks/output.ts", "cgroups/driver.ts"],
+  // a failing start stops the container (destroy.ts) and runs poststop; poststart hooks run only if there are some;
+  // a hook's trace and a failure's wording only when there is one; nothing of the cgroup driver's files (the status
+  // reads the freezer through cgroups/freezer.ts alone)
+  start: [
+    "runtime.ts",
+    "library/",
+    "container/destroy.ts",
+    "hooks/points.ts",
+    "hooks/output.ts",
+    "hooks/run.ts",
+    "hooks/trace.ts",
+    "contract/native-error.ts",
+    "contract/steps.ts",
+    "cgroups/driver.ts",
+    "cgroups/cgroupfs.ts",
+    "cgroups/paths.ts",
+  ],
   // poststop hooks only if there are some
   delete: ["runtime.ts", "library/", "hooks/points.ts", "hooks/output.ts"],
   // nothing of hooks or of removing a container
-  kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/", "cgroups/driver.ts"],
+  kill: ["runtime.ts", "library/", "container/destroy.ts", "hooks/", "cgroups/driver.ts", "cgroups/cgroupfs.ts", "cgroups/paths.ts"],
   // it reads: no lock, no liblxc, nothing of hooks or of removing
-  state: ["runtime.ts", "library/", "container/load.ts", "container/destroy.ts", "hooks/", "cgroups/driver.ts", "../ffi/liblxc.ts"],
+  state: [
+    "runtime.ts",
+    "library/",
+    "container/load.ts",
+    "container/destroy.ts",
+    "hooks/",
+    "cgroups/driver.ts",
+    "cgroups/cgroupfs.ts",
+    "cgroups/paths.ts",
+    "../ffi/liblxc.ts",
+  ],
 };
 
 for (const [call, files] of Object.entries(CALLS))
