@@ -1,0 +1,79 @@
+// The hot calls (`start`, `state`, `kill`, `delete`) of lxcri builds side by
+// side, each call timed on its own, the builds alternating in every round
+// (A B, then B A, …) so that a moving load meets each alike: how
+// docs/performance.md measured round 5 of issue 23. Per call the median wall
+// time as the caller sees it (the spawn included) and the median CPU time
+// (user + system), which a shared machine's load moves least. A build is an
+// lxcri executable with lxcri-init and lxcri-monitor beside it (copy build/
+// somewhere before changing the code).
+//   bun bench/hot-ab.ts <runs> <lxcri A> <lxcri B> [more builds…]
+// BENCH_HOT_CREATOR: the lxcri that creates the containers (for a scratch
+// build); BENCH_HOT=start,kill: only those calls are timed, the creator runs
+// the others.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, median, work } from "./common.ts";
+
+const [runsArg, ...bins] = process.argv.slice(2);
+if (!runsArg || bins.length < 1) throw new Error("usage: bun bench/hot-ab.ts <runs> <lxcri A> [lxcri B …]");
+const runs = Number(runsArg);
+const creator = process.env.BENCH_HOT_CREATOR;
+const timed = process.env.BENCH_HOT?.split(",");
+const root = "/run/lxcri-bench-hot-ab";
+const calls = ["start", "state", "kill", "delete"] as const;
+type CallName = (typeof calls)[number];
+
+// not setup(): this process must not be a subreaper (the containers' inits would become its zombies)
+mkdirSync(work, { recursive: true });
+mkdirSync(root, { recursive: true });
+rmSync(join(work, "hot-ab-sleeper"), { recursive: true, force: true }); // busybox may be running from an older copy
+const sleeper = bundle("hot-ab-sleeper", ["sleep", "600"]);
+const errFile = join(work, "hot-ab.stderr");
+/** call → build → [wall ms, CPU ms] of each run */
+const got = Object.fromEntries(calls.map((c) => [c, bins.map(() => [] as [number, number][])])) as Record<CallName, [number, number][][]>;
+
+function run(bin: string, args: string[]): [number, number] {
+  const err = openSync(errFile, "w");
+  const t = performance.now();
+  const p = Bun.spawnSync({ cmd: [bin, "--root", root, ...args], stdio: ["ignore", "ignore", err] });
+  const wall = performance.now() - t;
+  closeSync(err);
+  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
+  return [wall, Number(p.resourceUsage.cpuTime.total) / 1000];
+}
+
+/** The call by build `b` (timed), or by the creator when only other calls are timed. */
+function call(b: number, name: CallName, args: string[]): void {
+  if (timed && !timed.includes(name)) run(creator ?? bins[b]!, args);
+  else got[name][b]!.push(run(bins[b]!, args));
+}
+
+const id = (b: number) => `hotab${b}`;
+const cleanup = () => bins.forEach((bin, b) => Bun.spawnSync([creator ?? bin, "--root", root, "delete", "-f", id(b)]));
+cleanup(); // what an interrupted run left
+for (let i = 0; i < runs; i++) {
+  const order = bins.map((_, b) => b);
+  if (i % 2) order.reverse();
+  for (const b of order) {
+    run(creator ?? bins[b]!, ["create", "--bundle", sleeper, id(b)]);
+    call(b, "start", ["start", id(b)]);
+    call(b, "state", ["state", id(b)]);
+    call(b, "kill", ["kill", id(b), "KILL"]);
+    // delete a stopped container: init gone or a zombie first
+    const { initPid } = JSON.parse(readFileSync(join(root, id(b), "record.json"), "utf8")) as { initPid: number };
+    for (let k = 0; k < 1000 && existsSync(`/proc/${initPid}`) && !/\) Z /.test(readFileSync(`/proc/${initPid}/stat`, "utf8")); k++)
+      Bun.sleepSync(1);
+    call(b, "delete", ["delete", id(b)]);
+  }
+}
+cleanup();
+
+const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+console.log(`${runs} runs, builds alternating; load average ${load}; ms: median wall · median CPU (user + system)\n`);
+console.log(`| call | ${bins.join(" | ")} |`);
+console.log(`|---|${bins.map(() => "---|").join("")}`);
+for (const c of calls) {
+  if (!got[c][0]!.length) continue;
+  const cells = got[c].map((xs) => `${median(xs.map((x) => x[0])).toFixed(2)} · ${median(xs.map((x) => x[1])).toFixed(2)}`);
+  console.log(`| ${c} | ${cells.join(" | ")} |`);
+}
