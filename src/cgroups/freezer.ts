@@ -13,8 +13,14 @@ export interface Freezer {
   done(want: string): boolean;
 }
 
+/** The first of `dirs` that `is`: a loop, not find, which costs each hot call its first use (docs/performance.md, round 5). */
+function first(dirs: readonly string[], is: (d: string) => boolean): string | undefined {
+  for (const d of dirs) if (is(d)) return d;
+  return undefined;
+}
+
 /** The v1 freezer found by its path alone, so `state` of a running container reads a single file. */
-const v1ByPath = (dirs: readonly string[]) => dirs.find((d) => d.startsWith("/sys/fs/cgroup/freezer/"));
+const v1ByPath = (dirs: readonly string[]) => first(dirs, (d) => d.startsWith("/sys/fs/cgroup/freezer/"));
 
 /**
  * The freezer liblxc uses: the v1 freezer hierarchy when the host has one,
@@ -22,12 +28,12 @@ const v1ByPath = (dirs: readonly string[]) => dirs.find((d) => d.startsWith("/sy
  * too, but then pause and the v1 state would disagree).
  */
 export function freezerOf(dirs: readonly string[], read: Read): Freezer | undefined {
-  const v1 = v1ByPath(dirs) ?? dirs.find((d) => read(`${d}/freezer.state`) !== undefined);
+  const v1 = v1ByPath(dirs) ?? first(dirs, (d) => read(`${d}/freezer.state`) !== undefined);
   if (v1) {
     const file = `${v1}/freezer.state`;
     return { file, frozen: "FROZEN", thawed: "THAWED", done: (want) => read(file)?.trim() === want };
   }
-  const v2 = dirs.find((d) => read(`${d}/cgroup.freeze`) !== undefined);
+  const v2 = first(dirs, (d) => read(`${d}/cgroup.freeze`) !== undefined);
   if (!v2) return undefined;
   const events = `${v2}/cgroup.events`;
   return {
