@@ -5,19 +5,34 @@
 // time as the caller sees it (the spawn included) and the median CPU time
 // (user + system), which a shared machine's load moves least. A build is an
 // lxcri executable with lxcri-init and lxcri-monitor beside it (copy build/
-// somewhere before changing the code).
+// somewhere before changing the code). Every build is copied afresh, all at
+// the same moment, and run from the copy: on this host an executable copied
+// twenty minutes earlier ran the same calls ~1 ms slower than a fresh copy of
+// the same bytes (docs/performance.md, "Issue 23, round 5").
 //   bun bench/hot-ab.ts <runs> <lxcri A> <lxcri B> [more builds…]
 // BENCH_HOT_CREATOR: the lxcri that creates the containers (for a scratch
 // build); BENCH_HOT=start,kill: only those calls are timed, the creator runs
 // the others.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { bundle, median, work } from "./common.ts";
 
-const [runsArg, ...bins] = process.argv.slice(2);
-if (!runsArg || bins.length < 1) throw new Error("usage: bun bench/hot-ab.ts <runs> <lxcri A> [lxcri B …]");
+const [runsArg, ...given] = process.argv.slice(2);
+if (!runsArg || given.length < 1) throw new Error("usage: bun bench/hot-ab.ts <runs> <lxcri A> [lxcri B …]");
 const runs = Number(runsArg);
-const creator = process.env.BENCH_HOT_CREATOR;
+
+/** A fresh copy of the build of `bin` (with its helpers) in `dir`: its executable there. */
+function fresh(bin: string, dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of ["lxcri-init", "lxcri-monitor"]) copyFileSync(join(dirname(bin), f), join(dir, f));
+  copyFileSync(bin, join(dir, "lxcri"));
+  for (const f of ["lxcri", "lxcri-init", "lxcri-monitor"]) chmodSync(join(dir, f), 0o755);
+  return join(dir, "lxcri");
+}
+const copies = join(work, "hot-ab");
+const bins = given.map((bin, b) => fresh(bin, join(copies, String(b))));
+const creator = process.env.BENCH_HOT_CREATOR && fresh(process.env.BENCH_HOT_CREATOR, join(copies, "creator"));
 const timed = process.env.BENCH_HOT?.split(",");
 const root = "/run/lxcri-bench-hot-ab";
 const calls = ["start", "state", "kill", "delete"] as const;
@@ -70,7 +85,7 @@ cleanup();
 
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`${runs} runs, builds alternating; load average ${load}; ms: median wall · median CPU (user + system)\n`);
-console.log(`| call | ${bins.join(" | ")} |`);
+console.log(`| call | ${given.join(" | ")} |`);
 console.log(`|---|${bins.map(() => "---|").join("")}`);
 for (const c of calls) {
   if (!got[c][0]!.length) continue;
