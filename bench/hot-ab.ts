@@ -12,27 +12,23 @@
 //   bun bench/hot-ab.ts <runs> <lxcri A> <lxcri B> [more builds…]
 // BENCH_HOT_CREATOR: the lxcri that creates the containers (for a scratch
 // build); BENCH_HOT=start,kill: only those calls are timed, the creator runs
-// the others.
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { bundle, median, work } from "./common.ts";
+// the others; BENCH_HOT_RUNC=1: runc 1.1.5 (a fresh copy) runs among the
+// builds, and the last column is the first build's time over runc's.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { bundle, freshCopy, median, RUNTIMES, work } from "./common.ts";
 
 const [runsArg, ...given] = process.argv.slice(2);
 if (!runsArg || given.length < 1) throw new Error("usage: bun bench/hot-ab.ts <runs> <lxcri A> [lxcri B …]");
 const runs = Number(runsArg);
 
-/** A fresh copy of the build of `bin` (with its helpers) in `dir`: its executable there. */
-function fresh(bin: string, dir: string): string {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const f of ["lxcri-init", "lxcri-monitor"]) copyFileSync(join(dirname(bin), f), join(dir, f));
-  copyFileSync(bin, join(dir, "lxcri"));
-  for (const f of ["lxcri", "lxcri-init", "lxcri-monitor"]) chmodSync(join(dir, f), 0o755);
-  return join(dir, "lxcri");
-}
 const copies = join(work, "hot-ab");
-const bins = given.map((bin, b) => fresh(bin, join(copies, String(b))));
-const creator = process.env.BENCH_HOT_CREATOR && fresh(process.env.BENCH_HOT_CREATOR, join(copies, "creator"));
+const withRunc = process.env.BENCH_HOT_RUNC === "1";
+if (withRunc) given.push(RUNTIMES.runc.bin);
+const bins = given.map((bin, b) => freshCopy(bin, join(copies, String(b))));
+const runcAt = withRunc ? bins.length - 1 : -1;
+const creator = process.env.BENCH_HOT_CREATOR && freshCopy(process.env.BENCH_HOT_CREATOR, join(copies, "creator"));
+Bun.spawnSync(["sync"]); // the copies written out before anything is timed
 const timed = process.env.BENCH_HOT?.split(",");
 const root = "/run/lxcri-bench-hot-ab";
 const calls = ["start", "state", "kill", "delete"] as const;
@@ -59,23 +55,29 @@ function run(bin: string, args: string[]): [number, number] {
 
 /** The call by build `b` (timed), or by the creator when only other calls are timed. */
 function call(b: number, name: CallName, args: string[]): void {
-  if (timed && !timed.includes(name)) run(creator ?? bins[b]!, args);
+  if (timed && !timed.includes(name)) run(b === runcAt ? bins[b]! : (creator ?? bins[b]!), args);
   else got[name][b]!.push(run(bins[b]!, args));
 }
 
 const id = (b: number) => `hotab${b}`;
-const cleanup = () => bins.forEach((bin, b) => Bun.spawnSync([creator ?? bin, "--root", root, "delete", "-f", id(b)]));
+const maker = (b: number) => (b === runcAt ? bins[b]! : (creator ?? bins[b]!));
+const cleanup = () => bins.forEach((_, b) => Bun.spawnSync([maker(b), "--root", root, "delete", "-f", id(b)]));
+/** The container's init: lxcri's record names it, runc's state.json. */
+const initOf = (b: number): number =>
+  b === runcAt
+    ? (JSON.parse(readFileSync(join(root, id(b), "state.json"), "utf8")) as { init_process_pid: number }).init_process_pid
+    : (JSON.parse(readFileSync(join(root, id(b), "record.json"), "utf8")) as { initPid: number }).initPid;
 cleanup(); // what an interrupted run left
 for (let i = 0; i < runs; i++) {
   const order = bins.map((_, b) => b);
   if (i % 2) order.reverse();
   for (const b of order) {
-    run(creator ?? bins[b]!, ["create", "--bundle", sleeper, id(b)]);
+    run(maker(b), ["create", "--bundle", sleeper, id(b)]);
     call(b, "start", ["start", id(b)]);
     call(b, "state", ["state", id(b)]);
     call(b, "kill", ["kill", id(b), "KILL"]);
     // delete a stopped container: init gone or a zombie first
-    const { initPid } = JSON.parse(readFileSync(join(root, id(b), "record.json"), "utf8")) as { initPid: number };
+    const initPid = initOf(b);
     for (let k = 0; k < 1000 && existsSync(`/proc/${initPid}`) && !/\) Z /.test(readFileSync(`/proc/${initPid}/stat`, "utf8")); k++)
       Bun.sleepSync(1);
     call(b, "delete", ["delete", id(b)]);
@@ -85,10 +87,12 @@ cleanup();
 
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`${runs} runs, builds alternating; load average ${load}; ms: median wall · median CPU (user + system)\n`);
-console.log(`| call | ${given.join(" | ")} |`);
-console.log(`|---|${bins.map(() => "---|").join("")}`);
+console.log(`| call | ${given.join(" | ")} |${withRunc ? " first / runc (wall, CPU) |" : ""}`);
+console.log(`|---|${bins.map(() => "---|").join("")}${withRunc ? "---|" : ""}`);
 for (const c of calls) {
   if (!got[c][0]!.length) continue;
   const cells = got[c].map((xs) => `${median(xs.map((x) => x[0])).toFixed(2)} · ${median(xs.map((x) => x[1])).toFixed(2)}`);
-  console.log(`| ${c} | ${cells.join(" | ")} |`);
+  const m = (b: number, k: 0 | 1) => median(got[c][b]!.map((x) => x[k]));
+  const ratio = withRunc ? ` ${(m(0, 0) / m(runcAt, 0)).toFixed(2)}, ${(m(0, 1) / m(runcAt, 1)).toFixed(2)} |` : "";
+  console.log(`| ${c} | ${cells.join(" | ")} |${ratio}`);
 }
