@@ -8,12 +8,16 @@
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
-import { bundle as makeBundle, median, setup, work } from "./common.ts";
+import { freshCopy, bundle as makeBundle, median, setup, work } from "./common.ts";
 
-const [a, b, runsArg, bundleArg] = process.argv.slice(2);
-if (!a || !b) throw new Error("usage: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]");
+const [givenA, givenB, runsArg, bundleArg] = process.argv.slice(2);
+if (!givenA || !givenB) throw new Error("usage: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]");
 const runs = Number(runsArg ?? 15);
 setup();
+// both builds run from copies made at one moment (common.ts freshCopy)
+const a = freshCopy(givenA, join(work, "ab-fresh", "A"));
+const b = freshCopy(givenB, join(work, "ab-fresh", "B"));
+Bun.spawnSync(["sync"]);
 const bundle = bundleArg ?? makeBundle("ab", ["true"]);
 const pidFile = join(work, "ab.pid");
 

@@ -4,8 +4,8 @@
 // init (its pid-file process) is re-parented to it. BENCH_LXCRI=<executable>
 // benches another lxcri build against runc (an older one, for a before/after;
 // the library figure always runs this checkout's src/).
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { libc } from "../ffi/libc.ts";
 import { makeBundle } from "../scripts/make-bundle.ts";
 import type { Hooks } from "../src/spec/types.ts";
@@ -18,6 +18,23 @@ export const RUNTIMES = {
   crun: { bin: process.env.BENCH_CRUN ?? "/usr/bin/crun", root: "/run/crun-bench" },
 };
 export type Name = keyof typeof RUNTIMES;
+
+/**
+ * A fresh copy of the executable `bin` in `dir` (an lxcri build with its helpers beside it): its
+ * path there. On this host an executable copied or installed a while ago starts slower than a fresh
+ * copy of the same bytes (runc's installed one by 0.5 ms of CPU a call, docs/performance.md, "Issue
+ * 23, round 5"): what a comparison runs is copied at one moment.
+ */
+export function freshCopy(bin: string, dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of [basename(bin), "lxcri-init", "lxcri-monitor"]) {
+    if (f !== basename(bin) && (basename(bin) !== "lxcri" || !existsSync(join(dirname(bin), f)))) continue;
+    copyFileSync(join(dirname(bin), f), join(dir, f));
+    chmodSync(join(dir, f), 0o755);
+  }
+  return join(dir, basename(bin));
+}
 export const NAMES: Name[] = ["lxcri", "runc"];
 
 let ready = false;
@@ -26,6 +43,9 @@ export function setup(): void {
   if (libc.syscall(157, 36, 1, 0, 0, 0) !== 0n) throw new Error("prctl(PR_SET_CHILD_SUBREAPER) failed: run as root on Linux");
   mkdirSync(work, { recursive: true });
   for (const r of Object.values(RUNTIMES)) mkdirSync(r.root, { recursive: true });
+  // every runtime runs from a copy made now (freshCopy): an old executable file starts slower here
+  for (const [name, r] of Object.entries(RUNTIMES)) if (existsSync(r.bin)) r.bin = freshCopy(r.bin, join(work, "fresh", name));
+  Bun.spawnSync(["sync"]);
   ready = true;
 }
 

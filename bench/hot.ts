@@ -8,18 +8,22 @@
 // so a moving load shows as a range; BENCH_HOT_CREATOR below.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, median, RUNTIMES, work } from "./common.ts";
+import { bundle, freshCopy, median, RUNTIMES, work } from "./common.ts";
 
 const runs = Number(process.argv[2] ?? 100);
-const bins = process.argv.length > 3 ? process.argv.slice(3) : [RUNTIMES.lxcri.bin];
+const given = process.argv.length > 3 ? process.argv.slice(3) : [RUNTIMES.lxcri.bin];
+// every executable copied at one moment, runc's too (common.ts freshCopy)
+const bins = given.map((bin, i) => freshCopy(bin, join(work, "hot-fresh", String(i))));
+const runcBin = freshCopy(RUNTIMES.runc.bin, join(work, "hot-fresh", "runc"));
+Bun.spawnSync(["sync"]); // the copies written out before anything is timed
 const calls = (process.env.BENCH_HOT ?? "start,state,kill,delete").split(",");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const root = "/run/lxcri-bench-hot";
-const all = [...bins, RUNTIMES.runc.bin];
+const all = [...bins, runcBin];
 const id = (i: number) => `hot${i}`;
 const q = (bin: string, args: string) => `${bin} --root ${root} ${args}`;
 // BENCH_HOT_CREATOR: the lxcri that prepares the containers (for a scratch build that can only run the timed call)
-const maker = (bin: string) => (bin === RUNTIMES.runc.bin ? bin : (process.env.BENCH_HOT_CREATOR ?? bin));
+const maker = (bin: string) => (bin === runcBin ? bin : (process.env.BENCH_HOT_CREATOR ?? bin));
 const fresh = (b0: string, i: number, b: string, started: boolean, bin = maker(b0)) =>
   `sh -c '${q(bin, `delete -f ${id(i)}`)} >/dev/null 2>&1; ${q(bin, `create --bundle ${b} ${id(i)}`)}${started ? ` && ${q(bin, `start ${id(i)}`)}` : ""}'`;
 
@@ -69,7 +73,7 @@ const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join("
 console.log(
   `hyperfine -N, ${runs} runs × ${rounds} rounds; load average ${load}; ms: median wall (range over rounds) · mean CPU; ratio of the wall medians to runc\n`,
 );
-console.log(`| call | ${all.join(" | ")} | ${bins.map(() => "/ runc").join(" | ")} |`);
+console.log(`| call | ${[...given, RUNTIMES.runc.bin].join(" | ")} | ${bins.map(() => "/ runc").join(" | ")} |`);
 console.log(`|---|${all.map(() => "---|").join("")}${bins.map(() => "---|").join("")}`);
 const range = (xs: number[]) => (xs.length > 1 ? ` (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})` : "");
 for (const call of calls) {

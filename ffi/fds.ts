@@ -67,13 +67,16 @@ export function isOpen(fd: number): boolean {
 
 /** Waits up to `ms` for any of `fds` to be readable or hung up; the ones that are. */
 export function pollReadable(fds: number[], ms: number): number[] {
+  // loops, not forEach and filter: start polls init's channel, and each array builtin costs a call its first use
   const pfd = new Int32Array(fds.length * 2);
-  fds.forEach((fd, i) => {
-    pfd[i * 2] = fd;
+  for (let i = 0; i < fds.length; i++) {
+    pfd[i * 2] = fds[i]!;
     pfd[i * 2 + 1] = POLLIN; // events in the low 16 bits; revents (high 16) start at 0
-  });
+  }
   if (libc.poll(pfd, BigInt(fds.length), ms) <= 0) return [];
-  return fds.filter((_, i) => (pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */);
+  const ready: number[] = [];
+  for (let i = 0; i < fds.length; i++) if ((pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */) ready.push(fds[i]!);
+  return ready;
 }
 
 /**
@@ -190,7 +193,9 @@ export const writePty = writeSome;
 /** The chunks as one array (Uint8Array, not Buffer: Bun sets Buffer up on first use, docs/performance.md). */
 function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let size = 0;
+  for (const c of chunks) size += c.length; // a loop, not reduce: start reads init's frames through this
+  const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
     out.set(c, at);

@@ -324,6 +324,10 @@ function statAt(dirFd: number, path: string, flags: number, what: () => string):
   const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8; st_mode, st_uid, st_gid at 24, 28, 32; st_size at 48
   const p = cs(path);
   call(what, SYS.newfstatat, dirFd, ptr(p), ptr(st), flags);
+  return toStat(st);
+}
+
+function toStat(st: BigUint64Array): Stat {
   const v = new DataView(st.buffer);
   const mode = v.getUint32(24, true);
   const type = TYPES[mode & S_IFMT] ?? "unknown";
@@ -347,6 +351,19 @@ export const lstat = (path: string): Stat => statAt(AT_FDCWD, path, AT_SYMLINK_N
 export const stat = (path: string): Stat => statAt(AT_FDCWD, path, 0, () => callOn("stat", path));
 /** fstat(2) of an open fd (an O_PATH one too); errors name `path`, what it was opened as. */
 export const fstat = (fd: number, path: string): Stat => statAt(fd, "", AT_EMPTY_PATH, () => callOn("fstat", path));
+
+/**
+ * lstat(2), or undefined when it fails (`path` is gone): no Error is made, whose stack trace
+ * costs a common miss (delete looks at each cgroup the record names, on cgroup v1 ten or twenty).
+ */
+export function tryLstat(path: string): Stat | undefined {
+  const st = new BigUint64Array(18);
+  const p = cs(path);
+  for (;;) {
+    if (trySys(SYS.newfstatat, AT_FDCWD, ptr(p), ptr(st), AT_SYMLINK_NOFOLLOW) === 0) return toStat(st);
+    if (errno() !== EINTR) return undefined;
+  }
+}
 
 /** Whether `path` names something (through symlinks), as node's existsSync. */
 export function exists(path: string): boolean {

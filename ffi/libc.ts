@@ -2,7 +2,7 @@
 // loaded into every process, but bun:ffi builds a wrapper per symbol (docs/performance.md, "What start-up costs"):
 // each symbol is bound on its first use,
 // so a call pays only for the ones it makes (`start` and `delete` use
-// `syscall` and `poll`), and `state` and `--version` for none.
+// `syscall` and `poll`, `state` `syscall` alone), and `--version` for none.
 import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";
 import { ECHILD, EINTR, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 

@@ -77,11 +77,14 @@ export const driverOf = (r: { cgroups?: ContainerCgroups }): CgroupDriver => cgr
 export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice: string; target?: Target }): CgroupDriver {
   const dirs = cg.dirs;
   const all = allDirs(cg);
+  // loops, not filter and map: delete narrows the driver, and each array builtin costs a call its first use
+  const kept = (dirs: readonly string[], keep: readonly string[]) => {
+    const out: string[] = [];
+    for (const d of dirs) if (keep.includes(d)) out.push(d);
+    return out;
+  };
   const narrowed = (keep: readonly string[]): CgroupDriver =>
-    cgroupDriver(
-      { ...cg, dirs: cg.dirs.filter((d) => keep.includes(d)), monitorDirs: cg.monitorDirs.filter((d) => keep.includes(d)) },
-      scope,
-    );
+    cgroupDriver({ ...cg, dirs: kept(cg.dirs, keep), monitorDirs: kept(cg.monitorDirs, keep) }, scope);
   const systemd = !!cg.systemdUnit || !!scope;
   return {
     kind: systemd ? "systemd" : "cgroupfs",
@@ -121,7 +124,9 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
     signal: (sig, opts = {}) => signalCgroupMembers(opts.withMonitor ? all : dirs, sig, opts.skip),
     removeNow(withChildren) {
       if (cg.systemdUnit) return this;
-      return narrowed(removeCgroupsNow(all, withChildren).map((f) => f.dir));
+      const left: string[] = [];
+      for (const f of removeCgroupsNow(all, withChildren)) left.push(f.dir);
+      return narrowed(left);
     },
     async remove(withChildren) {
       const warnings: string[] = [];

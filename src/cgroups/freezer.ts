@@ -1,7 +1,6 @@
 // The freezer of a container's cgroups (its recorded directories, src/cgroups/record.ts):
 // which one liblxc uses and whether it is frozen. No I/O of its own (each function takes
-// the caller's `read`), so cgroupfs.ts (host/fs.ts, for pause, resume and delete) and the
-// state path (Bun.file, container/observe.ts) share one answer.
+// the caller's `read`: cgroupfs.ts reads through host/fs.ts).
 
 /** A file's content, or undefined where there is no such file. */
 export type Read = (file: string) => string | undefined;
@@ -14,8 +13,14 @@ export interface Freezer {
   done(want: string): boolean;
 }
 
+/** The first of `dirs` that `is`: a loop, not find, which costs each hot call its first use (docs/performance.md, round 5). */
+function first(dirs: readonly string[], is: (d: string) => boolean): string | undefined {
+  for (const d of dirs) if (is(d)) return d;
+  return undefined;
+}
+
 /** The v1 freezer found by its path alone, so `state` of a running container reads a single file. */
-const v1ByPath = (dirs: readonly string[]) => dirs.find((d) => d.startsWith("/sys/fs/cgroup/freezer/"));
+const v1ByPath = (dirs: readonly string[]) => first(dirs, (d) => d.startsWith("/sys/fs/cgroup/freezer/"));
 
 /**
  * The freezer liblxc uses: the v1 freezer hierarchy when the host has one,
@@ -23,12 +28,12 @@ const v1ByPath = (dirs: readonly string[]) => dirs.find((d) => d.startsWith("/sy
  * too, but then pause and the v1 state would disagree).
  */
 export function freezerOf(dirs: readonly string[], read: Read): Freezer | undefined {
-  const v1 = v1ByPath(dirs) ?? dirs.find((d) => read(`${d}/freezer.state`) !== undefined);
+  const v1 = v1ByPath(dirs) ?? first(dirs, (d) => read(`${d}/freezer.state`) !== undefined);
   if (v1) {
     const file = `${v1}/freezer.state`;
     return { file, frozen: "FROZEN", thawed: "THAWED", done: (want) => read(file)?.trim() === want };
   }
-  const v2 = dirs.find((d) => read(`${d}/cgroup.freeze`) !== undefined);
+  const v2 = first(dirs, (d) => read(`${d}/cgroup.freeze`) !== undefined);
   if (!v2) return undefined;
   const events = `${v2}/cgroup.events`;
   return {
@@ -43,10 +48,4 @@ export function freezerOf(dirs: readonly string[], read: Read): Freezer | undefi
 export function isFrozenWith(dirs: readonly string[], read: Read): boolean {
   const f = freezerOf(dirs, read);
   return !!f && read(f.file)?.trim() !== f.thawed;
-}
-
-/** Every file isFrozenWith may read, for a caller that reads them all first. */
-export function freezerFiles(dirs: readonly string[]): string[] {
-  const v1 = v1ByPath(dirs);
-  return v1 ? [`${v1}/freezer.state`] : dirs.flatMap((d) => [`${d}/freezer.state`, `${d}/cgroup.freeze`]);
 }

@@ -2,7 +2,7 @@
 // exactly: their processes and their removal. Nothing here looks a cgroup up by
 // name. liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryReadText, tryRemoveDir } from "../host/fs.ts";
+import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryLstat, tryReadText, tryRemoveDir } from "../host/fs.ts";
 import { ENOENT } from "../../ffi/syscalls.ts";
 import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";
@@ -79,13 +79,11 @@ export function cgroupInodes(dirs: string[]): Record<string, string> {
  */
 export function sameCgroups(dirs: string[], inodes: Record<string, string> | undefined): string[] {
   if (!inodes) return dirs;
-  return dirs.filter((d) => {
-    try {
-      return inodes[d] !== undefined && lstat(d).inode === inodes[d];
-    } catch {
-      return false; // gone
-    }
-  });
+  // gone: not the container's (tryLstat: a miss makes no Error, and most recorded monitor cgroups are gone);
+  // a loop, not filter: delete comes here, and each array builtin costs a call its first use
+  const same: string[] = [];
+  for (const d of dirs) if (inodes[d] !== undefined && tryLstat(d)?.inode === inodes[d]) same.push(d);
+  return same;
 }
 
 /**
@@ -107,7 +105,8 @@ export async function removeCgroups(dirs: string[], withChildren = true, timeout
   let pending = dirs;
   for (;;) {
     const failed = removeCgroupsNow(pending, withChildren);
-    if (!failed.length || Date.now() > deadline) return failed.map((f) => `${f.dir}: ${f.code}`);
+    if (!failed.length) return []; // delete's usual case, without map's first use
+    if (Date.now() > deadline) return failed.map((f) => `${f.dir}: ${f.code}`);
     pending = failed.map((f) => f.dir);
     await Bun.sleep(20);
   }
@@ -160,5 +159,6 @@ export function missingAncestors(rel: string, mounts = cgroupMounts()): string[]
 
 /** Removes directories that are empty, deepest first; anything in use or not empty stays. */
 export function removeIfEmpty(dirs: string[]): void {
+  if (!dirs.length) return; // delete's usual case, without sort's first use
   for (const d of [...dirs].sort((a, b) => b.split("/").length - a.split("/").length)) tryRemoveDir(d); // fails while in use by another container, or gone
 }

@@ -54,10 +54,8 @@ export async function cli(argv: string[]): Promise<number> {
     await printUsage(parsed.command);
     return 0;
   }
-  // read only when the default root depends on it (through Bun.file: `state` loads no node:fs or bun:ffi)
-  const uidMap = needsUidMap(parsed.globals)
-    ? await (await import("../container/observe.ts")).readQuietly("/proc/self/uid_map")
-    : undefined;
+  // read only when the default root depends on it
+  const uidMap = needsUidMap(parsed.globals) ? (await import("../host/fs.ts")).tryReadText("/proc/self/uid_map") : undefined;
   applyGlobals(parsed.globals, uidMap);
   const call = toCall(parsed);
   const handler = (await HANDLERS[call.command]()).default as (call: Call) => Promise<void> | void;

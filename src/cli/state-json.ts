@@ -1,5 +1,5 @@
-// What `lxcri state` prints. Reads the record and /proc only (no Runtime, no
-// liblxc, no node:fs: container/observe.ts): engines call state often.
+// What `lxcri state` prints. Reads the record, /proc and the freezer only (no
+// Runtime, no liblxc, no node:fs: container/observe.ts): engines call state often.
 import { containerDir } from "../context.ts";
 import { checkId } from "../container/ids.ts";
 import { observe } from "../container/observe.ts";

@@ -3,21 +3,19 @@
 // an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
 // until EOF (init's end is close-on-exec: EOF after EXEC means the process
 // runs), then run poststart hooks. What only a failure or a hook needs (destroy.ts,
-// hooks/points.ts) is imported when it happens: a plain start loads neither.
+// hooks/points.ts, the hook runs' trace and wording, native errors' wording) is
+// imported when it happens: a plain start loads none of it (each module a call
+// loads costs it, docs/performance.md, "Issue 23, round 5").
 import { closeFd } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../host/fs.ts";
-import { strerror } from "../../ffi/libc.ts";
 import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/frames.ts";
-import { nativeError } from "../contract/native-error.ts";
 import { FrameChannel } from "../host/frame-channel.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
-import { STEP } from "../contract/steps.ts";
 import { LxcriError } from "../errors.ts";
 import { readHooks } from "../hooks/layout.ts";
-import { describeFailure, type HookRecord } from "../hooks/run.ts";
-import { appendTrace } from "../hooks/trace.ts";
+import type { HookRecord } from "../hooks/run.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
@@ -39,13 +37,17 @@ export async function start(ctx: Context, id: string): Promise<State> {
       const failure = readHooks(f.hooks, "poststart").length
         ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir)
         : undefined;
-      if (failure) throw new LxcriError("hook-failed", describeFailure(failure));
+      if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
       return state;
     } catch (e) {
       // A failing startContainer or (runtime-spec 1.3) poststart hook stops the container, then poststop runs.
       // The runtime directory stays until `delete`, so state and delete keep working.
       if (e instanceof LxcriError && e.code === "hook-failed") {
-        const [{ stopContainer }, { runPoststop }] = await Promise.all([import("./destroy.ts"), import("../hooks/points.ts")]);
+        const [{ stopContainer }, { runPoststop }, { appendTrace }] = await Promise.all([
+          import("./destroy.ts"),
+          import("../hooks/points.ts"),
+          import("../hooks/trace.ts"),
+        ]);
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
@@ -118,10 +120,16 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
         }
       } else if (fr.kind === FRAME.HOOK) {
         lastHook = decodeHookRun(fr.payload, "startContainer", (i) => startHooks[i]?.path ?? "");
-        appendTrace(f.hooksLog, lastHook);
+        (await import("../hooks/trace.ts")).appendTrace(f.hooksLog, lastHook);
       } else if (fr.kind === FRAME.EXEC) execing = true;
       else if (fr.kind === FRAME.ERROR) {
         const failure = decodeError(fr.payload);
+        const [{ STEP }, { describeFailure }, { nativeError }, { strerror }] = await Promise.all([
+          import("../contract/steps.ts"),
+          import("../hooks/run.ts"),
+          import("../contract/native-error.ts"),
+          import("../../ffi/libc.ts"),
+        ]);
         if (failure.step === STEP.HOOK)
           throw new LxcriError("hook-failed", lastHook ? describeFailure(lastHook) : `startContainer hook ${failure.what} failed`);
         throw nativeError(failure, "start", strerror, { id: record.id });

@@ -1,8 +1,7 @@
 // What a runtime directory and a record must be, and what status a record
 // and the host's processes mean: the rules alone, without I/O, below every
 // layer that needs them. container/store.ts and container/status.ts apply
-// them with system calls (host/fs.ts); container/observe.ts with Bun.file,
-// so that `state` loads neither bun:ffi nor node:fs (docs/performance.md).
+// them with system calls (host/fs.ts).
 // Imports nothing that runs.
 import { upgradeCgroupFields } from "../cgroups/record.ts";
 import { isInitArgv } from "./layout.ts";

@@ -53,7 +53,10 @@ export const STEPS = [
 
 export type StepName = (typeof STEPS)[number][0];
 
-export const STEP = Object.fromEntries(STEPS.map(([name], i) => [name, i])) as Record<StepName, number>;
+// A loop, not Object.fromEntries and map: `start` loads this, and those builtins cost a call their
+// first use (docs/performance.md, "Issue 23, round 5").
+export const STEP = {} as Record<StepName, number>;
+for (let i = 0; i < STEPS.length; i++) STEP[STEPS[i]![0]] = i;
 
 /** What a failed step number means. */
 export function stepText(step: number): string {

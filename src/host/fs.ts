@@ -1,10 +1,9 @@
 // The one way src/ reaches the file system: synchronous calls over raw system
 // calls (ffi/files.ts), which cost no node:fs import (docs/performance.md,
 // "What start-up costs"), worded as node:fs words its errors (`code`
-// "ENOENT", …); atomic writes and per-container locks on top. Only
-// container/observe.ts reads through Bun.file (`state` loads no bun:ffi), and
-// a cold path that needs what this has not (a terminal's async reads, a
-// temporary directory) says so where it imports node:fs.
+// "ENOENT", …); atomic writes and per-container locks on top. A cold path
+// that needs what this has not (a terminal's async reads, a temporary
+// directory) says so where it imports node:fs.
 import { openFile, rename, tryExchange, unlinkIfExists, writeNew } from "../../ffi/files.ts";
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../ffi/syscalls.ts";
 
@@ -33,6 +32,7 @@ export {
   stat,
   SysError,
   tryReadText,
+  tryLstat,
   tryRemoveDir,
   unlinkIfExists,
   writeAll,

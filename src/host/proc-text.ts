@@ -1,5 +1,5 @@
-// The formats of /proc/<pid>/stat and /proc/<pid>/cmdline, parsed: no I/O, so
-// both proc.ts (host/fs.ts) and the state path (Bun.file) use them.
+// The formats of /proc/<pid>/stat and /proc/<pid>/cmdline, parsed: no I/O
+// (proc.ts reads them through host/fs.ts).
 
 export interface ProcStat {
   state: string; // R S D Z T ...

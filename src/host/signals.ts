@@ -53,17 +53,30 @@ export const FORWARDED_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIG
 export const SIGRTMIN = 34;
 export const SIGRTMAX = 64;
 
+/** Whether `s` is ASCII digits only (what /^\d+$/ matches), without a regex: each regex costs its first use ~20–30 µs. */
+function isDigits(s: string): boolean {
+  if (s === "") return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+// kill's usual argument (containerd's, podman's) is a number or a plain name: those take no regex
+// (docs/performance.md, "Issue 23, round 5"); a real-time name does.
 export function parseSignal(arg: string | number | undefined): number {
   if (arg === undefined || arg === "") return SIGNALS.SIGTERM!;
   const s = String(arg).trim();
   const invalid = () => new LxcriError("invalid-argument", `invalid signal ${JSON.stringify(s)}`);
-  if (/^\d+$/.test(s)) {
+  if (isDigits(s)) {
     const n = Number(s);
     if (n < 1 || n > SIGRTMAX) throw invalid();
     return n;
   }
-  const name = s.toUpperCase().replace(/^SIG/, "");
-  const rt = /^RT(MIN|MAX)(?:([+-])(\d+))?$/.exec(name);
+  const upper = s.toUpperCase();
+  const name = upper.startsWith("SIG") ? upper.slice(3) : upper;
+  const rt = name.startsWith("RT") ? /^RT(MIN|MAX)(?:([+-])(\d+))?$/.exec(name) : null;
   if (rt) {
     const [, which, sign, offset] = rt;
     if (sign && sign !== (which === "MIN" ? "+" : "-")) throw invalid();

@@ -17,7 +17,24 @@ test("kill's signal: numbers 1–64, names in any case with or without SIG, real
   expect(parseSignal("RTMAX")).toBe(64);
   expect(parseSignal("RTMAX-2")).toBe(62);
   expect(parseSignal("SIGRTMAX-30")).toBe(34);
-  for (const bad of ["0", "65", "-1", "RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMAX+1", "NOTASIGNAL", "SIG"])
+  expect(parseSignal(" 9 ")).toBe(9);
+  expect(parseSignal("009")).toBe(9);
+  // digits are ASCII digits only (as /^\d+$/), a sign is not one, and one SIG prefix is taken off, not two
+  for (const bad of [
+    "0",
+    "65",
+    "-1",
+    "+9",
+    "\uff19",
+    "9a",
+    "SIGSIGKILL",
+    "RTMIN+31",
+    "RTMAX-31",
+    "RTMIN-1",
+    "RTMAX+1",
+    "NOTASIGNAL",
+    "SIG",
+  ])
     expect(errorOf(() => parseSignal(bad))).toContain(`invalid signal ${JSON.stringify(bad)}`);
 });
 

@@ -10,7 +10,7 @@
 // nobody read config.json and hooks' environ (0644 files in a 0711 directory).
 // runc 1.1.5: /run/runc/<id> is 0700 root:root with state.json 0600 in it.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canRunContainers, LXCRI, testRoot } from "../../helpers.ts";
 import { bundle, cleanupAttackRoot, hostMarker, MAPPED_ROOT, NOBODY, removeScratch, run, runtime, tempDir } from "./attack-helpers.ts";
@@ -142,5 +142,33 @@ describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-name
     expect(lx(["start", "rd3"]).code).toBe(0);
     check("running");
     expect(lx(["delete", "--force", "rd3"]).code).toBe(0);
+  }, 30_000);
+
+  // Before issue 23 round 5, `state` read through Bun.file, whose stat follows a symlink: it reported a
+  // container whose directory had been replaced by a symlink, which start, kill and delete refuse.
+  test("a runtime directory replaced by a symlink: state refuses it as start and kill do (one reader, store.ts)", () => {
+    const lx = runtime(LXCRI, root);
+    expect(lx(["create", "--bundle", bundle(["sleep", "60"]), "rd4"]).code).toBe(0);
+    const dir = join(root, "rd4");
+    renameSync(dir, `${dir}.real`);
+    symlinkSync(`${dir}.real`, dir);
+    try {
+      for (const args of [
+        ["state", "rd4"],
+        ["start", "rd4"],
+        ["kill", "rd4", "KILL"],
+      ]) {
+        const r = lx(args);
+        expect({ args, code: r.code, stderr: r.stderr }).toEqual({
+          args,
+          code: 1,
+          stderr: expect.stringContaining("refusing to use a runtime directory"),
+        });
+      }
+    } finally {
+      unlinkSync(dir);
+      renameSync(`${dir}.real`, dir);
+    }
+    expect(lx(["delete", "--force", "rd4"]).code).toBe(0);
   }, 30_000);
 });
