@@ -289,13 +289,16 @@ export async function create(
       // a limit the host refused (liblxc's "Failed to set"): named by its field, as runc's write error names the file
       throw (e instanceof LxcriError && refusedLimit(e.message, spec.linux?.resources, cgroupLayout())) || e;
     });
-    // READY: liblxc's part is done; its teardown runs while the rest of create does
-    killMonitor(monitor);
     record.initPid = init;
     record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
     pinCgroups(record.cgroups, init, cg.cgroupless);
     writeRecord(dir, record);
+    // READY and init recorded: liblxc's part is done, and its teardown runs while the rest of create
+    // does. Not before the record names init: a create killed in between would leave init running
+    // with neither its pid nor a live monitor (whose children delete kills) on record
+    // (faults.test.ts, SIGKILL of create, found it).
+    killMonitor(monitor);
     // recorded first: a failure here destroys what is recorded
     if (joinedUserns) checkJoinedUserns(init, joinedUserns, joinedUserns.path);
     // under the user's systemd the scope was started above, around the monitor

@@ -236,7 +236,7 @@ export async function waitReady(
 
 /**
  * Starts ending the monitor (init, re-parented once it is gone, lives on): create does this as
- * soon as init is READY, so that the kernel's teardown of liblxc's process overlaps create's last
+ * soon as init is READY and recorded, so that the kernel's teardown of liblxc's process overlaps create's last
  * steps; endMonitor then waits (docs/performance.md, "Issue 23, round 5").
  */
 export function killMonitor(m: Monitor): void {
