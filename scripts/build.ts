@@ -7,12 +7,16 @@
 //                  imported command in its own chunk, so a call loads only what it
 //                  uses; JIT tiers are raised (--compile-jit-policy): each call is
 //                  short; .env and bunfig.toml autoloading is off (a runtime runs
-//                  with cwd = a bundle)
+//                  with cwd = a bundle); each hot call's entry is replaced by its
+//                  own bundle, made first without splitting (scripts/hot-bundles.ts)
 // `bun scripts/build.ts --native` builds only the helpers (a Bun project that
 // uses lxcri as a library needs nothing else). docs/performance.md has the
 // measurements behind each flag.
-import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { HOT } from "../src/cli/route.ts";
+import { bundleHot } from "./hot-bundles.ts";
 
 const root = join(import.meta.dir, "..");
 const out = join(root, "build");
@@ -65,23 +69,44 @@ run(
 );
 for (const f of ["lxcri-init", "lxcri-monitor"]) chmodSync(join(out, f), 0o755);
 
-if (!process.argv.includes("--native"))
-  run(
-    "build/lxcri",
-    [
-      process.execPath,
-      "build",
-      "--compile",
-      "--minify",
-      "--bytecode",
-      "--splitting",
-      "--format=esm",
-      "--compile-jit-policy=100",
-      "--no-compile-autoload-dotenv",
-      "--no-compile-autoload-bunfig",
-      join(root, "src/cli/main.ts"),
-      "--outfile",
-      join(out, "lxcri"),
-    ],
-    "bun build --compile",
-  );
+if (!process.argv.includes("--native")) await buildCli();
+
+/**
+ * The executable: src/cli/main.ts, split, with each hot call's entry replaced by
+ * its bundle (scripts/hot-bundles.ts), made first in a scratch directory.
+ */
+async function buildCli(): Promise<void> {
+  const started = performance.now();
+  const scratch = mkdtempSync(join(tmpdir(), "lxcri-hot-"));
+  try {
+    const bundles = await bundleHot(scratch);
+    const entries = new Map(HOT.map((call) => [join(root, "src/cli/hot", `${call}.ts`), bundles[call]]));
+    const r = await Bun.build({
+      entrypoints: [join(root, "src/cli/main.ts")],
+      target: "bun",
+      format: "esm",
+      minify: true,
+      bytecode: true,
+      splitting: true,
+      compile: { outfile: join(out, "lxcri"), jitPolicy: 100, autoloadDotenv: false, autoloadBunfig: false },
+      plugins: [
+        {
+          name: "lxcri-hot-entries",
+          setup(build) {
+            build.onResolve({ filter: /\/hot\/[a-z]+\.ts$/ }, (args) => {
+              const bundle = entries.get(resolve(dirname(args.importer), args.path));
+              return bundle ? { path: bundle } : undefined;
+            });
+          },
+        },
+      ],
+    });
+    if (!r.success) {
+      console.error(`build/lxcri failed (bun build --compile):\n${r.logs.join("\n")}`);
+      process.exit(1);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`built build/lxcri in ${Math.round(performance.now() - started)} ms`);
+}

@@ -5,11 +5,11 @@
 //
 // argv → parse.ts (driven by table.ts) → the global flags checked
 // (globals.ts) → the command's handler in commands/, imported on use.
-// main.ts, the entry, answers --version before loading this file.
-import { LxcriError } from "../errors.ts";
-import { escapeText } from "../text/escape.ts";
-import { applyGlobals, globals, log, needsUidMap } from "./globals.ts";
-import { isCommand, parseArgv, toCall } from "./parse.ts";
+// main.ts, the entry, answers --version before loading this file, and runs
+// `start`, `state`, `kill` and `delete` through their own bundles (hot/)
+// unless their parse finds something else; run.ts is what both share.
+import { isCommand, parseArgv } from "./parse.ts";
+import { exitWith, type Handler, runParsed } from "./run.ts";
 import type { Call, CommandName } from "./table.ts";
 
 /** Each command's handler, imported when it runs. */
@@ -54,35 +54,12 @@ export async function cli(argv: string[]): Promise<number> {
     await printUsage(parsed.command);
     return 0;
   }
-  // read only when the default root depends on it
-  const uidMap = needsUidMap(parsed.globals) ? (await import("../host/fs.ts")).tryReadText("/proc/self/uid_map") : undefined;
-  applyGlobals(parsed.globals, uidMap);
-  const call = toCall(parsed);
-  const handler = (await HANDLERS[call.command]()).default as (call: Call) => Promise<void> | void;
-  await handler(call);
-  return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  return runParsed(parsed, async (command) => (await HANDLERS[command]()).default as Handler);
 }
 
-/**
- * The message for stderr and --log, on one line and escaped: a message can
- * carry what a container or an image wrote (a hook's output, init's report, a
- * file name from the rootfs in liblxc's log). A stack only with LXCRI_DEBUG,
- * for errors that are not lxcri's own.
- */
-export async function reportError(e: unknown): Promise<void> {
-  const message = escapeText(e instanceof Error ? e.message : String(e));
-  if (globals.log) (await log()).error(message);
-  console.error(`lxcri: ${message}`);
-  if (!(e instanceof LxcriError) && process.env.LXCRI_DEBUG) console.error(e);
-}
+export { reportError } from "./run.ts";
 
 /** Runs a command line and exits with its status. */
 export function main(argv: string[]): void {
-  cli(argv).then(
-    (code) => process.exit(code),
-    async (e: unknown) => {
-      await reportError(e);
-      process.exit(1);
-    },
-  );
+  exitWith(cli(argv));
 }

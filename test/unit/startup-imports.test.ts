@@ -8,10 +8,15 @@
 // (runtime.ts and src/library/), and load nothing only a rarer case needs:
 // a failure, a hook, --all, a systemd scope. Static imports are followed;
 // `import()` is lazy and is not, so each lazy step a call takes is named
-// below; type-only imports are erased.
-import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+// below; type-only imports are erased. Each hot call runs from a bundle of its
+// own (src/cli/hot/, scripts/hot-bundles.ts): the last tests build them and
+// check that each holds what the walk says, and what it leaves to import().
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { bundleHot, HOT_PATH, SHARED } from "../../scripts/hot-bundles.ts";
+import { HOT } from "../../src/cli/route.ts";
 
 const SRC = join(import.meta.dir, "../../src");
 
@@ -42,27 +47,30 @@ const graphOf = (...files: string[]) => new Set(files.flatMap((f) => [...staticG
 
 const heavy = (graph: Set<string>) => [...graph].filter((m) => m.startsWith("node:") || m === "bun:ffi" || m === "citty");
 
-test("--version loads version.ts and nothing heavy", () => {
+test("--version loads version.ts, the router and nothing heavy", () => {
   const graph = staticGraph(join(SRC, "cli/main.ts"));
   expect(heavy(graph)).toEqual([]);
   const files = [...graph].map((f) => relative(SRC, f)).sort();
-  expect(files).toEqual(["../package.json", "cli/main.ts", "cli/version.ts", "spec/versions.ts"]);
+  expect(files).toEqual(["../package.json", "cli/main.ts", "cli/route.ts", "cli/version.ts", "spec/versions.ts"]);
 });
 
 test("state loads no node:fs, node:path or citty", () => {
-  const graph = new Set([...staticGraph(join(SRC, "cli/cli.ts")), ...staticGraph(join(SRC, "cli/commands/state.ts"))]);
+  const graph = staticGraph(join(SRC, "cli/hot/state.ts"));
   expect(heavy(graph)).toEqual(["bun:ffi"]);
   // the walk does see them where they are: create's handler resolves --console-socket with node:path
   expect(heavy(staticGraph(join(SRC, "cli/commands/create.ts")))).toContain("node:path");
 });
 
-// cli.ts → the handler → globals.ts's context() (log.ts) → the operation's import()
+// main.ts → the call's entry (hot/, its handler statically) → globals.ts's context() (log.ts) → the operation's import()
 const CALLS: Record<string, string[]> = {
-  start: ["cli/cli.ts", "cli/commands/start.ts", "log.ts", "container/start.ts"],
-  delete: ["cli/cli.ts", "cli/commands/delete.ts", "log.ts", "container/delete.ts"],
-  kill: ["cli/cli.ts", "cli/commands/kill.ts", "log.ts", "container/kill.ts"],
-  state: ["cli/cli.ts", "cli/commands/state.ts"],
+  start: ["cli/hot/start.ts", "log.ts", "container/start.ts"],
+  delete: ["cli/hot/delete.ts", "log.ts", "container/delete.ts"],
+  kill: ["cli/hot/kill.ts", "log.ts", "container/kill.ts"],
+  state: ["cli/hot/state.ts"],
 };
+
+/** What no hot call loads: the whole command line's table of handlers, help, another command's handler. */
+const NO_HOT_CALL = ["cli/cli.ts", "cli/usage.ts", "cli/commands/create.ts", "cli/commands/run.ts", "cli/commands/exec.ts"];
 
 /** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
 const NOT_LOADED: Record<string, string[]> = {
@@ -108,7 +116,9 @@ for (const [call, files] of Object.entries(CALLS))
     // a container's systemd scope is stopped through a lazy import (container/destroy.ts)
     expect([...graph].filter((m) => m.includes("/systemd/"))).toEqual([]);
     const mine = [...graph].filter((m) => m.startsWith("/")).map((f) => relative(SRC, f));
-    expect(mine.filter((f) => NOT_LOADED[call]!.some((n) => f === n || (n.endsWith("/") && f.startsWith(n))))).toEqual([]);
+    const not = [...NOT_LOADED[call]!, ...NO_HOT_CALL];
+    expect(mine.filter((f) => not.some((n) => f === n || (n.endsWith("/") && f.startsWith(n))))).toEqual([]);
+    expect(mine.filter((f) => f.startsWith("cli/commands/"))).toEqual([`cli/commands/${call}.ts`]);
   });
 
 test("the lazy steps named above are the ones the code takes", () => {
@@ -117,4 +127,36 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("cli/commands/start.ts")).toContain('import("../../container/start.ts")');
   expect(text("cli/commands/delete.ts")).toContain('import("../../container/delete.ts")');
   expect(text("cli/commands/kill.ts")).toContain('import("../../container/kill.ts")');
+  // and they are the ones each hot bundle holds: every other import() is left to the split graph
+  for (const call of HOT)
+    expect(HOT_PATH[call].map((f) => relative(SRC, f))).toEqual(CALLS[call]!.filter((f) => !f.startsWith("cli/hot/")));
+  for (const call of HOT) expect(text("cli/main.ts")).toContain(`import("./hot/${call}.ts")`);
+});
+
+/** The repo files a bundle holds: Bun heads each module it copies in with `// <path from the cwd>` (unminified). */
+const holds = (bundle: string) => new Set([...bundle.matchAll(/^\/\/ (\S+\.ts)$/gm)].map((m) => relative(SRC, resolve(m[1]!))));
+
+describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts makes them)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lxcri-hot-test-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const made = await bundleHot(dir);
+  const shared = SHARED.map((f) => relative(SRC, f));
+  for (const call of HOT)
+    test(`${call}: one file holding what the walk above says the call loads, errors.ts imported, what else it may need left to import()`, () => {
+      const text = readFileSync(made[call], "utf8");
+      const held = [...holds(text)];
+      const walked = [...graphOf(...CALLS[call]!)].filter((m) => m.startsWith("/")).map((f) => relative(SRC, f));
+      // nothing the walk does not see (the bundler may leave out more: what no code used), and the call's own path
+      expect(held.filter((f) => !walked.includes(f))).toEqual([]);
+      const path = [...CALLS[call]!, `cli/commands/${call}.ts`, "cli/run.ts", "cli/parse.ts", "cli/table.ts", "cli/globals.ts"];
+      expect(path.filter((f) => !held.includes(f))).toEqual([]);
+      // the one module shared with the split graph: imported, so one class LxcriError for every instanceof
+      expect(held.filter((f) => shared.includes(f))).toEqual([]);
+      const imported = [...text.matchAll(/^import .* from "(\/[^"]+)";$/gm)].map((m) => relative(SRC, m[1]!));
+      expect([...new Set(imported)]).toEqual(shared);
+      // what only a rarer case needs is an import() of its source file, which the split graph serves
+      const lazy = [...text.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]!);
+      expect(lazy.every((f) => f.startsWith(join(SRC, "..")) && f.endsWith(".ts"))).toBe(true);
+      expect(lazy.filter((f) => HOT_PATH[call].includes(f))).toEqual([]);
+    });
 });

@@ -1,0 +1,89 @@
+// The router (src/cli/route.ts) reads argv before any parser is loaded, to pick
+// a hot call's bundle; the bundle's entry (src/cli/run.ts runOnly) parses with
+// the real parser and gives back anything that is not a plain call of its own.
+// So: the router's flag lists are the table's, it never names a call the parser
+// would not, and an entry that is given another command line does nothing.
+import { expect, test } from "bun:test";
+import { globals } from "../../src/cli/globals.ts";
+import { parseArgv } from "../../src/cli/parse.ts";
+import { GLOBAL_BOOLEANS, GLOBAL_VALUES, HOT, hotCall } from "../../src/cli/route.ts";
+import { runOnly } from "../../src/cli/run.ts";
+import { GLOBAL_FLAGS } from "../../src/cli/table.ts";
+
+/** A command line's words (the rows hold no quoted values). */
+const argv = (line: string) => line.split(" ").filter((w) => w !== "");
+
+test("the router's global flags are table.ts's: the value flags, the booleans, no alias", () => {
+  const flags = Object.entries(GLOBAL_FLAGS) as [string, { type: string; alias?: string }][];
+  expect(
+    flags
+      .filter(([, f]) => f.type === "string")
+      .map(([k]) => k)
+      .sort(),
+  ).toEqual([...GLOBAL_VALUES].sort());
+  expect(
+    flags
+      .filter(([, f]) => f.type === "boolean")
+      .map(([k]) => k)
+      .sort(),
+  ).toEqual([...GLOBAL_BOOLEANS].sort());
+  expect(flags.filter(([, f]) => f.alias !== undefined)).toEqual([]);
+});
+
+// command line → the call the router names (undefined: cli.ts takes it)
+const ROWS: [string, string | undefined][] = [
+  ["start c1", "start"],
+  ["state c1", "state"],
+  ["kill c1 KILL", "kill"],
+  ["delete -f c1", "delete"],
+  ["--root /run/x --log /tmp/l --log-format json start c1", "start"],
+  ["--root=/run/x --log=/tmp/l --log-format=json kill c1 9", "kill"],
+  ["-root /run/x -log-format json state c1", "state"],
+  ["--systemd-cgroup --debug delete --force c1", "delete"],
+  ["--debug=false --no-systemd-cgroup start c1", "start"],
+  ["--criu /bin/criu --rootless false --hook-timeout 5 --cgroup-manager systemd kill --all c1 TERM", "kill"],
+  ["--root start start c1", "start"],
+  ["--log kill state c1", "state"],
+  ["create --bundle /b c1", undefined],
+  ["list", undefined],
+  ["--version", undefined],
+  ["", undefined],
+  ["-h start", undefined],
+  ["--help", undefined],
+  ["--bogus start c1", undefined],
+  ["-- start c1", undefined],
+  ["--no-root /x start c1", undefined],
+  ["help start", undefined],
+  ["s c1", undefined],
+];
+
+test("the router names the hot call of each command line, and never one the parser would not", () => {
+  for (const [line, want] of ROWS) {
+    const args = argv(line);
+    expect([line, hotCall(args)]).toEqual([line, want as never]);
+    if (want !== undefined) expect([line, parseArgv(args).command]).toEqual([line, want]);
+  }
+});
+
+test("a hot entry gives back, untouched, what is not a plain call of its own command", () => {
+  const before = { ...globals };
+  let ran = 0;
+  const handler = () => {
+    ran++;
+  };
+  for (const call of HOT)
+    for (const line of [
+      `${call} --help c1`,
+      `-h ${call} c1`,
+      `${call} --bogus c1`,
+      `--log-format=yaml ${call} c1`,
+      "list",
+      "create --bundle /b c1",
+    ]) {
+      const other = HOT.find((c) => c !== call)!;
+      expect([line, runOnly(argv(line), call, handler)]).toEqual([line, false]);
+      expect([line, runOnly(argv(`${other} c1`), call, handler)]).toEqual([line, false]);
+    }
+  expect(ran).toBe(0);
+  expect({ ...globals }).toEqual(before);
+});
