@@ -30,7 +30,8 @@ const runcAt = withRunc ? bins.length - 1 : -1;
 const creator = process.env.BENCH_HOT_CREATOR && freshCopy(process.env.BENCH_HOT_CREATOR, join(copies, "creator"));
 Bun.spawnSync(["sync"]); // the copies written out before anything is timed
 const timed = process.env.BENCH_HOT?.split(",");
-const root = "/run/lxcri-bench-hot-ab";
+// a root of its own: two runs at once (other sessions' benches) would delete each other's containers
+const root = `/run/lxcri-bench-hot-ab-${process.pid}`;
 const calls = ["start", "state", "kill", "delete"] as const;
 type CallName = (typeof calls)[number];
 
@@ -84,6 +85,7 @@ for (let i = 0; i < runs; i++) {
   }
 }
 cleanup();
+rmSync(root, { recursive: true, force: true });
 
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`${runs} runs, builds alternating; load average ${load}; ms: median wall · median CPU (user + system)\n`);

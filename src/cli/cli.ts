@@ -6,7 +6,7 @@
 // argv → parse.ts (driven by table.ts) → the global flags checked
 // (globals.ts) → the command's handler in commands/, imported on use.
 // main.ts, the entry, answers --version before loading this file, and runs
-// `start`, `state`, `kill` and `delete` through their own bundles (hot/)
+// `start`, `state`, `kill`, `delete` and `create` through their own bundles (hot/)
 // unless their parse finds something else; run.ts is what both share.
 import { isCommand, parseArgv } from "./parse.ts";
 import { exitWith, type Handler, runParsed } from "./run.ts";

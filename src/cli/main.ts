@@ -1,6 +1,6 @@
 // The entry of the one executable: `--version` is answered here, with nothing
 // else loaded (it runs at Bun's own start-up cost, docs/performance.md); a hot
-// call (`start`, `state`, `kill`, `delete`: route.ts) loads its own bundle
+// call (`start`, `state`, `kill`, `delete`, `create`: route.ts) loads its own bundle
 // (hot/, bundled alone by scripts/hot-bundles.ts), which gives the command line
 // back when its parser finds something else; everything else is cli.ts.
 import { hotCall } from "./route.ts";
@@ -28,6 +28,9 @@ else
       break;
     case "delete":
       import("./hot/delete.ts").then(take);
+      break;
+    case "create":
+      import("./hot/create.ts").then(take);
       break;
     default:
       full();

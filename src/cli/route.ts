@@ -10,7 +10,7 @@
 // table's (table.ts GLOBAL_FLAGS, which this file must not import: --version
 // runs beside it).
 
-export const HOT = ["start", "state", "kill", "delete"] as const;
+export const HOT = ["start", "state", "kill", "delete", "create"] as const;
 export type HotCall = (typeof HOT)[number];
 
 /** The global flags that take a value, and the boolean ones. */

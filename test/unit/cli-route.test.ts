@@ -44,7 +44,10 @@ const ROWS: [string, string | undefined][] = [
   ["--criu /bin/criu --rootless false --hook-timeout 5 --cgroup-manager systemd kill --all c1 TERM", "kill"],
   ["--root start start c1", "start"],
   ["--log kill state c1", "state"],
-  ["create --bundle /b c1", undefined],
+  ["create --bundle /b c1", "create"],
+  ["--systemd-cgroup create --bundle /b --pid-file /p c1", "create"],
+  ["run --bundle /b c1", undefined],
+  ["exec c1 true", undefined],
   ["list", undefined],
   ["--version", undefined],
   ["", undefined],
@@ -78,7 +81,7 @@ test("a hot entry gives back, untouched, what is not a plain call of its own com
       `${call} --bogus c1`,
       `--log-format=yaml ${call} c1`,
       "list",
-      "create --bundle /b c1",
+      "run --bundle /b c1",
     ]) {
       const other = HOT.find((c) => c !== call)!;
       expect([line, runOnly(argv(line), call, handler)]).toEqual([line, false]);
