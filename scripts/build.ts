@@ -1,5 +1,5 @@
 // Builds lxcri into build/: the native helpers with the system cc, and the
-// one executable — the CLI — with `bun build --compile`.
+// one executable — the CLI — with `bun build --compile` (as Bun.build's `compile`, which takes plugins).
 //   lxcri-init     static (glibc): the container's init, the exec helper and the
 //                  mount hook; runs inside containers, so it needs nothing from them
 //   lxcri-monitor  liblxc's monitor, compiled against lxccontainer.h (lxc-dev)
