@@ -52,8 +52,8 @@ test("--version loads version.ts and nothing heavy", () => {
 test("state loads no node:fs, node:path or citty", () => {
   const graph = new Set([...staticGraph(join(SRC, "cli/cli.ts")), ...staticGraph(join(SRC, "cli/commands/state.ts"))]);
   expect(heavy(graph)).toEqual(["bun:ffi"]);
-  // the walk does see them where they are: create's handler resolves --console-socket with node:path
-  expect(heavy(staticGraph(join(SRC, "cli/commands/create.ts")))).toContain("node:path");
+  // the walk does see them where they are: exec's handler resolves --console-socket with node:path
+  expect(heavy(staticGraph(join(SRC, "cli/commands/exec.ts")))).toContain("node:path");
 });
 
 // cli.ts → the handler → globals.ts's context() (log.ts) → the operation's import()
@@ -117,4 +117,13 @@ test("the lazy steps named above are the ones the code takes", () => {
   expect(text("cli/commands/start.ts")).toContain('import("../../container/start.ts")');
   expect(text("cli/commands/delete.ts")).toContain('import("../../container/delete.ts")');
   expect(text("cli/commands/kill.ts")).toContain('import("../../container/kill.ts")');
+});
+
+// create is no hot call, but 50 creates at once are CPU-bound: root's create loads no node:fs (a
+// rootless create's cgroups import it lazily) and no node:path (src/path.ts): ~1 ms of its CPU
+// (docs/performance.md, "Issue 23, round 6"). node:fs/promises is the cgroup migration's
+// warm-up (cgroups/plan.ts), the one write create leaves to Bun's thread pool.
+test("create loads no node:fs, node:path or node:os before it runs", () => {
+  const graph = graphOf("cli/commands/create.ts", "runtime.ts", "container/create/index.ts");
+  expect(heavy(graph).filter((m) => m.startsWith("node:"))).toEqual(["node:fs/promises"]);
 });
