@@ -4,6 +4,7 @@ export const SYS = {
   read: 0,
   pread64: 17,
   pwrite64: 18,
+  prlimit64: 302,
   write: 1,
   close: 3,
   poll: 7,
