@@ -2,7 +2,7 @@
 // flags, and reading what is there without blocking. Bun's fs functions work
 // on these fds too; these are what it lacks.
 import { ptr } from "bun:ffi";
-import { errno, errnoMessage, libc, sys, trySys } from "./libc.ts";
+import { errno, errnoMessage, sys, trySys } from "./libc.ts";
 import {
   AF_UNIX,
   EAGAIN,
@@ -45,24 +45,24 @@ export function socketPair(): [number, number] {
 }
 
 export function setCloexec(fd: number, on = true): void {
-  const flags = libc.fcntl(fd, F_GETFD, 0);
-  if (flags >= 0) libc.fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
+  const flags = trySys(SYS.fcntl, fd, F_GETFD, 0);
+  if (flags >= 0) trySys(SYS.fcntl, fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
 }
 
 export function setNonBlocking(fd: number, on = true): void {
-  const flags = libc.fcntl(fd, F_GETFL, 0);
-  if (flags >= 0) libc.fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+  const flags = trySys(SYS.fcntl, fd, F_GETFL, 0);
+  if (flags >= 0) trySys(SYS.fcntl, fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 }
 
 /** Whether `fd` is open and inheritable (what a caller passes to a child is; for 0-2 only: Bun marks 4 and up close-on-exec at start). */
 export function isInheritable(fd: number): boolean {
-  const flags = libc.fcntl(fd, F_GETFD, 0);
+  const flags = trySys(SYS.fcntl, fd, F_GETFD, 0);
   return flags >= 0 && !(flags & FD_CLOEXEC);
 }
 
 /** Whether `fd` is open. */
 export function isOpen(fd: number): boolean {
-  return libc.fcntl(fd, F_GETFD, 0) >= 0;
+  return trySys(SYS.fcntl, fd, F_GETFD, 0) >= 0;
 }
 
 /** Waits up to `ms` for any of `fds` to be readable or hung up; the ones that are. */
@@ -73,7 +73,7 @@ export function pollReadable(fds: number[], ms: number): number[] {
     pfd[i * 2] = fds[i]!;
     pfd[i * 2 + 1] = POLLIN; // events in the low 16 bits; revents (high 16) start at 0
   }
-  if (libc.poll(pfd, BigInt(fds.length), ms) <= 0) return [];
+  if (trySys(SYS.poll, ptr(pfd), fds.length, ms) <= 0) return [];
   const ready: number[] = [];
   for (let i = 0; i < fds.length; i++) if ((pfd[i * 2 + 1]! >>> 16) & (POLLIN | POLLHUP | 8) /* POLLERR */) ready.push(fds[i]!);
   return ready;
@@ -213,7 +213,7 @@ function concat(chunks: Uint8Array[]): Uint8Array {
  * files lxcri opens are close-on-exec — and that must never reach a container.
  */
 export function callerStdioCopies(): (number | null)[] {
-  return [0, 1, 2].map((fd) => (isInheritable(fd) ? libc.fcntl(fd, F_DUPFD_CLOEXEC, 10) : null));
+  return [0, 1, 2].map((fd) => (isInheritable(fd) ? trySys(SYS.fcntl, fd, F_DUPFD_CLOEXEC, 10) : null));
 }
 
 /** Whether each of fds 0-2 is one the caller gave us (see callerStdioCopies). */

@@ -301,6 +301,8 @@ export interface Stat {
   uid: number;
   gid: number;
   size: number;
+  /** st_rdev: a device file's device number (major << 8 | minor for the small ones) */
+  rdev: number;
   /** st_ino, exact (a decimal string: it is a u64) */
   inode: string;
   isDirectory(): boolean;
@@ -321,7 +323,7 @@ const TYPES: Record<number, FileType> = {
 
 /** newfstatat(2) of `path` relative to `dirFd` (AT_EMPTY_PATH with "": the fd itself), as a Stat. */
 function statAt(dirFd: number, path: string, flags: number, what: () => string): Stat {
-  const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8; st_mode, st_uid, st_gid at 24, 28, 32; st_size at 48
+  const st = new BigUint64Array(18); // x86_64 struct stat: st_ino at byte 8; st_mode, st_uid, st_gid at 24, 28, 32; st_rdev at 40; st_size at 48
   const p = cs(path);
   call(what, SYS.newfstatat, dirFd, ptr(p), ptr(st), flags);
   return toStat(st);
@@ -338,6 +340,7 @@ function toStat(st: BigUint64Array): Stat {
     uid: v.getUint32(28, true),
     gid: v.getUint32(32, true),
     size: Number(st[6]),
+    rdev: Number(st[5]),
     inode: String(st[1]),
     isDirectory: () => type === "dir",
     isFile: () => type === "file",

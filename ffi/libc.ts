@@ -1,21 +1,18 @@
 // The few libc calls lxcri needs that Bun does not offer. libc is already
 // loaded into every process, but bun:ffi builds a wrapper per symbol (docs/performance.md, "What start-up costs"):
 // each symbol is bound on its first use,
-// so a call pays only for the ones it makes (`start` and `delete` use
-// `syscall` and `poll`, `state` `syscall` alone), and `--version` for none.
+// so a call pays only for the ones it makes (`start`, `delete` and `state` use
+// `syscall` alone: poll(2) and fcntl(2) go through it too), and `--version` for none.
 import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";
 import { ECHILD, EINTR, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 
-const { i32, ptr, cstring, u64, i64 } = FFIType;
+const { i32, ptr, cstring, i64 } = FFIType;
 
 const SIGNATURES = {
   __errno_location: { args: [], returns: ptr },
   strerror: { args: [i32], returns: cstring },
   flock: { args: [i32, i32], returns: i32 },
-  poll: { args: [ptr, u64, i32], returns: i32 },
   waitpid: { args: [i32, ptr, i32], returns: i32 },
-  fcntl: { args: [i32, i32, i64], returns: i32 },
-  getrlimit: { args: [i32, ptr], returns: i32 },
   syscall: { args: [i64, i64, i64, i64, i64, i64], returns: i64 },
 } as const;
 
@@ -96,4 +93,14 @@ export function setSubreaper(on: boolean): boolean {
   trySys(SYS.prctl, PR_GET_CHILD_SUBREAPER, ptrOf(was), 0, 0, 0);
   trySys(SYS.prctl, PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0);
   return was[0] !== 0;
+}
+
+/**
+ * This process's hard limit of the RLIMIT_* `resource` (2^64 - 1: unlimited), or undefined when the
+ * kernel refuses it: prlimit64(2) through `syscall`, bound anyway, rather than a getrlimit wrapper
+ * of its own (~0.1 ms of create's CPU each, docs/performance.md, "Issue 23, round 6").
+ */
+export function hardLimit(resource: number): bigint | undefined {
+  const limits = new BigUint64Array(2); // struct rlimit64: soft, hard
+  return trySys(SYS.prlimit64, 0, resource, 0, ptrOf(limits)) === 0 ? limits[1] : undefined;
 }

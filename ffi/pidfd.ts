@@ -1,8 +1,9 @@
 // pidfds (Linux ≥ 5.3): waiting for a process that is not our child to exit
 // without polling /proc on a timer (a pidfd becomes readable when it exits),
 // and copying an fd another process parked for us (pidfd_getfd, ≥ 5.6).
+import { ptr } from "bun:ffi";
 import { closeFd } from "./fds.ts";
-import { errno, errnoMessage, libc, trySys } from "./libc.ts";
+import { errno, errnoMessage, trySys } from "./libc.ts";
 import { EBADF, POLLIN, SYS } from "./syscalls.ts";
 
 /** A pidfd for `pid`, or -1 (no such process). */
@@ -18,7 +19,7 @@ export function pidfdSignal(fd: number, signal: number): boolean {
 /** Blocks up to `ms` for the process to exit; true when it has. */
 export function pidfdWait(fd: number, ms: number): boolean {
   const pfd = new Int32Array([fd, POLLIN]);
-  return libc.poll(pfd, 1n, ms) > 0;
+  return trySys(SYS.poll, ptr(pfd), 1, ms) > 0;
 }
 
 export function pidfdClose(fd: number): void {

@@ -4,7 +4,7 @@
 // openat2(RESOLVE_IN_ROOT) below the container's root (no symlink or ".."
 // leads out, no magic link is followed) and must be the ptmx device (5:2).
 import { ptr } from "bun:ffi";
-import { closeSync, fstatSync, openSync } from "node:fs";
+import { fstat, openFile } from "./files.ts";
 import { closeFd } from "./fds.ts";
 import { sys, trySys } from "./libc.ts";
 import { O_CLOEXEC, O_NOCTTY, O_PATH, O_RDWR, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, SYS } from "./syscalls.ts";
@@ -28,13 +28,13 @@ export interface Pty {
 
 /** Opens `path` below the directory `root` as if `root` were "/" (openat2 RESOLVE_IN_ROOT). */
 function openInRoot(root: string, path: string, flags: number): number {
-  const dir = openSync(root, O_PATH | O_CLOEXEC);
+  const dir = openFile(root, O_PATH | O_CLOEXEC);
   try {
     const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), 0n, BigInt(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)]);
     const p = Buffer.from(path + "\0");
     return sys(`opening ${path} in the container`, SYS.openat2, dir, ptr(p), ptr(how), 24);
   } finally {
-    closeSync(dir);
+    closeFd(dir);
   }
 }
 
@@ -42,8 +42,8 @@ function openInRoot(root: string, path: string, flags: number): number {
 export function openPtyIn(root: string): Pty {
   const master = openInRoot(root, "/dev/pts/ptmx", O_RDWR | O_NOCTTY);
   try {
-    const st = fstatSync(master);
-    if (!st.isCharacterDevice() || st.rdev !== ((5 << 8) | 2)) throw new Error("/dev/pts/ptmx in the container is not a pty multiplexer");
+    const st = fstat(master, "/dev/pts/ptmx in the container");
+    if (st.type !== "char device" || st.rdev !== ((5 << 8) | 2)) throw new Error("/dev/pts/ptmx in the container is not a pty multiplexer");
     ioctl(master, TIOCSPTLCK, new Int32Array([0]), "unlocking a pty");
     const n = new Int32Array(1);
     ioctl(master, TIOCGPTN, n, "pty number");

@@ -19,7 +19,7 @@ import {
   O_CLOEXEC,
   SYS,
 } from "./syscalls.ts";
-import { readFileSync, writeSync } from "node:fs";
+import { readFile } from "./files.ts";
 
 const OPEN_TREE_CLONE = 1;
 const MOUNT_ATTR_RDONLY = 1;
@@ -46,7 +46,7 @@ export function sealedExe(path: string, rootless = false): number {
     return detachedMount(path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
   } catch (e) {
     if (!rootless) throw e;
-    return sealedMemfd(path.slice(path.lastIndexOf("/") + 1), readFileSync(path));
+    return sealedMemfd(path.slice(path.lastIndexOf("/") + 1), readFile(path));
   }
 }
 
@@ -71,7 +71,8 @@ export function detachedNull(): number {
 export function sealedMemfd(name: string, data: Uint8Array): number {
   const n = Buffer.from(name + "\0");
   const fd = sys("memfd_create", SYS.memfd_create, ptr(n), MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off, off);
+  // pwrite: the offset stays at 0, where whoever is given the fd starts reading
+  for (let off = 0; off < data.length; ) off += sys("writing a memfd", SYS.pwrite64, fd, ptr(data, off), data.length - off, off);
   sys("sealing a memfd", SYS.fcntl, fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
   return fd;
 }

@@ -3,7 +3,8 @@
 // container process itself, right before its execve (no libseccomp, and no
 // allocation, in the container).
 import { dlopen, FFIType, ptr as ptrOf, type Pointer, read } from "bun:ffi";
-import { closeSync, fstatSync, readSync } from "node:fs";
+import { closeFd } from "./fds.ts";
+import { fstat } from "./files.ts";
 import { sys } from "./libc.ts";
 import { EEXIST, MFD_CLOEXEC, SYS } from "./syscalls.ts";
 
@@ -105,11 +106,13 @@ function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
   try {
     const r = lib.seccomp_export_bpf(ctx, fd);
     if (r !== 0) throw new Error(`seccomp: cannot generate the filter (errno ${-r})`);
-    const size = fstatSync(fd).size;
+    const size = fstat(fd, "the exported seccomp filter").size;
     const program = Buffer.alloc(size);
-    readSync(fd, program, 0, size, 0);
+    // from its start (libseccomp's write left the offset at the end); a memfd gives all at once
+    const n = sys("reading the exported seccomp filter", SYS.pread64, fd, ptrOf(program), size, 0);
+    if (n !== size) throw new Error(`seccomp: read ${n} of the filter's ${size} bytes`);
     return program;
   } finally {
-    closeSync(fd);
+    closeFd(fd);
   }
 }

@@ -2,6 +2,9 @@
 // raw syscall lxcri makes goes through ffi/ with these names.
 export const SYS = {
   read: 0,
+  pread64: 17,
+  pwrite64: 18,
+  prlimit64: 302,
   write: 1,
   close: 3,
   poll: 7,

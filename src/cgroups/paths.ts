@@ -18,7 +18,19 @@ interface CgroupMount {
 
 const CONTROLLER_OPTS = /^(name=.*|cpu|cpuacct|cpuset|memory|devices|freezer|net_cls|net_prio|blkio|perf_event|hugetlb|pids|rdma|misc)$/;
 
+let mounts: CgroupMount[] | undefined;
+
+/**
+ * The host's cgroup mounts, from /proc/self/mountinfo, read once per process as the layout in
+ * host.ts is: a create read the whole mount table four times (~0.2 ms each, docs/performance.md,
+ * "Issue 23, round 6").
+ */
 export function cgroupMounts(): CgroupMount[] {
+  mounts ??= readCgroupMounts();
+  return mounts;
+}
+
+function readCgroupMounts(): CgroupMount[] {
   const out: CgroupMount[] = [];
   for (const line of readText("/proc/self/mountinfo").split("\n")) {
     const [left, right] = line.split(" - ");

@@ -8,7 +8,7 @@
 // could change must never run as root. Rootless, the caller's own files are
 // trusted too (src/rootless.ts trustedOwners; docs/security.md, "Rootless").
 import { lstat, realPath, stat } from "./fs.ts";
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { LxcriError } from "../errors.ts";
 import { partOwners } from "./caller-userns.ts";
 

@@ -1,4 +1,4 @@
-// A rootless container without cgroups (src/cgroups/host.ts rootlessCgroups) has no
+// A rootless container without cgroups (src/cgroups/rootless-host.ts rootlessCgroups) has no
 // cgroup.procs to list its processes: they are those of init's pid namespace, as the
 // host's /proc shows them (runc's rootless containers without a cgroup are the same).
 import { readDir, readLink } from "./fs.ts";

@@ -1,5 +1,5 @@
 // The runtime's own rlimits.
-import { libc } from "../../ffi/libc.ts";
+import { hardLimit } from "../../ffi/libc.ts";
 import { RLIMITS } from "../spec/rlimits.ts";
 
 let cached: Record<string, number> | undefined;
@@ -8,10 +8,9 @@ let cached: Record<string, number> | undefined;
 export function hardRlimits(): Record<string, number> {
   if (cached) return cached;
   const out: Record<string, number> = (cached = {});
-  const buf = new BigUint64Array(2);
   for (const [name, resource] of Object.entries(RLIMITS)) {
-    if (libc.getrlimit(resource, buf) !== 0) continue;
-    out[name] = buf[1] === 0xffffffffffffffffn ? Infinity : Number(buf[1]);
+    const hard = hardLimit(resource);
+    if (hard !== undefined) out[name] = hard === 0xffffffffffffffffn ? Infinity : Number(hard);
   }
   return out;
 }

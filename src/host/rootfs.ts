@@ -1,7 +1,7 @@
 // Paths in a container's rootfs as seen from the host: what a path is, and
 // where a container path lands with the rootfs's symlinks resolved inside it.
 import { lstat, readLink, stat } from "./fs.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { LxcriError } from "../errors.ts";
 import type { PathKind } from "../lxc/mounts.ts";
 

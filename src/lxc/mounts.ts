@@ -15,7 +15,7 @@
 //                       only after all entries (so no later mount could go below it).
 // A bind mount with shared propagation in the host's peer group is also mounted from the host:
 // see MountPlan.shared. Propagation is set again after liblxc's pivot_root: MountPlan.propagation.
-import { isAbsolute, join, normalize } from "node:path";
+import { isAbsolute, join, normalize } from "../path.ts";
 import { unsupportedOnHost } from "../errors.ts";
 import { keepsHostPeers, procMountProblem, wantsShared } from "../spec/mounts.ts";
 import type { Mount, Spec } from "../spec/types.ts";

@@ -15,7 +15,7 @@
 // the config's order, so mountinfo keeps the order and the mounts below it stay visible; a
 // bind keeps the filesystem (its superblock: type, data, label) and copies the mount's flags.
 // The stage goes with the old root at pivot_root.
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { hookArg } from "./items.ts";
 
 /** One filesystem for the pre-mount hook. */

@@ -3,7 +3,7 @@
 // through TranslateContext, so each mapping is unit-tested without root.
 // The spec was checked (src/spec/validate.ts): the only refusals here are
 // the host's (unsupportedOnHost), and read-back.ts's boundary check.
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../path.ts";
 import { MOUNT_HOOK_COMMAND } from "../contract/layout.ts";
 import type { InitSetup } from "../contract/plan.ts";
 import { unsupportedOnHost } from "../errors.ts";

@@ -5,7 +5,7 @@
 // stacks each on liblxc's bind after all other mounts (ffi/native/idmap.c), so a later mount
 // at or below one would be hidden, and one that also asks for shared propagation would be
 // stacked twice: both are refused.
-import { normalize } from "node:path";
+import { normalize } from "../path.ts";
 import { configError } from "../errors.ts";
 import type { IdMapping, Mount, Spec } from "./types.ts";
 

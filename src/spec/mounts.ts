@@ -4,7 +4,7 @@
 // in the host's peer group listed before any mount below them. What a
 // destination resolves to through the rootfs's symlinks, and whether a bind
 // source exists, are the host's: translation checks those (src/lxc/mounts.ts).
-import { isAbsolute, normalize } from "node:path";
+import { isAbsolute, normalize } from "../path.ts";
 import { configError } from "../errors.ts";
 import { MOUNT_OPTIONS_REFUSED } from "./support.ts";
 import { arrayOf, type Check, object, opt, req, string, uint32 } from "./check.ts";

@@ -28,7 +28,7 @@ const LAYERS: Layer[] = [
   // the one way src/ reaches the file system (over ffi/files.ts)
   { name: "fs", members: ["src/host/fs.ts"], may: ["ffi"] },
   // the spec's types and its checker
-  { name: "spec", members: ["src/spec/"], may: ["errors", "fs"] },
+  { name: "spec", members: ["src/spec/"], may: ["errors", "fs", "path"] },
   // what lxcri's processes agree on, the nouns every layer shares: the runtime directory, the
   // container record and its status rules, fd numbers, the plan and frame codecs, the hooks' forms
   // (cgroups/record.ts: the record of a container's cgroups, a leaf the container record nests)
@@ -45,7 +45,7 @@ const LAYERS: Layer[] = [
     may: ["errors", "spec"],
   },
   // pure translation: no host, no liblxc, no operations
-  { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "contract", "cgroup settings"] },
+  { name: "lxc", members: ["src/lxc/"], may: ["spec", "errors", "path", "contract", "cgroup settings"] },
   // talking to systemd: a socket and the D-Bus wire format, nothing of containers
   { name: "systemd", members: ["src/systemd/"], may: ["fs"] },
   // the logger and what every operation gets (the root, the logger, the settings)
@@ -106,6 +106,7 @@ const LAYERS: Layer[] = [
       "ffi",
       "text",
       "errors",
+      "path",
       "spec",
       "contract",
       "context",

@@ -57,8 +57,8 @@ test("--version loads version.ts, the router and nothing heavy", () => {
 test("state loads no node:fs, node:path or citty", () => {
   const graph = staticGraph(join(SRC, "cli/hot/state.ts"));
   expect(heavy(graph)).toEqual(["bun:ffi"]);
-  // the walk does see them where they are: create's handler resolves --console-socket with node:path
-  expect(heavy(staticGraph(join(SRC, "cli/commands/create.ts")))).toContain("node:path");
+  // the walk does see them where they are: exec's handler resolves --console-socket with node:path
+  expect(heavy(staticGraph(join(SRC, "cli/commands/exec.ts")))).toContain("node:path");
 });
 
 // main.ts → the call's entry (hot/, its handler statically) → globals.ts's context() (log.ts) → the operation's import()
@@ -163,4 +163,13 @@ describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts ma
       expect(lazy.every((f) => f.startsWith(join(SRC, "..")) && f.endsWith(".ts"))).toBe(true);
       expect(lazy.filter((f) => HOT_PATH[call].includes(f))).toEqual([]);
     });
+});
+
+// create is no hot call, but 50 creates at once are CPU-bound: root's create loads no node:fs (a
+// rootless create's cgroups import it lazily; the cgroup migration's warm-up writes a Blob
+// through Bun.write) and no node:path (src/path.ts): ~2 ms of its CPU (docs/performance.md,
+// "Issue 23, round 6").
+test("create loads no node: module before it runs", () => {
+  const graph = graphOf("cli/commands/create.ts", "runtime.ts", "container/create/index.ts");
+  expect(heavy(graph).filter((m) => m.startsWith("node:"))).toEqual([]);
 });

@@ -966,7 +966,7 @@ describe("OCI → LXC translation", () => {
   });
 });
 
-describe("rootless without a cgroup (src/cgroups/host.ts rootlessCgroups: none the caller may write)", () => {
+describe("rootless without a cgroup (src/cgroups/rootless-host.ts rootlessCgroups: none the caller may write)", () => {
   const own = ctx({
     cgroupless: true,
     cgroupHierarchies: [

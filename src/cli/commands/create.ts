@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolve } from "../../path.ts";
 import { runtime } from "../globals.ts";
 import { preserveFds } from "../parse.ts";
 import type { Call } from "../table.ts";

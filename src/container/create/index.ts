@@ -8,11 +8,11 @@
 //        ◀──────────────── READY over init's channel (pidfd_getfd CHANNEL_FD) ──┘
 //        └─ ends the monitor: init is re-parented to the caller's subreaper
 import { exists, readText, lockFile, writeAtomic, realPath } from "../../host/fs.ts";
-import { join, resolve } from "node:path";
+import { join, resolve } from "../../path.ts";
 import { socketPair, closeFd } from "../../../ffi/fds.ts";
 import { compileSeccomp } from "../../../ffi/seccomp.ts";
 import type { CgroupDriver } from "../../cgroups/driver.ts";
-import { cgroupLayout, type HostCgroups, hostCgroups, leaveRootlessBase, rootlessCgroups } from "../../cgroups/host.ts";
+import { cgroupLayout, type HostCgroups, hostCgroups } from "../../cgroups/host.ts";
 import { newCgroupDriver, pinCgroups, planCgroups, warmCgroupMigration } from "../../cgroups/plan.ts";
 import { type Context, containerDir } from "../../context.ts";
 import { encodeInitPlan, type InitPlan } from "../../contract/plan.ts";
@@ -118,10 +118,12 @@ export async function create(
     isRootless && ctx.systemdCgroup
       ? await import("../../cgroups/user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
       : undefined;
+  // rootless: its own module (node:fs), which root's create does not load
+  const rootlessHost = isRootless ? await import("../../cgroups/rootless-host.ts") : undefined;
   const cg: HostCgroups = inScope
     ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
-    : isRootless
-      ? rootlessCgroups()
+    : rootlessHost
+      ? rootlessHost.rootlessCgroups()
       : hostCgroups();
   // rtnetlink only for a config that moves devices (most do not)
   const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
@@ -254,7 +256,7 @@ export async function create(
     writeRecord(dir, record);
     if (leaveBase) {
       phase = `leaving ${leaveBase} for liblxc`;
-      leaveRootlessBase(leaveBase, monitor.pid);
+      rootlessHost!.leaveRootlessBase(leaveBase, monitor.pid);
     }
     if (inScope) {
       phase = `starting the container's systemd scope ${inScope.unit} under the user's systemd (${inScope.target.path})`;

@@ -168,13 +168,19 @@ export async function waitReady(
   let pidfd = -1;
   let chan = -1;
   let hookOutcome: string | null | undefined;
+  // init's HERE on the report pipe: it runs, so look for it among the monitor's children now
+  let here = false;
+  // the monitor's pidfd is readable once it exits: poll(2) wakes for that too, and need not come
+  // back every 1 ms to let the event loop see the exit (-1: gone already; the loop sees it)
+  const monitorFd = pidfdOpen(m.pid);
   const fail = (message: string, code: "runtime" | "hook-failed" | "invalid-config" = "runtime") =>
     new LxcriError(code, code === "runtime" ? withLxcErrors(message, lxcLog) : message);
   waiting++;
   try {
     for (let spin = 0; ; spin++) {
       for (let f = report.take(); f; f = report.take())
-        if (f.kind === FRAME.ERROR) {
+        if (f.kind === FRAME.HERE) here = true;
+        else if (f.kind === FRAME.ERROR) {
           const failure = decodeError(f.payload);
           const field = fieldOf(failure);
           if (field) throw configError(field, describeNative(failure, strerror));
@@ -187,7 +193,10 @@ export async function waitReady(
         hookOutcome = hooks.pump();
         if (typeof hookOutcome === "string") throw fail(hookOutcome, "hook-failed");
       }
-      if (init === undefined) {
+      // Each look reads the monitor's children and their command lines: only once init said HERE
+      // (a wake-up, never trusted: init is found and checked as before), and every 8th turn
+      // whatever was said, should no HERE come.
+      if (init === undefined && (here || spin % 8 === 7)) {
         init = procChildren(m.pid).find((c) => isInitArgv(procCmdline(c)));
         if (init !== undefined) {
           pidfd = pidfdOpen(init);
@@ -216,13 +225,15 @@ export async function waitReady(
         throw fail(`container failed to start (monitor exit status ${m.proc.exitCode ?? m.proc.signalCode})`);
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
-      const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
+      const waitOn = [m.report, hooks?.fd, chan, monitorFd].filter((fd): fd is number => fd !== undefined && fd >= 0);
       if (!hooks && waiting === 1 && spin < 200) {
         // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
-        // it now) and its READY on the channel are seen as they come. At most 1 ms at a time, then
-        // the event loop runs (the monitor's exit is seen there); never while hooks (which run on
-        // the event loop) or another create of this process wait.
-        pollReadable(waitOn, 1);
+        // it now), its READY on the channel and the monitor's exit (its pidfd) are seen as they
+        // come. Up to 5 ms at a time while one of those is what comes next; 1 ms while init is
+        // found but its channel not yet taken (nothing wakes that). Then the event loop runs (the
+        // monitor's exit is seen there); never while hooks (which run on the event loop) or
+        // another create of this process wait.
+        pollReadable(waitOn, monitorFd >= 0 && (init === undefined || chan >= 0) ? 5 : 1);
         await Bun.sleep(0);
       } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
       else if (!pollReadable(waitOn, 10).length) await Bun.sleep(0);
@@ -231,6 +242,7 @@ export async function waitReady(
     waiting--;
     closeFd(chan);
     if (pidfd >= 0) pidfdClose(pidfd);
+    if (monitorFd >= 0) pidfdClose(monitorFd);
   }
 }
 
