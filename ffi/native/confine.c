@@ -73,8 +73,12 @@ static int load_seccomp(const struct process_plan *p)
 	return sent;
 }
 
-/* The security context, then execve of each candidate in `paths` (NULL-terminated). */
-static int apply_and_exec(const struct process_plan *p, char *const paths[], char *const argv[], char *const envp[])
+/*
+ * The security context up to (not including) the seccomp filter loaded late:
+ * everything of it that may run long before the execve (init's parked state
+ * between create and start, init.c). 0, or the step that failed (errno set).
+ */
+static int apply_context(const struct process_plan *p)
 {
 	if ((p->attrs & ATTR_PERSONALITY) && syscall(SYS_personality, (unsigned long)p->personality) == -1)
 		return STEP_PERSONALITY;
@@ -123,6 +127,12 @@ static int apply_and_exec(const struct process_plan *p, char *const paths[], cha
 		if (syscall(SYS_prlimit64, 0, p->rlimits[i].resource, lim, NULL) != 0)
 			return STEP_RLIMITS;
 	}
+	return 0;
+}
+
+/* The seccomp filter when it loads late (no_new_privs on), then execve of each candidate in `paths` (NULL-terminated). */
+static int seccomp_and_exec(const struct process_plan *p, char *const paths[], char *const argv[], char *const envp[])
+{
 	if (p->seccomp_len && !p->seccomp_first && load_seccomp(p) != 0)
 		return STEP_SECCOMP;
 	int denied = 0;
@@ -191,7 +201,8 @@ int confine_exec(const struct process_plan *p, const char *path, char *const arg
 {
 	char *paths[MAX_CANDIDATES];
 	candidates(path, envp, paths, candidate_store);
-	return apply_and_exec(p, paths, argv, envp);
+	int step = apply_context(p);
+	return step ? step : seccomp_and_exec(p, paths, argv, envp);
 }
 
 /*
@@ -277,22 +288,22 @@ int find_program(const struct process_plan *p, char *out, size_t outlen)
 	return -1;
 }
 
-/*
- * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
- * the AppArmor profile and the SELinux label first (this task, before
- * no_new_privs: apparmor.c, selinux.c),
- * then only the stdio, the fds below keep_fds and `status_fd` (close-on-exec)
- * stay open; cwd (checked to be inside the container: a leaked directory fd
- * must not become it), umask, HOME when asked, then confine_exec. Returns
- * only on failure, with the step (errno set).
- */
-int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[])
+/* The LSM labels for the next execve: this task, before no_new_privs (apparmor.c, selinux.c). */
+static int label_exec(const struct process_plan *p)
 {
-	reset_signals();
 	if (p->apparmor && apparmor_exec(p->apparmor) != 0)
 		return STEP_APPARMOR;
 	if (p->selinux && selinux_exec(p->selinux) != 0)
 		return STEP_SELINUX;
+	return 0;
+}
+
+/*
+ * Only the stdio, the fds below keep_fds and `status_fd` (made close-on-exec: EOF on it is
+ * how our parent learns the exec worked) stay open, and the stdio blocking.
+ */
+static void keep_only_process_fds(const struct process_plan *p, int status_fd)
+{
 	/* a procfs fd (the host's, for exec) must not reach the process, whatever keep_fds says */
 	if (proc_root >= 0) {
 		close(proc_root);
@@ -305,9 +316,16 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 	}
 	close_from(p->keep_fds, status_fd);
 	listener_socket = status_fd;
-	/* EOF on the status fd is how our parent learns the exec worked */
 	if (status_fd >= 0)
 		fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+}
+
+/*
+ * cwd (checked to be inside the container: a leaked directory fd must not become it), umask,
+ * HOME when asked (*envp then points to a copy with it added).
+ */
+static int enter_cwd(const struct process_plan *p, char *const **envp)
+{
 	if (chdir(p->cwd) != 0)
 		return STEP_CHDIR;
 	char cwd[PATH_MAX];
@@ -323,17 +341,88 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 			return STEP_HOME;
 		snprintf(home, sizeof home, "HOME=%s", dir);
 		size_t n = 0;
-		while (envp && envp[n])
+		while (*envp && (*envp)[n])
 			n++;
 		char **with = calloc(n + 2, sizeof(char *));
 		if (!with)
 			return STEP_HOME;
 		if (n)
-			memcpy(with, envp, n * sizeof(char *));
+			memcpy(with, *envp, n * sizeof(char *));
 		with[n] = home;
-		envp = with;
+		*envp = with;
 	}
+	return 0;
+}
+
+/*
+ * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
+ * the AppArmor profile and the SELinux label first (this task, before
+ * no_new_privs: apparmor.c, selinux.c), then only the process's fds stay open,
+ * cwd, umask, HOME when asked, then confine_exec. Returns only on failure, with
+ * the step (errno set).
+ */
+int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[])
+{
+	reset_signals();
+	int step = label_exec(p);
+	if (step)
+		return step;
+	keep_only_process_fds(p, status_fd);
+	if ((step = enter_cwd(p, &envp)))
+		return step;
 	return confine_exec(p, path, argv, envp);
+}
+
+/*
+ * The process of init's plan in two halves (init.c: when no startContainer hook runs in
+ * between): exec_prepare does at create what exec_as does before the late seccomp filter
+ * (signals, labels, cwd, umask, HOME, the credentials, capabilities and rlimits) and leaves
+ * init as undumpable as it was; exec_prepared does at start the rest: the fds, the seccomp
+ * filter (still as close to execve as it was) and execve of `program`, the path exec_prepare's
+ * caller found as the process's user in its cwd (as runc execs what it looked up at create).
+ */
+static char *const *prepared_env;
+
+int exec_prepare(const struct process_plan *p)
+{
+	/* a seccomp filter loaded before the capabilities go would filter init's wait (init.c never asks) */
+	if (p->seccomp_len && p->seccomp_first) {
+		errno = EINVAL;
+		return STEP_SECCOMP;
+	}
+	reset_signals();
+	/* until start has let us go, a write to a peer that is gone must fail, not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	int step = label_exec(p);
+	/*
+	 * The procfs fd was for the labels alone: closed before the chdir, so that a cwd of
+	 * /proc/self/fd/N (CVE-2024-21626) finds no directory fd but the process's own (init's
+	 * channel and the pty master, still open until start, are no directories).
+	 */
+	if (proc_root >= 0) {
+		close(proc_root);
+		proc_root = -1;
+	}
+	prepared_env = p->env.items;
+	if (!step)
+		step = enter_cwd(p, &prepared_env);
+	if (!step)
+		step = apply_context(p);
+	/*
+	 * Changing the uid or gid set the dumpable flag to fs.suid_dumpable, which a host may have at
+	 * 1 or 2: init stays out of reach of ptrace, /proc/<pid>/{fd,mem,environ} and pidfd_getfd for
+	 * everything in the container, its user's processes too, while it waits (init.c).
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	return step;
+}
+
+int exec_prepared(const struct process_plan *p, int status_fd, char *program)
+{
+	signal(SIGPIPE, SIG_DFL);
+	keep_only_process_fds(p, status_fd);
+	char *paths[2] = {program, NULL};
+	return seccomp_and_exec(p, paths, p->args.items, prepared_env);
 }
 
 const char *failed_subject(const struct process_plan *p, int step, const char *path)
