@@ -8,6 +8,9 @@
  * set, rlimits (the process's own: last, so they never bind us), seccomp late
  * when no_new_privs is on, then execve with a PATH search as execvp does.
  * Nothing in between allocates: an RLIMIT_AS for the process may be in force.
+ * init (no startContainer hooks) does all but the fds, the seccomp filter and
+ * execve at create (exec_prepare): what it still does under the rlimits while
+ * it waits for start (frames on the stack, close, fcntl) allocates nothing either.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,12 +76,8 @@ static int load_seccomp(const struct process_plan *p)
 	return sent;
 }
 
-/*
- * The security context up to (not including) the seccomp filter loaded late:
- * everything of it that may run long before the execve (init's parked state
- * between create and start, init.c). 0, or the step that failed (errno set).
- */
-static int apply_context(const struct process_plan *p)
+/* What liblxc has no key for (they need capabilities), no_new_privs, the final CPU affinity. */
+static int apply_attrs(const struct process_plan *p)
 {
 	if ((p->attrs & ATTR_PERSONALITY) && syscall(SYS_personality, (unsigned long)p->personality) == -1)
 		return STEP_PERSONALITY;
@@ -92,8 +91,12 @@ static int apply_context(const struct process_plan *p)
 		return STEP_NNP;
 	if (p->has_final_cpus && syscall(SYS_sched_setaffinity, 0, sizeof p->final_cpus, p->final_cpus) != 0)
 		return STEP_CPUS_FINAL;
-	if (p->seccomp_len && p->seccomp_first && load_seccomp(p) != 0)
-		return STEP_SECCOMP;
+	return 0;
+}
+
+/* The capability bounding set, the groups and the gid: CAP_SYS_ADMIN stays effective. */
+static int drop_bounding_and_gids(const struct process_plan *p)
+{
 	for (uint32_t c = 0; c <= p->last_cap && c < 64; c++)
 		if (!has(p->caps[0], (int)c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
 			return STEP_CAPBSET;
@@ -106,6 +109,12 @@ static int apply_context(const struct process_plan *p)
 		return STEP_SETGROUPS;
 	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0)
 		return STEP_SETGID;
+	return 0;
+}
+
+/* The uid keeping the capabilities asked for, the capability sets, the ambient set, the rlimits. */
+static int set_uid_and_caps(const struct process_plan *p)
+{
 	if (p->uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return STEP_KEEPCAPS;
 	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0)
@@ -128,6 +137,20 @@ static int apply_context(const struct process_plan *p)
 			return STEP_RLIMITS;
 	}
 	return 0;
+}
+
+/*
+ * The security context up to (not including) the seccomp filter loaded late. 0, or the step
+ * that failed (errno set).
+ */
+static int apply_context(const struct process_plan *p)
+{
+	int step = apply_attrs(p);
+	if (!step && p->seccomp_len && p->seccomp_first && load_seccomp(p) != 0)
+		step = STEP_SECCOMP;
+	if (!step)
+		step = drop_bounding_and_gids(p);
+	return step ? step : set_uid_and_caps(p);
 }
 
 /* The seccomp filter when it loads late (no_new_privs on), then execve of each candidate in `paths` (NULL-terminated). */
@@ -375,21 +398,25 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 
 /*
  * The process of init's plan in two halves (init.c: when no startContainer hook runs in
- * between): exec_prepare does at create what exec_as does before the late seccomp filter
- * (signals, labels, cwd, umask, HOME, the credentials, capabilities and rlimits) and leaves
- * init as undumpable as it was; exec_prepared does at start the rest: the fds, the seccomp
- * filter (still as close to execve as it was) and execve of `program`, the path exec_prepare's
- * caller found as the process's user in its cwd (as runc execs what it looked up at create).
+ * between). exec_prepare does at create what exec_as does before the seccomp filter: signals,
+ * labels, cwd, umask, HOME, personality and the like, the bounding set, groups and gid, and —
+ * when the filter loads late (no_new_privs on) or there is none — the uid, capabilities and
+ * rlimits too; init stays as undumpable as it was. exec_prepared does at start the rest: the
+ * fds, the filter where it always loaded (a filter loaded without no_new_privs needs
+ * CAP_SYS_ADMIN, so then the uid and capabilities follow it, as before), and execve: of
+ * `program` when given (found by init as the process's user in its cwd, as runc execs what it
+ * looked up at create), else of args[0] searched as exec_as searches.
  */
 static char *const *prepared_env;
 
+/* The filter must load before the capabilities go: the uid change waits for start. */
+static int filter_first(const struct process_plan *p)
+{
+	return p->seccomp_len && p->seccomp_first;
+}
+
 int exec_prepare(const struct process_plan *p)
 {
-	/* a seccomp filter loaded before the capabilities go would filter init's wait (init.c never asks) */
-	if (p->seccomp_len && p->seccomp_first) {
-		errno = EINVAL;
-		return STEP_SECCOMP;
-	}
 	reset_signals();
 	/* until start has let us go, a write to a peer that is gone must fail, not kill us */
 	signal(SIGPIPE, SIG_IGN);
@@ -407,7 +434,12 @@ int exec_prepare(const struct process_plan *p)
 	if (!step)
 		step = enter_cwd(p, &prepared_env);
 	if (!step)
-		step = apply_context(p);
+		step = apply_attrs(p);
+	/* CAP_SYS_ADMIN stays effective through these: a filter loaded at start still can be */
+	if (!step)
+		step = drop_bounding_and_gids(p);
+	if (!step && !filter_first(p))
+		step = set_uid_and_caps(p);
 	/*
 	 * Changing the uid or gid set the dumpable flag to fs.suid_dumpable, which a host may have at
 	 * 1 or 2: init stays out of reach of ptrace, /proc/<pid>/{fd,mem,environ} and pidfd_getfd for
@@ -421,8 +453,17 @@ int exec_prepared(const struct process_plan *p, int status_fd, char *program)
 {
 	signal(SIGPIPE, SIG_DFL);
 	keep_only_process_fds(p, status_fd);
-	char *paths[2] = {program, NULL};
-	return seccomp_and_exec(p, paths, p->args.items, prepared_env);
+	if (filter_first(p)) {
+		if (load_seccomp(p) != 0)
+			return STEP_SECCOMP;
+		int step = set_uid_and_caps(p);
+		if (step)
+			return step;
+	}
+	char *one[2] = {program, NULL}, *paths[MAX_CANDIDATES];
+	if (!program)
+		candidates(p->args.items[0], prepared_env, paths, candidate_store);
+	return seccomp_and_exec(p, program ? one : paths, p->args.items, prepared_env);
 }
 
 const char *failed_subject(const struct process_plan *p, int step, const char *path)
