@@ -13,7 +13,8 @@
 // BENCH_HOT_CREATOR: the lxcri that creates the containers (for a scratch
 // build); BENCH_HOT=start,kill: only those calls are timed, the creator runs
 // the others; BENCH_HOT_RUNC=1: runc 1.1.5 (a fresh copy) runs among the
-// builds, and the last column is the first build's time over runc's.
+// builds, and the last column is the first build's time over runc's. BENCH_HOT_TAG=<word>: a
+// state root and container ids of its own (default: this process's pid; sessions benching at once must not share them).
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { bundle, freshCopy, median, RUNTIMES, work } from "./common.ts";
@@ -30,8 +31,10 @@ const runcAt = withRunc ? bins.length - 1 : -1;
 const creator = process.env.BENCH_HOT_CREATOR && freshCopy(process.env.BENCH_HOT_CREATOR, join(copies, "creator"));
 Bun.spawnSync(["sync"]); // the copies written out before anything is timed
 const timed = process.env.BENCH_HOT?.split(",");
-// a root of its own: two runs at once (other sessions' benches) would delete each other's containers
-const root = `/run/lxcri-bench-hot-ab-${process.pid}`;
+// a root and ids of its own by default: two runs at once (other sessions' benches) would delete each other's containers
+const tag = process.env.BENCH_HOT_TAG ?? String(process.pid);
+if (!/^[a-z0-9]*$/.test(tag)) throw new Error("BENCH_HOT_TAG: lower-case letters and digits only");
+const root = `/run/lxcri-bench-hot-ab-${tag}`;
 const calls = ["start", "state", "kill", "delete"] as const;
 type CallName = (typeof calls)[number];
 
@@ -60,7 +63,7 @@ function call(b: number, name: CallName, args: string[]): void {
   else got[name][b]!.push(run(bins[b]!, args));
 }
 
-const id = (b: number) => `hotab${b}`;
+const id = (b: number) => `hotab${tag}${b}`;
 const maker = (b: number) => (b === runcAt ? bins[b]! : (creator ?? bins[b]!));
 const cleanup = () => bins.forEach((_, b) => Bun.spawnSync([maker(b), "--root", root, "delete", "-f", id(b)]));
 /** The container's init: lxcri's record names it, runc's state.json. */

@@ -8,6 +8,9 @@
  * set, rlimits (the process's own: last, so they never bind us), seccomp late
  * when no_new_privs is on, then execve with a PATH search as execvp does.
  * Nothing in between allocates: an RLIMIT_AS for the process may be in force.
+ * init (no startContainer hooks) does all but the fds, the seccomp filter and
+ * execve at create (exec_prepare): what it still does under the rlimits while
+ * it waits for start (frames on the stack, close, fcntl) allocates nothing either.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,8 +76,8 @@ static int load_seccomp(const struct process_plan *p)
 	return sent;
 }
 
-/* The security context, then execve of each candidate in `paths` (NULL-terminated). */
-static int apply_and_exec(const struct process_plan *p, char *const paths[], char *const argv[], char *const envp[])
+/* What liblxc has no key for (they need capabilities), no_new_privs, the final CPU affinity. */
+static int apply_attrs(const struct process_plan *p)
 {
 	if ((p->attrs & ATTR_PERSONALITY) && syscall(SYS_personality, (unsigned long)p->personality) == -1)
 		return STEP_PERSONALITY;
@@ -88,8 +91,12 @@ static int apply_and_exec(const struct process_plan *p, char *const paths[], cha
 		return STEP_NNP;
 	if (p->has_final_cpus && syscall(SYS_sched_setaffinity, 0, sizeof p->final_cpus, p->final_cpus) != 0)
 		return STEP_CPUS_FINAL;
-	if (p->seccomp_len && p->seccomp_first && load_seccomp(p) != 0)
-		return STEP_SECCOMP;
+	return 0;
+}
+
+/* The capability bounding set, the groups and the gid: CAP_SYS_ADMIN stays effective. */
+static int drop_bounding_and_gids(const struct process_plan *p)
+{
 	for (uint32_t c = 0; c <= p->last_cap && c < 64; c++)
 		if (!has(p->caps[0], (int)c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
 			return STEP_CAPBSET;
@@ -102,6 +109,12 @@ static int apply_and_exec(const struct process_plan *p, char *const paths[], cha
 		return STEP_SETGROUPS;
 	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0)
 		return STEP_SETGID;
+	return 0;
+}
+
+/* The uid keeping the capabilities asked for, the capability sets, the ambient set, the rlimits. */
+static int set_uid_and_caps(const struct process_plan *p)
+{
 	if (p->uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return STEP_KEEPCAPS;
 	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0)
@@ -123,6 +136,26 @@ static int apply_and_exec(const struct process_plan *p, char *const paths[], cha
 		if (syscall(SYS_prlimit64, 0, p->rlimits[i].resource, lim, NULL) != 0)
 			return STEP_RLIMITS;
 	}
+	return 0;
+}
+
+/*
+ * The security context up to (not including) the seccomp filter loaded late. 0, or the step
+ * that failed (errno set).
+ */
+static int apply_context(const struct process_plan *p)
+{
+	int step = apply_attrs(p);
+	if (!step && p->seccomp_len && p->seccomp_first && load_seccomp(p) != 0)
+		step = STEP_SECCOMP;
+	if (!step)
+		step = drop_bounding_and_gids(p);
+	return step ? step : set_uid_and_caps(p);
+}
+
+/* The seccomp filter when it loads late (no_new_privs on), then execve of each candidate in `paths` (NULL-terminated). */
+static int seccomp_and_exec(const struct process_plan *p, char *const paths[], char *const argv[], char *const envp[])
+{
 	if (p->seccomp_len && !p->seccomp_first && load_seccomp(p) != 0)
 		return STEP_SECCOMP;
 	int denied = 0;
@@ -191,7 +224,8 @@ int confine_exec(const struct process_plan *p, const char *path, char *const arg
 {
 	char *paths[MAX_CANDIDATES];
 	candidates(path, envp, paths, candidate_store);
-	return apply_and_exec(p, paths, argv, envp);
+	int step = apply_context(p);
+	return step ? step : seccomp_and_exec(p, paths, argv, envp);
 }
 
 /*
@@ -277,22 +311,22 @@ int find_program(const struct process_plan *p, char *out, size_t outlen)
 	return -1;
 }
 
-/*
- * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
- * the AppArmor profile and the SELinux label first (this task, before
- * no_new_privs: apparmor.c, selinux.c),
- * then only the stdio, the fds below keep_fds and `status_fd` (close-on-exec)
- * stay open; cwd (checked to be inside the container: a leaked directory fd
- * must not become it), umask, HOME when asked, then confine_exec. Returns
- * only on failure, with the step (errno set).
- */
-int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[])
+/* The LSM labels for the next execve: this task, before no_new_privs (apparmor.c, selinux.c). */
+static int label_exec(const struct process_plan *p)
 {
-	reset_signals();
 	if (p->apparmor && apparmor_exec(p->apparmor) != 0)
 		return STEP_APPARMOR;
 	if (p->selinux && selinux_exec(p->selinux) != 0)
 		return STEP_SELINUX;
+	return 0;
+}
+
+/*
+ * Only the stdio, the fds below keep_fds and `status_fd` (made close-on-exec: EOF on it is
+ * how our parent learns the exec worked) stay open, and the stdio blocking.
+ */
+static void keep_only_process_fds(const struct process_plan *p, int status_fd)
+{
 	/* a procfs fd (the host's, for exec) must not reach the process, whatever keep_fds says */
 	if (proc_root >= 0) {
 		close(proc_root);
@@ -305,9 +339,16 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 	}
 	close_from(p->keep_fds, status_fd);
 	listener_socket = status_fd;
-	/* EOF on the status fd is how our parent learns the exec worked */
 	if (status_fd >= 0)
 		fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+}
+
+/*
+ * cwd (checked to be inside the container: a leaked directory fd must not become it), umask,
+ * HOME when asked (*envp then points to a copy with it added).
+ */
+static int enter_cwd(const struct process_plan *p, char *const **envp)
+{
 	if (chdir(p->cwd) != 0)
 		return STEP_CHDIR;
 	char cwd[PATH_MAX];
@@ -323,17 +364,106 @@ int exec_as(const struct process_plan *p, int status_fd, const char *path, char 
 			return STEP_HOME;
 		snprintf(home, sizeof home, "HOME=%s", dir);
 		size_t n = 0;
-		while (envp && envp[n])
+		while (*envp && (*envp)[n])
 			n++;
 		char **with = calloc(n + 2, sizeof(char *));
 		if (!with)
 			return STEP_HOME;
 		if (n)
-			memcpy(with, envp, n * sizeof(char *));
+			memcpy(with, *envp, n * sizeof(char *));
 		with[n] = home;
-		envp = with;
+		*envp = with;
 	}
+	return 0;
+}
+
+/*
+ * Runs `path` (PATH-searched when it has no slash) as a process of the plan:
+ * the AppArmor profile and the SELinux label first (this task, before
+ * no_new_privs: apparmor.c, selinux.c), then only the process's fds stay open,
+ * cwd, umask, HOME when asked, then confine_exec. Returns only on failure, with
+ * the step (errno set).
+ */
+int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[])
+{
+	reset_signals();
+	int step = label_exec(p);
+	if (step)
+		return step;
+	keep_only_process_fds(p, status_fd);
+	if ((step = enter_cwd(p, &envp)))
+		return step;
 	return confine_exec(p, path, argv, envp);
+}
+
+/*
+ * The process of init's plan in two halves (init.c: when no startContainer hook runs in
+ * between). exec_prepare does at create what exec_as does before the seccomp filter: signals,
+ * labels, cwd, umask, HOME, personality and the like, the bounding set, groups and gid, and —
+ * when the filter loads late (no_new_privs on) or there is none — the uid, capabilities and
+ * rlimits too; init stays as undumpable as it was. exec_prepared does at start the rest: the
+ * fds, the filter where it always loaded (a filter loaded without no_new_privs needs
+ * CAP_SYS_ADMIN, so then the uid and capabilities follow it, as before), and execve: of
+ * `program` when given (found by init as the process's user in its cwd, as runc execs what it
+ * looked up at create), else of args[0] searched as exec_as searches.
+ */
+static char *const *prepared_env;
+
+/* The filter must load before the capabilities go: the uid change waits for start. */
+static int filter_first(const struct process_plan *p)
+{
+	return p->seccomp_len && p->seccomp_first;
+}
+
+int exec_prepare(const struct process_plan *p)
+{
+	reset_signals();
+	/* until start has let us go, a write to a peer that is gone must fail, not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	int step = label_exec(p);
+	/*
+	 * The procfs fd was for the labels alone: closed before the chdir, so that a cwd of
+	 * /proc/self/fd/N (CVE-2024-21626) finds no directory fd but the process's own (init's
+	 * channel and the pty master, still open until start, are no directories).
+	 */
+	if (proc_root >= 0) {
+		close(proc_root);
+		proc_root = -1;
+	}
+	prepared_env = p->env.items;
+	if (!step)
+		step = enter_cwd(p, &prepared_env);
+	if (!step)
+		step = apply_attrs(p);
+	/* CAP_SYS_ADMIN stays effective through these: a filter loaded at start still can be */
+	if (!step)
+		step = drop_bounding_and_gids(p);
+	if (!step && !filter_first(p))
+		step = set_uid_and_caps(p);
+	/*
+	 * Changing the uid or gid set the dumpable flag to fs.suid_dumpable, which a host may have at
+	 * 1 or 2: init stays out of reach of ptrace, /proc/<pid>/{fd,mem,environ} and pidfd_getfd for
+	 * everything in the container, its user's processes too, while it waits (init.c).
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	return step;
+}
+
+int exec_prepared(const struct process_plan *p, int status_fd, char *program)
+{
+	signal(SIGPIPE, SIG_DFL);
+	keep_only_process_fds(p, status_fd);
+	if (filter_first(p)) {
+		if (load_seccomp(p) != 0)
+			return STEP_SECCOMP;
+		int step = set_uid_and_caps(p);
+		if (step)
+			return step;
+	}
+	char *one[2] = {program, NULL}, *paths[MAX_CANDIDATES];
+	if (!program)
+		candidates(p->args.items[0], prepared_env, paths, candidate_store);
+	return seccomp_and_exec(p, program ? one : paths, p->args.items, prepared_env);
 }
 
 const char *failed_subject(const struct process_plan *p, int step, const char *path)

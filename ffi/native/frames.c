@@ -70,7 +70,9 @@ int send_frame(int fd, int kind, const void *payload, uint32_t len)
 {
 	if (fd < 0 || len > MAX_FRAME)
 		return -1;
-	uint8_t *f = malloc(5 + (size_t)len);
+	/* small frames (READY, GO, EXEC) on the stack: init may send them under the process's RLIMIT_AS (confine.c) */
+	uint8_t small[64];
+	uint8_t *f = 5 + (size_t)len <= sizeof small ? small : malloc(5 + (size_t)len);
 	if (!f)
 		return -1;
 	f[0] = len & 0xff;
@@ -81,7 +83,8 @@ int send_frame(int fd, int kind, const void *payload, uint32_t len)
 	if (len)
 		memcpy(f + 5, payload, len);
 	int saved = errno, r = write_all(fd, f, 5 + (size_t)len);
-	free(f);
+	if (f != small)
+		free(f);
 	errno = saved;
 	return r;
 }

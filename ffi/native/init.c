@@ -14,6 +14,9 @@
  *                             init is not dumpable, so a container process has none)
  *   start ──GO──▶ init: startContainer hooks, each confined (HOOK frames),
  *                       EXEC, then confine_exec: execve closes init's end
+ *                       (without such hooks the process's context was set
+ *                       before READY but for what must stay last: EXEC, the
+ *                       seccomp filter, execve)
  *   start ◀──EOF── the process runs (an ERROR frame instead says why not)
  *
  * Nothing here is reachable by path from inside the container: no runtime
@@ -438,13 +441,32 @@ int init_main(int plan_fd)
 	mask_and_protect(ip);
 	close(devnull);
 	recursive_attrs(ip);
+	/*
+	 * Without startContainer hooks (they run between GO and the process, confined from a root
+	 * init) the process's context is set now rather than after GO, as runc does before its exec
+	 * fifo: start then waits only for what must stay last (the fds, the seccomp filter) and
+	 * execve. A failure is create's. A filter that loads without no_new_privs needs
+	 * CAP_SYS_ADMIN and stays where it was, so the uid change and capabilities wait with it;
+	 * otherwise init waits as the process's user with its capabilities, still not dumpable
+	 * (exec_prepare), holding only what it held before, and execs what it found as that user.
+	 */
+	int prepared = !ip->nhooks;
+	int as_user = prepared && !(plan.process.seccomp_len && plan.process.seccomp_first);
 	char program[PATH_MAX];
-	if (find_program(&plan.process, program, sizeof program) != 0)
+	if (!as_user && find_program(&plan.process, program, sizeof program) != 0)
 		fail(STEP_LOOKUP, plan.process.args.items[0]);
 	/* a /proc only we needed (to be exec'd through /proc/self/fd) goes before anything else runs */
 	for (uint32_t i = 0; i < ip->detach.count; i++)
 		if (umount2(ip->detach.items[i], MNT_DETACH) != 0)
 			fail(STEP_DETACH, ip->detach.items[i]);
+	if (prepared) {
+		int step = exec_prepare(&plan.process);
+		if (step)
+			fail(step, failed_subject(&plan.process, step, plan.process.args.items[0]));
+	}
+	/* as the process's user, in its cwd: what execve will find at start */
+	if (as_user && find_program(&plan.process, program, sizeof program) != 0)
+		fail(STEP_LOOKUP, plan.process.args.items[0]);
 
 	if (send_frame(channel, FRAME_READY, NULL, 0) != 0)
 		_exit(126);
@@ -459,7 +481,7 @@ int init_main(int plan_fd)
 	if (run_start_hooks(&plan, channel, (long)getpid()) != 0)
 		_exit(1);
 	send_frame(channel, FRAME_EXEC, NULL, 0);
-	int step = exec_process(&plan.process, channel);
+	int step = prepared ? exec_prepared(&plan.process, channel, as_user ? program : NULL) : exec_process(&plan.process, channel);
 	send_error(channel, step, errno, failed_subject(&plan.process, step, plan.process.args.items[0]));
 	return step != STEP_APPARMOR && step != STEP_SELINUX && errno == ENOENT ? 127 : 126;
 }

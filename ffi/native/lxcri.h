@@ -204,6 +204,9 @@ int confine_exec(const struct process_plan *p, const char *path, char *const arg
 /* A process of the plan: fds, cwd, umask, HOME when asked, then confine_exec (see confine.c). */
 int exec_as(const struct process_plan *p, int status_fd, const char *path, char *const argv[], char *const envp[]);
 int exec_process(const struct process_plan *p, int status_fd);
+/* exec_as in two halves for init (confine.c): what may run at create, then the rest and execve of `program` (NULL: args[0] searched). */
+int exec_prepare(const struct process_plan *p);
+int exec_prepared(const struct process_plan *p, int status_fd, char *program);
 /* What an ERROR frame for `step` names: the profile for STEP_APPARMOR, else `path`. */
 const char *failed_subject(const struct process_plan *p, int step, const char *path);
 int find_program(const struct process_plan *p, char *out, size_t outlen);

@@ -39,10 +39,11 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
       await destroy(ctx, dir, { id, bundle: "", rootfs: "", ociVersion: "", annotations: {}, created: "" });
       return [];
     }
-    allow({ id, dir, files: f, record }, "delete", opts.force ? ["running", "paused"] : []);
+    const status = allow({ id, dir, files: f, record }, "delete", opts.force ? ["running", "paused"] : []);
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
-    await destroy(ctx, dir, record);
+    // "stopped" with an init on record: init was just seen gone (contract/status-rules.ts)
+    await destroy(ctx, dir, record, status === "stopped" && record.initPid !== undefined);
     return poststop.length ? (await import("../hooks/points.ts")).runPoststop(ctx, stateOf(record, "stopped"), poststop) : [];
   } finally {
     lock.release();

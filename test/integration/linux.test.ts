@@ -76,9 +76,9 @@ describe.skipIf(!canRunContainers)("Linux process and namespace fields (real con
     expect(Number(r.stdout)).toBeGreaterThan(0);
   });
 
-  test("a value the kernel refuses fails start with the field named, and nothing is left behind", () => {
+  test("a value the kernel refuses fails (create, as runc: init applies it before READY) with the field named, and nothing is left behind", () => {
     const b = bundle(["true"], (s) => (s.linux!.memoryPolicy = { mode: "MPOL_BIND", nodes: "1000" }));
-    const r = lxcri(root, ["run", "--bundle", b, "numa2"]);
+    const r = lxcri(root, ["create", "--bundle", b, "numa2"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("set_mempolicy (linux.memoryPolicy)");
     lxcri(root, ["delete", "--force", "numa2"]);

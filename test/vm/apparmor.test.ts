@@ -189,7 +189,11 @@ describe.skipIf(!inGuest)("process.apparmorProfile with AppArmor on (VM)", () =>
     expect(label(init)).toBe(`${A} (enforce)`);
     expect(lxcri(root, ["delete", "--force", "aa5"]).code).toBe(0);
 
-    // over init's own attr directory: the write would cross a mount, so start fails; the process never runs unconfined
+    // over init's own attr directory. Without startContainer hooks init writes the profile for its
+    // next execve at create, before READY (issue 23, round 6), before anything of the container can
+    // run: the mount comes too late to take the write, and the process runs confined. (With the write
+    // at start, as before, it would cross the mount and start would fail; the process never ran
+    // unconfined either way.)
     expect(lxcri(root, ["create", "--bundle", b, "aa6"]).code).toBe(0);
     const init6 = state(root, "aa6").pid;
     const attr = lxcri(root, ["exec", "--apparmor", "unconfined", "aa6", "mount", "-t", "tmpfs", "fake", "/proc/1/task/1/attr"]);
@@ -197,15 +201,19 @@ describe.skipIf(!inGuest)("process.apparmorProfile with AppArmor on (VM)", () =>
     if (attr.code === 0) {
       const started = lxcri(root, ["start", "aa6"]);
       console.log(`[vm] start after it: exit ${started.code}: ${started.stderr.trim()}`);
-      expect(started.code).toBe(1);
-      expect(started.stderr).toContain("process.apparmorProfile");
-      let ran = false;
-      try {
-        ran = readFileSync(`/proc/${init6}/cmdline`, "utf8").startsWith("sleep");
-      } catch {
-        /* init is gone */
+      if (started.code === 0) {
+        await waitFor(() => readFileSync(`/proc/${init6}/cmdline`, "utf8").startsWith("sleep"), 10_000, "the process");
+        expect(label(init6)).toBe(`${A} (enforce)`);
+      } else {
+        expect(started.stderr).toContain("process.apparmorProfile");
+        let ran = false;
+        try {
+          ran = readFileSync(`/proc/${init6}/cmdline`, "utf8").startsWith("sleep");
+        } catch {
+          /* init is gone */
+        }
+        expect(ran).toBe(false);
       }
-      expect(ran).toBe(false);
     }
     expect(lxcri(root, ["delete", "--force", "aa6"]).code).toBe(0);
     expect(leftovers(root, "aa6")).toEqual([]);
