@@ -217,11 +217,17 @@ export async function waitReady(
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
       const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
-      if (!hooks && waiting === 1 && spin < 200) {
+      const running = hooks?.running;
+      if (running) {
+        // create runs prestart and createRuntime on the event loop: on as soon as they have run
+        // (and the answer is on its way to the mount hook), or every 10 ms to look at the rest
+        await Promise.race([running, Bun.sleep(10)]);
+      } else if (waiting === 1 && spin < 200) {
         // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
-        // it now) and its READY on the channel are seen as they come. At most 1 ms at a time, then
-        // the event loop runs (the monitor's exit is seen there); never while hooks (which run on
-        // the event loop) or another create of this process wait.
+        // it now), the mount hook's frames and init's READY on the channel are seen as they come.
+        // At most 1 ms at a time, then the event loop runs (the monitor's exit is seen there);
+        // never while create's own hooks (which run on the event loop) or another create of this
+        // process wait (docs/performance.md, "Issue 23, round 6").
         pollReadable(waitOn, 1);
         await Bun.sleep(0);
       } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
