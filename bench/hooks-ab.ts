@@ -26,7 +26,7 @@ Bun.spawnSync(["sync"]);
 const roots = names.map((n) => `/run/lxcri-bench-hooks-ab-${n}`);
 
 const trivial = { path: "/bin/true", args: ["true"] };
-const types = process.env.BENCH_HOOK_TYPES?.split(",") ?? [...HOOK_TYPES];
+const types = process.env.BENCH_HOOK_TYPES === undefined ? [...HOOK_TYPES] : process.env.BENCH_HOOK_TYPES.split(",").filter(Boolean);
 const bundles: Record<string, string> = { plain: bundle("hooks-ab-plain", ["true"]) };
 for (const t of types) bundles[t] = bundle(`hooks-ab-${t}`, ["true"], { [t]: [trivial] } as Hooks);
 bundles.all = bundle("hooks-ab-all", ["true"], Object.fromEntries(HOOK_TYPES.map((t) => [t, [trivial]])) as Hooks);

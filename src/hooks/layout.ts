@@ -39,13 +39,20 @@ export function writeHooks(file: string, hooks: Hooks | undefined): void {
 
 /** The hooks of one type, in order (none: []). `file` is <dir>/hooks. */
 export function readHooks(file: string, type: HookType): StoredHook[] {
-  // tryReadText: a container without hooks (the common case) costs no Error
+  return readLayout(file)(type);
+}
+
+/**
+ * The layout read once (a call that needs two types reads the file once): each type's hooks, in
+ * order (none: []). Without hooks (the common case) it costs two failed system calls and no Error.
+ */
+export function readLayout(file: string): (type: HookType) => StoredHook[] {
   const text = tryReadText(file);
   if (text === undefined) {
-    if (!exists(file)) return [];
-    if (lstat(file).type === "dir") return readTree(join(file, type), type);
+    if (!exists(file)) return () => [];
+    if (lstat(file).type === "dir") return (type) => readTree(join(file, type), type);
     readText(file); // throws what keeps it from being read
-    return [];
+    return () => [];
   }
   let stored: Partial<Record<HookType, StoredList>>;
   try {
@@ -53,14 +60,15 @@ export function readHooks(file: string, type: HookType): StoredHook[] {
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
-  return (stored[type] ?? []).map((h, index) => ({
-    type,
-    index,
-    path: h.path,
-    argv: h.argv,
-    env: h.env,
-    timeout: h.timeout,
-  }));
+  return (type) =>
+    (stored[type] ?? []).map((h, index) => ({
+      type,
+      index,
+      path: h.path,
+      argv: h.argv,
+      env: h.env,
+      timeout: h.timeout,
+    }));
 }
 
 const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
