@@ -216,12 +216,16 @@ export async function waitReady(
         throw fail(`container failed to start (monitor exit status ${m.proc.exitCode ?? m.proc.signalCode})`);
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
-      const waitOn = [m.report, hooks?.fd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
+      // the hook socket only until the mount hook's outcome: once it has exited, its end reads EOF at once
+      const hookFd = hookOutcome === undefined ? hooks?.fd : undefined;
+      const waitOn = [m.report, hookFd, chan].filter((fd): fd is number => fd !== undefined && fd >= 0);
       const running = hooks?.running;
       if (running) {
         // create runs prestart and createRuntime on the event loop: on as soon as they have run
-        // (and the answer is on its way to the mount hook), or every 10 ms to look at the rest
+        // (and the answer is on its way to the mount hook), or every 10 ms to look at the rest;
+        // the 200 quick rounds below count from when they have run, however long they took
         await Promise.race([running, Bun.sleep(10)]);
+        spin = -1;
       } else if (waiting === 1 && spin < 200) {
         // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
         // it now), the mount hook's frames and init's READY on the channel are seen as they come.
