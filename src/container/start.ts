@@ -14,9 +14,8 @@ import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/fram
 import { FrameChannel } from "../host/frame-channel.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
-import { readLayout } from "../hooks/layout.ts";
+import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
-import type { StoredHook } from "../contract/hooks.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
@@ -31,14 +30,13 @@ export async function start(ctx: Context, id: string): Promise<State> {
     // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
     allow(c, "start");
     const { dir, files: f, record } = c;
-    // read once, for startContainer, poststart and (after a failed hook) poststop
-    const hooks = readLayout(f.hooks);
     try {
-      await releaseInit(dir, record, hooks("startContainer"));
+      await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
       const state = stateOf(record);
-      const poststart = hooks("poststart");
-      const failure = poststart.length ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir, poststart) : undefined;
+      const failure = readHooks(f.hooks, "poststart").length
+        ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir)
+        : undefined;
       if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
       return state;
     } catch (e) {
@@ -53,7 +51,7 @@ export async function start(ctx: Context, id: string): Promise<State> {
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
-        await runPoststop(ctx, stateOf(record, "stopped"), hooks("poststop"), (r) => appendTrace(f.hooksLog, r));
+        await runPoststop(ctx, stateOf(record, "stopped"), readHooks(f.hooks, "poststop"), (r) => appendTrace(f.hooksLog, r));
       }
       throw e;
     }
@@ -68,7 +66,7 @@ const MAX_FRAME = 16 << 10;
  * sends GO and relays what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
  * records by the number of startContainer hooks the plan has, the whole by their sum.
  */
-async function releaseInit(dir: string, record: ContainerRecord, startHooks: StoredHook[]): Promise<void> {
+async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {
   const f = files(dir);
   const pidfd = openRecorded(record.initPid, record.initStart);
   if (pidfd === undefined) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
@@ -92,6 +90,7 @@ async function releaseInit(dir: string, record: ContainerRecord, startHooks: Sto
     record.started = new Date().toISOString();
     writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
+    const startHooks = readHooks(f.hooks, "startContainer");
     const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;

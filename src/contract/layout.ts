@@ -8,7 +8,7 @@
 //       record.json              the container record (src/contract/record.ts), written atomically
 //       config.json              the bytes of config.json create read once and checked (0600: it holds the env)
 //       lxc.conf, lxc.log        the LXC config the monitor set, liblxc's log
-//       hooks                    the hooks layout (src/hooks/layout.ts), one 0600 file
+//       hooks/<type>/<n>/…       the hooks layout (src/hooks/layout.ts), 0600 files
 //       hooks.log                one JSON line per hook run
 //       .lock                    flock for mutating operations
 //

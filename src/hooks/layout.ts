@@ -1,80 +1,50 @@
 // The hooks layout is the contract between `create` and every process that
-// runs hooks later from it (create itself, start, delete, `lxcri hooks`): one
-// file, <dir>/hooks (0600: an env may hold secrets), written by create only
-// when the config has hooks, JSON:
-//   {"<type>": [{"path": …, "argv": […], "env"?: […], "timeout"?: seconds}, …], …}
-// argv is `args` (or [path] when args is absent); a hook's index is its place
-// in its list, config order. One file, not a tree: a tree of a directory and
-// two to four files per hook cost create ~2.5 ms to write and delete ~1.5 ms to
-// remove for one hook of each type (docs/performance.md, "Issue 23, round 6").
-// A container made by an older lxcri has the tree (hooks/<type>/<n>/{path,
-// cmdline,environ,timeout}, NUL-separated): it is still read, never written.
-// Runners read only this, and only on the host: init gets its startContainer
-// hooks in its plan, the mount hook its createContainer hooks from create over
-// the hook socket.
-import { exists, lstat, readDir, readText, tryReadText, writeFile } from "../host/fs.ts";
+// runs hooks later (create itself, the mount hook, init, start, delete):
+//   <dir>/hooks/<type>/<n>/path      absolute path to execute
+//   <dir>/hooks/<type>/<n>/cmdline   argv, NUL-separated (args, or [path] when args is absent)
+//   <dir>/hooks/<type>/<n>/environ   env, NUL-separated (only when the hook has env)
+//   <dir>/hooks/<type>/<n>/timeout   seconds (only when the hook has a timeout)
+// n counts from 0 in config order; directories 0700, files 0600 (environ may
+// hold secrets). Runners read only these files, and only on the host: init
+// gets its startContainer hooks in its plan, the mount hook its
+// createContainer hooks from create over the hook socket.
+import { exists, makeDir, readDir, readText, writeFile } from "../host/fs.ts";
 import type { StoredHook } from "../contract/hooks.ts";
 import { join } from "../path.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";
 
 export type { StoredHook };
 
-type StoredList = { path: string; argv: string[]; env?: string[]; timeout?: number }[];
+const nulJoin = (list: string[]) => list.map((s) => s + "\0").join("");
+const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
 
-/** The hooks of `hooks` as the layout keeps them; nothing is written when there are none. */
-export function writeHooks(file: string, hooks: Hooks | undefined): void {
-  const stored: Partial<Record<HookType, StoredList>> = {};
+/** Each of `dirs` (0700), parents first; one that exists is left as it is (mkdir -p). */
+function makeDirs(dirs: string[]): void {
+  for (const d of dirs)
+    try {
+      makeDir(d, 0o700);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+    }
+}
+
+export function writeHooks(hooksDir: string, hooks: Hooks | undefined): void {
   for (const type of HOOK_TYPES) {
     const list = hooks?.[type];
     if (!list?.length) continue;
-    stored[type] = list.map((h: Hook) => ({
-      path: h.path,
-      argv: h.args ?? [h.path],
-      ...(h.env ? { env: h.env } : {}),
-      ...(h.timeout !== undefined ? { timeout: h.timeout } : {}),
-    }));
+    list.forEach((h: Hook, n) => {
+      const d = join(hooksDir, type, String(n));
+      makeDirs([hooksDir, join(hooksDir, type), d]);
+      writeFile(join(d, "path"), h.path, 0o600);
+      writeFile(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), 0o600);
+      if (h.env) writeFile(join(d, "environ"), nulJoin(h.env), 0o600);
+      if (h.timeout !== undefined) writeFile(join(d, "timeout"), String(h.timeout), 0o600);
+    });
   }
-  if (Object.keys(stored).length) writeFile(file, JSON.stringify(stored), 0o600);
 }
 
-/** The hooks of one type, in order (none: []). `file` is <dir>/hooks. */
-export function readHooks(file: string, type: HookType): StoredHook[] {
-  return readLayout(file)(type);
-}
-
-/**
- * The layout read once (a call that needs two types reads the file once): each type's hooks, in
- * order (none: []). Without hooks (the common case) it costs two failed system calls and no Error.
- */
-export function readLayout(file: string): (type: HookType) => StoredHook[] {
-  const text = tryReadText(file);
-  if (text === undefined) {
-    if (!exists(file)) return () => [];
-    if (lstat(file).type === "dir") return (type) => readTree(join(file, type), type);
-    readText(file); // throws what keeps it from being read
-    return () => [];
-  }
-  let stored: Partial<Record<HookType, StoredList>>;
-  try {
-    stored = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-  return (type) =>
-    (stored[type] ?? []).map((h, index) => ({
-      type,
-      index,
-      path: h.path,
-      argv: h.argv,
-      env: h.env,
-      timeout: h.timeout,
-    }));
-}
-
-const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
-
-/** The hooks of one type from an older lxcri's tree (typeDir = <dir>/hooks/<type>), in order. */
-function readTree(typeDir: string, type: HookType): StoredHook[] {
+/** Reads the hooks of one type from `typeDir` (= <dir>/hooks/<type>), in order. */
+export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
   if (!exists(typeDir)) return [];
   return readDir(typeDir)
     .map((e) => e.name)
@@ -95,6 +65,10 @@ function readTree(typeDir: string, type: HookType): StoredHook[] {
         timeout: timeout === undefined ? undefined : Number(timeout),
       };
     });
+}
+
+export function readHooks(hooksDir: string, type: HookType): StoredHook[] {
+  return readHooksIn(join(hooksDir, type), type);
 }
 
 export function hasHooks(hooks: Hooks | undefined, ...types: HookType[]): boolean {

@@ -47,9 +47,10 @@ export async function runtimeHooks(ctx: Context, state: State, dir: string, outp
   return undefined;
 }
 
-/** poststart (`hooks`, read by start), after the process runs; a failure stops the container (runtime-spec 1.3). */
-export async function runPoststart(ctx: Context, state: State, dir: string, hooks: StoredHook[]): Promise<HookRecord | undefined> {
+/** poststart, after the process runs; a failure stops the container (runtime-spec 1.3). */
+export async function runPoststart(ctx: Context, state: State, dir: string): Promise<HookRecord | undefined> {
   const f = files(dir);
+  const hooks = readHooks(f.hooks, "poststart");
   const output = hookOutputFor(ctx, state, hooks);
   try {
     const { failure } = await runHooks(hooks, state, {

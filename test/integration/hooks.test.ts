@@ -213,34 +213,8 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     expect(shown).toMatch(/createRuntime\s+1\s+\S+\s+\d+\s+exit 0\s+\/bin\/sh/);
     const json = JSON.parse(lxcri(root, ["hooks", "hkmany", "--format", "json"]).stdout);
     expect(json.trace.map((r: { index: number }) => r.index)).toEqual([0, 1, 2]);
-    // the layout: one 0600 file (src/hooks/layout.ts)
-    expect(JSON.parse(readFileSync(join(root, "hkmany", "hooks"), "utf8")).createRuntime[2].argv).toEqual(hooks.createRuntime[2]!.args);
+    expect(existsSync(join(root, "hkmany", "hooks", "createRuntime", "2", "cmdline"))).toBe(true);
     expect(lxcri(root, ["delete", "hkmany"]).code).toBe(0);
-  });
-
-  test("a container an older lxcri made (the hooks layout as a tree) is started and deleted with its hooks", () => {
-    const log = tempDir("tree");
-    const hook = (type: string) => ({ path: "/bin/sh", args: ["sh", "-c", `cat > ${log}/${type}`], env: [`TYPE=${type}`] });
-    const b = hookBundle(["sleep", "30"], log, { poststart: [hook("poststart")], poststop: [hook("poststop")] });
-    expect(lxcri(root, ["create", "--bundle", b, "hktree"]).code).toBe(0);
-    // the layout rewritten as lxcri wrote it before issue 23's round 6: hooks/<type>/<n>/{path,cmdline,environ}
-    const file = join(root, "hktree", "hooks");
-    const stored = JSON.parse(readFileSync(file, "utf8")) as Record<string, { path: string; argv: string[]; env: string[] }[]>;
-    rmSync(file);
-    for (const [type, list] of Object.entries(stored))
-      list.forEach((h, n) => {
-        const d = join(file, type, String(n));
-        mkdirSync(d, { recursive: true, mode: 0o700 });
-        writeFileSync(join(d, "path"), h.path, { mode: 0o600 });
-        writeFileSync(join(d, "cmdline"), h.argv.map((a) => `${a}\0`).join(""), { mode: 0o600 });
-        writeFileSync(join(d, "environ"), h.env.map((e) => `${e}\0`).join(""), { mode: 0o600 });
-      });
-    expect(lxcri(root, ["hooks", "hktree"]).stdout).toContain("poststop[0] /bin/sh");
-    expect(lxcri(root, ["start", "hktree"]).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(log, "poststart"), "utf8")).status).toBe("running");
-    expect(lxcri(root, ["delete", "--force", "hktree"]).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(log, "poststop"), "utf8")).status).toBe("stopped");
-    expect(leftovers(root, "hktree")).toEqual([]);
   });
 
   const failing = (type: string) => ({ path: "/bin/sh", args: ["sh", "-c", `echo ${type} is broken >&2; exit 3`] });

@@ -128,7 +128,7 @@ describe.skipIf(!canRunContainers)("attack: the runtime directory of a user-name
         [`try "list ${join(root, "rd3")}" ls ${q(join(root, "rd3"))}`, ...files.map((f) => `try "read ${f}" cat ${q(f)}`)].join("\n"),
       );
       // the mapped root may need to open some of the container's own files, never these
-      const secret = files.filter((f) => /\/(config\.json|record\.json|hooks|hooks\/.*|hooks\.log|lxc\.conf)$/.test(f));
+      const secret = files.filter((f) => /\/(config\.json|record\.json|hooks\/.*|hooks\.log|lxc\.conf)$/.test(f));
       const mapped = attempt(MAPPED_ROOT, secret.map((f) => `try "read ${f}" cat ${q(f)}`).join("\n"));
       const leaked = [...nobody.map((l) => `nobody: ${l}`), ...mapped.map((l) => `uid ${MAPPED_ROOT}: ${l}`)].filter((l) =>
         l.includes("SUCCEEDED"),
