@@ -70,8 +70,10 @@ function tail(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: Uint8Array) 
   })();
   return {
     async finish(waitMs: number): Promise<string> {
-      const timer = new Promise((r) => setTimeout(r, waitMs));
-      await Promise.race([done, timer]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+      // not left pending: it would hold a library caller's process for waitMs after the last hook
+      clearTimeout(timer);
       reader.cancel().catch(() => {});
       return escapeBytes(kept, "\n\t");
     },

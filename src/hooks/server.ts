@@ -19,6 +19,12 @@ export interface HookServer {
   readonly fd: number;
   /** Handles what arrived; the mount hook's outcome once known: undefined while pending, null when all ran. */
   pump(): string | null | undefined;
+  /**
+   * While create runs the prestart and createRuntime hooks (on the event loop): settles when
+   * they have run and the answer is on its way. Otherwise undefined: nothing of the hook
+   * server's needs the event loop, and create may wait for the mount hook's frames in poll(2).
+   */
+  readonly running: Promise<void> | undefined;
   close(): void;
 }
 
@@ -61,6 +67,7 @@ export function hookServer(
   let lastHook: HookRecord | undefined;
   let traces = 0;
   let relayed = 0;
+  let running: Promise<void> | undefined;
   const settle = (v: string | null) => {
     if (outcome === undefined) outcome = v;
   };
@@ -89,7 +96,7 @@ export function hookServer(
     } else if (kind === FRAME.PID && hello) settle("the mount hook said hello twice");
     else if (kind === FRAME.PID) {
       hello = true;
-      onHello(decodePid(payload))
+      running = onHello(decodePid(payload))
         .then((r) => {
           hooks = r.hooks;
           const reply = r.error
@@ -109,11 +116,17 @@ export function hookServer(
           pending = reply;
           flush();
         })
-        .catch((e) => settle(`running prestart and createRuntime hooks: ${(e as Error).message}`));
+        .catch((e) => settle(`running prestart and createRuntime hooks: ${(e as Error).message}`))
+        .finally(() => {
+          running = undefined;
+        });
     }
   };
   return {
     fd,
+    get running() {
+      return running;
+    },
     pump() {
       flush();
       const bytes = readAvailable(fd, MAX_FRAME);

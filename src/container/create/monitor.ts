@@ -225,14 +225,24 @@ export async function waitReady(
         throw fail(`container failed to start (monitor exit status ${m.proc.exitCode ?? m.proc.signalCode})`);
       }
       if (Date.now() > deadline) throw fail(`timed out after ${timeoutMs / 1000} s waiting for the container`);
-      const waitOn = [m.report, hooks?.fd, chan, monitorFd].filter((fd): fd is number => fd !== undefined && fd >= 0);
-      if (!hooks && waiting === 1 && spin < 200) {
+      // the hook socket only until the mount hook's outcome: once it has exited, its end reads EOF at once
+      const hookFd = hookOutcome === undefined ? hooks?.fd : undefined;
+      const waitOn = [m.report, hookFd, chan, monitorFd].filter((fd): fd is number => fd !== undefined && fd >= 0);
+      const running = hooks?.running;
+      if (running) {
+        // create runs prestart and createRuntime on the event loop: on as soon as they have run
+        // (and the answer is on its way to the mount hook), or every 10 ms to look at the rest;
+        // the 200 quick rounds below count from when they have run, however long they took
+        await Promise.race([running, Bun.sleep(10)]);
+        spin = -1;
+      } else if (waiting === 1 && spin < 200) {
         // Wait in poll(2), not in 1 ms sleeps: init's HERE on the report pipe (it runs: look for
-        // it now), its READY on the channel and the monitor's exit (its pidfd) are seen as they
-        // come. Up to 5 ms at a time while one of those is what comes next; 1 ms while init is
-        // found but its channel not yet taken (nothing wakes that). Then the event loop runs (the
-        // monitor's exit is seen there); never while hooks (which run on the event loop) or
-        // another create of this process wait.
+        // it now), the mount hook's frames, init's READY on the channel and the monitor's exit (its
+        // pidfd) are seen as they come. Up to 5 ms at a time while one of those is what comes next;
+        // 1 ms while init is found but its channel not yet taken (nothing wakes that). Then the
+        // event loop runs (the monitor's exit is seen there); never while create's own hooks (which
+        // run on the event loop) or another create of this process wait (docs/performance.md,
+        // "Issue 23, round 6").
         pollReadable(waitOn, monitorFd >= 0 && (init === undefined || chan >= 0) ? 5 : 1);
         await Bun.sleep(0);
       } else if (spin < 200 || init === undefined) await Bun.sleep(spin < 200 ? 1 : 5);
