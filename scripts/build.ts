@@ -12,8 +12,7 @@
 // `bun scripts/build.ts --native` builds only the helpers (a Bun project that
 // uses lxcri as a library needs nothing else). docs/performance.md has the
 // measurements behind each flag.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HOT } from "../src/cli/route.ts";
 import { bundleHot } from "./hot-bundles.ts";
@@ -73,11 +72,15 @@ if (!process.argv.includes("--native")) await buildCli();
 
 /**
  * The executable: src/cli/main.ts, split, with each hot call's entry replaced by
- * its bundle (scripts/hot-bundles.ts), made first in a scratch directory.
+ * its bundle (scripts/hot-bundles.ts), made first in build/.hot: always the same path, because
+ * the bundles' paths are part of the executable, and a build must give the same bytes each time
+ * (an attack test holds build/lxcri to its hash while scripts/install.sh builds again).
  */
 async function buildCli(): Promise<void> {
   const started = performance.now();
-  const scratch = mkdtempSync(join(tmpdir(), "lxcri-hot-"));
+  const scratch = join(out, ".hot");
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { mode: 0o700 });
   try {
     const bundles = await bundleHot(scratch);
     const entries = new Map(HOT.map((call) => [join(root, "src/cli/hot", `${call}.ts`), bundles[call]]));
