@@ -5,10 +5,10 @@
 // time, each call's CPU time (user + system, its children's included: what
 // it reaped), which a shared machine's load moves less.
 // Run as root: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
-import { freshCopy, bundle as makeBundle, median, setup, work } from "./common.ts";
+import { freshCopy, bundle as makeBundle, median, setup, timedCall, work } from "./common.ts";
 
 const [givenA, givenB, runsArg, bundleArg] = process.argv.slice(2);
 if (!givenA || !givenB) throw new Error("usage: bun bench/ab.ts <lxcri A> <lxcri B> [runs] [bundle]");
@@ -24,14 +24,8 @@ const pidFile = join(work, "ab.pid");
 /** CPU ms of each call of the current lifecycle, in order. */
 let cpu: number[] = [];
 
-/** The container inherits the caller's stdio: stderr goes to a file, a pipe would stay open. */
 function call(bin: string, args: string[]): void {
-  const errFile = join(work, "ab.stderr");
-  const err = openSync(errFile, "w");
-  const p = Bun.spawnSync({ cmd: [bin, "--root", "/run/lxcri-ab", ...args], stdio: ["ignore", "ignore", err] });
-  closeSync(err);
-  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
-  cpu.push(Number(p.resourceUsage.cpuTime.total) / 1000);
+  cpu.push(timedCall(bin, "/run/lxcri-ab", args, "ab").cpu);
 }
 
 /** [total, create, start, wait, delete] in ms, then CPU ms of create, start, delete. */

@@ -49,25 +49,43 @@ export function setup(): void {
   ready = true;
 }
 
-/** Runs a runtime command to completion. The container inherits its stdio: a pipe would stay open, so stderr goes to a file. */
-export function rt(name: Name, args: string[]): void {
-  const r = RUNTIMES[name];
-  const errFile = join(work, `stderr.${name}`);
+/**
+ * Runs `bin --root root args…` to completion: its wall time as the caller sees it (the spawn
+ * included) and its CPU time (user + system, what it reaped included), in ms. The container
+ * inherits its stdio: a pipe would stay open, so stderr goes to a file (`stderr.<tag>`), which an
+ * error quotes.
+ */
+export function timedCall(bin: string, root: string, args: string[], tag: string): { wall: number; cpu: number } {
+  const errFile = join(work, `stderr.${tag}`);
   const err = openSync(errFile, "w");
-  const p = Bun.spawnSync({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", err] });
+  const t = performance.now();
+  const p = Bun.spawnSync({ cmd: [bin, "--root", root, ...args], stdio: ["ignore", "ignore", err] });
+  const wall = performance.now() - t;
   closeSync(err);
-  if (p.exitCode !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${p.exitCode}: ${readFileSync(errFile, "utf8")}`);
+  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: exit ${p.exitCode}: ${readFileSync(errFile, "utf8")}`);
+  return { wall, cpu: Number(p.resourceUsage.cpuTime.total) / 1000 };
 }
 
-/** The same, without blocking: for many containers at once. */
-export async function rtAsync(name: Name, args: string[], tag: string): Promise<void> {
+/** Runs a runtime command to completion. */
+export function rt(name: Name, args: string[]): void {
   const r = RUNTIMES[name];
-  const errFile = join(work, `stderr.${name}.${tag}`);
+  timedCall(r.bin, r.root, args, name);
+}
+
+/** `bin --root root args…` to completion without blocking (for many containers at once); stderr as timedCall's. */
+export async function asyncCall(bin: string, root: string, args: string[], tag: string): Promise<void> {
+  const errFile = join(work, `stderr.${tag}`);
   const err = openSync(errFile, "w");
-  const p = Bun.spawn({ cmd: [r.bin, "--root", r.root, ...args], stdio: ["ignore", "ignore", err] });
+  const p = Bun.spawn({ cmd: [bin, "--root", root, ...args], stdio: ["ignore", "ignore", err] });
   const code = await p.exited;
   closeSync(err);
-  if (code !== 0) throw new Error(`${name} ${args.join(" ")}: exit ${code}: ${readFileSync(errFile, "utf8")}`);
+  if (code !== 0) throw new Error(`${bin} ${args.join(" ")}: exit ${code}: ${readFileSync(errFile, "utf8")}`);
+}
+
+/** A runtime command without blocking. */
+export function rtAsync(name: Name, args: string[], tag: string): Promise<void> {
+  const r = RUNTIMES[name];
+  return asyncCall(r.bin, r.root, args, `${name}.${tag}`);
 }
 
 export function bundle(name: string, args: string[], hooks?: Hooks): string {

@@ -2,9 +2,8 @@
 // CPU time (user + system of create and what it reaped: the monitor), each container deleted
 // between rounds, out of the timing. Fresh copies made at one moment (common.ts freshCopy).
 // Run as root: bun bench/create-ab.ts <runs> <lxcri A> <lxcri B> [more builds…]
-import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshCopy, bundle as makeBundle, median, setup, work } from "./common.ts";
+import { freshCopy, bundle as makeBundle, median, setup, timedCall, work } from "./common.ts";
 
 const [runsArg, ...given] = process.argv.slice(2);
 if (given.length < 1) throw new Error("usage: bun bench/create-ab.ts <runs> <lxcri A> [<lxcri B> …]");
@@ -15,16 +14,7 @@ Bun.spawnSync(["sync"]);
 const bundle = process.env.BENCH_BUNDLE ?? makeBundle("create-ab", ["true"]);
 const root = "/run/lxcri-create-ab";
 
-function call(bin: string, args: string[]): { wall: number; cpu: number } {
-  const errFile = join(work, "create-ab.stderr");
-  const err = openSync(errFile, "w");
-  const t0 = performance.now();
-  const p = Bun.spawnSync({ cmd: [bin, "--root", root, ...args], stdio: ["ignore", "ignore", err] });
-  const wall = performance.now() - t0;
-  closeSync(err);
-  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
-  return { wall, cpu: Number(p.resourceUsage.cpuTime.total) / 1000 };
-}
+const call = (bin: string, args: string[]) => timedCall(bin, root, args, "create-ab");
 
 const wall: number[][] = bins.map(() => []);
 const cpu: number[][] = bins.map(() => []);

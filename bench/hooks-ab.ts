@@ -10,11 +10,11 @@
 // docs/performance.md measured "Issue 23, round 6: the hooks figure".
 // Run as root: bun bench/hooks-ab.ts <runs> <lxcri A> [lxcri B …]
 // BENCH_HOOK_TYPES=prestart,poststop: only those bundles (and plain, all).
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { libc } from "../ffi/libc.ts";
 import { HOOK_TYPES, type Hooks } from "../src/spec/types.ts";
-import { bundle, freshCopy, median, RUNTIMES, setup, work } from "./common.ts";
+import { bundle, freshCopy, median, RUNTIMES, setup, timedCall, work } from "./common.ts";
 
 const [runsArg, ...given] = process.argv.slice(2);
 if (!runsArg || !given.length) throw new Error("usage: bun bench/hooks-ab.ts <runs> <lxcri A> [lxcri B …]");
@@ -31,15 +31,9 @@ const bundles: Record<string, string> = { plain: bundle("hooks-ab-plain", ["true
 for (const t of types) bundles[t] = bundle(`hooks-ab-${t}`, ["true"], { [t]: [trivial] } as Hooks);
 bundles.all = bundle("hooks-ab-all", ["true"], Object.fromEntries(HOOK_TYPES.map((t) => [t, [trivial]])) as Hooks);
 const pidFile = join(work, "hooks-ab.pid");
-const errFile = join(work, "hooks-ab.stderr");
 
-function call(r: number, args: string[]): number {
-  const err = openSync(errFile, "w");
-  const p = Bun.spawnSync({ cmd: [bins[r]!, "--root", roots[r]!, ...args], stdio: ["ignore", "ignore", err] });
-  closeSync(err);
-  if (p.exitCode !== 0) throw new Error(`${names[r]} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
-  return Number(p.resourceUsage.cpuTime.total) / 1000;
-}
+/** CPU ms of runtime `r`'s call. */
+const call = (r: number, args: string[]): number => timedCall(bins[r]!, roots[r]!, args, "hooks-ab").cpu;
 
 const PHASES = ["create", "start", "delete", "total", "cpu create", "cpu start", "cpu delete"] as const;
 /** bundle → runtime → phase → ms of each run */

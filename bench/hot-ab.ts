@@ -15,9 +15,9 @@
 // the others; BENCH_HOT_RUNC=1: runc 1.1.5 (a fresh copy) runs among the
 // builds, and the last column is the first build's time over runc's. BENCH_HOT_TAG=<word>: a
 // state root and container ids of its own (default: this process's pid; sessions benching at once must not share them).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { bundle, freshCopy, median, RUNTIMES, work } from "./common.ts";
+import { bundle, freshCopy, median, RUNTIMES, timedCall, work } from "./common.ts";
 
 const [runsArg, ...given] = process.argv.slice(2);
 if (!runsArg || given.length < 1) throw new Error("usage: bun bench/hot-ab.ts <runs> <lxcri A> [lxcri B …]");
@@ -43,18 +43,12 @@ mkdirSync(work, { recursive: true });
 mkdirSync(root, { recursive: true });
 rmSync(join(work, "hot-ab-sleeper"), { recursive: true, force: true }); // busybox may be running from an older copy
 const sleeper = bundle("hot-ab-sleeper", ["sleep", "600"]);
-const errFile = join(work, "hot-ab.stderr");
 /** call → build → [wall ms, CPU ms] of each run */
 const got = Object.fromEntries(calls.map((c) => [c, bins.map(() => [] as [number, number][])])) as Record<CallName, [number, number][][]>;
 
 function run(bin: string, args: string[]): [number, number] {
-  const err = openSync(errFile, "w");
-  const t = performance.now();
-  const p = Bun.spawnSync({ cmd: [bin, "--root", root, ...args], stdio: ["ignore", "ignore", err] });
-  const wall = performance.now() - t;
-  closeSync(err);
-  if (p.exitCode !== 0) throw new Error(`${bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
-  return [wall, Number(p.resourceUsage.cpuTime.total) / 1000];
+  const { wall, cpu } = timedCall(bin, root, args, "hot-ab");
+  return [wall, cpu];
 }
 
 /** The call by build `b` (timed), or by the creator when only other calls are timed. */

@@ -4,11 +4,11 @@
 // a shared machine's load. CPU: getrusage(RUSAGE_CHILDREN) before and after the burst, once the
 // containers' inits (re-parented here: this is a subreaper) are reaped too.
 // Run as root: bun bench/parallel-ab.ts <rounds> <count> <lxcri A> [lxcri B …]
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ptr } from "bun:ffi";
-import { libc, trySys } from "../ffi/libc.ts";
-import { freshCopy, bundle, median, RUNTIMES, setup, work } from "./common.ts";
+import { childrenCpuMs, libc } from "../ffi/libc.ts";
+import { asyncCall, bundle, freshCopy, median, RUNTIMES, setup, work } from "./common.ts";
+import { burst } from "./parallel.ts";
 
 const [roundsArg, countArg, ...given] = process.argv.slice(2);
 if (!given.length) throw new Error("usage: bun bench/parallel-ab.ts <rounds> <count> <lxcri A> [lxcri B …]");
@@ -20,24 +20,9 @@ const runtimes = [...bins.map((bin, i) => ({ name: given[i]!, bin, root: "/run/l
 Bun.spawnSync(["sync"]);
 const b = bundle("parallel-ab", ["sleep", "600"]);
 
-function childrenCpu(): number {
-  const ru = new BigInt64Array(18);
-  trySys(98 /* getrusage */, -1 /* RUSAGE_CHILDREN */, ptr(ru));
-  return Number(ru[0]! + ru[2]!) * 1000 + Number(ru[1]! + ru[3]!) / 1000; // µs → ms
-}
-
 function reapAll(): void {
   const st = new Int32Array(1);
   while (libc.waitpid(-1, st, 1 /* WNOHANG */) > 0);
-}
-
-async function call(rt: { bin: string; root: string }, args: string[], tag: string): Promise<void> {
-  const errFile = join(work, `parallel-ab.${tag}.stderr`);
-  const err = openSync(errFile, "w");
-  const p = Bun.spawn({ cmd: [rt.bin, "--root", rt.root, ...args], stdio: ["ignore", "ignore", err] });
-  const code = await p.exited;
-  closeSync(err);
-  if (code !== 0) throw new Error(`${rt.bin} ${args.join(" ")}: ${readFileSync(errFile, "utf8")}`);
 }
 
 const wall: number[][] = runtimes.map(() => []);
@@ -46,19 +31,11 @@ for (let r = 0; r < rounds; r++)
   for (const [j, rt] of runtimes.entries()) {
     const ids = Array.from({ length: count }, (_, i) => `pab-${r}-${j}-${i}`);
     reapAll();
-    const c0 = childrenCpu();
-    const t0 = performance.now();
-    await Promise.all(
-      ids.map(async (id) => {
-        await call(rt, ["create", "--bundle", b, id], id);
-        await call(rt, ["start", id], id);
-      }),
-    );
-    await Promise.all(ids.map((id) => call(rt, ["delete", "--force", id], id)));
-    wall[j]!.push(performance.now() - t0);
+    const c0 = childrenCpuMs();
+    wall[j]!.push(await burst((args, id) => asyncCall(rt.bin, rt.root, args, `parallel-ab.${id}`), b, ids));
     await Bun.sleep(200);
     reapAll();
-    cpu[j]!.push(childrenCpu() - c0);
+    cpu[j]!.push(childrenCpuMs() - c0);
   }
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 for (const [j, rt] of runtimes.entries())

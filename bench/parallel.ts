@@ -3,16 +3,16 @@
 // lxcri and runc alternate rounds. Run as root: bun bench/parallel.ts [rounds] [count]
 import { bundle, compare, type Name, rtAsync, setup } from "./common.ts";
 
-async function burst(name: Name, b: string, count: number, round: number): Promise<number> {
-  const ids = Array.from({ length: count }, (_, i) => `par-${round}-${i}`);
+/** Each of `ids` created and started in parallel (a create → start chain each), then all deleted in parallel: the wall time (ms). */
+export async function burst(call: (args: string[], id: string) => Promise<void>, b: string, ids: string[]): Promise<number> {
   const t0 = performance.now();
   await Promise.all(
     ids.map(async (id) => {
-      await rtAsync(name, ["create", "--bundle", b, id], id);
-      await rtAsync(name, ["start", id], id);
+      await call(["create", "--bundle", b, id], id);
+      await call(["start", id], id);
     }),
   );
-  await Promise.all(ids.map((id) => rtAsync(name, ["delete", "--force", id], id)));
+  await Promise.all(ids.map((id) => call(["delete", "--force", id], id)));
   return performance.now() - t0;
 }
 
@@ -21,7 +21,12 @@ export async function parallelRow(rounds: number, count = 50): Promise<string> {
   const b = bundle("parallel", ["sleep", "600"]);
   return compare(
     `${count} containers created and started in parallel, then deleted (total)`,
-    (name, i) => burst(name, b, count, i),
+    (name: Name, i) =>
+      burst(
+        (args, id) => rtAsync(name, args, id),
+        b,
+        Array.from({ length: count }, (_, k) => `par-${i}-${k}`),
+      ),
     rounds,
     1,
   );

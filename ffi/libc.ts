@@ -95,6 +95,13 @@ export function setSubreaper(on: boolean): boolean {
   return was[0] !== 0;
 }
 
+/** CPU time (user + system, ms) of this process's children that it has reaped: getrusage(RUSAGE_CHILDREN). */
+export function childrenCpuMs(): number {
+  const ru = new BigInt64Array(18); // struct rusage: ru_utime, ru_stime (timevals), then 14 longs
+  trySys(SYS.getrusage, -1 /* RUSAGE_CHILDREN */, ptrOf(ru));
+  return Number(ru[0]! + ru[2]!) * 1000 + Number(ru[1]! + ru[3]!) / 1000;
+}
+
 /**
  * This process's hard limit of the RLIMIT_* `resource` (2^64 - 1: unlimited), or undefined when the
  * kernel refuses it: prlimit64(2) through `syscall`, bound anyway, rather than a getrlimit wrapper

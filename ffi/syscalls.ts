@@ -9,6 +9,7 @@ export const SYS = {
   close: 3,
   poll: 7,
   flock: 73,
+  getrusage: 98,
   getdents64: 217,
   openat: 257,
   mkdirat: 258,

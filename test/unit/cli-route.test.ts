@@ -15,18 +15,13 @@ const argv = (line: string) => line.split(" ").filter((w) => w !== "");
 
 test("the router's global flags are table.ts's: the value flags, the booleans, no alias", () => {
   const flags = Object.entries(GLOBAL_FLAGS) as [string, { type: string; alias?: string }][];
-  expect(
+  const named = (type: string) =>
     flags
-      .filter(([, f]) => f.type === "string")
+      .filter(([, f]) => f.type === type)
       .map(([k]) => k)
-      .sort(),
-  ).toEqual([...GLOBAL_VALUES].sort());
-  expect(
-    flags
-      .filter(([, f]) => f.type === "boolean")
-      .map(([k]) => k)
-      .sort(),
-  ).toEqual([...GLOBAL_BOOLEANS].sort());
+      .sort();
+  expect(named("string")).toEqual([...GLOBAL_VALUES].sort());
+  expect(named("boolean")).toEqual([...GLOBAL_BOOLEANS].sort());
   expect(flags.filter(([, f]) => f.alias !== undefined)).toEqual([]);
 });
 

@@ -23,6 +23,9 @@ const root = testRoot("attack-parked-init");
 afterAll(() => cleanupRoot(root));
 
 const USER = 1000;
+/** `cmd` on the host as USER, without groups or capabilities. */
+const asHostUser = (cmd: string[]) =>
+  runCommand(["setpriv", `--reuid=${USER}`, `--regid=${USER}`, "--clear-groups", "--inh-caps=-all", ...cmd]);
 const userProcess = (args: string[]) =>
   bundle(args, (s) => {
     s.process!.user = { uid: USER, gid: USER };
@@ -58,27 +61,11 @@ describe.skipIf(!canRunContainers)("attack: init parked as the process's user be
 
     // the host's: a process with the same uid, no capabilities (no user namespace here)
     for (const f of ["fd", "environ", "maps"]) {
-      const r = runCommand([
-        "setpriv",
-        `--reuid=${USER}`,
-        `--regid=${USER}`,
-        "--clear-groups",
-        "--inh-caps=-all",
-        "cat",
-        `/proc/${init}/${f}`,
-      ]);
+      const r = asHostUser(["cat", `/proc/${init}/${f}`]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain("Permission denied");
     }
-    const fds = runCommand([
-      "setpriv",
-      `--reuid=${USER}`,
-      `--regid=${USER}`,
-      "--clear-groups",
-      "--inh-caps=-all",
-      "ls",
-      `/proc/${init}/fd`,
-    ]);
+    const fds = asHostUser(["ls", `/proc/${init}/fd`]);
     expect(fds.code).not.toBe(0);
 
     // and start still hands over: the container runs its process
