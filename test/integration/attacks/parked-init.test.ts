@@ -17,7 +17,7 @@
 // capabilities), undumpable, as the process's user: the same reach for that user's processes.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { bundle, canRunContainers, cleanupRoot, lxcri, runCommand, state, testRoot } from "../../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, runCommand, state, testRoot } from "../../helpers.ts";
 
 const root = testRoot("attack-parked-init");
 afterAll(() => cleanupRoot(root));
@@ -80,6 +80,8 @@ describe.skipIf(!canRunContainers)("attack: init parked as the process's user be
     const r = lxcri(root, ["create", "--bundle", b, "pk2"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("chdir to process.cwd");
+    // the failed create left nothing: runtime dir, lxc.payload/lxc.monitor cgroups, mounts, processes
+    expect(leftovers(root, "pk2")).toEqual([]);
     lxcri(root, ["delete", "--force", "pk2"]);
   });
 });
