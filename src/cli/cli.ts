@@ -10,6 +10,7 @@
 // unless their parse finds something else; run.ts is what both share.
 import { isCommand, parseArgv } from "./parse.ts";
 import { exitWith, type Handler, runParsed } from "./run.ts";
+import { versionText } from "./version.ts";
 import type { Call, CommandName } from "./table.ts";
 
 /** Each command's handler, imported when it runs. */
@@ -37,6 +38,10 @@ export const HANDLERS: { [C in CommandName]: () => Promise<{ default: (call: Cal
 /** Runs one command line (without the program name); resolves with the exit status. */
 export async function cli(argv: string[]): Promise<number> {
   const parsed = parseArgv(argv);
+  if (parsed.version) {
+    console.log(versionText());
+    return 0;
+  }
   // `help` (or runc's `h`) alone, or `help COMMAND`
   const asked = parsed.command === "help" || parsed.command === "h" ? parsed.positionals[0] : undefined;
   if (isCommand(asked)) {

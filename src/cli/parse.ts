@@ -22,6 +22,8 @@ export interface Parsed {
   positionals: string[];
   /** --help or -h among the flags. */
   help: boolean;
+  /** --version or -v among the global flags before the command: runc (urfave/cli) prints its version then, whatever follows. */
+  version: boolean;
 }
 
 interface Scope {
@@ -89,6 +91,11 @@ function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed
     p.help = true;
     return i;
   }
+  // runc's --version is a global boolean flag, taken before the command only (`runc state --version` is refused)
+  if ((name === "version" || name === "v") && scopes.length === 1) {
+    p.version = inline === undefined || parseBool(token, name, inline);
+    return i;
+  }
   // -dt: a group of one-letter flags; a value flag takes the rest of the group, or the next argument
   if (!token.startsWith("--") && inline === undefined && token.length > 2) {
     // checked whole first: nothing is set from a group that is refused
@@ -112,7 +119,7 @@ function takeFlag(argv: readonly string[], i: number, scopes: Scope[], p: Parsed
 }
 
 export function parseArgv(argv: readonly string[]): Parsed {
-  const p: Parsed = { globals: {}, flags: {}, positionals: [], help: false };
+  const p: Parsed = { globals: {}, flags: {}, positionals: [], help: false, version: false };
   const globals: Scope = { flags: GLOBAL_FLAGS, out: p.globals };
   let i = 0;
   for (; i < argv.length; i++) {

@@ -59,7 +59,7 @@ export function runOnly<C extends CommandName>(argv: string[], command: C, handl
   } catch {
     return false;
   }
-  if (parsed.command !== command || parsed.help) return false;
+  if (parsed.command !== command || parsed.help || parsed.version) return false;
   exitWith(runParsed(parsed, () => handler as Handler));
   return true;
 }

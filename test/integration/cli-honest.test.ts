@@ -131,6 +131,32 @@ describe("unknown flags", () => {
     expect(lxcri(root, ["--bogus", "list"]).stderr).toBe("lxcri: flag provided but not defined: -bogus\n");
   });
 
+  test("--version and -v among the global flags print the version, whatever follows; after the command they are refused (as runc 1.1.5)", () => {
+    const runc = (args: string[]) => {
+      const p = Bun.spawnSync(["runc", ...args], { stdout: "pipe", stderr: "pipe" });
+      return { code: p.exitCode, version: p.stdout.toString().startsWith("runc version ") };
+    };
+    const ours = (args: string[]) => {
+      const p = Bun.spawnSync([LXCRI, ...args], { stdout: "pipe", stderr: "pipe" });
+      return { code: p.exitCode, version: p.stdout.toString().startsWith("lxcri version ") };
+    };
+    for (const args of [
+      ["--root", `${root}-v`, "--version"],
+      ["--debug", "-v"],
+      ["-v", "state", "c1"],
+      ["--version=true", "--log-format", "json"],
+    ])
+      expect({ args, ...ours(args) }).toEqual({ args, ...runc(args), code: 0, version: true });
+    // after the command it is the command's flag, which none has; an unknown flag after --version is still refused
+    for (const args of [
+      ["state", "--version", "c1"],
+      ["--version", "--bogus"],
+    ])
+      expect({ args, ...ours(args) }).toEqual({ args, ...runc(args), code: 1, version: false });
+    // --version=false asks for nothing: the command runs
+    expect(ours(["--root", `${root}-v`, "--version=false", "state", "nosuch"])).toEqual({ code: 1, version: false });
+  });
+
   test("checkpoint and restore are commands (test/integration/checkpoint-cli.test.ts): a missing container is named", () => {
     for (const cmd of ["checkpoint", "restore"]) {
       const r = lxcri(root, [cmd, "--image-path", `${root}-none`, "c1"]);

@@ -20,6 +20,7 @@ describe("argv parsing", () => {
       flags: {},
       positionals: ["c1", "9"],
       help: false,
+      version: false,
     });
     // crun's --cgroup-manager takes a value
     expect(parseArgv(["--cgroup-manager", "systemd", "state", "c1"])).toMatchObject({
@@ -87,7 +88,10 @@ describe("argv parsing", () => {
 
   test("help, and the id rules", () => {
     expect(parseArgv(["state", "--help"])).toMatchObject({ command: "state", help: true });
-    expect(parseArgv(["--root", "/x", "-h"])).toEqual({ globals: { root: "/x" }, flags: {}, positionals: [], help: true });
+    expect(parseArgv(["--root", "/x", "-h"])).toEqual({ globals: { root: "/x" }, flags: {}, positionals: [], help: true, version: false });
+    expect(parseArgv(["--root", "/x", "-v", "state", "c1"])).toMatchObject({ command: "state", version: true });
+    expect(parseArgv(["--version=false", "list"])).toMatchObject({ command: "list", version: false });
+    expect(() => parseArgv(["state", "-v", "c1"])).toThrow("flag provided but not defined: -v");
     expect(() => call(["state"])).toThrow('"state" requires a container id');
     expect(() => call(["state", "a", "b"])).toThrow('"state" takes exactly 1 argument, got 2');
     expect(() => call(["kill", "a", "b", "c"])).toThrow('"kill" takes at most 2 arguments, got 3');
