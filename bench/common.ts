@@ -105,6 +105,9 @@ export const median = (xs: number[]) => {
 };
 export const fmt = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 
+/** Each figure's medians as compare and compareParts last printed them, by the figure's label (bench/floor.ts reads runc's). */
+export const medians = new Map<string, { lxcri: number; runc: number }>();
+
 /** Table rows, one per named part of each run: lxcri and runc alternating (A B A B …) after `warmup` rounds, medians and their ratio. */
 export async function compareParts(
   figures: Record<string, string>,
@@ -121,6 +124,7 @@ export async function compareParts(
     }
   return Object.entries(figures).map(([part, figure]) => {
     const t = times[part]!;
+    medians.set(figure, { lxcri: median(t.lxcri!), runc: median(t.runc!) });
     return `| ${figure} | ${fmt(t.lxcri!)} | ${fmt(t.runc!)} | ${(median(t.lxcri!) / median(t.runc!)).toFixed(2)} |`;
   });
 }
@@ -139,6 +143,7 @@ export async function compare(
       if (i >= warmup) times[name]!.push(ms);
     }
   const ratio = median(times.lxcri!) / median(times.runc!);
+  medians.set(figure, { lxcri: median(times.lxcri!), runc: median(times.runc!) });
   return `| ${figure} | ${fmt(times.lxcri)} | ${fmt(times.runc)} | ${ratio.toFixed(2)} |`;
 }
 

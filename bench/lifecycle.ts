@@ -50,6 +50,17 @@ export function timeCall(name: Name, args: string[], withRoot = true): number {
   return ms;
 }
 
+/** The figures' labels (bench/floor.ts finds runc's medians by them). */
+export const LIFECYCLE_PARTS = {
+  total: "lifecycle of `true` (create, start, wait, delete)",
+  create: "· create",
+  start: "· start",
+  wait: "· wait (the process runs and exits)",
+  delete: "· delete",
+};
+export const STATE_FIGURE = "`state` of a running container";
+export const VERSION_FIGURE = "`--version`";
+
 export async function lifecycleRows(n: number): Promise<string[]> {
   setup();
   const plain = bundle("plain", ["true"]);
@@ -64,17 +75,7 @@ export async function lifecycleRows(n: number): Promise<string[]> {
   });
   const sleeper = bundle("sleeper", ["sleep", "600"]);
   const rows = [
-    ...(await compareParts(
-      {
-        total: "lifecycle of `true` (create, start, wait, delete)",
-        create: "· create",
-        start: "· start",
-        wait: "· wait (the process runs and exits)",
-        delete: "· delete",
-      },
-      (name, i) => lifecycle(name, plain, `bench-${i}`),
-      n,
-    )),
+    ...(await compareParts(LIFECYCLE_PARTS, (name, i) => lifecycle(name, plain, `bench-${i}`), n)),
     ...(await compareParts(
       { total: "the same with one trivial hook of each type" },
       (name, i) => ({ total: lifecycle(name, withHooks, `benchh-${i}`).total }),
@@ -91,9 +92,9 @@ export async function lifecycleRows(n: number): Promise<string[]> {
     rt(name, ["create", "--bundle", sleeper, "bench-state"]);
     rt(name, ["start", "bench-state"]);
   }
-  rows.push(await compare("`state` of a running container", (name) => timeCall(name, ["state", "bench-state"]), n));
+  rows.push(await compare(STATE_FIGURE, (name) => timeCall(name, ["state", "bench-state"]), n));
   for (const name of NAMES) rt(name, ["delete", "--force", "bench-state"]);
-  rows.push(await compare("`--version`", (name) => timeCall(name, ["--version"], false), n));
+  rows.push(await compare(VERSION_FIGURE, (name) => timeCall(name, ["--version"], false), n));
   return rows;
 }
 

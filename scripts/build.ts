@@ -3,11 +3,9 @@
 //   lxcri-init     static (glibc): the container's init, the exec helper and the
 //                  mount hook; runs inside containers, so it needs nothing from them
 //   lxcri-monitor  liblxc's monitor, compiled against lxccontainer.h (lxc-dev)
-//   lxcri          bytecode makes start-up faster; --splitting keeps each lazily
-//                  imported command in its own chunk, so a call loads only what it
-//                  uses; JIT tiers are raised (--compile-jit-policy): each call is
-//                  short; .env and bunfig.toml autoloading is off (a runtime runs
-//                  with cwd = a bundle); each hot call's entry is replaced by its
+//   lxcri          compiled as scripts/compile-options.ts says; --splitting keeps
+//                  each lazily imported command in its own chunk, so a call loads
+//                  only what it uses; each hot call's entry is replaced by its
 //                  own bundle, made first without splitting (scripts/hot-bundles.ts)
 // `bun scripts/build.ts --native` builds only the helpers (a Bun project that
 // uses lxcri as a library needs nothing else). docs/performance.md has the
@@ -15,6 +13,7 @@
 import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HOT } from "../src/cli/route.ts";
+import { COMPILE } from "./compile-options.ts";
 import { bundleHot } from "./hot-bundles.ts";
 
 const root = join(import.meta.dir, "..");
@@ -86,12 +85,9 @@ async function buildCli(): Promise<void> {
     const entries = new Map(HOT.map((call) => [join(root, "src/cli/hot", `${call}.ts`), bundles[call]]));
     const r = await Bun.build({
       entrypoints: [join(root, "src/cli/main.ts")],
-      target: "bun",
-      format: "esm",
-      minify: true,
-      bytecode: true,
+      ...COMPILE,
       splitting: true,
-      compile: { outfile: join(out, "lxcri"), jitPolicy: 100, autoloadDotenv: false, autoloadBunfig: false },
+      compile: { ...COMPILE.compile, outfile: join(out, "lxcri") },
       plugins: [
         {
           name: "lxcri-hot-entries",
