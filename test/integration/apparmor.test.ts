@@ -57,13 +57,13 @@ describe.skipIf(!canRunContainers || appArmorEnabled())("process.apparmorProfile
     const before = pids();
 
     const flag = lxcri(root, ["exec", "--apparmor", "p1", "aa4", "touch", "/tmp/ran"]);
-    expect(flag.code).toBe(1);
+    expect(flag.code).toBe(255);
     expect(flag.stderr).toContain(`exec: ${REFUSED}`);
     const file = join(tempDir("aa-proc"), "process.json");
     const proc = { ...JSON.parse(readFileSync(join(b, "config.json"), "utf8")).process, args: ["touch", "/tmp/ran"] };
     writeFileSync(file, JSON.stringify({ ...proc, apparmorProfile: "p1" }));
     const json = lxcri(root, ["exec", "--process", file, "aa4"]);
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(255);
     expect(json.stderr).toContain(REFUSED);
     expect(lxcri(root, ["exec", "aa4", "ls", "/tmp/ran"]).code).not.toBe(0); // neither ran
     expect(pids()).toBe(before);

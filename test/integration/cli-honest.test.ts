@@ -68,7 +68,7 @@ describe.if(canRunContainers)("--preserve-fds", () => {
     // fd 5 not passed: Bun's own event loop fds sit in that gap, never to be passed on
     const bad = withFds(["exec", "--preserve-fds", "3", "pfd2", "true"], fds);
     for (const fd of fds) closeSync(fd);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(255); // a failed exec, as runc
     expect(bad.stderr).toContain("fd 5 is to be passed");
     expect(lxcri(root, ["delete", "--force", "pfd2"]).code).toBe(0);
   });
@@ -437,6 +437,37 @@ describe.if(canRunContainers)("--pidfd-socket", () => {
   });
 });
 
+describe.if(canRunContainers)("exec's failures", () => {
+  test("a failed exec exits 255, as runc's (a missing container, a program that is not there); the process's own status otherwise", () => {
+    const runcRoot = `${root}-runc-exec`;
+    const b = bundle(["sleep", "600"]);
+    expect(lxcri(root, ["run", "-d", "--bundle", b, "ex255"]).code).toBe(0);
+    expect(
+      Bun.spawnSync(["runc", "--root", runcRoot, "run", "-d", "--bundle", b, "ex255"], { stdio: ["ignore", "ignore", "ignore"] }).exitCode,
+    ).toBe(0);
+    try {
+      for (const args of [
+        ["nosuch", "true"],
+        ["ex255", "no-such-program"],
+        ["ex255", "/etc/passwd"],
+        ["ex255", "sh", "-c", "exit 7"],
+      ]) {
+        const runc = Bun.spawnSync(["runc", "--root", runcRoot, "exec", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+        const ours = lxcri(root, ["exec", ...args]);
+        expect({ args, code: ours.code }).toEqual({ args, code: runc.exitCode });
+        expect({ args, code: ours.code }).toEqual({ args, code: args[1] === "sh" ? 7 : 255 });
+      }
+      expect(lxcri(root, ["exec", "ex255", "no-such-program"]).stderr).toContain(
+        'exec: "no-such-program": executable file not found in $PATH',
+      );
+    } finally {
+      lxcri(root, ["delete", "-f", "ex255"]);
+      Bun.spawnSync(["runc", "--root", runcRoot, "delete", "-f", "ex255"]);
+      rmSync(runcRoot, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.if(canRunContainers)("exec --cgroup", () => {
   test("the process joins the sub-cgroup of the container's (every hierarchy); '..' and a missing one are refused; --cgroup X ID keeps ID", () => {
     const b = bundle(["sleep", "1000"]);
@@ -456,10 +487,10 @@ describe.if(canRunContainers)("exec --cgroup", () => {
       expect(lines.length).toBeGreaterThan(0);
       for (const l of lines) expect(l).toMatch(/:\/sub$/);
       const up = lxcri(root, ["exec", "--cgroup", "../..", "cg1", "true"]);
-      expect(up.code).toBe(1);
+      expect(up.code).toBe(255);
       expect(up.stderr).toContain("invalid --cgroup argument: ../..");
       const missing = lxcri(root, ["exec", "--cgroup=nothere", "cg1", "true"]);
-      expect(missing.code).toBe(1);
+      expect(missing.code).toBe(255);
       expect(missing.stderr).toContain("--cgroup: no cgroup");
     } finally {
       expect(lxcri(root, ["delete", "--force", "cg1"]).code).toBe(0);

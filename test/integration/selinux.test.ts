@@ -66,13 +66,13 @@ describe.skipIf(!canRunContainers || selinuxEnabled())("SELinux labels on a host
 
     const flag = lxcri(root, ["exec", "--process-label", PROCESS, "se4", "touch", "/tmp/ran"]);
     expect(flag.stderr).toContain(`exec: ${refused("process.selinuxLabel", PROCESS)}`);
-    expect(flag.code).toBe(1);
+    expect(flag.code).toBe(255);
     const file = join(tempDir("se-proc"), "process.json");
     const proc = { ...JSON.parse(readFileSync(join(b, "config.json"), "utf8")).process, args: ["touch", "/tmp/ran"] };
     writeFileSync(file, JSON.stringify({ ...proc, selinuxLabel: PROCESS }));
     const json = lxcri(root, ["exec", "--process", file, "se4"]);
     expect(json.stderr).toContain(refused("process.selinuxLabel", PROCESS));
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(255);
     expect(lxcri(root, ["exec", "se4", "ls", "/tmp/ran"]).code).not.toBe(0); // neither ran
     expect(pids()).toBe(before);
     const lib = await new Runtime({ root }).exec("se4", { process: { ...proc, selinuxLabel: PROCESS } }).catch((x) => x);

@@ -129,7 +129,7 @@ describe.skipIf(!inGuest)("process.apparmorProfile with AppArmor on (VM)", () =>
     const ps = pids();
     const missing = lxcri(root, ["exec", "--apparmor", "lxcri-no-such-profile", "aa2", "touch", "/tmp/ran"]);
     console.log(`[vm] exec with an unknown profile: exit ${missing.code}: ${missing.stderr.trim()}`);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(255);
     expect(missing.stderr).toContain("process.apparmorProfile");
     expect(missing.stderr).toContain("lxcri-no-such-profile");
     expect(pids()).toBe(ps);

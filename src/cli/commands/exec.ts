@@ -10,10 +10,25 @@ import { CAPABILITY_SETS, type Process } from "../../spec/types.ts";
 import { validateProcess } from "../../spec/validate.ts";
 import { runtime } from "../globals.ts";
 import { preserveFds } from "../parse.ts";
+import { reportError } from "../run.ts";
 import type { Call } from "../table.ts";
 import { proxyTerminal } from "../terminal.ts";
 
-export default async function exec({ id, args: command, flags }: Call<"exec">): Promise<void> {
+/**
+ * runc's exec exits 255 when the exec fails (fatalWithCode(err, 255): a missing
+ * container, a program that is not there, a refused user…), so that a caller
+ * tells a failed exec from a process that exited 1; the process's own status otherwise.
+ */
+export default async function exec(call: Call<"exec">): Promise<void> {
+  try {
+    await execute(call);
+  } catch (e) {
+    await reportError(e);
+    process.exitCode = 255;
+  }
+}
+
+async function execute({ id, args: command, flags }: Call<"exec">): Promise<void> {
   const rt = await runtime();
   let proc: Process;
   if (flags.process) {
