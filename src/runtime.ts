@@ -2,7 +2,7 @@
 // shell over these methods. create, start and delete are imported when first
 // called: `state`, `kill` and `list` then load neither the translation nor
 // liblxc, which keeps each CLI call's start-up short (docs/performance.md).
-import { readDir, tryReadText } from "./host/fs.ts";
+import { tryReadText } from "./host/fs.ts";
 import { runProcess } from "./library/run.ts";
 import { type Context, containerDir } from "./context.ts";
 import type { CheckpointFlags, RestoreFlags } from "./container/checkpoint/criu-args.ts";
@@ -184,22 +184,8 @@ export class Runtime {
 
   /** Every container under the root, with its state. */
   async list(): Promise<State[]> {
-    let names: string[];
-    try {
-      names = readDir(this.ctx.root).map((e) => e.name);
-    } catch {
-      return [];
-    }
-    const out: State[] = [];
-    for (const name of names.sort()) {
-      try {
-        checkId(name);
-        out.push(await this.state(name));
-      } catch {
-        /* not a container directory, or one being removed */
-      }
-    }
-    return out;
+    const { listContainers } = await import("./container/list.ts");
+    return (await listContainers(this.ctx.root)).map((c) => c.state);
   }
 
   /** The hooks layout of a container and the trace of every hook run so far (`truncated`: hooks.log reached its cap, later runs are not in it). */

@@ -1,7 +1,8 @@
 // The one table printer (list, hooks): each column as wide as its widest
-// cell plus `gap` spaces, the last one unpadded.
-export function columns(rows: string[][], gap: number, indent = ""): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+// cell plus `gap` spaces, at least `min` (Go's tabwriter minwidth, which runc's
+// list uses), the last one unpadded.
+export function columns(rows: string[][], gap: number, indent = "", min = 0): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(min - gap, ...rows.map((r) => r[i]!.length)));
   return rows.map(
     (r) =>
       indent +

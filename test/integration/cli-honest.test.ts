@@ -437,6 +437,43 @@ describe.if(canRunContainers)("--pidfd-socket", () => {
   });
 });
 
+describe.if(canRunContainers)("list", () => {
+  test("beside runc 1.1.5: the table's columns (ID PID STATUS BUNDLE CREATED OWNER, tabwriter widths), --quiet, and --format json's fields", () => {
+    const lroot = `${root}-list`;
+    const rroot = `${root}-list-runc`;
+    const b = bundle(["sleep", "600"]);
+    expect(lxcri(lroot, ["create", "--bundle", b, "ls1"]).code).toBe(0);
+    const made = Bun.spawnSync(["runc", "--root", rroot, "create", "--bundle", b, "ls1"], { stdio: ["ignore", "ignore", "ignore"] });
+    expect(made.exitCode).toBe(0);
+    try {
+      const runc = (args: string[]) => Bun.spawnSync(["runc", "--root", rroot, ...args], { stdout: "pipe" }).stdout.toString();
+      const ours = (args: string[]) => lxcri(lroot, args).stdout;
+      const table = (out: string) => out.trimEnd().split("\n");
+      const [rHead, rRow] = table(runc(["list"]));
+      const [oHead, oRow] = table(ours(["list"]));
+      expect(oHead!.split(/ +/)).toEqual(rHead!.split(/ +/));
+      // Go's tabwriter, minimum width 12, padding 3: the columns start where runc's do up to CREATED (whose width is the time's precision)
+      for (const col of ["PID", "STATUS", "BUNDLE", "CREATED"])
+        expect({ col, at: oHead!.indexOf(col) }).toEqual({ col, at: rHead!.indexOf(col) });
+      const rCells = rRow!.split(/ +/);
+      const oCells = oRow!.split(/ +/);
+      expect(oCells.length).toBe(6);
+      expect([oCells[0], oCells[2], oCells[3], oCells[5]]).toEqual([rCells[0], rCells[2], rCells[3], rCells[5]]);
+      expect(ours(["list", "-q"])).toBe(runc(["list", "-q"]));
+      const [r] = JSON.parse(runc(["list", "--format", "json"])) as Record<string, unknown>[];
+      const [o] = JSON.parse(ours(["list", "--format", "json"])) as Record<string, unknown>[];
+      for (const key of Object.keys(r!)) expect({ key, has: key in o! }).toEqual({ key, has: true });
+      expect({ owner: o!.owner, status: o!.status, rootfs: o!.rootfs }).toEqual({ owner: r!.owner, status: r!.status, rootfs: r!.rootfs });
+      expect(Number.isNaN(Date.parse(String(o!.created)))).toBe(false);
+    } finally {
+      lxcri(lroot, ["delete", "-f", "ls1"]);
+      Bun.spawnSync(["runc", "--root", rroot, "delete", "-f", "ls1"]);
+      rmSync(rroot, { recursive: true, force: true });
+      cleanupRoot(lroot);
+    }
+  });
+});
+
 describe.if(canRunContainers)("exec's failures", () => {
   test("a failed exec exits 255, as runc's (a missing container, a program that is not there); the process's own status otherwise", () => {
     const runcRoot = `${root}-runc-exec`;
