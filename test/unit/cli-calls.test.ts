@@ -48,6 +48,13 @@ const op =
 mock.module("../../src/container/start.ts", () => ({ start: op("start") }));
 mock.module("../../src/container/kill.ts", () => ({ kill: op("kill") }));
 mock.module("../../src/container/delete.ts", () => ({ deleteContainer: op("delete") }));
+// list walks the root itself (src/container/list.ts, no Runtime): stub the walk
+mock.module("../../src/container/list.ts", () => ({
+  listContainers: (root: string) => {
+    record("list", [], { root });
+    return [];
+  },
+}));
 const { Runtime } = await import("../../src/runtime.ts");
 const BASE = {
   terminal: false,
@@ -88,17 +95,22 @@ for (const [method, result] of Object.entries(results))
   };
 const { cli } = await import("../../src/cli/cli.ts");
 
+/** The calls made, then the error (thrown: exit 1), or what a handler reported before exiting with another status (exec's 255). */
 async function run(argv: string[]): Promise<string[]> {
   calls = [];
+  const reported: string[] = [];
   const log = console.log;
+  const error = console.error;
   console.log = () => {};
+  console.error = (m: unknown) => reported.push(String(m).replace(/^lxcri: /, ""));
   try {
-    await cli(argv);
-    return calls;
+    const code = await cli(argv);
+    return code === 0 ? calls : [...calls, ...reported.map((m) => `exit ${code}: ${m}`)];
   } catch (e) {
     return [...calls, `error: ${(e as Error).message}`];
   } finally {
     console.log = log;
+    console.error = error;
     for (const s of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"]) process.removeAllListeners(s);
     process.exitCode = undefined;
   }
@@ -349,10 +361,11 @@ const CASES: [string[], string[]][] = [
   [argv`create a b`, ['error: "create" takes exactly 1 argument, got 2']],
   [argv`create --preserve-fds x c1`, ['error: --preserve-fds: expected a number, got "x"']],
   [argv`create --preserve-fds -1 c1`, ['error: --preserve-fds: expected a number, got "-1"']],
-  [argv`exec c1`, ['error: "exec" requires a command after the container id, or --process']],
-  [argv`exec --preserve-fds z c1 true`, ['spec ["c1"] root=/run/lxcri', 'error: --preserve-fds: expected a number, got "z"']],
-  [argv`exec --user bob c1 true`, ['spec ["c1"] root=/run/lxcri', 'error: --user: expected uid[:gid], got "bob"']],
-  [argv`exec -g x c1 true`, ['spec ["c1"] root=/run/lxcri', 'error: --additional-gids: expected a number, got "x"']],
+  // exec: a number flag that is not one is a usage error (exit 1, runc's urfave/cli); what the exec then refuses exits 255 (runc's)
+  [argv`exec c1`, ['exit 255: "exec" requires a command after the container id, or --process']],
+  [argv`exec --preserve-fds z c1 true`, ['error: --preserve-fds: expected a number, got "z"']],
+  [argv`exec --user bob c1 true`, ['spec ["c1"] root=/run/lxcri', 'exit 255: --user: expected uid[:gid], got "bob"']],
+  [argv`exec -g x c1 true`, ['error: --additional-gids: expected a number, got "x"']],
   [argv`update --pids-limit many c1`, ['error: --pids-limit: expected a number, got "many"']],
   // a flag's choices (table.ts) are checked once, by the parser: before the runtime is asked anything
   [argv`list --format yaml`, ['error: --format: expected table or json, got "yaml"']],
@@ -371,7 +384,7 @@ const CASES: [string[], string[]][] = [
     argv`--cgroup-manager disabled state c1`,
     ["error: --cgroup-manager=disabled: not supported: lxcri always runs a container in cgroups of its own"],
   ],
-  [argv`--cgroup-manager=systemd list`, ["list [] root=/run/lxcri systemd"]],
+  [argv`--cgroup-manager=systemd pause c1`, ['pause ["c1"] root=/run/lxcri systemd']],
   [argv`--cgroup-manager cgroupfs state c1`, ['state ["c1"] root=/run/lxcri']],
   [argv`--rootless maybe list`, ['error: --rootless: expected true, false or auto, got "maybe"']],
   [argv`--criu /usr/sbin/criu state c1`, ['state ["c1"] root=/run/lxcri']],

@@ -17,18 +17,25 @@ import { proxyTerminal } from "../terminal.ts";
 /**
  * runc's exec exits 255 when the exec fails (fatalWithCode(err, 255): a missing
  * container, a program that is not there, a refused user…), so that a caller
- * tells a failed exec from a process that exited 1; the process's own status otherwise.
+ * tells a failed exec from a process that exited 1; the process's own status
+ * otherwise. A number flag that is not a number is a usage error first (exit 1):
+ * runc's urfave/cli refuses it before the exec is tried.
  */
 export default async function exec(call: Call<"exec">): Promise<void> {
+  const preserve = preserveFds(call.flags["preserve-fds"]);
+  const gids = call.flags["additional-gids"].map((g) => {
+    if (!/^\d+$/.test(g)) throw new LxcriError("invalid-argument", `--additional-gids: expected a number, got ${JSON.stringify(g)}`);
+    return Number(g);
+  });
   try {
-    await execute(call);
+    await execute(call, preserve, gids);
   } catch (e) {
     await reportError(e);
     process.exitCode = 255;
   }
 }
 
-async function execute({ id, args: command, flags }: Call<"exec">): Promise<void> {
+async function execute({ id, args: command, flags }: Call<"exec">, preserve: number, gids: number[]): Promise<void> {
   const rt = await runtime();
   let proc: Process;
   if (flags.process) {
@@ -52,10 +59,6 @@ async function execute({ id, args: command, flags }: Call<"exec">): Promise<void
     if (!m) throw new LxcriError("invalid-argument", `--user: expected uid[:gid], got ${JSON.stringify(flags.user)}`);
     proc.user = { ...proc.user, uid: Number(m[1]), gid: m[2] !== undefined ? Number(m[2]) : proc.user.gid };
   }
-  const gids = flags["additional-gids"].map((g) => {
-    if (!/^\d+$/.test(g)) throw new LxcriError("invalid-argument", `--additional-gids: expected a number, got ${JSON.stringify(g)}`);
-    return Number(g);
-  });
   if (gids.length) proc.user = { ...proc.user, additionalGids: [...(proc.user.additionalGids ?? []), ...gids] };
   const caps = flags.cap;
   if (caps.length) {
@@ -66,7 +69,6 @@ async function execute({ id, args: command, flags }: Call<"exec">): Promise<void
   if (flags.tty && flags.process) proc.terminal = true;
   if (flags.apparmor) proc.apparmorProfile = flags.apparmor;
   if (flags["process-label"]) proc.selinuxLabel = flags["process-label"];
-  const preserve = preserveFds(flags["preserve-fds"]);
 
   // A pty we proxy: sized like our terminal before the process starts (SIGWINCH keeps it so).
   if (proc.terminal && !flags["console-socket"] && !proc.consoleSize) {
