@@ -71,7 +71,8 @@ export function parseSignal(arg: string | number | undefined): number {
   const invalid = () => new LxcriError("invalid-argument", `invalid signal ${JSON.stringify(s)}`);
   if (isDigits(s)) {
     const n = Number(s);
-    if (n < 1 || n > SIGRTMAX) throw invalid();
+    // 0 is runc's too: kill(2)'s check that the process is there, sending nothing
+    if (n > SIGRTMAX) throw invalid();
     return n;
   }
   const upper = s.toUpperCase();

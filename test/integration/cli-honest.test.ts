@@ -474,6 +474,33 @@ describe.if(canRunContainers)("list", () => {
   });
 });
 
+describe.if(canRunContainers)("kill", () => {
+  test("kill ID 0 is runc's liveness check: exit 0 while init lives and nothing is sent; refused once it is gone, as runc", async () => {
+    const runcRoot = `${root}-runc-kill0`;
+    const b = bundle(["sleep", "600"]);
+    expect(lxcri(root, ["run", "-d", "--bundle", b, "k0"]).code).toBe(0);
+    expect(
+      Bun.spawnSync(["runc", "--root", runcRoot, "run", "-d", "--bundle", b, "k0"], { stdio: ["ignore", "ignore", "ignore"] }).exitCode,
+    ).toBe(0);
+    const runc = (args: string[]) => Bun.spawnSync(["runc", "--root", runcRoot, ...args], { stdio: ["ignore", "ignore", "pipe"] }).exitCode;
+    try {
+      expect([lxcri(root, ["kill", "k0", "0"]).code, runc(["kill", "k0", "0"])]).toEqual([0, 0]);
+      expect(state(root, "k0").status).toBe("running");
+      expect([lxcri(root, ["kill", "--all", "k0", "0"]).code, runc(["kill", "--all", "k0", "0"])]).toEqual([0, 0]);
+      expect(state(root, "k0").status).toBe("running");
+      expect(lxcri(root, ["kill", "k0", "KILL"]).code).toBe(0);
+      expect(runc(["kill", "k0", "KILL"])).toBe(0);
+      await waitFor(() => state(root, "k0").status === "stopped");
+      const gone = lxcri(root, ["kill", "k0", "0"]);
+      expect({ code: gone.code, stderr: gone.stderr }).toMatchObject({ code: 1, stderr: expect.stringContaining("not running") });
+    } finally {
+      lxcri(root, ["delete", "-f", "k0"]);
+      Bun.spawnSync(["runc", "--root", runcRoot, "delete", "-f", "k0"]);
+      rmSync(runcRoot, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.if(canRunContainers)("exec's failures", () => {
   test("a failed exec exits 255, as runc's (a missing container, a program that is not there); the process's own status otherwise", () => {
     const runcRoot = `${root}-runc-exec`;
