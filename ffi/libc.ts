@@ -3,7 +3,7 @@
 // each symbol is bound on its first use,
 // so a call pays only for the ones it makes (`start`, `delete` and `state` use
 // `syscall` alone: poll(2) and fcntl(2) go through it too), and `--version` for none.
-import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";
+import { dlopen, FFIType, ptr as ptrOf, read } from "./natives.ts";
 import { ECHILD, EINTR, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 
 const { i32, ptr, cstring, i64 } = FFIType;
