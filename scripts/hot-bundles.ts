@@ -18,12 +18,11 @@ const src = (f: string) => join(root, "src", f);
 
 /** Per call, the `import()`s its plain path takes: bundled in. Every other `import()` stays external. */
 export const HOT_PATH: Record<HotCall, string[]> = {
-  // their handlers import the operation, and globals.ts the log, statically ("Issue 23, round 7")
-  start: [],
-  kill: [],
-  delete: [],
+  start: [src("log.ts"), src("container/start.ts")],
+  kill: [src("log.ts"), src("container/kill.ts")],
+  delete: [src("log.ts"), src("container/delete.ts")],
   state: [],
-  create: [src("runtime.ts"), src("container/create/index.ts")],
+  create: [src("log.ts"), src("runtime.ts"), src("container/create/index.ts")],
 };
 
 /** Imported, never copied into a bundle: what must be one module with the split graph's. */

@@ -1,13 +1,10 @@
 // The global flags' values, checked once for every command; the log they
-// configure and the Runtime they configure. The Runtime is imported when first
-// asked for: the hot calls (`start`, `kill`, `delete`) take only the Context
-// (context()): they run the operation's module without loading the Runtime's
-// (docs/performance.md). The log's module is imported statically: it is small,
-// and what it imports (host/fs.ts, text/escape.ts) every hot call loads anyway;
-// an import() of it made the hot bundles hold it and all it reaches behind
-// lazy-init wrappers, which each call ran ("Issue 23, round 7: the hot calls' shell").
+// configure and the Runtime they configure. The log and the Runtime are
+// imported when first asked for: `state` needs neither, and the hot calls
+// (`start`, `kill`, `delete`) take only the Context (context()): they run the
+// operation's module without loading the Runtime's (docs/performance.md).
 import { LxcriError } from "../errors.ts";
-import { createLogger, type Logger } from "../log.ts";
+import type { Logger } from "../log.ts";
 import type { Context } from "../context.ts";
 import { checkRoot, contextOf, DEFAULT_ROOT, parseHookTimeout } from "../options.ts";
 import { defaultRoot, inUserNamespace, parseRootless } from "../rootless.ts";
@@ -69,6 +66,7 @@ export const needsUidMap = (values: Values): boolean =>
 
 let logger: Logger | undefined;
 export async function log(): Promise<Logger> {
+  const { createLogger } = await import("../log.ts");
   return (logger ??= createLogger({ file: globals.log, format: globals.logFormat, debug: globals.debug }));
 }
 

@@ -62,15 +62,14 @@ test("state loads no node:fs, node:path, citty or bun:ffi", () => {
   expect(heavy(staticGraph(join(SRC, "cli/commands/exec.ts")))).toContain("node:path");
 });
 
-// main.ts → the call's entry (hot/: its handler, and the handler's operation and globals.ts's log, all statically
-// since "Issue 23, round 7"; create's handler still reaches the Runtime and its create through import())
+// main.ts → the call's entry (hot/, its handler statically) → globals.ts's context() (log.ts) → the operation's import()
 const CALLS: Record<string, string[]> = {
-  start: ["cli/hot/start.ts"],
-  delete: ["cli/hot/delete.ts"],
-  kill: ["cli/hot/kill.ts"],
+  start: ["cli/hot/start.ts", "log.ts", "container/start.ts"],
+  delete: ["cli/hot/delete.ts", "log.ts", "container/delete.ts"],
+  kill: ["cli/hot/kill.ts", "log.ts", "container/kill.ts"],
   state: ["cli/hot/state.ts"],
   // create's handler makes a Runtime (runtime.ts, src/library/ with it) and runs its create
-  create: ["cli/hot/create.ts", "runtime.ts", "container/create/index.ts"],
+  create: ["cli/hot/create.ts", "log.ts", "runtime.ts", "container/create/index.ts"],
 };
 
 /**
@@ -141,12 +140,10 @@ for (const [call, files] of Object.entries(CALLS).filter(([call]) => call in NOT
 
 test("the lazy steps named above are the ones the code takes", () => {
   const text = (f: string) => readFileSync(join(SRC, f), "utf8");
-  expect(text("cli/globals.ts")).toContain('from "../log.ts";');
-  // the operations are imported statically: a bundled import() puts every module it reaches behind a lazy-init
-  // wrapper, which each call then runs ("Issue 23, round 7")
-  expect(text("cli/commands/start.ts")).toContain('from "../../container/start.ts";');
-  expect(text("cli/commands/delete.ts")).toContain('from "../../container/delete.ts";');
-  expect(text("cli/commands/kill.ts")).toContain('from "../../container/kill.ts";');
+  expect(text("cli/globals.ts")).toContain('import("../log.ts")');
+  expect(text("cli/commands/start.ts")).toContain('import("../../container/start.ts")');
+  expect(text("cli/commands/delete.ts")).toContain('import("../../container/delete.ts")');
+  expect(text("cli/commands/kill.ts")).toContain('import("../../container/kill.ts")');
   // and they are the ones each hot bundle holds: every other import() is left to the split graph
   for (const call of HOT)
     expect(HOT_PATH[call].map((f) => relative(SRC, f))).toEqual(CALLS[call]!.filter((f) => !f.startsWith("cli/hot/")));
@@ -178,8 +175,6 @@ describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts ma
       expect([...new Set(imported)]).toEqual(shared);
       // bun:ffi's module stays out of the calls whose modules bind through ffi/natives.ts (create's liblxc does not)
       if (call !== "create") expect(text.includes('"bun:ffi"')).toBe(false);
-      // no lazy-init wrapper on the call's own path: its operation and the log are imported statically
-      if (call !== "create") expect(text.match(/__esm\(/g) ?? []).toEqual([]);
       // what only a rarer case needs is an import() of its source file, which the split graph serves
       const lazy = [...text.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect(lazy.every((f) => f.startsWith(join(SRC, "..")) && f.endsWith(".ts"))).toBe(true);
