@@ -6,7 +6,8 @@
 // returns (bun:ffi also takes a file: URL or a file path object, which lxcri
 // never passes), `ptr` and `read` are the natives, `FFIType` the numbers of the
 // types lxcri's hot modules name. test/unit/ffi-natives.test.ts holds them to
-// bun:ffi's. The cold modules (liblxc, seccomp, CFunction) import bun:ffi.
+// bun:ffi's. The other modules of ffi/ (liblxc, seccomp, lxc-container's
+// CFunction, …), which of the hot calls only create loads, import bun:ffi.
 import type * as BunFFI from "bun:ffi";
 
 const natives = (Bun as unknown as { FFI: { dlopen: typeof BunFFI.dlopen; ptr: typeof BunFFI.ptr; read: typeof BunFFI.read } }).FFI;
