@@ -3,7 +3,7 @@
 // no symlink allowed and never leaving the base directory, and each new
 // directory or file is made relative to the fd of its parent. A symlink swapped
 // in on the way (CVE-2021-30465) makes the call fail; it never redirects it.
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { closeFd } from "./fds.ts";
 import { cs } from "./files.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";

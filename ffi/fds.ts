@@ -1,7 +1,7 @@
 // File descriptors: pipes and socket pairs (close-on-exec), closing, fd
 // flags, and reading what is there without blocking. Bun's fs functions work
 // on these fds too; these are what it lacks.
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { errno, errnoMessage, sys, trySys } from "./libc.ts";
 import {
   AF_UNIX,

@@ -7,7 +7,7 @@
 // messages users see stay as they were. Every fd is close-on-exec; only
 // exists() and stat() follow a symlink at the last component, as node's
 // existsSync and statSync do.
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { closeFd } from "./fds.ts";
 import { errno, strerror, trySys } from "./libc.ts";
 import {

@@ -3,7 +3,7 @@
 // each symbol is bound on its first use,
 // so a call pays only for the ones it makes (`start`, `delete` and `state` use
 // `syscall` alone: poll(2) and fcntl(2) go through it too), and `--version` for none.
-import { dlopen, FFIType, ptr as ptrOf, read } from "bun:ffi";
+import { dlopen, FFIType, ptr as ptrOf, read } from "./natives.ts";
 import { ECHILD, EINTR, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, SYS, WNOHANG } from "./syscalls.ts";
 
 const { i32, ptr, cstring, i64 } = FFIType;
@@ -21,10 +21,16 @@ type Name = keyof Libc;
 const bound: { -readonly [N in Name]?: Libc[N] } = {};
 const bind = <N extends Name>(name: N): Libc[N] =>
   dlopen("libc.so.6", { [name]: SIGNATURES[name] } as Pick<typeof SIGNATURES, N>).symbols[name] as Libc[N];
+/** errno's location and `syscall`, which every call uses, bound in one dlopen (one compiled wrapper set, ~0.03 ms less). */
+function bindFirst(): void {
+  const both = dlopen("libc.so.6", { __errno_location: SIGNATURES.__errno_location, syscall: SIGNATURES.syscall }).symbols;
+  bound.__errno_location = both.__errno_location;
+  bound.syscall ??= both.syscall;
+}
 export const libc: Libc = new Proxy({} as Libc, {
   get: (_, name) => {
     // errno's location first: binding it after a failed call could change errno (dlopen may set it)
-    bound.__errno_location ??= bind("__errno_location");
+    if (!bound.__errno_location) bindFirst();
     return (bound[name as Name] ??= bind(name as Name) as never);
   },
 });

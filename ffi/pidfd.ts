@@ -1,7 +1,7 @@
 // pidfds (Linux ≥ 5.3): waiting for a process that is not our child to exit
 // without polling /proc on a timer (a pidfd becomes readable when it exits),
 // and copying an fd another process parked for us (pidfd_getfd, ≥ 5.6).
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { closeFd } from "./fds.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";
 import { EBADF, POLLIN, SYS } from "./syscalls.ts";

@@ -3,7 +3,7 @@
 // fd and its entries are removed relative to it, so a symlink found (or
 // swapped in) anywhere is removed itself, never what it points to. Without
 // node:fs, whose import `delete` need not pay (docs/performance.md, "What start-up costs").
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { closeFd } from "./fds.ts";
 import { callOn, cs, readDirFd, SysError } from "./files.ts";
 import { errno, trySys } from "./libc.ts";

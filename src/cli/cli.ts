@@ -3,7 +3,7 @@
 // Output goes through console.log/error, never process.stdout/stderr: touching
 // those sets O_NONBLOCK on the open file, which a container shares with us.
 //
-// argv → parse.ts (driven by table.ts) → the global flags checked
+// argv → parse.ts (parser.ts driven by table.ts) → the global flags checked
 // (globals.ts) → the command's handler in commands/, imported on use.
 // main.ts, the entry, answers --version before loading this file, and runs
 // `start`, `state`, `kill`, `delete` and `create` through their own bundles (hot/)
@@ -11,7 +11,7 @@
 import { isCommand, parseArgv } from "./parse.ts";
 import { exitWith, type Handler, runParsed } from "./run.ts";
 import { versionText } from "./version.ts";
-import type { Call, CommandName } from "./table.ts";
+import { type Call, type CommandName, COMMANDS } from "./table.ts";
 
 /** Each command's handler, imported when it runs. */
 export const HANDLERS: { [C in CommandName]: () => Promise<{ default: (call: Call<C>) => Promise<void> | void }> } = {
@@ -59,7 +59,7 @@ export async function cli(argv: string[]): Promise<number> {
     await printUsage(parsed.command);
     return 0;
   }
-  return runParsed(parsed, async (command) => (await HANDLERS[command]()).default as Handler);
+  return runParsed(parsed, COMMANDS, async (command) => (await HANDLERS[command]()).default as Handler);
 }
 
 export { reportError } from "./run.ts";

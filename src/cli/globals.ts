@@ -9,8 +9,8 @@ import type { Context } from "../context.ts";
 import { checkRoot, contextOf, DEFAULT_ROOT, parseHookTimeout } from "../options.ts";
 import { defaultRoot, inUserNamespace, parseRootless } from "../rootless.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Values } from "./parse.ts";
-import { GLOBAL_FLAGS } from "./table.ts";
+import type { Values } from "./parser.ts";
+import { GLOBAL_FLAGS } from "./table-hot.ts";
 
 export interface Globals {
   root: string;

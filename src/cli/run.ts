@@ -5,17 +5,25 @@
 import { LxcriError } from "../errors.ts";
 import { escapeText } from "../text/escape.ts";
 import { applyGlobals, globals, log, needsUidMap } from "./globals.ts";
-import { type Parsed, parseArgv, toCall } from "./parse.ts";
+import { type Commands, type Parsed, parseArgvWith, toCallWith } from "./parser.ts";
 import type { Call, CommandName } from "./table.ts";
+import { HOT_COMMANDS } from "./table-hot.ts";
 
 export type Handler<C extends CommandName = CommandName> = (call: Call<C>) => Promise<void> | void;
 
-/** Runs a parsed command line with the handler `handlerOf` gives for its command; resolves with the exit status. */
-export async function runParsed(parsed: Parsed, handlerOf: (command: CommandName) => Promise<Handler> | Handler): Promise<number> {
+/**
+ * Runs a command line parsed with `commands` (the whole table, or the hot part) with the handler
+ * `handlerOf` gives for its command; resolves with the exit status.
+ */
+export async function runParsed(
+  parsed: Parsed,
+  commands: Commands,
+  handlerOf: (command: CommandName) => Promise<Handler> | Handler,
+): Promise<number> {
   // read only when the default root depends on it
   const uidMap = needsUidMap(parsed.globals) ? (await import("../host/fs.ts")).tryReadText("/proc/self/uid_map") : undefined;
   applyGlobals(parsed.globals, uidMap);
-  const call = toCall(parsed);
+  const call = toCallWith(parsed, commands);
   const handler = await handlerOf(call.command);
   await handler(call);
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -50,16 +58,18 @@ export function exitWith(run: Promise<number>): void {
  * `command` (no help asked) and returns true; returns false, having done
  * nothing (no global applied, nothing printed), for anything else — another
  * command, help, a command line the parser refuses — which main.ts then hands
- * to cli.ts untouched (it parses again, and reports a refusal as ever).
+ * to cli.ts untouched (it parses again, and reports a refusal as ever). It parses with the hot
+ * commands alone (table-hot.ts): the call's bundle holds no other command's flags, and any other
+ * command word is no command here, so it is given back too.
  */
 export function runOnly<C extends CommandName>(argv: string[], command: C, handler: Handler<C>): boolean {
   let parsed: Parsed;
   try {
-    parsed = parseArgv(argv);
+    parsed = parseArgvWith(argv, HOT_COMMANDS);
   } catch {
     return false;
   }
   if (parsed.command !== command || parsed.help || parsed.version) return false;
-  exitWith(runParsed(parsed, () => handler as Handler));
+  exitWith(runParsed(parsed, HOT_COMMANDS, () => handler as Handler));
   return true;
 }

@@ -8,5 +8,7 @@ export async function printState(root: string, id: string): Promise<void> {
   checkId(id);
   const { record, state } = await observe(containerDir({ root }, id), id);
   // runc's extra fields: rootfs and created (RFC 3339). Keys CRI-O decodes differently are never added.
-  console.log(JSON.stringify({ ...state, rootfs: record.rootfs, created: record.created }, null, 2));
+  // Object.assign, not an object spread: the spread is a JavaScript builtin, compiled on its first use
+  const printed = Object.assign({}, state, { rootfs: record.rootfs, created: record.created });
+  console.log(JSON.stringify(printed, null, 2));
 }

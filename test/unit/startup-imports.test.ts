@@ -1,9 +1,9 @@
 // What the quickest calls load (docs/performance.md, "Start-up of the one
 // executable"): `--version` only version.ts and what it needs; `state`,
 // `start`, `kill` and `delete` nothing of node:fs, node:path, node:os or citty
-// (they need bun:ffi for pidfds and system calls: ffi/files.ts; `state` reads
-// through them too, which costs it less than Bun.file's thread pool: "Issue
-// 23, round 5"). Each costs a compiled lxcri
+// (they need system calls and pidfds: ffi/files.ts; `state` reads through them
+// too, which costs it less than Bun.file's thread pool: "Issue 23, round 5"),
+// and not the bun:ffi module: they bind through ffi/natives.ts ("round 7"). Each costs a compiled lxcri
 // 0.3–2 ms to load. The hot calls reach their operation without the Runtime
 // (runtime.ts and src/library/), and load nothing only a rarer case needs:
 // a failure, a hook, --all, a systemd scope. Static imports are followed;
@@ -54,9 +54,10 @@ test("--version loads version.ts, the router and nothing heavy", () => {
   expect(files).toEqual(["../package.json", "cli/main.ts", "cli/route.ts", "cli/version.ts", "spec/versions.ts"]);
 });
 
-test("state loads no node:fs, node:path or citty", () => {
+test("state loads no node:fs, node:path, citty or bun:ffi", () => {
   const graph = staticGraph(join(SRC, "cli/hot/state.ts"));
-  expect(heavy(graph)).toEqual(["bun:ffi"]);
+  // its system calls bind through ffi/natives.ts, without the bun:ffi module ("Issue 23, round 7")
+  expect(heavy(graph)).toEqual([]);
   // the walk does see them where they are: exec's handler resolves --console-socket with node:path
   expect(heavy(staticGraph(join(SRC, "cli/commands/exec.ts")))).toContain("node:path");
 });
@@ -71,8 +72,20 @@ const CALLS: Record<string, string[]> = {
   create: ["cli/hot/create.ts", "log.ts", "runtime.ts", "container/create/index.ts"],
 };
 
-/** What no hot call loads: the whole command line's table of handlers, help, another command's handler. */
-const NO_HOT_CALL = ["cli/cli.ts", "cli/usage.ts", "cli/commands/create.ts", "cli/commands/run.ts", "cli/commands/exec.ts"];
+/**
+ * What no hot call loads: the whole command line's table of handlers, help, another command's handler, and
+ * the table of every command's flags (table.ts, parse.ts's binding of it): a hot call parses with
+ * table-hot.ts's part (docs/performance.md, "Issue 23, round 7: the hot calls' shell").
+ */
+const NO_HOT_CALL = [
+  "cli/cli.ts",
+  "cli/usage.ts",
+  "cli/commands/create.ts",
+  "cli/commands/run.ts",
+  "cli/commands/exec.ts",
+  "cli/table.ts",
+  "cli/parse.ts",
+];
 
 /** What each hot call must not load (below src/), beyond the builtins: what only another case needs. */
 const NOT_LOADED: Record<string, string[]> = {
@@ -112,9 +125,11 @@ const NOT_LOADED: Record<string, string[]> = {
 };
 
 for (const [call, files] of Object.entries(CALLS).filter(([call]) => call in NOT_LOADED))
-  test(`${call} loads no node:fs, node:path or node:os, no D-Bus code, and not ${NOT_LOADED[call]!.join(", ")}`, () => {
+  test(`${call} loads no node:fs, node:path or node:os, no bun:ffi, no D-Bus code, and not ${NOT_LOADED[call]!.join(", ")}`, () => {
     const graph = graphOf(...files);
     expect([...graph].filter((m) => NODE.includes(m))).toEqual([]);
+    // bun:ffi's module costs a call ~0.15–0.2 ms: the hot modules bind through ffi/natives.ts ("Issue 23, round 7")
+    expect([...graph].filter((m) => m === "bun:ffi")).toEqual([]);
     // a container's systemd scope is stopped through a lazy import (container/destroy.ts)
     expect([...graph].filter((m) => m.includes("/systemd/"))).toEqual([]);
     const mine = [...graph].filter((m) => m.startsWith("/")).map((f) => relative(SRC, f));
@@ -150,7 +165,7 @@ describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts ma
       const walked = [...graphOf(...CALLS[call]!)].filter((m) => m.startsWith("/")).map((f) => relative(SRC, f));
       // nothing the walk does not see (the bundler may leave out more: what no code used), and the call's own path
       expect(held.filter((f) => !walked.includes(f))).toEqual([]);
-      const path = [...CALLS[call]!, `cli/commands/${call}.ts`, "cli/run.ts", "cli/parse.ts", "cli/table.ts", "cli/globals.ts"];
+      const path = [...CALLS[call]!, `cli/commands/${call}.ts`, "cli/run.ts", "cli/parser.ts", "cli/table-hot.ts", "cli/globals.ts"];
       expect(path.filter((f) => !held.includes(f))).toEqual([]);
       expect(held.filter((f) => NO_HOT_CALL.includes(f) && f !== `cli/commands/${call}.ts`)).toEqual([]);
       expect(held.filter((f) => f.startsWith("cli/commands/"))).toEqual([`cli/commands/${call}.ts`]);
@@ -158,6 +173,8 @@ describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts ma
       expect(held.filter((f) => shared.includes(f))).toEqual([]);
       const imported = [...text.matchAll(/^import .* from "(\/[^"]+)";$/gm)].map((m) => relative(SRC, m[1]!));
       expect([...new Set(imported)]).toEqual(shared);
+      // bun:ffi's module stays out of the calls whose modules bind through ffi/natives.ts (create's liblxc does not)
+      if (call !== "create") expect(text.includes('"bun:ffi"')).toBe(false);
       // what only a rarer case needs is an import() of its source file, which the split graph serves
       const lazy = [...text.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect(lazy.every((f) => f.startsWith(join(SRC, "..")) && f.endsWith(".ts"))).toBe(true);

@@ -1,6 +1,6 @@
 import { resolve } from "../../path.ts";
 import { runtime } from "../globals.ts";
-import { preserveFds } from "../parse.ts";
+import { preserveFds } from "../parser.ts";
 import type { Call } from "../table.ts";
 
 export default async function create({ id, flags }: Call<"create">): Promise<void> {
