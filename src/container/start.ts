@@ -19,13 +19,21 @@ import type { HookRecord } from "../hooks/run.ts";
 import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
-import { allow, load, withLock } from "./load.ts";
+import { allow, loadLocked } from "./load.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec, writeRecord } from "./store.ts";
 import { stateOf } from "./status.ts";
 
-export async function start(ctx: Context, id: string): Promise<State> {
-  return withLock(load(ctx, id), async (c) => {
+/** Starts container `id`; its state once started (the library's Runtime.start returns it). */
+export const start = (ctx: Context, id: string): Promise<State> => run(ctx, id, true) as Promise<State>;
+
+/** start, without the state after it (the CLI prints nothing): a read of /proc and the freezer fewer. */
+export const startOnly = async (ctx: Context, id: string): Promise<void> => {
+  await run(ctx, id, false);
+};
+
+async function run(ctx: Context, id: string, wantState: boolean): Promise<State | undefined> {
+  return loadLocked(ctx, id, async (c) => {
     // "created" until a start has let init go (the record's `started`, which only we write):
     // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
     allow(c, "start");
@@ -33,10 +41,9 @@ export async function start(ctx: Context, id: string): Promise<State> {
     try {
       await releaseInit(dir, record);
       mark(ctx.log, "start: process exec'd");
-      const state = stateOf(record);
-      const failure = readHooks(f.hooks, "poststart").length
-        ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir)
-        : undefined;
+      const poststart = readHooks(f.hooks, "poststart").length > 0;
+      const state = wantState || poststart ? stateOf(record) : undefined;
+      const failure = poststart ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir) : undefined;
       if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
       return state;
     } catch (e) {
