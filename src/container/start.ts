@@ -8,7 +8,7 @@
 // loads costs it, docs/performance.md, "Issue 23, round 5").
 import { closeFd } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../host/fs.ts";
-import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
+import { getFd, pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/frames.ts";
 import { FrameChannel } from "../host/frame-channel.ts";
@@ -16,7 +16,6 @@ import { CHANNEL_FD } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
-import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
 import { allow, loadLocked } from "./load.ts";
@@ -34,12 +33,21 @@ export const startOnly = async (ctx: Context, id: string): Promise<void> => {
 
 async function run(ctx: Context, id: string, wantState: boolean): Promise<State | undefined> {
   return loadLocked(ctx, id, async (c) => {
-    // "created" until a start has let init go (the record's `started`, which only we write):
-    // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
-    allow(c, "start");
     const { dir, files: f, record } = c;
+    // init's pidfd is opened before the status check, so that "created" (init alive with the start
+    // time on record) proves it init's, as host/pidfds.ts openRecorded does: one read of
+    // /proc/<init>/stat, not two
+    const pidfd = record.initPid !== undefined && record.initPid > 0 ? pidfdOpen(record.initPid) : -1;
     try {
-      await releaseInit(dir, record);
+      // "created" until a start has let init go (the record's `started`, which only we write):
+      // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
+      allow(c, "start");
+    } catch (e) {
+      if (pidfd >= 0) pidfdClose(pidfd);
+      throw e;
+    }
+    try {
+      await releaseInit(dir, record, pidfd);
       mark(ctx.log, "start: process exec'd");
       const poststart = readHooks(f.hooks, "poststart").length > 0;
       const state = wantState || poststart ? stateOf(record) : undefined;
@@ -69,14 +77,14 @@ async function run(ctx: Context, id: string, wantState: boolean): Promise<State 
 const MAX_FRAME = 16 << 10;
 
 /**
- * Copies init's channel, checks it is the socket create recorded, marks the container started,
- * sends GO and relays what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
+ * Through `pidfd` (init's, proven by the status check; closed here), copies init's channel,
+ * checks it is the socket create recorded, marks the container started, sends GO and relays
+ * what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
  * records by the number of startContainer hooks the plan has, the whole by their sum.
  */
-async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {
+async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<void> {
   const f = files(dir);
-  const pidfd = openRecorded(record.initPid, record.initStart);
-  if (pidfd === undefined) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
+  if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
   const passed: number[] = []; // fds that came with init's frames (a seccomp notify fd)
   try {
