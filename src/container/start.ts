@@ -47,9 +47,8 @@ async function run(ctx: Context, id: string, wantState: boolean): Promise<State 
       throw e;
     }
     try {
-      await releaseInit(dir, record, pidfd);
+      const poststart = await releaseInit(dir, record, pidfd);
       mark(ctx.log, "start: process exec'd");
-      const poststart = readHooks(f.hooks, "poststart").length > 0;
       const state = wantState || poststart ? stateOf(record) : undefined;
       const failure = poststart ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir) : undefined;
       if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
@@ -79,10 +78,11 @@ const MAX_FRAME = 16 << 10;
 /**
  * Through `pidfd` (init's, proven by the status check; closed here), copies init's channel,
  * checks it is the socket create recorded, marks the container started, sends GO and relays
- * what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
- * records by the number of startContainer hooks the plan has, the whole by their sum.
+ * what init reports; resolves with whether there are poststart hooks. Everything read is
+ * bounded: frames by MAX_FRAME, HOOK records by the number of startContainer hooks the plan
+ * has, the whole by their sum.
  */
-async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<void> {
+async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<boolean> {
   const f = files(dir);
   if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
@@ -105,7 +105,9 @@ async function releaseInit(dir: string, record: ContainerRecord, pidfd: number):
     record.started = new Date().toISOString();
     writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
+    // read while init runs (start only waits for it now), not after its execve
     const startHooks = readHooks(f.hooks, "startContainer");
+    const poststart = readHooks(f.hooks, "poststart").length > 0;
     const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;
@@ -151,6 +153,7 @@ async function releaseInit(dir: string, record: ContainerRecord, pidfd: number):
       }
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
+    return poststart;
   } finally {
     for (const fd of passed.splice(0)) closeFd(fd);
     closeFd(chan);
