@@ -368,6 +368,22 @@ export function tryLstat(path: string): Stat | undefined {
   }
 }
 
+// One buffer for inodeOf: it returns before anyone can ask again.
+const inodeStat = new BigUint64Array(18);
+
+/**
+ * lstat(2)'s st_ino of `path` (a decimal string), or undefined when it fails (gone): tryLstat
+ * without the Stat it builds, for delete's check of each recorded cgroup directory (twenty on
+ * cgroup v1, half of them gone).
+ */
+export function inodeOf(path: string): string | undefined {
+  const p = cs(path);
+  for (;;) {
+    if (trySys(SYS.newfstatat, AT_FDCWD, ptr(p), ptr(inodeStat), AT_SYMLINK_NOFOLLOW) === 0) return String(inodeStat[1]);
+    if (errno() !== EINTR) return undefined;
+  }
+}
+
 /** Whether `path` names something (through symlinks), as node's existsSync. */
 export function exists(path: string): boolean {
   const st = new BigUint64Array(18);

@@ -19,19 +19,22 @@ const SIGNATURES = {
 type Libc = ReturnType<typeof dlopen<typeof SIGNATURES>>["symbols"];
 type Name = keyof Libc;
 const bound: { -readonly [N in Name]?: Libc[N] } = {};
-const bind = <N extends Name>(name: N): Libc[N] =>
-  dlopen("libc.so.6", { [name]: SIGNATURES[name] } as Pick<typeof SIGNATURES, N>).symbols[name] as Libc[N];
-/** errno's location and `syscall`, which every call uses, bound in one dlopen (one compiled wrapper set, ~0.03 ms less). */
-function bindFirst(): void {
-  const both = dlopen("libc.so.6", { __errno_location: SIGNATURES.__errno_location, syscall: SIGNATURES.syscall }).symbols;
-  bound.__errno_location = both.__errno_location;
-  bound.syscall ??= both.syscall;
+/**
+ * Binds `name`, and errno's location with the first symbol bound, in one dlopen: each dlopen
+ * compiles its wrappers with TinyCC, and one of both costs ~50 µs less than two (a hot call binds
+ * just these two: docs/performance.md, "Issue 23, round 7"). errno's location is bound before any
+ * call: binding it after a failed call could change errno (dlopen may set it).
+ */
+function bind(name: Name): void {
+  const sigs: Partial<Record<Name, (typeof SIGNATURES)[Name]>> = { [name]: SIGNATURES[name] };
+  if (!bound.__errno_location) sigs.__errno_location = SIGNATURES.__errno_location;
+  const symbols = dlopen("libc.so.6", sigs as typeof SIGNATURES).symbols;
+  for (const n of Object.keys(sigs) as Name[]) bound[n] = symbols[n] as never; // not for…in: its first use costs a hot call ~0.045 ms
 }
 export const libc: Libc = new Proxy({} as Libc, {
   get: (_, name) => {
-    // errno's location first: binding it after a failed call could change errno (dlopen may set it)
-    if (!bound.__errno_location) bindFirst();
-    return (bound[name as Name] ??= bind(name as Name) as never);
+    if (!bound[name as Name]) bind(name as Name);
+    return bound[name as Name];
   },
 });
 

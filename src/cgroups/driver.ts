@@ -136,7 +136,8 @@ export function cgroupDriver(cg: ContainerCgroups, scope?: { unit: string; slice
           .then(({ stopScope, systemdTarget }) => stopScope(cg.systemdUnit!, cg.systemdInvocation, systemdTarget(cg)))
           .then((leftAlone) => leftAlone && warnings.push(leftAlone))
           .catch((e) => warnings.push(`cannot stop systemd unit ${cg.systemdUnit}: ${(e as Error).message}`));
-      for (const l of await removeCgroups(all, withChildren)) warnings.push(`cannot remove cgroup ${l}`);
+      // none left: delete's usual case after removeNow, without the retry loop's first run and its await
+      if (all.length) for (const l of await removeCgroups(all, withChildren)) warnings.push(`cannot remove cgroup ${l}`);
       removeIfEmpty(cg.parents ?? []);
       return warnings;
     },

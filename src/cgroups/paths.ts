@@ -2,7 +2,7 @@
 // exactly: their processes and their removal. Nothing here looks a cgroup up by
 // name. liblxc's monitor removes the payload cgroup when it exits, but a monitor
 // that exits inside its own lxc.monitor.<id> cgroup leaves that behind.
-import { type DirEntry, errnoName, exists, lstat, readDir, readText, tryLstat, tryReadText, tryRemoveDir } from "../host/fs.ts";
+import { type DirEntry, errnoName, exists, inodeOf, lstat, readDir, readText, tryReadText, tryRemoveDir } from "../host/fs.ts";
 import { ENOENT } from "../../ffi/syscalls.ts";
 import { signalEach } from "../host/pidfds.ts";
 import { procCgroups } from "../host/proc.ts";
@@ -91,10 +91,10 @@ export function cgroupInodes(dirs: string[]): Record<string, string> {
  */
 export function sameCgroups(dirs: string[], inodes: Record<string, string> | undefined): string[] {
   if (!inodes) return dirs;
-  // gone: not the container's (tryLstat: a miss makes no Error, and most recorded monitor cgroups are gone);
+  // gone: not the container's (inodeOf: a miss makes no Error, and most recorded monitor cgroups are gone);
   // a loop, not filter: delete comes here, and each array builtin costs a call its first use
   const same: string[] = [];
-  for (const d of dirs) if (inodes[d] !== undefined && tryLstat(d)?.inode === inodes[d]) same.push(d);
+  for (const d of dirs) if (inodes[d] !== undefined && inodeOf(d) === inodes[d]) same.push(d);
   return same;
 }
 

@@ -8,7 +8,7 @@
 // loads costs it, docs/performance.md, "Issue 23, round 5").
 import { closeFd } from "../../ffi/fds.ts";
 import { fstat, writeAll } from "../host/fs.ts";
-import { getFd, pidfdClose, pidfdWait } from "../../ffi/pidfd.ts";
+import { getFd, pidfdClose, pidfdOpen, pidfdWait } from "../../ffi/pidfd.ts";
 import type { Context } from "../context.ts";
 import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/frames.ts";
 import { FrameChannel } from "../host/frame-channel.ts";
@@ -16,27 +16,41 @@ import { CHANNEL_FD } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
 import { readHooks } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
-import { openRecorded } from "../host/pidfds.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
-import { allow, load, withLock } from "./load.ts";
+import { allow, loadLocked } from "./load.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { files, readStoredSpec, writeRecord } from "./store.ts";
 import { stateOf } from "./status.ts";
 
-export async function start(ctx: Context, id: string): Promise<State> {
-  return withLock(load(ctx, id), async (c) => {
-    // "created" until a start has let init go (the record's `started`, which only we write):
-    // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
-    allow(c, "start");
+/** Starts container `id`; its state once started (the library's Runtime.start returns it). */
+export const start = (ctx: Context, id: string): Promise<State> => run(ctx, id, true) as Promise<State>;
+
+/** start, without the state after it (the CLI prints nothing): a read of /proc and the freezer fewer. */
+export const startOnly = async (ctx: Context, id: string): Promise<void> => {
+  await run(ctx, id, false);
+};
+
+async function run(ctx: Context, id: string, wantState: boolean): Promise<State | undefined> {
+  return loadLocked(ctx, id, async (c) => {
     const { dir, files: f, record } = c;
+    // init's pidfd is opened before the status check, so that "created" (init alive with the start
+    // time on record) proves it init's, as host/pidfds.ts openRecorded does: one read of
+    // /proc/<init>/stat, not two
+    const pidfd = record.initPid !== undefined && record.initPid > 0 ? pidfdOpen(record.initPid) : -1;
     try {
-      await releaseInit(dir, record);
+      // "created" until a start has let init go (the record's `started`, which only we write):
+      // a second start is refused however the container's pid 1 looks; the lock keeps starts apart.
+      allow(c, "start");
+    } catch (e) {
+      if (pidfd >= 0) pidfdClose(pidfd);
+      throw e;
+    }
+    try {
+      const poststart = await releaseInit(dir, record, pidfd);
       mark(ctx.log, "start: process exec'd");
-      const state = stateOf(record);
-      const failure = readHooks(f.hooks, "poststart").length
-        ? await (await import("../hooks/points.ts")).runPoststart(ctx, state, dir)
-        : undefined;
+      const state = wantState || poststart ? stateOf(record) : undefined;
+      const failure = poststart ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir) : undefined;
       if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
       return state;
     } catch (e) {
@@ -62,14 +76,15 @@ export async function start(ctx: Context, id: string): Promise<State> {
 const MAX_FRAME = 16 << 10;
 
 /**
- * Copies init's channel, checks it is the socket create recorded, marks the container started,
- * sends GO and relays what init reports. Everything read is bounded: frames by MAX_FRAME, HOOK
- * records by the number of startContainer hooks the plan has, the whole by their sum.
+ * Through `pidfd` (init's, proven by the status check; closed here), copies init's channel,
+ * checks it is the socket create recorded, marks the container started, sends GO and relays
+ * what init reports; resolves with whether there are poststart hooks. Everything read is
+ * bounded: frames by MAX_FRAME, HOOK records by the number of startContainer hooks the plan
+ * has, the whole by their sum.
  */
-async function releaseInit(dir: string, record: ContainerRecord): Promise<void> {
+async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<boolean> {
   const f = files(dir);
-  const pidfd = openRecorded(record.initPid, record.initStart);
-  if (pidfd === undefined) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
+  if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
   const passed: number[] = []; // fds that came with init's frames (a seccomp notify fd)
   try {
@@ -90,7 +105,9 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
     record.started = new Date().toISOString();
     writeRecord(dir, record);
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
+    // read while init runs (start only waits for it now), not after its execve
     const startHooks = readHooks(f.hooks, "startContainer");
+    const poststart = readHooks(f.hooks, "poststart").length > 0;
     const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;
@@ -136,6 +153,7 @@ async function releaseInit(dir: string, record: ContainerRecord): Promise<void> 
       }
     }
     if (!execing) throw new LxcriError("runtime", `container ${record.id}: init exited before running the process`);
+    return poststart;
   } finally {
     for (const fd of passed.splice(0)) closeFd(fd);
     closeFd(chan);

@@ -1,7 +1,7 @@
 // The record's file in a container's runtime directory (src/contract/layout.ts),
 // written atomically, and the runtime directory's own check: it must be root's
 // and private before anything in it is trusted.
-import { lstat, readText, replaceOwnFile } from "../host/fs.ts";
+import { readText, replaceOwnFile, tryLstat } from "../host/fs.ts";
 import { runtimeFiles } from "../contract/layout.ts";
 import type { ContainerRecord } from "../contract/record.ts";
 import { parseRecord, runtimeDirError } from "../contract/status-rules.ts";
@@ -33,19 +33,16 @@ export function readRecord(dir: string, id: string): ContainerRecord {
 }
 
 /**
- * The runtime directory must be a directory of root's that no one else can
+ * Whether the runtime directory is there (false: gone). It must be a directory of root's that no one else can
  * enter or change: what is in it (the record, hooks, config.json) is trusted
  * as root. liblxc chowns its container directory to a user namespace's root
  * when it saves a config; lxcri never lets it, and refuses a directory that
  * is not as it made it.
  */
-export function checkRuntimeDir(dir: string): void {
-  let st;
-  try {
-    st = lstat(dir);
-  } catch {
-    return; // gone: the caller reports "does not exist"
-  }
+export function checkRuntimeDir(dir: string): boolean {
+  const st = tryLstat(dir);
+  if (!st) return false; // gone: the caller reports "does not exist"
   const problem = runtimeDirError(dir, st);
   if (problem) throw problem;
+  return true;
 }

@@ -15,6 +15,7 @@ export {
   exists,
   type FileType,
   fstat,
+  inodeOf,
   lockFile,
   lstat,
   makeDir,

@@ -45,7 +45,7 @@ const op =
     record(method, JSON.parse(JSON.stringify(args)), ctx);
     return method === "delete" ? [] : undefined;
   };
-mock.module("../../src/container/start.ts", () => ({ start: op("start") }));
+mock.module("../../src/container/start.ts", () => ({ start: op("start"), startOnly: op("start") }));
 mock.module("../../src/container/kill.ts", () => ({ kill: op("kill") }));
 mock.module("../../src/container/delete.ts", () => ({ deleteContainer: op("delete") }));
 // list walks the root itself (src/container/list.ts, no Runtime): stub the walk

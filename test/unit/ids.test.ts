@@ -2,7 +2,7 @@
 // hot call ~0.06 ms: docs/performance.md, "Issue 23, round 7: the hot calls' shell"): the loop must
 // accept exactly what the expression it replaced accepts.
 import { expect, test } from "bun:test";
-import { checkId, idChars } from "../../src/container/ids.ts";
+import { checkId, idChars, MAX_ID_LENGTH } from "../../src/container/ids.ts";
 
 const RULE = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
 
@@ -36,4 +36,10 @@ test("checkId's wording is unchanged", () => {
   );
   expect(() => checkId("a..b")).toThrow("invalid container id");
   expect(() => checkId("")).toThrow("container id is required");
+});
+
+test("checkId's length limit", () => {
+  expect(checkId("a".repeat(MAX_ID_LENGTH))).toBe("a".repeat(MAX_ID_LENGTH));
+  expect(() => checkId("a".repeat(MAX_ID_LENGTH + 1))).toThrow(`longer than ${MAX_ID_LENGTH} characters`);
+  expect(() => checkId("../x")).toThrow('invalid container id "../x"');
 });

@@ -6,6 +6,6 @@ export default async function start({ id }: Call<"start">): Promise<void> {
   // both at once, without Promise.all (a builtin that costs a call its first use)
   const operation = import("../../container/start.ts");
   const ctx = await context();
-  const { start } = await operation;
-  await start(ctx, id);
+  const { startOnly } = await operation;
+  await startOnly(ctx, id);
 }
