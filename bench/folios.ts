@@ -60,8 +60,9 @@ export function folios(path: string): { small: number; large: number; absent: nu
   return out;
 }
 
-/** Drops the file's page cache (dd's nocache with no count: the whole file) and reads it back sequentially. */
+/** Writes the file out, drops its page cache (dd's nocache with no count: the whole file) and reads it back sequentially: its pages then sit in large folios, but for the first ~128. */
 export function settle(path: string): void {
+  Bun.spawnSync(["sync", path]); // written out first: a dirty page is not dropped
   const drop = Bun.spawnSync(["dd", `if=${path}`, "iflag=nocache", "count=0", "status=none"]);
   if (drop.exitCode !== 0) throw new Error(`${path}: dropping its cache failed: ${drop.stderr}`);
   const read = Bun.spawnSync(["cat", path], { stdout: "ignore" });

@@ -13,14 +13,13 @@
 //   @N:BYTES:shared  the program and the N modules import one small module (a second chunk loaded every call)
 //   +path.ts     that source file compiled as lxcri is (one file)
 //   =path        that executable in place, not copied nor settled
-// Every other executable is a fresh copy, settled (bench/folios.ts: its page cache in large
-// folios) unless BENCH_SETTLE=0; each row says how many of its pages were in small folios.
+// Every other executable is a fresh copy, settled (bench/common.ts freshCopy, bench/folios.ts:
+// its page cache in large folios); each row says how many of its pages were in small folios.
 //   bun bench/layout.ts <runs> <executable|=executable|@spec|+source> …
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMPILE } from "../scripts/compile-options.ts";
 import { freshCopy, median, work } from "./common.ts";
-import { settle } from "./folios.ts";
 
 const [runsArg, ...given] = process.argv.slice(2);
 if (!runsArg || given.length < 1) throw new Error("usage: bun bench/layout.ts <runs> <executable|@N:BYTES[:nobc|:one|:static]> …");
@@ -101,10 +100,8 @@ async function compiled(source: string, k: number): Promise<string> {
 const built: string[] = [];
 for (const [k, g] of given.entries())
   built.push(g.startsWith("@") ? await synthetic(g, k) : g.startsWith("+") ? await compiled(g.slice(1), k) : g.replace(/^=/, ""));
-// `=path`: run in place, as its page cache is; any other: a fresh copy, settled (bench/folios.ts) unless BENCH_SETTLE=0
+// `=path`: run in place, as its page cache is; any other: a fresh copy (settled: bench/folios.ts)
 const bins = built.map((b, k) => (given[k]!.startsWith("=") ? b : freshCopy(b, join(dir, "fresh", String(k)))));
-Bun.spawnSync(["sync"]); // the copies written out before anything is timed
-for (const [k, b] of bins.entries()) if (!given[k]!.startsWith("=") && process.env.BENCH_SETTLE !== "0") settle(b);
 // counted in a child: Bun.mmap's mapping is a writer while it lives, and the file could not be run (ETXTBSY)
 const counted = Bun.spawnSync(["bun", join(import.meta.dir, "folios.ts"), ...bins]);
 if (counted.exitCode !== 0) throw new Error(`bench/folios.ts: ${counted.stderr}`);
@@ -114,16 +111,18 @@ const small = counted.stdout
   .split("\n")
   .map((l) => Number(/: (\d+) pages in small/.exec(l)?.[1]));
 
+// BENCH_LAYOUT_ARGS: the arguments of each call instead of `--version` (space-separated; lxcri builds only)
+const args = process.env.BENCH_LAYOUT_ARGS?.split(" ") ?? ["--version"];
 const wall: number[][] = bins.map(() => []);
 const cpu: number[][] = bins.map(() => []);
 const order = bins.map((_, k) => k);
-for (let w = 0; w < 5; w++) for (const b of bins) Bun.spawnSync({ cmd: [b, "--version"], stdio: ["ignore", "ignore", "ignore"] });
+for (let w = 0; w < 5; w++) for (const b of bins) Bun.spawnSync({ cmd: [b, ...args], stdio: ["ignore", "ignore", "ignore"] });
 for (let r = 0; r < runs; r++) {
   for (const k of r % 2 ? [...order].reverse() : order) {
     const t = performance.now();
-    const p = Bun.spawnSync({ cmd: [bins[k]!, "--version"], stdio: ["ignore", "ignore", "ignore"] });
+    const p = Bun.spawnSync({ cmd: [bins[k]!, ...args], stdio: ["ignore", "ignore", "ignore"] });
     wall[k]!.push(performance.now() - t);
-    if (p.exitCode !== 0) throw new Error(`${bins[k]} --version: exit ${p.exitCode}`);
+    if (p.exitCode !== 0) throw new Error(`${bins[k]} ${args.join(" ")}: exit ${p.exitCode}`);
     cpu[k]!.push(Number(p.resourceUsage.cpuTime.total) / 1000);
   }
 }
