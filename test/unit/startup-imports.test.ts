@@ -56,7 +56,7 @@ test("--version loads the router and nothing else: its text is a macro's", () =>
 });
 
 // Every call loads the executable's entry; a static import there is a second module loaded by
-// each (~0.1 ms: docs/performance.md, "Issue 23, round 7: the executable's layout").
+// each (0–0.1 ms: docs/performance.md, "Issue 23, round 7: the executable's layout").
 test("the executable's entry is one module: no static import, the version text inlined", async () => {
   const dir = mkdtempSync(join(tmpdir(), "lxcri-entry-"));
   try {
