@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { libc } from "../ffi/libc.ts";
+import { settle } from "./folios.ts";
 import { makeBundle } from "../scripts/make-bundle.ts";
 import type { Hooks } from "../src/spec/types.ts";
 
@@ -33,6 +34,9 @@ export function freshCopy(bin: string, dir: string): string {
     copyFileSync(join(dirname(bin), f), join(dir, f));
     chmodSync(join(dir, f), 0o755);
   }
+  // its page cache in large folios, as every other copy's: a copy's pages can land in small ones, which cost
+  // `--version` up to 1.7 ms more (docs/performance.md, "Issue 23, round 7: the executable's layout")
+  settle(join(dir, basename(bin)));
   return join(dir, basename(bin));
 }
 export const NAMES: Name[] = ["lxcri", "runc"];
