@@ -19,14 +19,21 @@ const SIGNATURES = {
 type Libc = ReturnType<typeof dlopen<typeof SIGNATURES>>["symbols"];
 type Name = keyof Libc;
 const bound: { -readonly [N in Name]?: Libc[N] } = {};
-const bind = <N extends Name>(name: N): Libc[N] =>
-  dlopen("libc.so.6", { [name]: SIGNATURES[name] } as Pick<typeof SIGNATURES, N>).symbols[name] as Libc[N];
+/**
+ * `name`, and with the first symbol errno's location in the same dlopen: errno's location is bound
+ * before any call (binding it after a failed call could change errno: dlopen may set it), and bun:ffi
+ * compiles one wrapper unit per dlopen (TinyCC), so one dlopen for both costs ~0.1 ms less than two
+ * (docs/performance.md, "Issue 23, round 7: create").
+ */
+function bind<N extends Name>(name: N): Libc[N] {
+  const first = !bound.__errno_location;
+  const want = first ? { __errno_location: SIGNATURES.__errno_location, [name]: SIGNATURES[name] } : { [name]: SIGNATURES[name] };
+  const symbols = dlopen("libc.so.6", want as Pick<typeof SIGNATURES, N | "__errno_location">).symbols;
+  if (first) bound.__errno_location = symbols.__errno_location as Libc["__errno_location"];
+  return symbols[name] as Libc[N];
+}
 export const libc: Libc = new Proxy({} as Libc, {
-  get: (_, name) => {
-    // errno's location first: binding it after a failed call could change errno (dlopen may set it)
-    bound.__errno_location ??= bind("__errno_location");
-    return (bound[name as Name] ??= bind(name as Name) as never);
-  },
+  get: (_, name) => (bound[name as Name] ??= bind(name as Name) as never),
 });
 
 export function errno(): number {
