@@ -19,7 +19,7 @@ import {
   O_CLOEXEC,
   SYS,
 } from "./syscalls.ts";
-import { readFile } from "./files.ts";
+import { cs, readFile } from "./files.ts";
 
 const OPEN_TREE_CLONE = 1;
 const MOUNT_ATTR_RDONLY = 1;
@@ -28,10 +28,10 @@ const MOUNT_ATTR_NODEV = 4;
 
 /** A detached mount of `path` alone (close-on-exec) with the MOUNT_ATTR_* flags `set`. */
 function detachedMount(path: string, set: number): number {
-  const p = Buffer.from(path + "\0");
+  const p = cs(path);
   const fd = sys(`open_tree ${path}`, SYS.open_tree, AT_FDCWD, ptr(p), OPEN_TREE_CLONE | O_CLOEXEC);
   const attr = new BigUint64Array([BigInt(set), 0n, 0n, 0n]);
-  const empty = Buffer.from("\0");
+  const empty = cs("");
   sys(`mount_setattr ${path}`, SYS.mount_setattr, fd, ptr(empty), AT_EMPTY_PATH, ptr(attr), 32);
   return fd;
 }
@@ -69,7 +69,7 @@ export function detachedNull(): number {
 
 /** A sealed memfd (close-on-exec) holding `data`: it can be read, never changed. */
 export function sealedMemfd(name: string, data: Uint8Array): number {
-  const n = Buffer.from(name + "\0");
+  const n = cs(name);
   const fd = sys("memfd_create", SYS.memfd_create, ptr(n), MFD_CLOEXEC | MFD_ALLOW_SEALING);
   // pwrite: the offset stays at 0, where whoever is given the fd starts reading
   for (let off = 0; off < data.length; ) off += sys("writing a memfd", SYS.pwrite64, fd, ptr(data, off), data.length - off, off);

@@ -4,7 +4,8 @@
 // allocation, in the container).
 import { dlopen, FFIType, ptr as ptrOf, type Pointer, read } from "bun:ffi";
 import { closeFd } from "./fds.ts";
-import { fstat } from "./files.ts";
+// C strings and bytes without Buffer (its set-up on first use ~0.2 ms of create: docs/performance.md)
+import { cs, fstat } from "./files.ts";
 import { sys } from "./libc.ts";
 import { EEXIST, MFD_CLOEXEC, SYS } from "./syscalls.ts";
 
@@ -51,7 +52,7 @@ const SCMP_FLTATR_CTL_NNP = 3;
  * The filter as a BPF program with its seccomp(2) flags: the native helper
  * loads it without allocating (an RLIMIT_AS for the process may already be in force).
  */
-export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: number } {
+export function compileSeccomp(plan: SeccompRules): { program: Uint8Array; flags: number } {
   const lib = (opened ??= open("libseccomp.so.2"));
   const ctx = lib.seccomp_init(plan.defaultAction) as Pointer | null;
   if (!ctx) throw new Error("seccomp_init failed");
@@ -63,7 +64,7 @@ export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: nu
       if (r !== 0) throw new Error(`seccomp: cannot set filter attribute ${attr} (errno ${-r})`);
     }
     for (const arch of plan.architectures) {
-      const token = lib.seccomp_arch_resolve_name(Buffer.from(arch + "\0"));
+      const token = lib.seccomp_arch_resolve_name(cs(arch));
       if (!token) throw new Error(`seccomp: unknown architecture ${arch}`);
       const r = lib.seccomp_arch_add(ctx, token);
       if (r !== 0 && r !== -EEXIST) throw new Error(`seccomp: cannot add architecture ${arch} (errno ${-r})`);
@@ -78,7 +79,7 @@ export function compileSeccomp(plan: SeccompRules): { program: Buffer; flags: nu
         cmp[i * 3 + 2] = BigInt(a.b);
       });
       for (const name of rule.names) {
-        const nr = lib.seccomp_syscall_resolve_name(Buffer.from(name + "\0"));
+        const nr = lib.seccomp_syscall_resolve_name(cs(name));
         if (nr === -1) continue; // a syscall this kernel and libseccomp do not know (runc skips them too)
         const r = lib.seccomp_rule_add_array(ctx, rule.action, nr, rule.args.length, cmp);
         if (r !== 0) throw new Error(`seccomp: cannot add the rule for ${name} (errno ${-r})`);
@@ -100,14 +101,14 @@ const FILTER_FLAGS: Record<number, number> = {
   7: 4 /* SECCOMP_FILTER_FLAG_SPEC_ALLOW */,
 };
 
-function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Buffer {
-  const name = Buffer.from("lxcri-seccomp\0");
+function exportBpf(lib: ReturnType<typeof open>, ctx: Pointer): Uint8Array {
+  const name = cs("lxcri-seccomp");
   const fd = sys("memfd_create", SYS.memfd_create, ptrOf(name), MFD_CLOEXEC);
   try {
     const r = lib.seccomp_export_bpf(ctx, fd);
     if (r !== 0) throw new Error(`seccomp: cannot generate the filter (errno ${-r})`);
     const size = fstat(fd, "the exported seccomp filter").size;
-    const program = Buffer.alloc(size);
+    const program = new Uint8Array(size);
     // from its start (libseccomp's write left the offset at the end); a memfd gives all at once
     const n = sys("reading the exported seccomp filter", SYS.pread64, fd, ptrOf(program), size, 0);
     if (n !== size) throw new Error(`seccomp: read ${n} of the filter's ${size} bytes`);

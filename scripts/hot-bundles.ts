@@ -22,7 +22,7 @@ export const HOT_PATH: Record<HotCall, string[]> = {
   kill: [src("log.ts"), src("container/kill.ts")],
   delete: [src("log.ts"), src("container/delete.ts")],
   state: [],
-  create: [src("log.ts"), src("runtime.ts"), src("container/create/index.ts")],
+  create: [src("log.ts"), src("container/create/index.ts")],
 };
 
 /** Imported, never copied into a bundle: what must be one module with the split graph's. */

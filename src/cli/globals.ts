@@ -1,7 +1,7 @@
 // The global flags' values, checked once for every command; the log they
 // configure and the Runtime they configure. The log and the Runtime are
 // imported when first asked for: `state` needs neither, and the hot calls
-// (`start`, `kill`, `delete`) take only the Context (context()): they run the
+// (`start`, `kill`, `delete`) and `create` take only the Context (context()): they run the
 // operation's module without loading the Runtime's (docs/performance.md).
 import { LxcriError } from "../errors.ts";
 import type { Logger } from "../log.ts";

@@ -156,27 +156,48 @@ export interface CompiledSeccomp {
   flags: number;
 }
 
+// Bytes through one growing Uint8Array and TextEncoder, not Buffer: Bun sets its Buffer up on first
+// use (~0.2 ms), which create's plain path then no longer pays (docs/performance.md, "Issue 23,
+// round 7: create").
+const encoder = new TextEncoder();
+
 class Writer {
-  #chunks: Buffer[] = [];
+  #buf = new Uint8Array(4096);
+  #view = new DataView(this.#buf.buffer);
+  #size = 0;
+  /** Room for `n` more bytes; the offset they go at. */
+  #room(n: number): number {
+    const at = this.#size;
+    if (at + n > this.#buf.length) {
+      const bigger = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
+      bigger.set(this.#buf.subarray(0, at));
+      this.#buf = bigger;
+      this.#view = new DataView(bigger.buffer);
+    }
+    this.#size = at + n;
+    return at;
+  }
   u32(v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v >>> 0);
-    this.#chunks.push(b);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v >>> 0, true);
     return this;
   }
   u64(v: number | bigint): this {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(typeof v === "bigint" ? v : v >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(v));
-    this.#chunks.push(b);
+    const x = typeof v === "bigint" ? v : v >= 2 ** 53 - 1 ? 0xffffffffffffffffn : BigInt(v);
+    // setBigUint64 would wrap what Buffer's writeBigUInt64LE refused
+    if (x < 0n || x > 0xffffffffffffffffn) throw new RangeError(`a u64 for the native helper is out of range: ${x}`);
+    const at = this.#room(8);
+    this.#view.setBigUint64(at, x, true);
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.#chunks.push(Buffer.from(b));
+    const at = this.#room(b.length); // first: it may replace #buf
+    this.#buf.set(b, at);
     return this;
   }
   str(s: string): this {
     if (s.includes("\0")) throw new Error(`a string for the native helper contains NUL: ${JSON.stringify(s.slice(0, 60))}`);
-    const b = Buffer.from(s, "utf8");
+    const b = encoder.encode(s);
     return this.u32(b.length).bytes(b);
   }
   strs(list: readonly string[]): this {
@@ -187,8 +208,8 @@ class Writer {
   optional(s: string | undefined): this {
     return s === undefined ? this.u32(0) : this.u32(1).str(s);
   }
-  done(): Buffer {
-    return Buffer.concat(this.#chunks);
+  done(): Uint8Array {
+    return this.#buf.slice(0, this.#size);
   }
 }
 
@@ -205,17 +226,18 @@ const ATTR_IOPRIO = 2;
 const ATTR_SCHED = 4;
 const ATTR_MEMPOLICY = 8;
 
-function schedAttr(s: NonNullable<ProcessAttrs["scheduler"]> | undefined): Buffer {
-  const b = Buffer.alloc(48);
+function schedAttr(s: NonNullable<ProcessAttrs["scheduler"]> | undefined): Uint8Array {
+  const b = new Uint8Array(48);
   if (!s) return b;
-  b.writeUInt32LE(48, 0); // size: SCHED_ATTR_SIZE_VER0
-  b.writeUInt32LE(s.policy, 4);
-  b.writeBigUInt64LE(BigInt(s.flags), 8);
-  b.writeInt32LE(s.nice, 16);
-  b.writeUInt32LE(s.priority, 20);
-  b.writeBigUInt64LE(BigInt(s.runtime), 24);
-  b.writeBigUInt64LE(BigInt(s.deadline), 32);
-  b.writeBigUInt64LE(BigInt(s.period), 40);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, 48, true); // size: SCHED_ATTR_SIZE_VER0
+  v.setUint32(4, s.policy, true);
+  v.setBigUint64(8, BigInt(s.flags), true);
+  v.setInt32(16, s.nice, true);
+  v.setUint32(20, s.priority, true);
+  v.setBigUint64(24, BigInt(s.runtime), true);
+  v.setBigUint64(32, BigInt(s.deadline), true);
+  v.setBigUint64(40, BigInt(s.period), true);
   return b;
 }
 
@@ -254,11 +276,13 @@ function processPart(w: Writer, p: ProcessPlan, keepFds: number, seccomp: Compil
   w.optional(p.selinuxLabel);
 }
 
+const MAGIC = encoder.encode("LXCRIPLN");
+
 function header(kind: number): Writer {
-  return new Writer().bytes(Buffer.from("LXCRIPLN")).u32(PLAN_VERSION).u32(kind);
+  return new Writer().bytes(MAGIC).u32(PLAN_VERSION).u32(kind);
 }
 
-export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Buffer {
+export function encodeInitPlan(plan: InitPlan, seccomp?: CompiledSeccomp): Uint8Array {
   const w = header(PLAN_INIT);
   processPart(w, plan.process, plan.keepFds, seccomp);
   const s = plan.setup;
@@ -314,7 +338,7 @@ export interface HookRun {
 }
 
 /** A HookRun as ffi/native/plan.c read_hook_run decodes it (the payload of a HOOKS frame). */
-export function encodeHookRun(run: HookRun): Buffer {
+export function encodeHookRun(run: HookRun): Uint8Array {
   const w = new Writer()
     .u32(run.timeout)
     .u32(run.relay ? 1 : 0)
@@ -326,7 +350,7 @@ export function encodeHookRun(run: HookRun): Buffer {
   return w.done();
 }
 
-export function encodeExecPlan(plan: ExecPlan, seccomp?: CompiledSeccomp): Buffer {
+export function encodeExecPlan(plan: ExecPlan, seccomp?: CompiledSeccomp): Uint8Array {
   const w = header(PLAN_EXEC);
   processPart(w, plan.process, plan.keepFds, seccomp);
   w.u32(plan.nsFds.length);

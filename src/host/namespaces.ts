@@ -3,6 +3,7 @@
 import { stat } from "./fs.ts";
 import { namespaceType, ownedWithin } from "../../ffi/namespaces.ts";
 import { unsupportedOnHost } from "../errors.ts";
+import { utf8Hex } from "../contract/hex.ts";
 
 const CLONE_FLAGS: Record<string, number> = {
   mount: 0x00020000,
@@ -105,7 +106,7 @@ export function joinedBeforeUser(namespaces: { type: string; path?: string }[]):
 
 /** The monitor's environment variable naming what it joins first: the paths, hex (no separator or quoting to get wrong), comma-separated. */
 export const MONITOR_JOINS_ENV = "LXCRI_MONITOR_JOINS";
-export const monitorJoins = (paths: string[]) => paths.map((p) => Buffer.from(p).toString("hex")).join(",");
+export const monitorJoins = (paths: string[]) => paths.map(utf8Hex).join(",");
 
 /**
  * Whether the container's user namespace (new, or joined by path) will not own its network

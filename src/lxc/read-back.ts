@@ -14,15 +14,25 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROLS = /[\u0000-\u001f\u007f]+/;
 const MAX_MOUNT_ENTRY = 4095;
 
+/**
+ * Whether `s` is longer than MAX_MOUNT_ENTRY bytes in UTF-8 (as Buffer.byteLength counts them, without
+ * Buffer, whose set-up on first use costs create ~0.2 ms): no UTF-16 unit takes more than 3 bytes, so
+ * a short string is not encoded.
+ */
+const tooLongEntry = (s: string): boolean => s.length * 3 > MAX_MOUNT_ENTRY && new TextEncoder().encode(s).length > MAX_MOUNT_ENTRY;
+
+/** A blank liblxc trims (space or tab): a test of two characters, not a new string per item. */
+const blank = (c: string | undefined): boolean => c === " " || c === "\t";
+
 /** Why liblxc would not read `value` of `key` back as it is, or undefined when it would. */
 export function readBackProblem(key: string, value: string): string | undefined {
   if (CONTROL.test(key) || CONTROL.test(value)) return "must not contain control characters (liblxc reads its config line by line)";
-  if (value !== value.replace(/^[ \t]+|[ \t]+$/g, "")) return "must not start or end with blanks (liblxc trims them)";
+  if (blank(value[0]) || blank(value.at(-1))) return "must not start or end with blanks (liblxc trims them)";
   if (value.length > 1 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
     return "must not be wrapped in quotes (liblxc strips them)";
   if (key === "lxc.mount.entry") {
     if (value.startsWith("#")) return 'must not start with "#" (liblxc would read the mount entry as a comment)';
-    if (Buffer.byteLength(value) > MAX_MOUNT_ENTRY) return `makes a mount entry longer than ${MAX_MOUNT_ENTRY} bytes`;
+    if (tooLongEntry(value)) return `makes a mount entry longer than ${MAX_MOUNT_ENTRY} bytes`;
   }
   return undefined;
 }

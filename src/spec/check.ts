@@ -81,18 +81,19 @@ type Out<F> = {
 
 /** An object with known fields; `null` counts as absent for optional fields. */
 export function object<F extends Record<string, Field<unknown>>>(fields: F): Check<Out<F>> {
+  // once, not at each check: the checker runs once per call, mostly interpreted
+  const entries = Object.entries(fields);
   return (v, p) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
     const src = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(fields)) {
+    for (const [key, field] of entries) {
       const x = src[key];
-      const path = at(p, key);
       if (x === undefined || (x === null && !field.required)) {
-        if (field.required) throw configError(path, "is required");
+        if (field.required) throw configError(at(p, key), "is required");
         continue;
       }
-      out[key] = field.check(x, path);
+      out[key] = field.check(x, at(p, key));
     }
     return out as Out<F>;
   };

@@ -37,7 +37,8 @@ const apparmorProfile: Check<string> = (v, p) => {
   const s = string(v, p);
   if (/[\x00-\x1f\x7f]/.test(s)) throw configError(p, `must not contain control characters: ${JSON.stringify(s)}`);
   if (s.trim() !== s) throw configError(p, `must not start or end with a blank: ${JSON.stringify(s)}`);
-  if (Buffer.byteLength(s) > 4000) throw configError(p, "is longer than 4000 bytes");
+  // UTF-8 bytes, without Buffer (its set-up costs create ~0.2 ms): no UTF-16 unit takes more than 3
+  if (s.length * 3 > 4000 && new TextEncoder().encode(s).length > 4000) throw configError(p, "is longer than 4000 bytes");
   return s;
 };
 

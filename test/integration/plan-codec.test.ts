@@ -16,7 +16,7 @@ import { REPO } from "../helpers.ts";
 
 const INIT = join(REPO, "build", "lxcri-init");
 
-function decode(plan: Buffer, mode = "plan"): Record<string, unknown> {
+function decode(plan: Uint8Array, mode = "plan"): Record<string, unknown> {
   const fd = sealedMemfd("test-plan", plan);
   try {
     const stdio: (number | "inherit" | "pipe")[] = ["inherit", "pipe", "pipe", fd];
@@ -182,9 +182,16 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
     });
   });
 
+  test("a plan larger than the encoder's first buffer (4 KiB), and a string of any size, arrive whole", () => {
+    const args = ["sh", "x".repeat(5000), "ü€😀".repeat(700)];
+    const got = decode(encodeExecPlan({ process: { ...process, args }, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 }));
+    expect(got.args).toEqual(args);
+    expect(got.env).toEqual(process.env);
+  });
+
   test("a plan of another version is refused (the SELinux labels came with version 4)", () => {
     const plan = encodeExecPlan({ process, keepFds: 3, nsFds: [], cgroupFds: [], statusFd: 3, ttyFd: -1 });
-    expect(plan.readUInt32LE(8)).toBe(PLAN_VERSION);
+    expect(Buffer.from(plan).readUInt32LE(8)).toBe(PLAN_VERSION);
     expect(PLAN_VERSION).toBe(4);
     const old = Buffer.from(plan);
     old.writeUInt32LE(1, 8);

@@ -37,7 +37,7 @@ const { checkId } = await import("../../src/container/ids.ts");
 mock.module("../../src/cli/state-json.ts", () => ({
   printState: (root: string, id: string) => record("state", [checkId(id)], { root }),
 }));
-// start, kill and delete run the operation with the Runtime's Context, without a Runtime
+// create, start, kill and delete run the operation with the Runtime's Context, without a Runtime
 // (src/cli/globals.ts context()): stub the operations, recorded as the Runtime's methods
 const op =
   (method: string) =>
@@ -45,6 +45,7 @@ const op =
     record(method, JSON.parse(JSON.stringify(args)), ctx);
     return method === "delete" ? [] : undefined;
   };
+mock.module("../../src/container/create/index.ts", () => ({ create: op("create") }));
 mock.module("../../src/container/start.ts", () => ({ start: op("start"), startOnly: op("start") }));
 mock.module("../../src/container/kill.ts", () => ({ kill: op("kill") }));
 mock.module("../../src/container/delete.ts", () => ({ deleteContainer: op("delete") }));

@@ -1,11 +1,16 @@
 import { resolve } from "../../path.ts";
-import { runtime } from "../globals.ts";
+import { context } from "../globals.ts";
 import { preserveFds } from "../parser.ts";
 import type { Call } from "../table.ts";
 
+// Runtime.create's operation, without loading the Runtime (runtime.ts and src/library/: src/cli/globals.ts)
 export default async function create({ id, flags }: Call<"create">): Promise<void> {
   const preserve = preserveFds(flags["preserve-fds"]);
-  await (await runtime()).create(id, {
+  // both at once, without Promise.all (a builtin that costs a call its first use)
+  const operation = import("../../container/create/index.ts");
+  const ctx = await context();
+  const { create } = await operation;
+  await create(ctx, id, {
     bundle: flags.bundle,
     pidFile: flags["pid-file"],
     consoleSocket: flags["console-socket"] ? resolve(flags["console-socket"]) : undefined,

@@ -19,6 +19,7 @@ export function translateHere(
   cg: HostCgroups,
   more: Partial<TranslateContext> & Pick<TranslateContext, "warn">,
 ): Translation {
+  const seen = new Map<string, string | undefined>();
   return translate(spec, {
     id,
     bundle: at.bundle,
@@ -26,7 +27,7 @@ export function translateHere(
     runtimeDir: at.dir,
     stageDir: stageDir(ctx.root),
     stat: statKind,
-    resolve: (p) => resolveInRootfs(at.rootfs, p),
+    resolve: (p) => resolveInRootfs(at.rootfs, p, seen),
     cgroup: cgroupLayout(),
     cgroupHierarchies: cg.hierarchies,
     cgroupV2Base: cg.v2Base,
