@@ -3,12 +3,8 @@
 // call (`start`, `state`, `kill`, `delete`, `create`: route.ts) loads its own bundle
 // (hot/, bundled alone by scripts/hot-bundles.ts), which gives the command line
 // back when its parser finds something else; everything else is cli.ts.
-// Nothing is imported statically but route.ts, which nothing else in the executable imports:
-// main.ts is then one module, where a shared module (version.ts) would be a second chunk every
-// call loads (0–0.1 ms, docs/performance.md "Issue 23, round 7: the executable's layout");
-// the version text is a macro's, computed at build time.
-import { hotCall, isVersionArgv } from "./route.ts";
-import { versionText } from "./version.ts" with { type: "macro" };
+import { hotCall } from "./route.ts";
+import { isVersionArgv, versionText } from "./version.ts";
 
 const argv = process.argv.slice(2);
 const full = (): void => {

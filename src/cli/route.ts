@@ -30,8 +30,3 @@ export function hotCall(argv: readonly string[]): HotCall | undefined {
   }
   return undefined;
 }
-
-/** `lxcri --version`, `-v` or `version`, alone. */
-export function isVersionArgv(argv: readonly string[]): boolean {
-  return argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version");
-}

@@ -26,9 +26,8 @@ function staticGraph(file: string, seen = new Set<string>()): Set<string> {
   seen.add(file);
   if (!file.startsWith("/")) return seen; // a builtin or a package
   const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?([^;]*?)\s*from\s+"([^"]+)"(\s+with\s*\{\s*type:\s*"macro"\s*\})?/gms)) {
-    const [, typeOnly, what, spec, macro] = m as unknown as [string, string | undefined, string, string, string | undefined];
-    if (macro) continue; // a macro runs at build time: its result is inlined, its module is not loaded
+  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?([^;]*?)\s*from\s+"([^"]+)"/gms)) {
+    const [, typeOnly, what, spec] = m as unknown as [string, string | undefined, string, string];
     const names = /^\{([^}]*)\}$/s
       .exec(what.trim())?.[1]
       ?.split(",")
@@ -48,36 +47,11 @@ const graphOf = (...files: string[]) => new Set(files.flatMap((f) => [...staticG
 
 const heavy = (graph: Set<string>) => [...graph].filter((m) => m.startsWith("node:") || m === "bun:ffi" || m === "citty");
 
-test("--version loads the router and nothing else: its text is a macro's", () => {
+test("--version loads version.ts, the router and nothing heavy", () => {
   const graph = staticGraph(join(SRC, "cli/main.ts"));
   expect(heavy(graph)).toEqual([]);
   const files = [...graph].map((f) => relative(SRC, f)).sort();
-  expect(files).toEqual(["cli/main.ts", "cli/route.ts"]);
-});
-
-// Every call loads the executable's entry; a static import there is a second module loaded by
-// each (0–0.1 ms: docs/performance.md, "Issue 23, round 7: the executable's layout").
-test("the executable's entry is one module: no static import, the version text inlined", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "lxcri-entry-"));
-  try {
-    const r = await Bun.build({
-      entrypoints: [join(SRC, "cli/main.ts")],
-      outdir: dir,
-      target: "bun",
-      format: "esm",
-      splitting: true,
-      minify: true,
-    });
-    expect(r.success).toBe(true);
-    const entry = r.outputs.find((o) => o.kind === "entry-point");
-    const js = await entry!.text();
-    expect(js).not.toMatch(/(^|[;\n])\s*import\s*[{*\w]/);
-    expect(js).toMatch(/\bimport\("\.\/chunk-/);
-    const { VERSION } = await import("../../src/cli/version.ts");
-    expect(js).toContain(`lxcri version ${VERSION}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  expect(files).toEqual(["../package.json", "cli/main.ts", "cli/route.ts", "cli/version.ts", "spec/versions.ts"]);
 });
 
 test("state loads no node:fs, node:path, citty or bun:ffi", () => {
