@@ -75,7 +75,7 @@ export const HOT_COMMANDS = {
   state: { description: "print the state of a container as JSON", args: [ID], flags: {} },
   kill: {
     description: "send a signal (default SIGTERM) to a container's process",
-    args: [ID, { name: "signal", description: "signal: 1-64, TERM, SIGTERM, RTMIN+n or RTMAX-n" }],
+    args: [ID, { name: "signal", description: "signal: 0-64 (0: only whether init lives), TERM, SIGTERM, RTMIN+n or RTMAX-n" }],
     verbatim: true,
     flags: { all: { type: "boolean", alias: "a", description: "signal every process in the container's cgroups" } },
   },
