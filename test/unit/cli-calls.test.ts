@@ -32,11 +32,23 @@ function record(method: string, args: unknown[], ctx: { root: string; hookTimeou
   calls.push(s);
 }
 
+// bun runs every test file in one process, and a module mock outlives its file: each stubbed
+// module keeps its other exports, and gets all of its own back after this file (the library's
+// tests that run later call the real create, list, …).
+const restores: (() => void)[] = [];
+afterAll(() => {
+  for (const restore of restores) restore();
+});
+async function stub(path: string, stubs: Record<string, unknown>): Promise<void> {
+  const real = { ...(await import(path)) };
+  mock.module(path, () => ({ ...real, ...stubs }));
+  restores.push(() => mock.module(path, () => real));
+}
 // state reads the record itself (no Runtime): stub what it prints
 const { checkId } = await import("../../src/container/ids.ts");
-mock.module("../../src/cli/state-json.ts", () => ({
+await stub("../../src/cli/state-json.ts", {
   printState: (root: string, id: string) => record("state", [checkId(id)], { root }),
-}));
+});
 // create, start, kill and delete run the operation with the Runtime's Context, without a Runtime
 // (src/cli/globals.ts context()): stub the operations, recorded as the Runtime's methods
 const op =
@@ -45,17 +57,17 @@ const op =
     record(method, JSON.parse(JSON.stringify(args)), ctx);
     return method === "delete" ? [] : undefined;
   };
-mock.module("../../src/container/create/index.ts", () => ({ create: op("create") }));
-mock.module("../../src/container/start.ts", () => ({ start: op("start"), startOnly: op("start") }));
-mock.module("../../src/container/kill.ts", () => ({ kill: op("kill") }));
-mock.module("../../src/container/delete.ts", () => ({ deleteContainer: op("delete") }));
+await stub("../../src/container/create/index.ts", { create: op("create") });
+await stub("../../src/container/start.ts", { start: op("start"), startOnly: op("start") });
+await stub("../../src/container/kill.ts", { kill: op("kill") });
+await stub("../../src/container/delete.ts", { deleteContainer: op("delete") });
 // list walks the root itself (src/container/list.ts, no Runtime): stub the walk
-mock.module("../../src/container/list.ts", () => ({
+await stub("../../src/container/list.ts", {
   listContainers: (root: string) => {
     record("list", [], { root });
     return [];
   },
-}));
+});
 const { Runtime } = await import("../../src/runtime.ts");
 const BASE = {
   terminal: false,
