@@ -38,6 +38,26 @@ function withFds(args: string[], fds: number[], env: Record<string, string> = {}
   }
 }
 
+/**
+ * `run -d` of `args` as `id` under lxcri (this file's root) and under runc 1.1.5 (a root of its
+ * own), then `fn` with a caller of that runc (its exit status); both deleted after.
+ */
+async function besideRunc(id: string, args: string[], fn: (runc: (argv: string[]) => number) => unknown): Promise<void> {
+  const runcRoot = `${root}-runc-${id}`;
+  const runc = (argv: string[]) =>
+    Bun.spawnSync(["runc", "--root", runcRoot, ...argv], { stdio: ["ignore", "ignore", "ignore"] }).exitCode ?? -1;
+  const b = bundle(args);
+  expect(lxcri(root, ["run", "-d", "--bundle", b, id]).code).toBe(0);
+  expect(runc(["run", "-d", "--bundle", b, id])).toBe(0);
+  try {
+    await fn(runc);
+  } finally {
+    lxcri(root, ["delete", "-f", id]);
+    runc(["delete", "-f", id]);
+    rmSync(runcRoot, { recursive: true, force: true });
+  }
+}
+
 describe.if(canRunContainers)("--preserve-fds", () => {
   test("create --preserve-fds 3: the caller's fds 3, 4 and 5 reach the container (Bun marks 4 and up close-on-exec at start)", async () => {
     const d = tempDir("pfds");
@@ -475,15 +495,8 @@ describe.if(canRunContainers)("list", () => {
 });
 
 describe.if(canRunContainers)("kill", () => {
-  test("kill ID 0 is runc's liveness check: exit 0 while init lives and nothing is sent; refused once it is gone, as runc", async () => {
-    const runcRoot = `${root}-runc-kill0`;
-    const b = bundle(["sleep", "600"]);
-    expect(lxcri(root, ["run", "-d", "--bundle", b, "k0"]).code).toBe(0);
-    expect(
-      Bun.spawnSync(["runc", "--root", runcRoot, "run", "-d", "--bundle", b, "k0"], { stdio: ["ignore", "ignore", "ignore"] }).exitCode,
-    ).toBe(0);
-    const runc = (args: string[]) => Bun.spawnSync(["runc", "--root", runcRoot, ...args], { stdio: ["ignore", "ignore", "pipe"] }).exitCode;
-    try {
+  test("kill ID 0 is runc's liveness check: exit 0 while init lives and nothing is sent; refused once it is gone, as runc", () =>
+    besideRunc("k0", ["sleep", "600"], async (runc) => {
       expect([lxcri(root, ["kill", "k0", "0"]).code, runc(["kill", "k0", "0"])]).toEqual([0, 0]);
       expect(state(root, "k0").status).toBe("running");
       expect([lxcri(root, ["kill", "--all", "k0", "0"]).code, runc(["kill", "--all", "k0", "0"])]).toEqual([0, 0]);
@@ -493,43 +506,26 @@ describe.if(canRunContainers)("kill", () => {
       await waitFor(() => state(root, "k0").status === "stopped");
       const gone = lxcri(root, ["kill", "k0", "0"]);
       expect({ code: gone.code, stderr: gone.stderr }).toMatchObject({ code: 1, stderr: expect.stringContaining("not running") });
-    } finally {
-      lxcri(root, ["delete", "-f", "k0"]);
-      Bun.spawnSync(["runc", "--root", runcRoot, "delete", "-f", "k0"]);
-      rmSync(runcRoot, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe.if(canRunContainers)("exec's failures", () => {
-  test("a failed exec exits 255, as runc's (a missing container, a program that is not there); the process's own status otherwise", () => {
-    const runcRoot = `${root}-runc-exec`;
-    const b = bundle(["sleep", "600"]);
-    expect(lxcri(root, ["run", "-d", "--bundle", b, "ex255"]).code).toBe(0);
-    expect(
-      Bun.spawnSync(["runc", "--root", runcRoot, "run", "-d", "--bundle", b, "ex255"], { stdio: ["ignore", "ignore", "ignore"] }).exitCode,
-    ).toBe(0);
-    try {
+  test("a failed exec exits 255, as runc's (a missing container, a program that is not there); the process's own status otherwise", () =>
+    besideRunc("ex255", ["sleep", "600"], (runc) => {
       for (const args of [
         ["nosuch", "true"],
         ["ex255", "no-such-program"],
         ["ex255", "/etc/passwd"],
         ["ex255", "sh", "-c", "exit 7"],
       ]) {
-        const runc = Bun.spawnSync(["runc", "--root", runcRoot, "exec", ...args], { stdio: ["ignore", "ignore", "pipe"] });
         const ours = lxcri(root, ["exec", ...args]);
-        expect({ args, code: ours.code }).toEqual({ args, code: runc.exitCode });
+        expect({ args, code: ours.code }).toEqual({ args, code: runc(["exec", ...args]) });
         expect({ args, code: ours.code }).toEqual({ args, code: args[1] === "sh" ? 7 : 255 });
       }
       expect(lxcri(root, ["exec", "ex255", "no-such-program"]).stderr).toContain(
         'exec: "no-such-program": executable file not found in $PATH',
       );
-    } finally {
-      lxcri(root, ["delete", "-f", "ex255"]);
-      Bun.spawnSync(["runc", "--root", runcRoot, "delete", "-f", "ex255"]);
-      rmSync(runcRoot, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe.if(canRunContainers)("exec --cgroup", () => {
