@@ -363,7 +363,16 @@ int init_main(int plan_fd)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
 		_exit(126);
 	channel = pair[0];
-	int plan_ok = read_plan(plan_fd, &plan) == 0 && plan.kind == PLAN_INIT;
+	/*
+	 * Only a plan no one can change any more: create hands the monitor an empty memfd at its
+	 * spawn, and seals it, written, before it opens the monitor's gate (monitor.ts release). An
+	 * unsealed plan is refused (EPERM) rather than read while someone could still write it.
+	 */
+	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	int have = fcntl(plan_fd, F_GET_SEALS);
+	if (have >= 0 && (have & seals) != seals)
+		errno = EPERM;
+	int plan_ok = have >= 0 && (have & seals) == seals && read_plan(plan_fd, &plan) == 0 && plan.kind == PLAN_INIT;
 	int saved = errno;
 	if (plan_ok) {
 		/* The caller's stdio comes right after the plan (liblxc ran us with /dev/null as stdio, so
