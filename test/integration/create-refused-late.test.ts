@@ -1,7 +1,8 @@
-// create spawns the monitor before it translates the config (docs/performance.md, "Issue 23,
-// round 8"): a config refused after that point must still leave nothing behind — the monitor
-// let go at its gate and reaped (no process naming the state root, no zombie of the caller's),
-// no runtime directory, no cgroup — and the error names the field.
+// A config refused late in create (by the translation, by the rootfs check: after the point
+// where an early spawn of the monitor would be, docs/performance.md "Issue 23, round 8") leaves
+// nothing behind — no monitor running or left a zombie of the caller's, no process naming the
+// state root, no runtime directory, no cgroup — and the error names the field. Against the
+// early spawn, it failed on a create that did not close the gate and reap the monitor.
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -49,7 +50,7 @@ function children(): string[] {
   return found.sort();
 }
 
-describe.skipIf(!canRunContainers)("a config refused after the monitor's spawn", () => {
+describe.skipIf(!canRunContainers)("a config refused late in create", () => {
   for (const [i, r] of refusals.entries()) {
     test(`lxcri create: ${r.name} exits non-zero naming ${r.field}, and leaves nothing`, () => {
       const id = `late-cli-${i}`;

@@ -95,7 +95,15 @@ export async function create(
   if (!proc.terminal && opts.consoleSocket)
     throw new LxcriError("invalid-argument", "--console-socket needs process.terminal in config.json");
   checkNamespacePaths(spec.linux?.namespaces ?? [], { setsUtsNames: spec.hostname !== undefined || spec.domainname !== undefined });
+  const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
   const joinFirst = joinedBeforeUser(spec.linux?.namespaces ?? []);
+  checkAppArmorProfile(proc.apparmorProfile);
+  checkSelinuxLabel(proc.selinuxLabel, "process.selinuxLabel");
+  checkSelinuxLabel(spec.linux?.mountLabel, "linux.mountLabel");
+  const given = rootfsPath(spec, bundle);
+  if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
+  // liblxc opens the rootfs without following symlinks.
+  const rootfs = realPath(given);
 
   const dir = containerDir(ctx, id);
   const f = files(dir);
@@ -103,105 +111,59 @@ export async function create(
   const createHooks = hasHooks(spec.hooks, "prestart", "createRuntime", "createContainer");
   const fds = inheritedFds(proc.env ?? [], opts.preserveFds ?? 0);
   const slot = (k: keyof typeof INHERITED) => fds.highest + INHERITED[k];
+  const warnings: string[] = [];
   const isRootless = rootless(ctx.rootless);
-  // The monitor, spawned as soon as create knows what it gets (its fds, environment and stdio):
-  // its exec and liblxc's loading overlap the translation below. It waits at its gate, makes
-  // nothing, until the record names it; every failure from here closes the gate unopened and
-  // reaps it (docs/performance.md, "Issue 23, round 8").
-  // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
-  // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
-  // (the mount hook gets create's own environment for the hooks it runs).
-  // A user (rootless, not uid 0) needs them: only newuidmap may write maps beyond its own uid.
-  const monitorEnv: Record<string, string> =
-    spec.linux?.uidMappings?.length && globalThis.process.geteuid!() === 0 ? { PATH: "/nonexistent" } : {};
-  // always set: the monitor's environment is the caller's too, and only create says what it joins
-  monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
-  let hookOurs: number | undefined;
-  let hookEnd: number | undefined;
-  if (createHooks) [hookOurs, hookEnd] = socketPair();
-  let monitor: Monitor;
-  try {
-    monitor = spawnMonitor({
-      monitorExe: parts.monitor,
-      initExe: parts.init,
-      lxcpath: ctx.root,
-      name: id,
-      lxcConf: f.lxcConf,
-      highest: fds.highest,
-      hookSocket: hookEnd,
-      env: monitorEnv,
-      stdio,
-      rootless: isRootless,
-    });
-  } finally {
-    closeFd(hookEnd);
-    hookEnd = undefined;
-  }
-  mark(ctx.log, `create: monitor ${monitor.pid} spawned, at its gate`);
+  // rootless --systemd-cgroup: the container's scope under the user's own systemd, where they have one
+  const inScope =
+    isRootless && ctx.systemdCgroup
+      ? await import("../../cgroups/user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
+      : undefined;
+  // rootless: its own module (node:fs), which root's create does not load
+  const rootlessHost = isRootless ? await import("../../cgroups/rootless-host.ts") : undefined;
+  const cg: HostCgroups = inScope
+    ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
+    : rootlessHost
+      ? rootlessHost.rootlessCgroups()
+      : hostCgroups();
+  // rtnetlink only for a config that moves devices (most do not)
+  const netlink = spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
+  const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
+    dirMode,
+    rootless: isRootless,
+    mountHook: createHooks ? { exeFd: slot("initExe"), socketFd: slot("hookSocket") } : undefined,
+    startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
+    joinedByMonitor: joinFirst.map((n) => n.type),
+    sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
+    inUserScope: !!inScope,
+    netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
+    warn: (m) => warnings.push(m),
+  });
+  const process = {
+    ...processPlan({ ...proc, env: fds.env }, spec.linux, { lastCap: capLastCap(), warn: (m) => warnings.push(m), debug: ctx.log.debug }),
+    // process.execCPUAffinity is for processes exec starts, not the container's init (runtime-spec)
+    finalCpus: undefined,
+  };
+  for (const w of warnings) ctx.log.warn(w);
+  const seccomp = process.seccomp && compileSeccomp(process.seccomp);
+  mark(ctx.log, "create: config validated, translated and planned");
 
-  let record: ContainerRecord | undefined;
+  makeRuntimeDir(ctx, dir, id, !!spec.linux?.uidMappings?.length);
+  if (tr.staged.length) makeStageDir(stageDir(ctx.root));
+  const lock = lockFile(f.lock);
+  const record: ContainerRecord = {
+    id,
+    bundle,
+    rootfs,
+    ociVersion: spec.ociVersion,
+    annotations: spec.annotations ?? {},
+    created: new Date().toISOString(),
+  };
+  let monitor: Monitor | undefined;
   let hooks: HookServer | undefined;
   let output: HookOutput | undefined;
-  let lock: ReturnType<typeof lockFile> | undefined;
+  let hookEnd: number | undefined;
   let phase = `writing the runtime directory ${dir}`;
   try {
-    const joinedUserns = adoptJoinedMaps(spec, (path, at) => readUserNamespaceMaps(path, installed().init, at));
-    checkAppArmorProfile(proc.apparmorProfile);
-    checkSelinuxLabel(proc.selinuxLabel, "process.selinuxLabel");
-    checkSelinuxLabel(spec.linux?.mountLabel, "linux.mountLabel");
-    const given = rootfsPath(spec, bundle);
-    if (statKind(given) !== "dir") throw unsupportedOnHost("root.path", `${given} is not a directory`);
-    // liblxc opens the rootfs without following symlinks.
-    const rootfs = realPath(given);
-
-    const warnings: string[] = [];
-    // rootless --systemd-cgroup: the container's scope under the user's own systemd, where they have one
-    const inScope =
-      isRootless && ctx.systemdCgroup
-        ? await import("../../cgroups/user-scope.ts").then(({ userScope }) => userScope(spec.linux?.cgroupsPath, id))
-        : undefined;
-    // rootless: its own module (node:fs), which root's create does not load
-    const rootlessHost = isRootless ? await import("../../cgroups/rootless-host.ts") : undefined;
-    const cg: HostCgroups = inScope
-      ? { hierarchies: [], v2Base: inScope.dir, cgroupless: false }
-      : rootlessHost
-        ? rootlessHost.rootlessCgroups()
-        : hostCgroups();
-    // rtnetlink only for a config that moves devices (most do not)
-    const netlink =
-      spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length ? await import("../../../ffi/netlink.ts") : undefined;
-    const tr = translateHere(ctx, id, spec, { bundle, rootfs, dir }, cg, {
-      dirMode,
-      rootless: isRootless,
-      mountHook: createHooks ? { exeFd: slot("initExe"), socketFd: slot("hookSocket") } : undefined,
-      startHostHook: { exeFd: slot("initExe"), reportFd: slot("report") },
-      joinedByMonitor: joinFirst.map((n) => n.type),
-      sysfsFromHost: netnsNotOwned(spec.linux?.namespaces ?? []),
-      inUserScope: !!inScope,
-      netDeviceAddresses: netlink && ((name) => deviceAddresses(netlink, name)),
-      warn: (m) => warnings.push(m),
-    });
-    const process = {
-      ...processPlan({ ...proc, env: fds.env }, spec.linux, { lastCap: capLastCap(), warn: (m) => warnings.push(m), debug: ctx.log.debug }),
-      // process.execCPUAffinity is for processes exec starts, not the container's init (runtime-spec)
-      finalCpus: undefined,
-    };
-    for (const w of warnings) ctx.log.warn(w);
-    const seccomp = process.seccomp && compileSeccomp(process.seccomp);
-    mark(ctx.log, "create: config validated, translated and planned");
-
-    makeRuntimeDir(ctx, dir, id, !!spec.linux?.uidMappings?.length);
-    // from here on a failure destroys what the record names, the runtime directory with it
-    record = {
-      id,
-      bundle,
-      rootfs,
-      ociVersion: spec.ociVersion,
-      annotations: spec.annotations ?? {},
-      created: new Date().toISOString(),
-    };
-    if (tr.staged.length) makeStageDir(stageDir(ctx.root));
-    lock = lockFile(f.lock);
     record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg);
     // in a user's scope, systemd makes (and removes) every parent
     if (inScope) record.cgroups.parents = [];
@@ -248,24 +210,47 @@ export async function create(
     };
     mark(ctx.log, "create: runtime directory written");
 
-    if (hookOurs !== undefined) {
-      const rec = record;
+    if (createHooks) {
+      const [ours, theirs] = socketPair();
+      hookEnd = theirs;
       hooks = hookServer(
-        hookOurs,
+        ours,
         spec.hooks?.createContainer?.length ?? 0,
         async (initPid) => ({
-          error: await runtimeHooks(ctx, { ...stateOf(rec, "creating"), pid: initPid }, dir, output),
+          error: await runtimeHooks(ctx, { ...stateOf(record, "creating"), pid: initPid }, dir, output),
           hooks: readHooks(f.hooks, "createContainer"),
-          state: stateOf(rec, "creating"),
+          state: stateOf(record, "creating"),
           timeout: ctx.hookTimeout,
         }),
         (r) => appendTrace(f.hooksLog, r),
         output?.onOutput,
       );
-      hookOurs = undefined;
     }
 
     phase = "starting the container";
+    // As root, liblxc writes a user namespace's id maps itself, unless it finds newuidmap on PATH,
+    // which then refuses ranges /etc/subuid does not give root: the monitor gets a PATH without it
+    // (the mount hook gets create's own environment for the hooks it runs).
+    // A user (rootless, not uid 0) needs them: only newuidmap may write maps beyond its own uid.
+    const monitorEnv: Record<string, string> =
+      spec.linux?.uidMappings?.length && globalThis.process.geteuid!() === 0 ? { PATH: "/nonexistent" } : {};
+    // always set: the monitor's environment is the caller's too, and only create says what it joins
+    monitorEnv[MONITOR_JOINS_ENV] = monitorJoins(joinFirst.map((n) => n.path));
+    monitor = spawnMonitor({
+      monitorExe: parts.monitor,
+      initExe: parts.init,
+      lxcpath: ctx.root,
+      name: id,
+      lxcConf: f.lxcConf,
+      highest: fds.highest,
+      plan: encodeInitPlan(plan, seccomp),
+      hookSocket: hookEnd,
+      env: monitorEnv,
+      stdio,
+      rootless: isRootless,
+    });
+    closeFd(hookEnd);
+    hookEnd = undefined;
     record.monitorPid = monitor.pid;
     record.monitorStart = procStat(monitor.pid)?.startTime;
     writeRecord(dir, record);
@@ -276,15 +261,14 @@ export async function create(
     if (inScope) {
       phase = `starting the container's systemd scope ${inScope.unit} under the user's systemd (${inScope.target.path})`;
       // around the monitor, still at its gate: liblxc makes the container's cgroups below it
-      await cgroups.apply(monitor.pid, tr.cgroupSettings, cgroupLayout(), () => writeRecord(dir, record!));
+      await cgroups.apply(monitor.pid, tr.cgroupSettings, cgroupLayout(), () => writeRecord(dir, record));
       const { checkInScope } = await import("../../cgroups/user-scope.ts");
       checkInScope(monitor.pid, inScope);
       mark(ctx.log, `create: systemd scope ${inScope.unit} started under the user's systemd`);
     }
-    // only now, with the monitor in the record, may it make anything (its cgroups, the container);
-    // the plan is sealed first: init reads it, and checks its seals (ffi/native/init.c)
-    monitor.release(encodeInitPlan(plan, seccomp));
-    mark(ctx.log, `create: monitor ${monitor.pid} released`);
+    // only now, with the monitor in the record, may it make anything (its cgroups, the container)
+    monitor.release();
+    mark(ctx.log, `create: monitor ${monitor.pid} started`);
 
     const { init, channelInode } = await waitReady(
       monitor,
@@ -340,27 +324,21 @@ export async function create(
     mark(ctx.log, `create: ${id} created, init ${init}`);
     return stateOf(record, "created");
   } catch (e) {
-    // A monitor still at its gate (the config refused after its spawn, a user scope or the rootless
-    // base failed) is let go without starting anything, so that destroy need not wait for it.
-    monitor.closeGate();
-    // Refused before the runtime directory was made (or it was someone else's: "exists"): nothing
-    // but the monitor to end, and the error as it came.
-    if (!record) {
-      await endMonitor(monitor).catch(() => {});
-      throw e;
-    }
     // A failed prestart, createRuntime or createContainer hook: destroy, then poststop (runtime.md steps 3–5 → 12 → 13).
     const poststop = e instanceof LxcriError && e.code === "hook-failed" ? readHooks(f.hooks, "poststop") : [];
+    // a monitor still at its gate (a user scope or the rootless base failed) is let go without
+    // starting anything, so that destroy need not wait for it
+    monitor?.closeGate();
     await destroy(ctx, dir, record);
-    await endMonitor(monitor).catch(() => {});
+    if (monitor) await endMonitor(monitor).catch(() => {});
     await runPoststop(ctx, stateOf(record, "stopped"), poststop, undefined, output);
     if (e instanceof LxcriError) throw e;
     throw new LxcriError("runtime", `cannot create container ${id}: ${phase}: ${(e as Error).message}`, { cause: e });
   } finally {
-    closeFd(hookOurs);
+    closeFd(hookEnd);
     hooks?.close();
     output?.close();
-    lock?.release();
+    lock.release();
   }
 }
 

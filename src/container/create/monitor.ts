@@ -14,17 +14,12 @@
 //                to $LISTEN_FDS = P+8 for the container and its hooks
 //   P+9          the monitor's own executable
 //   P+10         the gate: the monitor starts nothing until create, having recorded it, writes a byte
-//
-// create spawns the monitor as soon as it knows these (before it translates the config), so that
-// the monitor's exec and liblxc's loading overlap create's own work; the plan's memfd is then still
-// empty: release() writes and seals it, and only then opens the gate (docs/performance.md, "Issue
-// 23, round 8"). Nothing reads the plan before the gate: init does, and checks its seals.
 import type { Subprocess } from "bun";
 import { callerStdioCopies, closeFd, pipe, pollReadable, setNonBlocking } from "../../../ffi/fds.ts";
 import { strerror } from "../../../ffi/libc.ts";
 import { fstat, writeAll, openFile } from "../../host/fs.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../../ffi/pidfd.ts";
-import { detachedNullOrNone, openMemfd, sealedExe, sealedMemfd, sealMemfd } from "../../../ffi/sealed.ts";
+import { detachedNullOrNone, sealedExe, sealedMemfd } from "../../../ffi/sealed.ts";
 import { O_RDWR } from "../../../ffi/syscalls.ts";
 import { decodeError, FRAME, type NativeFailure } from "../../contract/frames.ts";
 import { describeNative, nativeError } from "../../contract/native-error.ts";
@@ -44,6 +39,7 @@ export interface MonitorLaunch {
   lxcConf: string;
   /** P: the highest fd passed to the container (2 when none). */
   highest: number;
+  plan: Uint8Array;
   /** The mount hook's end of the hook socket (only with create hooks). */
   hookSocket?: number;
   /** Variables changed for the monitor alone. */
@@ -59,8 +55,8 @@ export interface Monitor {
   pid: number;
   /** The monitor's report pipe (read end, non-blocking). */
   report: number;
-  /** Writes and seals init's plan, then lets the monitor start the container: call once the record names it. */
-  release(plan: Uint8Array): void;
+  /** Lets the monitor start the container: call once the record names it. */
+  release(): void;
   /** Closes the gate unopened (the monitor then exits having made nothing). */
   closeGate(): void;
 }
@@ -70,14 +66,13 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
   const ours: number[] = [];
   const [report, reportEnd] = pipe();
   const [gate, gateEnd] = pipe();
-  // create's, until release() has sealed it (or the gate closes unopened)
-  let planFd: number | undefined;
   try {
     const initFd = sealedExe(l.initExe, l.rootless);
     ours.push(initFd);
     const monitorFd = sealedExe(l.monitorExe, l.rootless);
     ours.push(monitorFd);
-    planFd = openMemfd("lxcri-plan");
+    const planFd = sealedMemfd("lxcri-plan", l.plan);
+    ours.push(planFd);
     const slot = (k: keyof typeof INHERITED) => P + INHERITED[k];
     // The monitor's (so init's first) stdio: an empty sealed memfd of our own, never the host's
     // /dev/null. liblxc fchmods init's stdio to 0700 unless it is the container's /dev/null
@@ -122,24 +117,19 @@ export function spawnMonitor(l: MonitorLaunch): Monitor {
     const proc = Bun.spawn({ cmd, stdio: stdio as never, env: { ...process.env, ...l.env, LISTEN_FDS: String(last) } });
     setNonBlocking(report);
     let open = true;
-    const plan = planFd;
-    const closeGate = (go?: Uint8Array) => {
+    const closeGate = (go: boolean) => {
       if (!open) return;
       open = false;
       try {
-        // sealed before the byte: no fd of it can change the plan once the monitor may start
-        if (go) sealMemfd(plan, go);
         if (go) writeAll(gateEnd, new Uint8Array([1]), "write to the monitor's gate");
       } finally {
         closeFd(gateEnd);
-        closeFd(plan);
       }
     };
-    return { proc, pid: proc.pid, report, release: (p) => closeGate(p), closeGate: () => closeGate() };
+    return { proc, pid: proc.pid, report, release: () => closeGate(true), closeGate: () => closeGate(false) };
   } catch (e) {
     closeFd(report);
     closeFd(gateEnd);
-    closeFd(planFd);
     throw e;
   } finally {
     closeFd(reportEnd);
