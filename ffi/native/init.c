@@ -364,9 +364,10 @@ int init_main(int plan_fd)
 		_exit(126);
 	channel = pair[0];
 	/*
-	 * Only a plan no one can change any more: create hands the monitor an empty memfd at its
-	 * spawn, and seals it, written, before it opens the monitor's gate (monitor.ts release). An
-	 * unsealed plan is refused (EPERM) rather than read while someone could still write it.
+	 * Only a plan no one can change any more: create seals the memfd before the monitor gets it
+	 * (ffi/sealed.ts). One that is not sealed (a regular file: EINVAL; an unsealed memfd: EPERM)
+	 * is refused rather than read while someone could still write it: a create that filled the
+	 * plan after the monitor's spawn (docs/performance.md, "Issue 23, round 8") must seal it first.
 	 */
 	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 	int have = fcntl(plan_fd, F_GET_SEALS);

@@ -5,8 +5,14 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { sealedMemfd } from "../../ffi/sealed.ts";
+import { openMemfd, sealedMemfd } from "../../ffi/sealed.ts";
 import { closeFd } from "../../ffi/fds.ts";
+import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
+import { FrameChannel } from "../../src/host/frame-channel.ts";
+import { decodeError } from "../../src/contract/frames.ts";
+import { openFile } from "../../src/host/fs.ts";
+import { O_RDWR } from "../../ffi/syscalls.ts";
+import { STEP } from "../../src/contract/steps.ts";
 import { encodeExecPlan, encodeHookRun, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
 import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
 import { STEPS } from "../../src/contract/steps.ts";
@@ -236,6 +242,73 @@ describe.skipIf(!existsSync(INIT))("plan codec: TypeScript encodes, C decodes", 
 const native = (file: string) => readFileSync(join(REPO, "ffi", "native", file), "utf8");
 /** The number a `#define NAME n` in `text` gives. */
 const define = (text: string, name: string) => Number(new RegExp(`#define ${name} (\\d+)`).exec(text)?.[1]);
+
+/**
+ * `lxcri-init init 3` with `planFd` at fd 3: the ERROR frame it sends on its channel (it then waits
+ * to be killed), taken with pidfd_getfd as create takes it. Never a plan init would act on: these
+ * run on the host.
+ */
+async function initRefusal(planFd: number): Promise<{ step: number; errno: number }> {
+  const p = Bun.spawn({ cmd: [INIT, "init", "3"], stdio: ["ignore", "ignore", "ignore", planFd] as never });
+  try {
+    const pidfd = pidfdOpen(p.pid);
+    try {
+      let chan: number | null = null;
+      for (let i = 0; i < 500 && chan === null; i++) {
+        chan = getFd(pidfd, CHANNEL_FD);
+        if (chan === null) await Bun.sleep(10);
+      }
+      if (chan === null) throw new Error("init parked no channel");
+      try {
+        const frame = new FrameChannel(chan, 1 << 16).next(Date.now() + 5000);
+        if (!frame || frame.kind !== FRAME.ERROR) throw new Error(`no ERROR frame from init: ${JSON.stringify(frame)}`);
+        return decodeError(frame.payload);
+      } finally {
+        closeFd(chan);
+      }
+    } finally {
+      pidfdClose(pidfd);
+    }
+  } finally {
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+}
+
+describe.skipIf(!existsSync(INIT) || globalThis.process.getuid?.() !== 0)("init reads only a sealed plan", () => {
+  const notAPlan = new TextEncoder().encode("not a plan at all");
+  const EPERM = 1;
+  const EINVAL = 22;
+  const EPROTO = 71;
+
+  test("a memfd that is not sealed is refused before it is read (EPERM); sealed, the same bytes reach the decoder (EPROTO)", async () => {
+    const open = openMemfd("test-unsealed-plan");
+    try {
+      await Bun.write(`/proc/self/fd/${open}`, notAPlan);
+      expect(await initRefusal(open)).toEqual({ step: STEP.PLAN, errno: EPERM, what: "" } as never);
+    } finally {
+      closeFd(open);
+    }
+    const sealed = sealedMemfd("test-sealed-plan", notAPlan);
+    try {
+      expect(await initRefusal(sealed)).toEqual({ step: STEP.PLAN, errno: EPROTO, what: "" } as never);
+    } finally {
+      closeFd(sealed);
+    }
+  });
+
+  test("a regular file, which cannot be sealed, is refused (EINVAL)", async () => {
+    const file = join(REPO, "build", `plan-${globalThis.process.pid}.bin`);
+    await Bun.write(file, notAPlan);
+    const fd = openFile(file, O_RDWR);
+    try {
+      expect(await initRefusal(fd)).toEqual({ step: STEP.PLAN, errno: EINVAL, what: "" } as never);
+    } finally {
+      closeFd(fd);
+      await Bun.file(file).delete();
+    }
+  });
+});
 
 describe("masks of CPUs and NUMA nodes: one size, 1024 bits, on both sides", () => {
   test("the checker's bound (spec/lists.ts MAX_NODES) is lxcri.h's mask size and confine.c's set_mempolicy bound", () => {
