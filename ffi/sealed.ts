@@ -69,24 +69,10 @@ export function detachedNull(): number {
 
 /** A sealed memfd (close-on-exec) holding `data`: it can be read, never changed. */
 export function sealedMemfd(name: string, data: Uint8Array): number {
-  const fd = openMemfd(name);
-  sealMemfd(fd, data);
-  return fd;
-}
-
-/**
- * An empty memfd (close-on-exec) that can be sealed, for whoever gets it before its contents
- * exist (create's plan, handed to the monitor at its spawn): sealMemfd fills and seals it, and
- * only then may anyone read it.
- */
-export function openMemfd(name: string): number {
   const n = cs(name);
-  return sys("memfd_create", SYS.memfd_create, ptr(n), MFD_CLOEXEC | MFD_ALLOW_SEALING);
-}
-
-/** Writes `data` into an openMemfd and seals it: from then on no fd of it (any process's) can change it. */
-export function sealMemfd(fd: number, data: Uint8Array): void {
+  const fd = sys("memfd_create", SYS.memfd_create, ptr(n), MFD_CLOEXEC | MFD_ALLOW_SEALING);
   // pwrite: the offset stays at 0, where whoever is given the fd starts reading
   for (let off = 0; off < data.length; ) off += sys("writing a memfd", SYS.pwrite64, fd, ptr(data, off), data.length - off, off);
   sys("sealing a memfd", SYS.fcntl, fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+  return fd;
 }

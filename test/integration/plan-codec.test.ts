@@ -5,13 +5,16 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openMemfd, sealedMemfd } from "../../ffi/sealed.ts";
+import { sealedMemfd } from "../../ffi/sealed.ts";
+import { ptr } from "bun:ffi";
+import { sys } from "../../ffi/libc.ts";
+import { cs } from "../../ffi/files.ts";
 import { closeFd } from "../../ffi/fds.ts";
 import { getFd, pidfdClose, pidfdOpen } from "../../ffi/pidfd.ts";
 import { FrameChannel } from "../../src/host/frame-channel.ts";
 import { decodeError } from "../../src/contract/frames.ts";
 import { openFile } from "../../src/host/fs.ts";
-import { O_RDWR } from "../../ffi/syscalls.ts";
+import { MFD_ALLOW_SEALING, MFD_CLOEXEC, O_RDWR, SYS } from "../../ffi/syscalls.ts";
 import { STEP } from "../../src/contract/steps.ts";
 import { encodeExecPlan, encodeHookRun, encodeInitPlan, PLAN_VERSION, type ProcessPlan } from "../../src/contract/plan.ts";
 import { CHANNEL_FD, INHERITED, TERMINAL_MASTER_FD } from "../../src/contract/layout.ts";
@@ -282,7 +285,8 @@ describe.skipIf(!existsSync(INIT) || globalThis.process.getuid?.() !== 0)("init 
   const EPROTO = 71;
 
   test("a memfd that is not sealed is refused before it is read (EPERM); sealed, the same bytes reach the decoder (EPROTO)", async () => {
-    const open = openMemfd("test-unsealed-plan");
+    // what sealedMemfd makes, but never sealed
+    const open = sys("memfd_create", SYS.memfd_create, ptr(cs("test-unsealed-plan")), MFD_CLOEXEC | MFD_ALLOW_SEALING);
     try {
       await Bun.write(`/proc/self/fd/${open}`, notAPlan);
       expect(await initRefusal(open)).toEqual({ step: STEP.PLAN, errno: EPERM, what: "" } as never);
