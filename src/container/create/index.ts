@@ -23,7 +23,7 @@ import { readHooks, hasHooks, writeHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks, startContainerHooks, stateHalves } from "../../hooks/points.ts";
 import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
-import { appendTrace } from "../../hooks/trace.ts";
+import { appendTrace, makeTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { checkSelinuxLabel } from "../../host/selinux.ts";
 import { installed } from "../../host/artefacts.ts";
@@ -273,6 +273,7 @@ export async function create(
     // answers the mount hook, in waitReady (docs/performance.md, "Issue 23, round 8: the hooks' own machinery").
     phase = "writing the hooks layout";
     writeHooks(f.hooks, spec.hooks);
+    if (createHooks) makeTrace(f.hooksLog);
     phase = "starting the container";
 
     const { init, channelInode } = await waitReady(
