@@ -14,7 +14,7 @@ import { decodeError, decodeHookRun, encodeFrame, FRAME } from "../contract/fram
 import { FrameChannel } from "../host/frame-channel.ts";
 import { CHANNEL_FD } from "../contract/layout.ts";
 import { LxcriError } from "../errors.ts";
-import { readHooks } from "../hooks/layout.ts";
+import { readHooks, type StoredHook } from "../hooks/layout.ts";
 import type { HookRecord } from "../hooks/run.ts";
 import { mark } from "../log.ts";
 import type { State } from "../spec/types.ts";
@@ -49,8 +49,8 @@ async function run(ctx: Context, id: string, wantState: boolean): Promise<State 
     try {
       const poststart = await releaseInit(dir, record, pidfd);
       mark(ctx.log, "start: process exec'd");
-      const state = wantState || poststart ? stateOf(record) : undefined;
-      const failure = poststart ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir) : undefined;
+      const state = wantState || poststart.length ? stateOf(record) : undefined;
+      const failure = poststart.length ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir, poststart) : undefined;
       if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
       return state;
     } catch (e) {
@@ -78,11 +78,11 @@ const MAX_FRAME = 16 << 10;
 /**
  * Through `pidfd` (init's, proven by the status check; closed here), copies init's channel,
  * checks it is the socket create recorded, marks the container started, sends GO and relays
- * what init reports; resolves with whether there are poststart hooks. Everything read is
+ * what init reports; resolves with the poststart hooks (read once, while init runs). Everything read is
  * bounded: frames by MAX_FRAME, HOOK records by the number of startContainer hooks the plan
  * has, the whole by their sum.
  */
-async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<boolean> {
+async function releaseInit(dir: string, record: ContainerRecord, pidfd: number): Promise<StoredHook[]> {
   const f = files(dir);
   if (pidfd < 0) throw new LxcriError("runtime", `container ${record.id}: init ${record.initPid} is gone`);
   let chan = -1;
@@ -107,7 +107,7 @@ async function releaseInit(dir: string, record: ContainerRecord, pidfd: number):
     writeAll(chan, encodeFrame(FRAME.GO), "write to init's channel");
     // read while init runs (start only waits for it now), not after its execve
     const startHooks = readHooks(f.hooks, "startContainer");
-    const poststart = readHooks(f.hooks, "poststart").length > 0;
+    const poststart = readHooks(f.hooks, "poststart");
     const channel = new FrameChannel(chan, MAX_FRAME, passed);
     const maxFrames = startHooks.length + 3; // a HOOK per hook, then EXEC or ERROR, a LISTENER
     let frames = 0;

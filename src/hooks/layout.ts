@@ -8,9 +8,8 @@
 // hold secrets). Runners read only these files, and only on the host: init
 // gets its startContainer hooks in its plan, the mount hook its
 // createContainer hooks from create over the hook socket.
-import { exists, makeDir, readDir, readText, writeFile } from "../host/fs.ts";
+import { exists, makeDir, readDir, readText, tryReadText, writeFile } from "../host/fs.ts";
 import type { StoredHook } from "../contract/hooks.ts";
-import { join } from "../path.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";
 
 export type { StoredHook };
@@ -18,57 +17,88 @@ export type { StoredHook };
 const nulJoin = (list: string[]) => list.map((s) => s + "\0").join("");
 const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
 
-/** Each of `dirs` (0700), parents first; one that exists is left as it is (mkdir -p). */
-function makeDirs(dirs: string[]): void {
-  for (const d of dirs)
-    try {
-      makeDir(d, 0o700);
-    } catch (e) {
-      if ((e as { code?: string }).code !== "EEXIST") throw e;
-    }
+/** `dir` (0700); one that exists is left as it is (mkdir -p of one level). */
+function makeDirOnce(dir: string): void {
+  try {
+    makeDir(dir, 0o700);
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw e;
+  }
 }
 
+/**
+ * Each directory once: the hooks directory, then per type its directory and one per hook (no
+ * mkdir that can only fail with EEXIST: each failure made an Error, ~1 ms of create's wall for six
+ * hooks, docs/performance.md "Issue 23, round 8: the hooks' own machinery").
+ */
 export function writeHooks(hooksDir: string, hooks: Hooks | undefined): void {
+  let made = false;
   for (const type of HOOK_TYPES) {
     const list = hooks?.[type];
     if (!list?.length) continue;
-    list.forEach((h: Hook, n) => {
-      const d = join(hooksDir, type, String(n));
-      makeDirs([hooksDir, join(hooksDir, type), d]);
-      writeFile(join(d, "path"), h.path, 0o600);
-      writeFile(join(d, "cmdline"), nulJoin(h.args ?? [h.path]), 0o600);
-      if (h.env) writeFile(join(d, "environ"), nulJoin(h.env), 0o600);
-      if (h.timeout !== undefined) writeFile(join(d, "timeout"), String(h.timeout), 0o600);
-    });
+    if (!made) makeDirOnce(hooksDir);
+    made = true;
+    const typeDir = `${hooksDir}/${type}`;
+    makeDirOnce(typeDir);
+    for (let n = 0; n < list.length; n++) {
+      const h: Hook = list[n]!;
+      const d = `${typeDir}/${n}`;
+      makeDirOnce(d);
+      writeFile(`${d}/path`, h.path, 0o600);
+      writeFile(`${d}/cmdline`, nulJoin(h.args ?? [h.path]), 0o600);
+      if (h.env) writeFile(`${d}/environ`, nulJoin(h.env), 0o600);
+      if (h.timeout !== undefined) writeFile(`${d}/timeout`, String(h.timeout), 0o600);
+    }
   }
+}
+
+/** The file's text; undefined when it is not there (one open, no stat first); any other failure throws, naming it. */
+function readIfThere(file: string): string | undefined {
+  const text = tryReadText(file);
+  return text === undefined && exists(file) ? readText(file) : text;
+}
+
+/** Whether `name` is a hook's directory name: digits only. */
+function isIndex(name: string): boolean {
+  if (name === "") return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Reads the hooks of one type from `typeDir` (= <dir>/hooks/<type>), in order. */
 export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
-  if (!exists(typeDir)) return [];
-  return readDir(typeDir)
-    .map((e) => e.name)
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((index) => {
-      const d = join(typeDir, String(index));
-      const read = (f: string) => (exists(join(d, f)) ? readText(join(d, f)) : undefined);
-      const timeout = read("timeout");
-      const environ = read("environ");
-      return {
-        type,
-        index,
-        path: read("path") ?? "",
-        argv: nulSplit(read("cmdline") ?? ""),
-        env: environ === undefined ? undefined : nulSplit(environ),
-        timeout: timeout === undefined ? undefined : Number(timeout),
-      };
+  let entries;
+  try {
+    entries = readDir(typeDir);
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return [];
+    throw e;
+  }
+  const indexes: number[] = [];
+  for (const e of entries) if (isIndex(e.name)) indexes.push(Number(e.name));
+  indexes.sort((a, b) => a - b);
+  const out: StoredHook[] = [];
+  for (const index of indexes) {
+    const d = `${typeDir}/${index}`;
+    const timeout = readIfThere(`${d}/timeout`);
+    const environ = readIfThere(`${d}/environ`);
+    out.push({
+      type,
+      index,
+      path: readIfThere(`${d}/path`) ?? "",
+      argv: nulSplit(readIfThere(`${d}/cmdline`) ?? ""),
+      env: environ === undefined ? undefined : nulSplit(environ),
+      timeout: timeout === undefined ? undefined : Number(timeout),
     });
+  }
+  return out;
 }
 
 export function readHooks(hooksDir: string, type: HookType): StoredHook[] {
-  return readHooksIn(join(hooksDir, type), type);
+  return readHooksIn(`${hooksDir}/${type}`, type);
 }
 
 export function hasHooks(hooks: Hooks | undefined, ...types: HookType[]): boolean {

@@ -47,10 +47,9 @@ export async function runtimeHooks(ctx: Context, state: State, dir: string, outp
   return undefined;
 }
 
-/** poststart, after the process runs; a failure stops the container (runtime-spec 1.3). */
-export async function runPoststart(ctx: Context, state: State, dir: string): Promise<HookRecord | undefined> {
+/** poststart (`hooks`: start read them while init ran), after the process runs; a failure stops the container (runtime-spec 1.3). */
+export async function runPoststart(ctx: Context, state: State, dir: string, hooks: StoredHook[]): Promise<HookRecord | undefined> {
   const f = files(dir);
-  const hooks = readHooks(f.hooks, "poststart");
   const output = hookOutputFor(ctx, state, hooks);
   try {
     const { failure } = await runHooks(hooks, state, {

@@ -1,6 +1,6 @@
 // The hooks layout and the hook runner, with real executables (no root needed).
 import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeHookRun } from "../../src/contract/frames.ts";
@@ -36,6 +36,39 @@ describe("hooks layout", () => {
     ]);
     expect(readHooks(hooksDir, "poststop")[0]!.argv).toEqual([]);
     expect(readHooks(hooksDir, "createRuntime")).toEqual([]);
+  });
+
+  test("the tree, byte for byte: every directory and file, its mode and its bytes", () => {
+    const hooksDir = join(dir, "tree");
+    writeHooks(hooksDir, {
+      prestart: [{ path: "/bin/a", args: ["a", "-x"], env: ["A=1"], timeout: 3 }, { path: "/bin/b" }],
+      poststop: [{ path: "/bin/c", args: [] }],
+    });
+    const walk = (d: string, rel: string): string[] =>
+      readdirSync(d, { withFileTypes: true })
+        .sort((x, y) => (x.name < y.name ? -1 : 1))
+        .flatMap((e) => {
+          const p = join(d, e.name);
+          const mode = (lstatSync(p).mode & 0o7777).toString(8);
+          const r = `${rel}${e.name}`;
+          return e.isDirectory() ? [`${r}/ ${mode}`, ...walk(p, `${r}/`)] : [`${r} ${mode} ${JSON.stringify(readFileSync(p, "utf8"))}`];
+        });
+    expect(walk(hooksDir, "")).toEqual([
+      "poststop/ 700",
+      "poststop/0/ 700",
+      'poststop/0/cmdline 600 ""',
+      'poststop/0/path 600 "/bin/c"',
+      "prestart/ 700",
+      "prestart/0/ 700",
+      'prestart/0/cmdline 600 "a\\u0000-x\\u0000"',
+      'prestart/0/environ 600 "A=1\\u0000"',
+      'prestart/0/path 600 "/bin/a"',
+      'prestart/0/timeout 600 "3"',
+      "prestart/1/ 700",
+      'prestart/1/cmdline 600 "/bin/b\\u0000"',
+      'prestart/1/path 600 "/bin/b"',
+    ]);
+    expect(lstatSync(hooksDir).mode & 0o7777).toBe(0o700);
   });
 
   test("ten hooks keep numeric order", () => {

@@ -22,6 +22,7 @@ import { loadConfig } from "../../host/config-file.ts";
 import { checkNamespacePaths } from "../../host/namespaces.ts";
 import { procStat } from "../../host/proc.ts";
 import { statKind } from "../../host/rootfs.ts";
+import { writeHooks } from "../../hooks/layout.ts";
 import { mark } from "../../log.ts";
 import { rootfsPath } from "../../lxc/translate.ts";
 import type { State } from "../../spec/types.ts";
@@ -102,7 +103,8 @@ export async function restore(ctx: Context, id: string, flags: RestoreFlags): Pr
     // none may exist yet (as at create); only the container's are made (no monitor runs)
     record.cgroups = planCgroups(tr.cgroupDir, tr.monitorCgroupDir, cg, false);
     writeRecord(dir, record);
-    storeSpec(dir, config.bytes, spec);
+    storeSpec(dir, config.bytes);
+    writeHooks(f.hooks, spec.hooks);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 

@@ -19,11 +19,11 @@ import { encodeInitPlan, type InitPlan } from "../../contract/plan.ts";
 import { INHERITED } from "../../contract/layout.ts";
 import { STEP } from "../../contract/steps.ts";
 import { LxcriError, unsupportedOnHost } from "../../errors.ts";
-import { readHooks, hasHooks } from "../../hooks/layout.ts";
+import { readHooks, hasHooks, writeHooks } from "../../hooks/layout.ts";
 import { runPoststop, runtimeHooks, startContainerHooks, stateHalves } from "../../hooks/points.ts";
 import { type HookOutput, openHookOutput } from "../../hooks/output.ts";
 import { hookServer, type HookServer } from "../../hooks/server.ts";
-import { appendTrace } from "../../hooks/trace.ts";
+import { appendTrace, makeTrace } from "../../hooks/trace.ts";
 import { checkAppArmorProfile } from "../../host/apparmor.ts";
 import { checkSelinuxLabel } from "../../host/selinux.ts";
 import { installed } from "../../host/artefacts.ts";
@@ -183,7 +183,7 @@ export async function create(
       record.cgroups.parents!.push(join(leaveBase, `lxcri.create.${globalThis.process.pid}`));
       writeRecord(dir, record);
     }
-    storeSpec(dir, config.bytes, spec);
+    storeSpec(dir, config.bytes);
     record.rootfsMountpoints = makeMountpoints(rootfs, tr.mountpoints);
     writeRecord(dir, record);
 
@@ -269,6 +269,12 @@ export async function create(
     // only now, with the monitor in the record, may it make anything (its cgroups, the container)
     monitor.release();
     mark(ctx.log, `create: monitor ${monitor.pid} started`);
+    // The hooks layout while liblxc sets the container up: nothing reads it before the hook server
+    // answers the mount hook, in waitReady (docs/performance.md, "Issue 23, round 8: the hooks' own machinery").
+    phase = "writing the hooks layout";
+    writeHooks(f.hooks, spec.hooks);
+    if (createHooks) makeTrace(f.hooksLog);
+    phase = "starting the container";
 
     const { init, channelInode } = await waitReady(
       monitor,

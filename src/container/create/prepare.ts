@@ -6,10 +6,8 @@ import { LxcContainer } from "../../../ffi/lxc-container.ts";
 import type { Context } from "../../context.ts";
 import { LxcriError } from "../../errors.ts";
 import { writeAtomic, chmod, lstat, makeDir, makeDirs, stat, writeFile } from "../../host/fs.ts";
-import { writeHooks } from "../../hooks/layout.ts";
 import type { ConfigItem } from "../../lxc/items.ts";
 import type { MountPoint } from "../../lxc/mounts.ts";
-import type { Spec } from "../../spec/types.ts";
 import { files } from "../store.ts";
 
 /**
@@ -56,12 +54,11 @@ export function makeStageDir(dir: string): void {
 
 /**
  * config.json as create read and checked it — those bytes, not the bundle's
- * file again (0600: its env may hold secrets) — and the hooks layout.
+ * file again (0600: its env may hold secrets). The hooks layout create writes
+ * once the monitor runs (index.ts).
  */
-export function storeSpec(dir: string, config: Uint8Array, spec: Spec): void {
-  const f = files(dir);
-  writeAtomic(f.config, config, 0o600);
-  writeHooks(f.hooks, spec.hooks);
+export function storeSpec(dir: string, config: Uint8Array): void {
+  writeAtomic(files(dir).config, config, 0o600);
 }
 
 /**
