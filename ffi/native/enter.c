@@ -35,7 +35,7 @@ int enter_main(int plan_fd)
 {
 	static struct plan plan;
 	prctl(PR_SET_DUMPABLE, 0);
-	if (read_plan(plan_fd, &plan) != 0 || plan.kind != PLAN_EXEC)
+	if (read_sealed_plan(plan_fd, &plan) != 0 || plan.kind != PLAN_EXEC)
 		return 2;
 	const struct exec_plan *e = &plan.exec;
 	int status = e->status_fd;

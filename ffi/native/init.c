@@ -363,17 +363,8 @@ int init_main(int plan_fd)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
 		_exit(126);
 	channel = pair[0];
-	/*
-	 * Only a plan no one can change any more: create seals the memfd before the monitor gets it
-	 * (ffi/sealed.ts). One that is not sealed (a regular file: EINVAL; an unsealed memfd: EPERM)
-	 * is refused rather than read while someone could still write it: a create that filled the
-	 * plan after the monitor's spawn (docs/performance.md, "Issue 23, round 8") must seal it first.
-	 */
-	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-	int have = fcntl(plan_fd, F_GET_SEALS);
-	if (have >= 0 && (have & seals) != seals)
-		errno = EPERM;
-	int plan_ok = have >= 0 && (have & seals) == seals && read_plan(plan_fd, &plan) == 0 && plan.kind == PLAN_INIT;
+	/* only a sealed plan (plan.c read_sealed_plan): no one can change it while it is read */
+	int plan_ok = read_sealed_plan(plan_fd, &plan) == 0 && plan.kind == PLAN_INIT;
 	int saved = errno;
 	if (plan_ok) {
 		/* The caller's stdio comes right after the plan (liblxc ran us with /dev/null as stdio, so

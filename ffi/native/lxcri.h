@@ -178,6 +178,8 @@ struct plan {
 
 /* plan.c */
 int read_plan(int fd, struct plan *plan);
+/* read_plan of a sealed memfd only (EPERM unsealed, EINVAL not a memfd) */
+int read_sealed_plan(int fd, struct plan *plan);
 /* Decodes a FRAME_HOOKS payload into `run`; -1 with errno EPROTO when malformed. */
 int read_hook_run(const uint8_t *data, uint32_t len, struct hook_run *run);
 

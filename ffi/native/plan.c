@@ -5,7 +5,9 @@
  * is a u32 count and its items. Every read is bounds-checked: a short or
  * malformed plan is an error, never a read past the buffer.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,6 +223,25 @@ static void exec_part(struct reader *r, struct exec_plan *p)
 	p->has_initial_cpus = u32(r);
 	for (int i = 0; i < CPU_MASK_WORDS; i++)
 		p->initial_cpus[i] = u64(r);
+}
+
+/*
+ * read_plan, of a plan no one can change any more: create and exec seal the memfd before the
+ * helper gets it (ffi/sealed.ts). One that is not sealed (a regular file: EINVAL; an unsealed
+ * memfd: EPERM) is refused rather than read while someone could still write it: a caller that
+ * filled the plan after the spawn (docs/performance.md, "Issue 23, round 8") must seal it first.
+ */
+int read_sealed_plan(int fd, struct plan *plan)
+{
+	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	int have = fcntl(fd, F_GET_SEALS);
+	if (have < 0)
+		return -1;
+	if ((have & seals) != seals) {
+		errno = EPERM;
+		return -1;
+	}
+	return read_plan(fd, plan);
 }
 
 /* Reads the whole plan from `fd` (then closed) into `plan`; -1 with errno on failure. */

@@ -312,6 +312,55 @@ describe.skipIf(!existsSync(INIT) || globalThis.process.getuid?.() !== 0)("init 
       await Bun.file(file).delete();
     }
   });
+
+  test("exec's helper too: a plan that would run runs sealed, and an unsealed copy of it is refused before anything runs", async () => {
+    // a plan that runs a shell on the host as root, in no namespace: it only makes a file of ours
+    const out = join(REPO, "build", `exec-plan-${globalThis.process.pid}.out`);
+    const plan = encodeExecPlan({
+      process: {
+        ...process,
+        args: ["/bin/sh", "-c", `echo ran > ${out}`],
+        env: ["PATH=/bin:/usr/bin"],
+        cwd: "/",
+        user: { uid: 0, gid: 0, additionalGids: [] },
+        capabilities: { bounding: [], effective: [], permitted: [], inheritable: [], ambient: [] },
+        rlimits: [],
+        noNewPrivileges: false,
+        attrs: {},
+        lookupHome: false,
+        finalCpus: undefined,
+        apparmorProfile: undefined,
+        selinuxLabel: undefined,
+      },
+      keepFds: 3,
+      nsFds: [],
+      cgroupFds: [],
+      statusFd: 3,
+      ttyFd: -1,
+    });
+    const runs = async (fd: number) => {
+      await Bun.file(out)
+        .delete()
+        .catch(() => {});
+      const p = Bun.spawnSync({ cmd: [INIT, "exec", "3"], stdio: ["ignore", "ignore", "ignore", fd] as never });
+      // the helper forks the process and may exit before the shell has written
+      for (let i = 0; i < 100 && !existsSync(out); i++) await Bun.sleep(20);
+      return { code: p.exitCode, ran: existsSync(out) };
+    };
+    const sealed = sealedMemfd("test-sealed-exec-plan", plan);
+    const open = sys("memfd_create", SYS.memfd_create, ptr(cs("test-unsealed-exec-plan")), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    try {
+      await Bun.write(`/proc/self/fd/${open}`, plan);
+      expect(await runs(sealed)).toEqual({ code: 0, ran: true });
+      expect(await runs(open)).toEqual({ code: 2, ran: false });
+    } finally {
+      closeFd(sealed);
+      closeFd(open);
+      await Bun.file(out)
+        .delete()
+        .catch(() => {});
+    }
+  });
 });
 
 describe("masks of CPUs and NUMA nodes: one size, 1024 bits, on both sides", () => {
