@@ -66,19 +66,7 @@ export function newCgroupDriver(cg: ContainerCgroups, id: string, systemdCgroups
 // thread pool (a string or bytes it writes at once, on this thread, which would wait out the
 // grace period itself), and it needs no node:fs/promises, whose loading (node:fs, node:events)
 // cost create ~1.1 ms of CPU more (docs/performance.md, "Issue 23, round 6").
-// `lxcri create` starts it as its bundle loads (warmCgroupMigrationEarly, src/cgroups/warm-now.ts),
-// ~2 ms before create() would: create()'s own call then does nothing, once (a library's next
-// create warms again).
-let early = false;
-export function warmCgroupMigrationEarly(): void {
-  warmCgroupMigration();
-  early = true;
-}
 export function warmCgroupMigration(): void {
-  if (early) {
-    early = false;
-    return;
-  }
   const [dir] = cgroupDirsOf(process.pid, cgroupMounts(), true);
   if (dir) Bun.write(Bun.file(join(dir, "cgroup.procs")), new Blob([String(process.pid)])).catch(() => {});
 }

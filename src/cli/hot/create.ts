@@ -1,7 +1,5 @@
 // `lxcri create`'s entry: the command line with create's handler alone, which the build
 // bundles on its own (scripts/hot-bundles.ts); main.ts picks it by argv.
-// first: the cgroup-migration warm-up's grace period starts while the rest of the bundle loads
-import "../../cgroups/warm-now.ts";
 import create from "../commands/create.ts";
 import { runOnly } from "../run.ts";
 
