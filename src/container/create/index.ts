@@ -293,14 +293,19 @@ export async function create(
         const i = list.findIndex((m) => failure.what === m.source || failure.what === m.destination);
         return i < 0 ? undefined : `mounts[${list[i]!.index}]`;
       },
+      // init's start time, its cgroups checked and their inodes taken while init sets up, not after
+      // READY (~0.4 ms): the same answers then (waitReady holds a pidfd of init; a cgroup with a
+      // process in it cannot be removed or replaced)
+      (pid) => {
+        record.initStart = procStat(pid)?.startTime;
+        pinCgroups(record.cgroups!, pid, cg.cgroupless);
+      },
     ).catch((e) => {
       // a limit the host refused (liblxc's "Failed to set"): named by its field, as runc's write error names the file
       throw (e instanceof LxcriError && refusedLimit(e.message, spec.linux?.resources, cgroupLayout())) || e;
     });
     record.initPid = init;
-    record.initStart = procStat(init)?.startTime;
     record.channelInode = channelInode;
-    pinCgroups(record.cgroups, init, cg.cgroupless);
     writeRecord(dir, record);
     // READY and init recorded: liblxc's part is done, and its teardown runs while the rest of create
     // does. Not before the record names init: a create killed in between would leave init running

@@ -160,6 +160,11 @@ export async function waitReady(
   rejected: () => string | undefined,
   /** The config.json field a failure of the start-host hook concerns (it reports a mount's destination). */
   fieldOf: (f: NativeFailure) => string | undefined = () => undefined,
+  /**
+   * Runs once init is found (it runs, in its cgroups), while it sets the container up: create's
+   * work that needs init but not READY, off the path from READY to the record. An error ends the wait.
+   */
+  onInit?: (init: number) => void,
 ): Promise<{ init: number; channelInode: string }> {
   const deadline = Date.now() + timeoutMs;
   const report = new FrameChannel(m.report, MAX_FRAME);
@@ -201,6 +206,7 @@ export async function waitReady(
         if (init !== undefined) {
           pidfd = pidfdOpen(init);
           if (pidfd < 0) throw fail(`pidfd_open of init ${init} failed`);
+          onInit?.(init);
         }
       }
       if (pidfd >= 0 && chan < 0) {
