@@ -3,7 +3,7 @@
 // a container can write to could hold one, swapped in at any time), no magic
 // link, no device, FIFO or socket (O_NONBLOCK, so a FIFO cannot hold us up
 // before the check) — a regular file, made 0600 when absent.
-import { ptr } from "bun:ffi";
+import { ptr } from "./natives.ts";
 import { closeFd } from "./fds.ts";
 import { cs, fstat } from "./files.ts";
 import { errno, errnoMessage, trySys } from "./libc.ts";

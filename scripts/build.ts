@@ -6,7 +6,8 @@
 //   lxcri          compiled as scripts/compile-options.ts says; --splitting keeps
 //                  each lazily imported command in its own chunk, so a call loads
 //                  only what it uses; each hot call's entry is replaced by its
-//                  own bundle, made first without splitting (scripts/hot-bundles.ts)
+//                  own bundle, made first without splitting (scripts/hot-bundles.ts),
+//                  and so is the hooks' runner that start and delete import
 // `bun scripts/build.ts --native` builds only the helpers (a Bun project that
 // uses lxcri as a library needs nothing else). docs/performance.md has the
 // measurements behind each flag.
@@ -14,7 +15,7 @@ import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HOT } from "../src/cli/route.ts";
 import { COMPILE } from "./compile-options.ts";
-import { bundleHot } from "./hot-bundles.ts";
+import { bundleHot, bundleRunner, RUNNER } from "./hot-bundles.ts";
 
 const root = join(import.meta.dir, "..");
 const out = join(root, "build");
@@ -83,6 +84,7 @@ async function buildCli(): Promise<void> {
   try {
     const bundles = await bundleHot(scratch);
     const entries = new Map(HOT.map((call) => [join(root, "src/cli/hot", `${call}.ts`), bundles[call]]));
+    const runner = await bundleRunner(scratch);
     const r = await Bun.build({
       entrypoints: [join(root, "src/cli/main.ts")],
       ...COMPILE,
@@ -96,6 +98,10 @@ async function buildCli(): Promise<void> {
               const bundle = entries.get(resolve(dirname(args.importer), args.path));
               return bundle ? { path: bundle } : undefined;
             });
+            // the hooks' runner (start's and delete's import()): its own bundle, one module
+            build.onResolve({ filter: /\/hooks\/runner\.ts$/ }, (args) =>
+              resolve(dirname(args.importer), args.path) === RUNNER ? { path: runner } : undefined,
+            );
           },
         },
       ],

@@ -28,7 +28,9 @@ export const HOT_PATH: Record<HotCall, string[]> = {
 /** Imported, never copied into a bundle: what must be one module with the split graph's. */
 export const SHARED = [src("errors.ts")];
 
-function keepOut(call: HotCall): BunPlugin {
+/** `call`'s bundle (or the hooks' runner's) leaves SHARED and every `import()` not on its path to the split graph. */
+function keepOut(call: HotCall | "runner"): BunPlugin {
+  const onPath = call === "runner" ? [] : HOT_PATH[call];
   return {
     name: `lxcri-hot-${call}`,
     setup(build) {
@@ -36,7 +38,7 @@ function keepOut(call: HotCall): BunPlugin {
         if (args.kind === "entry-point-build" || args.kind === "entry-point-run" || !args.importer) return undefined;
         const path = resolve(dirname(args.importer), args.path);
         if (SHARED.includes(path)) return { path, external: true };
-        if (args.kind === "dynamic-import" && !HOT_PATH[call].includes(path)) return { path, external: true };
+        if (args.kind === "dynamic-import" && !onPath.includes(path)) return { path, external: true };
         return undefined;
       });
     },
@@ -60,4 +62,27 @@ export async function bundleHot(outdir: string): Promise<Record<HotCall, string>
     out[call] = r.outputs[0]!.path;
   }
   return out;
+}
+
+/** The hooks' runner as start and delete import it when a container has hooks (src/hooks/runner.ts). */
+export const RUNNER = src("hooks/runner.ts");
+
+/**
+ * The hooks' runner bundled alone into `outdir`/runner.js, as a hot call is: the executable's build
+ * serves start's and delete's `import()` of it with this one module, not with the split graph's
+ * 14 chunks (docs/performance.md, "Issue 23, round 8: the hooks' runner's import"). errors.ts is
+ * imported, as by the hot bundles; it takes no `import()`. Returns its path.
+ */
+export async function bundleRunner(outdir: string): Promise<string> {
+  const r = await Bun.build({
+    entrypoints: [RUNNER],
+    outdir,
+    naming: "runner.js",
+    target: "bun",
+    format: "esm",
+    splitting: false,
+    plugins: [keepOut("runner")],
+  });
+  if (!r.success || r.outputs.length !== 1) throw new AggregateError(r.logs, "bundling the hooks' runner failed");
+  return r.outputs[0]!.path;
 }

@@ -1,7 +1,7 @@
 // delete: a stopped (or, as runc and containerd expect, a created) container is
 // destroyed; a running one only with force. Then the poststop hooks run: a
 // failing poststop is a warning, the rest still run, delete succeeds. The hook
-// runner (hooks/points.ts) is imported only when there are poststop hooks.
+// runner (hooks/runner.ts) is imported only when there are poststop hooks.
 import { exists, lockFile } from "../host/fs.ts";
 import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
@@ -44,7 +44,7 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     // "stopped" with an init on record: init was just seen gone (contract/status-rules.ts)
     await destroy(ctx, dir, record, status === "stopped" && record.initPid !== undefined);
-    return poststop.length ? (await import("../hooks/points.ts")).runPoststop(ctx, stateOf(record, "stopped"), poststop) : [];
+    return poststop.length ? (await import("../hooks/runner.ts")).runPoststop(ctx, stateOf(record, "stopped"), poststop) : [];
   } finally {
     lock.release();
   }

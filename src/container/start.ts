@@ -3,7 +3,7 @@
 // an error, EXEC, the process's seccomp notify fd for the agent (LISTENER) —
 // until EOF (init's end is close-on-exec: EOF after EXEC means the process
 // runs), then run poststart hooks. What only a failure or a hook needs (destroy.ts,
-// hooks/points.ts, the hook runs' trace and wording, native errors' wording) is
+// hooks/runner.ts: the hooks' runner, their runs' trace and wording; native errors' wording) is
 // imported when it happens: a plain start loads none of it (each module a call
 // loads costs it, docs/performance.md, "Issue 23, round 5").
 import { closeFd } from "../../ffi/fds.ts";
@@ -50,18 +50,15 @@ async function run(ctx: Context, id: string, wantState: boolean): Promise<State 
       const poststart = await releaseInit(dir, record, pidfd);
       mark(ctx.log, "start: process exec'd");
       const state = wantState || poststart.length ? stateOf(record) : undefined;
-      const failure = poststart.length ? await (await import("../hooks/points.ts")).runPoststart(ctx, state!, dir, poststart) : undefined;
-      if (failure) throw new LxcriError("hook-failed", (await import("../hooks/run.ts")).describeFailure(failure));
+      const runner = poststart.length ? await import("../hooks/runner.ts") : undefined;
+      const failure = runner ? await runner.runPoststart(ctx, state!, dir, poststart) : undefined;
+      if (failure) throw new LxcriError("hook-failed", runner!.describeFailure(failure));
       return state;
     } catch (e) {
       // A failing startContainer or (runtime-spec 1.3) poststart hook stops the container, then poststop runs.
       // The runtime directory stays until `delete`, so state and delete keep working.
       if (e instanceof LxcriError && e.code === "hook-failed") {
-        const [{ stopContainer }, { runPoststop }, { appendTrace }] = await Promise.all([
-          import("./destroy.ts"),
-          import("../hooks/points.ts"),
-          import("../hooks/trace.ts"),
-        ]);
+        const [{ stopContainer }, { runPoststop, appendTrace }] = await Promise.all([import("./destroy.ts"), import("../hooks/runner.ts")]);
         await stopContainer(record);
         record.poststopDone = true;
         writeRecord(dir, record);
@@ -137,13 +134,13 @@ async function releaseInit(dir: string, record: ContainerRecord, pidfd: number):
         }
       } else if (fr.kind === FRAME.HOOK) {
         lastHook = decodeHookRun(fr.payload, "startContainer", (i) => startHooks[i]?.path ?? "");
-        (await import("../hooks/trace.ts")).appendTrace(f.hooksLog, lastHook);
+        (await import("../hooks/runner.ts")).appendTrace(f.hooksLog, lastHook);
       } else if (fr.kind === FRAME.EXEC) execing = true;
       else if (fr.kind === FRAME.ERROR) {
         const failure = decodeError(fr.payload);
         const [{ STEP }, { describeFailure }, { nativeError }, { strerror }] = await Promise.all([
           import("../contract/steps.ts"),
-          import("../hooks/run.ts"),
+          import("../hooks/runner.ts"),
           import("../contract/native-error.ts"),
           import("../../ffi/libc.ts"),
         ]);

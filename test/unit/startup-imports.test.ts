@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { bundleHot, HOT_PATH, SHARED } from "../../scripts/hot-bundles.ts";
+import { bundleHot, bundleRunner, HOT_PATH, RUNNER, SHARED } from "../../scripts/hot-bundles.ts";
 import { HOT } from "../../src/cli/route.ts";
 
 const SRC = join(import.meta.dir, "../../src");
@@ -151,6 +151,9 @@ test("the lazy steps named above are the ones the code takes", () => {
   for (const call of HOT)
     expect(HOT_PATH[call].map((f) => relative(SRC, f))).toEqual(CALLS[call]!.filter((f) => !f.startsWith("cli/hot/")));
   for (const call of HOT) expect(text("cli/main.ts")).toContain(`import("./hot/${call}.ts")`);
+  // start and delete reach the hooks through the runner alone, which the build serves as one bundle (below)
+  expect(text("container/start.ts")).toContain('import("../hooks/runner.ts")');
+  expect(text("container/delete.ts")).toContain('import("../hooks/runner.ts")');
 });
 
 /** The repo files a bundle holds: Bun heads each module it copies in with `// <path from the cwd>` (unminified). */
@@ -182,7 +185,24 @@ describe("the hot calls' bundles (scripts/hot-bundles.ts, as scripts/build.ts ma
       const lazy = [...text.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect(lazy.every((f) => f.startsWith(join(SRC, "..")) && f.endsWith(".ts"))).toBe(true);
       expect(lazy.filter((f) => HOT_PATH[call].includes(f))).toEqual([]);
+      // the hooks, if the call takes them, through their runner's bundle alone: not the split graph's chunks of
+      // points.ts, run.ts and trace.ts, second copies of the ffi modules the bundle holds (round 8)
+      expect([...new Set(lazy.filter((f) => f.startsWith(join(SRC, "hooks/"))))]).toEqual(
+        call === "start" || call === "delete" ? [RUNNER] : [],
+      );
     });
+
+  test("the hooks' runner: one file with points.ts, run.ts and trace.ts, errors.ts imported, no bun:ffi, no import()", async () => {
+    const text = readFileSync(await bundleRunner(dir), "utf8");
+    const held = [...holds(text)];
+    expect(["hooks/points.ts", "hooks/run.ts", "hooks/trace.ts"].filter((f) => !held.includes(f))).toEqual([]);
+    expect(held.filter((f) => shared.includes(f))).toEqual([]);
+    const imported = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+    expect([...new Set(imported)].map((f) => relative(SRC, f))).toEqual(shared);
+    // its ffi modules bind through ffi/natives.ts, as the hot bundles' do (ffi/append-file.ts took bun:ffi's module)
+    expect(text.includes('"bun:ffi"')).toBe(false);
+    expect(text.includes("import(")).toBe(false);
+  });
 });
 
 // create is no hot call, but 50 creates at once are CPU-bound: root's create loads no node:fs (a
