@@ -70,6 +70,9 @@ function isIndex(name: string): boolean {
 
 /** Reads the hooks of one type from `typeDir` (= <dir>/hooks/<type>), in order. */
 export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
+  // a plain container has no hooks: one lstat says so, where a failed listing would make an Error
+  // (its stack) on every plain start and delete
+  if (!exists(typeDir)) return [];
   let entries;
   try {
     entries = readDir(typeDir);
