@@ -49,7 +49,9 @@ describe.skipIf(!canRunContainers)("leftovers", () => {
       mkdirSync(join(base, name));
       made.push(join(base, name));
     }
-    const p = Bun.spawn(["sh", "-c", "sleep 30", "--root", root, id]);
+    // `read` is a builtin: sh makes no child, whose argv would name the container too until it exec'd
+    // (a second "process" line, when the look came between the fork and the exec: seen in CI)
+    const p = Bun.spawn(["sh", "-c", "read x", "--root", root, id], { stdin: "pipe" });
     try {
       expect(await settle(() => leftovers(root, id).some((l) => l.startsWith("process")), 2000)).toBe(true);
       expect(leftovers(root, id).sort()).toEqual(
@@ -58,7 +60,7 @@ describe.skipIf(!canRunContainers)("leftovers", () => {
           "a mount naming the container",
           `cgroup ${join(base, `lxc.payload.${id}`)}`,
           `cgroup ${join(base, `lxc.monitor.${id}-2`)}`,
-          `process ${p.pid}: sh -c sleep 30 --root ${root} ${id} `,
+          `process ${p.pid}: sh -c read x --root ${root} ${id} `,
         ].sort(),
       );
     } finally {
