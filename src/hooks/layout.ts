@@ -11,6 +11,7 @@
 import { exists, makeDir, readDir, readText, tryReadText, writeFile } from "../host/fs.ts";
 import type { StoredHook } from "../contract/hooks.ts";
 import { HOOK_TYPES, type Hook, type Hooks, type HookType } from "../spec/types.ts";
+import { isDigits } from "../contract/digits.ts";
 
 export type { StoredHook };
 
@@ -58,16 +59,6 @@ function readIfThere(file: string): string | undefined {
   return text === undefined && exists(file) ? readText(file) : text;
 }
 
-/** Whether `name` is a hook's directory name: digits only. */
-function isIndex(name: string): boolean {
-  if (name === "") return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 /** Reads the hooks of one type from `typeDir` (= <dir>/hooks/<type>), in order. */
 export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
   // a plain container has no hooks: one lstat says so, where a failed listing would make an Error
@@ -81,7 +72,7 @@ export function readHooksIn(typeDir: string, type: HookType): StoredHook[] {
     throw e;
   }
   const indexes: number[] = [];
-  for (const e of entries) if (isIndex(e.name)) indexes.push(Number(e.name));
+  for (const e of entries) if (isDigits(e.name)) indexes.push(Number(e.name));
   indexes.sort((a, b) => a - b);
   const out: StoredHook[] = [];
   for (const index of indexes) {

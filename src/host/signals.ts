@@ -4,6 +4,7 @@
 // RTMIN, RTMIN+n, RTMAX, RTMAX-n (with or without SIG). The result is the
 // signal's number, which process.kill takes as it is.
 import { LxcriError } from "../errors.ts";
+import { isDigits } from "../contract/digits.ts";
 
 /**
  * Linux's signal numbers (x86_64) by name, as node:os's constants.signals has
@@ -52,16 +53,6 @@ export const FORWARDED_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIG
 /** glibc's SIGRTMIN (the kernel's 32 and 33 are the C library's own) and the kernel's SIGRTMAX. */
 export const SIGRTMIN = 34;
 export const SIGRTMAX = 64;
-
-/** Whether `s` is ASCII digits only (what /^\d+$/ matches), without a regex: each regex costs its first use ~20–30 µs. */
-function isDigits(s: string): boolean {
-  if (s === "") return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
 
 // kill's usual argument (containerd's, podman's) is a number or a plain name: those take no regex
 // (docs/performance.md, "Issue 23, round 5"); a real-time name does.
