@@ -16,7 +16,8 @@ import { isDigits } from "../contract/digits.ts";
 export type { StoredHook };
 
 const nulJoin = (list: string[]) => list.map((s) => s + "\0").join("");
-const nulSplit = (text: string) => (text === "" ? [] : text.replace(/\0$/, "").split("\0"));
+// not a regex: its first use in a process (start's and delete's reads) costs ~0.05–0.1 ms
+const nulSplit = (text: string) => (text === "" ? [] : (text.endsWith("\0") ? text.slice(0, -1) : text).split("\0"));
 
 /** `dir` (0700); one that exists is left as it is (mkdir -p of one level). */
 function makeDirOnce(dir: string): void {

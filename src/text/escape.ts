@@ -23,9 +23,23 @@ const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const SHORT: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 const hex = (n: number) => n.toString(16).padStart(2, "0");
 
+/**
+ * Whether `s` has a C0 control, DEL or a C1 control. A short string is looked at in a loop: a
+ * regex's first use in a process costs ~0.1 ms, and a hook run's record is a handful of short
+ * strings (docs/performance.md, "Issue 23, round 9"); a long one (a hook's output) by the regex.
+ */
+function hasControl(s: string): boolean {
+  if (s.length > 256) return ANY_CONTROL.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 /** `s` with every C0 control (but those in `keep`), DEL and C1 control escaped. */
 export function escapeText(s: string, keep = ""): string {
-  if (!ANY_CONTROL.test(s)) return s;
+  if (!hasControl(s)) return s;
   return s.replace(CONTROLS, (c) => {
     if (keep.includes(c)) return c;
     const n = c.charCodeAt(0);

@@ -37,6 +37,17 @@ describe("escapeText", () => {
     expect(escapeText("a\nb\tc\rd\x1b", "\n\t")).toBe("a\nb\tc\\rd\\x1b");
   });
 
+  test("short strings (looked at in a loop) and long ones (by the regex) alike: every control, at either end", () => {
+    for (const len of [1, 255, 256, 257, 5000])
+      for (const c of ["\x00", "\x1f", "\x7f", "\x80", "\x9f"]) {
+        const text = "a".repeat(len);
+        expect(escapeText(c + text)).not.toMatch(CONTROL);
+        expect(escapeText(text + c)).not.toMatch(CONTROL);
+        expect(escapeText(text + c).startsWith(text)).toBe(true);
+      }
+    for (const len of [255, 256, 257, 5000]) expect(escapeText("é ~".repeat(len))).toBe("é ~".repeat(len));
+  });
+
   test("escaping twice with the same keep changes nothing", () => {
     const once = escapeText("x\x1b[2J\u009b\ny\\x1b", "\n");
     expect(escapeText(once, "\n")).toBe(once);
