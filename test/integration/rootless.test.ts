@@ -86,7 +86,7 @@ describe.skipIf(!enabled || !podmanBin)("rootless podman --runtime lxcri, as an 
 
   test("podman's own network (slirp4netns): the container has its tap device", () => {
     const r = podman(["run", "--rm", IMAGE, "ip", "-o", "addr"]);
-    expect(r.code).toBe(0);
+    expect({ code: r.code, stderr: r.code ? r.stderr : "" }).toEqual({ code: 0, stderr: "" }); // the error, if any, in the report
     expect(r.stdout).toMatch(/tap0\s+inet 10\.0\.2\.100\//);
   });
 
