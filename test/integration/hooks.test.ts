@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Hook, Spec } from "../../src/spec/types.ts";
-import { bundle, canRunContainers, cleanupRoot, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
+import { bundle, canRunContainers, cleanupRoot, LXCRI, leftovers, lxcri, state, tempDir, testRoot, waitFor } from "../helpers.ts";
 
 const root = testRoot("hooks");
 afterAll(() => cleanupRoot(root));
@@ -274,6 +274,27 @@ describe.skipIf(!canRunContainers)("hooks (real containers)", () => {
     expect(r.stderr).toContain("poststop hook 0 (/bin/sh) exited with status 3");
     expect(readFileSync(join(log, "second"), "utf8")).toBe("second\n");
     expect(leftovers(root, "hkps")).toEqual([]);
+  });
+
+  test("poststop runs once the container is gone: state says so, its id is free again, and nothing is left after delete", () => {
+    const log = tempDir("poststop-gone");
+    const look = `${LXCRI} --root ${root} state hkpg > ${log}/state 2>&1; echo "exit $?" >> ${log}/state; ls -A ${root} > ${log}/root`;
+    const b = bundle(["true"], (s) => {
+      s.hooks = {
+        poststop: [
+          { path: "/bin/sh", args: ["sh", "-c", look] },
+          { path: "/bin/sh", args: ["sh", "-c", `echo second > ${log}/second`] },
+        ],
+      };
+    });
+    expect(lxcri(root, ["run", "--bundle", b, "hkpg"]).code).toBe(0);
+    const seen = readFileSync(join(log, "state"), "utf8");
+    expect(seen).toContain("container hkpg does not exist");
+    expect(seen).toContain("exit 1");
+    expect(readFileSync(join(log, "root"), "utf8").split("\n")).not.toContain("hkpg");
+    expect(readFileSync(join(log, "second"), "utf8")).toBe("second\n");
+    expect(readdirSync(root).filter((n) => n.includes("hkpg"))).toEqual([]);
+    expect(leftovers(root, "hkpg")).toEqual([]);
   });
 
   test("timeouts: the hook's own, and OCI_HOOK_TIMEOUT for hooks without one; bounded, clear, nothing left", () => {
