@@ -173,9 +173,6 @@ export function isContainerCgroup(name: string, id: string): boolean {
 export function leftovers(root: string, id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(root, id))) found.push(`runtime dir ${join(root, id)}`);
-  // delete with poststop hooks removes the directory under a name beside it (src/container/delete.ts)
-  if (existsSync(root))
-    for (const n of readdirSync(root)) if (n.startsWith(".deleted-") && n.endsWith(`-${id}`)) found.push(`runtime dir ${join(root, n)}`);
   for (const d of cgroupDirsWhere((n) => isContainerCgroup(n, id), 3)) found.push(`cgroup ${d}`);
   const mounts = readFileSync("/proc/self/mountinfo", "utf8");
   if (mounts.includes(`/${id}/`)) found.push("a mount naming the container");

@@ -2,8 +2,7 @@
 // destroyed; a running one only with force. Then the poststop hooks run: a
 // failing poststop is a warning, the rest still run, delete succeeds. The hook
 // runner (hooks/runner.ts) is imported only when there are poststop hooks.
-import { removeTree } from "../../ffi/remove-tree.ts";
-import { exists, lockFile, rename } from "../host/fs.ts";
+import { exists, lockFile } from "../host/fs.ts";
 import { type Context, containerDir } from "../context.ts";
 import { destroy } from "./destroy.ts";
 import { LxcriError } from "../errors.ts";
@@ -44,59 +43,9 @@ export async function deleteContainer(ctx: Context, id: string, opts: { force?: 
     // A start that failed in a hook has already run them.
     const poststop = record.poststopDone ? [] : readHooks(f.hooks, "poststop");
     // "stopped" with an init on record: init was just seen gone (contract/status-rules.ts)
-    const initGone = status === "stopped" && record.initPid !== undefined;
-    if (!poststop.length) {
-      await destroy(ctx, dir, record, { initGone });
-      return [];
-    }
-    await destroy(ctx, dir, record, { initGone, keepDir: true });
-    const removeDir = removalBeside(dir);
-    const { runPoststop } = await import("../hooks/runner.ts");
-    try {
-      return await runPoststop(ctx, stateOf(record, "stopped"), poststop, undefined, undefined, removeDir.run);
-    } finally {
-      removeDir.finish();
-    }
+    await destroy(ctx, dir, record, status === "stopped" && record.initPid !== undefined);
+    return poststop.length ? (await import("../hooks/runner.ts")).runPoststop(ctx, stateOf(record, "stopped"), poststop) : [];
   } finally {
     lock.release();
   }
-}
-
-/**
- * The runtime directory's removal when poststop hooks follow, done while the first hook runs (on
- * this host's ext4 /run the tree takes 2 ms or more to remove, docs/performance.md "Issue 23,
- * round 9"). The directory first leaves its name, in one rename within the root: from then on the
- * container is gone for every other call, as the runtime spec has it before poststop. The new name
- * begins with a dot, which no container id does (ids.ts), so no call takes it for a container; a
- * delete killed before the removal ends leaves it, as one killed during the removal leaves part of
- * the directory. Where the rename fails, the directory is removed at once, before the hooks.
- * `finish` removes it if no hook did, and throws what the removal threw, after the hooks ran.
- */
-function removalBeside(dir: string): { run: () => void; finish: () => void } {
-  const slash = dir.lastIndexOf("/");
-  let aside: string | undefined = `${dir.slice(0, slash)}/.deleted-${process.pid}-${dir.slice(slash + 1)}`;
-  try {
-    rename(dir, aside);
-  } catch {
-    aside = undefined;
-    removeTree(dir);
-  }
-  let failure: unknown;
-  const run = () => {
-    if (aside === undefined) return;
-    const path = aside;
-    aside = undefined;
-    try {
-      removeTree(path);
-    } catch (e) {
-      failure = e;
-    }
-  };
-  return {
-    run,
-    finish: () => {
-      run();
-      if (failure !== undefined) throw failure;
-    },
-  };
 }

@@ -80,17 +80,11 @@ function killDescendants(monitor: number): void {
   }
 }
 
-export interface DestroyOptions {
-  /**
-   * The caller has just seen init gone (delete's status check said "stopped"): a pid's start time
-   * never comes back, so it is not read again.
-   */
-  initGone?: boolean;
-  /** The runtime directory is left for the caller to remove (delete with poststop hooks). */
-  keepDir?: boolean;
-}
-
-export async function destroy(ctx: Context, dir: string, record: ContainerRecord, opts: DestroyOptions = {}): Promise<void> {
+/**
+ * `initGone`: the caller has just seen init gone (delete's status check said "stopped"): a pid's
+ * start time never comes back, so it is not read again.
+ */
+export async function destroy(ctx: Context, dir: string, record: ContainerRecord, initGone = false): Promise<void> {
   // Exactly the cgroups the record names (create recorded them before liblxc made them); nothing
   // is looked up by name. Until init was up they may be someone else's (contract/status-rules.ts cgroupsProven):
   // then no process in them is killed and they go only if empty.
@@ -102,13 +96,12 @@ export async function destroy(ctx: Context, dir: string, record: ContainerRecord
   // that holds a process). Reading each cgroup.procs first (20 files on cgroup v1) cost more than the
   // removal. Whatever stays is stopped the long way below, as is a container whose init still runs; and
   // a systemd scope's cgroups are removed only once systemd has stopped the scope (the driver's).
-  const running = (!opts.initGone && isAlive(record.initPid, record.initStart)) || isAlive(record.monitorPid, record.monitorStart);
+  const running = (!initGone && isAlive(record.initPid, record.initStart)) || isAlive(record.monitorPid, record.monitorStart);
   if (!running) cgroups = cgroups.removeNow(proven);
   if (running || cgroups.hasDirs()) await stopContainer(record, cgroups);
   mark(ctx.log, "destroy: container and monitor gone");
   for (const w of await cgroups.remove(proven)) ctx.log.warn(w);
   if (record.rootfs) removeMountpoints(record.rootfs, record.rootfsMountpoints ?? []);
-  if (opts.keepDir) return;
   removeTree(dir);
   mark(ctx.log, "destroy: cgroups, mount points and runtime directory removed");
 }

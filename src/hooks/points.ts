@@ -72,8 +72,6 @@ export async function runPoststop(
   onRecord?: (r: HookRecord) => void,
   /** The files create opened already; otherwise opened here, for these hooks. */
   opened?: HookOutput,
-  /** delete's removal of the runtime directory, done while the first hook runs (RunOptions.whileRunning). */
-  whileRunning?: () => void,
 ): Promise<HookRecord[]> {
   if (!hooks.length) return [];
   const output = opened ?? hookOutputFor(ctx, state, hooks);
@@ -84,7 +82,6 @@ export async function runPoststop(
       keepGoing: true,
       onRecord,
       onOutput: output?.onOutput,
-      whileRunning,
     });
     for (const r of records) if (failed(r)) ctx.log.warn(describeFailure(r));
     return records;

@@ -21,11 +21,6 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Each chunk a hook writes, as it comes (the hook output annotations, src/hooks/output.ts). */
   onOutput?: OnOutput;
-  /**
-   * Work of the caller's done while the hook runs: called once the hook's process is spawned (or
-   * could not be), before its exit is awaited. runHooks calls it for the first hook only.
-   */
-  whileRunning?: () => void;
 }
 
 /** "NAME=value" entries as an environment object. */
@@ -132,13 +127,11 @@ export async function runHook(hook: StoredHook, state: State, opts: RunOptions):
       detached: true,
     });
   } catch (e) {
-    opts.whileRunning?.();
     record.error = `cannot execute: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
     record.exitCode = 127;
     record.durationMs = Date.now() - started;
     return record;
   }
-  opts.whileRunning?.();
   const onOutput = opts.onOutput;
   const out = tail(proc.stdout, onOutput && ((b) => onOutput("stdout", b)));
   const err = tail(proc.stderr, onOutput && ((b) => onOutput("stderr", b)));
@@ -193,7 +186,7 @@ export async function runHooks(
   const records: HookRecord[] = [];
   let failure: HookRecord | undefined;
   for (const h of hooks) {
-    const r = await runHook(h, state, records.length ? { ...opts, whileRunning: undefined } : opts);
+    const r = await runHook(h, state, opts);
     records.push(r);
     opts.onRecord?.(r);
     if (failed(r)) {
